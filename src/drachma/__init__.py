@@ -1,0 +1,1 @@
+"""Drachma: the police-side system for incidents caused by online child abuse activist groups."""
