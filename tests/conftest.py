@@ -48,3 +48,48 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# --- users and roles -------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(db):
+    """``make_user("analyst")`` makes a user holding that role (or roles)."""
+    from drachma.accounts.services import create_user
+
+    counter = {"n": 0}
+
+    def make(*roles: str, username: str | None = None, supervisor=None, email: str | None = None):
+        counter["n"] += 1
+        name = username or f"{'_'.join(roles) or 'norole'}_{counter['n']}"
+        return create_user(
+            username=name, password="correct horse battery staple", roles=list(roles),
+            first_name=name.title(), last_name="Tester", email=email if email is not None else f"{name}@police.example",
+            supervisor=supervisor,
+        )
+
+    return make
+
+
+def sign_in(client, user):
+    """Log a test client in as ``user``, passing the second factor where the role needs it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.groups.filter(name="administrator").exists():
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """``client_as("analyst")`` returns the test client signed in as a new analyst."""
+
+    def login(*roles: str, user=None):
+        return sign_in(client, user or make_user(*roles))
+
+    return login

@@ -1,0 +1,12 @@
+from drachma.audit.context import acting_as
+
+
+class AuditContextMiddleware:
+    """Every audit entry written while a request is served names the request and its user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_as(request=request):
+            return self.get_response(request)

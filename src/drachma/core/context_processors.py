@@ -2,7 +2,13 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Links shown in the page header, filtered to what the user's roles may open."""
+    """The main menu (filtered by the user's roles) and the unread-notification count."""
     from drachma.core.navigation import menu_for
 
-    return {"nav_items": menu_for(request.user) if request.user.is_authenticated else []}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {
+        "nav_items": menu_for(user),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+    }

@@ -1,1 +1,113 @@
+"""Abstract records shared by the domain apps, and the reference counters."""
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class MoPIGroup(models.IntegerChoices):
+    """Management of Police Information retention groups (see docs/records.md)."""
+
+    PUBLIC_PROTECTION = 1, "Group 1: certain public protection matters"
+    SERIOUS = 2, "Group 2: other sexual, violent or serious offences"
+    OTHER = 3, "Group 3: all other offences"
+    UNDETERMINED = 4, "Group 4: undetermined / not yet assessed"
+
+
+# Clear years before the first review, by MoPI group (College of Policing APP; group 1 is
+# reviewed every ten years while retained). Group 4 records are reviewed early because
+# their group has not yet been decided.
+MOPI_REVIEW_YEARS = {1: 10, 2: 10, 3: 6, 4: 1}
+
+
+def default_review_date(group: int, start: datetime.date | None = None) -> datetime.date:
+    start = start or timezone.localdate()
+    years = MOPI_REVIEW_YEARS[int(group)]
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReviewableRecord(TimeStampedModel):
+    """A record about people: it carries a MoPI group and a review date."""
+
+    mopi_group = models.PositiveSmallIntegerField(
+        "MoPI group", choices=MoPIGroup.choices, default=MoPIGroup.UNDETERMINED
+    )
+    review_date = models.DateField(
+        blank=True, help_text="When the record must next be reviewed for retention."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.review_date:
+            self.review_date = default_review_date(self.mopi_group)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.review_date and self.review_date < datetime.date(2000, 1, 1):
+            raise ValidationError({"review_date": "The review date is implausibly early."})
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued for a reference series such as DR-2026-…"""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_series")
+        ]
+
+    audit_exclude = True
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+    @classmethod
+    def next_reference(cls, prefix: str, year: int | None = None, width: int = 6) -> str:
+        """Issue the next reference of a series, e.g. ``DR-2026-000123``; gap-free per year."""
+        year = year or timezone.localdate().year
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+            counter.last_number = models.F("last_number") + 1
+            counter.save(update_fields=["last_number"])
+            counter.refresh_from_db(fields=["last_number"])
+        return f"{prefix}-{year}-{counter.last_number:0{width}d}"
+
+
+class Notification(models.Model):
+    """A message for a user shown in the app (and usually also e-mailed)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class EvidenceConfig(AppConfig):
     name = "drachma.evidence"
     label = "evidence"
+    verbose_name = "Evidence"

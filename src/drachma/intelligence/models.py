@@ -1,1 +1,183 @@
+"""Groups (OCAGs) and graded intelligence about them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from drachma.core.choices import Platform
+from drachma.core.models import ReviewableRecord
+from drachma.core.validators import validate_http_url, validate_not_future
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    DISBANDED = "disbanded", "Disbanded"
+
+
+class Group(ReviewableRecord):
+    """An online child abuse activist group ("paedophile hunters"). Not a partner."""
+
+    name = models.CharField(max_length=120, unique=True)
+    status = models.CharField(max_length=12, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    home_borough = models.ForeignKey(
+        "areas.Borough", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    home_area_text = models.CharField(
+        "home area (outside Greater Manchester)", max_length=200, blank=True
+    )
+    description = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupAlias(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "name"], name="unique_group_alias")
+        ]
+        verbose_name_plural = "group aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformAccount(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(max_length=12, choices=Platform.choices)
+    handle = models.CharField(max_length=120)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "handle"], name="unique_platform_handle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle}"
+
+
+class SourceEvaluation(models.TextChoices):
+    RELIABLE = "1", "1: reliable"
+    UNTESTED = "2", "2: untested"
+    NOT_RELIABLE = "3", "3: not reliable"
+
+
+class IntelligenceAssessment(models.TextChoices):
+    KNOWN_DIRECTLY = "A", "A: known directly to the source"
+    INDIRECT_CORROBORATED = "B", "B: known indirectly but corroborated"
+    INDIRECT = "C", "C: known indirectly"
+    NOT_KNOWN = "D", "D: not known"
+    SUSPECTED_FALSE = "E", "E: suspected to be false"
+
+
+class HandlingCode(models.TextChoices):
+    PERMITTED = "P", "P: lawful sharing permitted"
+    CONDITIONS = "C", "C: lawful sharing permitted with conditions"
+
+
+class SourceType(models.TextChoices):
+    OPEN_SOURCE = "open_source", "Open source (public posts, streams)"
+    OFFICER = "officer", "Officer observation"
+    MEMBER_OF_PUBLIC = "public", "Member of the public"
+    PARTNER_AGENCY = "partner", "Partner agency"
+    PLATFORM = "platform", "Platform"
+    GROUP_SELF_REPORT = "group", "Group self-report"
+
+
+class IntelligenceStatus(models.TextChoices):
+    REQUIRES_ASSESSMENT = "requires_assessment", "Requires assessment"
+    RETURNED = "returned", "Returned for correction"
+    ASSESSED = "assessed", "Assessed, requires linking"
+    LINKED = "linked", "Linked"
+
+
+class IntelligenceEntry(ReviewableRecord):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="intelligence"
+    )
+    learned_at = models.DateTimeField(
+        "learned", validators=[validate_not_future], help_text="When this was learned."
+    )
+    source_type = models.CharField(max_length=12, choices=SourceType.choices)
+    source_description = models.CharField(max_length=300, blank=True)
+    source_evaluation = models.CharField(max_length=1, choices=SourceEvaluation.choices)
+    intelligence_assessment = models.CharField(max_length=1, choices=IntelligenceAssessment.choices)
+    handling_code = models.CharField(max_length=1, choices=HandlingCode.choices)
+    handling_conditions = models.TextField(blank=True, max_length=2000)
+    legacy_grading = models.CharField(
+        "previous 5x5x5 grading", max_length=3, blank=True,
+        help_text="Older records may carry an E/1–5/H grading; kept as received.",
+    )
+    text = models.TextField("intelligence", max_length=20000)
+    sanitised_text = models.TextField(
+        blank=True, max_length=20000,
+        help_text="Source and subject identifiers removed, for sharing.",
+    )
+    status = models.CharField(
+        max_length=20, choices=IntelligenceStatus.choices,
+        default=IntelligenceStatus.REQUIRES_ASSESSMENT,
+    )
+    returned_reason = models.TextField(blank=True, max_length=2000)
+    incidents = models.ManyToManyField(
+        "incidents.Incident", blank=True, related_name="intelligence"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        ordering = ["-learned_at"]
+        verbose_name_plural = "intelligence entries"
+        permissions = [("assess_intelligenceentry", "Can assess and link intelligence")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.grading})"
+
+    @property
+    def grading(self) -> str:
+        """The 3x5x2 code, e.g. ``2BC``."""
+        return f"{self.source_evaluation}{self.intelligence_assessment}{self.handling_code}"
+
+    def clean(self):
+        super().clean()
+        if self.handling_code == HandlingCode.CONDITIONS and not self.handling_conditions.strip():
+            raise ValidationError(
+                {"handling_conditions": "Handling code C needs the conditions written down."}
+            )
+        if self.handling_code == HandlingCode.PERMITTED and self.handling_conditions.strip():
+            raise ValidationError(
+                {"handling_conditions": "Conditions apply only to handling code C."}
+            )
+
+
+class IntelligenceEvent(models.Model):
+    """One step of an entry's workflow: who moved it, from what, to what, and why."""
+
+    entry = models.ForeignKey(IntelligenceEntry, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.from_status} → {self.to_status}"
 

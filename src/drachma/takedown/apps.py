@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class TakedownConfig(AppConfig):
     name = "drachma.takedown"
     label = "takedown"
+    verbose_name = "Takedown"

@@ -1,0 +1,5 @@
+from drachma.accounts.roles import Role
+
+GRANTS = {
+    "audit.view_audit_log": [Role.AUDITOR],
+}

@@ -1,0 +1,52 @@
+"""Deny by default: every page names the permission it needs and the methods it answers.
+
+``@require("incidents.view_incident")`` sends an anonymous user to the login page and
+answers 403 to a user whose roles lack the permission. With ``hide=True`` (pages about one
+record) it answers 404 instead, so that a role that may not see a record cannot learn that
+it exists. ``methods`` lists the HTTP methods the page answers (others get 405, after the
+permission check so that the answer never depends on what the user may not see).
+
+The attributes set on the view (``required_permissions``, ``allowed_methods``, ``hides``)
+are what ``manage.py access_matrix`` reads to draft docs/roles.md.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+
+def require(*perms: str, hide: bool = False, methods: Iterable[str] = ("GET",)) -> Callable:
+    methods = tuple(m.upper() for m in methods)
+    answered = set(methods) | ({"HEAD"} if "GET" in methods else set())
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perms(perms):
+                if hide:
+                    raise Http404("No such record.")
+                raise PermissionDenied
+            if request.method not in answered:
+                return HttpResponseNotAllowed(sorted(answered))
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permissions = perms
+        wrapped.allowed_methods = methods
+        wrapped.hides = hide
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable, methods: Iterable[str] = ("GET", "POST")) -> Callable:
+    """Mark a view as open to anyone (the login page, the public reporting page)."""
+    view.required_permissions = ()
+    view.allowed_methods = tuple(methods)
+    view.hides = False
+    view.is_public = True
+    return view

@@ -1,0 +1,134 @@
+"""The access matrix: every page and API operation, and which roles may use it.
+
+``docs/roles.md`` is the matrix, written for people. ``manage.py access_matrix`` drafts it
+from what the code declares (each view's permissions, each role's grants), so that a new
+endpoint's row can be reviewed before it is pasted in; ``tests/core/test_role_matrix.py``
+requests every row as every role and checks the answer against the document.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from drachma.accounts.roles import Role, role_permissions
+
+ROLE_COLUMNS = [str(r) for r in Role] + ["anonymous"]
+YES, NO = "✓", "·"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    key: str  # "namespace:name" for a page, "/api/…" path template for an API operation
+    section: str  # app label
+    permissions: tuple
+    public: bool
+    has_params: bool
+    is_api: bool
+    route: str = ""
+
+    def allowed_for(self, role: str, grants: dict[str, set[str]]) -> bool:
+        if self.public:
+            return True
+        if role == "anonymous":
+            return False
+        return set(self.permissions) <= grants.get(role, set())
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns == "api":
+                continue
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry, prefix + str(entry.pattern)
+
+
+def page_endpoints() -> list[Endpoint]:
+    endpoints = []
+    for namespace, pattern, route in _walk(get_resolver()):
+        view = pattern.callback
+        if not namespace or not pattern.name or route.startswith("static/"):
+            continue
+        methods = getattr(view, "allowed_methods", None) or ("GET",)
+        for method in methods:
+            endpoints.append(Endpoint(
+                method=method, key=f"{namespace}:{pattern.name}", section=namespace,
+                permissions=tuple(getattr(view, "required_permissions", ("UNDECLARED",))),
+                public=getattr(view, "is_public", False), has_params="<" in route, is_api=False,
+                route="/" + route,
+            ))
+    return endpoints
+
+
+def api_endpoints() -> list[Endpoint]:
+    from drachma.api import api
+
+    endpoints = []
+    for prefix, router in api._routers:
+        section = prefix.strip("/") or "core"
+        for path, path_view in router.path_operations.items():
+            full = "/api" + re.sub(r"/+", "/", f"/{prefix}/{path}")
+            full = re.sub(r"{(\w+:)?(\w+)}", r"{\2}", full)
+            for operation in path_view.operations:
+                auth = operation.auth_callbacks[0] if operation.auth_callbacks else None
+                public = not operation.auth_callbacks
+                for method in operation.methods:
+                    endpoints.append(Endpoint(
+                        method=method, key=full, section=section,
+                        permissions=tuple(getattr(auth, "perms", ())),
+                        public=public, has_params="{" in full,
+                        is_api=True, route=full,
+                    ))
+    return endpoints
+
+
+def all_endpoints() -> list[Endpoint]:
+    return sorted(page_endpoints() + api_endpoints(), key=lambda e: (e.section, e.is_api, e.key, e.method))
+
+
+def render_section(section: str, endpoints: list[Endpoint]) -> str:
+    grants = role_permissions()
+    lines = [f"## {section}", "", "| Method | Endpoint | " + " | ".join(ROLE_COLUMNS) + " |",
+             "|---|---|" + "---|" * len(ROLE_COLUMNS)]
+    for e in endpoints:
+        cells = [YES if e.allowed_for(role, grants) else NO for role in ROLE_COLUMNS]
+        lines.append(f"| {e.method} | `{e.key}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_all() -> str:
+    sections: dict[str, list[Endpoint]] = {}
+    for e in all_endpoints():
+        sections.setdefault(e.section, []).append(e)
+    return "\n".join(render_section(s, es) for s, es in sections.items())
+
+
+ROW = re.compile(r"^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`([^`]+)`\s*\|(.*)\|\s*$")
+
+
+def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, bool]]:
+    """Rows of docs/roles.md: (method, endpoint) -> role -> allowed."""
+    rows = {}
+    header = None
+    for line in text.splitlines():
+        if line.startswith("| Method |"):
+            header = [c.strip() for c in line.strip().strip("|").split("|")][2:]
+            continue
+        match = ROW.match(line.strip())
+        if not match or header is None:
+            continue
+        method, key, rest = match.groups()
+        cells = [c.strip() for c in rest.split("|")]
+        if len(cells) != len(header):
+            raise ValueError(f"docs/roles.md: row {method} {key} has {len(cells)} cells, expected {len(header)}")
+        bad = [c for c in cells if c not in (YES, NO)]
+        if bad:
+            raise ValueError(f"docs/roles.md: row {method} {key} has cells other than {YES} and {NO}: {bad}")
+        if (method, key) in rows:
+            raise ValueError(f"docs/roles.md: row {method} {key} appears twice")
+        rows[(method, key)] = {role: cell == YES for role, cell in zip(header, cells, strict=True)}
+    return rows

@@ -1,0 +1,31 @@
+"""Periodic background work: tasks (django-tasks) registered here are enqueued on a schedule
+by ``manage.py run_scheduler``; the ``db_worker`` runs them.
+
+    @periodic(seconds=60)
+    @task()
+    def check_deadlines(): ...
+
+Each app's ``tasks.py`` is imported by the scheduler so that its registrations happen.
+"""
+
+from dataclasses import dataclass
+
+PERIODIC: list["PeriodicTask"] = []
+
+
+@dataclass
+class PeriodicTask:
+    task: object
+    seconds: int
+
+    @property
+    def name(self) -> str:
+        return self.task.module_path
+
+
+def periodic(*, seconds: int):
+    def register(task):
+        PERIODIC.append(PeriodicTask(task=task, seconds=seconds))
+        return task
+
+    return register

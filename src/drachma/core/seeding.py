@@ -1,0 +1,45 @@
+"""The demo data set: each app's ``demo.py`` adds its part, in app order, from one seed.
+
+An app's module defines ``seed(ctx: DemoContext) -> None``. It reads what earlier apps made
+from ``ctx`` (users by role, groups, incidents, people) and may add to ``ctx.extra``.
+Everything is synthetic: no real person's name.
+"""
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+DEMO_PASSWORD = "drachma-demo-2026"
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    users: dict = field(default_factory=dict)  # role name -> [users]
+    groups: list = field(default_factory=list)
+    people: list = field(default_factory=list)
+    incidents: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def user(self, role: str, index: int = 0):
+        return self.users[role][index % len(self.users[role])]
+
+
+def demo_modules() -> list:
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("drachma.") and module_has_submodule(config.module, "demo"):
+            modules.append(import_module(f"{config.name}.demo"))
+    return modules
+
+
+def seed_all(seed: int = 2017, stdout=None) -> DemoContext:
+    ctx = DemoContext(rng=random.Random(seed))
+    for module in demo_modules():
+        if stdout:
+            stdout.write(f"  {module.__name__} …")
+        module.seed(ctx)
+    return ctx

@@ -1,0 +1,225 @@
+import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from drachma.areas.models import Borough, Ward
+from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
+from drachma.incidents import selectors, services
+from drachma.incidents.filtersets import IncidentFilterSet
+from drachma.incidents.models import (
+    Incident,
+    IncidentKind,
+    IncidentPerson,
+    IncidentSource,
+    IncidentStatus,
+    Outcome,
+    PersonRole,
+)
+from drachma.intelligence.models import Group
+from drachma.people.models import Person
+
+router = Router()
+
+
+class IncidentFilters(FilterSchema):
+    q: str | None = Field(None, description="Reference, summary, place or group name")
+    occurred_from: datetime.date | None = None
+    occurred_to: datetime.date | None = None
+    borough: str | None = Field(None, description="ONS code, e.g. E08000003")
+    ward: str | None = Field(None, description="ONS ward code")
+    district: int | None = None
+    group: int | None = None
+    kind: IncidentKind | None = None
+    source: IncidentSource | None = None
+    status: IncidentStatus | None = None
+    outcome: Outcome | None = None
+    live_streamed: bool | None = None
+
+
+class IncidentIn(Schema):
+    occurred_at: datetime.datetime = Field(description="ISO 8601; without an offset it is UK time")
+    received_at: datetime.datetime | None = None
+    source: IncidentSource
+    kind: IncidentKind
+    summary: str = Field(max_length=5000)
+    status: IncidentStatus = IncidentStatus.NEW
+    borough: str | None = Field(None, description="ONS code")
+    ward: str | None = Field(None, description="ONS ward code")
+    place: str = Field("", max_length=200)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    groups: list[int] = []
+    live_streamed: bool = False
+    stream_platform: str = ""
+    stream_url: str = Field("", max_length=500)
+    police_attended: bool = False
+    outcome: Outcome | None = None
+    mopi_group: int = Field(4, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class IncidentPatch(Schema):
+    occurred_at: datetime.datetime | None = None
+    received_at: datetime.datetime | None = None
+    source: IncidentSource | None = None
+    kind: IncidentKind | None = None
+    summary: str | None = Field(None, max_length=5000)
+    status: IncidentStatus | None = None
+    borough: str | None = None
+    ward: str | None = None
+    place: str | None = Field(None, max_length=200)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    groups: list[int] | None = None
+    live_streamed: bool | None = None
+    stream_platform: str | None = None
+    stream_url: str | None = Field(None, max_length=500)
+    police_attended: bool | None = None
+    outcome: Outcome | None = None
+    mopi_group: int | None = Field(None, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class GroupRef(Schema):
+    id: int
+    name: str
+
+
+class IncidentOut(Schema):
+    reference: str
+    occurred_at: datetime.datetime
+    received_at: datetime.datetime
+    source: str
+    kind: str
+    status: str
+    summary: str
+    borough: str | None = Field(None, alias="borough.code")
+    borough_name: str | None = Field(None, alias="borough.name")
+    ward: str | None = Field(None, alias="ward.code")
+    ward_name: str | None = Field(None, alias="ward.name")
+    place: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    groups: list[GroupRef]
+    live_streamed: bool
+    stream_platform: str
+    stream_url: str
+    police_attended: bool
+    outcome: str
+    mopi_group: int
+    review_date: datetime.date
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class InvolvementIn(Schema):
+    person: int
+    role: PersonRole
+    notes: str = Field("", max_length=500)
+
+
+class InvolvementOut(Schema):
+    id: int
+    person: int = Field(alias="person_id")
+    person_name: str = Field(alias="person.full_name")
+    role: str
+    notes: str
+
+
+def _resolve_refs(data: dict) -> dict:
+    """Turn ONS codes and group ids into records, naming any that do not exist."""
+    from django.core.exceptions import ValidationError
+
+    errors = {}
+    if data.get("borough"):
+        data["borough"] = Borough.objects.filter(code=data["borough"]).first() or errors.setdefault(
+            "borough", f"Unknown borough code {data['borough']!r}."
+        )
+    if data.get("ward"):
+        data["ward"] = Ward.objects.select_related("borough").filter(code=data["ward"]).first() or errors.setdefault(
+            "ward", f"Unknown ward code {data['ward']!r}."
+        )
+    if data.get("groups") is not None:
+        wanted = set(data["groups"])
+        found = list(Group.objects.filter(pk__in=wanted))
+        missing = wanted - {g.pk for g in found}
+        if missing:
+            errors["groups"] = f"Unknown group ids: {sorted(missing)}."
+        data["groups"] = found
+    for name in ("outcome",):
+        if name in data and data[name] is None:
+            data[name] = ""
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _get(reference: str) -> Incident:
+    return get_object_or_404(selectors.incident_queryset(), reference=reference)
+
+
+@router.get("/incidents", response=list[IncidentOut], auth=Allow("incidents.view_incident"))
+@paginate(PageNumberPagination)
+def list_incidents(request, filters: IncidentFilters = Query(...)):
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = IncidentFilterSet(params, queryset=selectors.incident_queryset())
+    if not filterset.is_valid():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+@router.post("/incidents", response={201: IncidentOut}, auth=Allow("incidents.add_incident"))
+def create_incident(request, payload: IncidentIn):
+    data = _resolve_refs(payload.dict())
+    groups = data.pop("groups")
+    incident = services.create_incident(user=request.user, groups=groups, **data)
+    return 201, _get(incident.reference)
+
+
+@router.get("/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.view_incident", hide=True))
+def get_incident(request, reference: str):
+    incident = _get(reference)
+    record_view(request, incident)
+    return incident
+
+
+@router.patch("/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.change_incident", hide=True))
+def update_incident(request, reference: str, payload: IncidentPatch):
+    incident = _get(reference)
+    data = _resolve_refs(payload.dict(exclude_unset=True))
+    groups = data.pop("groups", None)
+    services.update_incident(incident, user=request.user, groups=groups, **data)
+    return _get(reference)
+
+
+@router.get("/incidents/{reference}/people", response=list[InvolvementOut], auth=Allow("incidents.view_incidentperson", hide=True))
+def list_involvements(request, reference: str):
+    incident = _get(reference)
+    involvements = list(IncidentPerson.objects.filter(incident=incident).select_related("person"))
+    record_view(request, incident, fields=["involvements"])
+    return involvements
+
+
+@router.post("/incidents/{reference}/people", response={201: InvolvementOut}, auth=Allow("incidents.add_incidentperson", hide=True))
+def add_involvement(request, reference: str, payload: InvolvementIn):
+    from django.core.exceptions import ValidationError
+
+    incident = _get(reference)
+    person = Person.objects.filter(pk=payload.person).first()
+    if person is None:
+        raise ValidationError({"person": f"Unknown person id {payload.person}."})
+    involvement = services.add_person(incident, person=person, role=payload.role, notes=payload.notes, user=request.user)
+    return 201, involvement
+
+
+@router.delete("/incidents/{reference}/people/{involvement_id}", response={204: None}, auth=Allow("incidents.delete_incidentperson", hide=True))
+def remove_involvement(request, reference: str, involvement_id: int):
+    involvement = get_object_or_404(IncidentPerson, pk=involvement_id, incident__reference=reference)
+    services.remove_person(involvement, user=request.user)
+    return 204, None

@@ -1,0 +1,57 @@
+"""The one definition of incident filters, used by the list page and the API."""
+
+import django_filters as filters
+from django import forms
+
+from drachma.areas.models import Borough, District, Ward
+from drachma.incidents import selectors
+from drachma.incidents.models import Incident, IncidentKind, IncidentSource, IncidentStatus, Outcome
+from drachma.intelligence.models import Group
+
+
+class IncidentFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method="filter_search")
+    occurred_from = filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label="Occurred from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    occurred_to = filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label="Occurred to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    borough = filters.ModelChoiceFilter(
+        queryset=Borough.objects.all(), to_field_name="code", label="Borough"
+    )
+    ward = filters.ModelChoiceFilter(
+        queryset=Ward.objects.select_related("borough"), to_field_name="code", label="Ward"
+    )
+    district = filters.ModelChoiceFilter(
+        queryset=District.objects.all(), field_name="ward__districts", label="District"
+    )
+    group = filters.ModelChoiceFilter(queryset=Group.objects.all(), field_name="groups", label="Group")
+    kind = filters.ChoiceFilter(choices=IncidentKind.choices)
+    source = filters.ChoiceFilter(choices=IncidentSource.choices)
+    status = filters.ChoiceFilter(choices=IncidentStatus.choices)
+    outcome = filters.ChoiceFilter(choices=Outcome.choices)
+    live_streamed = filters.BooleanFilter(widget=forms.NullBooleanSelect)
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        if data.get("occurred_from") and data.get("occurred_to") and data["occurred_from"] > data["occurred_to"]:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        if valid and data.get("occurred_from") and data.get("occurred_to") and data["occurred_from"] > data["occurred_to"]:
+            self.form.add_error("occurred_to", "The period ends before it starts.")
+            return False
+        return valid

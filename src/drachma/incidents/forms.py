@@ -1,0 +1,73 @@
+from django import forms
+
+from drachma.areas.models import Ward
+from drachma.incidents.models import Incident, IncidentPerson, PersonRole
+from drachma.intelligence.models import Group
+from drachma.people.models import Person
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class IncidentForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.all(), required=False,
+        help_text="The groups involved (hold Ctrl to choose several).",
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "occurred_at", "received_at", "source", "kind", "summary", "borough", "ward",
+            "place", "latitude", "longitude", "groups", "live_streamed", "stream_platform",
+            "stream_url", "police_attended", "outcome", "status", "mopi_group", "review_date",
+        ]
+        widgets = {
+            "occurred_at": DATETIME,
+            "received_at": DATETIME,
+            "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "occurred_at": "UK time.",
+            "ward": "If unknown, give coordinates and the ward is found from them.",
+            "review_date": "Left empty, it is set from the MoPI group.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.select_related("borough")
+        self.fields["review_date"].required = False
+        if self.instance.pk:
+            self.fields["groups"].initial = self.instance.groups.all()
+
+    def _post_clean(self):
+        # The service derives the borough from the ward before validating; mirror it so the
+        # form's own model validation agrees with it.
+        ward = self.cleaned_data.get("ward")
+        if ward and not self.cleaned_data.get("borough"):
+            self.instance.borough = ward.borough
+        super()._post_clean()
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("groups", None)
+        return data
+
+
+class InvolvementForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.all())
+    role = forms.ChoiceField(choices=PersonRole.choices)
+    notes = forms.CharField(required=False, max_length=500)
+
+
+class LinkedCaseForm(forms.Form):
+    suspect = forms.ModelChoiceField(queryset=IncidentPerson.objects.none())
+    group_member = forms.ModelChoiceField(queryset=IncidentPerson.objects.none())
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        involvements = IncidentPerson.objects.filter(incident=incident).select_related("person")
+        self.fields["suspect"].queryset = involvements.filter(role=PersonRole.SUBJECT)
+        self.fields["group_member"].queryset = involvements.filter(role=PersonRole.GROUP_MEMBER)
+

@@ -1,0 +1,111 @@
+"""Every write to incidents. Each function validates fully and saves all or nothing."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from drachma.areas.geography import ward_code_at
+from drachma.areas.models import Ward
+from drachma.core.models import ReferenceCounter
+from drachma.incidents.models import Incident, IncidentPerson, LinkedCase
+
+REFERENCE_PREFIX = "DR"
+EDITABLE_FIELDS = {
+    "received_at", "occurred_at", "source", "kind", "status", "summary", "borough", "ward",
+    "place", "latitude", "longitude", "live_streamed", "stream_platform", "stream_url",
+    "police_attended", "outcome", "mopi_group", "review_date",
+}
+
+
+def as_aware(value: datetime.datetime | None, field: str) -> datetime.datetime | None:
+    """A naive time is Europe/London wall-clock time; one that the clocks skip is refused."""
+    if value is None or timezone.is_aware(value):
+        return value
+    try:
+        return timezone.make_aware(value)
+    except Exception:
+        raise ValidationError(
+            {field: f"{value:%Y-%m-%d %H:%M} does not exist or is ambiguous in UK time "
+                    "(the clocks change); give the time with its UTC offset."}
+        ) from None
+
+
+def _resolve_location(incident: Incident) -> None:
+    """The ward decides the borough; coordinates decide the ward when none was chosen."""
+    if incident.ward_id is None and incident.latitude is not None and incident.longitude is not None:
+        code = ward_code_at(float(incident.latitude), float(incident.longitude))
+        if code:
+            incident.ward = Ward.objects.select_related("borough").get(code=code)
+    if incident.ward_id is not None:
+        if incident.borough_id is not None and incident.borough_id != incident.ward.borough_id:
+            raise ValidationError({"ward": "This ward is not in the chosen borough."})
+        incident.borough_id = incident.ward.borough_id
+
+
+def _apply(incident: Incident, fields: dict) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({f: "This field cannot be set." for f in sorted(unknown)})
+    for name in ("received_at", "occurred_at"):
+        if name in fields:
+            fields[name] = as_aware(fields[name], name)
+    for name, value in fields.items():
+        setattr(incident, name, "" if value is None and name in _TEXT_FIELDS else value)
+
+
+_TEXT_FIELDS = {"place", "stream_platform", "stream_url", "outcome", "summary"}
+
+
+@transaction.atomic
+def create_incident(*, user, groups: Iterable = (), **fields) -> Incident:
+    incident = Incident(created_by=user)
+    _apply(incident, fields)
+    if incident.received_at is None:
+        incident.received_at = timezone.now()
+    _resolve_location(incident)
+    incident.full_clean(exclude=["reference"])
+    incident.reference = ReferenceCounter.next_reference(
+        REFERENCE_PREFIX, timezone.localtime(incident.received_at).year
+    )
+    incident.save()
+    if groups:
+        incident.groups.set(groups)
+    return incident
+
+
+@transaction.atomic
+def update_incident(incident: Incident, *, user, groups: Iterable | None = None, **fields) -> Incident:
+    if "ward" in fields and "borough" not in fields:
+        incident.borough = None  # re-derived from the new ward
+    _apply(incident, fields)
+    _resolve_location(incident)
+    incident.full_clean()
+    incident.save()
+    if groups is not None:
+        incident.groups.set(groups)
+    return incident
+
+
+@transaction.atomic
+def add_person(incident: Incident, *, person, role: str, notes: str = "", user=None) -> IncidentPerson:
+    involvement = IncidentPerson(incident=incident, person=person, role=role, notes=notes)
+    involvement.full_clean()
+    involvement.save()
+    return involvement
+
+
+@transaction.atomic
+def remove_person(involvement: IncidentPerson, *, user=None) -> None:
+    involvement.delete()
+
+
+@transaction.atomic
+def link_cases(incident: Incident, *, suspect: IncidentPerson, group_member: IncidentPerson,
+               note: str = "", user=None) -> LinkedCase:
+    link = LinkedCase(incident=incident, suspect=suspect, group_member=group_member, note=note)
+    link.full_clean()
+    link.save()
+    return link

@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from drachma.audit.services import record_view
+from drachma.core.access import require
+from drachma.core.forms import apply_validation_error
+from drachma.core.paging import paginate
+from drachma.core.panels import render_panels
+from drachma.incidents import selectors, services
+from drachma.incidents.filtersets import IncidentFilterSet
+from drachma.incidents.forms import IncidentForm, InvolvementForm, LinkedCaseForm
+from drachma.incidents.models import Incident, IncidentPerson
+
+
+@require("incidents.view_incident")
+def incident_list(request):
+    filterset = IncidentFilterSet(request.GET or None, queryset=selectors.incident_queryset())
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.incident_queryset()
+    if filterset.is_bound and not filterset.is_valid():
+        queryset = queryset.none()
+    context = {"filterset": filterset, **paginate(request, queryset)}
+    return render(request, "incidents/incident_list.html", context)
+
+
+def _get(reference: str) -> Incident:
+    try:
+        return selectors.incident_detail(reference)
+    except Incident.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404("No such incident.") from None
+
+
+@require("incidents.view_incident", hide=True)
+def incident_detail(request, reference: str):
+    incident = _get(reference)
+    record_view(request, incident)
+    context = {
+        "incident": incident,
+        "panels": render_panels("incident_panel", request, incident),
+        "involvement_form": InvolvementForm(),
+        "link_form": LinkedCaseForm(incident=incident),
+    }
+    return render(request, "incidents/incident_detail.html", context)
+
+
+@require("incidents.add_incident", methods=["GET", "POST"])
+def incident_create(request):
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.create_incident(
+                user=request.user, groups=form.cleaned_data["groups"], **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Incident {incident.reference} recorded.")
+            return redirect("incidents:detail", reference=incident.reference)
+    return render(request, "incidents/incident_form.html", {"form": form})
+
+
+@require("incidents.change_incident", hide=True, methods=["GET", "POST"])
+def incident_edit(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    form = IncidentForm(request.POST or None, instance=incident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_incident(
+                incident, user=request.user, groups=form.cleaned_data["groups"], **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Incident {incident.reference} updated.")
+            return redirect("incidents:detail", reference=incident.reference)
+    return render(request, "incidents/incident_form.html", {"form": form, "incident": incident})
+
+
+@require("incidents.add_incidentperson", hide=True, methods=["POST"])
+def involvement_add(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    form = InvolvementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_person(incident, user=request.user, **form.cleaned_data)
+            messages.success(request, "Person added to the incident.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("incidents:detail", reference=reference)
+
+
+@require("incidents.delete_incidentperson", hide=True, methods=["POST"])
+def involvement_remove(request, reference: str, involvement_id: int):
+    involvement = get_object_or_404(IncidentPerson, pk=involvement_id, incident__reference=reference)
+    services.remove_person(involvement, user=request.user)
+    messages.success(request, "Person removed from the incident.")
+    return redirect("incidents:detail", reference=reference)
+
+
+@require("incidents.add_linkedcase", hide=True, methods=["POST"])
+def linked_case_add(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    form = LinkedCaseForm(request.POST, incident=incident)
+    if form.is_valid():
+        try:
+            services.link_cases(incident, user=request.user, **form.cleaned_data)
+            messages.success(request, "Cases linked.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("incidents:detail", reference=reference)

@@ -1,0 +1,108 @@
+"""Every write to groups and intelligence."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from drachma.core.models import ReferenceCounter
+from drachma.incidents.services import as_aware
+from drachma.intelligence.models import (
+    Group,
+    GroupAlias,
+    IntelligenceEntry,
+    IntelligenceEvent,
+    IntelligenceStatus,
+    PlatformAccount,
+)
+from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
+
+GROUP_FIELDS = {"name", "status", "home_borough", "home_area_text", "description", "mopi_group", "review_date"}
+ENTRY_FIELDS = {
+    "group", "learned_at", "source_type", "source_description", "source_evaluation",
+    "intelligence_assessment", "handling_code", "handling_conditions", "legacy_grading", "text",
+    "sanitised_text", "mopi_group", "review_date",
+}
+
+
+def _set(obj, fields: dict, allowed: set) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({f: "This field cannot be set." for f in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def save_group(group: Group | None = None, *, user=None, aliases: list[str] | None = None,
+               accounts: list[dict] | None = None, **fields) -> Group:
+    """Create or update a group with its aliases and platform accounts, all or nothing."""
+    group = group or Group()
+    _set(group, fields, GROUP_FIELDS)
+    group.full_clean(exclude=["review_date"] if not group.review_date else None)
+    group.save()
+    if aliases is not None:
+        names = {a.strip() for a in aliases if a.strip()}
+        group.aliases.exclude(name__in=names).delete()
+        for name in sorted(names - set(group.aliases.values_list("name", flat=True))):
+            alias = GroupAlias(group=group, name=name)
+            alias.full_clean()
+            alias.save()
+    if accounts is not None:
+        group.accounts.all().delete()
+        for i, data in enumerate(accounts):
+            account = PlatformAccount(group=group, **data)
+            try:
+                account.full_clean()
+            except ValidationError as exc:
+                raise ValidationError({f"accounts.{i}.{k}": v for k, v in exc.message_dict.items()}) from None
+            account.save()
+    return group
+
+
+@transaction.atomic
+def create_entry(*, user, incidents=(), **fields) -> IntelligenceEntry:
+    if "learned_at" in fields:
+        fields["learned_at"] = as_aware(fields["learned_at"], "learned_at")
+    entry = IntelligenceEntry(created_by=user)
+    _set(entry, fields, ENTRY_FIELDS)
+    entry.full_clean(exclude=["reference", "review_date"])
+    entry.reference = ReferenceCounter.next_reference("INT", timezone.localtime(entry.learned_at).year)
+    entry.save()
+    if incidents:
+        entry.incidents.set(incidents)
+    return entry
+
+
+@transaction.atomic
+def update_entry(entry: IntelligenceEntry, *, user, incidents=None, **fields) -> IntelligenceEntry:
+    if entry.status == IntelligenceStatus.LINKED:
+        raise ValidationError({"status": "A linked entry is final; record new intelligence instead."})
+    if "learned_at" in fields:
+        fields["learned_at"] = as_aware(fields["learned_at"], "learned_at")
+    _set(entry, fields, ENTRY_FIELDS)
+    entry.full_clean()
+    entry.save()
+    if incidents is not None:
+        entry.incidents.set(incidents)
+    return entry
+
+
+@transaction.atomic
+def transition_entry(entry: IntelligenceEntry, action: str, *, user, note: str = "") -> IntelligenceEntry:
+    entry = IntelligenceEntry.objects.select_for_update().get(pk=entry.pk)
+    t = INTELLIGENCE_WORKFLOW.check(entry.status, action, user)
+    if action in {"assess", "link"} and entry.created_by_id == user.pk:
+        raise ValidationError({"transition": "An entry is assessed by someone other than its author."})
+    if action == "assess" and not entry.sanitised_text.strip():
+        raise ValidationError({"sanitised_text": "Write the sanitised text before the entry is assessed."})
+    if action == "return_for_correction" and not note.strip():
+        raise ValidationError({"note": "Say what needs correcting."})
+    if action == "link" and not (entry.group_id or entry.incidents.exists()):
+        raise ValidationError({"incidents": "Link the entry to a group or an incident first."})
+    IntelligenceEvent.objects.create(
+        entry=entry, transition=action, from_status=entry.status, to_status=t.target, by=user, note=note
+    )
+    entry.status = t.target
+    entry.returned_reason = note if action == "return_for_correction" else entry.returned_reason
+    entry.save(update_fields=["status", "returned_reason", "updated_at"])
+    return entry

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from drachma.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_create, name="create"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/edit/", views.person_edit, name="edit"),
+]
