@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.areas.models import Borough, Ward
@@ -179,7 +179,7 @@ def create_incident(request, payload: IncidentIn):
     data = _resolve_refs(payload.dict())
     groups = data.pop("groups")
     incident = services.create_incident(user=request.user, groups=groups, **data)
-    return 201, _get(incident.reference)
+    return Status(201, _get(incident.reference))
 
 
 @router.get("/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.view_incident", hide=True))
@@ -215,11 +215,11 @@ def add_involvement(request, reference: str, payload: InvolvementIn):
     if person is None:
         raise ValidationError({"person": f"Unknown person id {payload.person}."})
     involvement = services.add_person(incident, person=person, role=payload.role, notes=payload.notes, user=request.user)
-    return 201, involvement
+    return Status(201, involvement)
 
 
 @router.delete("/incidents/{reference}/people/{involvement_id}", response={204: None}, auth=Allow("incidents.delete_incidentperson", hide=True))
 def remove_involvement(request, reference: str, involvement_id: int):
     involvement = get_object_or_404(IncidentPerson, pk=involvement_id, incident__reference=reference)
     services.remove_person(involvement, user=request.user)
-    return 204, None
+    return Status(204, None)
