@@ -41,6 +41,7 @@ DRACHMA_APPS = [
     "drachma.takedown",
     "drachma.intake",
     "drachma.statistics",
+    "drachma.retention",
 ]
 
 INSTALLED_APPS = [

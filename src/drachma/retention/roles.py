@@ -1,0 +1,6 @@
+from drachma.accounts.roles import Role
+
+GRANTS = {
+    "retention.review_records": [Role.SUPERVISOR],
+    "retention.view_retentiondecision": [Role.SUPERVISOR, Role.AUDITOR],
+}

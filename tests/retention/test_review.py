@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from drachma.incidents.models import PersonRole
+from drachma.incidents.services import add_person, create_incident
+from drachma.people.models import Person
+from drachma.people.services import create_person
+from drachma.retention.models import RetentionDecision
+from drachma.retention.selectors import due_for_review
+from drachma.retention.services import review_record
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor")
+
+
+def _person(review_in_days: int) -> Person:
+    return create_person(given_names="Ann", family_name="Lee", review_date=TODAY + datetime.timedelta(days=review_in_days))
+
+
+def test_due_for_review_lists_records_across_types_soonest_first():
+    later, sooner, not_due = _person(5), _person(-3), _person(400)
+    due = due_for_review(TODAY + datetime.timedelta(days=30))
+    ids = [d.record.pk for d in due if d.kind == "people.person"]
+    assert ids == [sooner.pk, later.pk]
+    assert not_due.pk not in ids
+
+
+def test_retain_sets_next_review_and_keeps_the_reason(supervisor):
+    person = _person(-1)
+    next_date = TODAY + datetime.timedelta(days=365)
+    decision = review_record(person, outcome="retain", reason="Linked to open investigation", user=supervisor,
+                             next_review_date=next_date)
+    person.refresh_from_db()
+    assert person.review_date == next_date
+    assert decision.previous_review_date == TODAY - datetime.timedelta(days=1)
+    assert decision.reason == "Linked to open investigation"
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"outcome": "retain", "reason": "", "next_review_date": TODAY + datetime.timedelta(days=10)}, "reason"),
+    ({"outcome": "retain", "reason": "x", "next_review_date": None}, "next_review_date"),
+    ({"outcome": "retain", "reason": "x", "next_review_date": TODAY}, "next_review_date"),
+    ({"outcome": "retain", "reason": "x", "next_review_date": TODAY.replace(year=TODAY.year + 11)}, "next_review_date"),
+    ({"outcome": "keep", "reason": "x"}, "outcome"),
+])
+def test_bad_review_is_refused_and_changes_nothing(supervisor, kwargs, field):
+    person = _person(-1)
+    with pytest.raises(ValidationError) as exc:
+        review_record(person, user=supervisor, **kwargs)
+    assert field in exc.value.message_dict
+    person.refresh_from_db()
+    assert person.review_date == TODAY - datetime.timedelta(days=1)
+    assert not RetentionDecision.objects.exists()
+
+
+def test_dispose_deletes_the_record(supervisor):
+    person = _person(-1)
+    review_record(person, outcome="dispose", reason="No longer necessary", user=supervisor)
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert RetentionDecision.objects.get().outcome == "dispose"
+
+
+def test_dispose_of_a_record_others_depend_on_is_refused(supervisor):
+    person = _person(-1)
+    incident = create_incident(user=supervisor, occurred_at=timezone.now() - datetime.timedelta(days=3),
+                               source="group", kind="doorstep", summary="x", place="Preston")
+    add_person(incident, person=person, role=PersonRole.SUBJECT)
+    with pytest.raises(ValidationError, match="depend on it"):
+        review_record(person, outcome="dispose", reason="No longer necessary", user=supervisor)
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_review_page_records_a_decision(client_as, supervisor):
+    person = _person(-1)
+    client = client_as(user=supervisor)
+    assert person.full_name in client.get("/retention/").content.decode()
+    response = client.post(f"/retention/people.person/{person.pk}/", {
+        "outcome": "retain", "reason": "Still relevant", "next_review_date": (TODAY + datetime.timedelta(days=90)).isoformat(),
+    })
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.review_date == TODAY + datetime.timedelta(days=90)
