@@ -143,12 +143,13 @@ def _involve(ctx: DemoContext, incident, kind: str, people: list) -> None:
 
 
 def _link_intelligence(ctx: DemoContext) -> None:
+    from drachma.incidents.models import Incident
     from drachma.intelligence.models import IntelligenceStatus
     from drachma.intelligence.services import transition_entry
 
     supervisor = ctx.user(Role.SUPERVISOR)
     for entry in ctx.extra.get("intelligence", []):
-        related = [i for i in ctx.incidents if entry.group in i.groups.all()][:2]
+        related = list(Incident.objects.filter(groups=entry.group).order_by("occurred_at")[:2])
         if related:
             entry.incidents.set(related)
             if entry.status == IntelligenceStatus.ASSESSED and entry.pk % 2:
