@@ -1,1 +1,337 @@
+"""Intake: reports received through the public reporting page, their triage, their matches to
+what is already known, and referrals to the online child abuse investigation team."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from drachma.core.choices import Platform
+from drachma.core.models import ReviewableRecord
+
+
+class ReporterType(models.TextChoices):
+    PUBLIC = "public", "A member of the public"
+    GROUP = "group", "A group (for example an online child protection or 'hunter' group)"
+    PLATFORM = "platform", "A platform (a social media or messaging company)"
+    AGENCY = "agency", "Another agency (police, council, school, health, charity)"
+
+
+# How the evidence store names who handed a file over, by reporter type.
+RECEIVED_FROM_TYPE = {
+    ReporterType.PUBLIC: "public",
+    ReporterType.GROUP: "group",
+    ReporterType.PLATFORM: "platform",
+    ReporterType.AGENCY: "partner",
+}
+
+
+class ConcernKind(models.TextChoices):
+    POSSIBLE_OFFENDER = "possible_offender", "A possible offender (an adult grooming or arranging to meet a child)"
+    CONFRONTATION_HAPPENED = "confrontation_happened", "A confrontation that has happened"
+    CONFRONTATION_PLANNED = "confrontation_planned", "A confrontation that is planned"
+    FOOTAGE_ONLINE = "footage_online", "Footage or posts online (for example a video of a confrontation)"
+
+
+class ReportStatus(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    CONVERTED = "converted", "Turned into an incident"
+    LINKED = "linked", "Linked to existing records"
+    REFERRED = "referred", "Referred to the investigation team"
+    CLOSED = "closed", "Closed"
+
+
+UNTRIAGED = (ReportStatus.NEW, ReportStatus.ASSIGNED)
+
+
+class Report(ReviewableRecord):
+    """One report as it arrived. What the reporter wrote is kept as given: it is evidence."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    reporter_type = models.CharField(max_length=10, choices=ReporterType.choices)
+    concern = models.CharField(max_length=25, choices=ConcernKind.choices)
+    text = models.TextField("what happened", max_length=20000)
+    place = models.CharField("where", max_length=200, blank=True)
+    when_text = models.CharField("when", max_length=200, blank=True)
+
+    # Personal data of the reporter: optional, shown only with intake.view_reporter_contact.
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_organisation = models.CharField(max_length=200, blank=True)
+    reporter_email = models.EmailField(max_length=254, blank=True)
+    reporter_phone = models.CharField(max_length=40, blank=True)
+
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # HMAC-SHA256 of the submitting address (an IPv6 /64) under SECRET_KEY: for rate limits
+    # and abuse only; the address itself is never stored.
+    submitter_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Hash of the one-time token of the form it came from: a form is sent once.
+    form_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.NEW)
+    urgent = models.BooleanField(default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.TextField(blank=True, max_length=2000)
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="intake_reports",
+        help_text="The incident this report was turned into.",
+    )
+    matching_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "urgent", "submitted_at"])]
+        permissions = [
+            ("triage_report", "Can triage reports (assign, link, convert, close)"),
+            ("reopen_report", "Can reopen a closed report"),
+            ("view_reporter_contact", "Can see who made a report and how to contact them"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or "new report"
+
+    @property
+    def is_untriaged(self) -> bool:
+        return self.status in UNTRIAGED
+
+    @property
+    def has_contact(self) -> bool:
+        return any((self.reporter_name, self.reporter_organisation, self.reporter_email, self.reporter_phone))
+
+    def clean(self):
+        super().clean()
+        if self.status == ReportStatus.CLOSED and not self.close_reason.strip():
+            raise ValidationError({"close_reason": "Give the reason for closing the report."})
+
+
+class ReportFile(models.Model):
+    """A file that came with a report: an exhibit in the evidence store."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="files")
+    item = models.OneToOneField("evidence.EvidenceItem", on_delete=models.PROTECT, related_name="intake_file")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [models.UniqueConstraint(fields=["report", "position"], name="unique_report_file_position")]
+
+    def __str__(self) -> str:
+        return f"{self.report} file {self.position}"
+
+
+class Source(models.TextChoices):
+    GIVEN = "given", "Given by the reporter"
+    TEXT = "text", "Found in the text"
+    LINK = "link", "From a link"
+
+
+class ReportLink(models.Model):
+    """A web address the report names, as given and in its canonical form (for matching)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links")
+    raw = models.CharField(max_length=2000)
+    normalized = models.CharField(max_length=2000)
+    platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
+    source = models.CharField(max_length=5, choices=Source.choices, default=Source.GIVEN)
+
+    class Meta:
+        ordering = ["report", "pk"]
+        indexes = [models.Index(fields=["normalized"], name="intake_link_normalized")]
+
+    def __str__(self) -> str:
+        return self.normalized
+
+
+class IdentifierKind(models.TextChoices):
+    HANDLE = "handle", "Handle"
+    PHONE = "phone", "Phone number"
+    NAME = "name", "Name"
+
+
+class ReportIdentifier(models.Model):
+    """A handle, phone number or name the report gives, normalised for matching."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=8, choices=IdentifierKind.choices)
+    raw = models.CharField(max_length=300)
+    normalized = models.CharField(max_length=200)
+    platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
+    source = models.CharField(max_length=5, choices=Source.choices, default=Source.GIVEN)
+
+    class Meta:
+        ordering = ["report", "kind", "pk"]
+        indexes = [models.Index(fields=["kind", "normalized"], name="intake_ident_kind_norm")]
+
+    def __str__(self) -> str:
+        if self.kind == IdentifierKind.HANDLE:
+            return f"{self.platform}:@{self.normalized}" if self.platform else f"@{self.normalized}"
+        return self.normalized
+
+
+class MatchKind(models.TextChoices):
+    INCIDENT = "incident", "Incident"
+    GROUP = "group", "Group"
+    ACCOUNT = "account", "Group's platform account"
+    PERSON = "person", "Person"
+    REPORT = "report", "Earlier report"
+
+
+class ReportMatch(models.Model):
+    """Something already known that a report names, and why we think so."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="matches")
+    kind = models.CharField(max_length=10, choices=MatchKind.choices)
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    group = models.ForeignKey("intelligence.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    account = models.ForeignKey(
+        "intelligence.PlatformAccount", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    other_report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="matched_by")
+    identifier = models.CharField(max_length=300, help_text="What in this report matched.")
+    reason = models.CharField(max_length=300)
+    score = models.FloatField(help_text="100 for an exact match of normalised values; a fuzzy score otherwise.")
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "-score", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_kind_display()} ({self.reason})"
+
+    @property
+    def target(self):
+        return self.incident or self.account or self.group or self.person or self.other_report
+
+
+class LinkedRecord(models.Model):
+    """A triage decision that a report is about an existing incident, group or person."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="linked_records")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    group = models.ForeignKey("intelligence.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "linked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(incident__isnull=False, group__isnull=True, person__isnull=True)
+                    | models.Q(incident__isnull=True, group__isnull=False, person__isnull=True)
+                    | models.Q(incident__isnull=True, group__isnull=True, person__isnull=False)
+                ),
+                name="linked_record_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.target}"
+
+    @property
+    def target(self):
+        return self.incident or self.group or self.person
+
+    @property
+    def target_kind(self) -> str:
+        return "incident" if self.incident_id else "group" if self.group_id else "person"
+
+    def clean(self):
+        super().clean()
+        if sum(x is not None for x in (self.incident_id, self.group_id, self.person_id)) != 1:
+            raise ValidationError({"target": "Link to one incident, group or person."})
+
+
+class ReportEvent(models.Model):
+    """One triage decision: who took it, from what status to what, and why."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    decision = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.decision} ({self.from_status} → {self.to_status})"
+
+
+class ReferralStatus(models.TextChoices):
+    OPEN = "open", "Open (awaiting the team)"
+    ACCEPTED = "accepted", "Accepted"
+    INVESTIGATING = "investigating", "Under investigation"
+    CLOSED = "closed", "Closed"
+    REJECTED = "rejected", "Rejected"
+
+
+class Referral(ReviewableRecord):
+    """A report of a possible offender passed to the online child abuse investigation team,
+    with what the investigators need to start: platforms, handles, links and the material."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="referral")
+    summary = models.TextField(max_length=20000)
+    platforms = models.JSONField(default=list, blank=True)
+    handles = models.JSONField(default=list, blank=True, help_text='[{"platform": "tiktok", "handle": "name"}, …]')
+    links = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True)
+    material = models.ManyToManyField("evidence.EvidenceItem", blank=True, related_name="referrals")
+    due_date = models.DateField(help_text="The team accepts or rejects the referral by this date.")
+    status = models.CharField(max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The investigator who has the referral.",
+    )
+    rejected_reason = models.TextField(blank=True, max_length=2000)
+    outcome = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Empty when the reporting page routed it.",
+    )
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        permissions = [("work_referral", "Can accept, work and close referrals")]
+
+    def __str__(self) -> str:
+        return self.reference or "new referral"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ReferralStatus.OPEN and self.due_date < timezone.localdate()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.status == ReferralStatus.REJECTED and not self.rejected_reason.strip():
+            errors["rejected_reason"] = "Give the reason for rejecting the referral."
+        if self.status in (ReferralStatus.ACCEPTED, ReferralStatus.INVESTIGATING) and self.owner_id is None:
+            errors["owner"] = "An accepted referral has an owner in the investigation team."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReferralEvent(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=15)
+    to_status = models.CharField(max_length=15)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.transition} ({self.from_status} → {self.to_status})"

@@ -1,0 +1,420 @@
+"""The intake API: the triage queue, a report with its matches, triage decisions, referrals.
+
+There is deliberately no public operation: reports come in through the reporting page only
+(one door in), and nothing about a report goes out to anyone without a login.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from drachma.areas.models import Borough, Ward
+from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
+from drachma.incidents.models import IncidentKind, IncidentSource
+from drachma.intake import selectors, services
+from drachma.intake.filtersets import (
+    REFERRAL_STATES,
+    REPORT_STATES,
+    ReferralFilterSet,
+    ReportFilterSet,
+)
+from drachma.intake.models import ConcernKind, Referral, Report, ReporterType
+from drachma.intake.views import link_targets
+from drachma.intelligence.models import Group
+
+router = Router()
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+class ReportFilters(FilterSchema):
+    q: str | None = Field(None, description="Reference, text, link or handle")
+    status: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in REPORT_STATES)} (default: open)")
+    concern: ConcernKind | None = None
+    reporter_type: ReporterType | None = None
+    urgent: bool | None = None
+    mine: bool | None = None
+
+
+class ReportSummaryOut(Schema):
+    reference: str
+    submitted_at: datetime.datetime
+    reporter_type: str
+    concern: str
+    status: str
+    urgent: bool
+    assigned_to: str | None = Field(None, alias="assigned_to.username")
+    file_count: int
+    match_count: int
+
+
+class FileOut(Schema):
+    exhibit_ref: str = Field(alias="item.exhibit_ref")
+    original_filename: str = Field(alias="item.original_filename")
+    kind: str = Field(alias="item.kind")
+    size: int = Field(alias="item.stored_file.size")
+    sha256: str = Field(alias="item.stored_file.sha256")
+    incident: str | None = Field(None, alias="item.incident.reference")
+
+
+class LinkOut(Schema):
+    raw: str
+    normalized: str
+    platform: str
+    source: str
+
+
+class IdentifierOut(Schema):
+    kind: str
+    raw: str
+    normalized: str
+    platform: str
+    source: str
+
+
+class MatchOut(Schema):
+    kind: str
+    record: str
+    identifier: str
+    reason: str
+    score: float
+
+
+class EventOut(Schema):
+    decision: str
+    from_status: str
+    to_status: str
+    by: str | None = Field(None, alias="by.username")
+    at: datetime.datetime
+    note: str
+
+
+class LinkedOut(Schema):
+    kind: str
+    record: str
+    note: str
+    linked_by: str
+    linked_at: datetime.datetime
+
+
+class ContactOut(Schema):
+    name: str
+    organisation: str
+    email: str
+    phone: str
+
+
+class ReportOut(Schema):
+    reference: str
+    submitted_at: datetime.datetime
+    reporter_type: str
+    concern: str
+    text: str
+    place: str
+    when_text: str
+    status: str
+    urgent: bool
+    assigned_to: str | None
+    close_reason: str
+    incident: str | None
+    referral: str | None
+    contact: ContactOut | None = Field(description="Only for roles that may see who reported (null otherwise).")
+    files: list[FileOut]
+    links: list[LinkOut]
+    identifiers: list[IdentifierOut]
+    matches: list[MatchOut]
+    linked: list[LinkedOut]
+    events: list[EventOut]
+
+
+class AssignIn(Schema):
+    assignee: str | None = Field(None, description="A username; empty assigns the report to you.")
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class LinkIn(Schema):
+    incident: str | None = Field(None, description="An incident reference")
+    group: int | None = None
+    person: int | None = None
+    note: str = Field("", max_length=500)
+
+
+class ReferIn(Schema):
+    due_date: datetime.date | None = None
+    owner: str | None = Field(None, description="An investigator's username")
+    note: str = Field("", max_length=2000)
+
+
+class ConvertIn(Schema):
+    """Values that differ from those taken from the report (see incident_initial)."""
+
+    occurred_at: datetime.datetime | None = None
+    received_at: datetime.datetime | None = None
+    kind: IncidentKind | None = None
+    source: IncidentSource | None = None
+    summary: str | None = Field(None, max_length=5000)
+    borough: str | None = Field(None, description="ONS code")
+    ward: str | None = Field(None, description="ONS ward code")
+    place: str | None = Field(None, max_length=200)
+    groups: list[int] | None = None
+    live_streamed: bool = False
+    stream_platform: str = ""
+    stream_url: str = Field("", max_length=500)
+
+
+class IncidentRefOut(Schema):
+    reference: str
+
+
+class ReferralFilters(FilterSchema):
+    status: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in REFERRAL_STATES)} (default: open)")
+    overdue: bool | None = None
+    mine: bool | None = None
+
+
+class ReferralSummaryOut(Schema):
+    reference: str
+    report: str = Field(alias="report.reference")
+    status: str
+    due_date: datetime.date
+    overdue: bool = Field(alias="is_overdue")
+    owner: str | None = Field(None, alias="owner.username")
+    platforms: list[str]
+
+
+class MaterialOut(Schema):
+    exhibit_ref: str
+    original_filename: str
+    size: int = Field(alias="stored_file.size")
+    sha256: str = Field(alias="stored_file.sha256")
+
+
+class HandleOut(Schema):
+    platform: str
+    handle: str
+
+
+class ReferralEventOut(Schema):
+    transition: str
+    from_status: str
+    to_status: str
+    by: str | None = Field(None, alias="by.username")
+    at: datetime.datetime
+    note: str
+
+
+class ReferralOut(ReferralSummaryOut):
+    summary: str
+    handles: list[HandleOut]
+    links: list[str]
+    phones: list[str]
+    material: list[MaterialOut]
+    rejected_reason: str
+    outcome: str
+    created_by: str | None = Field(None, alias="created_by.username")
+    events: list[ReferralEventOut]
+
+
+class ReferralActionIn(Schema):
+    action: str = Field(description="accept, start, close or reject")
+    note: str = Field("", max_length=2000, description="Required to reject (the reason) and to close (the outcome).")
+    owner: str | None = Field(None, description="accept: the investigator who takes it (default: you)")
+
+
+class OwnerIn(Schema):
+    owner: str
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _report(reference: str) -> Report:
+    try:
+        return selectors.report_detail(reference)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+def _referral(reference: str) -> Referral:
+    try:
+        return selectors.referral_detail(reference)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+def _user(username: str | None, field: str):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationError({field: f"There is no active user {username!r}."})
+    return user
+
+
+def _match_record(m) -> str:
+    if m.incident_id:
+        return m.incident.reference
+    if m.account_id:
+        return f"{m.account.group.name}: {m.account}"
+    if m.group_id:
+        return m.group.name
+    if m.person_id:
+        return f"person {m.person_id}: {m.person.full_name}"
+    return m.other_report.reference
+
+
+def _report_out(request, report: Report) -> dict:
+    show_contact = request.user.has_perm("intake.view_reporter_contact")
+    record_view(request, report, fields=["reporter_contact"] if show_contact and report.has_contact else None)
+    return {
+        "reference": report.reference, "submitted_at": report.submitted_at,
+        "reporter_type": report.reporter_type, "concern": report.concern, "text": report.text,
+        "place": report.place, "when_text": report.when_text, "status": report.status, "urgent": report.urgent,
+        "assigned_to": report.assigned_to.username if report.assigned_to else None,
+        "close_reason": report.close_reason,
+        "incident": report.incident.reference if report.incident else None,
+        "referral": report.referral.reference if hasattr(report, "referral") else None,
+        "contact": {"name": report.reporter_name, "organisation": report.reporter_organisation,
+                    "email": report.reporter_email, "phone": report.reporter_phone} if show_contact else None,
+        "files": list(report.files.all()),
+        "links": list(report.links.all()),
+        "identifiers": list(report.identifiers.all()),
+        "matches": [{"kind": m.kind, "record": _match_record(m), "identifier": m.identifier, "reason": m.reason,
+                     "score": m.score} for m in report.matches.all()],
+        "linked": [{"kind": lr.target_kind, "record": str(lr.target), "note": lr.note,
+                    "linked_by": lr.linked_by.username, "linked_at": lr.linked_at} for lr in report.linked_records.all()],
+        "events": list(report.events.all()),
+    }
+
+
+def _resolve_incident(data: dict) -> dict:
+    errors = {}
+    if data.get("borough"):
+        data["borough"] = Borough.objects.filter(code=data["borough"]).first() or errors.setdefault(
+            "borough", f"Unknown borough code {data['borough']!r}.")
+    if data.get("ward"):
+        data["ward"] = Ward.objects.select_related("borough").filter(code=data["ward"]).first() or errors.setdefault(
+            "ward", f"Unknown ward code {data['ward']!r}.")
+    if data.get("groups") is not None:
+        wanted = set(data["groups"])
+        found = list(Group.objects.filter(pk__in=wanted))
+        if wanted - {g.pk for g in found}:
+            errors["groups"] = f"Unknown group ids: {sorted(wanted - {g.pk for g in found})}."
+        data["groups"] = found
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+# --- reports ------------------------------------------------------------------------------
+
+@router.get("/reports", response=list[ReportSummaryOut], auth=Allow("intake.view_report"))
+@paginate(PageNumberPagination)
+def list_reports(request, filters: ReportFilters = Query(...)):
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = ReportFilterSet(params, queryset=selectors.report_queryset(), user=request.user)
+    if not filterset.is_valid():
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+@router.get("/reports/{report_ref}", response=ReportOut, auth=Allow("intake.view_report", hide=True))
+def get_report(request, report_ref: str):
+    return _report_out(request, _report(report_ref))
+
+
+@router.post("/reports/{report_ref}/assign", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+def assign_report(request, report_ref: str, payload: AssignIn):
+    report = _report(report_ref)
+    services.assign_report(report, user=request.user, assignee=_user(payload.assignee, "assignee") or request.user)
+    return _report_out(request, _report(report_ref))
+
+
+@router.post("/reports/{report_ref}/close", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+def close_report(request, report_ref: str, payload: ReasonIn):
+    services.close_report(_report(report_ref), user=request.user, reason=payload.reason)
+    return _report_out(request, _report(report_ref))
+
+
+@router.post("/reports/{report_ref}/reopen", response=ReportOut, auth=Allow("intake.reopen_report", hide=True))
+def reopen_report(request, report_ref: str, payload: ReasonIn):
+    services.reopen_report(_report(report_ref), user=request.user, reason=payload.reason)
+    return _report_out(request, _report(report_ref))
+
+
+@router.post("/reports/{report_ref}/link", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+def link_report(request, report_ref: str, payload: LinkIn):
+    data = payload.dict()
+    if sum(bool(data.get(k)) for k in ("incident", "group", "person")) != 1:
+        raise ValidationError({"target": "Give one incident, group or person to link the report to."})
+    services.link_report(_report(report_ref), user=request.user, note=payload.note, **link_targets(data))
+    return _report_out(request, _report(report_ref))
+
+
+@router.post("/reports/{report_ref}/refer", response={201: ReferralOut}, auth=Allow("intake.add_referral", hide=True))
+def refer_report(request, report_ref: str, payload: ReferIn):
+    referral = services.refer_report(_report(report_ref), user=request.user, due_date=payload.due_date,
+                                     owner=_user(payload.owner, "owner"), note=payload.note)
+    return Status(201, selectors.referral_detail(referral.reference))
+
+
+@router.post("/reports/{report_ref}/incident", response={201: IncidentRefOut},
+             auth=Allow("intake.triage_report", "incidents.add_incident", hide=True))
+def convert_report(request, report_ref: str, payload: ConvertIn):
+    report = _report(report_ref)
+    initial = services.incident_initial(report)
+    initial["groups"] = list(Group.objects.filter(pk__in=initial["groups"]))
+    data = _resolve_incident(payload.dict(exclude_unset=True))
+    fields = {**initial, **{k: v for k, v in data.items() if v is not None}}
+    groups = fields.pop("groups", [])
+    incident = services.convert_report(report, user=request.user, groups=groups, **fields)
+    return Status(201, {"reference": incident.reference})
+
+
+@router.post("/reports/{report_ref}/matches", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+def refresh_matches(request, report_ref: str):
+    services.refresh_matches(_report(report_ref), user=request.user)
+    return _report_out(request, _report(report_ref))
+
+
+# --- referrals ----------------------------------------------------------------------------
+
+@router.get("/referrals", response=list[ReferralSummaryOut], auth=Allow("intake.view_referral"))
+@paginate(PageNumberPagination)
+def list_referrals(request, filters: ReferralFilters = Query(...)):
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = ReferralFilterSet(params, queryset=selectors.referral_queryset(), user=request.user)
+    if not filterset.is_valid():
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+@router.get("/referrals/{referral_ref}", response=ReferralOut, auth=Allow("intake.view_referral", hide=True))
+def get_referral(request, referral_ref: str):
+    referral = _referral(referral_ref)
+    record_view(request, referral)
+    return referral
+
+
+@router.post("/referrals/{referral_ref}/transitions", response=ReferralOut,
+             auth=Allow("intake.work_referral", hide=True))
+def transition_referral(request, referral_ref: str, payload: ReferralActionIn):
+    referral = _referral(referral_ref)
+    services.transition_referral(referral, payload.action, user=request.user, note=payload.note,
+                                 owner=_user(payload.owner, "owner"))
+    return _referral(referral_ref)
+
+
+@router.post("/referrals/{referral_ref}/owner", response=ReferralOut, auth=Allow("intake.work_referral", hide=True))
+def reassign_referral(request, referral_ref: str, payload: OwnerIn):
+    referral = _referral(referral_ref)
+    owner = _user(payload.owner, "owner")
+    services.reassign_referral(referral, user=request.user, owner=owner)
+    return _referral(referral_ref)

@@ -1,0 +1,195 @@
+"""De-duplication: what already known a report names, and why we think so.
+
+A report's links, handles, phone numbers and names (normalised by ``normalize``) are looked
+up against incidents' stream URLs, groups' platform accounts (handle and URL), groups' names
+and aliases, people's names, and earlier reports' links, handles, phone numbers and names.
+URLs, handles and phone numbers match exactly once normalised (score 100; a handle given
+without its platform scores 90); names match fuzzily (rapidfuzz, from
+``conf.name_match_threshold``). Candidates come from the database by cheap indexed or
+substring filters and are compared in Python, so the cost grows with the report, not with
+the tables.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+from django.db.models import Q
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from drachma.incidents.models import Incident
+from drachma.intake import conf
+from drachma.intake.models import IdentifierKind, MatchKind, Report, ReportIdentifier, ReportLink
+from drachma.intake.normalize import Handle, normalize_handle, normalize_url, split_name
+from drachma.intelligence.models import Group, GroupAlias, PlatformAccount
+from drachma.people.selectors import possible_duplicates
+
+
+@dataclass
+class Found:
+    kind: str
+    target: object
+    identifier: str
+    reasons: list[str] = field(default_factory=list)
+    score: float = 100.0
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, type(self.target).__name__, self.target.pk)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)[:300]
+
+
+class _Results:
+    def __init__(self, report: Report):
+        self.report = report
+        self.by_key: dict[tuple, Found] = {}
+
+    def add(self, kind: str, target, identifier: str, reason: str, score: float = 100.0) -> None:
+        if kind == MatchKind.REPORT and target.pk == self.report.pk:
+            return
+        found = Found(kind, target, identifier, [reason], score)
+        existing = self.by_key.get(found.key)
+        if existing is None:
+            self.by_key[found.key] = found
+            return
+        if reason not in existing.reasons:
+            existing.reasons.append(reason)
+        if score > existing.score:
+            existing.score, existing.identifier = score, identifier
+
+    def sorted(self) -> list[Found]:
+        return sorted(self.by_key.values(), key=lambda f: (-f.score, f.kind, str(f.target)))
+
+
+def _token(normalized: str) -> str:
+    """A distinctive piece of a normalised URL to find candidates with a substring filter."""
+    parts = urlsplit(normalized)
+    params = dict(parse_qsl(parts.query))
+    for key in ("v", "story_fbid", "fbid", "id"):
+        if params.get(key):
+            return params[key]
+    segments = [s for s in parts.path.split("/") if s]
+    return segments[-1] if segments else (parts.hostname or normalized)
+
+
+def _same_url(candidate: str, normalized: str) -> bool:
+    try:
+        return normalize_url(candidate) == normalized
+    except ValueError:
+        return False
+
+
+def _match_url(results: _Results, raw: str, normalized: str) -> None:
+    for link in ReportLink.objects.filter(normalized=normalized).exclude(report=results.report).select_related("report"):
+        results.add(MatchKind.REPORT, link.report, raw, f"the same link was given in report {link.report.reference}")
+    token = _token(normalized)
+    for incident in Incident.objects.filter(stream_url__icontains=token).only("pk", "reference", "stream_url"):
+        if _same_url(incident.stream_url, normalized):
+            results.add(MatchKind.INCIDENT, incident, raw, f"the link is the stream of incident {incident.reference}")
+    for account in PlatformAccount.objects.filter(url__icontains=token).select_related("group"):
+        if _same_url(account.url, normalized):
+            results.add(MatchKind.ACCOUNT, account, raw,
+                        f"the link is {account.group.name}'s {account.get_platform_display()} account")
+
+
+def _account_handle(account: PlatformAccount) -> Handle | None:
+    try:
+        return normalize_handle(account.handle, account.platform)
+    except ValueError:
+        return None
+
+
+def _match_handle(results: _Results, raw: str, handle: Handle) -> None:
+    candidates = PlatformAccount.objects.filter(
+        Q(handle__iexact=handle.name) | Q(handle__iexact=f"@{handle.name}")
+    ).select_related("group")
+    for account in candidates:
+        known = _account_handle(account)
+        if known is None or known.name != handle.name:
+            continue
+        platform = account.get_platform_display()
+        if handle.platform and handle.platform != account.platform:
+            continue
+        if handle.platform:
+            results.add(MatchKind.ACCOUNT, account, raw,
+                        f"the same {platform} handle @{handle.name} as {account.group.name}'s account")
+        else:
+            results.add(MatchKind.ACCOUNT, account, raw,
+                        f"the handle @{handle.name} is {account.group.name}'s on {platform} "
+                        "(the report did not say which platform)", score=90)
+    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.HANDLE, normalized=handle.name).exclude(
+        report=results.report).select_related("report")
+    for ident in earlier:
+        if handle.platform and ident.platform and handle.platform != ident.platform:
+            continue
+        exact = bool(handle.platform) and handle.platform == ident.platform
+        results.add(MatchKind.REPORT, ident.report, raw,
+                    f"the handle @{handle.name} was given in report {ident.report.reference}"
+                    + ("" if exact else " (platform not given in both)"), score=100 if exact else 90)
+
+
+def _match_phone(results: _Results, raw: str, e164: str) -> None:
+    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.PHONE, normalized=e164).exclude(
+        report=results.report).select_related("report")
+    for ident in earlier:
+        results.add(MatchKind.REPORT, ident.report, raw, f"the phone number {e164} was given in report {ident.report.reference}")
+
+
+def _groups_and_aliases() -> list[tuple[Group, str, bool]]:
+    rows = [(g, g.name, False) for g in Group.objects.all()]
+    rows += [(a.group, a.name, True) for a in GroupAlias.objects.select_related("group")]
+    return rows
+
+
+def _match_name(results: _Results, raw: str, name: str, groups: list) -> None:
+    threshold = conf.name_match_threshold()
+    given, family = split_name(name)
+    for dup in possible_duplicates(given_names=given, family_name=family, threshold=threshold):
+        results.add(MatchKind.PERSON, dup.person, raw,
+                    f"the name '{name}' is {dup.score:.0f}% similar to {dup.person.full_name}", score=dup.score)
+    for group, label, is_alias in groups:
+        score = fuzz.token_sort_ratio(name, label, processor=default_process)
+        if score >= threshold:
+            what = f"an alias of {group.name}" if is_alias else "the group"
+            results.add(MatchKind.GROUP, group, raw, f"the name '{name}' is {score:.0f}% similar to '{label}' ({what})",
+                        score=score)
+    prefix = family[:2]
+    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.NAME).exclude(report=results.report)
+    if len(prefix) == 2:
+        earlier = earlier.filter(normalized__icontains=prefix)
+    for ident in earlier.select_related("report")[:2000]:
+        score = fuzz.token_sort_ratio(name, ident.normalized, processor=default_process)
+        if score >= threshold:
+            results.add(MatchKind.REPORT, ident.report, raw,
+                        f"the name '{name}' is {score:.0f}% similar to '{ident.normalized}' in report "
+                        f"{ident.report.reference}", score=score)
+
+
+def _group_names_in_text(results: _Results, text: str, groups: list) -> None:
+    for group, label, is_alias in groups:
+        if len(label) < 3:
+            continue
+        if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text, flags=re.IGNORECASE):
+            what = f"an alias of {group.name}" if is_alias else "the group's name"
+            results.add(MatchKind.GROUP, group, label, f"the text names '{label}' ({what})")
+
+
+def find_matches(report: Report) -> list[Found]:
+    """Everything already known that ``report`` names, best first, one entry per record."""
+    results = _Results(report)
+    for link in report.links.all():
+        _match_url(results, link.raw, link.normalized)
+    groups = _groups_and_aliases()
+    for ident in report.identifiers.all():
+        if ident.kind == IdentifierKind.HANDLE:
+            _match_handle(results, ident.raw, Handle(ident.platform, ident.normalized))
+        elif ident.kind == IdentifierKind.PHONE:
+            _match_phone(results, ident.raw, ident.normalized)
+        elif ident.kind == IdentifierKind.NAME:
+            _match_name(results, ident.raw, ident.normalized, groups)
+    _group_names_in_text(results, report.text, groups)
+    return results.sorted()

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from drachma.intake import public, views
+
+app_name = "intake"
+urlpatterns = [
+    path("report/", public.report_page, name="report"),
+    path("reports/", views.report_list, name="queue"),
+    path("reports/<str:report_ref>/", views.report_detail, name="detail"),
+    path("reports/<str:report_ref>/assign/", views.report_assign, name="assign"),
+    path("reports/<str:report_ref>/close/", views.report_close, name="close"),
+    path("reports/<str:report_ref>/reopen/", views.report_reopen, name="reopen"),
+    path("reports/<str:report_ref>/link/", views.report_link, name="link"),
+    path("reports/<str:report_ref>/refer/", views.report_refer, name="refer"),
+    path("reports/<str:report_ref>/incident/", views.report_convert, name="convert"),
+    path("reports/<str:report_ref>/matches/", views.report_rematch, name="rematch"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<str:referral_ref>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<str:referral_ref>/reassign/", views.referral_reassign, name="referral_reassign"),
+    path("referrals/<str:referral_ref>/<str:referral_action>/", views.referral_transition, name="referral_transition"),
+]

@@ -1,0 +1,266 @@
+"""Staff pages: the triage queue, a report with its matches and decisions, referrals."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from drachma.audit.services import record_list_view, record_view
+from drachma.core.access import require
+from drachma.core.forms import apply_validation_error
+from drachma.core.paging import paginate
+from drachma.incidents.forms import IncidentForm
+from drachma.incidents.models import Incident
+from drachma.intake import selectors, services
+from drachma.intake.filtersets import ReferralFilterSet, ReportFilterSet
+from drachma.intake.forms import AssignForm, LinkForm, ReasonForm, ReferForm, ReferralActionForm
+from drachma.intake.models import Referral, Report
+from drachma.intake.workflow import REFERRAL, TRIAGE
+from drachma.people.models import Person
+
+
+def _report(reference: str) -> Report:
+    try:
+        return selectors.report_detail(reference)
+    except Report.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+def _plain_report(reference: str) -> Report:
+    try:
+        return Report.objects.get(reference=reference)
+    except Report.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+def _referral(reference: str) -> Referral:
+    try:
+        return selectors.referral_detail(reference)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral.") from None
+
+
+def _errors(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _form_errors(request, form) -> None:
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label or field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
+    messages.error(request, "; ".join(parts))
+
+
+def _back(report_ref: str):
+    return redirect("intake:detail", report_ref=report_ref)
+
+
+@require("intake.view_report")
+def report_list(request):
+    filterset = ReportFilterSet(request.GET, queryset=selectors.report_queryset(), user=request.user)
+    queryset = filterset.qs if filterset.is_valid() else selectors.report_queryset().none()
+    context = {"filterset": filterset, "counts": selectors.queue_counts(), **paginate(request, queryset)}
+    record_list_view(request, Report, [r.pk for r in context["page_obj"]], query=request.GET.urlencode())
+    return render(request, "intake/report_list.html", context)
+
+
+@require("intake.view_report", hide=True)
+def report_detail(request, report_ref: str):
+    report = _report(report_ref)
+    show_contact = request.user.has_perm("intake.view_reporter_contact")
+    record_view(request, report, fields=["reporter_contact"] if show_contact and report.has_contact else None)
+    allowed = {t.name for t in TRIAGE.allowed(report.status, request.user)}
+    context = {
+        "report": report,
+        "show_contact": show_contact,
+        "allowed": allowed,
+        "assign_form": AssignForm(),
+        "reason_form": ReasonForm(),
+        "link_form": LinkForm(),
+        "refer_form": ReferForm(),
+        "referral": getattr(report, "referral", None),
+        "can_convert": "convert" in allowed and request.user.has_perm("incidents.add_incident"),
+    }
+    return render(request, "intake/report_detail.html", context)
+
+
+@require("intake.triage_report", hide=True, methods=["POST"])
+def report_assign(request, report_ref: str):
+    report = _plain_report(report_ref)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assign_report(report, user=request.user, assignee=form.cleaned_data["assignee"] or request.user)
+            messages.success(request, "Report assigned.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(report_ref)
+
+
+@require("intake.triage_report", hide=True, methods=["POST"])
+def report_close(request, report_ref: str):
+    report = _plain_report(report_ref)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_report(report, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "Report closed.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(report_ref)
+
+
+@require("intake.reopen_report", hide=True, methods=["POST"])
+def report_reopen(request, report_ref: str):
+    report = _plain_report(report_ref)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_report(report, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "Report reopened.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(report_ref)
+
+
+def link_targets(data: dict) -> dict:
+    """Records named by a link form or API call; ValidationError naming one that does not exist."""
+    targets = {}
+    if data.get("incident"):
+        targets["incident"] = Incident.objects.filter(reference=str(data["incident"]).strip()).first()
+        if targets["incident"] is None:
+            raise ValidationError({"incident": f"There is no incident {data['incident']}."})
+    if data.get("group"):
+        from drachma.intelligence.models import Group
+
+        group = data["group"]
+        targets["group"] = group if isinstance(group, Group) else Group.objects.filter(pk=group).first()
+        if targets["group"] is None:
+            raise ValidationError({"group": f"There is no group {group}."})
+    if data.get("person"):
+        targets["person"] = Person.objects.filter(pk=data["person"]).first()
+        if targets["person"] is None:
+            raise ValidationError({"person": f"There is no person {data['person']}."})
+    return targets
+
+
+@require("intake.triage_report", hide=True, methods=["POST"])
+def report_link(request, report_ref: str):
+    report = _plain_report(report_ref)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            link = services.link_report(report, user=request.user, note=form.cleaned_data["note"],
+                                        **link_targets(form.cleaned_data))
+            messages.success(request, f"Report linked to {link.target_kind} {link.target}.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(report_ref)
+
+
+@require("intake.add_referral", hide=True, methods=["POST"])
+def report_refer(request, report_ref: str):
+    report = _plain_report(report_ref)
+    form = ReferForm(request.POST)
+    if form.is_valid():
+        try:
+            referral = services.refer_report(report, user=request.user, **form.cleaned_data)
+            messages.success(request, f"Referral {referral.reference} made.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(report_ref)
+
+
+@require("intake.triage_report", hide=True, methods=["POST"])
+def report_rematch(request, report_ref: str):
+    report = _plain_report(report_ref)
+    found = services.refresh_matches(report, user=request.user)
+    messages.success(request, f"{len(found)} matches found.")
+    return _back(report_ref)
+
+
+@require("intake.triage_report", "incidents.add_incident", hide=True, methods=["GET", "POST"])
+def report_convert(request, report_ref: str):
+    """The incident form, filled in from the report; saving it converts the report."""
+    report = _plain_report(report_ref)
+    if "convert" not in {t.name for t in TRIAGE.allowed(report.status, request.user)}:
+        messages.error(request, f"A report that is {report.get_status_display().lower()} cannot be turned into an incident.")
+        return _back(report_ref)
+    form = IncidentForm(request.POST or None, initial=services.incident_initial(report))
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.convert_report(report, user=request.user, groups=form.cleaned_data["groups"],
+                                               **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Report {report.reference} is now incident {incident.reference}.")
+            return redirect("incidents:detail", reference=incident.reference)
+    record_view(request, report)
+    return render(request, "intake/report_convert.html", {"form": form, "report": report})
+
+
+# --- referrals ----------------------------------------------------------------------------
+
+@require("intake.view_referral")
+def referral_list(request):
+    filterset = ReferralFilterSet(request.GET, queryset=selectors.referral_queryset(), user=request.user)
+    queryset = filterset.qs if filterset.is_valid() else selectors.referral_queryset().none()
+    context = {"filterset": filterset, "counts": selectors.referral_counts(), **paginate(request, queryset)}
+    record_list_view(request, Referral, [r.pk for r in context["page_obj"]], query=request.GET.urlencode())
+    return render(request, "intake/referral_list.html", context)
+
+
+@require("intake.view_referral", hide=True)
+def referral_detail(request, referral_ref: str):
+    referral = _referral(referral_ref)
+    record_view(request, referral)
+    context = {
+        "referral": referral,
+        "transitions": REFERRAL.allowed(referral.status, request.user),
+        "action_form": ReferralActionForm(),
+        "can_reassign": request.user.has_perm("intake.work_referral") and referral.status in ("accepted", "investigating"),
+    }
+    return render(request, "intake/referral_detail.html", context)
+
+
+@require("intake.work_referral", hide=True, methods=["POST"])
+def referral_transition(request, referral_ref: str, referral_action: str):
+    referral = _referral(referral_ref)
+    form = ReferralActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_referral(referral, referral_action, user=request.user,
+                                         note=form.cleaned_data["note"], owner=form.cleaned_data["owner"])
+            messages.success(request, f"Referral {referral.reference}: {REFERRAL.transition(referral_action).label.lower()} done.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("intake:referral_detail", referral_ref=referral_ref)
+
+
+@require("intake.work_referral", hide=True, methods=["POST"])
+def referral_reassign(request, referral_ref: str):
+    referral = _referral(referral_ref)
+    form = ReferralActionForm(request.POST)
+    if form.is_valid() and form.cleaned_data["owner"]:
+        try:
+            services.reassign_referral(referral, user=request.user, owner=form.cleaned_data["owner"])
+            messages.success(request, "Referral reassigned.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "Choose the investigator who takes the referral.")
+    return redirect("intake:referral_detail", referral_ref=referral_ref)
