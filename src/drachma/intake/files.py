@@ -148,7 +148,7 @@ def _check_text(upload, name: str, rule: FileRule, size: int) -> str:
     try:
         for chunk in _read_chunks(upload):
             text = decoder.decode(chunk)
-            if encoding == "utf-8" and "\x00" in text:
+            if "\x00" in text:
                 raise FileRefused(f"{name}: it contains binary data, not text.")
             if parts is not None:
                 parts.append(text)

@@ -47,8 +47,8 @@ def _errors(request, exc: ValidationError) -> None:
 def _form_errors(request, form) -> None:
     parts = []
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        parts.append(f"{label or field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
+        label = form[field].label if field in form.fields else field
+        parts.append(f"{label}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
     messages.error(request, "; ".join(parts))
 
 

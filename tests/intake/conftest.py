@@ -1,0 +1,62 @@
+"""Fixtures for intake: files of every sort (good and bad), and reports made through the service."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+CHAT_EXPORT = (
+    b"[12/03/2026, 19:02:11] Jess: hi who is this\n"
+    b"[12/03/2026, 19:03:40] dave_k: you look older than 13\n"
+    b"[12/03/2026, 19:04:02] Jess: im 13 tho\n"
+    b"[12/03/2026, 19:05:15] dave_k: dont tell your mum we talk\n"
+)
+# Smallest files each format's magic bytes are recognised in.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00\x00\x00IEND\xaeB`\x82")
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A Windows program's header: "MZ", then the PE signature where the header says.
+PE = b"MZ" + b"\x90\x00" * 29 + b"\x80\x00\x00\x00" + b"\x00" * 64 + b"PE\x00\x00" + b"\x00" * 200
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def make_report(db):
+    """``make_report(concern=..., files=[upload(...)], ...)``: a report through the service."""
+    from drachma.intake import services
+
+    def make(**fields):
+        defaults = {"reporter_type": "public", "concern": "confrontation_happened", "text": "A report."}
+        defaults.update(fields)
+        return services.submit_report(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def triage_user(make_user):
+    return make_user("safeguarding_officer")
+
+
+@pytest.fixture
+def investigator(make_user):
+    return make_user("investigator")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor")
