@@ -10,10 +10,10 @@ from drachma.incidents.models import Incident
 from drachma.intake.models import Report
 
 CHAT = (
-    "12/03/2026, 19:02 - Jess: hi who is this\n"
-    "12/03/2026, 19:03 - Dave: you look older than 13 x\n"
-    "12/03/2026, 19:05 - Dave: dont tell your mum we talk <script>alert(1)</script>\n"
-).encode("utf-8")
+    b"12/03/2026, 19:02 - Jess: hi who is this\n"
+    b"12/03/2026, 19:03 - Dave: you look older than 13 x\n"
+    b"12/03/2026, 19:05 - Dave: dont tell your mum we talk <script>alert(1)</script>\n"
+)
 
 
 @pytest.mark.browser

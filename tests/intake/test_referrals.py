@@ -135,3 +135,20 @@ def test_referral_pages(client_as, referral, investigator):
     referral.refresh_from_db()
     assert referral.status == "accepted" and referral.owner == investigator
     assert client_as("safeguarding_officer").get(f"/intake/referrals/{referral.reference}/").status_code == 404
+
+
+def test_overdue_referrals_are_reminded_to_supervisors_once_a_day(referral, supervisor, investigator):
+    from drachma.core.models import Notification
+    from drachma.intake.tasks import remind_overdue_referrals
+
+    today = timezone.localdate()
+    assert services.remind_overdue_referrals(today) == 0
+    Referral.objects.filter(pk=referral.pk).update(due_date=today - datetime.timedelta(days=1))
+    assert services.remind_overdue_referrals(today) == 1
+    assert services.remind_overdue_referrals(today) == 0  # once a day
+    assert Notification.objects.filter(recipient=supervisor, subject=f"Referral {referral.reference} is overdue").count() == 1
+    assert not Notification.objects.filter(recipient=investigator, subject__contains="overdue").exists()
+    assert services.remind_overdue_referrals(today + datetime.timedelta(days=1)) == 1
+    services.transition_referral(referral, "accept", user=investigator)
+    assert services.remind_overdue_referrals(today + datetime.timedelta(days=2)) == 0
+    assert remind_overdue_referrals.func() == 0

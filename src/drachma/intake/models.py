@@ -293,6 +293,8 @@ class Referral(ReviewableRecord):
     )
     rejected_reason = models.TextField(blank=True, max_length=2000)
     outcome = models.TextField(blank=True, max_length=2000)
+    reminded_on = models.DateField(null=True, blank=True, editable=False,
+                                   help_text="When supervisors were last told it is overdue.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="Empty when the reporting page routed it.",

@@ -60,6 +60,11 @@ def _too_many_attempts(request, submitter_hash: str) -> str:
             "minutes, or call 101 (999 in an emergency).")
 
 
+def _correct(request) -> str:
+    files = " Your browser has forgotten the files you chose: choose them again." if request.FILES else ""
+    return "Nothing was sent: please correct what is marked below." + files
+
+
 def _submit(request) -> HttpResponse:
     submitter_hash = services.hash_address(client_ip(request))
     form = ReportForm(request.POST)
@@ -74,7 +79,7 @@ def _submit(request) -> HttpResponse:
             "Your report was refused because a field that people cannot see was filled in, which only "
             "automated programs do. Nothing was stored. If you are a person, reload the page and try again."))
     if not form.is_valid():
-        return _page(request, form, status=400, refusal="Nothing was sent: please correct what is marked below.")
+        return _page(request, form, status=400, refusal=_correct(request))
     data = form.cleaned_data
     try:
         # Audit entries name the page, not the reporter's address: the address is kept only
@@ -99,8 +104,7 @@ def _submit(request) -> HttpResponse:
         for field, messages in errors.items():
             for message in messages:
                 form.add_error(field if field in form.fields else None, message)
-        return _page(request, form, status=400, file_errors=file_errors,
-                     refusal="Nothing was sent: please correct what is marked below.")
+        return _page(request, form, status=400, file_errors=file_errors, refusal=_correct(request))
     files = [f.item for f in report.files.select_related("item__stored_file")]
     return _no_store(render(request, "intake/receipt.html", {"report": report, "files": files}))
 

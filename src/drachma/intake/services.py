@@ -599,3 +599,20 @@ def reassign_referral(referral: Referral, *, user, owner) -> Referral:
         notify(owner, f"Referral {referral.reference} is now yours", "",
                link=reverse("intake:referral_detail", kwargs={"referral_ref": referral.reference}))
     return referral
+
+
+def remind_overdue_referrals(today: datetime.date | None = None) -> int:
+    """Tell supervisors, once a day, of each referral still not accepted after its due date."""
+    today = today or timezone.localdate()
+    overdue = Referral.objects.filter(status=ReferralStatus.OPEN, due_date__lt=today).exclude(reminded_on=today)
+    supervisors = list(_users_with_roles("supervisor"))
+    count = 0
+    for referral in overdue:
+        with transaction.atomic():
+            for supervisor in supervisors:
+                notify(supervisor, f"Referral {referral.reference} is overdue",
+                       f"Due {referral.due_date:%d/%m/%Y} and not yet accepted or rejected by the team.",
+                       link=reverse("intake:referral_detail", kwargs={"referral_ref": referral.reference}))
+            Referral.objects.filter(pk=referral.pk).update(reminded_on=today)
+        count += 1
+    return count
