@@ -21,9 +21,17 @@ from rapidfuzz.utils import default_process
 from drachma.incidents.models import Incident
 from drachma.intake import conf
 from drachma.intake.models import IdentifierKind, MatchKind, Report, ReportIdentifier, ReportLink
-from drachma.intake.normalize import Handle, normalize_handle, normalize_url, split_name
+from drachma.intake.normalize import (
+    PLATFORM_HOSTS,
+    Handle,
+    normalize_handle,
+    normalize_url,
+    split_name,
+)
 from drachma.intelligence.models import Group, GroupAlias, PlatformAccount
 from drachma.people.selectors import possible_duplicates
+
+NAME_CANDIDATES = 5000
 
 
 @dataclass
@@ -73,7 +81,22 @@ def _token(normalized: str) -> str:
         if params.get(key):
             return params[key]
     segments = [s for s in parts.path.split("/") if s]
-    return segments[-1] if segments else (parts.hostname or normalized)
+    return max(segments, key=len) if segments else ""
+
+
+def _host_spellings(normalized: str) -> list[str]:
+    """Every host that normalises to this URL's host (twitter.com for x.com, youtu.be for youtube.com)."""
+    host = (urlsplit(normalized).hostname or "").lower()
+    return sorted({host} | {alias for alias, (canonical, _) in PLATFORM_HOSTS.items() if canonical == host})
+
+
+def _candidates(field: str, normalized: str) -> Q:
+    """A cheap filter on a raw URL column that every spelling of ``normalized`` passes."""
+    hosts = Q()
+    for host in _host_spellings(normalized):
+        hosts |= Q(**{f"{field}__icontains": host})
+    token = _token(normalized)
+    return hosts & Q(**{f"{field}__icontains": token}) if token else hosts
 
 
 def _same_url(candidate: str, normalized: str) -> bool:
@@ -86,11 +109,10 @@ def _same_url(candidate: str, normalized: str) -> bool:
 def _match_url(results: _Results, raw: str, normalized: str) -> None:
     for link in ReportLink.objects.filter(normalized=normalized).exclude(report=results.report).select_related("report"):
         results.add(MatchKind.REPORT, link.report, raw, f"the same link was given in report {link.report.reference}")
-    token = _token(normalized)
-    for incident in Incident.objects.filter(stream_url__icontains=token).only("pk", "reference", "stream_url"):
+    for incident in Incident.objects.filter(_candidates("stream_url", normalized)).only("pk", "reference", "stream_url"):
         if _same_url(incident.stream_url, normalized):
             results.add(MatchKind.INCIDENT, incident, raw, f"the link is the stream of incident {incident.reference}")
-    for account in PlatformAccount.objects.filter(url__icontains=token).select_related("group"):
+    for account in PlatformAccount.objects.filter(_candidates("url", normalized)).select_related("group"):
         if _same_url(account.url, normalized):
             results.add(MatchKind.ACCOUNT, account, raw,
                         f"the link is {account.group.name}'s {account.get_platform_display()} account")
@@ -157,16 +179,22 @@ def _match_name(results: _Results, raw: str, name: str, groups: list) -> None:
             what = f"an alias of {group.name}" if is_alias else "the group"
             results.add(MatchKind.GROUP, group, raw, f"the name '{name}' is {score:.0f}% similar to '{label}' ({what})",
                         score=score)
+    # Earlier reports' names: candidates share the first letters of the family name (as in
+    # people.selectors.possible_duplicates); only the scores are computed in Python.
     prefix = family[:2]
     earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.NAME).exclude(report=results.report)
     if len(prefix) == 2:
         earlier = earlier.filter(normalized__icontains=prefix)
-    for ident in earlier.select_related("report")[:2000]:
-        score = fuzz.token_sort_ratio(name, ident.normalized, processor=default_process)
+    hits = []
+    for report_id, known in earlier.values_list("report_id", "normalized")[:NAME_CANDIDATES]:
+        score = fuzz.token_sort_ratio(name, known, processor=default_process)
         if score >= threshold:
-            results.add(MatchKind.REPORT, ident.report, raw,
-                        f"the name '{name}' is {score:.0f}% similar to '{ident.normalized}' in report "
-                        f"{ident.report.reference}", score=score)
+            hits.append((report_id, known, score))
+    reports = Report.objects.in_bulk({report_id for report_id, _, _ in hits})
+    for report_id, known, score in hits:
+        other = reports[report_id]
+        results.add(MatchKind.REPORT, other, raw,
+                    f"the name '{name}' is {score:.0f}% similar to '{known}' in report {other.reference}", score=score)
 
 
 def _group_names_in_text(results: _Results, text: str, groups: list) -> None:
