@@ -266,3 +266,9 @@ def test_contact_details_are_for_the_team_only(client_as, make_report):
     assert "Alice Reporter" in investigator_page and "+441614960999" in investigator_page
     views = AuditEntry.objects.filter(model="intake.report", action="view", object_id=str(report.pk))
     assert [v.changes.get("fields") for v in views.order_by("seq")] == [None, ["reporter_contact"]]
+
+
+def test_the_dashboard_panel_is_for_the_triage_roles(client_as, make_report):
+    make_report(concern="confrontation_planned", text="Tonight.")
+    assert "Reports from the public" in client_as("safeguarding_officer").get("/").content.decode()
+    assert "Reports from the public" not in client_as("analyst").get("/").content.decode()
