@@ -1,7 +1,8 @@
 """The force's small-number rule for published tables, with protection of the totals.
 
-Method (cell suppression, as in the GSS/ONS guidance on disclosure control for tables from
-administrative sources and Hundepool et al., *Statistical Disclosure Control*, 2012):
+Method: cell suppression with an audit, the standard approach for frequency tables in UK
+official statistics (the GSS guidance on disclosure control for tables produced from
+administrative sources) and in Hundepool et al., *Statistical Disclosure Control* (2012):
 
 1. Primary suppression: every count from 1 to ``threshold - 1`` (and 0 too, if the rule says
    so), totals included, is published as the small-number label ("fewer than 5").
@@ -136,6 +137,7 @@ class SuppressionRule:
         return (self.threshold, None)
 
     def small_band_for_label(self) -> tuple[int, int | None]:
+        """What a reader knows about a cell carrying the small-number label."""
         if self.secondary_label == self.small_label:
             return self.secondary_band
         return self.small_band
@@ -441,8 +443,9 @@ def _protect(problem: _Problem, values: Sequence[int], rule: SuppressionRule) ->
             lo, hi = interval
             raise DisclosureError(
                 f"cannot publish this table safely: {problem.labels[exposed]} could be narrowed "
-                f"to {lo}\u2013{hi} from the published figures even with every other eligible "
-                "figure withheld; combine categories or publish the total alone"
+                f"to {lo}\u2013{hi} from the published figures even with every figure that could "
+                "help withheld; combine categories or periods, withhold zeros as well "
+                "(suppress_zero=True), or publish the total alone"
             )
         chosen, best, best_width = None, None, _width(interval)
         for k in candidates:
