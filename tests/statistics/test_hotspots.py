@@ -182,3 +182,9 @@ def test_wards_have_no_rates():
         hotspots.rank_areas({"E05011376": 3}, by="rate", level="ward")
     with pytest.raises(ValueError, match="boroughs only"):
         hotspots.rates_per_100k({"E05011376": 3})
+
+
+def test_hot_spots_on_rates_use_the_census_populations():
+    result = hotspots.borough_hotspots(COUNTS, per_100k=True, p_value="norm").by_code()
+    assert result[SALFORD].value == pytest.approx(25 * 100_000 / 269_300)
+    assert result[MANCHESTER].value == pytest.approx(40 * 100_000 / 550_400)
