@@ -23,6 +23,11 @@ class MonthlyCount(models.Model):
     audit_exclude = True  # derived figures, no personal data
 
     class Meta:
+        permissions = [
+            ("view_statistics", "Can see statistics, hotspots and charts"),
+            ("answer_foi", "Can produce Freedom of Information answers and board reports"),
+            ("export_incidents", "Can export incidents without personal data"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dimension", "month", "borough_id", "ward_id", "value"], name="unique_monthly_count"

@@ -193,12 +193,21 @@ class AreaFilter:
 
 
 def _area_names() -> tuple[dict, dict]:
-    """ward id -> force area (its district, else its borough); borough id -> borough name."""
+    """ward id -> force area (its district, else its borough); borough id -> borough name.
+
+    Where part of a borough is a district, its other wards are "<borough> (other wards)", so
+    that the borough's name is not mistaken for the whole borough."""
     boroughs = dict(Borough.objects.values_list("pk", "name"))
-    ward_area = {pk: boroughs[b] for pk, b in Ward.objects.values_list("pk", "borough_id")}
+    ward_borough = dict(Ward.objects.values_list("pk", "borough_id"))
+    ward_area = {pk: boroughs[b] for pk, b in ward_borough.items()}
+    split = set()
     for district in District.objects.order_by("-name").prefetch_related("wards"):
         for ward in district.wards.all():
             ward_area[ward.pk] = district.name
+            split.add(ward_borough[ward.pk])
+    for pk, b in ward_borough.items():
+        if b in split and ward_area[pk] == boroughs[b]:
+            ward_area[pk] = f"{boroughs[b]} (other wards)"
     return ward_area, boroughs
 
 
@@ -345,14 +354,22 @@ def counts_by(period: Period, by: str, *, areas: AreaFilter | None = None) -> li
     if by in CHOICES:
         keys_in_order = [k for k in CHOICES[by] if k != "" or k in counted]
         return [Row(k, _label(by, k), counted.get(k, 0)) for k in keys_in_order]
+    if by == "area":
+        ward_area, boroughs = _area_names()
+        names = sorted(set(ward_area.values()))
+        rows = [Row(name, name, counted.get(name, 0)) for name in names]
+        if counted.get(OUTSIDE_GM):
+            rows.append(Row(OUTSIDE_GM, OUTSIDE_GM, counted[OUTSIDE_GM]))
+        return sorted(rows, key=lambda r: (-r.count, r.label))
     if by == "borough":
         rows = [Row(b.name, b.name, counted.get(b.name, 0), {"code": b.code, "population": b.population})
-                for b in Borough.objects.order_by("name")]
+                for b in Borough.objects.defer("boundary").order_by("name")]
         if counted.get(OUTSIDE_GM):
             rows.append(Row(OUTSIDE_GM, OUTSIDE_GM, counted[OUTSIDE_GM]))
         return rows
     if by == "ward":
-        wards = {w.code: w for w in Ward.objects.select_related("borough").filter(code__in=[k for k in counted if k])}
+        wards = {w.code: w for w in Ward.objects.select_related("borough").defer("boundary", "borough__boundary")
+                 .filter(code__in=[k for k in counted if k])}
         rows = [Row(code, f"{wards[code].name} ({wards[code].borough.name})", n, {"borough": wards[code].borough.name})
                 for code, n in counted.items() if code in wards]
         if counted.get(""):
