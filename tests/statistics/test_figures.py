@@ -39,11 +39,13 @@ def test_year_and_month_follow_uk_time(small_fixture):
 
 
 def test_by_area_uses_force_district_then_borough(small_fixture):
-    areas = by_label(counts_by(Y2017, "area"))
+    areas = {k: n for k, n in by_label(counts_by(Y2017, "area")).items() if n}
     assert areas == {
         "Rochdale": 3, "Salford": 2, "Manchester city centre and north Manchester": 2,
         "Outside Greater Manchester": 1,
     }
+    # Every force area is listed, zeros included; part of Manchester is a district.
+    assert by_label(counts_by(Y2017, "area"))["Manchester (other wards)"] == 0
 
 
 def test_by_borough_lists_all_ten_with_zeros(small_fixture):

@@ -14,6 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drachma.accounts.roles import Role, role_permissions
 
 ROLE_COLUMNS = [str(r) for r in Role] + ["anonymous"]
+# URL parameters that choose a view of data rather than name a record: a denied role gets 403
+# on such a URL (there is no record whose existence a 404 would hide).
+NON_RECORD_PARAMS = {"fmt", "by", "action", "kind", "section"}
+
+
+def _names_a_record(route: str) -> bool:
+    params = re.findall(r"<(?:\w+:)?(\w+)>|{(\w+)}", route)
+    return any((a or b) not in NON_RECORD_PARAMS for a, b in params)
 YES, NO = "✓", "·"
 
 
@@ -58,7 +66,7 @@ def page_endpoints() -> list[Endpoint]:
             endpoints.append(Endpoint(
                 method=method, key=f"{namespace}:{pattern.name}", section=namespace,
                 permissions=tuple(getattr(view, "required_permissions", ("UNDECLARED",))),
-                public=getattr(view, "is_public", False), has_params="<" in route, is_api=False,
+                public=getattr(view, "is_public", False), has_params=_names_a_record(route), is_api=False,
                 route="/" + route,
             ))
     return endpoints
@@ -80,7 +88,7 @@ def api_endpoints() -> list[Endpoint]:
                     endpoints.append(Endpoint(
                         method=method, key=full, section=section,
                         permissions=tuple(getattr(auth, "perms", ())),
-                        public=public, has_params="{" in full,
+                        public=public, has_params=_names_a_record(full),
                         is_api=True, route=full,
                     ))
     return endpoints

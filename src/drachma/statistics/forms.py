@@ -1,0 +1,60 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from drachma.areas.models import Borough, District
+from drachma.statistics.selectors import DIMENSIONS, AreaFilter, Period
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def area_choices() -> list[tuple[str, str]]:
+    return (
+        list(Borough.objects.order_by("name").values_list("code", "name"))
+        + [(f"district:{d.pk}", f"District: {d.name}") for d in District.objects.order_by("name")]
+        + [("outside", "Outside Greater Manchester")]
+    )
+
+
+class PeriodForm(forms.Form):
+    """A period and optional areas; the statistics page, exports and the API share it."""
+
+    start = forms.DateField(widget=DATE, label="From")
+    end = forms.DateField(widget=DATE, label="To")
+    areas = forms.MultipleChoiceField(choices=(), required=False, help_text="None chosen: all areas.",
+                                      widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].choices = area_choices()
+
+    @classmethod
+    def default(cls, data) -> "PeriodForm":
+        if not data.get("start") and not data.get("end"):
+            today = timezone.localdate()
+            data = data.copy()
+            data["start"] = (today.replace(day=1) - datetime.timedelta(days=365)).replace(day=1).isoformat()
+            data["end"] = today.isoformat()
+        return cls(data)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            try:
+                data["period"] = Period.of(data["start"], data["end"])
+                data["area_filter"] = AreaFilter.parse(data.get("areas"))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for e in errors:
+                        self.add_error(field if field in self.fields else None, e)
+        return data
+
+
+class FOIForm(PeriodForm):
+    by = forms.MultipleChoiceField(
+        label="Breakdowns", widget=forms.CheckboxSelectMultiple,
+        choices=[(d.name, d.label) for d in DIMENSIONS.values() if d.name not in ("group",)],
+        initial=["area"],
+    )

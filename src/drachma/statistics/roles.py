@@ -1,0 +1,7 @@
+from drachma.accounts.roles import Role
+
+GRANTS = {
+    "statistics.view_statistics": [Role.ANALYST, Role.SUPERVISOR],
+    "statistics.answer_foi": [Role.ANALYST, Role.SUPERVISOR],
+    "statistics.export_incidents": [Role.ANALYST, Role.SUPERVISOR],
+}

@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from drachma.audit.services import append
+from drachma.core.access import require
+from drachma.statistics import exports, foi, reports, selectors
+from drachma.statistics.forms import FOIForm, PeriodForm
+
+TABLES = {name: d.label for name, d in selectors.DIMENSIONS.items() if not d.name_bearing}
+
+
+@require("statistics.view_statistics")
+def overview(request):
+    form = PeriodForm.default(request.GET)
+    context = {"form": form, "tables": TABLES}
+    if form.is_valid():
+        data = form.cleaned_data
+        measure = "rate" if request.GET.get("measure") == "rate" and data["area_filter"] is None else "count"
+        context.update(reports.overview_context(data["period"], data["area_filter"], measure=measure))
+        context["query"] = request.GET.urlencode()
+    return render(request, "statistics/overview.html", context)
+
+
+@require("statistics.view_statistics")
+def table_export(request, by: str, fmt: str):
+    form = PeriodForm.default(request.GET)
+    if by not in TABLES or fmt not in ("csv", "xlsx") or not form.is_valid():
+        errors = form.errors.as_text() if form.is_bound and not form.is_valid() else f"Unknown table or format: {by}.{fmt}"
+        return HttpResponse(f"Cannot export: {errors}", status=400, content_type="text/plain")
+    period, areas = form.cleaned_data["period"], form.cleaned_data["area_filter"]
+    rows = selectors.counts_by(period, by, areas=areas)
+    header = [selectors.DIMENSIONS[by].label, "Incidents"]
+    body = [[r.label, r.count] for r in rows]
+    return _download(header, body, fmt, f"incidents-by-{by}-{period.start}-{period.end}", TABLES[by])
+
+
+@require("statistics.export_incidents")
+def incidents_export(request, fmt: str):
+    form = PeriodForm.default(request.GET)
+    if fmt not in ("csv", "xlsx") or not form.is_valid():
+        return HttpResponse(f"Cannot export: {form.errors.as_text() or 'unknown format'}", status=400, content_type="text/plain")
+    period, areas = form.cleaned_data["period"], form.cleaned_data["area_filter"]
+    append("export", model="incidents.incident", object_repr=f"analyst extract {period}",
+           changes={"period": str(period), "areas": list(form.cleaned_data.get("areas") or []), "format": fmt})
+    rows = list(exports.incident_rows(period, areas))
+    return _download(exports.INCIDENT_COLUMNS, rows, fmt, f"incidents-{period.start}-{period.end}", "Incidents")
+
+
+def _download(header, rows, fmt, filename, title):
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(header, rows), content_type=exports.CSV_TYPE)
+    else:
+        response = HttpResponse(exports.to_xlsx(header, rows, title=title), content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@require("statistics.answer_foi")
+def foi_answer(request):
+    data = request.GET.copy()
+    if "by" not in data and data:
+        data.setlist("by", ["area"])
+    form = FOIForm(data or None, initial={"by": ["area"]})
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        try:
+            answer = foi.foi_answer(form.cleaned_data["period"], by=form.cleaned_data["by"],
+                                    areas=form.cleaned_data["area_filter"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for e in errors:
+                    form.add_error(field if field in form.fields else None, e)
+        else:
+            fmt = request.GET.get("format", "html")
+            append("export", model="statistics.foi", object_repr=f"FOI answer {answer.period}",
+                   changes={"by": form.cleaned_data["by"], "format": fmt})
+            if fmt == "csv":
+                response = HttpResponse(foi.as_csv(answer).encode("utf-8"), content_type=exports.CSV_TYPE)
+                response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.csv"'
+                return response
+            if fmt == "pdf":
+                response = HttpResponse(reports.foi_pdf(answer), content_type="application/pdf")
+                response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.pdf"'
+                return response
+            context["answer"] = answer
+            context["query"] = request.GET.urlencode()
+    return render(request, "statistics/foi.html", context)
+
+
+@require("statistics.answer_foi", methods=["GET", "POST"])
+def board_report(request):
+    form = PeriodForm.default(request.POST if request.method == "POST" else request.GET)
+    if request.method == "POST":
+        if form.is_valid():
+            period = form.cleaned_data["period"]
+            pdf = reports.board_report_pdf(period)
+            append("export", model="statistics.board_report", object_repr=f"Board report {period}",
+                   changes={"period": str(period)})
+            response = StreamingHttpResponse(iter([pdf]), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="board-report-{period.start}-{period.end}.pdf"'
+            return response
+        messages.error(request, "The report could not be made: see the errors below.")
+    return render(request, "statistics/board_report.html", {"form": form, "today": timezone.localdate()})

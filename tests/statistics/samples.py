@@ -1,0 +1,2 @@
+def build(world) -> dict:
+    return {"by": "area", "fmt": "csv"}
