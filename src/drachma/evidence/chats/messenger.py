@@ -32,6 +32,10 @@ _REACTION_TEXT = re.compile(r"^(?:Liked a message|(?:.+ )?[Rr]eacted .+ to (?:yo
 _UNSENT_TEXT = re.compile(r"^(?:.+|You) unsent a message\.?$")
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def looks_like(doc: Document) -> bool:
     if doc.items is None:
         return False
@@ -48,7 +52,7 @@ def _which(doc: Document, name: str | None) -> tuple[str, str]:
         if not isinstance(m, dict):
             continue
         for key in MEDIA_KEYS:
-            for media in m.get(key) or ():
+            for media in _list(m.get(key)):
                 if isinstance(media, dict) and isinstance(media.get("uri"), str):
                     uris.append(media["uri"])
         share = m.get("share")
@@ -95,7 +99,7 @@ def parse(doc: Document, *, name: str | None, zone_name: str, zone_source: str) 
     fmt, basis = _which(doc, name)
     fix = _Fixer()
     participants: list[str] = []
-    for p in doc.top.get("participants") or ():
+    for p in _list(doc.top.get("participants")):
         if isinstance(p, dict) and isinstance(p.get("name"), str):
             participants.append(fix(p["name"]))
     messages = [_message(item, fix, fmt) for item in doc.items or ()]
@@ -183,7 +187,7 @@ def _message(item: Item, fix: _Fixer, fmt: str) -> Message:
     content = fix(m["content"]) if isinstance(m.get("content"), str) else ""
     attachments: list[str] = []
     for key in MEDIA_KEYS:
-        for media in m.get(key) or ():
+        for media in _list(m.get(key)):
             if isinstance(media, dict) and isinstance(media.get("uri"), str):
                 attachments.append(fix(media["uri"]))
     sticker = m.get("sticker")
@@ -196,13 +200,13 @@ def _message(item: Item, fix: _Fixer, fmt: str) -> Message:
         details["call_duration"] = m["call_duration"]
     if isinstance(m.get("type"), str):
         details["type"] = m["type"]
-    if m.get("users"):
+    if _list(m.get("users")):
         details["users"] = fix(m["users"])
     if m.get("is_unsent") is not None:
         details["is_unsent"] = m["is_unsent"]
     reactions = tuple(
         {"reaction": fix(r.get("reaction")), "actor": fix(r.get("actor"))}
-        for r in m.get("reactions") or ()
+        for r in _list(m.get("reactions"))
         if isinstance(r, dict)
     )
     mtype = m.get("type")

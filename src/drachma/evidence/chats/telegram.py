@@ -219,12 +219,12 @@ def _name(m: dict, name_key: str, id_key: str) -> str | None:
 
 
 def _reactions(value: Any) -> tuple[dict[str, Any], ...]:
-    out = []
-    for r in value or ():
+    out: list[dict[str, Any]] = []
+    for r in value if isinstance(value, list) else ():
         if not isinstance(r, dict):
             continue
         emoji = r.get("emoji") or r.get("document_id") or r.get("type")
-        recent = r.get("recent") or []
+        recent = r.get("recent") if isinstance(r.get("recent"), list) else []
         if recent:
             for who in recent:
                 if isinstance(who, dict):

@@ -194,10 +194,13 @@ class WhatsAppReader:
                 try:
                     text = decoder.decode(data, final=final)
                 except UnicodeDecodeError as e:
-                    line = lines_before + data[: e.start].count(b"\n") + 1
+                    # ``e.object`` is the decoder's pending bytes plus ``data``.
+                    line = lines_before + e.object[: e.start].count(b"\n") + 1
+                    what = (f"byte 0x{e.object[e.start]:02x}" if e.start < len(e.object)
+                            else "the file ends inside a character")
                     raise ChatParseError(
-                        f"Line {line} is not valid {self._encoding.upper()} text "
-                        f"(byte 0x{data[e.start]:02x}); a WhatsApp export is UTF-8.",
+                        f"Line {line} is not valid {self._encoding.upper()} text ({what}); "
+                        "a WhatsApp export is UTF-8.",
                         line=line, format=FORMAT,
                     ) from None
                 lines_before += data.count(b"\n")
