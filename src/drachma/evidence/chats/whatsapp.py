@@ -68,6 +68,7 @@ GENERIC = re.compile(
     r"(?(ob)\] ?|\.?[ \u00a0]?[-–] )"
 )
 _HEADER_LIKE = re.compile("^(?:" + GENERIC.pattern + ")", re.MULTILINE)
+_DIGIT_LINE = re.compile(r"^" + _M + r"*\[?" + _M + r"*\d", re.MULTILINE)
 _TIME = re.compile(
     r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:[ \u00a0\u202f]?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?$"
 )
@@ -104,8 +105,7 @@ class Layout:
     def key(self) -> tuple:
         return (self.bracket, self.year_first, self.ds, self.dts, self.ts, self.seconds, self.ampm)
 
-    def _prefix(self, first: str | None = None, second: str | None = None,
-                groups: bool = True) -> str:
+    def _prefix(self, first: str | None = None, second: str | None = None) -> str:
         n = r"\d{1,2}"
         ds = re.escape(self.ds)
         if self.year_first:
@@ -118,9 +118,8 @@ class Layout:
             time_re += r"[ \u00a0\u202f]?" + _AMPM
         opening = r"\[" + _M + "*" if self.bracket else ""
         closing = r"\] ?" if self.bracket else r"\.?[ \u00a0]?[-–] "
-        o, c = ("(", ")") if groups else ("(?:", ")")
-        return (_M + "*" + opening + o + date_re + c + re.escape(self.dts)
-                + o + time_re + c + closing)
+        return (_M + "*" + opening + "(" + date_re + ")" + re.escape(self.dts)
+                + "(" + time_re + ")" + closing)
 
     def regex(self, first: str | None = None, second: str | None = None) -> re.Pattern:
         """The header regex: groups (date, time, rest). ``first``/``second`` narrow the date's
@@ -129,14 +128,6 @@ class Layout:
         It starts with the "\\n" that ends the line before, which lets the regex engine jump
         from line end to line end instead of trying every character."""
         return re.compile(r"\n" + self._prefix(first, second) + r"([^\n]*)")
-
-    def message_regex(self) -> re.Pattern:
-        """One whole message: groups (date, time, "Name: " or "", the rest of the header line,
-        the following lines up to the next header, each with its leading "\\n")."""
-        return re.compile(
-            r"\n" + self._prefix() + r"((?:[^\n]*?): )?([^\n]*)((?:\n(?!"
-            + self._prefix(groups=False) + r")[^\n]*)*)"
-        )
 
     def describe(self, order: str) -> str:
         parts = {"day-first": ("DD", "MM", "YY"), "month-first": ("MM", "DD", "YY"),
@@ -335,13 +326,11 @@ class WhatsAppReader:
     def iter_batches(self) -> Iterator[list[Message]]:
         """The messages, a chunk of the file at a time (lists of up to some tens of thousands)."""
         self._reset()
-        findall = self.layout.message_regex().findall
-        search, match = self.header.search, self.header.match
+        finditer, search = self.header.finditer, self.header.search
         message = self._builder()
         # ``buf`` always starts with "\n", standing for the end of the line before line
         # ``base``; it holds the unfinished last message of the previous chunk, then the new
-        # chunk. Each regex match is one whole message: its header line and the lines after it
-        # up to the next header.
+        # chunk.
         buf, base, started = "\n", 1, False
         chunks = self._chunks()
         while True:
@@ -376,35 +365,52 @@ class WhatsAppReader:
                     base += buf.count("\n", 1, start + 1)
                     buf, limit = buf[start:], limit - start
                 started = True
-            found = findall(buf, 0, limit)
-            if eof:
-                # The final newline of the file ends the last line; it does not start another.
-                if buf.endswith("\n"):
-                    date_s, time_s, head, body, cont = found[-1]
-                    found[-1] = (date_s, time_s, head, body, cont[:-1])
-            else:
-                # The last message may go on in the next chunk: keep it back. It starts at the
-                # last header line, a few lines at most before ``limit``.
-                found.pop()
-                keep = buf.rfind("\n", 0, limit)
-                while not match(buf, keep):
-                    keep = buf.rfind("\n", 0, keep)
+            # The header matches: a message runs from its header to the next one. The buffer
+            # starts with a header (the carried message, or the first header found above).
+            matches = finditer(buf, 0, limit)
+            prev = next(matches, None)
+            if prev is None:  # pragma: no cover - a header was found at 0 before
+                raise AssertionError("lost a message header")
             batch: list[Message] = []
             append = batch.append
             line = base
-            for date_s, time_s, head, body, cont in found:
-                if cont:
-                    n = cont.count("\n")
-                    append(message(date_s, time_s, head, body, line, cont[1:], n))
+            # Building tens of thousands of small objects keeps triggering the cyclic garbage
+            # collector, though none of them can be in a cycle: pause it for the batch.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                for m in matches:
+                    start, end = m.start(), prev.end()
+                    date_s, time_s, rest = prev.groups()
+                    if start > end:
+                        n = buf.count("\n", end, start)
+                        append(message(date_s, time_s, rest, line, buf[end + 1:start], n))
+                        line += 1 + n
+                    else:
+                        append(message(date_s, time_s, rest, line, None, 0))
+                        line += 1
+                    prev = m
+                if eof:
+                    # The last message runs to the end of the file; the file's final newline
+                    # ends its last line rather than starting another.
+                    date_s, time_s, rest = prev.groups()
+                    region = buf[prev.end() + 1:]
+                    if not region:
+                        cont, n = None, 0
+                    elif region.endswith("\n"):
+                        cont, n = region[:-1], region.count("\n")
+                    else:
+                        cont, n = region, region.count("\n") + 1
+                    append(message(date_s, time_s, rest, line, cont, n))
                     line += 1 + n
-                else:
-                    append(message(date_s, time_s, head, body, line, None, 0))
-                    line += 1
+            finally:
+                if collecting:
+                    gc.enable()
             yield batch
             if eof:
                 self.line_count = line - 1
                 break
-            buf = buf[keep:]
+            buf = buf[prev.start():]
             base = line
         if not started:
             raise NotWhatsApp("The file has no WhatsApp message header.", format=FORMAT)
@@ -414,7 +420,7 @@ class WhatsAppReader:
         """Record lines that belong to no message."""
         self.skipped.extend(SkippedLine(first + i, raw) for i, raw in enumerate(lines))
 
-    def _builder(self) -> Callable[[str, str, str, str, int, str | None, int], Message]:
+    def _builder(self) -> Callable[[str, str, str, int, str | None, int], Message]:
         """The function that turns one header match (and its continuation lines) into a
         Message. A closure, because this runs a million times for a large export and local
         variables are much cheaper than attributes."""
@@ -429,7 +435,7 @@ class WhatsAppReader:
         last_wall, last_line = datetime.min, 0
         last_date = last_time = ""
 
-        def make(date_s: str, time_s: str, head: str, body: str, line: int, cont: str | None,
+        def make(date_s: str, time_s: str, rest: str, line: int, cont: str | None,
                  n: int) -> Message:
             nonlocal last_wall, last_line, last_date, last_time
             if time_s != last_time or date_s != last_date:
@@ -446,19 +452,32 @@ class WhatsAppReader:
             if cont is not None:
                 check_continuation(cont, line)
 
-            # ``head`` is "Name: " (the regex splits at the first ": ") or "" for a line with no
-            # sender. A known system line with ": " in a quoted name is whole again.
-            if head:
+            # "Name: text"; a line with no "Name: " is a system line, and so is a known system
+            # line with ": " inside a quoted group name or subject.
+            colon = rest.find(": ")
+            if colon >= 0:
+                head = rest[:colon]
                 sender = heads.get(head, "")
                 if sender == "":
-                    sender = new_sender(head, body)
-                if sender is None:
-                    body = head + body
-            elif body.endswith(":") and body.count(":") == 1:
-                sender, body = new_sender(body + " ", ""), ""
+                    sender = new_sender(head, rest)
+                body = rest if sender is None else rest[colon + 2:]
+            elif rest.endswith(":") and rest.count(":") == 1:
+                sender, body = new_sender(rest[:-1], rest), ""
             else:
-                sender = None
+                sender, body = None, rest
             text = body if cont is None else body + "\n" + cont
+            # Plain text, the common case, first: no "<" means no edit marker either.
+            if (
+                sender is not None
+                and body
+                and body[:5] not in _OPENINGS  # S.OPENING_LENGTH characters
+                and body[0] not in MARKS
+                and not body.endswith(special_endings)
+                and "<" not in text
+            ):
+                if sender not in authors:
+                    authors[sender] = None
+                return Message(sender, wall, text, "text", line, last, precision)
 
             edited = False
             if text.endswith(">"):
@@ -470,20 +489,9 @@ class WhatsAppReader:
                     if cont is None:
                         body = text
                     hits[edited_lang[em["word"].casefold()]] += 1
-
             if sender is None:
                 return Message(None, wall, text, "system", line, last, precision, (), edited,
                                system_details(text))
-            if (
-                body
-                and body[:2] not in _OPENINGS
-                and body[0] not in MARKS
-                and not body.endswith(special_endings)
-                and "<" not in text
-            ):
-                if sender not in authors:
-                    authors[sender] = None
-                return Message(sender, wall, text, "text", line, last, precision, (), edited)
             kind, attachments, details = classify(text, body, cont is None)
             if kind == "system":
                 # An iOS notice: the "sender" is the chat's name, not an author.
@@ -496,13 +504,11 @@ class WhatsAppReader:
 
         return make
 
-    def _sender(self, head: str, body: str) -> str | None:
-        """The sender named by ``head`` ("Name: "), or None when the whole line is a system
-        message with ": " inside its quoted group name or subject."""
-        cleaned = head[:-2].translate(_DROP_MARKS)
-        if any(q in cleaned for q in "\"“”„«»") and S.COLON_SYSTEM.match(
-            (head + body).translate(_DROP_MARKS)
-        ):
+    def _sender(self, head: str, rest: str) -> str | None:
+        """The sender named by ``head`` (the text before ": "), or None when the whole line is
+        a system message with ": " inside its quoted group name or subject."""
+        cleaned = head.translate(_DROP_MARKS)
+        if any(q in cleaned for q in "\"“”„«»") and S.COLON_SYSTEM.match(rest.translate(_DROP_MARKS)):
             self._heads[head] = None
             return None
         sender = cleaned.strip()
@@ -564,6 +570,8 @@ class WhatsAppReader:
     def _check_continuation(self, cont: str, line: int) -> None:
         """A continuation line shaped like a header of another layout is kept in the message
         but reported: it may be pasted text, or lines from another export."""
+        if not _DIGIT_LINE.search(cont):
+            return
         for m in _HEADER_LIKE.finditer(cont):
             self.header_like_count += 1
             if len(self.header_like) < MAX_REPORTED_LINES:
@@ -716,8 +724,8 @@ def parse(source: Source, *, zone_name: str, zone_source: str, name: str | None 
     reader = WhatsAppReader(
         source, name=name, date_order=date_order, default_date_order=default_date_order,
     )
-    # Building a million small objects triggers the cyclic garbage collector over and over
-    # though none of them can form a cycle; pausing it makes the parse a third faster.
+    # The list of all messages grows to a million objects: keep the collector paused while it
+    # does (see iter_batches), or every few batches it would walk them all again.
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -250,15 +250,22 @@ CALL_PREFIXES = tuple(sorted(CALL_KEYS, key=len, reverse=True))
 MAX_PLACEHOLDER = max(len(k) for k in (*DELETED_KEYS, *MEDIA_KEYS, *CALL_KEYS)) + 2
 
 
-# A text that might be a deleted, omitted-media or call placeholder starts with one of these
-# two-letter openings (in any case), or with an invisible mark; every other text skips the
-# placeholder checks. Admin deletions open like ordinary ones ("This message was deleted by...").
+# A text that might be a deleted, omitted-media or call placeholder starts with the first five
+# characters of one (in any mix of case), or with an invisible mark; every other text skips
+# the placeholder checks. Admin deletions open like ordinary ones.
 _OPENINGS = [*DELETED_KEYS, *MEDIA_KEYS, *CALL_KEYS, "un admin eliminó este mensaje"]
+OPENING_LENGTH = 5
+
+
+def _case_variants(prefix: str) -> set[str]:
+    variants = {""}
+    for ch in prefix:
+        variants = {v + c for v in variants for c in {ch, ch.upper(), ch.lower()}}
+    return variants
+
+
 PLACEHOLDER_OPENINGS = frozenset(
-    a + b
-    for p in _OPENINGS
-    for a in {p[0], p[0].upper()}
-    for b in {p[1], p[1].upper()}
+    v for p in _OPENINGS for v in _case_variants(p[:OPENING_LENGTH])
 )
 # Every placeholder, casefolded and without a final period -> (kind, language).
 PLACEHOLDERS = {
