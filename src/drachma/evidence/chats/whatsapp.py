@@ -67,6 +67,7 @@ GENERIC = re.compile(
     r"(?:[ \u00a0\u202f]?(?P<ap>" + _AMPM + r"))?"
     r"(?(ob)\] ?|\.?[ \u00a0]?[-–] )"
 )
+_SPACED_AMPM = re.compile(r"[ap]\. m\.")
 _HEADER_LIKE = re.compile("^(?:" + GENERIC.pattern + ")", re.MULTILINE)
 _DIGIT_LINE = re.compile(r"^" + _M + r"*\[?" + _M + r"*\d", re.MULTILINE)
 _TIME = re.compile(
@@ -631,8 +632,8 @@ class WhatsAppReader:
             )
         value = time(h, mi, s)
         self._times[text] = value
-        if ap and ap in "ap" and "." in text:
-            self._dotted_ampm += 1
+        if ap and _SPACED_AMPM.search(text):
+            self._dotted_ampm += 1  # "a. m." / "p. m." is how Spanish-language phones write it
         return value
 
     # -- conversation-level facts --------------------------------------------------------
@@ -654,6 +655,8 @@ class WhatsAppReader:
         self._precision = SECONDS if self.layout.seconds else MINUTES
 
     def _finish(self) -> None:
+        if self._dotted_ampm:
+            self.lang_hits["es"] += 1
         if self.inversions:
             first = self.inversions[0]
             self.warnings.append(ParseWarning(
@@ -683,9 +686,8 @@ class WhatsAppReader:
 
     @property
     def locale(self) -> str | None:
-        if self._dotted_ampm:
-            self.lang_hits["es"] += 1
-            self._dotted_ampm = 0
+        """The language whose fixed strings (or "a. m."/"p. m.") the file uses most; None when
+        nothing in it is language-specific."""
         if not self.lang_hits:
             return None
         (lang, _), *_ = self.lang_hits.most_common()
