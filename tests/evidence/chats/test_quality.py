@@ -118,12 +118,24 @@ def test_partial_whatsapp_without_notice_and_reply_like_start():
     assert partial["checks"]["starts_with_encryption_notice_or_group_creation"] is False
     assert any("does not begin with WhatsApp's end-to-end encryption notice" in r
                for r in partial["reasons"])
-    assert any("first message (from Ann) starts with a lower-case letter" in r
+    assert any("first message (from Ann) opens with a word that usually answers something" in r
                for r in partial["reasons"])
+    assert partial["checks"]["first_authored_message_starts_lower_case"] is True
     # Ends with a question asked a minute after the other side's message, unanswered.
     assert partial["checks"]["ends_in_active_exchange"] is True
     assert partial["checks"]["last_message_is_question"] is True
     assert any("ends with a question from Ben" in r for r in partial["reasons"])
+
+
+def test_first_message_starting_with_an_ellipsis_or_lower_case():
+    start = [msg(None, "2021-03-01T10:00", "Messages and calls are end-to-end encrypted.",
+                 "system", details={"event": "encryption_notice"})]
+    dots = conversation(start + [msg("Ann", "2021-03-01T10:01", "...as I was saying")])
+    assert any("starts with an ellipsis" in r for r in quality_report(dots).partial["reasons"])
+    lower = conversation(start + [msg("Ann", "2021-03-01T10:01", "hey you")])
+    report = quality_report(lower)
+    assert report.partial["reasons"] == []
+    assert report.partial["checks"]["first_authored_message_starts_lower_case"] is True
 
 
 def test_complete_looking_export_has_no_reasons():

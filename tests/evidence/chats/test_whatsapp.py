@@ -386,3 +386,50 @@ def test_timezone_and_dst():
     assert madrid.message_dict(madrid.messages[3], 3)["utc"] == "2021-07-01T10:00+00:00"
     with pytest.raises(ValueError, match="Unknown time zone 'Mars/Base'"):
         parse_chat_bytes(text.encode(), timezone="Mars/Base")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "attachments", "locale"),
+    [
+        ("\u200e<Anhang: 00000014-PHOTO-2021-01-15-21-05-00.jpg>", "attachment",
+         ("00000014-PHOTO-2021-01-15-21-05-00.jpg",), "de"),
+        ("\u200eBild weggelassen", "media_omitted", (), "de"),
+        ("\u200eVerpasster Sprachanruf", "call", (), "de"),
+        ("\u200e<adjunto: 00000015-AUDIO-2021-01-15-21-05-00.opus>", "attachment",
+         ("00000015-AUDIO-2021-01-15-21-05-00.opus",), "es"),
+        ("\u200eimagen omitida", "media_omitted", (), "es"),
+        ("\u200eLlamada de voz perdida", "call", (), "es"),
+        ("\u200eEliminaste este mensaje.", "deleted", (), "es"),
+        ("\u200e<pièce jointe : 00000016-PHOTO-2021-01-15-21-05-00.jpg>", "attachment",
+         ("00000016-PHOTO-2021-01-15-21-05-00.jpg",), "fr"),
+        ("\u200eimage absente", "media_omitted", (), "fr"),
+        ("\u200eAppel vidéo manqué", "call", (), "fr"),
+        ("\u200eVous avez supprimé ce message", "deleted", (), "fr"),
+        ("\u200eVideo call, \u200e12 min", "call", (), "en"),
+        ("Video call me later", "text", (), None),
+        ("see <attached: notes.pdf> above", "attachment", ("notes.pdf",), "en"),
+    ],
+)
+def test_ios_placeholders_in_four_languages(line, kind, attachments, locale):
+    text = f"[15.01.21, 21:05:00] Uwe: {line}\n[15.01.21, 21:06:00] Jana: ok\n"
+    conv = parse_chat_bytes(text.encode())
+    m = conv.messages[0]
+    assert (m.sender, m.kind, m.attachments, m.text) == ("Uwe", kind, attachments, line)
+    assert conv.locale == locale
+
+
+def test_ios_system_lines_in_german():
+    text = (
+        "[15.01.21, 21:05:00] Treffen: \u200eNachrichten und Anrufe sind Ende-zu-Ende-"
+        "verschlüsselt. Niemand außerhalb dieses Chats kann sie lesen oder anhören.\n"
+        "[15.01.21, 21:05:00] Treffen: \u200eJana hat die Gruppe „Treffen“ erstellt.\n"
+        "[15.01.21, 21:06:00] Jana: Hallo\n"
+    )
+    conv = parse_chat_bytes(text.encode())
+    assert [(m.sender, m.kind, (m.details or {}).get("event")) for m in conv.messages] == [
+        (None, "system", "encryption_notice"),
+        (None, "system", "group_created"),
+        ("Jana", "text", None),
+    ]
+    assert conv.participants == ["Jana"]
+    assert conv.locale == "de"

@@ -26,9 +26,9 @@ MAX_LISTED = 500
 
 # Words that open a reply rather than a conversation, in the four export languages.
 _REPLY_OPENERS = re.compile(
-    r"^(?:yes|yeah|yep|yh|no|nope|nah|ok|okay|k|kk|lol|haha+|hah|and|but|so|because|cos|"
-    r"thanks|thank you|ty|sure|same|me too|ja|nein|jo|genau|und|aber|also|danke|"
-    r"sí|si|vale|claro|y|pero|gracias|oui|non|ouais|d'accord|et|mais|merci)\b[\s,.!?]*",
+    r"^(?:yes|yeah|yep|yh|no|nope|nah|ok|okay|kk|lol|haha+|hah|and|but|because|cos|"
+    r"thanks|thank you|ty|sure|same|me too|ja|nein|jo|genau|und|aber|danke|"
+    r"sí|si|vale|claro|pero|gracias|oui|non|ouais|d'accord|mais|merci)\b[\s,.!?]*",
     re.IGNORECASE,
 )
 
@@ -337,10 +337,10 @@ def _partial(conv: Conversation, msgs: list[Message], utcs: list[datetime], auth
         checks["first_authored_message"] = first.text[:120]
         stripped = first.text.lstrip()
         if first.kind == "text" and stripped:
+            # A lower-case start is recorded but is no reason: many people never capitalise.
+            checks["first_authored_message_starts_lower_case"] = stripped[0].islower()
             why = None
-            if stripped[0].islower():
-                why = "starts with a lower-case letter"
-            elif stripped.startswith(("...", "…")):
+            if stripped.startswith(("...", "…")):
                 why = "starts with an ellipsis"
             elif _REPLY_OPENERS.match(stripped):
                 why = "opens with a word that usually answers something"
