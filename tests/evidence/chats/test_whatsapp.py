@@ -433,3 +433,27 @@ def test_ios_system_lines_in_german():
     ]
     assert conv.participants == ["Jana"]
     assert conv.locale == "de"
+
+
+@pytest.mark.parametrize(
+    ("text", "layout", "stamps"),
+    [
+        ("[2021-03-12, 18:01:00] Ann: a\n[2021-03-13, 09:00:05] Ben: b\n",
+         "[YYYY-MM-DD, HH:MM:SS] Name: text", ["2021-03-12T18:01:00", "2021-03-13T09:00:05"]),
+        ("12-03-2021 18.01 - Ann: a\n13-03-2021 09.00 - Ben: b\n",
+         "DD-MM-YY HH.MM - Name: text", ["2021-03-12T18:01", "2021-03-13T09:00"]),
+        ("3/12/21, 6:01PM - Ann: a\n3/13/21, 9:00AM - Ben: b\n",
+         "MM/DD/YY, HH:MM AM/PM - Name: text", ["2021-03-12T18:01", "2021-03-13T09:00"]),
+        ("22/01/2021 à 15:51 - Ann: a\n",
+         "DD/MM/YY à HH:MM - Name: text", ["2021-01-22T15:51"]),
+        ("2022/12/14, 13:34. - Ann: a\n",
+         "YYYY/MM/DD, HH:MM - Name: text", ["2022-12-14T13:34"]),
+        ("[09/10/22 10:37:00 p.m.] Ann: a\n[13/10/22 10:37:00 a.m.] Ben: b\n",
+         "[DD/MM/YY HH:MM:SS AM/PM] Name: text", ["2022-10-09T22:37:00", "2022-10-13T10:37:00"]),
+    ],
+)
+def test_other_layouts(text, layout, stamps):
+    conv = parse_chat_bytes(text.encode())
+    assert conv.format_details["layout"] == layout
+    assert [m.timestamp for m in conv.messages] == stamps
+    assert [m.sender for m in conv.messages] == ["Ann", "Ben"][: len(stamps)]

@@ -19,6 +19,7 @@ from .model import (
     UnknownChatFormat,
 )
 from .quality import QualityReport, quality_report
+from .whatsapp import WhatsAppReader
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -33,6 +34,7 @@ __all__ = [
     "QualityReport",
     "SkippedLine",
     "UnknownChatFormat",
+    "WhatsAppReader",
     "iter_whatsapp_messages",
     "parse_chat_bytes",
     "parse_chat_file",
