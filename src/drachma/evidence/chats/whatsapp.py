@@ -77,6 +77,7 @@ _TIME = re.compile(
 Source = Callable[[], BinaryIO]
 _combine = datetime.combine
 _OPENINGS = S.PLACEHOLDER_OPENINGS
+_UNKNOWN = object()  # a sender-name cache miss
 
 
 class NotWhatsApp(ChatParseError):
@@ -433,6 +434,7 @@ class WhatsAppReader:
         precision = self._precision
         edited_marker, edited_lang = S.EDITED_MARKER, S.EDITED_LANG
         special_endings = S.SPECIAL_ENDINGS
+        digit_line = _DIGIT_LINE.search
         last_wall, last_line = datetime.min, 0
         last_date = last_time = ""
 
@@ -450,7 +452,7 @@ class WhatsAppReader:
                 wall = last_wall
             last_line = line
             last = line + n if n else line
-            if cont is not None:
+            if cont is not None and digit_line(cont):
                 check_continuation(cont, line)
 
             # "Name: text"; a line with no "Name: " is a system line, and so is a known system
@@ -458,8 +460,8 @@ class WhatsAppReader:
             colon = rest.find(": ")
             if colon >= 0:
                 head = rest[:colon]
-                sender = heads.get(head, "")
-                if sender == "":
+                sender = heads.get(head, _UNKNOWN)
+                if sender is _UNKNOWN:
                     sender = new_sender(head, rest)
                 body = rest if sender is None else rest[colon + 2:]
             elif rest.endswith(":") and rest.count(":") == 1:
@@ -571,8 +573,6 @@ class WhatsAppReader:
     def _check_continuation(self, cont: str, line: int) -> None:
         """A continuation line shaped like a header of another layout is kept in the message
         but reported: it may be pasted text, or lines from another export."""
-        if not _DIGIT_LINE.search(cont):
-            return
         for m in _HEADER_LIKE.finditer(cont):
             self.header_like_count += 1
             if len(self.header_like) < MAX_REPORTED_LINES:
