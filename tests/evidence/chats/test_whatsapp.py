@@ -457,3 +457,22 @@ def test_other_layouts(text, layout, stamps):
     assert conv.format_details["layout"] == layout
     assert [m.timestamp for m in conv.messages] == stamps
     assert [m.sender for m in conv.messages] == ["Ann", "Ben"][: len(stamps)]
+
+
+def test_half_hour_clock_changes():
+    # Lord Howe Island moves its clocks by 30 minutes at 02:00.
+    text = (
+        "03/10/2021, 01:59 - Ann: before\n"
+        "03/10/2021, 02:15 - Ann: in the gap\n"
+        "03/10/2021, 02:45 - Ann: after\n"
+        "04/04/2021, 01:45 - Ben: repeated half hour\n"
+        "13/04/2021, 12:00 - Ben: normal\n"
+    )
+    conv = parse_chat_bytes(text.encode(), timezone="Australia/Lord_Howe")
+    d = list(conv.iter_message_dicts())
+    assert [x.get("utc_note", "")[:12] for x in d] == [
+        "", "nonexistent:", "", "ambiguous: 2", ""]
+    assert d[0]["utc"] == "2021-10-02T15:29+00:00"  # +10:30
+    assert d[2]["utc"] == "2021-10-02T15:45+00:00"  # +11:00
+    assert d[4]["utc"] == "2021-04-13T01:30+00:00"  # +10:30
+    assert conv.utc_naive()[2] == datetime(2021, 10, 2, 15, 45)

@@ -159,20 +159,37 @@ class ZoneConverter:
     occurrence (fold=0, summer time in the UK). A wall time that never occurs (the hour the
     clocks go forward) is read with the offset in force just *before* the change (fold=0 again,
     so 01:30 on the UK's spring-forward day becomes 01:30 UTC). Both cases are reported with a
-    note. Offsets are cached per hour once the whole hour is known to be unambiguous.
+    note. Offsets are cached per day, and on the days the clocks change per hour once the hour
+    is known to be unambiguous.
     """
 
     def __init__(self, zone: ZoneInfo):
         self.zone = zone
+        self._days: dict[int, timedelta] = {}
+        self._changing_days: set[int] = set()
         self._hours: dict[tuple[int, int, int, int], timedelta] = {}
 
-    def convert(self, wall: datetime) -> tuple[datetime, str | None]:
+    def offset(self, wall: datetime) -> tuple[timedelta, str | None]:
+        """The zone's UTC offset at this wall-clock time, and a note for a DST gap or fold."""
+        day = wall.toordinal()
+        offset = self._days.get(day)
+        if offset is not None:
+            return offset, None
+        if day not in self._changing_days:
+            # A day whose first and last second have one unambiguous offset has it all day
+            # (no zone changes its clocks twice in a day).
+            start = datetime(wall.year, wall.month, wall.day)
+            ends = (start, start + timedelta(hours=23, minutes=59, seconds=59))
+            offsets = {t.replace(tzinfo=self.zone, fold=f).utcoffset() for t in ends for f in (0, 1)}
+            if len(offsets) == 1:
+                offset = self._days[day] = offsets.pop()
+                return offset, None
+            self._changing_days.add(day)
         key = (wall.year, wall.month, wall.day, wall.hour)
         offset = self._hours.get(key)
         if offset is not None:
-            return (wall - offset).replace(tzinfo=UTC), None
-        aware = wall.replace(tzinfo=self.zone, fold=0)
-        offset = aware.utcoffset()
+            return offset, None
+        offset = wall.replace(tzinfo=self.zone, fold=0).utcoffset()
         other = wall.replace(tzinfo=self.zone, fold=1).utcoffset()
         note = None
         if other != offset:
@@ -198,6 +215,10 @@ class ZoneConverter:
             )
             if same:
                 self._hours[key] = offset
+        return offset, note
+
+    def convert(self, wall: datetime) -> tuple[datetime, str | None]:
+        offset, note = self.offset(wall)
         return (wall - offset).replace(tzinfo=UTC), note
 
 
@@ -260,6 +281,28 @@ class Conversation:
         if self._converter is None:
             self._converter = ZoneConverter(self.zone)
         return self._converter.convert(message.wall)
+
+    def utc_naive(self) -> list[datetime]:
+        """Every message's UTC instant as a naive datetime, in message order: the fast form
+        for comparing and subtracting times across a whole conversation."""
+        if self._converter is None:
+            self._converter = ZoneConverter(self.zone)
+        offset_of = self._converter.offset
+        out = []
+        append = out.append
+        last_wall = last = None
+        for m in self.messages:
+            wall = m.wall
+            if m.utc_stated is not None:
+                append(m.utc_stated.replace(tzinfo=None))
+            elif wall.tzinfo is not None:
+                append(wall.astimezone(UTC).replace(tzinfo=None))
+            elif wall is last_wall:
+                append(last)
+            else:
+                last_wall, last = wall, wall - offset_of(wall)[0]
+                append(last)
+        return out
 
     def local(self, message: Message) -> datetime:
         """The message's time on a wall clock in this conversation's zone."""

@@ -14,7 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -31,6 +31,10 @@ _REPLY_OPENERS = re.compile(
     r"sí|si|vale|claro|pero|gracias|oui|non|ouais|d'accord|mais|merci)\b[\s,.!?]*",
     re.IGNORECASE,
 )
+
+
+def _iso_utc(naive_utc: datetime, precision: str) -> str:
+    return naive_utc.replace(tzinfo=UTC).isoformat(timespec=precision)
 
 
 def human_duration(seconds: float) -> str:
@@ -103,7 +107,7 @@ def quality_report(
     """
     conv = conversation
     msgs = conv.messages
-    utcs = [conv.utc(m)[0] for m in msgs]
+    utcs = conv.utc_naive()
 
     # Span and counts.
     if msgs:
@@ -121,20 +125,28 @@ def quality_report(
         span = {"first": None, "last": None, "seconds": 0, "length": "0 seconds"}
 
     kinds = Counter(m.kind for m in msgs)
-    per: dict[str, dict[str, Any]] = {}
+    counts: dict[str, Counter[str]] = {}
+    first_of: dict[str, int] = {}
+    last_of: dict[str, int] = {}
     for i, m in enumerate(msgs):
-        if m.sender is None:
+        sender = m.sender
+        if sender is None:
             continue
-        p = per.setdefault(m.sender, {"messages": 0, "by_kind": Counter(), "first": None, "last": None})
-        p["messages"] += 1
-        p["by_kind"][m.kind] += 1
-        if p["first"] is None:
-            p["first"] = _ref(conv, m, i)
-        p["last"] = _ref(conv, m, i)
-    for name in conv.participants:
-        per.setdefault(name, {"messages": 0, "by_kind": Counter(), "first": None, "last": None})
-    for p in per.values():
-        p["by_kind"] = dict(p["by_kind"])
+        by_kind = counts.get(sender)
+        if by_kind is None:
+            by_kind = counts[sender] = Counter()
+            first_of[sender] = i
+        by_kind[m.kind] += 1
+        last_of[sender] = i
+    per: dict[str, dict[str, Any]] = {}
+    for name in [*counts, *(p for p in conv.participants if p not in counts)]:
+        by_kind = counts.get(name, Counter())
+        per[name] = {
+            "messages": sum(by_kind.values()),
+            "by_kind": dict(by_kind),
+            "first": _ref(conv, msgs[first_of[name]], first_of[name]) if name in first_of else None,
+            "last": _ref(conv, msgs[last_of[name]], last_of[name]) if name in last_of else None,
+        }
 
     authored = [i for i, m in enumerate(msgs) if m.sender is not None and m.kind not in ("system",)]
     first_sender = None
@@ -150,8 +162,8 @@ def quality_report(
             gaps.append({
                 "after_index": i - 1,
                 "before_index": i,
-                "start": utcs[i - 1].isoformat(timespec=msgs[i - 1].precision),
-                "end": utcs[i].isoformat(timespec=msgs[i].precision),
+                "start": _iso_utc(utcs[i - 1], msgs[i - 1].precision),
+                "end": _iso_utc(utcs[i], msgs[i].precision),
                 "start_timestamp": msgs[i - 1].timestamp,
                 "end_timestamp": msgs[i].timestamp,
                 "seconds": int(delta.total_seconds()),
@@ -268,13 +280,19 @@ def _order(conv: Conversation, msgs: list[Message], utcs: list[datetime]) -> dic
         elif utcs[i] == utcs[i - 1]:
             same_as_previous += 1
     groups: dict[tuple, list[int]] = defaultdict(list)
+    seen: dict[tuple, int] = {}
     for i, m in enumerate(msgs):
-        groups[(m.wall, m.sender, m.text, m.kind)].append(i)
+        key = (m.wall, m.sender, m.text, m.kind)
+        first = seen.setdefault(key, i)
+        if first != i:
+            if key not in groups:
+                groups[key].append(first)
+            groups[key].append(i)
     duplicates = [
         {"indexes": idx, "sender": msgs[idx[0]].sender, "timestamp": msgs[idx[0]].timestamp,
          "text": msgs[idx[0]].text[:200],
          "lines": [msgs[i].first_line for i in idx]}
-        for idx in groups.values() if len(idx) > 1
+        for idx in groups.values()
     ]
     return {
         "out_of_order_count": len(out_of_order),
