@@ -1,0 +1,361 @@
+"""The normalized conversation every chat-export parser produces, and its JSON form.
+
+A ``Conversation`` holds ``Message`` objects in the order the export lists them (Messenger,
+which lists newest first, is the one documented exception: see ``messenger.py``). Each message
+keeps the wall-clock time exactly as the export states it; the UTC instant is derived on
+demand, from the export itself where it states one (Messenger, Telegram's ``date_unixtime``)
+or from a time zone the caller chose or Drachma assumed (Europe/London by default).
+
+Nothing here touches the database: uploads, the ``parse_chat`` command and the bundle all use
+these objects directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ZONE = "Europe/London"
+# Large enough for any real export (WhatsApp text of a decade-long group chat is tens of MB),
+# small enough that a mistaken upload of a disk image is refused with a clear message.
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+KINDS = ("text", "attachment", "media_omitted", "deleted", "system", "call", "reaction", "empty")
+
+# The three formats the export can state a timestamp in; they decide ``timestamp``'s precision.
+MINUTES, SECONDS, MILLISECONDS = "minutes", "seconds", "milliseconds"
+
+
+class ChatParseError(ValueError):
+    """A chat export could not be read. The message says what is wrong and, where known, where."""
+
+    def __init__(self, message: str, *, line: int | None = None, format: str | None = None):
+        super().__init__(message)
+        self.line = line
+        self.format = format
+
+
+class UnknownChatFormat(ChatParseError):
+    """The file is none of the formats Drachma reads; ``tried`` names them."""
+
+    def __init__(self, message: str, *, tried: tuple[str, ...]):
+        super().__init__(message)
+        self.tried = tried
+
+
+class ChatTooLarge(ChatParseError):
+    """The file is larger than the caller's ``max_bytes``."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(
+            f"The file is {size:,} bytes, more than the limit of {limit:,} bytes. "
+            "Raise the limit (max_bytes / --max-bytes) if this really is one chat export."
+        )
+        self.size, self.limit = size, limit
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"
+
+
+def get_zone(name: str | None) -> tuple[ZoneInfo, str, str]:
+    """(zone, its name, "caller" or "default") for a zone name or None."""
+    if name is None:
+        return ZoneInfo(DEFAULT_ZONE), DEFAULT_ZONE, "default"
+    try:
+        return ZoneInfo(name), name, "caller"
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"Unknown time zone {name!r}: give an IANA name such as 'Europe/London'."
+        ) from None
+
+
+class Message:
+    """One entry of a conversation.
+
+    ``source_index`` is the message's position in the file where that differs from its
+    position in the conversation (None: the same).
+    ``wall`` is the time as the export states it: naive for exports that give a local wall
+    clock (WhatsApp, Telegram's ``date``), aware (UTC) for exports that give an instant
+    (Messenger's ``timestamp_ms``). ``utc_stated`` is the instant where the export gives one
+    alongside a wall clock (Telegram's ``date_unixtime``). ``first_line``/``last_line`` are the
+    1-based lines of the original file the message came from.
+    """
+
+    __slots__ = (
+        "sender",
+        "wall",
+        "text",
+        "kind",
+        "attachments",
+        "first_line",
+        "last_line",
+        "edited",
+        "utc_stated",
+        "details",
+        "reactions",
+        "source_index",
+        "precision",
+    )
+
+    def __init__(
+        self,
+        sender: str | None,
+        wall: datetime,
+        text: str,
+        kind: str,
+        first_line: int,
+        last_line: int,
+        precision: str = SECONDS,
+        attachments: tuple[str, ...] = (),
+        edited: bool = False,
+        details: dict[str, Any] | None = None,
+        utc_stated: datetime | None = None,
+        reactions: tuple[dict[str, Any], ...] = (),
+        source_index: int | None = None,
+    ):
+        self.sender = sender
+        self.wall = wall
+        self.text = text
+        self.kind = kind
+        self.first_line = first_line
+        self.last_line = last_line
+        self.attachments = attachments
+        self.edited = edited
+        self.utc_stated = utc_stated
+        self.details = details
+        self.reactions = reactions
+        self.source_index = source_index
+        self.precision = precision
+
+    @property
+    def timestamp(self) -> str:
+        """The wall-clock time exactly as the export states it, in ISO 8601."""
+        return self.wall.isoformat(timespec=self.precision)
+
+    @property
+    def source_lines(self) -> list[int]:
+        return list(range(self.first_line, self.last_line + 1))
+
+    def __repr__(self) -> str:
+        return (
+            f"Message({self.sender!r}, {self.timestamp}, {self.kind}, {self.text[:40]!r}, "
+            f"lines {self.first_line}-{self.last_line})"
+        )
+
+
+class ZoneConverter:
+    """Wall clock to UTC in one zone, deterministic across DST changes.
+
+    A wall time that occurs twice (the hour the clocks go back) is read as its *first*
+    occurrence (fold=0, summer time in the UK). A wall time that never occurs (the hour the
+    clocks go forward) is read with the offset in force just *before* the change (fold=0 again,
+    so 01:30 on the UK's spring-forward day becomes 01:30 UTC). Both cases are reported with a
+    note. Offsets are cached per day, and on the days the clocks change per hour once the hour
+    is known to be unambiguous.
+    """
+
+    def __init__(self, zone: ZoneInfo):
+        self.zone = zone
+        self._days: dict[int, timedelta] = {}
+        self._changing_days: set[int] = set()
+        self._hours: dict[tuple[int, int, int, int], timedelta] = {}
+
+    def offset(self, wall: datetime) -> tuple[timedelta, str | None]:
+        """The zone's UTC offset at this wall-clock time, and a note for a DST gap or fold."""
+        day = wall.toordinal()
+        offset = self._days.get(day)
+        if offset is not None:
+            return offset, None
+        if day not in self._changing_days:
+            # A day whose first and last second have one unambiguous offset has it all day
+            # (no zone changes its clocks twice in a day).
+            start = datetime(wall.year, wall.month, wall.day)
+            ends = (start, start + timedelta(hours=23, minutes=59, seconds=59))
+            offsets = {t.replace(tzinfo=self.zone, fold=f).utcoffset() for t in ends for f in (0, 1)}
+            if len(offsets) == 1:
+                offset = self._days[day] = offsets.pop()
+                return offset, None
+            self._changing_days.add(day)
+        key = (wall.year, wall.month, wall.day, wall.hour)
+        offset = self._hours.get(key)
+        if offset is not None:
+            return offset, None
+        offset = wall.replace(tzinfo=self.zone, fold=0).utcoffset()
+        other = wall.replace(tzinfo=self.zone, fold=1).utcoffset()
+        note = None
+        if other != offset:
+            back = (wall - offset).replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
+            if back == wall:
+                note = (
+                    f"ambiguous: {wall.isoformat()} happens twice in {self.zone.key} "
+                    "(clocks went back); read as the first occurrence"
+                )
+            else:
+                note = (
+                    f"nonexistent: {wall.isoformat()} does not happen in {self.zone.key} "
+                    "(clocks went forward); read with the offset in force before the change"
+                )
+        else:
+            start = wall.replace(minute=0, second=0, microsecond=0)
+            probes = [start + timedelta(minutes=q) for q in (0, 15, 30, 45)]
+            probes.append(start + timedelta(minutes=59, seconds=59))
+            same = all(
+                t.replace(tzinfo=self.zone, fold=f).utcoffset() == offset
+                for t in probes
+                for f in (0, 1)
+            )
+            if same:
+                self._hours[key] = offset
+        return offset, note
+
+    def convert(self, wall: datetime) -> tuple[datetime, str | None]:
+        offset, note = self.offset(wall)
+        return (wall - offset).replace(tzinfo=UTC), note
+
+
+@dataclass
+class ParseWarning:
+    """Something an investigator should know about how the file was read."""
+
+    code: str
+    message: str
+    lines: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.lines:
+            d["lines"] = self.lines
+        return d
+
+
+@dataclass
+class SkippedLine:
+    """A line of the file that belongs to no message (e.g. before the first message header)."""
+
+    line: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "text": self.text}
+
+
+@dataclass
+class Conversation:
+    format: str  # "whatsapp", "messenger", "instagram", "telegram"
+    messages: list[Message]
+    participants: list[str]
+    locale: str | None = None
+    zone_name: str = DEFAULT_ZONE
+    zone_source: str = "default"  # "default" or "caller"
+    warnings: list[ParseWarning] = field(default_factory=list)
+    skipped_lines: list[SkippedLine] = field(default_factory=list)
+    format_details: dict[str, Any] = field(default_factory=dict)
+    source_name: str | None = None
+    line_count: int = 0
+    _converter: ZoneConverter | None = field(default=None, repr=False)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.zone_name)
+
+    @property
+    def zone_assumed(self) -> bool:
+        """True when any message's UTC time depends on the zone rather than on the export."""
+        return any(m.wall.tzinfo is None and m.utc_stated is None for m in self.messages)
+
+    def utc(self, message: Message) -> tuple[datetime, str | None]:
+        """The message's UTC instant and, for DST gaps and folds, a note saying how it was read."""
+        if message.utc_stated is not None:
+            return message.utc_stated, None
+        if message.wall.tzinfo is not None:
+            return message.wall.astimezone(UTC), None
+        if self._converter is None:
+            self._converter = ZoneConverter(self.zone)
+        return self._converter.convert(message.wall)
+
+    def utc_naive(self) -> list[datetime]:
+        """Every message's UTC instant as a naive datetime, in message order: the fast form
+        for comparing and subtracting times across a whole conversation."""
+        if self._converter is None:
+            self._converter = ZoneConverter(self.zone)
+        offset_of = self._converter.offset
+        out = []
+        append = out.append
+        last_wall = last = None
+        for m in self.messages:
+            wall = m.wall
+            if m.utc_stated is not None:
+                append(m.utc_stated.replace(tzinfo=None))
+            elif wall.tzinfo is not None:
+                append(wall.astimezone(UTC).replace(tzinfo=None))
+            elif wall is last_wall:
+                append(last)
+            else:
+                last_wall, last = wall, wall - offset_of(wall)[0]
+                append(last)
+        return out
+
+    def local(self, message: Message) -> datetime:
+        """The message's time on a wall clock in this conversation's zone."""
+        if message.wall.tzinfo is None and message.utc_stated is None:
+            return message.wall
+        return self.utc(message)[0].astimezone(self.zone).replace(tzinfo=None)
+
+    def message_dict(self, message: Message, index: int) -> dict[str, Any]:
+        utc, note = self.utc(message)
+        stated = message.utc_stated is not None or message.wall.tzinfo is not None
+        d: dict[str, Any] = {
+            "index": index,
+            "sender": message.sender,
+            "timestamp": message.timestamp,
+            "utc": utc.isoformat(timespec=message.precision),
+            "utc_basis": "stated" if stated else "zone",
+            "text": message.text,
+            "kind": message.kind,
+            "edited": message.edited,
+            "attachments": list(message.attachments),
+            "source_lines": message.source_lines,
+            "source_index": index if message.source_index is None else message.source_index,
+        }
+        if note:
+            d["utc_note"] = note
+        if message.reactions:
+            d["reactions"] = [dict(r) for r in message.reactions]
+        if message.details:
+            d["details"] = message.details
+        return d
+
+    def iter_message_dicts(self) -> Iterator[dict[str, Any]]:
+        for index, message in enumerate(self.messages):
+            yield self.message_dict(message, index)
+
+    def header_dict(self) -> dict[str, Any]:
+        """Everything but the messages (and the quality report)."""
+        return {
+            "format": self.format,
+            "locale": self.locale,
+            "participants": list(self.participants),
+            "zone": self.zone_name,
+            "zone_source": self.zone_source,
+            "zone_assumed": self.zone_assumed,
+            "message_count": len(self.messages),
+            "line_count": self.line_count,
+            "source_name": self.source_name,
+            "format_details": self.format_details,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "skipped_lines": [s.to_dict() for s in self.skipped_lines],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.header_dict()
+        d["messages"] = list(self.iter_message_dicts())
+        return d
