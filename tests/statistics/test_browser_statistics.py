@@ -7,6 +7,12 @@ from tests.conftest import sign_in
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_statistics_page_shows_map_and_charts(live_server, page, small_fixture, make_user):
+    # The first use of the spatial statistics libraries imports them (seconds on a busy
+    # machine); do it before the browser waits on the page.
+    from drachma.statistics import reports
+    from drachma.statistics.selectors import Period
+
+    reports.overview_context(Period.of("2017-01-01", "2018-12-31"), None)
     client = sign_in(Client(), make_user("analyst"))
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page.goto(f"{live_server.url}/statistics/")
