@@ -17,7 +17,13 @@ from drachma.incidents.models import Incident
 from drachma.people.models import Person
 from drachma.safeguarding import selectors, services
 from drachma.safeguarding.filtersets import SCOPES, STATES, ActionFilterSet
-from drachma.safeguarding.models import FACTORS, ActionKind, Grade, SafeguardingAction, ThriveAssessment
+from drachma.safeguarding.models import (
+    FACTORS,
+    ActionKind,
+    Grade,
+    SafeguardingAction,
+    ThriveAssessment,
+)
 
 router = Router()
 

@@ -105,6 +105,11 @@ class ThriveAssessment(models.Model):
     def __str__(self) -> str:
         return f"THRIVE {self.pk} of {self.incident}: {self.get_grade_display()}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("A THRIVE assessment is never changed; record a reassessment instead.")
+        super().save(*args, **kwargs)
+
     @property
     def is_override(self) -> bool:
         return self.grade != self.proposed_grade
@@ -132,11 +137,6 @@ class ThriveAssessment(models.Model):
             errors["previous"] = "The previous assessment is of another incident."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError("A THRIVE assessment is never changed; record a reassessment instead.")
-        super().save(*args, **kwargs)
 
 
 class SafeguardingAction(models.Model):

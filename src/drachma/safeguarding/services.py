@@ -25,11 +25,10 @@ from drachma.safeguarding.models import (
     OWNER_ROLES,
     ActionEvent,
     ActionKind,
-    ActionStatus,
     Factor,
     Grade,
-    Score,
     SafeguardingAction,
+    Score,
     ThriveAssessment,
     TimeEntry,
 )
