@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from drachma.safeguarding import deadlines
-from drachma.safeguarding.deadlines import DUE, Elapsed, WallClock, WorkingDays, bank_holidays, due_at
+from drachma.safeguarding.deadlines import (
+    DUE,
+    Elapsed,
+    WallClock,
+    WorkingDays,
+    bank_holidays,
+    due_at,
+)
 from drachma.safeguarding.models import ActionKind, Grade
 
 LONDON = ZoneInfo("Europe/London")
