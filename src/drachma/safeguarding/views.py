@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
@@ -139,8 +141,11 @@ def action_transition(request, action_id: int, action_transition: str):
             messages.error(request, " ".join(exc.messages))
     else:
         _form_errors(request, form)
-    if request.POST.get("next") == "queue":
-        return redirect("safeguarding:queue")
+    back = request.POST.get("next", "")
+    queue_path = reverse("safeguarding:queue")
+    # Back to the queue as it was filtered; only ever to the queue (no open redirect).
+    if back.startswith(queue_path) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)
     return redirect("safeguarding:action", action_id=action_id)
 
 
