@@ -200,3 +200,16 @@ def test_board_report_section_gives_officer_hours(make_incident, assess, officer
     html = board_report_section(Period(today.replace(day=1), today))
     assert "Officers recorded 1.5 hours" in html and "<td>Wigan</td>" in html
     assert officer.get_full_name() not in html and "Tester" not in html  # no names
+
+
+def test_completing_from_the_queue_returns_only_to_the_queue(client, officer, incident, assess):
+    assess(incident, plan=False)
+    one = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    two = services.create_action(incident=incident, user=officer, kind="family_liaison", owner=officer)
+    sign_in(client, officer)
+    back = client.post(reverse("safeguarding:action_transition", args=[one.pk, "complete"]),
+                       {"next": "/safeguarding/?overdue=on&scope=mine"})
+    assert back["Location"] == "/safeguarding/?overdue=on&scope=mine"
+    elsewhere = client.post(reverse("safeguarding:action_transition", args=[two.pk, "start"]),
+                            {"next": "https://evil.example/safeguarding/"})
+    assert elsewhere["Location"] == reverse("safeguarding:action", args=[two.pk])
