@@ -151,3 +151,10 @@ def test_the_operations_are_in_the_openapi_schema(client, officer):
                  "/api/safeguarding/actions/{action_id}/transitions", "/api/safeguarding/actions/{action_id}/time",
                  "/api/safeguarding/counts"]:
         assert path in paths
+
+
+def test_a_due_time_without_offset_is_uk_time(api, assessed):
+    r = api.post("/api/safeguarding/actions", {"incident": assessed.reference, "kind": "other", "description": "Call",
+                                               "due_at": "2031-07-01T09:00:00"}, content_type="application/json")
+    assert r.status_code == 201
+    assert SafeguardingAction.objects.get().due_at == datetime.datetime(2031, 7, 1, 8, 0, tzinfo=datetime.UTC)

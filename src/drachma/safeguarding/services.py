@@ -18,6 +18,7 @@ from drachma.audit.models import AuditAction
 from drachma.audit.services import append, record_decision
 from drachma.core.services import notify
 from drachma.incidents.models import Incident
+from drachma.incidents.services import as_aware
 from drachma.safeguarding import deadlines, grading
 from drachma.safeguarding.models import (
     ACTIVE,
@@ -151,6 +152,7 @@ def create_action(*, incident: Incident, user, kind: str, owner, description: st
     if assessment is None:
         raise ValidationError({"incident": "Assess the incident (THRIVE) before planning its actions: "
                                            "the due time depends on the grade."})
+    due_at = as_aware(due_at, "due_at")
     if person is not None:
         person_id = person.pk
     if person_id is not None and not incident.involvements.filter(person_id=person_id).exists():
