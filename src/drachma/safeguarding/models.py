@@ -143,13 +143,15 @@ class SafeguardingAction(models.Model):
     """One action of an incident's safeguarding plan."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="safeguarding_actions")
-    assessment = models.ForeignKey(ThriveAssessment, on_delete=models.PROTECT, null=True, blank=True,
+    # Indexes cost the sweep's bulk UPDATE on every row: FKs never searched by are left without
+    # one, and the owner's is the (owner, status) index below.
+    assessment = models.ForeignKey(ThriveAssessment, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
                                    related_name="actions", help_text="The assessment the action was planned under.")
     kind = models.CharField("type", max_length=24, choices=ActionKind.choices)
     description = models.TextField(blank=True, max_length=2000)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                help_text="Whom the action is for, when it is one person.")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, db_index=False,
                               related_name="safeguarding_actions")
     grade = models.CharField(max_length=12, choices=Grade.choices,
                              help_text="The incident's grade when the due time was set.")
@@ -158,7 +160,8 @@ class SafeguardingAction(models.Model):
     overdue = models.BooleanField(default=False, help_text="Found past its due time while still open.")
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, db_index=False,
+                                   related_name="+")
     started_at = models.DateTimeField(null=True, blank=True, help_text="When work on it first began.")
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, max_length=2000)
