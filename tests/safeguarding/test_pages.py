@@ -153,10 +153,13 @@ def test_queue_shows_urgent_untriaged_reports_to_triage_roles(client, officer, m
 
     report = intake.submit_report(reporter_type="public", concern="confrontation_planned",
                                   text="They are meeting him at 8 tonight.", place="Bolton")
-    sign_in(client, officer)
-    assert report.reference in client.get(reverse("safeguarding:queue")).content.decode()
-    # An investigator sees the queue too; a role without intake access would not see the reports.
     assert report.urgent
+    sign_in(client, officer)
+    content = client.get(reverse("safeguarding:queue")).content.decode()
+    assert "Urgent reports not yet triaged" in content and report.reference in content
+    intake.close_report(report, user=officer, reason="Duplicate of a report already triaged.")
+    content = client.get(reverse("safeguarding:queue")).content.decode()
+    assert "Urgent reports not yet triaged" not in content  # triaged: it leaves the queue
 
 
 def test_supervisor_overview(client, make_incident, assess, officer, supervisor, make_user):
