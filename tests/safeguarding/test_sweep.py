@@ -100,7 +100,25 @@ def test_the_sweep_is_audited(incident, officer):
     late = _past_due(incident, officer, n=3)
     services.sweep_deadlines()
     entry = AuditEntry.objects.filter(object_repr="deadline sweep").get()
-    assert sorted(entry.changes["actions"]) == sorted(a.pk for a in late)
+    assert entry.changes["actions"] == 3
+    stamp = datetime.datetime.fromisoformat(entry.changes["overdue_notified_at"][1])
+    assert sorted(SafeguardingAction.objects.filter(overdue_notified_at=stamp).values_list("pk", flat=True)) == \
+        sorted(a.pk for a in late)
+
+
+def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(incident, officer, supervisor, make_user):
+    other = make_user("safeguarding_officer", username="other", supervisor=supervisor)
+    _past_due(incident, officer, n=20)
+    _past_due(incident, other, n=2, kind="family_liaison", hours_late=30)
+    assert services.sweep_deadlines() == 22
+    mine = Notification.objects.get(recipient=officer)
+    assert mine.subject == "20 safeguarding actions now overdue"
+    assert mine.body.count("\n- ") == 14 and mine.body.endswith("… and 5 more.")
+    sarge = Notification.objects.get(recipient=supervisor)
+    assert sarge.subject == "22 safeguarding actions now overdue"
+    lines = sarge.body.splitlines()
+    assert lines[0].startswith("- Family liaison") and lines[1].startswith("- Family liaison")  # the longest overdue first
+    assert lines[-1] == "… and 7 more."
 
 
 @pytest.mark.parametrize("size", [3, 30, 300])

@@ -11,6 +11,8 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -250,43 +252,51 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
     supervisor, once: the conditional UPDATE takes only rows not yet notified, so however
     often (or concurrently) the sweep runs, an action is announced once.
 
-    A bounded number of queries whatever the number of actions: one UPDATE, one SELECT of
-    the rows it stamped, then one message per person told (each lists that person's newly
-    overdue actions), and one audit entry for the sweep."""
+    A bounded number of queries whatever the number of actions: one UPDATE stamping the rows
+    with this sweep's time; one count of them by owner; one SELECT of the first few of each
+    owner's (a window function, so never more than MAX_LISTED rows per owner); then one
+    message per person told, and one audit entry for the sweep."""
     now = now or timezone.now()
     marked = SafeguardingAction.objects.filter(
         status__in=ACTIVE, due_at__lt=now, overdue_notified_at__isnull=True,
     ).update(overdue=True, overdue_notified_at=now)
     if not marked:
         return 0
-    rows = list(
-        SafeguardingAction.objects.filter(overdue_notified_at=now, overdue=True)
-        .values_list("pk", "kind", "incident__reference", "due_at", "owner_id", "owner__account__supervisor_id")
-        .order_by("due_at", "pk")
-    )
-    per_recipient: dict[int, list[tuple]] = defaultdict(list)
-    for pk, kind, reference, due, owner_id, supervisor_id in rows:
-        item = (pk, kind, reference, due, owner_id)
-        per_recipient[owner_id].append(item)
+    stamped = SafeguardingAction.objects.filter(overdue_notified_at=now, overdue=True)
+    total: dict[int, int] = defaultdict(int)
+    own: dict[int, int] = defaultdict(int)
+    supervisor_of: dict[int, int] = {}
+    for row in (stamped.order_by().values("owner_id", "owner__account__supervisor_id").annotate(n=Count("pk"))):
+        owner_id, supervisor_id = row["owner_id"], row["owner__account__supervisor_id"]
+        total[owner_id] += row["n"]
+        own[owner_id] += row["n"]
         if supervisor_id and supervisor_id != owner_id:
-            per_recipient[supervisor_id].append(item)
-    users = get_user_model().objects.in_bulk(list(per_recipient))
+            total[supervisor_id] += row["n"]
+            supervisor_of[owner_id] = supervisor_id
+    first = (stamped.annotate(rank=Window(RowNumber(), partition_by=[F("owner_id")], order_by=[F("due_at").asc(), F("pk").asc()]))
+             .filter(rank__lte=MAX_LISTED).values_list("due_at", "pk", "kind", "incident__reference", "owner_id"))
+    listed: dict[int, list[tuple]] = defaultdict(list)
+    for item in first:
+        listed[item[4]].append(item)
+        if item[4] in supervisor_of:
+            listed[supervisor_of[item[4]]].append(item)
+    users = get_user_model().objects.in_bulk(list(total))
     queue = reverse("safeguarding:queue")
-    for user_id, items in per_recipient.items():
+    for user_id, count in total.items():
         user = users.get(user_id)
         if user is None or not user.is_active:
             continue
-        own = sum(1 for i in items if i[4] == user_id)
-        subject = (f"{len(items)} safeguarding action{'s' if len(items) != 1 else ''} now overdue"
-                   + (f" ({own} yours)" if own and own != len(items) else ""))
+        items = sorted(listed[user_id])[:MAX_LISTED]
+        subject = (f"{count} safeguarding action{'s' if count != 1 else ''} now overdue"
+                   + (f" ({own[user_id]} yours)" if own[user_id] and own[user_id] != count else ""))
         # The e-mail leaves the force's systems: it names the incident and the type of action, never a person.
         lines = [f"- {ActionKind(kind).label} on {reference}, due {timezone.localtime(due):%d/%m/%Y %H:%M}"
                  + ("" if owner_id == user_id else " (your team)")
-                 for _, kind, reference, due, owner_id in items[:MAX_LISTED]]
-        if len(items) > MAX_LISTED:
-            lines.append(f"… and {len(items) - MAX_LISTED} more.")
+                 for due, _, kind, reference, owner_id in items]
+        if count > len(items):
+            lines.append(f"… and {count - len(items)} more.")
         notify(user, subject, "\n".join(lines), link=f"{queue}?overdue=true")
+    # The rows are those stamped with this sweep's time (a bulk UPDATE has no per-row audit).
     append(AuditAction.UPDATE, model=SafeguardingAction._meta.label_lower, object_repr="deadline sweep",
-           changes={"overdue": [False, True], "overdue_notified_at": [None, now.isoformat()],
-                    "actions": [r[0] for r in rows]})
+           changes={"overdue": [False, True], "overdue_notified_at": [None, now.isoformat()], "actions": marked})
     return marked
