@@ -80,8 +80,10 @@ def assess(request, reference: str):
                 messages.success(request, f"THRIVE assessment recorded: {assessment.get_grade_display().lower()}.")
                 return redirect("incidents:detail", reference=incident.reference)
     record_view(request, incident)
-    context = {"incident": incident, "form": form, "previous": previous, "proposal": proposal,
-               "facts": grading.facts_for(incident)}
+    facts = grading.facts_for(incident)
+    flagged = [p for p in facts.people
+               if p.learning_disability or p.self_harm or p.mental_ill_health or p.children_in_household]
+    context = {"incident": incident, "form": form, "previous": previous, "proposal": proposal, "flagged": flagged}
     return render(request, "safeguarding/assessment_form.html", context)
 
 
