@@ -24,7 +24,6 @@ from drachma.intelligence.models import (
     SourceEvaluation,
     SourceType,
 )
-from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
 
 router = Router()
 
@@ -254,8 +253,7 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_transitions(obj, context) -> list[str]:
-        user = context["request"].user
-        return [t.name for t in INTELLIGENCE_WORKFLOW.allowed(obj.status, user)]
+        return services.available_transitions(obj, context["request"].user)
 
 
 class TransitionIn(Schema):
