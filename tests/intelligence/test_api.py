@@ -4,7 +4,9 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from drachma.areas.models import Borough
@@ -303,3 +305,20 @@ def test_openapi_lists_the_intelligence_operations(client):
                  "/api/intelligence/entries/{entry_id}/{action}"):
         assert path in paths, path
     assert set(paths["/api/intelligence/entries"]) == {"get", "post"}
+
+
+def test_entry_list_queries_do_not_grow_with_the_page(client_as, make_user):
+    author = make_user("investigator")
+    group = services.save_group(name="Busy Group")
+    client = client_as("analyst")
+    for _ in range(3):
+        entry = make_entry(author, group=group)
+        step(client, entry, "assess")
+    with CaptureQueriesContext(connection) as three:
+        assert client.get("/api/intelligence/entries").json()["count"] == 3
+    for _ in range(6):
+        entry = make_entry(author, group=group)
+        step(client, entry, "assess")
+    with CaptureQueriesContext(connection) as nine:
+        assert client.get("/api/intelligence/entries").json()["count"] == 9
+    assert len(nine) == len(three)

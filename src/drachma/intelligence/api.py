@@ -4,6 +4,7 @@ intelligence entries with their workflow."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -20,6 +21,7 @@ from drachma.intelligence.models import (
     HandlingCode,
     IntelligenceAssessment,
     IntelligenceEntry,
+    IntelligenceEvent,
     IntelligenceStatus,
     SourceEvaluation,
     SourceType,
@@ -249,7 +251,7 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_events(obj) -> list:
-        return list(obj.events.select_related("by"))
+        return list(obj.events.all())
 
     @staticmethod
     def resolve_transitions(obj, context) -> list[str]:
@@ -282,7 +284,9 @@ def _entry_data(data: dict) -> dict:
 
 
 def _entries():
-    return IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related("incidents")
+    return IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related(
+        "incidents", Prefetch("events", queryset=IntelligenceEvent.objects.select_related("by"))
+    )
 
 
 def _entry(entry_id: int) -> IntelligenceEntry:
