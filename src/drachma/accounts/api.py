@@ -53,7 +53,10 @@ class NewTokenOut(TokenOut):
 
 
 def _account(user) -> Account:
-    return Account.objects.filter(user=user).first() or Account(user=user)
+    try:
+        return user.account
+    except Account.DoesNotExist:
+        return Account(user=user)
 
 
 @router.get("/me", response=MeOut, auth=Allow(OWN))
@@ -160,7 +163,9 @@ def _supervisor(username: str | None):
 
 
 def _user(user_id: int):
-    return get_object_or_404(get_user_model().objects.prefetch_related("groups"), pk=user_id)
+    return get_object_or_404(
+        get_user_model().objects.prefetch_related("groups").select_related("account__supervisor"), pk=user_id
+    )
 
 
 class UserPagination(PageNumberPagination):
@@ -173,7 +178,8 @@ class UserPagination(PageNumberPagination):
 @router.get("/users", response=list[UserOut], auth=Allow(MANAGE))
 @paginate(UserPagination)
 def list_users(request, filters: UserFilters = Query(...)):
-    users = get_user_model().objects.prefetch_related("groups").order_by("username")
+    users = (get_user_model().objects.prefetch_related("groups")
+             .select_related("account__supervisor").order_by("username"))
     if filters.q:
         users = users.filter(Q(username__icontains=filters.q) | Q(first_name__icontains=filters.q)
                              | Q(last_name__icontains=filters.q) | Q(email__icontains=filters.q))
