@@ -322,3 +322,23 @@ def test_entry_list_queries_do_not_grow_with_the_page(client_as, make_user):
     with CaptureQueriesContext(connection) as nine:
         assert client.get("/api/intelligence/entries").json()["count"] == 9
     assert len(nine) == len(three)
+
+
+def test_group_timeline_shows_intelligence_only_to_roles_that_may_see_it(client_as, make_user):
+    analyst = make_user("analyst")
+    group = services.save_group(name="Timeline Group")
+    incident = incident_services.create_incident(
+        user=analyst, occurred_at=timezone.now() - datetime.timedelta(days=10), source="group",
+        kind="doorstep", summary="At the door.", place="Oldham", groups=[group],
+    )
+    entry = make_entry(analyst, group=group)
+    url = f"/api/intelligence/groups/{group.pk}/timeline"
+    items = client_as(user=analyst).get(url).json()["items"]
+    assert [(i["kind"], i["reference"]) for i in items] == [
+        ("intelligence", entry.reference), ("incident", incident.reference)]
+    assert items[0]["summary"] == "Graded 1AP"
+    officer = sign_in(Client(), make_user("safeguarding_officer"))
+    items = officer.get(url).json()["items"]
+    assert [i["kind"] for i in items] == ["incident"]
+    assert sign_in(Client(), make_user("auditor")).get(url).status_code == 404
+    assert officer.get("/api/intelligence/groups/999999/timeline").status_code == 404

@@ -156,6 +156,39 @@ def update_group(request, group_id: int, payload: GroupPatch):
     return _group(group_id)
 
 
+class TimelineItemOut(Schema):
+    when: datetime.datetime
+    kind: str = Field(description="incident or intelligence")
+    reference: str
+    id: int
+    status: str
+    summary: str = Field(description="An incident's kind and place, or an entry's grading")
+
+
+def _timeline_item(item: dict) -> dict:
+    obj = item["object"]
+    if item["kind"] == "incident":
+        where = obj.borough.name if obj.borough_id else obj.place
+        summary = f"{obj.get_kind_display()}, {where}" if where else obj.get_kind_display()
+    else:
+        summary = f"Graded {obj.grading}"
+    return {"when": item["when"], "kind": item["kind"], "reference": obj.reference, "id": obj.pk,
+            "status": obj.status, "summary": summary}
+
+
+@router.get("/groups/{int:group_id}/timeline", response=list[TimelineItemOut],
+            auth=Allow("intelligence.view_group", "incidents.view_incident", hide=True),
+            description="The group's incidents and, for roles that may see intelligence, its "
+            "intelligence entries; newest first.")
+@paginate(PageNumberPagination)
+def group_timeline(request, group_id: int):
+    group = get_object_or_404(Group, pk=group_id)
+    items = selectors.group_timeline(
+        group, include_intelligence=request.user.has_perm("intelligence.view_intelligenceentry")
+    )
+    return [_timeline_item(i) for i in items]
+
+
 # --- intelligence entries ---------------------------------------------------------------
 
 class EntryFilters(Schema):
