@@ -173,3 +173,19 @@ def test_a_user_without_identifier_access_may_not_write_identifiers(make_user):
     response = send(client, "POST", "/api/people/people", {
         "given_names": "Nina", "family_name": "Vale", "confirm_not_duplicate": True})
     assert response.status_code == 201 and response.json()["address"] is None
+
+
+def test_person_incidents_are_listed_and_audited(client_as, make_user, person):
+    from drachma.incidents import services as incident_services
+
+    incident = incident_services.create_incident(
+        user=make_user("investigator"), occurred_at=timezone.now() - datetime.timedelta(days=4), source="group",
+        kind="online_sting", summary="Sting.", place="Rochdale",
+    )
+    incident_services.add_person(incident, person=person, role="subject", notes="Confronted.")
+    client = client_as("disclosure_officer")
+    [item] = client.get(f"/api/people/people/{person.pk}/incidents").json()
+    assert item["incident"] == incident.reference and item["role"] == "subject" and item["notes"] == "Confronted."
+    assert views_of(person)[-1].changes == {"fields": ["involvements"]}
+    analyst = sign_in(Client(), make_user("analyst"))
+    assert analyst.get(f"/api/people/people/{person.pk}/incidents").status_code == 404

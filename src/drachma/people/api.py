@@ -86,6 +86,15 @@ class PersonPatch(Schema):
     review_date: datetime.date | None = None
 
 
+class InvolvementOut(Schema):
+    incident: str = Field(alias="incident.reference")
+    occurred_at: datetime.datetime = Field(alias="incident.occurred_at")
+    kind: str = Field(alias="incident.kind")
+    incident_status: str = Field(alias="incident.status")
+    role: str
+    notes: str
+
+
 class DuplicateQuery(Schema):
     given_names: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
@@ -195,3 +204,13 @@ def update_person(request, person_id: int, payload: PersonPatch):
     person = services.update_person(person, user=request.user, **data)
     record_view(request, person, fields=_viewed_fields(request))
     return _shown(request, person)
+
+
+@router.get("/people/{int:person_id}/incidents", response=list[InvolvementOut],
+            auth=Allow("people.view_person", "incidents.view_incidentperson", hide=True),
+            description="The incidents the person is involved in, with their role; newest first.")
+def person_incidents(request, person_id: int):
+    person = get_object_or_404(Person, pk=person_id)
+    involvements = list(person.involvements.select_related("incident").order_by("-incident__occurred_at"))
+    record_view(request, person, fields=["involvements"])
+    return involvements
