@@ -204,3 +204,24 @@ def test_openapi_lists_the_new_operations(client):
                  "/api/intelligence/groups", "/api/intelligence/entries", "/api/people/people",
                  "/api/areas/boroughs", "/api/areas/districts", "/api/audit/entries", "/api/audit/verify"):
         assert path in paths, path
+
+
+def test_roles_that_need_a_second_factor_get_no_tokens(client_as, make_user):
+    # A token never asks for the TOTP code, so it would bypass the administrators' second factor.
+    admin = make_user("administrator")
+    client = client_as(user=admin)
+    response = send(client, "POST", "/api/accounts/tokens", {"name": "script"})
+    assert response.status_code == 422 and field_of(response) == ["name"]
+    assert not APIToken.objects.filter(user=admin).exists()
+
+
+def test_a_token_stops_working_when_its_user_becomes_an_administrator(make_user):
+    from drachma.accounts.services import set_roles
+
+    user = make_user("analyst")
+    _, key = APIToken.issue(user, "script")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert Client().get("/api/accounts/me", **auth).status_code == 200
+    set_roles(user, roles=["analyst", "administrator"], by=make_user("administrator"))
+    response = Client().get("/api/accounts/me", **auth)
+    assert response.status_code == 403 and "second factor" in response.content.decode()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from drachma.accounts.middleware import second_factor_required
 from drachma.accounts.models import Account, APIToken
 from drachma.accounts.roles import Role
 
@@ -48,6 +49,9 @@ def issue_token(user, name: str) -> tuple[APIToken, str]:
         raise ValidationError({"name": "Name the token (what will use it)."})
     if len(name) > 100:
         raise ValidationError({"name": "At most 100 characters."})
+    if second_factor_required(user):
+        # A token is a password that never asks for the second factor.
+        raise ValidationError({"name": "Your role must use a second factor; it cannot have API tokens."})
     return APIToken.issue(user, name)
 
 
