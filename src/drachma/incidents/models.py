@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from drachma.core.choices import Platform
 from drachma.core.models import ReviewableRecord
-from drachma.core.validators import validate_http_url, validate_not_future
+from drachma.core.validators import text_length_errors, validate_http_url, validate_not_future
 
 
 class IncidentSource(models.TextChoices):
@@ -162,7 +162,7 @@ class LinkedCase(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = text_length_errors(self)
         if self.suspect_id and (
             self.suspect.incident_id != self.incident_id or self.suspect.role != PersonRole.SUBJECT
         ):
