@@ -173,3 +173,34 @@ def test_entry_form_shows_the_grading_errors_beside_the_fields(client_as):
     assert response.context["form"].errors["handling_conditions"] == ["Handling code C needs the conditions written down."]
     assert 'id="id_handling_conditions_error"' in response.content.decode()
     assert not IntelligenceEntry.objects.exists()
+
+
+def test_entry_form_records_graded_intelligence_linked_to_incidents(client_as, make_user):
+    from drachma.incidents.services import create_incident
+
+    analyst = make_user("analyst")
+    group = save_group(name="Red Rose Shield", status="active")
+    incident = create_incident(user=analyst, occurred_at=_yesterday() - datetime.timedelta(days=1),
+                               source="group", kind="online_sting", summary="s", place="Leeds")
+    client = client_as(user=analyst)
+    response = client.post(reverse("intelligence:entry_create"), {
+        "group": group.pk, "learned_at": timezone.localtime(_yesterday()).strftime("%Y-%m-%dT%H:%M"),
+        "source_type": "open_source", "source_description": "Public live stream",
+        "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "C",
+        "handling_conditions": CONDITIONS, "text": "A sting was announced.", "sanitised_text": "A sting was announced.",
+        "mopi_group": "3", "incidents": incident.reference.lower(),
+    })
+    entry = IntelligenceEntry.objects.get()
+    assert response.url == reverse("intelligence:entry_detail", args=[entry.pk])
+    assert entry.grading == "2BC" and list(entry.incidents.all()) == [incident]
+    assert entry.status == "requires_assessment" and entry.created_by == analyst
+    page = client.get(response.url).content.decode()
+    assert "<code>2BC</code>" in page and CONDITIONS.replace("'", "&#x27;") in page
+
+    # Edited while open; listed and filtered by status.
+    edit = reverse("intelligence:entry_edit", args=[entry.pk])
+    form = client.get(edit)
+    assert incident.reference in form.content.decode()
+    listing = client.get(reverse("intelligence:entry_list"), {"status": "requires_assessment"})
+    assert [e.pk for e in listing.context["page_obj"]] == [entry.pk]
+    assert not client.get(reverse("intelligence:entry_list"), {"status": "linked"}).context["page_obj"].object_list

@@ -166,3 +166,30 @@ def test_group_form_creates_a_group_with_aliases_and_accounts(client_as):
     assert response.status_code == 302 and response.url == reverse("intelligence:group_detail", args=[group.pk])
     assert sorted(group.aliases.values_list("name", flat=True)) == ["FG", "Form G"]
     assert group.accounts.get().url == "https://facebook.example.com/fg"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("youtube, @fg, javascript:alert(1)", "Line 1: url: Enter a valid URL. Enter a web address starting with http:// or https://."),
+        ("youtube, @fg, ftp://youtube.example.com/fg", "Line 1: url: Enter a web address starting with http:// or https://."),
+        ("youtube, " + "h" * 121, "Line 1: handle: Ensure this value has at most 120 characters (it has 121)."),
+        ("x, @taken", "Line 1: @taken on x is another group's account."),
+    ],
+)
+def test_group_form_reports_each_bad_account_beside_the_field(client_as, line, message):
+    save_group(name="Owner", status="active", accounts=[{"platform": "x", "handle": "@taken"}])
+    response = client_as("analyst").post(reverse("intelligence:group_create"), {
+        "name": "Form Group", "status": "active", "mopi_group": "3", "accounts": line})
+    assert response.context["form"].errors["accounts"] == [message]
+    assert 'id="id_accounts_error"' in response.content.decode()
+    assert not Group.objects.filter(name="Form Group").exists()
+
+
+def test_editing_a_group_keeps_its_own_accounts(client_as):
+    group = save_group(name="Keeper", status="active", accounts=[{"platform": "x", "handle": "@keeper"}])
+    response = client_as("analyst").post(reverse("intelligence:group_edit", args=[group.pk]), {
+        "name": "Keeper", "status": "dormant", "mopi_group": "3", "accounts": "x, @keeper\ntiktok, @keeper_tt"})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.status == "dormant" and group.accounts.count() == 2

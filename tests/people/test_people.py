@@ -192,3 +192,18 @@ def test_a_view_without_identifiers_is_audited_as_such(client_as):
     client_as("disclosure_officer").get(reverse("people:detail", args=[p.pk]))
     entry = AuditEntry.objects.filter(action="view", model="people.person").latest("seq")
     assert entry.changes == {}
+
+
+def test_the_person_form_shows_errors_beside_the_fields_and_saves_nothing(client_as):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client_as("investigator").post(reverse("people:create"), {
+        "given_names": "Lee", "family_name": "Pilling", "date_of_birth": tomorrow, "mopi_group": "3",
+        "flag_other": "on", "flag_other_text": "", "address": "a" * 501})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["date_of_birth"] == ["The date of birth is in the future."]
+    assert errors["flag_other_text"] == ["Describe the other vulnerability."]
+    assert errors["address"] == ["Ensure this value has at most 500 characters (it has 501)."]
+    html = response.content.decode()
+    assert 'id="id_date_of_birth_error"' in html and 'id="id_flag_other_text_error"' in html
+    assert not Person.objects.exists()

@@ -102,8 +102,11 @@ class Incident(ReviewableRecord):
         return self.borough_id is not None
 
     def clean(self):
-        super().clean()
         errors = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors = exc.message_dict  # reported with the rest, each beside its field
         if self.occurred_at and self.received_at and self.occurred_at > self.received_at:
             errors["occurred_at"] = "An incident cannot occur after it was reported."
         if self.ward_id and self.borough_id and self.ward.borough_id != self.borough_id:
