@@ -5,24 +5,28 @@ Set DRACHMA_SCREENSHOTS=1 to save the incident page to docs/screenshots/incident
 (normal runs leave the tree untouched)."""
 
 import datetime
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from drachma.areas.models import Borough
 from drachma.incidents.models import Incident
 from drachma.intelligence.services import save_group
-from tests.areas.loading import ensure_areas
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "incident-page.png"
 
 
 @pytest.fixture
 def areas(transactional_db):
-    # An earlier transactional test's flush may have taken the boroughs and wards away.
-    ensure_areas()
+    """Transactional tests flush the database after each test, data migrations included: load
+    the boroughs, wards and districts again when an earlier test took them away."""
+    if not Borough.objects.exists():
+        migration = importlib.import_module("drachma.areas.migrations.0002_load_greater_manchester")
+        migration.load(apps, None)
     return Borough.objects.count()
 
 

@@ -6,7 +6,6 @@ import pytest
 from drachma.areas.models import Borough, Ward
 from drachma.incidents.services import create_incident
 from drachma.intelligence.services import save_group
-from tests.areas.loading import ensure_areas
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -24,7 +23,6 @@ def small_fixture(db, make_user):
           Outside GM 1 (Preston, Jun).
     2018: Rochdale 1 (Jan), Salford 1 (Jan 1 00:30 UK), Bolton 1 (May), Outside 1 (Jun).
     """
-    ensure_areas()  # a browser test's flush may have removed them
     user = make_user("analyst")
     red = save_group(name="Red Group", status="active")
     blue = save_group(name="Blue Group", status="active")
