@@ -155,6 +155,9 @@ def test_the_entry_page_offers_only_the_moves_open_to_the_user(people, client, c
     client.logout()
     page = client_as("investigator").get(url).content.decode()
     assert "Mark assessed" not in page
+    client.logout()
+    page = client_as(user=people["author"]).get(url).content.decode()
+    assert "Mark assessed" not in page and ">Return for correction</button>" in page
 
 
 def test_a_transition_through_the_page_and_a_refused_one(people, client_as):
