@@ -88,6 +88,8 @@ def test_unfiltered_list_shows_all_newest_first(analyst, world):
         ({"q": "blue line"}, {"rochdale", "salford"}),  # a group's name
         ({"q": "nothing like this"}, set()),
         ({"borough": "E08000003", "kind": "doorstep"}, {"withington"}),
+        ({"open": "true"}, {"deansgate", "salford", "preston", "withington"}),
+        ({"open": "false"}, {"rochdale"}),
     ],
 )
 def test_filters_and_search(analyst, world, params, expected):
@@ -168,6 +170,9 @@ def test_the_dashboard_page_shows_the_incident_panel_to_casework_roles(client_as
                     source="group", kind="doorstep", summary="s", borough=Borough.objects.get(name="Bury"))
     html = client_as(user=user).get(reverse("core:dashboard")).content.decode()
     assert "open incidents" in html and "By borough, this month against last" in html and "Bury" in html
+    # The open count links to the list of exactly those incidents.
+    assert f'href="{LIST}?open=true">open incidents</a>' in html
+    assert client_as(user=user).get(LIST, {"open": "true"}).context["page_obj"].paginator.count == 1
     client = client_as("auditor")
     html = client.get(reverse("core:dashboard")).content.decode()
     assert "open incidents" not in html
