@@ -216,3 +216,29 @@ def test_completing_from_the_queue_returns_only_to_the_queue(client, officer, in
     elsewhere = client.post(reverse("safeguarding:action_transition", args=[two.pk, "start"]),
                             {"next": "https://evil.example/safeguarding/"})
     assert elsewhere["Location"] == reverse("safeguarding:action", args=[two.pk])
+
+
+def test_the_board_report_carries_the_officer_hours(make_incident, assess, officer):
+    from drachma.statistics.reports import board_report_context
+    from drachma.statistics.selectors import Period
+
+    incident = make_incident()
+    assess(incident, plan=False)
+    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    services.record_time(action, user=officer, minutes=60, spent_on=timezone.localdate())
+    today = timezone.localdate()
+    sections = board_report_context(Period(today.replace(day=1), today))["sections"]
+    assert any("Safeguarding: officer time" in s and "Officers recorded 1.0 hours" in s for s in sections)
+
+
+def test_reassign_from_the_page(client, officer, incident, assess, make_user):
+    assess(incident, plan=False)
+    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    colleague = make_user("safeguarding_officer", username="colleague")
+    sign_in(client, officer)
+    url = reverse("safeguarding:action_reassign", args=[action.pk])
+    refused = client.post(url, {"owner": make_user("disclosure_officer").pk}, follow=True)
+    assert "Choose a safeguarding officer or supervisor as the owner." in refused.content.decode()
+    client.post(url, {"owner": colleague.pk})
+    action.refresh_from_db()
+    assert action.owner == colleague and action.events.filter(transition="reassign").exists()
