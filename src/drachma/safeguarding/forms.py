@@ -56,10 +56,6 @@ class AssessmentForm(forms.Form):
                 error_messages={"required": "Say what changed since the last assessment."})
         self.fields = {**fields, **self.fields}
 
-    def clean(self):
-        data = super().clean()
-        return data
-
     def service_fields(self) -> dict:
         d = self.cleaned_data
         return {
