@@ -131,3 +131,24 @@ def test_descriptions():
     assert str(WorkingDays(1, 9)) == "next working day, 09:00"
     assert str(WallClock(24)) == "+24 h wall-clock"
     assert str(Elapsed(15)) == "15 min" and str(Elapsed(240)) == "4 h (elapsed)"
+
+
+def test_a_force_may_change_cells_of_the_table(settings):
+    start = uk(2026, 10, 24, 10, 0)
+    settings.DRACHMA_SAFEGUARDING_DUE = {"priority": {"welfare_check": "30m", "family_liaison": "+48h",
+                                                      "victim_support": "2wd@10"}}
+    assert due_at("priority", "welfare_check", start) == uk(2026, 10, 24, 10, 30)
+    assert due_at("priority", "family_liaison", start) == uk(2026, 10, 26, 10, 0)
+    assert due_at("priority", "victim_support", start) == uk(2026, 10, 27, 10, 0)
+    assert due_at("emergency", "welfare_check", start) == uk(2026, 10, 24, 10, 15)  # the rest as shipped
+    assert dict(deadlines.table_rows())["Welfare check on the subject"][1] == "30 min"
+
+
+@pytest.mark.parametrize("bad", [{"priority": {"welfare_check": "soon"}}, {"urgent": {"welfare_check": "1h"}},
+                                 {"priority": {"teleport": "1h"}}, {"priority": {"welfare_check": "1wd@25"}}])
+def test_a_setting_that_cannot_be_read_is_refused(settings, bad):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DRACHMA_SAFEGUARDING_DUE = bad
+    with pytest.raises(ImproperlyConfigured, match="DRACHMA_SAFEGUARDING_DUE"):
+        due_at("priority", "welfare_check", uk(2026, 6, 1, 12, 0))

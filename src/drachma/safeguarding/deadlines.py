@@ -19,6 +19,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from drachma.safeguarding.models import ActionKind as K
 from drachma.safeguarding.models import Grade as G
@@ -112,7 +114,8 @@ class WorkingDays:
         return f"{when}, {self.at_hour:02d}:00"
 
 
-# The one table. Greater Manchester's graded response: emergency (grade 1) is attended within
+# The one table (a force may change cells through the setting DRACHMA_SAFEGUARDING_DUE, see
+# table()). Greater Manchester's graded response: emergency (grade 1) is attended within
 # 15 minutes and priority (grade 2) within an hour; the rest of the plan follows from those.
 DUE = {
     G.EMERGENCY: {
@@ -138,11 +141,47 @@ DUE = {
 }
 
 
+def parse_rule(text: str) -> Elapsed | WallClock | WorkingDays:
+    """A deadline written in a setting: ``"15m"`` or ``"4h"`` elapsed, ``"+24h"`` wall-clock,
+    ``"1wd@09"`` the next working day at 09:00."""
+    value = text.strip().lower()
+    try:
+        if value.startswith("+") and value.endswith("h"):
+            return WallClock(int(value[1:-1]))
+        if "wd@" in value:
+            days, hour = value.split("wd@")
+            if not 0 <= int(hour) <= 23 or int(days) < 1:
+                raise ValueError
+            return WorkingDays(int(days), int(hour))
+        if value.endswith("m"):
+            return Elapsed(int(value[:-1]))
+        if value.endswith("h"):
+            return Elapsed(int(value[:-1]) * 60)
+    except ValueError:
+        pass
+    raise ImproperlyConfigured(f"DRACHMA_SAFEGUARDING_DUE: cannot read the deadline {text!r} "
+                               "(write 15m, 4h, +24h or 1wd@09).")
+
+
+def table() -> dict:
+    """The table in force: DUE, with any cells a force changes through the setting
+    ``DRACHMA_SAFEGUARDING_DUE = {"priority": {"welfare_check": "30m"}, ...}``."""
+    overrides = getattr(settings, "DRACHMA_SAFEGUARDING_DUE", None) or {}
+    merged = {g: dict(row) for g, row in DUE.items()}
+    for grade, row in overrides.items():
+        for kind, text in row.items():
+            if grade not in G.values or kind not in K.values:
+                raise ImproperlyConfigured(f"DRACHMA_SAFEGUARDING_DUE: unknown grade or action type {grade}/{kind}.")
+            merged[G(grade)][K(kind)] = parse_rule(text)
+    return merged
+
+
 def due_at(grade: str, kind: str, start: datetime.datetime) -> datetime.datetime:
     """When an action of ``kind`` planned at ``start`` under ``grade`` is due."""
-    return DUE[G(grade)][K(kind)].due(start)
+    return table()[G(grade)][K(kind)].due(start)
 
 
 def table_rows() -> list[tuple[str, list[str]]]:
-    """The table in words, for the pages and docs/safeguarding.md."""
-    return [(K(kind).label, [str(DUE[g][kind]) for g in G]) for kind in K]
+    """The table in force, in words, for the pages and docs/safeguarding.md."""
+    current = table()
+    return [(K(kind).label, [str(current[g][kind]) for g in G]) for kind in K]
