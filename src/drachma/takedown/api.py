@@ -14,7 +14,6 @@ from drachma.intelligence.models import Group
 from drachma.takedown import selectors, services
 from drachma.takedown.filtersets import STATES, ContentItemFilterSet
 from drachma.takedown.forms import incident_by_reference
-from drachma.takedown.index import match_media
 from drachma.takedown.models import (
     FINISHED,
     Capture,
@@ -292,7 +291,7 @@ def capture_item(request, item_ref: str, file: File[UploadedFile]):
 def match_file(request, file: File[UploadedFile]):
     """The known footage a file matches (multipart, field ``file``); the file is not kept."""
     with services.hashed_upload(file, filename=file.name or "") as media:
-        return [m.as_dict() | {"content_item": m.reference} for m in match_media(media)]
+        return [m.as_dict() | {"content_item": m.reference} for m in services.match(media)]
 
 
 @router.post("/captures/{capture_id}/false-match", response=list[HashOut],

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +24,6 @@ from drachma.audit.services import record_decision
 from drachma.core.models import ReferenceCounter
 from drachma.evidence.services import receive_file
 from drachma.takedown import conf
-from drachma.takedown.index import HashedMedia, Match, footage_index, hash_media, match_media
 from drachma.takedown.models import (
     Capture,
     ContentItem,
@@ -40,9 +40,18 @@ from drachma.takedown.models import (
 )
 from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
 
+if TYPE_CHECKING:
+    from drachma.takedown.index import HashedMedia, Match
+
 ITEM_PREFIX = "FT"
 REQUEST_PREFIX = "TR"
 CHUNK = 1024 * 1024
+
+
+def _index():
+    from drachma.takedown.index import footage_index
+
+    return footage_index
 
 
 def default_bank() -> MatchBank:
@@ -55,9 +64,12 @@ def default_bank() -> MatchBank:
 # --- files -----------------------------------------------------------------------------------
 
 @contextmanager
-def hashed_upload(source, *, filename: str = "", max_bytes: int | None = None) -> Iterator[HashedMedia]:
+def hashed_upload(source, *, filename: str = "", max_bytes: int | None = None) -> Iterator["HashedMedia"]:
     """Spool an upload (or a path) to a temporary file, refusing it past the size limit before
     it is all read, and hash it. The temporary file is gone when the block ends."""
+    # The hashers (and faiss) load on first use, not when Django starts.
+    from drachma.takedown.index import hash_media
+
     limit = max_bytes if max_bytes is not None else conf.max_capture_bytes()
     if isinstance(source, str | Path):
         yield hash_media(source, max_bytes=limit)
@@ -140,7 +152,9 @@ def capture(item: ContentItem, *, user, file, filename: str = "", captured_at=No
 
 
 @transaction.atomic
-def _store_capture(item: ContentItem, media: HashedMedia, *, user, filename: str, captured_at=None) -> CaptureResult:
+def _store_capture(item: ContentItem, media: "HashedMedia", *, user, filename: str, captured_at=None) -> CaptureResult:
+    from drachma.takedown.index import footage_index, match_media
+
     # Matched before this capture's own hashes exist, so it never matches itself.
     found = match_media(media, exclude_item_id=item.pk)
     with open(media.path, "rb") as f:
@@ -175,7 +189,12 @@ def _store_capture(item: ContentItem, media: HashedMedia, *, user, filename: str
     return result
 
 
-def _link(cap: Capture, item: ContentItem, m: Match) -> ContentMatch:
+def match(media: "HashedMedia") -> list["Match"]:
+    """Known footage a hashed file matches, without keeping the file."""
+    return _index().search(media)
+
+
+def _link(cap: Capture, item: ContentItem, m: "Match") -> ContentMatch:
     return ContentMatch.objects.create(
         capture=cap, content_item=item, matched_item_id=m.content_item_id, matched_capture_id=m.capture_id,
         kind=m.kind, distance=m.distance, frame_share=m.frame_share, transform=m.transform,
@@ -210,7 +229,7 @@ def mark_false_match(*, user, reason: str, capture: Capture | None = None,
                                                 false_match_by=user, false_match_at=timezone.now())
     target = capture or media_hash.capture
     record_decision(target, "false_match", hashes=len(ids), reason=reason[:500])
-    transaction.on_commit(lambda: footage_index.remove_hashes(ids))
+    transaction.on_commit(lambda: _index().remove_hashes(ids))
     return ids
 
 

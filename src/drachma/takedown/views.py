@@ -25,7 +25,6 @@ from drachma.takedown.forms import (
     ReviewForm,
     TransitionForm,
 )
-from drachma.takedown.index import match_media
 from drachma.takedown.models import Capture, ContentItem, ContentMatch, MatchBank, TakedownRequest
 from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
 
@@ -236,7 +235,7 @@ def match_file_page(request):
     if request.method == "POST" and form.is_valid():
         try:
             with services.hashed_upload(form.cleaned_data["file"]) as media:
-                matches = match_media(media)
+                matches = services.match(media)
         except ValidationError as exc:
             apply_validation_error(form, exc)
     return render(request, "takedown/match.html", {"form": form, "matches": matches})
