@@ -8,7 +8,6 @@ content item, no exhibit, nothing in the evidence store).
 from __future__ import annotations
 
 import datetime
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,7 +63,7 @@ def default_bank() -> MatchBank:
 # --- files -----------------------------------------------------------------------------------
 
 @contextmanager
-def hashed_upload(source, *, filename: str = "", max_bytes: int | None = None) -> Iterator["HashedMedia"]:
+def hashed_upload(source, *, filename: str = "", max_bytes: int | None = None) -> Iterator[HashedMedia]:
     """Spool an upload (or a path) to a temporary file, refusing it past the size limit before
     it is all read, and hash it. The temporary file is gone when the block ends."""
     # The hashers (and faiss) load on first use, not when Django starts.
@@ -116,10 +115,9 @@ def create_content_item(*, user, url: str, platform: str, account: str = "", gro
     item.full_clean(exclude=["reference", "review_date"])
     if file is None:
         return _save_item(item)
-    with hashed_upload(file, filename=filename, max_bytes=max_bytes) as media:
-        with transaction.atomic():
-            _save_item(item)
-            _store_capture(item, media, user=user, filename=filename or getattr(file, "name", "") or "capture")
+    with hashed_upload(file, filename=filename, max_bytes=max_bytes) as media, transaction.atomic():
+        _save_item(item)
+        _store_capture(item, media, user=user, filename=filename or getattr(file, "name", "") or "capture")
     return item
 
 
@@ -152,7 +150,7 @@ def capture(item: ContentItem, *, user, file, filename: str = "", captured_at=No
 
 
 @transaction.atomic
-def _store_capture(item: ContentItem, media: "HashedMedia", *, user, filename: str, captured_at=None) -> CaptureResult:
+def _store_capture(item: ContentItem, media: HashedMedia, *, user, filename: str, captured_at=None) -> CaptureResult:
     from drachma.takedown.index import footage_index, match_media
 
     # Matched before this capture's own hashes exist, so it never matches itself.
@@ -189,12 +187,12 @@ def _store_capture(item: ContentItem, media: "HashedMedia", *, user, filename: s
     return result
 
 
-def match(media: "HashedMedia") -> list["Match"]:
+def match(media: HashedMedia) -> list[Match]:
     """Known footage a hashed file matches, without keeping the file."""
     return _index().search(media)
 
 
-def _link(cap: Capture, item: ContentItem, m: "Match") -> ContentMatch:
+def _link(cap: Capture, item: ContentItem, m: Match) -> ContentMatch:
     return ContentMatch.objects.create(
         capture=cap, content_item=item, matched_item_id=m.content_item_id, matched_capture_id=m.capture_id,
         kind=m.kind, distance=m.distance, frame_share=m.frame_share, transform=m.transform,
