@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drachma.audit.models import AuditEntry
-from drachma.incidents.models import Incident
 from drachma.takedown import services
 from drachma.takedown.models import ContentItem, MatchBank, TakedownRequest
 from tests.conftest import sign_in
