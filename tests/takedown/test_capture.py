@@ -14,7 +14,14 @@ from PIL import Image
 from drachma.evidence.models import EvidenceItem, StoredFile
 from drachma.takedown import services
 from drachma.takedown.index import footage_index, hash_media
-from drachma.takedown.models import Capture, ContentItem, ContentMatch, MatchBank, MediaHash, TakedownRequest
+from drachma.takedown.models import (
+    Capture,
+    ContentItem,
+    ContentMatch,
+    MatchBank,
+    MediaHash,
+    TakedownRequest,
+)
 from tests.conftest import sign_in
 from tests.takedown import media_factory as mf
 
