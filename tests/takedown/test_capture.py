@@ -197,20 +197,29 @@ def test_rows_written_by_another_process_are_caught_up(make_item, investigator):
 
 @pytest.mark.django_db
 def test_a_reencoded_resized_cropped_video_matches(make_item, investigator, tmp_path):
-    original = make_item(platform="youtube", file=video_upload(tmp_path, "original.mp4", seed=11, seconds=6))
+    # The re-upload is cut by 1% at each edge, halved, and re-encoded with another codec at a
+    # low bit rate; the unrelated video is another scene made the same way.
+    options = {
+        "original": {"seed": 1},
+        "reupload": {"seed": 1, "crop": 0.01, "scale": 0.5, "codec": "mpeg4", "bit_rate": 300_000},
+        "unrelated": {"seed": 7},
+    }
+
+    def sample(name):
+        return video_upload(tmp_path, f"{name}.mp4", size=(480, 360), **options[name])
+
+    original = make_item(platform="youtube", file=sample("original"))
     frames = original.captures.get().hashes.all()
     assert original.captures.get().media_kind == "video" and frames.count() >= 5
     assert {h.kind for h in frames} == {"vpdq_frame"}
 
     copy = make_item(platform="tiktok")
-    result = services.capture(copy, user=investigator, file=video_upload(
-        tmp_path, "copy.mp4", seed=11, seconds=6, crop=0.02, scale=0.75, bit_rate=200_000))
+    result = services.capture(copy, user=investigator, file=sample("reupload"))
     assert [m.matched_item for m in result.matches] == [original]
     assert result.matches[0].kind == "video" and result.matches[0].frame_share >= 0.8
     assert result.draft is not None
 
-    other = services.capture(make_item(), user=investigator, file=video_upload(tmp_path, "other.mp4", seed=12,
-                                                                              seconds=6))
+    other = services.capture(make_item(), user=investigator, file=sample("unrelated"))
     assert other.matches == []
 
 
@@ -300,7 +309,7 @@ def test_api_capture_and_match(client, investigator, known, make_item):
 
     looked_up = client.post("/api/takedown/match", {"file": jpeg(mf.photo(1).transpose(Image.Transpose.ROTATE_180))})
     assert looked_up.status_code == 200
-    assert {m["content_item"] for m in looked_up.json()} == {known.reference}
+    assert {m["content_item"] for m in looked_up.json()} == {known.reference, item.reference}
     assert Capture.objects.count() == 2  # the look-up kept nothing
 
     bad = client.post(f"/api/takedown/items/{item.reference}/captures", {"file": upload(b"not an image", "x.png")})
