@@ -196,7 +196,8 @@ def test_rows_written_by_another_process_are_caught_up(make_item, investigator):
 # --- videos --------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_a_reencoded_resized_cropped_video_matches(make_item, investigator, tmp_path):
+def test_a_reencoded_resized_cropped_video_matches(make_item, investigator, tmp_path,
+                                                   django_capture_on_commit_callbacks):
     # The re-upload is cut by 1% at each edge, halved, and re-encoded with another codec at a
     # low bit rate; the unrelated video is another scene made the same way.
     options = {
@@ -221,6 +222,14 @@ def test_a_reencoded_resized_cropped_video_matches(make_item, investigator, tmp_
 
     other = services.capture(make_item(), user=investigator, file=sample("unrelated"))
     assert other.matches == []
+
+    # Marked as a false match, the original's frames stop matching, in the index too.
+    probe = hash_media(mf.video(tmp_path / "probe.mp4", size=(480, 360), **options["reupload"]))
+    assert {m.reference for m in services.match(probe)} == {original.reference, copy.reference}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mark_false_match(capture=original.captures.get(), user=investigator, reason="A test card.")
+    assert [m.reference for m in services.match(probe)] == [copy.reference]
+    assert footage_index._videos[original.captures.get().pk] == []
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -344,6 +353,34 @@ def test_match_media_command(known, tmp_path, capsys):
 
     with pytest.raises(CommandError, match="broken.png"):
         call_command("match_media", str(broken))
+
+
+@pytest.mark.django_db
+def test_false_match_and_review_on_the_page(client, investigator, known, make_item):
+    copy = make_item()
+    result = services.capture(copy, user=investigator, file=jpeg(mf.altered_copy(mf.photo(1))))
+    sign_in(client, investigator)
+    page = client.post(reverse("takedown:match_review", args=[result.matches[0].pk]),
+                       {"review": "confirmed", "note": "Same doorstep"}, follow=True)
+    assert "A copy" in page.text or "Confirmed" in page.text
+    assert ContentMatch.objects.get(pk=result.matches[0].pk).reviewed_by == investigator
+    empty = client.post(reverse("takedown:false_match", args=[known.captures.get().pk]), {"reason": ""}, follow=True)
+    assert "Reason" in empty.text
+    assert not MediaHash.objects.filter(false_match=True).exists()
+    done = client.post(reverse("takedown:false_match", args=[known.captures.get().pk]),
+                       {"reason": "A picture used by many pages"}, follow=True)
+    assert "false match: A picture used by many pages" in done.text
+    assert client.post(reverse("takedown:false_match", args=[99999]), {"reason": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_look_a_file_up_on_the_page(client, investigator, known):
+    sign_in(client, investigator)
+    found = client.post(reverse("takedown:match"), {"file": jpeg(mf.altered_copy(mf.photo(1)))})
+    assert known.reference in found.text and "bits" in found.text
+    bad = client.post(reverse("takedown:match"), {"file": upload(b"%PDF-1.4\n%%EOF\n", "a.pdf")})
+    assert bad.status_code == 200 and "errorlist" in bad.text
+    assert Capture.objects.count() == 1
 
 
 @pytest.mark.django_db
