@@ -7,7 +7,11 @@ moving over such a background, so every sampled frame differs from the last.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import io
+import shutil
+import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -132,3 +136,37 @@ def video(
             container.mux(packet)
     return path
 
+
+
+def truncated(data: bytes, keep: float = 0.5) -> bytes:
+    return data[: int(len(data) * keep)]
+
+
+_SCRATCH: Path | None = None
+
+
+def _scratch() -> Path:
+    global _SCRATCH
+    if _SCRATCH is None:
+        _SCRATCH = Path(tempfile.mkdtemp(prefix="drachma-media-"))
+        atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
+    return _SCRATCH
+
+
+@functools.cache
+def sample_videos() -> dict[str, Path]:
+    """Made once per test process: an original, its re-upload, and an unrelated video.
+
+    The re-upload is cut by 1% at each edge, halved in size and re-encoded with another codec
+    at a low bit rate; the unrelated video is another scene made the same way.
+    """
+    folder = _scratch()
+    size = (480, 360)
+    return {
+        "original": video(folder / "original.mp4", seed=1, size=size),
+        "reupload": video(
+            folder / "reupload.mp4", seed=1, size=size, crop=0.01, scale=0.5,
+            codec="mpeg4", bit_rate=300_000,
+        ),
+        "unrelated": video(folder / "unrelated.mp4", seed=7, size=size),
+    }

@@ -107,14 +107,39 @@ def media_kind(path: str | Path) -> Literal["image", "video"]:
     )
 
 
-def _has_video_stream(path: str | Path) -> bool:
+# Container formats FFmpeg recognises by their content. FFmpeg also "opens" text as ANSI art
+# (tty) and any file named .jpg as a one-frame image sequence (image2); those are not videos.
+VIDEO_CONTAINERS = frozenset(
+    {
+        "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "flv", "mpegts",
+        "mpeg", "ogg", "asf", "dv", "mxf", "nut", "h264", "hevc", "m4v", "rm",
+    }
+)
+
+
+def _video_container(path: str | Path):
+    """Open a file as a video container, or raise MediaError saying why it is not one."""
     import av
 
     try:
-        with av.open(str(path)) as container:
-            return bool(container.streams.video)
-    except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError):
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
+        raise MediaError(f"corrupt or unsupported video: {exc}") from exc
+    if not VIDEO_CONTAINERS.intersection(container.format.name.split(",")):
+        container.close()
+        raise MediaError(f"unsupported format: {container.format.long_name} is not a video container")
+    if not container.streams.video:
+        container.close()
+        raise MediaError("not a video: the file has no video stream")
+    return container
+
+
+def _has_video_stream(path: str | Path) -> bool:
+    try:
+        _video_container(path).close()
+    except MediaError:
         return False
+    return True
 
 
 def _open_image(source: Source) -> Image.Image:
@@ -192,7 +217,7 @@ def hash_video(path: str | Path, seconds_per_hash: float = 1.0) -> list[FrameHas
     _check_video_decodes(path)
     try:
         features = vpdq.computeHash(str(path), seconds_per_hash=seconds_per_hash)
-    except (ValueError, RuntimeError, OSError) as exc:
+    except Exception as exc:  # vpdq raises a bare Exception when FFmpeg fails mid-file
         raise MediaError(f"video could not be decoded: {exc}") from exc
     if not features:
         raise MediaError("video has no decodable frames")
@@ -211,17 +236,13 @@ def _check_video_decodes(path: str | Path) -> None:
     """Decode the first frame with PyAV so a broken file fails with a message, not in C."""
     import av
 
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise MediaError("not a video: the file has no video stream")
-            stream = container.streams.video[0]
-            for _frame in container.decode(stream):
-                return
-    except MediaError:
-        raise
-    except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
-        raise MediaError(f"corrupt or unsupported video: {exc}") from exc
+    with _video_container(path) as container:
+        try:
+            for frame in container.decode(container.streams.video[0]):
+                if frame.width and frame.height:
+                    return
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            raise MediaError(f"corrupt video: {exc}") from exc
     raise MediaError("video has no decodable frames")
 
 
