@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 import faiss
 import numpy as np
@@ -45,41 +46,78 @@ def hamming(a_hex: str, b_hex: str) -> int:
 class PDQIndex:
     """Exact Hamming range search over 256-bit PDQ hashes, keyed by caller-supplied int64 ids.
 
-    The guarantee (multi-index hashing, Norouzi et al.): the 256 bits are cut into ``NHASH``
-    disjoint chunks of ``CHUNK_BITS`` bits, each with its own hash table. If two hashes differ
-    in at most ``r`` bits overall, then by the pigeonhole principle at least one chunk differs
-    in at most ``floor(r / NHASH)`` bits; otherwise every chunk would differ in
-    ``floor(r / NHASH) + 1`` or more and the total would exceed ``r``. Looking up every key
-    within ``nflip = floor(r / NHASH)`` bit flips of each query chunk therefore reaches every
-    stored hash within ``r`` bits, and each candidate is then checked on all 256 bits, so the
-    result is exact: recall 1.0, no false matches. Chunks may leave a few bits uncovered; the
-    bound still holds because a distance over fewer bits can only be smaller.
+    **Why it is exact (multi-index hashing, Norouzi et al., with the pigeonhole principle).**
+    The 256 bits are cut into 16 disjoint chunks of 16 bits. If two hashes differ in at most
+    ``r`` bits in all, at least one chunk differs in at most ``floor(r / 16)`` bits: were every
+    chunk ``floor(r / 16) + 1`` or more apart, the total would be at least
+    ``16 * (floor(r / 16) + 1) > r``. For HMA's ``r = 31`` that is one bit. So every stored
+    hash within ``r`` of a query shares, in some chunk ``t``, a value within ``floor(r / 16)``
+    flipped bits of the query's chunk ``t``. Each hash is filed in 16 buckets, one per chunk
+    (bucket = chunk number and the chunk's 16-bit value); a search opens the buckets of the
+    query's chunk values and of all their variants with up to ``floor(r / 16)`` bits flipped
+    (16 x 17 = 272 buckets at ``r = 31``) and compares every hash found there with the query on
+    all 256 bits. Nothing within ``r`` can be missed and nothing farther is returned: recall
+    1.0 and precision 1.0 (``tests/takedown/test_matcher.py`` checks this against a NumPy
+    brute force, at distances 31 and 32 among others).
 
-    faiss's hash tables grow in place, so ``add`` makes a hash matchable at once. ``remove``
-    hides ids immediately and compacts the tables when hidden rows pile up.
+    HMA uses the same guarantee through faiss's ``IndexBinaryMultiHash(256, 16, 16)`` with one
+    flip, whose buckets hold ids in hash maps and whose candidates go through a hash set
+    before each is compared. Here the buckets are the inverted lists of a faiss
+    ``IndexBinaryIVF`` (one list per chunk value, 16 x 65,536 lists) holding the codes
+    themselves, so a search streams through contiguous codes in C++, across all cores. The
+    price is memory: each hash is stored 16 times (about 640 MB for a million hashes).
+
+    ``add`` appends to the 16 lists of each hash, so a hash is matchable as soon as ``add``
+    returns; ``remove`` takes it out of its 16 lists. Nothing is ever rebuilt. All calls take
+    one lock, so the index can be shared between threads.
+
+    ``bucket_bits`` (1 to 16) sets how many bits of each chunk pick its bucket. Fewer bits mean
+    fewer, fuller buckets: still exact (every candidate is checked on all 256 bits), slower on
+    a big bank, but lighter when empty. With 16 bits the 1,048,576 empty lists take about
+    160 MB; with 12 bits, 65,536 lists take about 10 MB and suit banks of up to ~100,000.
     """
 
-    NHASH = 11
-    CHUNK_BITS = 23
+    CHUNKS = 16
+    CHUNK_BITS = 16
+    MAX_DISTANCE = 63  # 4 flips per chunk: beyond this the search opens too many buckets
 
-    def __init__(self) -> None:
+    def __init__(self, bucket_bits: int = 16) -> None:
+        if not 1 <= bucket_bits <= self.CHUNK_BITS:
+            raise ValueError(f"bucket_bits must be between 1 and {self.CHUNK_BITS}")
+        self.bucket_bits = bucket_bits
+        self._bucket_mask = (1 << bucket_bits) - 1
         self._lock = threading.RLock()
-        self._reset()
-
-    def _reset(self) -> None:
-        self._index = faiss.IndexBinaryMultiHash(PDQ_BITS, self.NHASH, self.CHUNK_BITS)
-        self._codes = np.empty((0, PDQ_BYTES), dtype=np.uint8)
-        self._row_ids = np.empty(0, dtype=np.int64)  # faiss row -> caller's id
-        self._live = np.empty(0, dtype=bool)
-        self._row_of: dict[int, int] = {}  # caller's id -> faiss row
+        self._quantizer = faiss.IndexBinaryFlat(PDQ_BITS)  # required, never used: lists are given
+        self._ivf = faiss.IndexBinaryIVF(self._quantizer, PDQ_BITS, self.CHUNKS << bucket_bits)
+        self._ivf.is_trained = True
+        self._lists = faiss.downcast_InvertedLists(self._ivf.invlists)
+        self._codes: dict[int, bytes] = {}  # id -> code, to find its 16 lists on removal
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._row_of)
+            return len(self._codes)
 
-    def __contains__(self, id_: int) -> bool:
+    def __contains__(self, id_: object) -> bool:
         with self._lock:
-            return int(id_) in self._row_of
+            return isinstance(id_, int) and id_ in self._codes
+
+    def _chunks(self, codes: np.ndarray) -> np.ndarray:
+        chunks = np.ascontiguousarray(codes).view(np.uint16).reshape(len(codes), self.CHUNKS)
+        return chunks.astype(np.int64)
+
+    def _list_numbers(self, codes: np.ndarray) -> np.ndarray:
+        """(n, 16) inverted list numbers: chunk t of a code goes to list t * 2^bucket_bits +
+        the chunk's value (its low ``bucket_bits`` bits)."""
+        offsets = np.arange(self.CHUNKS, dtype=np.int64) << self.bucket_bits
+        return (self._chunks(codes) & self._bucket_mask) + offsets
+
+    def _probes(self, codes: np.ndarray, max_distance: int) -> np.ndarray:
+        """(n, nprobe) lists to open: each chunk value with up to floor(r/16) bits flipped."""
+        # Flips of bits that do not pick the bucket land in the same bucket: open it once.
+        masks = np.unique(_flip_masks(self.CHUNK_BITS, max_distance // self.CHUNKS) & self._bucket_mask)
+        keys = (self._chunks(codes) & self._bucket_mask)[:, :, None] ^ masks[None, None, :]
+        keys += (np.arange(self.CHUNKS, dtype=np.int64) << self.bucket_bits)[None, :, None]
+        return keys.reshape(len(codes), -1)
 
     def add(self, ids: Sequence[int], hashes_hex: Sequence[str]) -> None:
         """Add hashes under the given ids; an id already present gets the new hash."""
@@ -91,40 +129,55 @@ class PDQIndex:
             raise ValueError("ids must be unique within one add")
         if not ids:
             return
+        id_array = np.asarray(ids, dtype=np.int64)
+        lists = self._list_numbers(codes).ravel()
+        # Filed list by list, so that the appends walk the lists in order.
+        order = np.argsort(lists, kind="stable")
+        entry_lists = np.ascontiguousarray(lists[order])
+        entry_rows = order // self.CHUNKS
+        entry_codes = np.ascontiguousarray(codes[entry_rows])
+        entry_ids = np.ascontiguousarray(id_array[entry_rows])
         with self._lock:
-            self._hide([i for i in ids if i in self._row_of])
-            start = len(self._row_ids)
-            self._index.add(codes)
-            self._codes = np.concatenate([self._codes, codes])
-            self._row_ids = np.concatenate([self._row_ids, np.asarray(ids, dtype=np.int64)])
-            self._live = np.concatenate([self._live, np.ones(len(ids), dtype=bool)])
-            for offset, id_ in enumerate(ids):
-                self._row_of[id_] = start + offset
-            self._maybe_compact()
+            self._remove_locked([i for i in ids if i in self._codes])
+            self._ivf.add_core(
+                len(entry_lists),
+                faiss.swig_ptr(entry_codes),
+                faiss.swig_ptr(entry_ids),
+                faiss.swig_ptr(entry_lists),
+            )
+            self._codes.update(zip(ids, (row.tobytes() for row in codes), strict=True))
 
     def remove(self, ids: Iterable[int]) -> int:
         """Stop matching these ids at once; returns how many were present."""
         with self._lock:
-            removed = self._hide([int(i) for i in ids if int(i) in self._row_of])
-            self._maybe_compact()
-            return removed
+            return self._remove_locked([int(i) for i in ids if int(i) in self._codes])
 
-    def _hide(self, ids: list[int]) -> int:
+    def _remove_locked(self, ids: list[int]) -> int:
         for id_ in ids:
-            self._live[self._row_of.pop(id_)] = False
+            code = np.frombuffer(self._codes.pop(id_), dtype=np.uint8)
+            for list_no in self._list_numbers(code[None, :])[0].tolist():
+                self._drop_from_list(list_no, id_)
+        if ids:
+            self._ivf.ntotal = self._ivf.ntotal - len(ids) * self.CHUNKS
         return len(ids)
 
-    def _maybe_compact(self) -> None:
-        dead = len(self._live) - len(self._row_of)
-        if dead > 1024 and dead > len(self._live) // 4:
-            keep = self._live
-            codes, ids = self._codes[keep], self._row_ids[keep]
-            self._reset()
-            if len(ids):
-                self._index.add(codes)
-                self._codes, self._row_ids = codes, ids
-                self._live = np.ones(len(ids), dtype=bool)
-                self._row_of = {int(i): row for row, i in enumerate(ids.tolist())}
+    def _drop_from_list(self, list_no: int, id_: int) -> None:
+        # Swap with the last entry and shrink: order within a list does not matter.
+        size = self._lists.list_size(list_no)
+        list_ids = faiss.rev_swig_ptr(self._lists.get_ids(list_no), size)
+        for position in np.flatnonzero(list_ids == id_)[::-1].tolist():
+            last = size - 1
+            if position != last:
+                last_code = faiss.rev_swig_ptr(self._lists.get_codes(list_no), size * PDQ_BYTES)
+                self._lists.update_entry(
+                    list_no,
+                    position,
+                    int(list_ids[last]),
+                    faiss.swig_ptr(np.array(last_code[last * PDQ_BYTES : size * PDQ_BYTES])),
+                )
+            self._lists.resize(list_no, last)
+            size = last
+            list_ids = faiss.rev_swig_ptr(self._lists.get_ids(list_no), size)
 
     def search(self, hash_hex: str, max_distance: int = PDQ_MATCH_DISTANCE) -> list[tuple[int, int]]:
         """(id, distance) of every stored hash within ``max_distance`` bits, nearest first."""
@@ -133,27 +186,42 @@ class PDQIndex:
     def search_many(
         self, hashes_hex: Sequence[str], max_distance: int = PDQ_MATCH_DISTANCE
     ) -> list[list[tuple[int, int]]]:
+        if not 0 <= max_distance <= self.MAX_DISTANCE:
+            raise ValueError(f"max_distance must be between 0 and {self.MAX_DISTANCE} bits")
         queries = hexes_to_bits(hashes_hex)
-        if max_distance < 0 or max_distance >= PDQ_BITS:
-            raise ValueError(f"max_distance must be between 0 and {PDQ_BITS - 1}")
         results: list[list[tuple[int, int]]] = [[] for _ in range(len(queries))]
+        if not len(queries):
+            return results
+        probes = self._probes(queries, max_distance)
         with self._lock:
-            if not len(queries) or not self._row_of:
+            if not self._codes:
                 return results
-            self._index.nflip = max_distance // self.NHASH
-            # faiss returns distances strictly below the radius.
-            lims, distances, rows = self._index.range_search(queries, max_distance + 1)
-            live = self._live[rows]
-            found_ids = self._row_ids[rows]
-        for q in range(len(queries)):
-            lo, hi = lims[q], lims[q + 1]
-            keep = live[lo:hi]
-            pairs = sorted(
-                zip(found_ids[lo:hi][keep].tolist(), distances[lo:hi][keep].tolist(), strict=True),
-                key=lambda p: (p[1], p[0]),
+            self._ivf.nprobe = probes.shape[1]
+            # faiss returns the hashes strictly closer than the radius it is given.
+            lims, distances, ids = self._ivf.range_search_preassigned(
+                queries, max_distance + 1, probes, None
             )
-            results[q] = pairs
+        if not len(ids):
+            return results
+        # A hash near the query in several chunks was found once per chunk: keep one.
+        query_of = np.repeat(np.arange(len(queries)), np.diff(lims).astype(np.int64))
+        order = np.lexsort((ids, distances, query_of))
+        query_of, distances, ids = query_of[order], distances[order], ids[order]
+        first = np.ones(len(ids), dtype=bool)
+        first[1:] = (query_of[1:] != query_of[:-1]) | (ids[1:] != ids[:-1])
+        for q, id_, distance in zip(
+            query_of[first].tolist(), ids[first].tolist(), distances[first].tolist(), strict=True
+        ):
+            results[q].append((id_, distance))
         return results
+
+
+def _flip_masks(bits: int, max_flips: int) -> np.ndarray:
+    """Every ``bits``-bit mask with at most ``max_flips`` bits set, as int64."""
+    masks = [0]
+    for count in range(1, max_flips + 1):
+        masks.extend(sum(1 << b for b in combo) for combo in combinations(range(bits), count))
+    return np.asarray(masks, dtype=np.int64)
 
 
 class VideoIndex:
@@ -163,9 +231,9 @@ class VideoIndex:
     quality >= MIN_QUALITY are within ``max_distance`` of some usable frame of that video.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, bucket_bits: int = 16) -> None:
         self._lock = threading.RLock()
-        self._frames = PDQIndex()
+        self._frames = PDQIndex(bucket_bits)
         self._frame_video = np.empty(0, dtype=np.int64)  # frame key -> video id
         self._video_keys: dict[int, list[int]] = {}
         self._next_key = 0
