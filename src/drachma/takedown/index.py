@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from PIL import ImageFile
 
 from drachma.takedown import hashing
 from drachma.takedown.matcher import PDQIndex, VideoIndex, hamming
@@ -101,26 +99,6 @@ class Match:
         return (order, closeness, self.capture_id)
 
 
-@contextmanager
-def strict_decoding() -> Iterator[None]:
-    """Pillow refusing truncated images while we hash.
-
-    WeasyPrint (imported by the statistics reports) sets Pillow's global
-    ``ImageFile.LOAD_TRUNCATED_IMAGES`` when it is imported; with it a truncated capture would
-    hash as a grey-filled picture, so the hashers refuse to work. Hashing restores the
-    default for its own duration."""
-    with _decoding_lock:
-        previous = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
-_decoding_lock = threading.Lock()
-
-
 def hash_media(path, *, max_bytes: int | None = None) -> HashedMedia:
     """Hash a file for the bank: SHA-256, and the dihedral PDQ hashes of an image or the vPDQ
     frame hashes of a video. ValidationError on the ``file`` field for anything unhashable."""
@@ -138,12 +116,10 @@ def hash_media(path, *, max_bytes: int | None = None) -> HashedMedia:
         raise ValidationError({"file": f"The file is {size:,} bytes; the limit is {limit:,} bytes."})
     try:
         images, frames = [], []
-        with strict_decoding():
-            kind = hashing.media_kind(path)
-            if kind == MediaKind.IMAGE:
-                images = hashing.hash_image_dihedral(path)
-        if kind == MediaKind.VIDEO:
-            # Outside the lock: decoding video does not use Pillow, and takes a while.
+        kind = hashing.media_kind(path)
+        if kind == MediaKind.IMAGE:
+            images = hashing.hash_image_dihedral(path)
+        else:
             frames = hashing.hash_video(path, seconds_per_hash=conf.seconds_per_frame_hash())
             if not frames:
                 raise hashing.MediaError("The video has no frames that could be read.")
