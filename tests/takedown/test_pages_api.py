@@ -176,3 +176,20 @@ def test_api_record_of_another_role_is_hidden(client, make_user, make_item):
     sign_in(client, make_user("analyst"))
     assert client.get(f"/api/takedown/items/{item.reference}").status_code == 404
     assert client.get("/api/takedown/requests").status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_update_item(as_investigator, make_item, investigator):
+    item = make_item(platform="youtube")
+    incident = _incident(investigator)
+    url = f"/api/takedown/items/{item.reference}"
+    changed = as_investigator.post(url, {"platform": "tiktok", "incident": incident.reference},
+                                   content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["platform"] == "tiktok"
+    assert changed.json()["incident"] == incident.reference
+    cleared = as_investigator.post(url, {"incident": None}, content_type="application/json")
+    assert cleared.json()["incident"] is None and cleared.json()["platform"] == "tiktok"
+    bad = as_investigator.post(url, {"url": "data:text/html,hi"}, content_type="application/json")
+    assert bad.status_code == 422
+    item.refresh_from_db()
+    assert item.url.startswith("https://")

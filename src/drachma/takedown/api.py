@@ -135,6 +135,20 @@ class ItemIn(Schema):
     bank: int | None = None
 
 
+class ItemUpdateIn(Schema):
+    """Only the fields given are changed; null clears the group or the incident."""
+
+    url: str | None = Field(None, max_length=2000)
+    platform: Platform | None = None
+    account: str | None = Field(None, max_length=200)
+    group: int | None = None
+    incident: str | None = Field(None, description="An incident reference")
+    first_seen_at: datetime.datetime | None = None
+    views_when_seen: int | None = Field(None, ge=0)
+    notes: str | None = Field(None, max_length=5000)
+    bank: int | None = None
+
+
 class CaptureResultOut(Schema):
     capture: CaptureOut
     matches: list[MatchOut]
@@ -271,6 +285,22 @@ def create_item(request, payload: ItemIn):
 
 @router.get("/items/{item_ref}", response=ItemOut, auth=Allow("takedown.view_contentitem", hide=True))
 def get_item(request, item_ref: str):
+    return _item_out(request, _item(item_ref))
+
+
+@router.post("/items/{item_ref}", response=ItemOut, auth=Allow("takedown.change_contentitem", hide=True))
+def update_item(request, item_ref: str, payload: ItemUpdateIn):
+    item = ContentItem.objects.filter(reference=item_ref).first()
+    if item is None:
+        raise Http404
+    given = payload.dict(exclude_unset=True)
+    for name in ("url", "platform", "first_seen_at", "bank"):
+        if name in given and given[name] is None:
+            raise ValidationError({name: "This field cannot be empty."})
+    data = _resolve(dict(given))
+    if "incident" in given and not given["incident"]:
+        data["incident"] = None
+    services.update_content_item(item, user=request.user, **data)
     return _item_out(request, _item(item_ref))
 
 
