@@ -183,13 +183,13 @@ def test_api_update_item(as_investigator, make_item, investigator):
     item = make_item(platform="youtube")
     incident = _incident(investigator)
     url = f"/api/takedown/items/{item.reference}"
-    changed = as_investigator.post(url, {"platform": "tiktok", "incident": incident.reference},
+    changed = as_investigator.patch(url, {"platform": "tiktok", "incident": incident.reference},
                                    content_type="application/json")
     assert changed.status_code == 200 and changed.json()["platform"] == "tiktok"
     assert changed.json()["incident"] == incident.reference
-    cleared = as_investigator.post(url, {"incident": None}, content_type="application/json")
+    cleared = as_investigator.patch(url, {"incident": None}, content_type="application/json")
     assert cleared.json()["incident"] is None and cleared.json()["platform"] == "tiktok"
-    bad = as_investigator.post(url, {"url": "data:text/html,hi"}, content_type="application/json")
+    bad = as_investigator.patch(url, {"url": "data:text/html,hi"}, content_type="application/json")
     assert bad.status_code == 422
     item.refresh_from_db()
     assert item.url.startswith("https://")

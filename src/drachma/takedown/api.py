@@ -288,7 +288,7 @@ def get_item(request, item_ref: str):
     return _item_out(request, _item(item_ref))
 
 
-@router.post("/items/{item_ref}", response=ItemOut, auth=Allow("takedown.change_contentitem", hide=True))
+@router.patch("/items/{item_ref}", response=ItemOut, auth=Allow("takedown.change_contentitem", hide=True))
 def update_item(request, item_ref: str, payload: ItemUpdateIn):
     item = ContentItem.objects.filter(reference=item_ref).first()
     if item is None:
