@@ -8,6 +8,7 @@ query's usable frames (quality >= MIN_QUALITY) match some frame of it.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Sequence
 from itertools import combinations
@@ -19,6 +20,7 @@ from .hashing import MIN_QUALITY, PDQ_MATCH_DISTANCE, VIDEO_MATCH_SHARE, FrameHa
 
 PDQ_BITS = 256
 PDQ_BYTES = PDQ_BITS // 8
+PARALLEL_FROM = 16  # queries in one search before faiss spreads them over the cores
 
 
 def hex_to_bits(hash_hex: str) -> np.ndarray:
@@ -113,8 +115,7 @@ class PDQIndex:
 
     def _probes(self, codes: np.ndarray, max_distance: int) -> np.ndarray:
         """(n, nprobe) lists to open: each chunk value with up to floor(r/16) bits flipped."""
-        # Flips of bits that do not pick the bucket land in the same bucket: open it once.
-        masks = np.unique(_flip_masks(self.CHUNK_BITS, max_distance // self.CHUNKS) & self._bucket_mask)
+        masks = _flip_masks(self.CHUNK_BITS, max_distance // self.CHUNKS, self._bucket_mask)
         keys = (self._chunks(codes) & self._bucket_mask)[:, :, None] ^ masks[None, None, :]
         keys += (np.arange(self.CHUNKS, dtype=np.int64) << self.bucket_bits)[None, :, None]
         return keys.reshape(len(codes), -1)
@@ -197,10 +198,18 @@ class PDQIndex:
             if not self._codes:
                 return results
             self._ivf.nprobe = probes.shape[1]
-            # faiss returns the hashes strictly closer than the radius it is given.
-            lims, distances, ids = self._ivf.range_search_preassigned(
-                queries, max_distance + 1, probes, None
-            )
+            # A few queries finish faster on this thread than it takes to wake the others (on
+            # a busy machine, milliseconds). omp_set_num_threads affects the calling thread only.
+            threads = faiss.omp_get_max_threads()
+            if len(queries) < PARALLEL_FROM:
+                faiss.omp_set_num_threads(1)
+            try:
+                # faiss returns the hashes strictly closer than the radius it is given.
+                lims, distances, ids = self._ivf.range_search_preassigned(
+                    queries, max_distance + 1, probes, None
+                )
+            finally:
+                faiss.omp_set_num_threads(threads)
         if not len(ids):
             return results
         # A hash near the query in several chunks was found once per chunk: keep one.
@@ -216,12 +225,18 @@ class PDQIndex:
         return results
 
 
-def _flip_masks(bits: int, max_flips: int) -> np.ndarray:
-    """Every ``bits``-bit mask with at most ``max_flips`` bits set, as int64."""
+@functools.cache
+def _flip_masks(bits: int, max_flips: int, keep: int) -> np.ndarray:
+    """Every ``bits``-bit mask with at most ``max_flips`` bits set, cut to the bits in ``keep``.
+
+    Flips of bits that do not pick the bucket land in the same bucket: it is opened once.
+    """
     masks = [0]
     for count in range(1, max_flips + 1):
         masks.extend(sum(1 << b for b in combo) for combo in combinations(range(bits), count))
-    return np.asarray(masks, dtype=np.int64)
+    unique = np.unique(np.asarray(masks, dtype=np.int64) & keep)
+    unique.flags.writeable = False
+    return unique
 
 
 class VideoIndex:
