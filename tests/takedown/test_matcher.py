@@ -275,6 +275,18 @@ def test_low_quality_frames_are_not_used_for_matching():
     assert index.search(frames(stored[:3], quality=10)) == []
 
 
+def test_repeated_frame_hashes_count_once():
+    rng = np.random.default_rng(16)
+    stored = to_hex(random_codes(rng, 4))
+    index = VideoIndex()
+    assert index.add_video(1, frames(stored + stored)) == 4
+    other = to_hex(random_codes(rng, 2))
+    # A still scene repeated 20 times is one frame: 1 of 3 distinct frames matches, not 20 of 22.
+    query = frames([stored[0]] * 20 + other)
+    assert index.search(query) == []
+    assert index.search(query, min_share=0.3) == [(1, pytest.approx(1 / 3))]
+
+
 def test_flat_video_frames_do_not_match_each_other():
     flat_hash = hash_image(mf.encode(mf.flat()))
     assert flat_hash.quality < MIN_QUALITY

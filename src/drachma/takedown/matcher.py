@@ -117,8 +117,12 @@ class PDQIndex:
             return len(self._codes)
 
     def __contains__(self, id_: object) -> bool:
+        try:
+            key = int(id_)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return False
         with self._lock:
-            return isinstance(id_, int) and id_ in self._codes
+            return key in self._codes
 
     def _chunks(self, codes: np.ndarray) -> np.ndarray:
         chunks = np.ascontiguousarray(codes).view(np.uint16).reshape(len(codes), self.CHUNKS)
@@ -293,8 +297,10 @@ def _flip_masks(bits: int, max_flips: int, keep: int) -> np.ndarray:
 class VideoIndex:
     """Videos as sets of frame hashes, matched by HMA's rule for vPDQ.
 
-    A stored video matches a query when at least ``min_share`` of the query's frames of
-    quality >= MIN_QUALITY are within ``max_distance`` of some usable frame of that video.
+    A stored video matches a query when at least ``min_share`` of the query's distinct frame
+    hashes of quality >= MIN_QUALITY are within ``max_distance`` of some usable frame of that
+    video (python-threatexchange's ``match_VPDQ_hash_brute`` and its faiss index: frames
+    filtered by quality and deduplicated, 80% of the query's frames).
     """
 
     def __init__(self, bucket_bits: int = 16) -> None:
@@ -309,9 +315,10 @@ class VideoIndex:
             return len(self._video_keys)
 
     def add_video(self, video_id: int, frames: Iterable[FrameHash | dict]) -> int:
-        """Index a video's usable frames; returns how many were indexed."""
+        """Index a video's usable frames (quality >= 50, each distinct hash once); returns how
+        many were indexed."""
         video_id = int(video_id)
-        usable = [f for f in map(_frame, frames) if f.quality >= MIN_QUALITY]
+        usable = _usable(frames)
         with self._lock:
             self.remove_video(video_id)
             keys = list(range(self._next_key, self._next_key + len(usable)))
@@ -342,7 +349,7 @@ class VideoIndex:
         min_share: float = VIDEO_MATCH_SHARE,
     ) -> list[tuple[int, float]]:
         """(video id, share of the query's usable frames matched), best first."""
-        usable = [f for f in map(_frame, frames) if f.quality >= MIN_QUALITY]
+        usable = _usable(frames)
         if not usable:
             return []
         with self._lock:
@@ -356,6 +363,21 @@ class VideoIndex:
             [(vid, share) for vid, share in shares if share >= min_share],
             key=lambda p: (-p[1], p[0]),
         )
+
+
+def _usable(frames: Iterable[FrameHash | dict]) -> list[FrameHash]:
+    """HMA's preparation of vPDQ frames: quality >= MIN_QUALITY, each distinct hash once.
+
+    A still scene gives the same hash second after second; counted once, it cannot make up
+    the 80% on its own.
+    """
+    seen: set[str] = set()
+    usable = []
+    for frame in map(_frame, frames):
+        if frame.quality >= MIN_QUALITY and frame.pdq not in seen:
+            seen.add(frame.pdq)
+            usable.append(frame)
+    return usable
 
 
 def _frame(frame: FrameHash | dict) -> FrameHash:
