@@ -103,6 +103,16 @@ def test_transparent_image_hashes_like_it_looks_on_white():
     assert hash_image(mf.encode(img)) == hash_image(mf.encode(shown))
 
 
+def test_exif_orientation_is_applied():
+    # A phone stores the picture sideways with a flag saying "turn 90 degrees clockwise".
+    upright = mf.photo(10)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    sideways = mf.encode(upright.rotate(90, expand=True), "JPEG", quality=90, exif=exif.tobytes())
+    shown = hash_image(mf.encode(upright, "JPEG", quality=90)).pdq
+    assert hamming(hash_image(sideways).pdq, shown) <= 8
+
+
 def test_grey_and_palette_images_hash():
     img = mf.photo(9)
     colour = hash_image(mf.encode(img)).pdq

@@ -44,7 +44,7 @@ def test_hamming():
     assert hamming(a, "80" + "00" * 30 + "01") == 2
 
 
-@pytest.mark.parametrize("bad", ["abc", "zz" * 32, "00" * 33, ""])
+@pytest.mark.parametrize("bad", ["abc", "zz" * 32, "00" * 33, "", " " + "00" * 31 + " "])
 def test_bad_hash_is_refused(bad):
     with pytest.raises(ValueError, match="PDQ hash"):
         hex_to_bits(bad)
@@ -195,8 +195,22 @@ def test_rotated_copy_found_through_its_dihedral_hashes():
     index.add([1, 2], [hash_image(mf.encode(mf.photo(s))).pdq for s in (1, 2)])
     mirrored = mf.encode(mf.photo(2).rotate(90, expand=True).transpose(0), "JPEG", quality=70)
     assert index.search(hash_image(mirrored).pdq) == []
-    hits = [hit for hits in index.search_many([h.pdq for h in hash_image_dihedral(mirrored)]) for hit in hits]
+    variants = [h.pdq for h in hash_image_dihedral(mirrored)]
+    hits = [hit for hits in index.search_many(variants) for hit in hits]
     assert {id_ for id_, _ in hits} == {2}
+    best = index.search_best(variants)
+    assert [id_ for id_, _ in best] == [2]
+    assert best[0][1] == min(distance for _, distance in hits)
+
+
+def test_search_best_keeps_the_least_distance_per_id():
+    rng = np.random.default_rng(14)
+    a, b = random_codes(rng, 2)
+    index = PDQIndex()
+    index.add([1, 2], to_hex([a, b]))
+    queries = to_hex([flip(a, 9, rng), flip(a, 4, rng), flip(b, 30, rng), random_codes(rng, 1)[0]])
+    assert index.search_best(queries) == [(1, 4), (2, 30)]
+    assert index.search_best([]) == []
 
 
 # --- video ------------------------------------------------------------------------------
@@ -261,12 +275,35 @@ def test_low_quality_frames_are_not_used_for_matching():
     assert index.search(frames(stored[:3], quality=10)) == []
 
 
+def test_repeated_frame_hashes_count_once():
+    rng = np.random.default_rng(16)
+    stored = to_hex(random_codes(rng, 4))
+    index = VideoIndex()
+    assert index.add_video(1, frames(stored + stored)) == 4
+    other = to_hex(random_codes(rng, 2))
+    # A still scene repeated 20 times is one frame: 1 of 3 distinct frames matches, not 20 of 22.
+    query = frames([stored[0]] * 20 + other)
+    assert index.search(query) == []
+    assert index.search(query, min_share=0.3) == [(1, pytest.approx(1 / 3))]
+
+
 def test_flat_video_frames_do_not_match_each_other():
     flat_hash = hash_image(mf.encode(mf.flat()))
     assert flat_hash.quality < MIN_QUALITY
     index = VideoIndex()
     assert index.add_video(1, frames([flat_hash.pdq] * 4, quality=flat_hash.quality)) == 0
     assert index.search(frames([flat_hash.pdq] * 4, quality=flat_hash.quality)) == []
+
+
+def test_many_videos_added_one_by_one():
+    rng = np.random.default_rng(15)
+    index = VideoIndex()
+    videos = {vid: to_hex(random_codes(rng, 30)) for vid in range(100)}
+    for vid, pdqs in videos.items():
+        index.add_video(vid, frames(pdqs))
+    assert len(index) == 100
+    for vid in (0, 57, 99):
+        assert index.search(frames(videos[vid][5:20])) == [(vid, 1.0)]
 
 
 def test_remove_and_replace_video():

@@ -27,7 +27,7 @@ from typing import Literal
 
 import filetype
 import numpy as np
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # HMA's rules (python-threatexchange / hasher-matcher-actioner).
 PDQ_MATCH_DISTANCE = 31
@@ -165,8 +165,14 @@ def _strict_decoding() -> Iterator[None]:
             ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def _open_image(source: Source) -> Image.Image:
-    """Decode fully (``load``) so that a truncated file fails here, not half-hashed."""
+def _decode_rgb(source: Source) -> np.ndarray:
+    """The picture as displayed, as an RGB array; raises MediaError if it cannot be decoded.
+
+    ``load()`` decodes the whole file, so that a truncated one fails here instead of being
+    hashed half grey. The EXIF orientation is applied: phones store pictures sideways with a
+    flag, platforms show (and re-upload) them turned; rotations are matched anyway through the
+    dihedral hashes.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
         if len(source) == 0:
             raise MediaError("empty file: 0 bytes, nothing to hash")
@@ -178,17 +184,20 @@ def _open_image(source: Source) -> Image.Image:
         with _strict_decoding(), warnings.catch_warnings():
             # Pillow warns (and above twice the limit raises) on decompression bombs.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(fp)
-            img.load()
+            with Image.open(fp) as img:
+                img.load()
+                if img.width < 1 or img.height < 1:
+                    raise MediaError("image has no pixels")
+                shown = ImageOps.exif_transpose(img)
+                return _to_rgb_array(shown)
+    except MediaError:
+        raise
     except UnidentifiedImageError as exc:
         raise MediaError("unsupported or corrupt image: not a format that can be decoded") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise MediaError(f"image too large to decode safely: {exc}") from exc
     except _DECODE_ERRORS as exc:
         raise MediaError(f"corrupt or truncated image: {exc}") from exc
-    if img.width < 1 or img.height < 1:
-        raise MediaError("image has no pixels")
-    return img
 
 
 def _to_rgb_array(img: Image.Image) -> np.ndarray:
@@ -210,8 +219,7 @@ def hash_image(source: Source) -> ImageHash:
     """The PDQ hash and quality of an image (a path or the file's bytes)."""
     import pdqhash
 
-    img = _open_image(source)
-    bits, quality = pdqhash.compute(_to_rgb_array(img))
+    bits, quality = pdqhash.compute(_decode_rgb(source))
     return ImageHash(pdq=_bits_to_hex(bits), quality=int(quality))
 
 
@@ -222,8 +230,7 @@ def hash_image_dihedral(source: Source) -> list[ImageHash]:
     """
     import pdqhash
 
-    img = _open_image(source)
-    hashes, quality = pdqhash.compute_dihedral(_to_rgb_array(img))
+    hashes, quality = pdqhash.compute_dihedral(_decode_rgb(source))
     return [ImageHash(pdq=_bits_to_hex(bits), quality=int(quality)) for bits in hashes]
 
 

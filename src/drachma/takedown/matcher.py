@@ -8,6 +8,7 @@ query's usable frames (quality >= MIN_QUALITY) match some frame of it.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Sequence
 from itertools import combinations
@@ -19,6 +20,7 @@ from .hashing import MIN_QUALITY, PDQ_MATCH_DISTANCE, VIDEO_MATCH_SHARE, FrameHa
 
 PDQ_BITS = 256
 PDQ_BYTES = PDQ_BITS // 8
+PARALLEL_FROM = 16  # queries in one search before faiss spreads them over the cores
 
 
 def hex_to_bits(hash_hex: str) -> np.ndarray:
@@ -26,16 +28,33 @@ def hex_to_bits(hash_hex: str) -> np.ndarray:
     if len(hash_hex) != PDQ_BYTES * 2:
         raise ValueError(f"a PDQ hash is 64 hex characters, not {len(hash_hex)}: {hash_hex!r}")
     try:
-        return np.frombuffer(bytes.fromhex(hash_hex), dtype=np.uint8)
+        data = bytes.fromhex(hash_hex)
     except ValueError as exc:
         raise ValueError(f"a PDQ hash is hexadecimal: {hash_hex!r}") from exc
+    if len(data) != PDQ_BYTES:
+        raise ValueError(f"a PDQ hash is 64 hex characters without spaces: {hash_hex!r}")
+    return np.frombuffer(data, dtype=np.uint8)
 
 
 def hexes_to_bits(hashes_hex: Iterable[str]) -> np.ndarray:
-    hashes = list(hashes_hex)
+    """(n, 32) bytes; a bad hash raises ValueError naming it."""
+    hashes = hashes_hex if isinstance(hashes_hex, list) else list(hashes_hex)
     if not hashes:
         return np.empty((0, PDQ_BYTES), dtype=np.uint8)
-    return np.stack([hex_to_bits(h) for h in hashes])
+    # One conversion for the lot (a bank load is a million hashes). fromhex skips spaces
+    # between bytes, so a short result means some hash was not 64 hex digits: find which.
+    try:
+        joined = "".join(hashes)
+        data = bytes.fromhex(joined) if len(joined) == len(hashes) * PDQ_BYTES * 2 else b""
+    except (TypeError, ValueError):
+        data = b""
+    if len(data) != len(hashes) * PDQ_BYTES:
+        for h in hashes:
+            if not isinstance(h, str):
+                raise ValueError(f"a PDQ hash is a hex string, not {type(h).__name__}")
+            hex_to_bits(h)
+        raise ValueError("a PDQ hash is 64 hex characters without spaces")
+    return np.frombuffer(data, dtype=np.uint8).reshape(len(hashes), PDQ_BYTES).copy()
 
 
 def hamming(a_hex: str, b_hex: str) -> int:
@@ -98,8 +117,12 @@ class PDQIndex:
             return len(self._codes)
 
     def __contains__(self, id_: object) -> bool:
+        try:
+            key = int(id_)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return False
         with self._lock:
-            return isinstance(id_, int) and id_ in self._codes
+            return key in self._codes
 
     def _chunks(self, codes: np.ndarray) -> np.ndarray:
         chunks = np.ascontiguousarray(codes).view(np.uint16).reshape(len(codes), self.CHUNKS)
@@ -113,8 +136,7 @@ class PDQIndex:
 
     def _probes(self, codes: np.ndarray, max_distance: int) -> np.ndarray:
         """(n, nprobe) lists to open: each chunk value with up to floor(r/16) bits flipped."""
-        # Flips of bits that do not pick the bucket land in the same bucket: open it once.
-        masks = np.unique(_flip_masks(self.CHUNK_BITS, max_distance // self.CHUNKS) & self._bucket_mask)
+        masks = _flip_masks(self.CHUNK_BITS, max_distance // self.CHUNKS, self._bucket_mask)
         keys = (self._chunks(codes) & self._bucket_mask)[:, :, None] ^ masks[None, None, :]
         keys += (np.arange(self.CHUNKS, dtype=np.int64) << self.bucket_bits)[None, :, None]
         return keys.reshape(len(codes), -1)
@@ -130,22 +152,41 @@ class PDQIndex:
         if not ids:
             return
         id_array = np.asarray(ids, dtype=np.int64)
-        lists = self._list_numbers(codes).ravel()
-        # Filed list by list, so that the appends walk the lists in order.
-        order = np.argsort(lists, kind="stable")
-        entry_lists = np.ascontiguousarray(lists[order])
-        entry_rows = order // self.CHUNKS
-        entry_codes = np.ascontiguousarray(codes[entry_rows])
-        entry_ids = np.ascontiguousarray(id_array[entry_rows])
+        chunks = self._chunks(codes) & self._bucket_mask
         with self._lock:
             self._remove_locked([i for i in ids if i in self._codes])
-            self._ivf.add_core(
-                len(entry_lists),
-                faiss.swig_ptr(entry_codes),
-                faiss.swig_ptr(entry_ids),
-                faiss.swig_ptr(entry_lists),
-            )
+            for table in range(self.CHUNKS):
+                self._file(table, chunks[:, table], codes, id_array)
+            self._ivf.ntotal = self._ivf.ntotal + len(ids) * self.CHUNKS
             self._codes.update(zip(ids, (row.tobytes() for row in codes), strict=True))
+
+    def _file(self, table: int, values: np.ndarray, codes: np.ndarray, ids: np.ndarray) -> None:
+        """Append the codes to their lists of one chunk table, one call per list.
+
+        Grouping by list makes a bulk load allocate each list once, at its final size, and
+        costs one faiss call per list touched rather than per entry.
+        """
+        order = np.argsort(values.astype(np.uint16), kind="stable")  # a radix sort
+        values = values[order]
+        codes = np.ascontiguousarray(codes[order])
+        ids = np.ascontiguousarray(ids[order])
+        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        ends = np.r_[starts[1:], len(values)]
+        base = table << self.bucket_bits
+        # Raw addresses into the sorted arrays: slicing a million times costs more than filing.
+        id_address, code_address = ids.ctypes.data, codes.ctypes.data
+        add_entries, id_ptr, code_ptr = (
+            self._lists.add_entries,
+            faiss.cast_integer_to_idx_t_ptr,
+            faiss.cast_integer_to_uint8_ptr,
+        )
+        for start, end, value in zip(starts.tolist(), ends.tolist(), values[starts].tolist(), strict=True):
+            add_entries(
+                base + value,
+                end - start,
+                id_ptr(id_address + start * 8),
+                code_ptr(code_address + start * PDQ_BYTES),
+            )
 
     def remove(self, ids: Iterable[int]) -> int:
         """Stop matching these ids at once; returns how many were present."""
@@ -197,10 +238,18 @@ class PDQIndex:
             if not self._codes:
                 return results
             self._ivf.nprobe = probes.shape[1]
-            # faiss returns the hashes strictly closer than the radius it is given.
-            lims, distances, ids = self._ivf.range_search_preassigned(
-                queries, max_distance + 1, probes, None
-            )
+            # A few queries finish faster on this thread than it takes to wake the others (on
+            # a busy machine, milliseconds). omp_set_num_threads affects the calling thread only.
+            threads = faiss.omp_get_max_threads()
+            if len(queries) < PARALLEL_FROM:
+                faiss.omp_set_num_threads(1)
+            try:
+                # faiss returns the hashes strictly closer than the radius it is given.
+                lims, distances, ids = self._ivf.range_search_preassigned(
+                    queries, max_distance + 1, probes, None
+                )
+            finally:
+                faiss.omp_set_num_threads(threads)
         if not len(ids):
             return results
         # A hash near the query in several chunks was found once per chunk: keep one.
@@ -215,20 +264,43 @@ class PDQIndex:
             results[q].append((id_, distance))
         return results
 
+    def search_best(
+        self, hashes_hex: Sequence[str], max_distance: int = PDQ_MATCH_DISTANCE
+    ) -> list[tuple[int, int]]:
+        """Stored hashes near any of several query hashes, each once with its least distance.
 
-def _flip_masks(bits: int, max_flips: int) -> np.ndarray:
-    """Every ``bits``-bit mask with at most ``max_flips`` bits set, as int64."""
+        For an image's eight dihedral hashes: a rotated or mirrored copy of a stored image is
+        near one of them.
+        """
+        best: dict[int, int] = {}
+        for hits in self.search_many(hashes_hex, max_distance):
+            for id_, distance in hits:
+                if distance < best.get(id_, PDQ_BITS + 1):
+                    best[id_] = distance
+        return sorted(best.items(), key=lambda p: (p[1], p[0]))
+
+
+@functools.cache
+def _flip_masks(bits: int, max_flips: int, keep: int) -> np.ndarray:
+    """Every ``bits``-bit mask with at most ``max_flips`` bits set, cut to the bits in ``keep``.
+
+    Flips of bits that do not pick the bucket land in the same bucket: it is opened once.
+    """
     masks = [0]
     for count in range(1, max_flips + 1):
         masks.extend(sum(1 << b for b in combo) for combo in combinations(range(bits), count))
-    return np.asarray(masks, dtype=np.int64)
+    unique = np.unique(np.asarray(masks, dtype=np.int64) & keep)
+    unique.flags.writeable = False
+    return unique
 
 
 class VideoIndex:
     """Videos as sets of frame hashes, matched by HMA's rule for vPDQ.
 
-    A stored video matches a query when at least ``min_share`` of the query's frames of
-    quality >= MIN_QUALITY are within ``max_distance`` of some usable frame of that video.
+    A stored video matches a query when at least ``min_share`` of the query's distinct frame
+    hashes of quality >= MIN_QUALITY are within ``max_distance`` of some usable frame of that
+    video (python-threatexchange's ``match_VPDQ_hash_brute`` and its faiss index: frames
+    filtered by quality and deduplicated, 80% of the query's frames).
     """
 
     def __init__(self, bucket_bits: int = 16) -> None:
@@ -243,18 +315,20 @@ class VideoIndex:
             return len(self._video_keys)
 
     def add_video(self, video_id: int, frames: Iterable[FrameHash | dict]) -> int:
-        """Index a video's usable frames; returns how many were indexed."""
+        """Index a video's usable frames (quality >= 50, each distinct hash once); returns how
+        many were indexed."""
         video_id = int(video_id)
-        usable = [f for f in map(_frame, frames) if f.quality >= MIN_QUALITY]
+        usable = _usable(frames)
         with self._lock:
             self.remove_video(video_id)
             keys = list(range(self._next_key, self._next_key + len(usable)))
             self._next_key += len(usable)
-            growth = self._next_key - len(self._frame_video)
-            if growth > 0:
-                self._frame_video = np.concatenate(
-                    [self._frame_video, np.full(max(growth, 1024), -1, dtype=np.int64)]
-                )
+            if self._next_key > len(self._frame_video):
+                # Grown by doubling, so that adding videos one by one stays linear.
+                size = max(self._next_key, 2 * len(self._frame_video), 1024)
+                grown = np.full(size, -1, dtype=np.int64)
+                grown[: len(self._frame_video)] = self._frame_video
+                self._frame_video = grown
             self._frame_video[keys] = video_id
             self._frames.add(keys, [f.pdq for f in usable])
             self._video_keys[video_id] = keys
@@ -275,7 +349,7 @@ class VideoIndex:
         min_share: float = VIDEO_MATCH_SHARE,
     ) -> list[tuple[int, float]]:
         """(video id, share of the query's usable frames matched), best first."""
-        usable = [f for f in map(_frame, frames) if f.quality >= MIN_QUALITY]
+        usable = _usable(frames)
         if not usable:
             return []
         with self._lock:
@@ -289,6 +363,21 @@ class VideoIndex:
             [(vid, share) for vid, share in shares if share >= min_share],
             key=lambda p: (-p[1], p[0]),
         )
+
+
+def _usable(frames: Iterable[FrameHash | dict]) -> list[FrameHash]:
+    """HMA's preparation of vPDQ frames: quality >= MIN_QUALITY, each distinct hash once.
+
+    A still scene gives the same hash second after second; counted once, it cannot make up
+    the 80% on its own.
+    """
+    seen: set[str] = set()
+    usable = []
+    for frame in map(_frame, frames):
+        if frame.quality >= MIN_QUALITY and frame.pdq not in seen:
+            seen.add(frame.pdq)
+            usable.append(frame)
+    return usable
 
 
 def _frame(frame: FrameHash | dict) -> FrameHash:
