@@ -292,7 +292,9 @@ class FootageIndex:
                                                hash_id=row.pk)
 
     def _verify_videos(self, media: HashedMedia, capture_ids: set[int], found: dict[int, Match]) -> None:
-        query = [int(f.pdq, 16) for f in media.frames if f.quality >= hashing.MIN_QUALITY]
+        # HMA's rule, as matcher.VideoIndex applies it: usable frames, each distinct hash once
+        # (a still scene repeats one hash and must not make up the share on its own).
+        query = list(dict.fromkeys(int(f.pdq, 16) for f in media.frames if f.quality >= hashing.MIN_QUALITY))
         if not query:
             return
         known = defaultdict(list)
