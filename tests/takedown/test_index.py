@@ -58,3 +58,19 @@ def test_a_stale_entry_never_produces_a_match(make_item):
     # Marked false by another process: this index still holds the hash, the check drops it.
     MediaHash.objects.filter(capture__content_item=first).update(false_match=True, false_match_reason="x")
     assert found(1) == []
+
+
+@pytest.mark.django_db
+def test_disposing_of_footage_at_review_keeps_the_exhibit(make_item, investigator, supervisor):
+    from drachma.evidence.models import EvidenceItem
+    from drachma.retention.services import review_record
+    from drachma.takedown.models import ContentItem, TakedownRequest
+
+    first = make_item(file=png(1))
+    services.open_request(first, user=investigator)
+    copy = make_item(file=SimpleUploadedFile("c.jpg", mf.encode(mf.altered_copy(mf.photo(1)), "JPEG", quality=60)))
+    review_record(first, outcome="dispose", reason="No longer needed.", user=supervisor)
+    assert not ContentItem.objects.filter(pk=first.pk).exists()
+    assert TakedownRequest.objects.filter(content_item=copy).exists()  # the copy's draft stays
+    assert EvidenceItem.objects.count() == 2
+    assert found(1) == [copy.reference]  # the disposed capture no longer matches

@@ -92,7 +92,9 @@ class MediaKind(models.TextChoices):
 class Capture(models.Model):
     """A copy of the footage as captured, kept as an exhibit in the evidence store."""
 
-    content_item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="captures")
+    # Disposing of a content item at its MoPI review takes its captures, hashes, matches and
+    # requests with it; the exhibit stays in evidence, reviewed on its own.
+    content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="captures")
     evidence = models.ForeignKey("evidence.EvidenceItem", on_delete=models.PROTECT, related_name="takedown_captures")
     sha256 = models.CharField(max_length=64, db_index=True)
     media_kind = models.CharField(max_length=5, choices=MediaKind.choices)
@@ -228,7 +230,7 @@ class TakedownRequest(models.Model):
     """The work of having one piece of footage removed, from identification to closure."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    content_item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="requests")
+    content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="requests")
     state = models.CharField(max_length=20, choices=TakedownState.choices, default=TakedownState.IDENTIFIED)
     deadline = models.DateTimeField(null=True, blank=True, help_text="When the next step is due.")
     opened_from_match = models.ForeignKey(ContentMatch, on_delete=models.SET_NULL, null=True, blank=True,
