@@ -17,7 +17,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -142,6 +145,26 @@ def _has_video_stream(path: str | Path) -> bool:
     return True
 
 
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refusing truncated files while we decode.
+
+    WeasyPrint (imported by the statistics reports, so in every web process) sets Pillow's
+    global ``ImageFile.LOAD_TRUNCATED_IMAGES`` when it is imported; with it a truncated capture
+    would decode as a grey-filled picture and be hashed. The default is restored for the
+    decoding only, under a lock, and the caller's setting put back after."""
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _decode_rgb(source: Source) -> np.ndarray:
     """The picture as displayed, as an RGB array; raises MediaError if it cannot be decoded.
 
@@ -157,11 +180,8 @@ def _decode_rgb(source: Source) -> np.ndarray:
     else:
         _check_size(source, None)
         fp = str(source)
-    # A global LOAD_TRUNCATED_IMAGES would let a truncated capture hash as a grey-filled picture.
-    if ImageFile.LOAD_TRUNCATED_IMAGES:
-        raise MediaError("image decoder is set to accept truncated images; refusing to hash")
     try:
-        with warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings():
             # Pillow warns (and above twice the limit raises) on decompression bombs.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(fp) as img:
