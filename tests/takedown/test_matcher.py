@@ -160,6 +160,13 @@ def test_many_removals_stay_exact():
     assert len(index) == 3001
 
 
+def test_bucket_size_for_the_bank():
+    assert PDQIndex().bucket_bits == PDQIndex.DEFAULT_BUCKET_BITS == 12
+    assert PDQIndex.bucket_bits_for(10_000) == 12
+    assert PDQIndex.bucket_bits_for(1_000_000) == 16
+    assert PDQIndex.for_bank_size(1_000_000).bucket_bits == 16
+
+
 def test_bad_calls_are_refused():
     index = PDQIndex()
     with pytest.raises(ValueError, match="2 ids for 1 hashes"):
