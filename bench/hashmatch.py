@@ -114,11 +114,11 @@ def build_hma(bank: np.ndarray):
     return index
 
 
-def build_drachma(bank: np.ndarray):
+def build_drachma(bank: np.ndarray, bucket_bits: int):
     start = time.perf_counter()
     hexes = [row.tobytes().hex() for row in bank]
     hex_time = time.perf_counter() - start
-    index = PDQIndex()
+    index = PDQIndex(bucket_bits)
     index.add(range(len(bank)), hexes)
     del hexes
     return index, hex_time
@@ -128,7 +128,7 @@ def memory_child(which: str, bank_size: int) -> None:
     """In a fresh process: the resident memory an index of the bank adds."""
     bank, _, _ = make_data(bank_size, 2)
     before = rss_mb()
-    index = build_hma(bank) if which == "hma" else build_drachma(bank)[0]
+    index = build_hma(bank) if which == "hma" else build_drachma(bank, int(which))[0]
     print(f"{rss_mb() - before:.0f}")
     del index
 
@@ -147,58 +147,64 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def compare(bank, queries, truth, single: int, inserts: int, rounds: int) -> tuple[dict, dict]:
-    """Build both indexes, then time them in alternating rounds and keep each one's best.
+def compare(bank, queries, truth, single: int, inserts: int, rounds: int, configs: list[int]):
+    """Build every index, then time them in alternating rounds and keep each one's best.
 
-    The machine is shared: alternating rounds expose both matchers to the same load, and the
-    best round is the least disturbed one.
+    The machine is shared: alternating rounds expose every matcher to the same load, and the
+    best round is the least disturbed one. Returns HMA's figures and Drachma's per bucket size.
     """
-    hma, drachma = {}, {}
+    query_hex = [row.tobytes().hex() for row in queries]
+    hma = {}
     start = time.perf_counter()
     hma_index = build_hma(bank)
     hma["build"] = time.perf_counter() - start
-    start = time.perf_counter()
-    index, drachma["hex_time"] = build_drachma(bank)
-    drachma["build"] = time.perf_counter() - start
-    query_hex = [row.tobytes().hex() for row in queries]
+    hma["recall"], hma["precision"] = score(from_range(*hma_index.range_search(queries, RADIUS + 1)), truth)
+    runs = {"hma": (hma, lambda: hma_index.range_search(queries, RADIUS + 1),
+                    lambda: [hma_index.range_search(q[None, :], RADIUS + 1) for q in queries[:single]])}
+    indexes, drachma = {}, {}
+    for bits in configs:
+        result = drachma[bits] = {}
+        start = time.perf_counter()
+        index, result["hex_time"] = build_drachma(bank, bits)
+        result["build"] = time.perf_counter() - start
+        found = [set(r) for r in index.search_many(query_hex, RADIUS)]
+        result["recall"], result["precision"] = score(found, truth)
+        indexes[bits] = index
+        runs[bits] = (result, lambda index=index: index.search_many(query_hex, RADIUS),
+                      lambda index=index: [index.search(h, RADIUS) for h in query_hex[:single]])
 
-    found_hma = from_range(*hma_index.range_search(queries, RADIUS + 1))
-    found_drachma = [set(r) for r in index.search_many(query_hex, RADIUS)]
-    hma["recall"], hma["precision"] = score(found_hma, truth)
-    drachma["recall"], drachma["precision"] = score(found_drachma, truth)
-
-    for result in (hma, drachma):
+    for result, _, _ in runs.values():
         result["batch_s"], result["single_s"] = [], []
     for _ in range(rounds):
-        hma["batch_s"].append(timed(lambda: hma_index.range_search(queries, RADIUS + 1)))
-        drachma["batch_s"].append(timed(lambda: index.search_many(query_hex, RADIUS)))
-        hma["single_s"].append(timed(lambda: [hma_index.range_search(q[None, :], RADIUS + 1) for q in queries[:single]]))
-        drachma["single_s"].append(timed(lambda: [index.search(h, RADIUS) for h in query_hex[:single]]))
-    for result in (hma, drachma):
+        for result, batch, one_by_one in runs.values():
+            result["batch_s"].append(timed(batch))
+            result["single_s"].append(timed(one_by_one))
+    for result, _, _ in runs.values():
         result["qps"] = len(queries) / min(result["batch_s"])
         result["qps_median"] = len(queries) / statistics.median(result["batch_s"])
         result["single_qps"] = single / min(result["single_s"])
 
     # One new hash at a time into the full bank, searched for straight after (a near copy).
-    rng = np.random.default_rng(7)
-    insert_times, remove_times = [], []
-    for n in range(inserts):
-        code = rng.integers(0, 256, size=32, dtype=np.uint8)
-        near = code.copy()
-        near[0] ^= 0b1011  # 3 bits away
-        new_id = len(bank) + n
-        start = time.perf_counter()
-        index.add([new_id], [code.tobytes().hex()])
-        hits = index.search(near.tobytes().hex(), RADIUS)
-        insert_times.append(time.perf_counter() - start)
-        assert (new_id, 3) in hits, "inserted hash not matchable"
-        start = time.perf_counter()
-        index.remove([new_id])
-        remove_times.append(time.perf_counter() - start)
-        assert not index.search(near.tobytes().hex(), RADIUS)
-    drachma["insert_ms"] = statistics.median(insert_times) * 1000
-    drachma["insert_max_ms"] = max(insert_times) * 1000
-    drachma["remove_ms"] = statistics.median(remove_times) * 1000
+    for bits, index in indexes.items():
+        rng = np.random.default_rng(7)
+        insert_times, remove_times = [], []
+        for n in range(inserts):
+            code = rng.integers(0, 256, size=32, dtype=np.uint8)
+            near = code.copy()
+            near[0] ^= 0b1011  # 3 bits away
+            new_id = len(bank) + n
+            start = time.perf_counter()
+            index.add([new_id], [code.tobytes().hex()])
+            hits = index.search(near.tobytes().hex(), RADIUS)
+            insert_times.append(time.perf_counter() - start)
+            assert (new_id, 3) in hits, "inserted hash not matchable"
+            start = time.perf_counter()
+            index.remove([new_id])
+            remove_times.append(time.perf_counter() - start)
+            assert not index.search(near.tobytes().hex(), RADIUS)
+        drachma[bits]["insert_ms"] = statistics.median(insert_times) * 1000
+        drachma[bits]["insert_max_ms"] = max(insert_times) * 1000
+        drachma[bits]["remove_ms"] = statistics.median(remove_times) * 1000
     return hma, drachma
 
 
@@ -271,7 +277,7 @@ def main() -> None:
     parser.add_argument("--inserts", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds, alternating; best kept")
     parser.add_argument("--no-video", action="store_true")
-    parser.add_argument("--memory-child", choices=["hma", "drachma"], help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     bank_size = args.bank or (100_000 if args.quick else 1_000_000)
     n_queries = args.queries or (2_000 if args.quick else 10_000)
@@ -301,35 +307,44 @@ def main() -> None:
           f"by NumPy popcount brute force over all {n_queries:,} queries")
 
     single = min(args.single, n_queries)
-    hma, drachma = compare(bank, queries, truth, single, args.inserts, args.rounds)
+    configs = sorted({PDQIndex.DEFAULT_BUCKET_BITS, PDQIndex.bucket_bits_for(bank_size)})
+    hma, drachma = compare(bank, queries, truth, single, args.inserts, args.rounds, configs)
     del bank, queries, truth
     hma["memory"] = index_memory("hma", bank_size)
-    drachma["memory"] = index_memory("drachma", bank_size)
+    for bits in configs:
+        drachma[bits]["memory"] = index_memory(str(bits), bank_size)
 
+    default_bits = PDQIndex.DEFAULT_BUCKET_BITS
     rows = [
-        ("Drachma PDQIndex (faiss IVF lists, 16x16 MIH)", drachma),
+        (f"Drachma PDQIndex, {bits}-bit buckets"
+         + (" (default)" if bits == default_bits else "")
+         + (" (for_bank_size)" if bits == PDQIndex.bucket_bits_for(bank_size) else ""),
+         drachma[bits])
+        for bits in reversed(configs)
+    ]
+    rows += [
         ("HMA: faiss IndexBinaryMultiHash(256,16,16) nflip=1", hma),
         ("NumPy popcount brute force", dict(qps=n_queries / brute_time, recall=1.0, precision=1.0)),
     ]
-    print(f"\n{'matcher':<52} {'batch q/s':>10} {'(median)':>9} {'1-by-1 q/s':>11} {'recall':>7} {'precision':>9} "
-          f"{'build s':>8} {'memory MB':>10}")
+    print(f"\n{'matcher':<58} {'batch q/s':>10} {'(median)':>9} {'1-by-1 q/s':>11} {'recall':>7} "
+          f"{'precision':>9} {'build s':>8} {'memory MB':>10}")
     for name, r in rows:
-        print(f"{name:<52} {r['qps']:>10,.0f} {r.get('qps_median', float('nan')):>9,.0f} "
+        print(f"{name:<58} {r['qps']:>10,.0f} {r.get('qps_median', float('nan')):>9,.0f} "
               f"{r.get('single_qps', float('nan')):>11,.0f} "
               f"{r['recall']:>7.4f} {r['precision']:>9.4f} {r.get('build', float('nan')):>8.1f} "
               f"{r.get('memory', float('nan')):>10,.0f}")
     print(f"(batch: all {n_queries:,} queries in one call, best of {args.rounds} alternating rounds, and "
           f"the median; 1-by-1: the first {single} queries one call each, best round; brute force: "
           f"one timed pass over all queries on two NumPy threads; memory: resident memory the "
-          f"built index adds, measured in a fresh process)")
-    print(f"\nDrachma / HMA queries per second: batch {drachma['qps'] / hma['qps']:.1f}x, "
-          f"one at a time {drachma['single_qps'] / hma['single_qps']:.1f}x")
-    print(f"Drachma build includes {drachma['hex_time']:.1f} s turning the hashes into hex strings")
-    print(f"insert into the {bank_size:,} bank until matchable: median {drachma['insert_ms']:.2f} ms, "
-          f"max {drachma['insert_max_ms']:.2f} ms over {args.inserts} "
-          f"(HMA rebuilds its index instead: {hma['build']:.1f} s at this size); "
-          f"removal median {drachma['remove_ms']:.2f} ms")
-
+          f"built index adds, measured in a fresh process)\n")
+    for bits in reversed(configs):
+        r = drachma[bits]
+        print(f"{bits}-bit buckets / HMA queries per second: batch {r['qps'] / hma['qps']:.1f}x, "
+              f"one at a time {r['single_qps'] / hma['single_qps']:.1f}x; build includes "
+              f"{r['hex_time']:.1f} s turning hashes into hex; insert into the {bank_size:,} bank "
+              f"until matchable: median {r['insert_ms']:.2f} ms, max {r['insert_max_ms']:.2f} ms "
+              f"over {args.inserts}; removal median {r['remove_ms']:.2f} ms")
+    print(f"(HMA rebuilds its index to add a hash: {hma['build']:.1f} s at this size)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from drachma.takedown.hashing import (
     MIN_QUALITY,
@@ -77,6 +79,37 @@ def test_exact_recall_against_brute_force(bucket_bits):
     assert all(not hits for hits in at_32)
 
 
+# One small index per bucket size, shared by the examples (an index with 16-bit buckets
+# allocates its million empty lists once).
+_PROPERTY_INDEXES: dict[int, tuple[PDQIndex, np.ndarray]] = {}
+
+
+def _property_index(bucket_bits: int) -> tuple[PDQIndex, np.ndarray]:
+    if bucket_bits not in _PROPERTY_INDEXES:
+        bank = random_codes(np.random.default_rng(bucket_bits), 3000)
+        index = PDQIndex(bucket_bits)
+        index.add(range(len(bank)), to_hex(bank))
+        _PROPERTY_INDEXES[bucket_bits] = (index, bank)
+    return _PROPERTY_INDEXES[bucket_bits]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bucket_bits=st.sampled_from([4, 11, 16]),
+    source=st.integers(0, 2999),
+    flips=st.integers(0, 70),
+    max_distance=st.integers(0, 63),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_distance_any_bucket_size_is_exact(bucket_bits, source, flips, max_distance, seed):
+    index, bank = _property_index(bucket_bits)
+    rng = np.random.default_rng(seed)
+    query = flip(bank[source], flips, rng)
+    expected = brute_force(bank, np.arange(len(bank)), query, max_distance)
+    assert index.search(query.tobytes().hex(), max_distance) == expected
+    assert ((source, flips) in expected) == (flips <= max_distance)
+
+
 def test_duplicates_in_the_bank_are_all_found():
     rng = np.random.default_rng(1)
     code = random_codes(rng, 1)[0]
@@ -125,6 +158,13 @@ def test_many_removals_stay_exact():
     found = index.search_many(to_hex(queries))
     assert found == [brute_force(codes, ids, q, PDQ_MATCH_DISTANCE) for q in queries]
     assert len(index) == 3001
+
+
+def test_bucket_size_for_the_bank():
+    assert PDQIndex().bucket_bits == PDQIndex.DEFAULT_BUCKET_BITS == 12
+    assert PDQIndex.bucket_bits_for(10_000) == 12
+    assert PDQIndex.bucket_bits_for(1_000_000) == 16
+    assert PDQIndex.for_bank_size(1_000_000).bucket_bits == 16
 
 
 def test_bad_calls_are_refused():

@@ -72,17 +72,18 @@ class PDQIndex:
     ``16 * (floor(r / 16) + 1) > r``. For HMA's ``r = 31`` that is one bit. So every stored
     hash within ``r`` of a query shares, in some chunk ``t``, a value within ``floor(r / 16)``
     flipped bits of the query's chunk ``t``. Each hash is filed in 16 buckets, one per chunk
-    (bucket = chunk number and the chunk's 16-bit value); a search opens the buckets of the
+    (bucket = chunk number and the chunk's value; with fewer ``bucket_bits`` than 16, the
+    value's low bits, so a bucket holds several values); a search opens the buckets of the
     query's chunk values and of all their variants with up to ``floor(r / 16)`` bits flipped
-    (16 x 17 = 272 buckets at ``r = 31``) and compares every hash found there with the query on
-    all 256 bits. Nothing within ``r`` can be missed and nothing farther is returned: recall
+    (at most 16 x 17 = 272 buckets at ``r = 31``) and compares every hash found there with the
+    query on all 256 bits. Nothing within ``r`` can be missed and nothing farther is returned: recall
     1.0 and precision 1.0 (``tests/takedown/test_matcher.py`` checks this against a NumPy
     brute force, at distances 31 and 32 among others).
 
     HMA uses the same guarantee through faiss's ``IndexBinaryMultiHash(256, 16, 16)`` with one
     flip, whose buckets hold ids in hash maps and whose candidates go through a hash set
     before each is compared. Here the buckets are the inverted lists of a faiss
-    ``IndexBinaryIVF`` (one list per chunk value, 16 x 65,536 lists) holding the codes
+    ``IndexBinaryIVF`` (one list per bucket, 16 x 2^bucket_bits lists) holding the codes
     themselves, so a search streams through contiguous codes in C++, across all cores. The
     price is memory: each hash is stored 16 times (about 640 MB for a million hashes).
 
@@ -92,15 +93,29 @@ class PDQIndex:
 
     ``bucket_bits`` (1 to 16) sets how many bits of each chunk pick its bucket. Fewer bits mean
     fewer, fuller buckets: still exact (every candidate is checked on all 256 bits), slower on
-    a big bank, but lighter when empty. With 16 bits the 1,048,576 empty lists take about
-    160 MB; with 12 bits, 65,536 lists take about 10 MB and suit banks of up to ~100,000.
+    a big bank, lighter when empty. The default, 12 bits, has 65,536 lists (about 10 MB empty)
+    and is still several times HMA's speed at a million hashes; 16 bits has 1,048,576 lists
+    (about 160 MB empty) and is the fastest on a big bank. ``for_bank_size(n)`` picks for an
+    expected size.
     """
 
     CHUNKS = 16
     CHUNK_BITS = 16
     MAX_DISTANCE = 63  # 4 flips per chunk: beyond this the search opens too many buckets
+    DEFAULT_BUCKET_BITS = 12
 
-    def __init__(self, bucket_bits: int = 16) -> None:
+    @classmethod
+    def bucket_bits_for(cls, expected: int) -> int:
+        """The default up to ~250,000 hashes, 16-bit buckets above (there the emptier buckets
+        pay for their memory)."""
+        return cls.CHUNK_BITS if expected > 250_000 else cls.DEFAULT_BUCKET_BITS
+
+    @classmethod
+    def for_bank_size(cls, expected: int) -> PDQIndex:
+        """An index sized for about ``expected`` hashes (see ``bucket_bits_for``)."""
+        return cls(cls.bucket_bits_for(expected))
+
+    def __init__(self, bucket_bits: int = DEFAULT_BUCKET_BITS) -> None:
         if not 1 <= bucket_bits <= self.CHUNK_BITS:
             raise ValueError(f"bucket_bits must be between 1 and {self.CHUNK_BITS}")
         self.bucket_bits = bucket_bits
@@ -303,7 +318,7 @@ class VideoIndex:
     filtered by quality and deduplicated, 80% of the query's frames).
     """
 
-    def __init__(self, bucket_bits: int = 16) -> None:
+    def __init__(self, bucket_bits: int = PDQIndex.DEFAULT_BUCKET_BITS) -> None:
         self._lock = threading.RLock()
         self._frames = PDQIndex(bucket_bits)
         self._frame_video = np.empty(0, dtype=np.int64)  # frame key -> video id
