@@ -158,7 +158,13 @@ class FootageIndex:
                                     "false_match").order_by("pk")
 
     def _build(self) -> None:
-        self._pdq, self._video, self._videos = PDQIndex(), VideoIndex(), {}
+        usable = MediaHash.objects.filter(false_match=False, quality__gte=hashing.MIN_QUALITY)
+        images = usable.filter(kind=HashKind.PDQ).count()
+        frames = usable.filter(kind=HashKind.VPDQ_FRAME).count()
+        # Sized for the bank as it is now (the matcher picks larger buckets for big banks).
+        self._pdq = PDQIndex.for_bank_size(images)
+        self._video = VideoIndex(PDQIndex.bucket_bits_for(frames))
+        self._videos = {}
         self._seen = set()
         top = MediaHash.objects.aggregate(top=Max("pk"))["top"] or 0
         self._high_water, self._high_water_hash = 0, ""
