@@ -158,6 +158,11 @@ def test_the_sweep_moves_a_request_once_however_often_it_runs(make_item, investi
     sweeps = late.events.filter(transition="no_answer")
     assert sweeps.count() == 1
     assert sweeps.get().by is None and sweeps.get().by_description == "the no-answer sweep"
+    # The officer who asked is told, once.
+    from drachma.core.models import Notification
+
+    told = Notification.objects.filter(recipient=investigator)
+    assert told.count() == 1 and late.reference in told.get().subject
     # Past its deadline for the next step (report to the platform) in two days, not before.
     assert late not in selectors.overdue_requests()
     assert late in selectors.overdue_requests(now=timezone.now() + datetime.timedelta(days=3))

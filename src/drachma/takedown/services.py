@@ -321,6 +321,21 @@ def transition_request(request: TakedownRequest, action: str, *, user, note: str
     return locked
 
 
+def _tell_who_asked(request: TakedownRequest) -> None:
+    """The officer who asked the group hears that it did not answer: the next step is theirs."""
+    asker = request.events.filter(transition="ask_group").exclude(by=None).order_by("-at").first()
+    recipient = asker.by if asker else request.created_by
+    if recipient is None or not recipient.is_active:
+        return
+    from django.urls import reverse
+
+    from drachma.core.services import notify
+
+    notify(recipient, f"Takedown {request.reference}: no answer from the group",
+           "The group has not answered the request to remove the footage; report it to the platform.",
+           link=reverse("takedown:detail", kwargs={"item_ref": request.content_item.reference}))
+
+
 def record_no_answers(now: datetime.datetime | None = None) -> int:
     """Move each request whose group has not answered by its deadline to 'no answer', once:
     a request already moved (by an earlier run, or by hand) is no longer waiting."""
@@ -334,7 +349,9 @@ def record_no_answers(now: datetime.datetime | None = None) -> int:
             if request is None:
                 continue
             asked = request.removal_asked_at or request.deadline
-            transition_request(request, "no_answer", user=None, at=now, by_description="the no-answer sweep",
-                               note=f"No answer from the group since {timezone.localtime(asked):%d/%m/%Y}.")
+            moved_request = transition_request(
+                request, "no_answer", user=None, at=now, by_description="the no-answer sweep",
+                note=f"No answer from the group since {timezone.localtime(asked):%d/%m/%Y}.")
+            _tell_who_asked(moved_request)
             moved += 1
     return moved
