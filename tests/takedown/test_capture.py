@@ -112,7 +112,7 @@ def test_the_page_shows_the_match_and_the_earlier_takedown_history(known, make_i
     sign_in(client, investigator)
     page = client.get(reverse("takedown:detail", args=[copy.reference])).text
     assert known.reference in page and "Earlier takedown history" in page
-    assert "Please remove it." in page and "removed by the group" in page
+    assert "Please remove it." in page and "Removed by the group (removed" in page
     assert "Draft (to review)" in page
     earlier = client.get(reverse("takedown:detail", args=[known.reference])).text
     assert "Later copies of this footage" in earlier and copy.reference in earlier
