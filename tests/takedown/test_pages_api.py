@@ -193,3 +193,20 @@ def test_api_update_item(as_investigator, make_item, investigator):
     assert bad.status_code == 422
     item.refresh_from_db()
     assert item.url.startswith("https://")
+
+
+@pytest.mark.django_db
+def test_a_supervisor_makes_a_bank(client, supervisor, investigator, make_item):
+    sign_in(client, investigator)
+    assert client.post(reverse("takedown:bank_create"), {"name": "Logos"}).status_code == 403
+    sign_in(client, supervisor)
+    client.post(reverse("takedown:bank_create"), {"name": "Logos", "match_distance": 10,
+                                                   "video_match_share": "0.9", "description": "Strict"})
+    bank = MatchBank.objects.get(name="Logos")
+    assert (bank.match_distance, bank.is_default) == (10, False)
+    made = client.post("/api/takedown/banks", {"name": "Streams", "match_distance": 20},
+                       content_type="application/json")
+    assert made.status_code == 201 and made.json()["match_distance"] == 20
+    again = client.post("/api/takedown/banks", {"name": "Streams"}, content_type="application/json")
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "name"
+    assert make_item(bank=bank).bank == bank

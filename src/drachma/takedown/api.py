@@ -198,6 +198,13 @@ class BankOut(Schema):
     is_default: bool
 
 
+class NewBankIn(Schema):
+    name: str = Field(max_length=100)
+    match_distance: int = Field(31, ge=0, le=64)
+    video_match_share: float = Field(0.8, ge=0.05, le=1.0)
+    description: str = Field("", max_length=500)
+
+
 class BankIn(Schema):
     match_distance: int | None = Field(None, ge=0, le=64)
     video_match_share: float | None = Field(None, ge=0.05, le=1.0)
@@ -386,6 +393,11 @@ def transition_request(request, request_ref: str, payload: TransitionIn):
 @router.get("/banks", response=list[BankOut], auth=Allow("takedown.view_matchbank"))
 def list_banks(request):
     return list(MatchBank.objects.all())
+
+
+@router.post("/banks", response={201: BankOut}, auth=Allow("takedown.configure_matchbank"))
+def create_bank(request, payload: NewBankIn):
+    return Status(201, services.create_bank(user=request.user, **payload.dict()))
 
 
 @router.post("/banks/{bank_id}", response=BankOut, auth=Allow("takedown.configure_matchbank", hide=True))

@@ -87,6 +87,12 @@ class BankForm(forms.ModelForm):
         fields = ["match_distance", "video_match_share", "description"]
 
 
+class NewBankForm(forms.ModelForm):
+    class Meta:
+        model = MatchBank
+        fields = ["name", "match_distance", "video_match_share", "description"]
+
+
 class FiguresForm(forms.Form):
     by = forms.ChoiceField(choices=list(FIGURE_DIMENSIONS.items()), initial="platform", required=False)
     start = forms.DateField(required=False, widget=DATE)

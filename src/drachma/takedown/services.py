@@ -232,6 +232,18 @@ def mark_false_match(*, user, reason: str, capture: Capture | None = None,
 
 
 @transaction.atomic
+def create_bank(*, user, name: str, match_distance: int = 31, video_match_share: float = 0.8,
+                description: str = "") -> MatchBank:
+    """A new bank of footage with its own rule (say, a stricter one for a much-copied logo)."""
+    bank = MatchBank(name=(name or "").strip(), match_distance=match_distance,
+                     video_match_share=video_match_share, description=description or "")
+    bank.full_clean()
+    bank.save()
+    record_decision(bank, "create", match_distance=bank.match_distance, video_match_share=bank.video_match_share)
+    return bank
+
+
+@transaction.atomic
 def configure_bank(bank: MatchBank, *, user, match_distance: int | None = None,
                    video_match_share: float | None = None, description: str | None = None) -> MatchBank:
     before = {"match_distance": bank.match_distance, "video_match_share": bank.video_match_share}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("figures.csv", views.figures_csv, name="figures_csv"),
     path("banks/", views.bank_list, name="banks"),
+    path("banks/new/", views.bank_create, name="bank_create"),
     path("banks/<int:bank_id>/", views.bank_edit, name="bank_edit"),
     path("captures/<int:capture_id>/false-match/", views.capture_false_match, name="false_match"),
     path("matches/<int:match_id>/review/", views.match_review, name="match_review"),

@@ -20,6 +20,7 @@ from drachma.takedown.forms import (
     ContentItemForm,
     FalseMatchForm,
     FiguresForm,
+    NewBankForm,
     NewContentItemForm,
     OpenRequestForm,
     ReviewForm,
@@ -280,7 +281,21 @@ def figures_csv(request):
 
 @require("takedown.view_matchbank")
 def bank_list(request):
-    return render(request, "takedown/banks.html", {"banks": MatchBank.objects.all()})
+    return render(request, "takedown/banks.html", {"banks": MatchBank.objects.all(), "new_form": NewBankForm()})
+
+
+@require("takedown.configure_matchbank", methods=["POST"])
+def bank_create(request):
+    form = NewBankForm(request.POST)
+    if form.is_valid():
+        try:
+            bank = services.create_bank(user=request.user, **form.cleaned_data)
+            messages.success(request, f"Bank {bank.name} made.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("takedown:banks")
 
 
 @require("takedown.configure_matchbank", hide=True, methods=["GET", "POST"])
