@@ -327,6 +327,22 @@ def test_repeated_frame_hashes_count_once():
     assert index.search(query, min_share=0.3) == [(1, pytest.approx(1 / 3))]
 
 
+def test_black_frames_of_a_real_video_are_neither_indexed_nor_counted(tmp_path):
+    videos = mf.sample_videos()
+    # The same scene, but the first 3 of its 8 seconds are black, as when a stream starts.
+    dark_start = hash_video(mf.video(tmp_path / "dark.mp4", seed=1, size=(480, 360), black_seconds=3))
+    assert [f.quality < MIN_QUALITY for f in dark_start] == [True] * 3 + [False] * 5
+    index = VideoIndex()
+    assert index.add_video(1, dark_start) == 5
+    index.add_video(2, hash_video(videos["unrelated"]))
+    # Only 5 of the re-upload's 8 seconds have a usable counterpart: 62% is under 80%.
+    assert index.search(hash_video(videos["reupload"])) == []
+    # Searched with the dark video itself, the black frames do not count against it.
+    assert index.search(dark_start) == [(1, 1.0)]
+    # A query of black frames only matches nothing, even another dark video's black frames.
+    assert index.search(dark_start[:3]) == []
+
+
 def test_flat_video_frames_do_not_match_each_other():
     flat_hash = hash_image(mf.encode(mf.flat()))
     assert flat_hash.quality < MIN_QUALITY
