@@ -110,6 +110,20 @@ def test_any_distance_any_bucket_size_is_exact(bucket_bits, source, flips, max_d
     assert ((source, flips) in expected) == (flips <= max_distance)
 
 
+def test_a_long_query_list_is_searched_in_slices(monkeypatch):
+    from drachma.takedown import matcher
+
+    monkeypatch.setattr(matcher, "SEARCH_SLICE", 7)
+    rng = np.random.default_rng(17)
+    bank = random_codes(rng, 500)
+    index = PDQIndex()
+    index.add(range(500), to_hex(bank))
+    queries = [flip(bank[i], i % 40, rng) for i in range(0, 500, 10)]
+    assert index.search_many(to_hex(queries)) == [
+        brute_force(bank, np.arange(500), q, PDQ_MATCH_DISTANCE) for q in queries
+    ]
+
+
 def test_duplicates_in_the_bank_are_all_found():
     rng = np.random.default_rng(1)
     code = random_codes(rng, 1)[0]
