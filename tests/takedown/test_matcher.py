@@ -376,6 +376,20 @@ def test_many_videos_added_one_by_one():
         assert index.search(frames(videos[vid][5:20])) == [(vid, 1.0)]
 
 
+def test_bad_frames_are_refused_and_change_nothing():
+    rng = np.random.default_rng(18)
+    good = to_hex(random_codes(rng, 3))
+    index = VideoIndex()
+    index.add_video(1, frames(good))
+    with pytest.raises(ValueError, match="PDQ hash"):
+        index.add_video(1, frames([*good[:2], "zz" * 32]))
+    with pytest.raises(ValueError, match="'quality' is missing"):
+        index.add_video(1, [{"frame": 0, "timestamp": 0.0, "pdq": good[0]}])
+    with pytest.raises(ValueError, match="values are not right"):
+        index.search([{"frame": 0, "timestamp": "soon", "pdq": good[0], "quality": 100}])
+    assert index.search(frames(good)) == [(1, 1.0)]
+
+
 def test_remove_and_replace_video():
     rng = np.random.default_rng(13)
     a, b = to_hex(random_codes(rng, 4)), to_hex(random_codes(rng, 4))

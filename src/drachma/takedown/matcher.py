@@ -342,6 +342,7 @@ class VideoIndex:
         many were indexed."""
         video_id = int(video_id)
         usable = _usable(frames)
+        hexes_to_bits([f.pdq for f in usable])  # a bad hash fails before anything changes
         with self._lock:
             self.remove_video(video_id)
             keys = list(range(self._next_key, self._next_key + len(usable)))
@@ -406,9 +407,14 @@ def _usable(frames: Iterable[FrameHash | dict]) -> list[FrameHash]:
 def _frame(frame: FrameHash | dict) -> FrameHash:
     if isinstance(frame, FrameHash):
         return frame
-    return FrameHash(
-        frame=int(frame["frame"]),
-        timestamp=float(frame["timestamp"]),
-        pdq=str(frame["pdq"]),
-        quality=int(frame["quality"]),
-    )
+    try:
+        return FrameHash(
+            frame=int(frame["frame"]),
+            timestamp=float(frame["timestamp"]),
+            pdq=str(frame["pdq"]),
+            quality=int(frame["quality"]),
+        )
+    except KeyError as exc:
+        raise ValueError(f"a video frame needs frame, timestamp, pdq and quality: {exc} is missing") from None
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"a video frame's values are not right: {exc}") from None
