@@ -85,11 +85,13 @@ def video(
     crop: float = 0.0,
     scale: float = 1.0,
     bit_rate: int | None = None,
+    black_seconds: float = 0.0,
 ) -> Path:
     """A video of shapes moving over a photo-like background.
 
     ``crop`` (share cut from each edge) and ``scale`` make a re-upload of the same scene: the
     frames are drawn at full size and then cut and resized, as a re-encoding would.
+    ``black_seconds`` starts the video with that long a black screen (a live stream starting).
     """
     rng = np.random.default_rng(seed)
     background = photo(seed, size)
@@ -128,6 +130,8 @@ def video(
                 frame_img = frame_img.crop((dx, dy, width - dx, height - dy))
             if (out_w, out_h) != frame_img.size:
                 frame_img = frame_img.resize((out_w, out_h), Image.LANCZOS)
+            if t < black_seconds:
+                frame_img = Image.new("RGB", (out_w, out_h))
             frame = av.VideoFrame.from_image(frame_img)
             frame.pts = index
             for packet in stream.encode(frame):

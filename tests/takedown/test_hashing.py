@@ -123,6 +123,15 @@ def test_grey_and_palette_images_hash():
 # --- bad input ---------------------------------------------------------------------------
 
 
+def test_decompression_bomb_is_refused(monkeypatch):
+    # Pillow's limit is 89 million pixels; lowered here so that the test picture stays small.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    with pytest.raises(MediaError, match="image too large to decode safely"):
+        hash_image(mf.encode(mf.photo(1, (200, 120))))  # 24,000 pixels: warned, refused
+    with pytest.raises(MediaError, match="image too large to decode safely"):
+        hash_image(mf.encode(mf.photo(1, (320, 240))))  # over twice the limit: Pillow raises
+
+
 def test_random_bytes_are_refused():
     noise = np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes()
     with pytest.raises(MediaError, match="unsupported or corrupt image"):

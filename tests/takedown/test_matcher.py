@@ -110,6 +110,20 @@ def test_any_distance_any_bucket_size_is_exact(bucket_bits, source, flips, max_d
     assert ((source, flips) in expected) == (flips <= max_distance)
 
 
+def test_a_long_query_list_is_searched_in_slices(monkeypatch):
+    from drachma.takedown import matcher
+
+    monkeypatch.setattr(matcher, "SEARCH_SLICE", 7)
+    rng = np.random.default_rng(17)
+    bank = random_codes(rng, 500)
+    index = PDQIndex()
+    index.add(range(500), to_hex(bank))
+    queries = [flip(bank[i], i % 40, rng) for i in range(0, 500, 10)]
+    assert index.search_many(to_hex(queries)) == [
+        brute_force(bank, np.arange(500), q, PDQ_MATCH_DISTANCE) for q in queries
+    ]
+
+
 def test_duplicates_in_the_bank_are_all_found():
     rng = np.random.default_rng(1)
     code = random_codes(rng, 1)[0]
@@ -327,6 +341,22 @@ def test_repeated_frame_hashes_count_once():
     assert index.search(query, min_share=0.3) == [(1, pytest.approx(1 / 3))]
 
 
+def test_black_frames_of_a_real_video_are_neither_indexed_nor_counted(tmp_path):
+    videos = mf.sample_videos()
+    # The same scene, but the first 3 of its 8 seconds are black, as when a stream starts.
+    dark_start = hash_video(mf.video(tmp_path / "dark.mp4", seed=1, size=(480, 360), black_seconds=3))
+    assert [f.quality < MIN_QUALITY for f in dark_start] == [True] * 3 + [False] * 5
+    index = VideoIndex()
+    assert index.add_video(1, dark_start) == 5
+    index.add_video(2, hash_video(videos["unrelated"]))
+    # Only 5 of the re-upload's 8 seconds have a usable counterpart: 62% is under 80%.
+    assert index.search(hash_video(videos["reupload"])) == []
+    # Searched with the dark video itself, the black frames do not count against it.
+    assert index.search(dark_start) == [(1, 1.0)]
+    # A query of black frames only matches nothing, even another dark video's black frames.
+    assert index.search(dark_start[:3]) == []
+
+
 def test_flat_video_frames_do_not_match_each_other():
     flat_hash = hash_image(mf.encode(mf.flat()))
     assert flat_hash.quality < MIN_QUALITY
@@ -344,6 +374,20 @@ def test_many_videos_added_one_by_one():
     assert len(index) == 100
     for vid in (0, 57, 99):
         assert index.search(frames(videos[vid][5:20])) == [(vid, 1.0)]
+
+
+def test_bad_frames_are_refused_and_change_nothing():
+    rng = np.random.default_rng(18)
+    good = to_hex(random_codes(rng, 3))
+    index = VideoIndex()
+    index.add_video(1, frames(good))
+    with pytest.raises(ValueError, match="PDQ hash"):
+        index.add_video(1, frames([*good[:2], "zz" * 32]))
+    with pytest.raises(ValueError, match="'quality' is missing"):
+        index.add_video(1, [{"frame": 0, "timestamp": 0.0, "pdq": good[0]}])
+    with pytest.raises(ValueError, match="values are not right"):
+        index.search([{"frame": 0, "timestamp": "soon", "pdq": good[0], "quality": 100}])
+    assert index.search(frames(good)) == [(1, 1.0)]
 
 
 def test_remove_and_replace_video():

@@ -21,6 +21,7 @@ from .hashing import MIN_QUALITY, PDQ_MATCH_DISTANCE, VIDEO_MATCH_SHARE, FrameHa
 PDQ_BITS = 256
 PDQ_BYTES = PDQ_BITS // 8
 PARALLEL_FROM = 16  # queries in one search before faiss spreads them over the cores
+SEARCH_SLICE = 4096  # queries handed to faiss at once
 
 
 def hex_to_bits(hash_hex: str) -> np.ndarray:
@@ -242,12 +243,19 @@ class PDQIndex:
     def search_many(
         self, hashes_hex: Sequence[str], max_distance: int = PDQ_MATCH_DISTANCE
     ) -> list[list[tuple[int, int]]]:
+        """``search`` for each hash, in one pass spread over the cores."""
         if not 0 <= max_distance <= self.MAX_DISTANCE:
             raise ValueError(f"max_distance must be between 0 and {self.MAX_DISTANCE} bits")
         queries = hexes_to_bits(hashes_hex)
+        results: list[list[tuple[int, int]]] = []
+        # In slices, so that the list of buckets to open (272 per query) stays small and an
+        # insert waiting for the lock gets in between.
+        for start in range(0, len(queries), SEARCH_SLICE):
+            results.extend(self._search(queries[start : start + SEARCH_SLICE], max_distance))
+        return results
+
+    def _search(self, queries: np.ndarray, max_distance: int) -> list[list[tuple[int, int]]]:
         results: list[list[tuple[int, int]]] = [[] for _ in range(len(queries))]
-        if not len(queries):
-            return results
         probes = self._probes(queries, max_distance)
         with self._lock:
             if not self._codes:
@@ -334,6 +342,7 @@ class VideoIndex:
         many were indexed."""
         video_id = int(video_id)
         usable = _usable(frames)
+        hexes_to_bits([f.pdq for f in usable])  # a bad hash fails before anything changes
         with self._lock:
             self.remove_video(video_id)
             keys = list(range(self._next_key, self._next_key + len(usable)))
@@ -398,9 +407,14 @@ def _usable(frames: Iterable[FrameHash | dict]) -> list[FrameHash]:
 def _frame(frame: FrameHash | dict) -> FrameHash:
     if isinstance(frame, FrameHash):
         return frame
-    return FrameHash(
-        frame=int(frame["frame"]),
-        timestamp=float(frame["timestamp"]),
-        pdq=str(frame["pdq"]),
-        quality=int(frame["quality"]),
-    )
+    try:
+        return FrameHash(
+            frame=int(frame["frame"]),
+            timestamp=float(frame["timestamp"]),
+            pdq=str(frame["pdq"]),
+            quality=int(frame["quality"]),
+        )
+    except KeyError as exc:
+        raise ValueError(f"a video frame needs frame, timestamp, pdq and quality: {exc} is missing") from None
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"a video frame's values are not right: {exc}") from None
