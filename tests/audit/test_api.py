@@ -1,8 +1,8 @@
 """The audit API: the auditor reads the log with filters and checks the chain."""
 
 import datetime
-import io
 import importlib
+import io
 
 import pytest
 from django.core.management import call_command
