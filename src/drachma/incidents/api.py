@@ -136,6 +136,9 @@ def _resolve_refs(data: dict) -> dict:
     from django.core.exceptions import ValidationError
 
     errors = {}
+    for name in ("borough", "ward"):
+        if name in data and not data[name]:
+            data[name] = None  # "" clears the area as null does (a form's empty choice)
     if data.get("borough"):
         data["borough"] = Borough.objects.filter(code=data["borough"]).first() or errors.setdefault(
             "borough", f"Unknown borough code {data['borough']!r}."

@@ -94,6 +94,9 @@ def update_incident(incident: Incident, *, user, groups: Iterable | None = None,
 @transaction.atomic
 def add_person(incident: Incident, *, person, role: str, notes: str = "", user=None) -> IncidentPerson:
     involvement = IncidentPerson(incident=incident, person=person, role=role, notes=notes)
+    # The unique constraint alone reports a nameless error; say which field is at fault.
+    if IncidentPerson.objects.filter(incident=incident, person=person, role=role).exists():
+        raise ValidationError({"role": f"{person} already has this role in this incident."})
     involvement.full_clean()
     involvement.save()
     return involvement
@@ -108,6 +111,8 @@ def remove_person(involvement: IncidentPerson, *, user=None) -> None:
 def link_cases(incident: Incident, *, suspect: IncidentPerson, group_member: IncidentPerson,
                note: str = "", user=None) -> LinkedCase:
     link = LinkedCase(incident=incident, suspect=suspect, group_member=group_member, note=note)
-    link.full_clean()
+    link.full_clean(validate_constraints=False)
+    if LinkedCase.objects.filter(suspect=suspect, group_member=group_member).exists():
+        raise ValidationError({"group_member": "These two cases are already linked."})
     link.save()
     return link
