@@ -14,6 +14,7 @@ from drachma.accounts.models import APIToken
 from drachma.areas.models import Ward
 from drachma.areas.services import save_district
 from drachma.audit.models import AuditEntry
+from drachma.core.models import ReferenceCounter
 from drachma.incidents import services
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase, PersonRole
 from drachma.intelligence.services import save_group
@@ -62,6 +63,7 @@ def state() -> dict:
         "people": list(IncidentPerson.objects.order_by("pk").values()),
         "links": list(LinkedCase.objects.order_by("pk").values()),
         "audit": AuditEntry.objects.count(),
+        "references": list(ReferenceCounter.objects.values()),  # no reference spent
     }
 
 
@@ -161,7 +163,7 @@ def test_create_read_and_update(client_as, world, make_user):
     data = response.json()
     assert data["reference"].startswith("DR-2025-")
     # A time without an offset is UK time: 22:30 BST is 21:30 UTC.
-    assert data["occurred_at"].startswith("2025-07-04T21:30:00") or data["occurred_at"].startswith("2025-07-04T22:30:00+01:00")
+    assert data["occurred_at"] == "2025-07-04T21:30:00Z" and data["received_at"] == "2025-07-05T07:00:00Z"
     incident = Incident.objects.get(reference=data["reference"])
     assert incident.occurred_at == datetime.datetime(2025, 7, 4, 21, 30, tzinfo=datetime.UTC)
     # The ward comes from the coordinates, the borough from the ward.
@@ -230,6 +232,9 @@ def test_unknown_reference_is_404(client_as):
     ({"kind": "live_streamed"}, "live_streamed"),
     ({"summary": "x" * 5001}, "summary"),
     ({"summary": ""}, "summary"),
+    ({"summary": "   \n "}, "summary"),
+    ({"summary": "Filmed at \x00 the door."}, "summary"),
+    ({"place": "Mill\x00Lane"}, "place"),
     ({"place": "p" * 201}, "place"),
     ({"borough": None, "place": ""}, "place"),
     ({"latitude": "53.4"}, "longitude"),
@@ -314,6 +319,7 @@ def test_people_involved_are_listed_added_and_removed(client_as, involved):
     ("SUBJECT", "role"),
     ({"person": "SUBJECT", "role": "bystander"}, "role"),
     ({"person": "SUBJECT", "role": "witness", "notes": "n" * 501}, "notes"),
+    ({"person": "SUBJECT", "role": "witness", "notes": "\x00"}, "notes"),
 ])
 def test_bad_involvement_names_the_field_and_saves_nothing(client_as, involved, body, field):
     subject = involved["subject"].pk
@@ -414,6 +420,7 @@ def test_bad_links_name_the_field_and_save_nothing(client_as, involved, world):
         ({"suspect": elsewhere, "group_member": member}, "suspect"),  # from another incident
         ({"suspect": subject, "group_member": 999999}, "group_member"),
         ({"suspect": subject, "group_member": member, "note": "n" * 2001}, "note"),
+        ({"suspect": subject, "group_member": member, "note": "a\x00"}, "note"),
         ({"suspect": "one", "group_member": member}, "suspect"),
         ({"suspect": subject, "group_member": member}, "group_member"),  # already linked
     ]:
