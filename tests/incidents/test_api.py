@@ -263,6 +263,9 @@ def test_bad_input_names_the_field_and_saves_nothing(client_as, world, overrides
     ({"kind": "picnic"}, "kind"),
     ({"source": None}, "source"),
     ({"live_streamed": False, "status": "closed"}, "live_streamed"),
+    ({"received_at": "2024-02-01T00:00:00Z"}, "occurred_at"),  # received before it occurred
+    ({"received_at": None}, "received_at"),
+    ({"place": "x\x00"}, "place"),
 ])
 def test_a_bad_update_names_the_field_and_changes_nothing(client_as, world, patch, field):
     incident = world["salford"]
