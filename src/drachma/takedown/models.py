@@ -1,1 +1,303 @@
+"""Takedown: footage and images groups post, the copies kept as evidence, their perceptual
+hashes, the matches between them, and each request to have a piece of footage removed."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from drachma.core.models import ReviewableRecord
+from drachma.core.validators import validate_http_url, validate_not_future
+
+# PDQ hashes are 256 bits; HMA's default match distance is 31 bits.
+DEFAULT_MATCH_DISTANCE = 31
+DEFAULT_MIN_QUALITY = 50
+DEFAULT_VIDEO_SHARE = 0.8
+
+
+class Platform(models.TextChoices):
+    """Where footage is posted (the same keys as drachma.core.choices.Platform)."""
+
+    FACEBOOK = "facebook", "Facebook"
+    YOUTUBE = "youtube", "YouTube"
+    TIKTOK = "tiktok", "TikTok"
+    X = "x", "X (Twitter)"
+    INSTAGRAM = "instagram", "Instagram"
+    SNAPCHAT = "snapchat", "Snapchat"
+    TELEGRAM = "telegram", "Telegram"
+    OTHER = "other", "Other"
+
+
+class MatchBank(models.Model):
+    """A bank of known footage with its own matching rule (HMA's banks). Every content item
+    belongs to one; a match against its hashes counts within the bank's distance."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=500, blank=True)
+    match_distance = models.PositiveSmallIntegerField(
+        default=DEFAULT_MATCH_DISTANCE, validators=[MaxValueValidator(64)],
+        help_text="Largest Hamming distance (of 256 bits) between PDQ hashes that counts as a match.",
+    )
+    video_match_share = models.FloatField(
+        default=DEFAULT_VIDEO_SHARE, validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
+        help_text="Share of a video's frames (of quality 50 or more) that must match.",
+    )
+    is_default = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="one_default_match_bank"),
+        ]
+        permissions = [("configure_matchbank", "Can change a match bank's matching rule")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContentItem(ReviewableRecord):
+    """One piece of footage or one image, where it was seen online."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    url = models.URLField("web address", max_length=2000, validators=[validate_http_url])
+    platform = models.CharField(max_length=12, choices=Platform.choices)
+    account = models.CharField("posting account", max_length=200, blank=True,
+                               help_text="The account that posted it, as the platform shows it.")
+    group = models.ForeignKey("intelligence.Group", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="content_items")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="content_items", help_text="The incident the footage shows.")
+    bank = models.ForeignKey(MatchBank, on_delete=models.PROTECT, related_name="items")
+    first_seen_at = models.DateTimeField("first seen", default=timezone.now, validators=[validate_not_future])
+    views_when_seen = models.PositiveBigIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-first_seen_at", "-pk"]
+        indexes = [models.Index(fields=["platform", "first_seen_at"])]
+
+    def __str__(self) -> str:
+        return self.reference or "new content item"
+
+
+class MediaKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    VIDEO = "video", "Video"
+
+
+class Capture(models.Model):
+    """A copy of the footage as captured, kept as an exhibit in the evidence store."""
+
+    # Disposing of a content item at its MoPI review takes its captures, hashes, matches and
+    # requests with it; the exhibit stays in evidence, reviewed on its own.
+    content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="captures")
+    evidence = models.ForeignKey("evidence.EvidenceItem", on_delete=models.PROTECT, related_name="takedown_captures")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    media_kind = models.CharField(max_length=5, choices=MediaKind.choices)
+    captured_at = models.DateTimeField(default=timezone.now)
+    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["captured_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.content_item} capture {self.pk} ({self.media_kind})"
+
+
+class HashKind(models.TextChoices):
+    PDQ = "pdq", "PDQ (image)"
+    VPDQ_FRAME = "vpdq_frame", "vPDQ frame (video)"
+
+
+class MediaHash(models.Model):
+    """A perceptual hash of a capture: one PDQ hash for an image, one per sampled video frame."""
+
+    capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="hashes")
+    kind = models.CharField(max_length=10, choices=HashKind.choices)
+    hash = models.CharField(max_length=64, help_text="256 bits, hexadecimal.")
+    quality = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    frame_index = models.PositiveIntegerField(null=True, blank=True)
+    timestamp = models.FloatField(null=True, blank=True, help_text="Seconds from the start of the video.")
+    false_match = models.BooleanField(
+        default=False, help_text="A known false match (a black frame, a logo): never used for matching.")
+    false_match_reason = models.CharField(max_length=500, blank=True)
+    false_match_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+")
+    false_match_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["capture", "frame_index", "pk"]
+        permissions = [("mark_false_match", "Can mark a hash as a known false match")]
+
+    # Derived from the capture (which is audited) and written in bulk; marking a false match
+    # is recorded as a decision (services.mark_false_match).
+    audit_exclude = True
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.hash[:12]}… q{self.quality}"
+
+    def clean(self):
+        super().clean()
+        if len(self.hash) != 64 or any(c not in "0123456789abcdef" for c in self.hash):
+            raise ValidationError({"hash": "A hash is 64 lower-case hexadecimal digits."})
+        if self.false_match and not self.false_match_reason.strip():
+            raise ValidationError({"false_match_reason": "Say why this is a false match."})
+
+
+class MatchKind(models.TextChoices):
+    EXACT = "exact", "Exact copy (same SHA-256)"
+    IMAGE = "image", "Image (PDQ)"
+    VIDEO = "video", "Video (vPDQ frames)"
+
+
+class MatchReview(models.TextChoices):
+    UNREVIEWED = "unreviewed", "Not yet reviewed"
+    CONFIRMED = "confirmed", "Confirmed: a copy"
+    NOT_A_COPY = "not_a_copy", "Not a copy"
+
+
+class ContentMatch(models.Model):
+    """A new capture that looks like footage already known: the link between the two items."""
+
+    capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="matches")
+    content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="matches")
+    matched_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="matched_by")
+    matched_capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="matched_by")
+    kind = models.CharField(max_length=5, choices=MatchKind.choices)
+    distance = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                help_text="Hamming distance of the closest PDQ hashes (images).")
+    frame_share = models.FloatField(null=True, blank=True,
+                                    help_text="Share of the new video's frames that match (videos).")
+    transform = models.CharField(max_length=30, blank=True,
+                                 help_text="How the new copy was turned to match (rotated, mirrored).")
+    found_at = models.DateTimeField(default=timezone.now)
+    review = models.CharField(max_length=10, choices=MatchReview.choices, default=MatchReview.UNREVIEWED)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["capture", "matched_capture"], name="unique_capture_match"),
+        ]
+        permissions = [("review_contentmatch", "Can review a match between footage")]
+
+    def __str__(self) -> str:
+        return f"{self.content_item} ~ {self.matched_item} ({self.get_kind_display()})"
+
+    @property
+    def measure(self) -> str:
+        if self.kind == MatchKind.EXACT:
+            return "identical bytes"
+        if self.kind == MatchKind.VIDEO:
+            return f"{self.frame_share:.0%} of frames"
+        return f"{self.distance} bits"
+
+
+class TakedownState(models.TextChoices):
+    DRAFT = "draft", "Draft (to review)"
+    IDENTIFIED = "identified", "Identified"
+    REMOVAL_ASKED = "removal_asked", "Removal asked of the group"
+    REMOVED_BY_GROUP = "removed_by_group", "Removed by the group"
+    REFUSED = "refused", "Refused by the group"
+    NO_ANSWER = "no_answer", "No answer from the group"
+    REPORTED_TO_PLATFORM = "reported_to_platform", "Reported to the platform"
+    REMOVED = "removed", "Removed by the platform"
+    REJECTED = "rejected", "Rejected by the platform"
+    PENDING = "pending", "Pending with the platform"
+    ESCALATED = "escalated", "Escalated"
+    CLOSED = "closed", "Closed"
+    DISCARDED = "discarded", "Discarded (not for takedown)"
+
+
+FINISHED = (TakedownState.CLOSED, TakedownState.DISCARDED)
+REMOVED_STATES = (TakedownState.REMOVED_BY_GROUP, TakedownState.REMOVED)
+
+
+class RemovedBy(models.TextChoices):
+    GROUP = "group", "The group"
+    PLATFORM = "platform", "The platform"
+
+
+class TakedownRequest(models.Model):
+    """The work of having one piece of footage removed, from identification to closure."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="requests")
+    state = models.CharField(max_length=20, choices=TakedownState.choices, default=TakedownState.IDENTIFIED)
+    deadline = models.DateTimeField(null=True, blank=True, help_text="When the next step is due.")
+    opened_from_match = models.ForeignKey(ContentMatch, on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="+", help_text="The match that opened this draft.")
+    identified_at = models.DateTimeField(null=True, blank=True)
+    group_message = models.TextField("message to the group", blank=True, max_length=5000)
+    removal_asked_at = models.DateTimeField(null=True, blank=True)
+    group_answer = models.TextField(blank=True, max_length=5000)
+    rules_breached = models.TextField(blank=True, max_length=2000,
+                                      help_text="Which of the platform's rules the footage breaches.")
+    platform_reference = models.CharField(max_length=200, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.CharField(max_length=8, choices=RemovedBy.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["state", "deadline"])]
+        constraints = [
+            # One live request per piece of footage: a second would split its history.
+            models.UniqueConstraint(fields=["content_item"], condition=~models.Q(state__in=["closed", "discarded"]),
+                                    name="one_open_takedown_per_item"),
+        ]
+        permissions = [("work_takedownrequest", "Can work takedown requests through their steps"),
+                       ("view_takedown_figures", "Can see takedown figures (no personal data)")]
+
+    def __str__(self) -> str:
+        return self.reference or "new takedown request"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in FINISHED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < timezone.now()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.removal_asked_at and not self.group_message.strip():
+            errors["group_message"] = "Keep the message sent to the group."
+        if self.reported_at and not self.rules_breached.strip():
+            errors["rules_breached"] = "Say which of the platform's rules the footage breaches."
+        if bool(self.removed_at) != bool(self.removed_by):
+            errors["removed_by"] = "Say who removed the footage, and when."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TakedownEvent(models.Model):
+    """One step of a takedown request: who, when, from what state to what, and why."""
+
+    request = models.ForeignKey(TakedownRequest, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by_description = models.CharField(max_length=100, blank=True, help_text="Who acted where no user did.")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.transition} ({self.from_state} → {self.to_state})"

@@ -1,0 +1,106 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from drachma.incidents.models import Incident
+from drachma.intelligence.models import Group
+from drachma.takedown import conf
+from drachma.takedown.models import ContentItem, MatchBank, MatchReview
+from drachma.takedown.selectors import FIGURE_DIMENSIONS
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def incident_by_reference(value: str):
+    value = (value or "").strip()
+    if not value:
+        return None
+    incident = Incident.objects.filter(reference__iexact=value).first()
+    if incident is None:
+        raise ValidationError(f"There is no incident {value}.")
+    return incident
+
+
+class ContentItemForm(forms.ModelForm):
+    incident_reference = forms.CharField(label="Incident", required=False, max_length=20,
+                                         help_text="The reference of the incident the footage shows, if known.")
+    group = forms.ModelChoiceField(queryset=Group.objects.all(), required=False)
+    bank = forms.ModelChoiceField(queryset=MatchBank.objects.all(), required=False,
+                                  help_text="Left empty, the default bank.")
+
+    class Meta:
+        model = ContentItem
+        fields = ["url", "platform", "account", "group", "first_seen_at", "views_when_seen", "notes", "bank"]
+        widgets = {"first_seen_at": DATETIME, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"first_seen_at": "UK time.", "views_when_seen": "The view count the platform showed."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.incident_id:
+            self.fields["incident_reference"].initial = self.instance.incident.reference
+
+    def clean_incident_reference(self):
+        return incident_by_reference(self.cleaned_data.get("incident_reference"))
+
+    def clean_bank(self):
+        from drachma.takedown.services import default_bank
+
+        return self.cleaned_data.get("bank") or default_bank()
+
+    def service_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("incident_reference", "file")}
+        data["incident"] = self.cleaned_data.get("incident_reference")
+        return data
+
+
+class NewContentItemForm(ContentItemForm):
+    file = forms.FileField(required=False, label="Captured copy",
+                           help_text=f"An image or video as downloaded (up to {conf.max_capture_bytes() // conf.MB} MB); "
+                                     "it is kept as an exhibit, hashed and matched against known footage.")
+
+
+class CaptureForm(forms.Form):
+    file = forms.FileField(label="Captured copy")
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    platform_reference = forms.CharField(required=False, max_length=200)
+
+
+class OpenRequestForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FalseMatchForm(forms.Form):
+    reason = forms.CharField(max_length=500, help_text="Why it matches things it should not (a black frame, a logo).")
+
+
+class ReviewForm(forms.Form):
+    review = forms.ChoiceField(choices=[(MatchReview.CONFIRMED, "A copy"), (MatchReview.NOT_A_COPY, "Not a copy")])
+    note = forms.CharField(required=False, max_length=500)
+
+
+class BankForm(forms.ModelForm):
+    class Meta:
+        model = MatchBank
+        fields = ["match_distance", "video_match_share", "description"]
+
+
+class NewBankForm(forms.ModelForm):
+    class Meta:
+        model = MatchBank
+        fields = ["name", "match_distance", "video_match_share", "description"]
+
+
+class FiguresForm(forms.Form):
+    by = forms.ChoiceField(choices=list(FIGURE_DIMENSIONS.items()), initial="platform", required=False)
+    start = forms.DateField(required=False, widget=DATE)
+    end = forms.DateField(required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        data["by"] = data.get("by") or "platform"
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError({"end": "The period ends before it starts."})
+        return data

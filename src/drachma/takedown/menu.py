@@ -1,0 +1,6 @@
+from drachma.core.navigation import MenuItem, register
+
+register(
+    MenuItem("Footage", "takedown:list", "takedown.view_contentitem", order=14),
+    MenuItem("Takedown figures", "takedown:figures", "takedown.view_takedown_figures", order=61),
+)

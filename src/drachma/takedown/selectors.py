@@ -1,0 +1,191 @@
+"""Reads of footage and takedowns shared by the pages, the API, the panels and the figures."""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from drachma.takedown.models import (
+    FINISHED,
+    Capture,
+    ContentItem,
+    ContentMatch,
+    MediaHash,
+    Platform,
+    TakedownRequest,
+    TakedownState,
+)
+
+NO_GROUP = "No group recorded"
+
+
+def item_queryset() -> QuerySet[ContentItem]:
+    live = TakedownRequest.objects.exclude(state__in=FINISHED)
+    return (
+        ContentItem.objects.select_related("group", "incident", "bank")
+        .prefetch_related(Prefetch("requests", live, to_attr="live_requests"))
+        .annotate(capture_count=Count("captures", distinct=True), match_count=Count("matches", distinct=True))
+        .order_by("-first_seen_at", "-pk")
+    )
+
+
+def search(queryset: QuerySet[ContentItem], text: str) -> QuerySet[ContentItem]:
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(reference__iexact=text) | Q(url__icontains=text) | Q(account__icontains=text)
+        | Q(requests__reference__iexact=text) | Q(captures__sha256__iexact=text.lower())
+    ).distinct()
+
+
+def item_detail(reference: str) -> ContentItem:
+    matches = ContentMatch.objects.select_related("matched_item", "matched_item__group", "capture", "reviewed_by")
+    matched_by = ContentMatch.objects.select_related("content_item", "capture")
+    return (
+        ContentItem.objects.select_related("group", "incident", "bank", "created_by")
+        .prefetch_related(
+            Prefetch("captures", Capture.objects.select_related("evidence", "captured_by").prefetch_related(
+                Prefetch("hashes", MediaHash.objects.order_by("frame_index", "pk")))),
+            Prefetch("matches", matches), Prefetch("matched_by", matched_by),
+            Prefetch("requests", TakedownRequest.objects.prefetch_related("events__by").order_by("-created_at")),
+        )
+        .get(reference=reference)
+    )
+
+
+def earlier_history(item: ContentItem) -> list[dict]:
+    """For each earlier item this one matches, its takedown requests and their steps: what
+    was asked of whom before, and what came of it."""
+    seen, history = set(), []
+    for match in item.matches.all():
+        other = match.matched_item
+        if other.pk in seen:
+            continue
+        seen.add(other.pk)
+        requests = list(other.requests.prefetch_related("events__by").order_by("created_at"))
+        history.append({"item": other, "match": match, "requests": requests})
+    return history
+
+
+def request_queryset() -> QuerySet[TakedownRequest]:
+    return TakedownRequest.objects.select_related("content_item", "content_item__group").order_by("deadline", "pk")
+
+
+def request_detail(reference: str) -> TakedownRequest:
+    return (TakedownRequest.objects.select_related("content_item", "content_item__group", "opened_from_match",
+                                                   "opened_from_match__matched_item", "created_by")
+            .prefetch_related("events__by").get(reference=reference))
+
+
+def overdue_requests(now: datetime.datetime | None = None) -> QuerySet[TakedownRequest]:
+    """The work queue: open requests whose next step is past its deadline."""
+    now = now or timezone.now()
+    return request_queryset().exclude(state__in=FINISHED).filter(deadline__lt=now)
+
+
+def drafts_to_review() -> QuerySet[TakedownRequest]:
+    return request_queryset().filter(state=TakedownState.DRAFT)
+
+
+def queue_counts(now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    return TakedownRequest.objects.exclude(state__in=FINISHED).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=now)),
+        drafts=Count("pk", filter=Q(state=TakedownState.DRAFT)),
+        asked=Count("pk", filter=Q(state=TakedownState.REMOVAL_ASKED)),
+        with_platform=Count("pk", filter=Q(state__in=[TakedownState.REPORTED_TO_PLATFORM, TakedownState.PENDING,
+                                                      TakedownState.ESCALATED])),
+    )
+
+
+def items_for_incident(incident) -> QuerySet[ContentItem]:
+    return item_queryset().filter(incident=incident)
+
+
+# --- figures: the transparency table ------------------------------------------------------------
+
+FIGURE_DIMENSIONS = {"platform": "Platform", "group": "Group", "month": "Month"}
+
+
+@dataclass
+class FigureRow:
+    key: str
+    label: str
+    requests: int
+    removed: int
+    removed_by_group: int
+    removed_by_platform: int
+    median_days: float | None
+
+    @property
+    def removal_rate(self) -> float | None:
+        """Share of the requests whose footage was removed, as a percentage."""
+        return round(self.removed * 100 / self.requests, 1) if self.requests else None
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "requests": self.requests, "removed": self.removed,
+                "removal_rate": self.removal_rate, "removed_by_group": self.removed_by_group,
+                "removed_by_platform": self.removed_by_platform, "median_days_to_removal": self.median_days}
+
+
+def _bounds(start: datetime.date | None, end: datetime.date | None):
+    tz = timezone.get_current_timezone()
+    lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz) if start else None
+    hi = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz) if end else None
+    return lo, hi
+
+
+def figures(by: str, *, start: datetime.date | None = None, end: datetime.date | None = None) -> tuple[list[FigureRow], FigureRow]:
+    """Removal rate and median days to removal by platform, group or month, for the requests
+    identified in the period (drafts never confirmed and discarded ones are not requests).
+
+    A request counts as removed if its footage was taken down by the group or the platform,
+    whatever happened after; time to removal runs from identification to removal."""
+    if by not in FIGURE_DIMENSIONS:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"by": f"Figures are by {', '.join(FIGURE_DIMENSIONS)}."})
+    lo, hi = _bounds(start, end)
+    rows = TakedownRequest.objects.filter(identified_at__isnull=False)
+    if lo:
+        rows = rows.filter(identified_at__gte=lo)
+    if hi:
+        rows = rows.filter(identified_at__lt=hi)
+    values = rows.values_list("identified_at", "removed_at", "removed_by", "content_item__platform",
+                              "content_item__group__name")
+    platform_labels = dict(Platform.choices)
+    buckets: dict[str, list] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for identified, removed, removed_by, platform, group in values:
+        if by == "platform":
+            key, label = platform, platform_labels.get(platform, platform)
+        elif by == "group":
+            key = label = group or NO_GROUP
+        else:
+            month = timezone.localtime(identified).date().replace(day=1)
+            key, label = month.isoformat()[:7], f"{month:%B %Y}"
+        labels[key] = label
+        buckets[key].append((identified, removed, removed_by))
+
+    def row(key: str, label: str, entries: list) -> FigureRow:
+        removed = [(i, r, b) for i, r, b in entries if r is not None]
+        days = [(r - i).total_seconds() / 86400 for i, r, _ in removed]
+        return FigureRow(key=key, label=label, requests=len(entries), removed=len(removed),
+                         removed_by_group=sum(1 for *_, b in removed if b == "group"),
+                         removed_by_platform=sum(1 for *_, b in removed if b == "platform"),
+                         median_days=round(statistics.median(days), 1) if days else None)
+
+    if by == "platform":
+        order = [k for k in platform_labels if k in buckets]
+    elif by == "group":
+        order = sorted((k for k in buckets if k != NO_GROUP), key=str.lower) + ([NO_GROUP] if NO_GROUP in buckets else [])
+    else:
+        order = sorted(buckets)
+    table = [row(k, labels[k], buckets[k]) for k in order]
+    everything = [e for k in order for e in buckets[k]]
+    return table, row("total", "All", everything)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from drachma.takedown import views
+
+app_name = "takedown"
+urlpatterns = [
+    path("", views.item_list, name="list"),
+    path("new/", views.item_create, name="create"),
+    path("queue/", views.work_queue, name="queue"),
+    path("match/", views.match_file_page, name="match"),
+    path("figures/", views.figures, name="figures"),
+    path("figures.csv", views.figures_csv, name="figures_csv"),
+    path("banks/", views.bank_list, name="banks"),
+    path("banks/new/", views.bank_create, name="bank_create"),
+    path("banks/<int:bank_id>/", views.bank_edit, name="bank_edit"),
+    path("captures/<int:capture_id>/false-match/", views.capture_false_match, name="false_match"),
+    path("matches/<int:match_id>/review/", views.match_review, name="match_review"),
+    path("requests/<str:request_ref>/<str:request_action>/", views.request_transition, name="transition"),
+    path("<str:item_ref>/", views.item_detail, name="detail"),
+    path("<str:item_ref>/edit/", views.item_edit, name="edit"),
+    path("<str:item_ref>/captures/", views.item_capture, name="capture"),
+    path("<str:item_ref>/requests/", views.request_open, name="open_request"),
+]

@@ -1,0 +1,315 @@
+"""Staff pages: footage, its captures and matches, takedown requests, the work queue, figures."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from drachma.audit.services import record_list_view, record_view
+from drachma.core.access import require
+from drachma.core.forms import apply_validation_error
+from drachma.core.paging import paginate
+from drachma.takedown import selectors, services
+from drachma.takedown.filtersets import ContentItemFilterSet
+from drachma.takedown.forms import (
+    BankForm,
+    CaptureForm,
+    ContentItemForm,
+    FalseMatchForm,
+    FiguresForm,
+    NewBankForm,
+    NewContentItemForm,
+    OpenRequestForm,
+    ReviewForm,
+    TransitionForm,
+)
+from drachma.takedown.models import Capture, ContentItem, ContentMatch, MatchBank, TakedownRequest
+from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
+
+
+def _item(reference: str) -> ContentItem:
+    try:
+        return selectors.item_detail(reference)
+    except ContentItem.DoesNotExist:
+        raise Http404("No such footage.") from None
+
+
+def _errors(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _form_errors(request, form) -> None:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else name
+        parts.append(f"{label}: {' '.join(errors)}" if name != "__all__" else " ".join(errors))
+    messages.error(request, "; ".join(parts))
+
+
+def _back(reference: str):
+    return redirect("takedown:detail", item_ref=reference)
+
+
+def _capture_message(request, result) -> None:
+    if result.matches:
+        refs = ", ".join(sorted({m.matched_item.reference for m in result.matches}))
+        text = f"Captured and hashed. It matches earlier footage: {refs}."
+        if result.draft:
+            text += f" Draft takedown {result.draft.reference} opened for review."
+        messages.warning(request, text)
+    elif not result.matchable:
+        messages.warning(request, "Captured, but the image or video is too plain (PDQ quality below 50) to be matched.")
+    else:
+        messages.success(request, "Captured and hashed; it matches no earlier footage.")
+
+
+@require("takedown.view_contentitem")
+def item_list(request):
+    queryset = selectors.item_queryset()
+    filterset = ContentItemFilterSet(request.GET, queryset=queryset)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    context = {"filterset": filterset, "counts": selectors.queue_counts(), **paginate(request, rows)}
+    record_list_view(request, ContentItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode())
+    return render(request, "takedown/item_list.html", context)
+
+
+@require("takedown.add_contentitem", "takedown.add_capture", methods=["GET", "POST"])
+def item_create(request):
+    form = NewContentItemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            item = services.create_content_item(user=request.user, file=upload, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Footage {item.reference} recorded.")
+            if upload is not None:
+                result_matches = list(item.matches.all())
+                if result_matches:
+                    messages.warning(request, "It matches earlier footage: " + ", ".join(
+                        sorted({m.matched_item.reference for m in result_matches})) + ". A draft takedown is open for review.")
+            return _back(item.reference)
+    return render(request, "takedown/item_form.html", {"form": form, "title": "Record footage"})
+
+
+@require("takedown.view_contentitem", hide=True)
+def item_detail(request, item_ref: str):
+    item = _item(item_ref)
+    record_view(request, item)
+    requests = list(item.requests.all())
+    live = next((r for r in requests if r.is_open), None)
+    context = {
+        "item": item,
+        "requests": requests,
+        "live": live,
+        "transitions": TAKEDOWN.allowed(live.state, request.user) if live else [],
+        "note_required": NOTE_REQUIRED,
+        "history": selectors.earlier_history(item),
+        "capture_form": CaptureForm(),
+        "transition_form": TransitionForm(),
+        "open_form": OpenRequestForm(),
+        "false_match_form": FalseMatchForm(),
+        "review_form": ReviewForm(),
+    }
+    return render(request, "takedown/item_detail.html", context)
+
+
+@require("takedown.change_contentitem", hide=True, methods=["GET", "POST"])
+def item_edit(request, item_ref: str):
+    item = _item(item_ref)
+    form = ContentItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_content_item(ContentItem.objects.get(pk=item.pk), user=request.user,
+                                         **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return _back(item.reference)
+    return render(request, "takedown/item_form.html", {"form": form, "title": f"Edit {item.reference}", "item": item})
+
+
+@require("takedown.add_capture", hide=True, methods=["POST"])
+def item_capture(request, item_ref: str):
+    item = _item(item_ref)
+    form = CaptureForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = services.capture(item, user=request.user, file=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            _capture_message(request, result)
+    else:
+        _form_errors(request, form)
+    return _back(item_ref)
+
+
+@require("takedown.add_takedownrequest", hide=True, methods=["POST"])
+def request_open(request, item_ref: str):
+    item = _item(item_ref)
+    form = OpenRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            opened = services.open_request(item, user=request.user, note=form.cleaned_data["note"])
+            messages.success(request, f"Takedown request {opened.reference} opened.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(item_ref)
+
+
+@require("takedown.work_takedownrequest", hide=True, methods=["POST"])
+def request_transition(request, request_ref: str, request_action: str):
+    try:
+        takedown = selectors.request_detail(request_ref)
+    except TakedownRequest.DoesNotExist:
+        raise Http404("No such takedown request.") from None
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_request(takedown, request_action, user=request.user, note=form.cleaned_data["note"],
+                                        platform_reference=form.cleaned_data["platform_reference"])
+            messages.success(request, f"{takedown.reference}: {TAKEDOWN.transition(request_action).label.lower()}: done.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(takedown.content_item.reference)
+
+
+@require("takedown.mark_false_match", hide=True, methods=["POST"])
+def capture_false_match(request, capture_id: int):
+    capture = Capture.objects.select_related("content_item").filter(pk=capture_id).first()
+    if capture is None:
+        raise Http404("No such capture.")
+    form = FalseMatchForm(request.POST)
+    if form.is_valid():
+        try:
+            ids = services.mark_false_match(capture=capture, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, f"{len(ids)} hash{'es' if len(ids) != 1 else ''} marked as a known false match: "
+                                      "they no longer match anything.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(capture.content_item.reference)
+
+
+@require("takedown.review_contentmatch", hide=True, methods=["POST"])
+def match_review(request, match_id: int):
+    match = ContentMatch.objects.select_related("content_item").filter(pk=match_id).first()
+    if match is None:
+        raise Http404("No such match.")
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_match(match, user=request.user, **form.cleaned_data)
+            messages.success(request, "Match reviewed.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return _back(match.content_item.reference)
+
+
+@require("takedown.view_takedownrequest")
+def work_queue(request):
+    overdue = selectors.overdue_requests()
+    context = {"overdue": overdue, "drafts": selectors.drafts_to_review(), "counts": selectors.queue_counts(),
+               "now": timezone.now()}
+    record_list_view(request, TakedownRequest, [r.pk for r in overdue], query="overdue")
+    return render(request, "takedown/queue.html", context)
+
+
+@require("takedown.add_capture", methods=["GET", "POST"])
+def match_file_page(request):
+    """Look a file up against the bank without keeping it."""
+    form = CaptureForm(request.POST or None, request.FILES or None)
+    matches = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with services.hashed_upload(form.cleaned_data["file"]) as media:
+                matches = services.match(media)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    return render(request, "takedown/match.html", {"form": form, "matches": matches})
+
+
+def _figures(request):
+    form = FiguresForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, [], None
+    data = form.cleaned_data if form.is_bound else {"by": "platform", "start": None, "end": None}
+    rows, total = selectors.figures(data["by"], start=data.get("start"), end=data.get("end"))
+    return form, rows, total
+
+
+@require("takedown.view_takedown_figures")
+def figures(request):
+    form, rows, total = _figures(request)
+    by = form.cleaned_data.get("by", "platform") if form.is_bound and form.is_valid() else "platform"
+    return render(request, "takedown/figures.html", {"form": form, "rows": rows, "total": total,
+                                                     "by_label": selectors.FIGURE_DIMENSIONS.get(by, "Platform"),
+                                                     "query": request.GET.urlencode()})
+
+
+@require("takedown.view_takedown_figures")
+def figures_csv(request):
+    form, rows, total = _figures(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
+                            content_type="text/plain; charset=utf-8")
+    by = form.cleaned_data.get("by", "platform") if form.is_bound else "platform"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="takedown-by-{by}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([by, "requests", "removed", "removal_rate_percent", "removed_by_group", "removed_by_platform",
+                     "median_days_to_removal"])
+    for row in [*rows, total] if total else rows:
+        writer.writerow([row.label, row.requests, row.removed, "" if row.removal_rate is None else row.removal_rate,
+                         row.removed_by_group, row.removed_by_platform,
+                         "" if row.median_days is None else row.median_days])
+    return response
+
+
+@require("takedown.view_matchbank")
+def bank_list(request):
+    return render(request, "takedown/banks.html", {"banks": MatchBank.objects.all(), "new_form": NewBankForm()})
+
+
+@require("takedown.configure_matchbank", methods=["POST"])
+def bank_create(request):
+    form = NewBankForm(request.POST)
+    if form.is_valid():
+        try:
+            bank = services.create_bank(user=request.user, **form.cleaned_data)
+            messages.success(request, f"Bank {bank.name} made.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("takedown:banks")
+
+
+@require("takedown.configure_matchbank", hide=True, methods=["GET", "POST"])
+def bank_edit(request, bank_id: int):
+    bank = MatchBank.objects.filter(pk=bank_id).first()
+    if bank is None:
+        raise Http404("No such bank.")
+    form = BankForm(request.POST or None, instance=MatchBank.objects.get(pk=bank_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.configure_bank(bank, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Bank {bank.name}: the matching rule is saved.")
+            return redirect("takedown:banks")
+    return render(request, "takedown/bank_form.html", {"form": form, "bank": bank})
