@@ -2,8 +2,10 @@
 
 import datetime
 import importlib
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -29,9 +31,10 @@ def test_log_lists_newest_first_with_filters(auditor, make_user, client_as):
     person = create_person(given_names="Audit", family_name="Subject")
     officer = make_user("safeguarding_officer", username="pp_officer")
     sign_in(Client(), officer).get(f"/api/people/people/{person.pk}")
+    before = AuditEntry.objects.count()
     data = auditor.get("/api/audit/entries").json()
     seqs = [e["seq"] for e in data["items"]]
-    assert seqs == sorted(seqs, reverse=True) and data["count"] == AuditEntry.objects.count()
+    assert seqs == sorted(seqs, reverse=True) and data["count"] == before  # this read is recorded after
     views = auditor.get(f"/api/audit/entries?actor=pp_officer&action=view&model=people.person&object_id={person.pk}").json()
     [entry] = views["items"]
     assert entry["actor_username"] == "pp_officer" and entry["path"] == f"/api/people/people/{person.pk}"
@@ -48,7 +51,8 @@ def test_date_range_and_pagination(auditor):
     for i in range(5):
         append("view", model="people.person", object_id=str(i), object_repr="x")
     today = timezone.localdate()
-    assert auditor.get(f"/api/audit/entries?at_from={today}&at_to={today}").json()["count"] == AuditEntry.objects.count()
+    before = AuditEntry.objects.count()
+    assert auditor.get(f"/api/audit/entries?at_from={today}&at_to={today}").json()["count"] == before
     tomorrow = today + datetime.timedelta(days=1)
     assert auditor.get(f"/api/audit/entries?at_from={tomorrow}").json()["count"] == 0
     yesterday = today - datetime.timedelta(days=1)
@@ -105,3 +109,33 @@ def test_openapi_lists_the_audit_operations(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     for path in ("/api/audit/entries", "/api/audit/entries/{audit_seq}", "/api/audit/verify"):
         assert path in paths, path
+
+
+def test_reading_the_log_is_itself_recorded_and_the_chain_holds(make_user):
+    """The log holds old and new values of personal data: reading it is a recorded view."""
+    person = create_person(given_names="Read", family_name="Back")
+    auditor_user = make_user("auditor", username="ps_auditor")
+    client = sign_in(Client(), auditor_user)
+    shown = client.get(f"/api/audit/entries?model=people.person&object_id={person.pk}&page_size=5").json()["items"]
+    assert shown
+    read = AuditEntry.objects.order_by("-seq").first()
+    assert (read.action, read.model, read.actor_id) == ("view", "audit.auditentry", auditor_user.pk)
+    assert read.changes["ids"] == [str(e["seq"]) for e in shown]
+    assert "object_id" in read.changes["query"] and read.path.startswith("/api/audit/entries?")
+    assert read.seq not in [e["seq"] for e in shown]  # recorded after the page was read
+
+    one = client.get(f"/api/audit/entries/{shown[0]['seq']}").json()
+    read = AuditEntry.objects.order_by("-seq").first()
+    assert (read.action, read.model, read.object_id) == ("view", "audit.auditentry", str(one["seq"]))
+
+    # Nothing shown, nothing recorded; a refused read records nothing either.
+    analyst = sign_in(Client(), make_user("analyst"))
+    count = AuditEntry.objects.count()
+    assert client.get("/api/audit/entries?model=no.such").json()["count"] == 0
+    assert client.get("/api/audit/entries?action=shred").status_code == 422
+    assert AuditEntry.objects.count() == count
+    assert analyst.get("/api/audit/entries").status_code == 403
+    assert AuditEntry.objects.count() == count
+
+    assert client.get("/api/audit/verify").json()["intact"] is True
+    call_command("verify_audit", stdout=io.StringIO())

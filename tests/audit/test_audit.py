@@ -302,3 +302,17 @@ def test_a_bad_filter_shows_the_error_and_no_rows(client_as, logged):
     response = client_as("auditor").get(reverse("audit:log"), {"action": "tamper"})
     assert "action" in response.context["filterset"].form.errors
     assert not response.context["page_obj"].object_list
+
+
+def test_reading_the_log_page_is_itself_recorded_and_the_chain_holds(client_as, logged):
+    client = client_as("auditor")
+    page = shown(client, model="incidents.incident")
+    read = AuditEntry.objects.order_by("-seq").first()
+    assert (read.action, read.model, read.method) == ("view", "audit.auditentry", "GET")
+    assert read.changes == {"ids": [str(e.seq) for e in page], "query": "model=incidents.incident"}
+    assert read.actor_username.startswith("auditor") and read not in page
+    count = AuditEntry.objects.count()
+    assert shown(client, model="no.such") == []  # nothing shown, nothing recorded
+    assert AuditEntry.objects.count() == count
+    checked, problem = verify_chain()
+    assert problem is None and checked == count

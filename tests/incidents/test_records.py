@@ -275,7 +275,7 @@ def test_people_are_added_and_removed_through_the_page(involved, client_as):
     assert response.status_code == 302
     assert IncidentPerson.objects.filter(incident=incident, person=extra, role="witness").exists()
     response = client.post(url, {"person": extra.pk, "role": "witness"}, follow=True)
-    assert "already exists" in response.content.decode()
+    assert "already has this role in this incident" in response.content.decode()
     remove = reverse("incidents:involvement_remove", args=[incident.reference, inv["family"].pk])
     client.post(remove)
     assert not IncidentPerson.objects.filter(pk=inv["family"].pk).exists()

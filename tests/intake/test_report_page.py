@@ -243,3 +243,14 @@ def test_storage_failing_midway_leaves_nothing(make_report, monkeypatch, setting
 
 def test_other_methods_are_not_answered(client):
     assert client.put(URL).status_code == 405
+
+
+def test_every_help_text_is_referenced_by_its_field(client):
+    """Screen readers read a field's help text only when aria-describedby names its element."""
+    html = client.get(URL).content.decode()
+    help_ids = re.findall(r'<span class="helptext" id="([^"]+)"', html)
+    assert "id_text_helptext" in help_ids and "id_files_help" in help_ids
+    described = set()
+    for value in re.findall(r'aria-describedby="([^"]+)"', html):
+        described.update(value.split())
+    assert set(help_ids) <= described, set(help_ids) - described

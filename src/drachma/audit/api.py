@@ -9,7 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.audit.filtersets import AuditEntryFilterSet
 from drachma.audit.models import AuditAction, AuditEntry
-from drachma.audit.services import verify_chain
+from drachma.audit.services import record_log_entry_read, record_log_read, verify_chain
 from drachma.core.apitools import Allow
 
 router = Router()
@@ -57,8 +57,19 @@ class VerifyOut(Schema):
     problem: ChainProblemOut | None = Field(None, description="The first broken entry")
 
 
+class RecordedPages(PageNumberPagination):
+    """Pages of the log whose reading is itself recorded, after the page is read (so the
+    entry recording a read is never part of what that read returned)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = list(page[self.items_attribute])
+        record_log_read(request, page[self.items_attribute])
+        return page
+
+
 @router.get("/entries", response=list[AuditEntryOut], auth=Allow(READ))
-@paginate(PageNumberPagination)
+@paginate(RecordedPages)
 def list_entries(request, filters: AuditFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     if params.get("at_from") and params.get("at_to") and params["at_from"] > params["at_to"]:
@@ -71,7 +82,9 @@ def list_entries(request, filters: AuditFilters = Query(...)):
 
 @router.get("/entries/{int:audit_seq}", response=AuditEntryOut, auth=Allow(READ, hide=True))
 def get_entry(request, audit_seq: int):
-    return get_object_or_404(AuditEntry, seq=audit_seq)
+    entry = get_object_or_404(AuditEntry, seq=audit_seq)
+    record_log_entry_read(request, entry)
+    return entry
 
 
 @router.get("/verify", response=VerifyOut, auth=Allow(READ),

@@ -98,6 +98,27 @@ def record_list_view(request, model: type[models.Model], ids: list, *, query: st
     )
 
 
+def record_log_read(request, entries: list) -> AuditEntry | None:
+    """Record that a page of the audit log was read: its entries hold the old and new values
+    of personal data, so reading them is a view of personal data too. The entries are named by
+    sequence number (what the auditor sees); an empty page shows nothing and records nothing."""
+    seqs = [entry.seq for entry in entries]
+    if not seqs:
+        return None
+    return record_list_view(request, AuditEntry, seqs, query=request.GET.urlencode())
+
+
+def record_log_entry_read(request, entry: AuditEntry) -> AuditEntry:
+    """Record that one audit entry was read, named by its sequence number."""
+    return append(
+        AuditAction.VIEW,
+        model=label_of(AuditEntry),
+        object_id=str(entry.seq),
+        object_repr=str(entry),
+        actor=request.user if request.user.is_authenticated else None,
+    )
+
+
 def record_decision(obj: models.Model, decision: str, **details) -> AuditEntry:
     """Record a decision taken on a record (triage, closure, retention at review)."""
     return append(

@@ -16,6 +16,7 @@ from drachma.incidents.models import (
     IncidentPerson,
     IncidentSource,
     IncidentStatus,
+    LinkedCase,
     Outcome,
     PersonRole,
 )
@@ -135,6 +136,9 @@ def _resolve_refs(data: dict) -> dict:
     from django.core.exceptions import ValidationError
 
     errors = {}
+    for name in ("borough", "ward"):
+        if name in data and not data[name]:
+            data[name] = None  # "" clears the area as null does (a form's empty choice)
     if data.get("borough"):
         data["borough"] = Borough.objects.filter(code=data["borough"]).first() or errors.setdefault(
             "borough", f"Unknown borough code {data['borough']!r}."
@@ -223,3 +227,56 @@ def remove_involvement(request, reference: str, involvement_id: int):
     involvement = get_object_or_404(IncidentPerson, pk=involvement_id, incident__reference=reference)
     services.remove_person(involvement, user=request.user)
     return Status(204, None)
+
+
+class LinkedCaseIn(Schema):
+    suspect: int = Field(description="Involvement id of the subject (the person confronted)")
+    group_member: int = Field(description="Involvement id of the group member")
+    note: str = Field("", max_length=2000)
+
+
+class LinkedCaseOut(Schema):
+    id: int
+    suspect: int = Field(alias="suspect_id")
+    suspect_name: str = Field(alias="suspect.person.full_name")
+    group_member: int = Field(alias="group_member_id")
+    group_member_name: str = Field(alias="group_member.person.full_name")
+    note: str
+    created_at: datetime.datetime
+
+
+def _linked_cases(incident: Incident):
+    return LinkedCase.objects.filter(incident=incident).select_related(
+        "suspect__person", "group_member__person"
+    ).order_by("created_at", "pk")
+
+
+@router.get("/incidents/{reference}/linked-cases", response=list[LinkedCaseOut],
+            auth=Allow("incidents.view_linkedcase", "incidents.view_incidentperson", hide=True))
+def list_linked_cases(request, reference: str):
+    incident = _get(reference)
+    links = list(_linked_cases(incident))
+    record_view(request, incident, fields=["linked_cases"])
+    return links
+
+
+@router.post("/incidents/{reference}/linked-cases", response={201: LinkedCaseOut},
+             auth=Allow("incidents.add_linkedcase", "incidents.view_incidentperson", hide=True))
+def link_cases(request, reference: str, payload: LinkedCaseIn):
+    from django.core.exceptions import ValidationError
+
+    incident = _get(reference)
+    involvements = {i.pk: i for i in IncidentPerson.objects.filter(
+        incident=incident, pk__in=[payload.suspect, payload.group_member]).select_related("person")}
+    errors = {
+        name: f"No involvement {pk} in this incident."
+        for name, pk in (("suspect", payload.suspect), ("group_member", payload.group_member))
+        if pk not in involvements
+    }
+    if errors:
+        raise ValidationError(errors)
+    link = services.link_cases(
+        incident, suspect=involvements[payload.suspect], group_member=involvements[payload.group_member],
+        note=payload.note, user=request.user,
+    )
+    return Status(201, _linked_cases(incident).get(pk=link.pk))

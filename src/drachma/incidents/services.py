@@ -47,10 +47,23 @@ def _resolve_location(incident: Incident) -> None:
         incident.borough_id = incident.ward.borough_id
 
 
+def _clean_texts(fields: dict) -> dict:
+    """Trim text as the forms do (so a summary of spaces is empty, hence refused), and refuse
+    NUL characters: PostgreSQL cannot store them, and the forms refuse them too."""
+    errors = {
+        name: "Null characters are not allowed."
+        for name, value in fields.items() if isinstance(value, str) and "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+
+
 def _apply(incident: Incident, fields: dict) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({f: "This field cannot be set." for f in sorted(unknown)})
+    fields = _clean_texts(fields)
     for name in ("received_at", "occurred_at"):
         if name in fields:
             fields[name] = as_aware(fields[name], name)
@@ -93,7 +106,11 @@ def update_incident(incident: Incident, *, user, groups: Iterable | None = None,
 
 @transaction.atomic
 def add_person(incident: Incident, *, person, role: str, notes: str = "", user=None) -> IncidentPerson:
+    notes = _clean_texts({"notes": notes})["notes"]
     involvement = IncidentPerson(incident=incident, person=person, role=role, notes=notes)
+    # The unique constraint alone reports a nameless error; say which field is at fault.
+    if IncidentPerson.objects.filter(incident=incident, person=person, role=role).exists():
+        raise ValidationError({"role": f"{person} already has this role in this incident."})
     involvement.full_clean()
     involvement.save()
     return involvement
@@ -107,7 +124,10 @@ def remove_person(involvement: IncidentPerson, *, user=None) -> None:
 @transaction.atomic
 def link_cases(incident: Incident, *, suspect: IncidentPerson, group_member: IncidentPerson,
                note: str = "", user=None) -> LinkedCase:
+    note = _clean_texts({"note": note})["note"]
     link = LinkedCase(incident=incident, suspect=suspect, group_member=group_member, note=note)
-    link.full_clean()
+    link.full_clean(validate_constraints=False)
+    if LinkedCase.objects.filter(suspect=suspect, group_member=group_member).exists():
+        raise ValidationError({"group_member": "These two cases are already linked."})
     link.save()
     return link
