@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
+from drachma.core.choices import Platform
 from drachma.core.models import ReviewableRecord, TimeStampedModel
 
 
@@ -261,17 +262,6 @@ class DisclosureEntry(TimeStampedModel):
             errors["prosecutor_decision"] = "That decision is for non-sensitive material (MG6C)."
         if errors:
             raise ValidationError(errors)
-
-
-class Platform(models.TextChoices):
-    FACEBOOK = "facebook", "Facebook"
-    YOUTUBE = "youtube", "YouTube"
-    TIKTOK = "tiktok", "TikTok"
-    INSTAGRAM = "instagram", "Instagram"
-    X = "x", "X (Twitter)"
-    TELEGRAM = "telegram", "Telegram"
-    WEBSITE = "website", "A website"
-    OTHER = "other", "Other"
 
 
 class StillOnline(models.TextChoices):
