@@ -109,6 +109,8 @@ def item_detail(request, exhibit_ref: str):
     record_view(request, item)
     events = selectors.custody_events(item)
     state, holder = services.custody_position(events)
+    for event in events:
+        event.who = services.person_name(event.by) or event.by_description
     parsed = selectors.parsed_conversation(item)
     return render(request, "evidence/item_detail.html", {
         "item": item, "events": events, "state": CustodyState(state).label, "holder": holder,
