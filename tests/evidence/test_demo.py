@@ -3,7 +3,13 @@ import io
 import pytest
 from django.core.management import call_command
 
-from drachma.evidence.models import CustodyEvent, DisclosureEntry, EvidenceItem, ParsedConversation, PublicationRecord
+from drachma.evidence.models import (
+    CustodyEvent,
+    DisclosureEntry,
+    EvidenceItem,
+    ParsedConversation,
+    PublicationRecord,
+)
 
 
 @pytest.mark.django_db

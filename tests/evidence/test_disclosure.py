@@ -186,9 +186,11 @@ def test_publication_log(incident, make_user):
     record = services.record_publication(incident=incident, user=user, url="https://video.example/x",
                                          platform="youtube", still_online="yes", takedown_reference="TD-2026-1")
     assert record.found_by == user
-    for url, message in [("ftp://files.example/x", "http"), ("javascript:alert(1)", "URL"), ("", "")]:
-        with pytest.raises(ValidationError):
+    for url, message in [("ftp://files.example/x", "starting http:// or https://"),
+                         ("javascript:alert(1)", "valid URL"), ("", "cannot be blank")]:
+        with pytest.raises(ValidationError) as exc:
             services.record_publication(incident=incident, user=user, url=url, platform="youtube")
+        assert message in " ".join(exc.value.message_dict["url"])
     with pytest.raises(ValidationError) as exc:
         services.record_publication(incident=incident, user=user, url="https://a.example", platform="myspace")
     assert "platform" in exc.value.message_dict

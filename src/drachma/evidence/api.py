@@ -310,7 +310,9 @@ def update_disclosure(request, entry_id: int, payload: DisclosurePatch):
 @router.get("/incidents/{reference}/publications", response=list[PublicationOut],
             auth=Allow("evidence.view_publicationrecord", hide=True))
 def list_publications(request, reference: str):
-    return list(selectors.publications(_incident(reference)))
+    incident = _incident(reference)
+    record_view(request, incident, fields=["publications"])
+    return list(selectors.publications(incident))
 
 
 @router.post("/incidents/{reference}/publications", response={201: PublicationOut},

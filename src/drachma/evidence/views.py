@@ -285,6 +285,7 @@ def schedule_csv(request, reference: str, schedule: str):
 @require("evidence.view_publicationrecord", hide=True)
 def publications(request, reference: str):
     incident = _incident(reference)
+    record_view(request, incident, fields=["publications"])
     return render(request, "evidence/publications.html", {
         **documents.publication_context(incident), "form": PublicationForm(incident=incident),
     })
