@@ -73,12 +73,13 @@ def test_a_full_chain_in_order(investigator):
     services.record_custody_event(item, kind="examined", user=investigator, note="Extraction report DF-1")
     services.record_custody_event(item, kind="copied", user=investigator)
     services.record_custody_event(item, kind="returned", user=investigator, to_party="Guardians North")
+    assert services.custody_state(item) == (S.RETURNED, "Guardians North")
     services.record_custody_event(item, kind="disposed", user=investigator)
     kinds = list(item.custody_events.values_list("kind", flat=True))
     assert kinds == ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"]
     transfer = item.custody_events.get(kind="transferred")
     assert transfer.sha256_verified == item.sha256
-    assert services.custody_state(item)[0] == S.DISPOSED
+    assert services.custody_state(item) == (S.DISPOSED, "")
 
 
 @pytest.mark.django_db

@@ -162,7 +162,7 @@ class DisclosureSchedule(models.TextChoices):
 
 class DisclosureStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
-    SCHEDULED = "scheduled", "Scheduled (the disclosure officer's decision)"
+    SCHEDULED = "scheduled", "Scheduled"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 

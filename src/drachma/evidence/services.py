@@ -102,7 +102,8 @@ def custody_position(events) -> tuple[str, str]:
 
     Receipt puts the exhibit with whoever the event names as receiving it (``to_party``),
     or else the officer who recorded it, or else the force's evidence store. A transfer or
-    a return moves it to the ``to_party``; the other kinds leave it where it is.
+    a return moves it to the ``to_party``; disposal leaves nobody holding it; the other kinds
+    leave it where it is.
     """
     state = CustodyState.NOT_RECEIVED
     holder = ""
@@ -112,6 +113,8 @@ def custody_position(events) -> tuple[str, str]:
             holder = event.to_party or person_name(event.by) or event.by_description or STORE_HOLDER
         elif event.kind in (CustodyEventKind.TRANSFERRED, CustodyEventKind.RETURNED):
             holder = event.to_party
+        elif event.kind == CustodyEventKind.DISPOSED:
+            holder = ""
     return str(state), holder
 
 
