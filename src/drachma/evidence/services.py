@@ -207,17 +207,35 @@ def attach_to_incident(item: EvidenceItem, *, incident, user=None) -> bool:
 # --- Uploads and chat exports ------------------------------------------------------------
 
 def _read_all(source) -> bytes:
-    if hasattr(source, "seek"):
-        source.seek(0)
-    if hasattr(source, "chunks"):
-        data = b"".join(source.chunks())
-    elif hasattr(source, "read"):
-        data = source.read()
-    else:
-        data = b"".join(source)
-    if hasattr(source, "seek"):
-        source.seek(0)
+    _rewind(source)
+    data = b"".join(source.chunks()) if hasattr(source, "chunks") else source.read()
+    _rewind(source)
     return data
+
+
+def _rewind(source) -> None:
+    if hasattr(source, "seek"):
+        source.seek(0)
+
+
+def _check_arrival(source, expected_size: int | None, expected_sha256: str) -> None:
+    """Refuse an upload whose size or hash differs from what the sender stated (read in chunks)."""
+    digest, size = hashlib.sha256(), 0
+    _rewind(source)
+    chunks = source.chunks() if hasattr(source, "chunks") else iter(lambda: source.read(1024 * 1024), b"")
+    for chunk in chunks:
+        size += len(chunk)
+        digest.update(chunk)
+    _rewind(source)
+    problems = []
+    if expected_size is not None and size != expected_size:
+        problems.append(f"{size:,} bytes arrived but the file has {expected_size:,}: "
+                        "the upload was cut short or altered. Nothing was stored.")
+    if expected_sha256 and digest.hexdigest() != expected_sha256.strip().lower():
+        problems.append(f"The file that arrived hashes to {digest.hexdigest()}, not {expected_sha256}: "
+                        "the upload was cut short or altered. Nothing was stored.")
+    if problems:
+        raise ValidationError({"file": problems})
 
 
 def _parse(data: bytes, *, name: str, timezone_name: str | None, date_order: str):
@@ -271,21 +289,11 @@ def upload_evidence(source, *, original_filename: str, received_from_type: str, 
     if size is not None and size > limit:
         raise ValidationError({"file": str(EvidenceTooLarge(size, limit))})
     conversation = None
-    if kind == EvidenceKind.CHAT_EXPORT or expected_size is not None or expected_sha256:
-        data = _read_all(source)
-        problems = []
-        if expected_size is not None and len(data) != expected_size:
-            problems.append(f"{len(data):,} bytes arrived but the file has {expected_size:,}: "
-                            "the upload was cut short or altered. Nothing was stored.")
-        if expected_sha256:
-            actual = hashlib.sha256(data).hexdigest()
-            if actual != expected_sha256.strip().lower():
-                problems.append(f"The file that arrived hashes to {actual}, not {expected_sha256}: "
-                                "the upload was cut short or altered. Nothing was stored.")
-        if problems:
-            raise ValidationError({"file": problems})
-        if kind == EvidenceKind.CHAT_EXPORT:
-            conversation = _parse(data, name=original_filename, timezone_name=timezone_name, date_order=date_order)
+    if expected_size is not None or expected_sha256:
+        _check_arrival(source, expected_size, expected_sha256)
+    if kind == EvidenceKind.CHAT_EXPORT:
+        conversation = _parse(_read_all(source), name=original_filename, timezone_name=timezone_name,
+                              date_order=date_order)
     item = receive_file(source, original_filename=original_filename, received_from_type=received_from_type,
                         via="upload", received_from=received_from, user=user, incident=incident, kind=kind,
                         description=description, received_at=received_at, location=location, max_bytes=limit)
