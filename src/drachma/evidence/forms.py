@@ -28,7 +28,7 @@ def incident_by_reference(reference: str) -> Incident | None:
 
 class UploadForm(forms.Form):
     file = forms.FileField(help_text="Kept exactly as received, under its SHA-256.")
-    kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.OTHER,
+    kind = forms.ChoiceField(label="What it is", choices=EvidenceKind.choices, initial=EvidenceKind.OTHER,
                              help_text="A chat export is read and its quality report kept with it.")
     incident = forms.CharField(required=False, max_length=20, help_text="The incident's reference, e.g. DR-2026-000012.")
     received_from_type = forms.ChoiceField(label="Received from (kind)", choices=ReceivedFrom.choices)
@@ -52,7 +52,8 @@ class UploadForm(forms.Form):
 
 
 class CustodyForm(forms.Form):
-    kind = forms.ChoiceField(choices=[c for c in CustodyEventKind.choices if c[0] != CustodyEventKind.RECEIVED])
+    kind = forms.ChoiceField(label="Step", choices=[c for c in CustodyEventKind.choices
+                                                    if c[0] != CustodyEventKind.RECEIVED])
     at = forms.DateTimeField(required=False, widget=DATETIME, help_text="Blank: now.")
     from_party = forms.CharField(required=False, max_length=200, label="From")
     to_party = forms.CharField(required=False, max_length=200, label="To")
