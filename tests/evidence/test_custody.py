@@ -189,3 +189,34 @@ def test_verify_hash_detects_changed_and_missing_file(settings, investigator):
         services.record_custody_event(item, kind="examined", user=investigator, verify_hash=True)
     assert item.custody_events.count() == 2
     assert StoredFile.objects.count() == 1
+
+
+# The service, state by state: every kind tried from every reachable state.
+PATHS = {
+    S.RECEIVED: [],
+    S.IN_CUSTODY: ["logged"],
+    S.RETURNED: ["logged", "returned"],
+    S.DISPOSED: ["disposed"],
+}
+PARTIES = {"transferred": {"from_party": "Dana Whitfield", "to_party": "DFU"}, "returned": {"to_party": "Owner"},
+           "received": {"from_party": "Someone"}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(PATHS))
+@pytest.mark.parametrize("kind", ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"])
+def test_service_follows_the_machine(state, kind, investigator):
+    item = _item(investigator)
+    for step in PATHS[state]:
+        services.record_custody_event(item, kind=step, user=investigator, **PARTIES.get(step, {}))
+    assert services.custody_state(item)[0] == state
+    before = item.custody_events.count()
+    expected = {(a, t): b for a, t, b in ALLOWED}.get((state, kind))
+    if expected is None:
+        with pytest.raises(ValidationError) as exc:
+            services.record_custody_event(item, kind=kind, user=investigator, **PARTIES.get(kind, {}))
+        assert item.exhibit_ref in exc.value.message_dict["kind"][0]
+        assert item.custody_events.count() == before
+    else:
+        services.record_custody_event(item, kind=kind, user=investigator, **PARTIES.get(kind, {}))
+        assert services.custody_state(item)[0] == expected
