@@ -220,3 +220,14 @@ def test_service_follows_the_machine(state, kind, investigator):
     else:
         services.record_custody_event(item, kind=kind, user=investigator, **PARTIES.get(kind, {}))
         assert services.custody_state(item)[0] == expected
+
+
+@pytest.mark.django_db
+def test_a_file_that_came_in_by_itself_is_held_by_the_store(investigator):
+    item = services.receive_file(io.BytesIO(b"x"), original_filename="a.txt", received_from_type="public",
+                                 via="the reporting page", by_description="the public reporting page")
+    assert services.custody_state(item) == (S.RECEIVED, services.STORE_HOLDER)
+    services.record_custody_event(item, kind="logged", user=investigator)
+    services.record_custody_event(item, kind="transferred", user=investigator,
+                                  from_party="The force's evidence store", to_party="Dana Whitfield")
+    assert services.custody_state(item) == (S.IN_CUSTODY, "Dana Whitfield")

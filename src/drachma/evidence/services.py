@@ -86,10 +86,13 @@ def person_name(user) -> str:
     """How a user is named in custody records and statements."""
     if user is None:
         return ""
-    name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
-    account = getattr(user, "account", None) if hasattr(user, "account") else None
-    collar = getattr(account, "collar_number", "") if account else ""
-    name = name or user.get_username()
+    from django.core.exceptions import ObjectDoesNotExist
+
+    name = user.get_full_name().strip() or user.get_username()
+    try:
+        collar = user.account.collar_number
+    except (AttributeError, ObjectDoesNotExist):
+        collar = ""
     return f"{name} ({collar})" if collar else name
 
 
@@ -101,7 +104,8 @@ def custody_position(events) -> tuple[str, str]:
     """(custody state, current holder) after ``events`` (oldest first, as stored).
 
     Receipt puts the exhibit with whoever the event names as receiving it (``to_party``),
-    or else the officer who recorded it, or else the force's evidence store. A transfer or
+    or else the officer who recorded it, or else (files that came in by themselves, through
+    the reporting page) the force's evidence store. A transfer or
     a return moves it to the ``to_party``; disposal leaves nobody holding it; the other kinds
     leave it where it is.
     """
@@ -110,7 +114,7 @@ def custody_position(events) -> tuple[str, str]:
     for event in events:
         state = CUSTODY.transition(str(event.kind)).target
         if event.kind == CustodyEventKind.RECEIVED:
-            holder = event.to_party or person_name(event.by) or event.by_description or STORE_HOLDER
+            holder = event.to_party or person_name(event.by) or STORE_HOLDER
         elif event.kind in (CustodyEventKind.TRANSFERRED, CustodyEventKind.RETURNED):
             holder = event.to_party
         elif event.kind == CustodyEventKind.DISPOSED:
