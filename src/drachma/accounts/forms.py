@@ -10,3 +10,42 @@ class TOTPForm(forms.Form):
         label="Code from your authenticator app", max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+def _active_users():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+class UserDetailsForm(forms.Form):
+    """What an administrator sets on any user: names, contact, team, supervisor, roles."""
+
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    team = forms.CharField(max_length=100, required=False)
+    collar_number = forms.CharField(max_length=20, required=False)
+    supervisor = forms.ModelChoiceField(queryset=None, required=False)
+    roles = forms.MultipleChoiceField(choices=(), required=False, widget=forms.CheckboxSelectMultiple,
+                                      help_text="What the user may see and do; see the roles page.")
+
+    def __init__(self, *args, **kwargs):
+        from drachma.accounts.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = _active_users()
+        self.fields["supervisor"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["roles"].choices = Role.choices
+
+
+class UserCreateForm(UserDetailsForm):
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(widget=forms.PasswordInput(render_value=False), max_length=128,
+                               help_text="At least 12 characters, not a common password. The user "
+                               "should change it and enrol a second factor.")
+    field_order = ["username", "password"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,4 +9,9 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("account/", views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:user_id>/", views.user_edit, name="user_edit"),
+    path("users/<int:user_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:user_id>/reactivate/", views.user_reactivate, name="user_reactivate"),
 ]

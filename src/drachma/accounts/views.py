@@ -1,14 +1,20 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drachma.accounts import services
-from drachma.accounts.forms import TokenForm, TOTPForm
-from drachma.accounts.models import APIToken
+from drachma.accounts.forms import ReasonForm, TokenForm, TOTPForm, UserCreateForm, UserDetailsForm
+from drachma.accounts.models import Account, APIToken
+from drachma.accounts.roles import Role
 from drachma.core.access import public, require
+from drachma.core.forms import apply_validation_error
+from drachma.core.paging import paginate
 
 
 class LoginView(auth_views.LoginView):
@@ -72,3 +78,87 @@ def token_revoke(request, token_id: int):
     services.revoke_token(token)
     messages.success(request, f"Token '{token.name}' revoked.")
     return redirect("accounts:account")
+
+
+# --- user management (administrators) ---------------------------------------------------
+
+MANAGE = "accounts.manage_users"
+
+
+def _managed_user(user_id: int):
+    return get_object_or_404(get_user_model(), pk=user_id)
+
+
+@require(MANAGE)
+def user_list(request):
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    users = get_user_model().objects.prefetch_related("groups").select_related("account").order_by("username")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+                             | Q(email__icontains=q))
+    if role in Role.values:
+        users = users.filter(groups__name=role)
+    return render(request, "accounts/user_list.html",
+                  {"q": q, "role": role, "roles": Role.choices, **paginate(request, users)})
+
+
+@require(MANAGE, methods=["GET", "POST"])
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(check_password=True, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"User {user.username} created.")
+            return redirect("accounts:user_edit", user_id=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@require(MANAGE, hide=True, methods=["GET", "POST"])
+def user_edit(request, user_id: int):
+    target = _managed_user(user_id)
+    account = Account.objects.filter(user=target).first() or Account(user=target)
+    initial = {
+        "first_name": target.first_name, "last_name": target.last_name, "email": target.email,
+        "team": account.team, "collar_number": account.collar_number, "supervisor": account.supervisor,
+        "roles": services.roles_of(target),
+    }
+    form = UserDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(target, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"User {target.username} updated.")
+            return redirect("accounts:user_edit", user_id=target.pk)
+    return render(request, "accounts/user_form.html",
+                  {"form": form, "target": target, "reason_form": ReasonForm()})
+
+
+def _activation(request, user_id: int, service, done: str):
+    target = _managed_user(user_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason (at most 500 characters).")
+    else:
+        try:
+            service(target, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"User {target.username} {done}.")
+    return redirect("accounts:user_edit", user_id=target.pk)
+
+
+@require(MANAGE, hide=True, methods=["POST"])
+def user_deactivate(request, user_id: int):
+    return _activation(request, user_id, services.deactivate_user, "deactivated")
+
+
+@require(MANAGE, hide=True, methods=["POST"])
+def user_reactivate(request, user_id: int):
+    return _activation(request, user_id, services.reactivate_user, "reactivated")

@@ -52,6 +52,11 @@ class Allow(HttpBearer):
         row = APIToken.objects.select_related("user").filter(key_hash=APIToken.hash_key(token)).first()
         if row is None or not row.is_usable or not row.user.is_active:
             return None
+        from drachma.accounts.middleware import second_factor_required
+
+        if second_factor_required(row.user):
+            # Issued before the user gained a role that needs a second factor: refuse it.
+            raise HttpError(403, "Your role must use a second factor; API tokens are refused.")
         APIToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user

@@ -87,11 +87,23 @@ def update_entry(entry: IntelligenceEntry, *, user, incidents=None, **fields) ->
     return entry
 
 
+# An entry is assessed and linked by someone other than its author.
+NOT_BY_AUTHOR = {"assess", "link"}
+
+
+def available_transitions(entry: IntelligenceEntry, user) -> list[str]:
+    """The workflow steps ``user`` may take on ``entry`` now."""
+    return [
+        t.name for t in INTELLIGENCE_WORKFLOW.allowed(entry.status, user)
+        if not (t.name in NOT_BY_AUTHOR and entry.created_by_id == user.pk)
+    ]
+
+
 @transaction.atomic
 def transition_entry(entry: IntelligenceEntry, action: str, *, user, note: str = "") -> IntelligenceEntry:
     entry = IntelligenceEntry.objects.select_for_update().get(pk=entry.pk)
     t = INTELLIGENCE_WORKFLOW.check(entry.status, action, user)
-    if action in {"assess", "link"} and entry.created_by_id == user.pk:
+    if action in NOT_BY_AUTHOR and entry.created_by_id == user.pk:
         raise ValidationError({"transition": "An entry is assessed by someone other than its author."})
     if action == "assess" and not entry.sanitised_text.strip():
         raise ValidationError({"sanitised_text": "Write the sanitised text before the entry is assessed."})

@@ -1,0 +1,81 @@
+"""The audit API, for the auditor: the log with filters, one entry, and the chain check."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from drachma.audit.filtersets import AuditEntryFilterSet
+from drachma.audit.models import AuditAction, AuditEntry
+from drachma.audit.services import verify_chain
+from drachma.core.apitools import Allow
+
+router = Router()
+
+READ = "audit.view_audit_log"
+
+
+class AuditFilters(Schema):
+    at_from: datetime.date | None = Field(None, description="On or after this day")
+    at_to: datetime.date | None = Field(None, description="On or before this day")
+    actor: str | None = Field(None, max_length=150, description="Username")
+    action: AuditAction | None = None
+    model: str | None = Field(None, max_length=100, description="app_label.model, e.g. people.person")
+    object_id: str | None = Field(None, max_length=64)
+    request_id: str | None = Field(None, max_length=36)
+
+
+class AuditEntryOut(Schema):
+    seq: int
+    at: datetime.datetime
+    actor_id: int | None
+    actor_username: str
+    action: str
+    model: str
+    object_id: str
+    object_repr: str
+    changes: dict
+    request_id: str
+    ip_address: str | None
+    method: str
+    path: str
+    prev_hash: str
+    entry_hash: str
+
+
+class ChainProblemOut(Schema):
+    seq: int
+    entry_id: int | None
+    reason: str
+
+
+class VerifyOut(Schema):
+    intact: bool
+    checked: int = Field(description="Entries that held, from the first")
+    problem: ChainProblemOut | None = Field(None, description="The first broken entry")
+
+
+@router.get("/entries", response=list[AuditEntryOut], auth=Allow(READ))
+@paginate(PageNumberPagination)
+def list_entries(request, filters: AuditFilters = Query(...)):
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    if params.get("at_from") and params.get("at_to") and params["at_from"] > params["at_to"]:
+        raise ValidationError({"at_to": "The period ends before it starts."})
+    filterset = AuditEntryFilterSet(params, queryset=AuditEntry.objects.all())
+    if not filterset.is_valid():
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+@router.get("/entries/{int:audit_seq}", response=AuditEntryOut, auth=Allow(READ, hide=True))
+def get_entry(request, audit_seq: int):
+    return get_object_or_404(AuditEntry, seq=audit_seq)
+
+
+@router.get("/verify", response=VerifyOut, auth=Allow(READ),
+            description="Walks the hash chain from the first entry and names the first broken one.")
+def verify(request):
+    checked, problem = verify_chain()
+    return {"intact": problem is None, "checked": checked, "problem": problem}

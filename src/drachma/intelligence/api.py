@@ -1,0 +1,366 @@
+"""The intelligence API: groups with their aliases and platform accounts, and graded
+intelligence entries with their workflow."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from drachma.areas.models import Borough
+from drachma.core.apitools import Allow
+from drachma.core.choices import Platform
+from drachma.incidents.models import Incident
+from drachma.intelligence import selectors, services
+from drachma.intelligence.filtersets import GroupFilterSet, IntelligenceEntryFilterSet
+from drachma.intelligence.models import (
+    Group,
+    GroupStatus,
+    HandlingCode,
+    IntelligenceAssessment,
+    IntelligenceEntry,
+    IntelligenceEvent,
+    IntelligenceStatus,
+    SourceEvaluation,
+    SourceType,
+)
+
+router = Router()
+
+
+def filtered(filterset_class, filters: Schema, queryset):
+    """Apply a django-filter set to the query parameters, naming any value it refuses."""
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = filterset_class(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+# --- groups -----------------------------------------------------------------------------
+
+class GroupFilters(Schema):
+    q: str | None = Field(None, description="Name, alias or platform handle")
+    status: GroupStatus | None = None
+    borough: str | None = Field(None, description="Home borough, ONS code")
+    platform: Platform | None = None
+
+
+class AccountIn(Schema):
+    platform: Platform
+    handle: str = Field(max_length=120, min_length=1)
+    url: str = Field("", max_length=500, description="http(s) only")
+
+
+class AccountOut(Schema):
+    platform: str
+    handle: str
+    url: str
+
+
+class GroupIn(Schema):
+    name: str = Field(max_length=120, min_length=1)
+    status: GroupStatus = GroupStatus.ACTIVE
+    home_borough: str | None = Field(None, description="ONS code")
+    home_area_text: str = Field("", max_length=200)
+    description: str = Field("", max_length=5000)
+    aliases: list[str] = []
+    accounts: list[AccountIn] = []
+    mopi_group: int = Field(4, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class GroupPatch(Schema):
+    name: str | None = Field(None, max_length=120, min_length=1)
+    status: GroupStatus | None = None
+    home_borough: str | None = None
+    home_area_text: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    aliases: list[str] | None = None
+    accounts: list[AccountIn] | None = None
+    mopi_group: int | None = Field(None, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    status: str
+    home_borough: str | None = Field(None, alias="home_borough.code")
+    home_borough_name: str | None = Field(None, alias="home_borough.name")
+    home_area_text: str
+    description: str
+    aliases: list[str]
+    accounts: list[AccountOut]
+    first_seen: datetime.datetime | None = Field(None, description="Earliest incident or intelligence")
+    last_seen: datetime.datetime | None = Field(None, description="Latest incident or intelligence")
+    mopi_group: int
+    review_date: datetime.date
+
+    @staticmethod
+    def resolve_aliases(obj) -> list[str]:
+        return [a.name for a in obj.aliases.all()]
+
+    @staticmethod
+    def resolve_accounts(obj) -> list:
+        return list(obj.accounts.all())
+
+
+def _group_data(data: dict) -> dict:
+    """ONS code to borough; alias lengths checked here so that the field is named."""
+    if data.get("home_borough"):
+        code = data["home_borough"]
+        data["home_borough"] = Borough.objects.filter(code=code).first()
+        if data["home_borough"] is None:
+            raise ValidationError({"home_borough": f"Unknown borough code {code!r}."})
+    elif "home_borough" in data:
+        data["home_borough"] = None
+    for i, alias in enumerate(data.get("aliases") or []):
+        if len(alias) > 120:
+            raise ValidationError({f"aliases.{i}": "An alias is at most 120 characters."})
+    for name in ("name", "home_area_text", "description", "status", "mopi_group"):
+        if name in data and data[name] is None:
+            raise ValidationError({name: "This field cannot be null."})
+    return data
+
+
+def _group(group_id: int) -> Group:
+    return get_object_or_404(selectors.groups_with_activity(), pk=group_id)
+
+
+@router.get("/groups", response=list[GroupOut], auth=Allow("intelligence.view_group"))
+@paginate(PageNumberPagination)
+def list_groups(request, filters: GroupFilters = Query(...)):
+    return filtered(GroupFilterSet, filters, selectors.groups_with_activity())
+
+
+@router.post("/groups", response={201: GroupOut}, auth=Allow("intelligence.add_group"))
+def create_group(request, payload: GroupIn):
+    data = _group_data(payload.dict())
+    group = services.save_group(user=request.user, **data)
+    return Status(201, _group(group.pk))
+
+
+@router.get("/groups/{int:group_id}", response=GroupOut, auth=Allow("intelligence.view_group", hide=True))
+def get_group(request, group_id: int):
+    return _group(group_id)
+
+
+@router.patch("/groups/{int:group_id}", response=GroupOut, auth=Allow("intelligence.change_group", hide=True))
+def update_group(request, group_id: int, payload: GroupPatch):
+    group = get_object_or_404(Group, pk=group_id)
+    data = _group_data(payload.dict(exclude_unset=True))
+    services.save_group(group, user=request.user, **data)
+    return _group(group_id)
+
+
+class TimelineItemOut(Schema):
+    when: datetime.datetime
+    kind: str = Field(description="incident or intelligence")
+    reference: str
+    id: int
+    status: str
+    summary: str = Field(description="An incident's kind and place, or an entry's grading")
+
+
+def _timeline_item(item: dict) -> dict:
+    obj = item["object"]
+    if item["kind"] == "incident":
+        where = obj.borough.name if obj.borough_id else obj.place
+        summary = f"{obj.get_kind_display()}, {where}" if where else obj.get_kind_display()
+    else:
+        summary = f"Graded {obj.grading}"
+    return {"when": item["when"], "kind": item["kind"], "reference": obj.reference, "id": obj.pk,
+            "status": obj.status, "summary": summary}
+
+
+@router.get("/groups/{int:group_id}/timeline", response=list[TimelineItemOut],
+            auth=Allow("intelligence.view_group", "incidents.view_incident", hide=True),
+            description="The group's incidents and, for roles that may see intelligence, its "
+            "intelligence entries; newest first.")
+@paginate(PageNumberPagination)
+def group_timeline(request, group_id: int):
+    group = get_object_or_404(Group, pk=group_id)
+    items = selectors.group_timeline(
+        group, include_intelligence=request.user.has_perm("intelligence.view_intelligenceentry")
+    )
+    return [_timeline_item(i) for i in items]
+
+
+# --- intelligence entries ---------------------------------------------------------------
+
+class EntryFilters(Schema):
+    learned_from: datetime.date | None = None
+    learned_to: datetime.date | None = None
+    group: int | None = None
+    borough: str | None = Field(None, description="The group's home borough, ONS code")
+    source: SourceType | None = None
+    status: IntelligenceStatus | None = None
+    source_evaluation: SourceEvaluation | None = None
+    intelligence_assessment: IntelligenceAssessment | None = None
+    handling_code: HandlingCode | None = None
+    incident: str | None = Field(None, description="Incident reference")
+
+
+class EntryIn(Schema):
+    group: int | None = None
+    learned_at: datetime.datetime = Field(description="ISO 8601; without an offset it is UK time")
+    source_type: SourceType
+    source_description: str = Field("", max_length=300)
+    source_evaluation: SourceEvaluation = Field(description="3x5x2: 1, 2 or 3")
+    intelligence_assessment: IntelligenceAssessment = Field(description="3x5x2: A to E")
+    handling_code: HandlingCode = Field(description="3x5x2: P, or C with conditions")
+    handling_conditions: str = Field("", max_length=2000)
+    legacy_grading: str = Field("", max_length=3)
+    text: str = Field(max_length=20000, min_length=1)
+    sanitised_text: str = Field("", max_length=20000)
+    incidents: list[str] = Field([], description="Incident references")
+    mopi_group: int = Field(4, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class EntryPatch(Schema):
+    group: int | None = None
+    learned_at: datetime.datetime | None = None
+    source_type: SourceType | None = None
+    source_description: str | None = Field(None, max_length=300)
+    source_evaluation: SourceEvaluation | None = None
+    intelligence_assessment: IntelligenceAssessment | None = None
+    handling_code: HandlingCode | None = None
+    handling_conditions: str | None = Field(None, max_length=2000)
+    legacy_grading: str | None = Field(None, max_length=3)
+    text: str | None = Field(None, max_length=20000, min_length=1)
+    sanitised_text: str | None = Field(None, max_length=20000)
+    incidents: list[str] | None = None
+    mopi_group: int | None = Field(None, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class GroupRef(Schema):
+    id: int
+    name: str
+
+
+class EventOut(Schema):
+    transition: str
+    from_status: str
+    to_status: str
+    by: str = Field(alias="by.username")
+    at: datetime.datetime
+    note: str
+
+
+class EntryOut(Schema):
+    id: int
+    reference: str
+    group: GroupRef | None
+    learned_at: datetime.datetime
+    source_type: str
+    source_description: str
+    source_evaluation: str
+    intelligence_assessment: str
+    handling_code: str
+    grading: str = Field(description="The 3x5x2 code, e.g. 2BC")
+    handling_conditions: str
+    legacy_grading: str
+    text: str
+    sanitised_text: str
+    status: str
+    returned_reason: str
+    incidents: list[str]
+    created_by: str | None = Field(None, alias="created_by.username")
+    events: list[EventOut]
+    transitions: list[str] = Field(description="Workflow steps open to you now")
+    mopi_group: int
+    review_date: datetime.date
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_incidents(obj) -> list[str]:
+        return [i.reference for i in obj.incidents.all()]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_transitions(obj, context) -> list[str]:
+        return services.available_transitions(obj, context["request"].user)
+
+
+class TransitionIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+def _entry_data(data: dict) -> dict:
+    if "group" in data:
+        group_id = data["group"]
+        data["group"] = Group.objects.filter(pk=group_id).first() if group_id is not None else None
+        if group_id is not None and data["group"] is None:
+            raise ValidationError({"group": f"Unknown group id {group_id}."})
+    if data.get("incidents") is not None:
+        refs = {r.strip().upper() for r in data["incidents"] if r.strip()}
+        found = list(Incident.objects.filter(reference__in=refs))
+        missing = refs - {i.reference for i in found}
+        if missing:
+            raise ValidationError({"incidents": f"Unknown incident references: {', '.join(sorted(missing))}."})
+        data["incidents"] = found
+    for name in ("learned_at", "source_type", "source_evaluation", "intelligence_assessment", "handling_code",
+                 "text", "mopi_group", "source_description", "handling_conditions", "legacy_grading",
+                 "sanitised_text"):
+        if name in data and data[name] is None:
+            raise ValidationError({name: "This field cannot be null."})
+    return data
+
+
+def _entries():
+    return IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related(
+        "incidents", Prefetch("events", queryset=IntelligenceEvent.objects.select_related("by"))
+    )
+
+
+def _entry(entry_id: int) -> IntelligenceEntry:
+    return get_object_or_404(_entries(), pk=entry_id)
+
+
+@router.get("/entries", response=list[EntryOut], auth=Allow("intelligence.view_intelligenceentry"))
+@paginate(PageNumberPagination)
+def list_entries(request, filters: EntryFilters = Query(...)):
+    return filtered(IntelligenceEntryFilterSet, filters, _entries())
+
+
+@router.post("/entries", response={201: EntryOut}, auth=Allow("intelligence.add_intelligenceentry"))
+def create_entry(request, payload: EntryIn):
+    data = _entry_data(payload.dict())
+    incidents = data.pop("incidents")
+    entry = services.create_entry(user=request.user, incidents=incidents, **data)
+    return Status(201, _entry(entry.pk))
+
+
+@router.get("/entries/{int:entry_id}", response=EntryOut,
+            auth=Allow("intelligence.view_intelligenceentry", hide=True))
+def get_entry(request, entry_id: int):
+    return _entry(entry_id)
+
+
+@router.patch("/entries/{int:entry_id}", response=EntryOut,
+              auth=Allow("intelligence.change_intelligenceentry", hide=True))
+def update_entry(request, entry_id: int, payload: EntryPatch):
+    entry = _entry(entry_id)
+    data = _entry_data(payload.dict(exclude_unset=True))
+    incidents = data.pop("incidents", None)
+    services.update_entry(entry, user=request.user, incidents=incidents, **data)
+    return _entry(entry_id)
+
+
+@router.post("/entries/{int:entry_id}/{action}", response=EntryOut,
+             auth=Allow("intelligence.view_intelligenceentry", hide=True),
+             description="A workflow step: assess, return_for_correction (note required), resubmit, link. "
+             "The step's own permission is checked by the workflow.")
+def transition_entry(request, entry_id: int, action: str, payload: TransitionIn):
+    entry = _entry(entry_id)
+    services.transition_entry(entry, action, user=request.user, note=payload.note)
+    return _entry(entry_id)

@@ -1,0 +1,216 @@
+"""The people API. Restricted and audited: every read of a person is written to the audit
+log, and a person's date of birth, address and postcode are returned only to roles with
+``people.view_person_identifiers`` (for others they are null)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from drachma.audit.services import record_list_view, record_view
+from drachma.core.apitools import Allow
+from drachma.people import selectors, services
+from drachma.people.models import Person
+
+router = Router()
+
+IDENTIFIERS = ("date_of_birth", "address", "postcode")
+IDENTIFIERS_PERM = "people.view_person_identifiers"
+
+
+class PersonFilters(Schema):
+    q: str | None = Field(None, max_length=200, description="Words of the name or 'also known as'")
+
+
+class PersonOut(Schema):
+    id: int
+    given_names: str
+    family_name: str
+    full_name: str
+    known_as: str
+    date_of_birth: datetime.date | None = Field(None, description="Null unless your role may see identifiers")
+    address: str | None = Field(None, description="Null unless your role may see identifiers")
+    postcode: str | None = Field(None, description="Null unless your role may see identifiers")
+    flag_learning_disability: bool
+    flag_mental_ill_health: bool
+    flag_self_harm: bool
+    flag_children_in_household: bool
+    flag_other: bool
+    flag_other_text: str
+    vulnerabilities: list[str]
+    notes: str
+    mopi_group: int
+    review_date: datetime.date
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class PersonIn(Schema):
+    given_names: str = Field(max_length=100, min_length=1)
+    family_name: str = Field(max_length=100, min_length=1)
+    known_as: str = Field("", max_length=200)
+    date_of_birth: datetime.date | None = None
+    address: str = Field("", max_length=500)
+    postcode: str = Field("", max_length=10)
+    flag_learning_disability: bool = False
+    flag_mental_ill_health: bool = False
+    flag_self_harm: bool = False
+    flag_children_in_household: bool = False
+    flag_other: bool = False
+    flag_other_text: str = Field("", max_length=300)
+    notes: str = Field("", max_length=5000)
+    mopi_group: int = Field(4, ge=1, le=4)
+    review_date: datetime.date | None = None
+    confirm_not_duplicate: bool = Field(
+        False, description="Save although possible duplicates were found (after checking them)"
+    )
+
+
+class PersonPatch(Schema):
+    given_names: str | None = Field(None, max_length=100, min_length=1)
+    family_name: str | None = Field(None, max_length=100, min_length=1)
+    known_as: str | None = Field(None, max_length=200)
+    date_of_birth: datetime.date | None = None
+    address: str | None = Field(None, max_length=500)
+    postcode: str | None = Field(None, max_length=10)
+    flag_learning_disability: bool | None = None
+    flag_mental_ill_health: bool | None = None
+    flag_self_harm: bool | None = None
+    flag_children_in_household: bool | None = None
+    flag_other: bool | None = None
+    flag_other_text: str | None = Field(None, max_length=300)
+    notes: str | None = Field(None, max_length=5000)
+    mopi_group: int | None = Field(None, ge=1, le=4)
+    review_date: datetime.date | None = None
+
+
+class InvolvementOut(Schema):
+    incident: str = Field(alias="incident.reference")
+    occurred_at: datetime.datetime = Field(alias="incident.occurred_at")
+    kind: str = Field(alias="incident.kind")
+    incident_status: str = Field(alias="incident.status")
+    role: str
+    notes: str
+
+
+class DuplicateQuery(Schema):
+    given_names: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    date_of_birth: datetime.date | None = None
+    postcode: str = Field("", max_length=10)
+
+
+class DuplicateOut(Schema):
+    person: PersonOut
+    score: float
+    reasons: list[str]
+
+
+class DuplicatesFound(Schema):
+    errors: list[dict]
+    duplicates: list[DuplicateOut]
+
+
+def _shown(request, person: Person) -> dict:
+    """The person as the caller's role may see them."""
+    data = PersonOut.from_orm(person).dict()
+    if not request.user.has_perm(IDENTIFIERS_PERM):
+        for name in IDENTIFIERS:
+            data[name] = None
+    return data
+
+
+def _refuse_identifiers(request, data: dict) -> None:
+    """A role that may not see identifiers may not write them either."""
+    if request.user.has_perm(IDENTIFIERS_PERM):
+        return
+    given = [n for n in IDENTIFIERS if data.get(n) not in (None, "")]
+    if given:
+        raise ValidationError({n: "Your role may not record a person's identifiers." for n in given})
+
+
+def _viewed_fields(request) -> list[str] | None:
+    return list(IDENTIFIERS) if request.user.has_perm(IDENTIFIERS_PERM) else None
+
+
+def _duplicates(request, **query) -> list[dict]:
+    found = selectors.possible_duplicates(**query)
+    if found:
+        record_list_view(request, Person, [d.person.pk for d in found], query="duplicate check")
+    return [{"person": _shown(request, d.person), "score": d.score, "reasons": d.reasons} for d in found]
+
+
+class AuditedPeoplePagination(PageNumberPagination):
+    """Pages of people: the page shown is audited, and identifiers hidden from roles that
+    may not see them. Pagination runs after the view, so this is where the page is known."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        people = list(page[self.items_attribute])
+        filters = params.get("filters")
+        record_list_view(request, Person, [p.pk for p in people], query=getattr(filters, "q", None) or "")
+        page[self.items_attribute] = [_shown(request, p) for p in people]
+        return page
+
+
+@router.get("/people", response=list[PersonOut], auth=Allow("people.view_person"))
+@paginate(AuditedPeoplePagination)
+def list_people(request, filters: PersonFilters = Query(...)):
+    return selectors.search(Person.objects.all(), (filters.q or "").strip())
+
+
+@router.get("/people/duplicates", response=list[DuplicateOut], auth=Allow("people.add_person"),
+            description="Possible duplicates of a person about to be entered: close names, the same "
+            "date of birth, the same postcode. Each person shown is audited.")
+def possible_duplicates(request, query: DuplicateQuery = Query(...)):
+    return _duplicates(request, given_names=query.given_names, family_name=query.family_name,
+                       date_of_birth=query.date_of_birth, postcode=query.postcode)
+
+
+@router.post("/people", response={201: PersonOut, 409: DuplicatesFound}, auth=Allow("people.add_person"),
+             description="Answers 409 with the possible duplicates unless confirm_not_duplicate is true.")
+def create_person(request, payload: PersonIn):
+    data = payload.dict()
+    confirmed = data.pop("confirm_not_duplicate")
+    _refuse_identifiers(request, data)
+    if not confirmed:
+        duplicates = _duplicates(request, given_names=data["given_names"], family_name=data["family_name"],
+                                 date_of_birth=data["date_of_birth"], postcode=data["postcode"])
+        if duplicates:
+            return Status(409, {
+                "errors": [{"field": "confirm_not_duplicate",
+                            "message": "This person may already be recorded: check the duplicates, then "
+                            "send confirm_not_duplicate: true to save anyway."}],
+                "duplicates": duplicates,
+            })
+    person = services.create_person(user=request.user, **data)
+    return Status(201, _shown(request, person))
+
+
+@router.get("/people/{int:person_id}", response=PersonOut, auth=Allow("people.view_person", hide=True))
+def get_person(request, person_id: int):
+    person = get_object_or_404(Person, pk=person_id)
+    record_view(request, person, fields=_viewed_fields(request))
+    return _shown(request, person)
+
+
+@router.patch("/people/{int:person_id}", response=PersonOut, auth=Allow("people.change_person", hide=True))
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = get_object_or_404(Person, pk=person_id)
+    data = payload.dict(exclude_unset=True)
+    _refuse_identifiers(request, data)
+    person = services.update_person(person, user=request.user, **data)
+    record_view(request, person, fields=_viewed_fields(request))
+    return _shown(request, person)
+
+
+@router.get("/people/{int:person_id}/incidents", response=list[InvolvementOut],
+            auth=Allow("people.view_person", "incidents.view_incidentperson", hide=True),
+            description="The incidents the person is involved in, with their role; newest first.")
+def person_incidents(request, person_id: int):
+    person = get_object_or_404(Person, pk=person_id)
+    involvements = list(person.involvements.select_related("incident").order_by("-incident__occurred_at"))
+    record_view(request, person, fields=["involvements"])
+    return involvements
