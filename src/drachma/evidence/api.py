@@ -298,9 +298,9 @@ def add_disclosure(request, reference: str, payload: DisclosureIn):
     return Status(201, entry)
 
 
-@router.patch("/disclosure/{entry_id}", response=DisclosureOut, auth=Allow("evidence.change_disclosureentry", hide=True))
-def update_disclosure(request, entry_id: int, payload: DisclosurePatch):
-    entry = get_object_or_404(DisclosureEntry, pk=entry_id)
+@router.patch("/disclosure/{disclosure_id}", response=DisclosureOut, auth=Allow("evidence.change_disclosureentry", hide=True))
+def update_disclosure(request, disclosure_id: int, payload: DisclosurePatch):
+    entry = get_object_or_404(DisclosureEntry, pk=disclosure_id)
     data = payload.dict(exclude_unset=True)
     if "prosecutor_decision" in data and data["prosecutor_decision"] is None:
         data["prosecutor_decision"] = ""

@@ -240,8 +240,8 @@ def disclosure_add(request, reference: str):
 
 
 @require("evidence.change_disclosureentry", hide=True, methods=["GET", "POST"])
-def disclosure_edit(request, entry_id: int):
-    entry = get_object_or_404(DisclosureEntry.objects.select_related("incident", "item"), pk=entry_id)
+def disclosure_edit(request, disclosure_id: int):
+    entry = get_object_or_404(DisclosureEntry.objects.select_related("incident", "item"), pk=disclosure_id)
     initial = {name: getattr(entry, name) for name in services.DISCLOSURE_FIELDS}
     form = DisclosureForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
