@@ -169,3 +169,22 @@ def test_api_bundle(world, client_as):
     zf = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "manifest.json" in zf.namelist()
     assert client.get("/api/evidence/incidents/DR-2099-000001/bundle").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_incident_without_exhibits_still_bundles_nil_returns(make_user, tmp_path):
+    from django.utils import timezone
+
+    from drachma.incidents.services import create_incident
+
+    incident = create_incident(user=make_user("analyst"), occurred_at=timezone.now(), source="public",
+                               kind="other", summary="Nothing handed over", place="Wigan")
+    out = tmp_path / "empty.zip"
+    call_command("export_bundle", incident.reference, str(out), stdout=io.StringIO())
+    with zipfile.ZipFile(out) as zf:
+        assert zf.read("disclosure/MG6D.csv").decode().strip() == ",".join(
+            ["Item no.", "Description", "Reason for sensitivity", "Prosecutor's comment"])
+        (tmp_path / "case.jsonld").write_bytes(zf.read("case.jsonld"))
+    result = subprocess.run([str(CASE_VALIDATE), str(tmp_path / "case.jsonld")], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
