@@ -225,3 +225,27 @@ def test_publication_pages_and_api(client_as, incident):
     response = client.post(f"/api/evidence/incidents/{incident.reference}/publications",
                            {"url": "mailto:x@example.org", "platform": "other"}, content_type="application/json")
     assert response.status_code in (400, 422) and "url" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_disclosure_api_for_another_record(client_as, incident):
+    from drachma.intelligence.services import create_entry, save_group
+
+    analyst = incident.created_by
+    group = save_group(name="Red Group", status="active")
+    intel = create_entry(user=analyst, group=group, learned_at=timezone.now() - datetime.timedelta(days=1),
+                         source_type="open_source", source_evaluation="2", intelligence_assessment="B",
+                         handling_code="P", text="Group planning a confrontation.", sanitised_text="Planning.")
+    client = client_as("disclosure_officer")
+    url = f"/api/evidence/incidents/{incident.reference}/disclosure"
+    body = {"description": "Intelligence log entry", "sensitive": True, "sensitivity_reason": "A source",
+            "record_type": "intelligence.intelligenceentry", "object_id": str(intel.pk)}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["record_type"] == "intelligenceentry"
+    for bad, field in [({"record_type": "auth.user"}, "Unknown record type"),
+                       ({"record_type": "intelligence.nothing"}, "Unknown record type"),
+                       ({"object_id": "999999"}, "with id 999999"),
+                       ({"object_id": None}, "together")]:
+        response = client.post(url, {**body, **bad}, content_type="application/json")
+        assert response.status_code == 422 and field in response.content.decode(), bad
+    assert DisclosureEntry.objects.count() == 1

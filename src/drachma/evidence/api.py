@@ -90,6 +90,9 @@ class MessagesOut(Schema):
 class DisclosureIn(Schema):
     description: str = Field(max_length=2000)
     exhibit_ref: str | None = None
+    record_type: str | None = Field(None, description="Another record instead of an exhibit: 'app.model', "
+                                                      "e.g. 'intelligence.intelligenceentry'")
+    object_id: str | None = Field(None, max_length=64)
     location: str = Field("", max_length=200)
     used: bool = False
     sensitive: bool = False
@@ -187,6 +190,26 @@ def _exhibit_on(incident: Incident, exhibit_ref: str | None) -> EvidenceItem | N
     if item is None:
         raise ValidationError({"exhibit_ref": f"There is no exhibit {exhibit_ref}."})
     return item
+
+
+def _record(record_type: str | None, object_id: str | None):
+    """The Drachma record named by 'app.model' and its id, for a disclosure entry."""
+    if not record_type and not object_id:
+        return None
+    if not (record_type and object_id):
+        raise ValidationError({"record_type": "Name a record by record_type and object_id together."})
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(record_type)
+    except (LookupError, ValueError):
+        model = None
+    if model is None or not model.__module__.startswith("drachma."):
+        raise ValidationError({"record_type": f"Unknown record type {record_type!r}; give 'app.model'."})
+    record = model._default_manager.filter(pk=object_id).first() if str(object_id).isdigit() else None
+    if record is None:
+        raise ValidationError({"object_id": f"There is no {model._meta.verbose_name} with id {object_id}."})
+    return record
 
 
 def _detail(item: EvidenceItem) -> EvidenceItem:
@@ -293,8 +316,9 @@ def add_disclosure(request, reference: str, payload: DisclosureIn):
     incident = _incident(reference)
     data = payload.dict()
     item = _exhibit_on(incident, data.pop("exhibit_ref"))
+    record = _record(data.pop("record_type"), data.pop("object_id"))
     data["prosecutor_decision"] = data["prosecutor_decision"] or ""
-    entry = services.create_disclosure_entry(incident=incident, user=request.user, item=item, **data)
+    entry = services.create_disclosure_entry(incident=incident, user=request.user, item=item, record=record, **data)
     return Status(201, entry)
 
 
