@@ -249,3 +249,12 @@ def test_disclosure_api_for_another_record(client_as, incident):
         response = client.post(url, {**body, **bad}, content_type="application/json")
         assert response.status_code == 422 and field in response.content.decode(), bad
     assert DisclosureEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_publication_found_by_someone_else_is_named(incident, make_user):
+    user = make_user("investigator")
+    services.record_publication(incident=incident, user=user, url="https://a.example/v", platform="other",
+                                found_by_description="Force social media desk")
+    rows = list(csv.reader(io.StringIO(documents.publication_csv(incident))))
+    assert rows[1][3] == "Force social media desk"

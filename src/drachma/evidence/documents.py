@@ -148,7 +148,7 @@ def publication_csv(incident) -> str:
                      "Takedown reference", "Description"])
     for p in selectors.publications(incident):
         writer.writerow([p.url, p.get_platform_display(), _when(p.found_at),
-                         person_name(p.found_by) or p.found_by_description, p.get_still_online_display(),
+                         p.found_by_description or person_name(p.found_by), p.get_still_online_display(),
                          _when(p.checked_at), p.item.exhibit_ref if p.item else "", p.takedown_reference,
                          p.description])
     return out.getvalue()
@@ -157,7 +157,7 @@ def publication_csv(incident) -> str:
 def publication_context(incident) -> dict:
     records = list(selectors.publications(incident))
     for p in records:
-        p.found_by_name = person_name(p.found_by) or p.found_by_description
+        p.found_by_name = p.found_by_description or person_name(p.found_by)
     return {"incident": incident, "records": records, "generated_at": _when(timezone.now())}
 
 
