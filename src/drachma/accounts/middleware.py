@@ -2,16 +2,21 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def second_factor_required(user) -> bool:
+    """Administrators must use a second factor; for others it is optional, but once a user has
+    enrolled an authenticator it is asked for (otherwise enrolling would protect nothing)."""
     required = set(getattr(settings, "DRACHMA_SECOND_FACTOR_REQUIRED_ROLES", []))
-    return bool(required) and user.groups.filter(name__in=required).exists()
+    if required and user.groups.filter(name__in=required).exists():
+        return True
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 class RequireSecondFactorMiddleware:
-    """Users in roles that must use a second factor (administrators) get nowhere else until
-    they have passed TOTP in this session."""
+    """Users who must use a second factor (administrators, and anyone who enrolled one) get
+    nowhere else until they have passed TOTP in this session."""
 
     ALLOWED_URL_NAMES = ("accounts:two_factor", "accounts:logout", "accounts:login")
 

@@ -41,12 +41,15 @@ def two_factor(request):
     form = TOTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
+        # django-otp pauses verification after each wrong code (doubling each time).
+        allowed, _ = device.verify_is_allowed()
         ok = device.verify_token(token) if confirmed else services.confirm_totp(device, token)
         if ok:
             otp_login(request, device)
             messages.success(request, "Second factor verified.")
             return redirect(_safe_next(request))
-        form.add_error("token", "That code is wrong or has expired.")
+        form.add_error("token", "That code is wrong or has expired." if allowed else
+                       "Too many wrong codes: wait a few seconds, then enter the current code.")
     context = {"form": form, "enrolling": confirmed is None, "next": _safe_next(request, "")}
     if confirmed is None:
         context["qr_svg"] = services.totp_qr_svg(device)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from drachma.core.validators import text_length_errors
+
 
 class MoPIGroup(models.IntegerChoices):
     """Management of Police Information retention groups (see docs/records.md)."""
@@ -60,8 +62,11 @@ class ReviewableRecord(TimeStampedModel):
 
     def clean(self):
         super().clean()
+        errors = text_length_errors(self)
         if self.review_date and self.review_date < datetime.date(2000, 1, 1):
-            raise ValidationError({"review_date": "The review date is implausibly early."})
+            errors["review_date"] = "The review date is implausibly early."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReferenceCounter(models.Model):

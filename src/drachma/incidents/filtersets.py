@@ -34,10 +34,18 @@ class IncidentFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=IncidentStatus.choices)
     outcome = filters.ChoiceFilter(choices=Outcome.choices)
     live_streamed = filters.BooleanFilter(widget=forms.NullBooleanSelect)
+    # "Open" is every status but closed: what the dashboard counts and links to.
+    open = filters.BooleanFilter(label="Open", method="filter_open", widget=forms.NullBooleanSelect)
 
     class Meta:
         model = Incident
         fields: list[str] = []
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        closed = queryset.filter(status=IncidentStatus.CLOSED)
+        return queryset.exclude(status=IncidentStatus.CLOSED) if value else closed
 
     def filter_search(self, queryset, name, value):
         return selectors.search(queryset, value)

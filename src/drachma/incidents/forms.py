@@ -1,5 +1,6 @@
 from django import forms
 
+from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
 from drachma.intelligence.models import Group
@@ -41,9 +42,15 @@ class IncidentForm(forms.ModelForm):
             self.fields["groups"].initial = self.instance.groups.all()
 
     def _post_clean(self):
-        # The service derives the borough from the ward before validating; mirror it so the
-        # form's own model validation agrees with it.
+        # The service finds the ward from coordinates and derives the borough from the ward
+        # before validating; mirror it so the form's own model validation agrees with it.
         ward = self.cleaned_data.get("ward")
+        latitude, longitude = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        if ward is None and latitude is not None and longitude is not None:
+            code = ward_code_at(float(latitude), float(longitude))
+            if code:
+                ward = self.cleaned_data["ward"] = Ward.objects.select_related("borough").get(code=code)
+                self.instance.ward = ward
         if ward and not self.cleaned_data.get("borough"):
             self.instance.borough = ward.borough
         super()._post_clean()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from drachma.core.choices import Platform
 from drachma.core.models import ReviewableRecord
-from drachma.core.validators import validate_http_url, validate_not_future
+from drachma.core.validators import text_length_errors, validate_http_url, validate_not_future
 
 
 class IncidentSource(models.TextChoices):
@@ -102,8 +102,11 @@ class Incident(ReviewableRecord):
         return self.borough_id is not None
 
     def clean(self):
-        super().clean()
         errors = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors = exc.message_dict  # reported with the rest, each beside its field
         if self.occurred_at and self.received_at and self.occurred_at > self.received_at:
             errors["occurred_at"] = "An incident cannot occur after it was reported."
         if self.ward_id and self.borough_id and self.ward.borough_id != self.borough_id:
@@ -162,7 +165,7 @@ class LinkedCase(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = text_length_errors(self)
         if self.suspect_id and (
             self.suspect.incident_id != self.incident_id or self.suspect.role != PersonRole.SUBJECT
         ):

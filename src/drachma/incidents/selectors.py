@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from drachma.incidents.models import Incident, IncidentPerson, IncidentStatus
@@ -63,6 +63,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
             this_month=Count("pk", filter=Q(occurred_at__gte=this_start)),
             last_month=Count("pk", filter=Q(occurred_at__lt=this_start)),
         )
-        .order_by("-this_month", "borough__name")
+        # Outside Greater Manchester (no borough) after the boroughs, on every database.
+        .order_by("-this_month", F("borough__name").asc(nulls_last=True))
     )
     return {"month": this_start, **counts, "by_area": by_area}

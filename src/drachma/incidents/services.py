@@ -24,13 +24,15 @@ def as_aware(value: datetime.datetime | None, field: str) -> datetime.datetime |
     """A naive time is Europe/London wall-clock time; one that the clocks skip is refused."""
     if value is None or timezone.is_aware(value):
         return value
-    try:
-        return timezone.make_aware(value)
-    except Exception:
+    zone = timezone.get_current_timezone()
+    # zoneinfo never raises: it silently picks an offset for a time the clocks skip (spring)
+    # or pass twice (autumn). Such a time is refused, as Django's form fields do.
+    if zone.utcoffset(value.replace(fold=1 - value.fold)) != zone.utcoffset(value):
         raise ValidationError(
             {field: f"{value:%Y-%m-%d %H:%M} does not exist or is ambiguous in UK time "
                     "(the clocks change); give the time with its UTC offset."}
-        ) from None
+        )
+    return timezone.make_aware(value, zone)
 
 
 def _resolve_location(incident: Incident) -> None:

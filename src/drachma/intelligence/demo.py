@@ -65,9 +65,11 @@ def seed(ctx: DemoContext) -> None:
             sanitised_text=f"A group announced a planned confrontation. Demo entry {i + 1}." if i % 4 else "",
             mopi_group=3,
         )
+        # transition_entry returns the entry as saved; keep that one (incidents' demo links
+        # the assessed entries later and reads their status).
         if i % 4 and i % 5:
-            services.transition_entry(entry, "assess", user=supervisor)
+            entry = services.transition_entry(entry, "assess", user=supervisor)
         elif i % 4 == 0 and i % 8 == 0:
-            services.transition_entry(entry, "return_for_correction", user=supervisor,
-                                      note="Remove the source's name from the text.")
+            entry = services.transition_entry(entry, "return_for_correction", user=supervisor,
+                                              note="Remove the source's name from the text.")
         ctx.extra.setdefault("intelligence", []).append(entry)

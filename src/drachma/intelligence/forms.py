@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from drachma.core.choices import Platform
 from drachma.incidents.models import Incident
-from drachma.intelligence.models import Group, IntelligenceEntry
+from drachma.intelligence.models import Group, IntelligenceEntry, PlatformAccount
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -50,7 +50,20 @@ class GroupForm(forms.ModelForm):
                 raise ValidationError(
                     f"Line {number}: write 'platform, handle[, URL]' with a platform among {', '.join(Platform.values)}."
                 )
-            accounts.append({"platform": parts[0], "handle": parts[1], "url": parts[2] if len(parts) > 2 else ""})
+            account = {"platform": parts[0], "handle": parts[1], "url": parts[2] if len(parts) > 2 else ""}
+            # Checked here too, so that a bad line is reported beside this field, by its number.
+            try:
+                PlatformAccount(**account).clean_fields(exclude=["group"])
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"Line {number}: " + " ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+                ) from None
+            taken = PlatformAccount.objects.filter(platform=account["platform"], handle=account["handle"])
+            if self.instance.pk:
+                taken = taken.exclude(group=self.instance)
+            if taken.exists():
+                raise ValidationError(f"Line {number}: {account['handle']} on {account['platform']} is another group's account.")
+            accounts.append(account)
         return accounts
 
     def service_fields(self) -> dict:

@@ -1,5 +1,7 @@
 """Groups (OCAGs) and graded intelligence about them."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -97,6 +99,10 @@ class SourceType(models.TextChoices):
     GROUP_SELF_REPORT = "group", "Group self-report"
 
 
+# The previous 5x5x5 grading: source evaluation A-E, intelligence evaluation 1-5, handling 1-5.
+LEGACY_GRADING = re.compile(r"[A-E][1-5][1-5]")
+
+
 class IntelligenceStatus(models.TextChoices):
     REQUIRES_ASSESSMENT = "requires_assessment", "Requires assessment"
     RETURNED = "returned", "Returned for correction"
@@ -154,6 +160,11 @@ class IntelligenceEntry(ReviewableRecord):
 
     def clean(self):
         super().clean()
+        if self.legacy_grading and not LEGACY_GRADING.fullmatch(self.legacy_grading):
+            raise ValidationError(
+                {"legacy_grading": "A 5x5x5 grading is a source letter A-E, then intelligence "
+                                   "and handling numbers 1-5, e.g. B24."}
+            )
         if self.handling_code == HandlingCode.CONDITIONS and not self.handling_conditions.strip():
             raise ValidationError(
                 {"handling_conditions": "Handling code C needs the conditions written down."}

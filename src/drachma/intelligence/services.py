@@ -107,6 +107,8 @@ def transition_entry(entry: IntelligenceEntry, action: str, *, user, note: str =
         raise ValidationError({"transition": "An entry is assessed by someone other than its author."})
     if action == "assess" and not entry.sanitised_text.strip():
         raise ValidationError({"sanitised_text": "Write the sanitised text before the entry is assessed."})
+    if len(note) > 2000:
+        raise ValidationError({"note": f"Ensure this value has at most 2000 characters (it has {len(note)})."})
     if action == "return_for_correction" and not note.strip():
         raise ValidationError({"note": "Say what needs correcting."})
     if action == "link" and not (entry.group_id or entry.incidents.exists()):

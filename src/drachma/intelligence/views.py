@@ -78,7 +78,9 @@ def entry_detail(request, entry_id: int):
     record_view(request, entry)
     return render(request, "intelligence/entry_detail.html", {
         "entry": entry,
-        "transitions": INTELLIGENCE_WORKFLOW.allowed(entry.status, request.user),
+        # Only the moves this user may make now (an author does not assess their own entry).
+        "transitions": [t for t in INTELLIGENCE_WORKFLOW.allowed(entry.status, request.user)
+                        if t.name in services.available_transitions(entry, request.user)],
         "transition_form": TransitionForm(),
     })
 

@@ -53,10 +53,17 @@ class Person(ReviewableRecord):
         return labels
 
     def clean(self):
-        super().clean()
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors = exc.message_dict
+        # Every problem at once, so the form shows each beside its field.
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            raise ValidationError({"date_of_birth": "The date of birth is in the future."})
+            errors["date_of_birth"] = ["The date of birth is in the future."]
         if self.date_of_birth and self.date_of_birth.year < 1900:
-            raise ValidationError({"date_of_birth": "The date of birth is before 1900."})
+            errors["date_of_birth"] = ["The date of birth is before 1900."]
         if self.flag_other and not self.flag_other_text.strip():
-            raise ValidationError({"flag_other_text": "Describe the other vulnerability."})
+            errors["flag_other_text"] = ["Describe the other vulnerability."]
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,301 @@
+"""The safeguarding API: assessments, actions, their transitions, officer time, and counts.
+
+Only safeguarding officers and supervisors write. Analysts read the counts, which name no one.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
+from drachma.incidents.models import Incident
+from drachma.people.models import Person
+from drachma.safeguarding import selectors, services
+from drachma.safeguarding.filtersets import SCOPES, STATES, ActionFilterSet
+from drachma.safeguarding.models import (
+    FACTORS,
+    ActionKind,
+    Grade,
+    SafeguardingAction,
+    ThriveAssessment,
+)
+
+router = Router()
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+class FactorIn(Schema):
+    score: int = Field(description="1 low, 2 medium, 3 high")
+    rationale: str = Field("", max_length=2000)
+
+
+class AssessmentIn(Schema):
+    incident: str = Field(description="The incident's reference")
+    threat: FactorIn
+    harm: FactorIn
+    risk: FactorIn
+    investigation: FactorIn
+    vulnerability: FactorIn
+    engagement: FactorIn
+    grade: Grade | None = Field(None, description="Only to override the proposed grade")
+    override_reason: str = Field("", max_length=2000)
+    reason_for_reassessment: str = Field("", max_length=2000, description="Required when the incident was assessed before")
+    plan: bool = Field(True, description="Add the actions the grading rules require")
+
+
+class FactorOut(Schema):
+    factor: str
+    score: int
+    rationale: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    incident: str = Field(alias="incident.reference")
+    assessed_by: str = Field(alias="assessed_by.username")
+    assessed_at: datetime.datetime
+    proposed_grade: str
+    proposal_reasons: list[str]
+    grade: str
+    override_reason: str
+    reason_for_reassessment: str
+    previous: int | None = Field(None, alias="previous_id")
+    factors: list[FactorOut]
+
+    @staticmethod
+    def resolve_factors(obj) -> list[dict]:
+        return [{"factor": f["factor"], "score": f["score"], "rationale": f["rationale"]} for f in obj.factors()]
+
+
+class AssessmentFilters(FilterSchema):
+    incident: str | None = Field(None, description="An incident reference")
+
+
+class ActionFilters(FilterSchema):
+    scope: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in SCOPES)} (default: team)")
+    status: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in STATES)} (default: active)")
+    overdue: bool | None = None
+    grade: Grade | None = None
+    kind: ActionKind | None = None
+    incident: str | None = None
+    owner: str | None = Field(None, description="A username")
+
+
+class ActionIn(Schema):
+    incident: str = Field(description="The incident's reference")
+    kind: ActionKind
+    owner: str | None = Field(None, description="A safeguarding officer's or supervisor's username (default: you)")
+    person: int | None = Field(None, description="A person involved in the incident")
+    description: str = Field("", max_length=2000)
+    due_at: datetime.datetime | None = Field(None, description="Leave out for the time the grade and type give")
+
+
+class ActionSummaryOut(Schema):
+    id: int
+    incident: str = Field(alias="incident.reference")
+    kind: str
+    person: int | None = Field(None, alias="person_id")
+    owner: str = Field(alias="owner.username")
+    grade: str
+    due_at: datetime.datetime
+    status: str
+    overdue: bool = Field(alias="is_past_due", description="Active and past its due time now")
+    overdue_notified_at: datetime.datetime | None
+
+
+class EventOut(Schema):
+    transition: str
+    from_status: str
+    to_status: str
+    by: str | None = Field(None, alias="by.username")
+    at: datetime.datetime
+    note: str
+
+
+class TimeOut(Schema):
+    id: int
+    officer: str = Field(alias="officer.username")
+    minutes: int
+    spent_on: datetime.date
+    note: str
+
+
+class ActionOut(ActionSummaryOut):
+    description: str
+    assessment: int | None = Field(None, alias="assessment_id")
+    started_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    outcome: str
+    cancel_reason: str
+    events: list[EventOut]
+    time_entries: list[TimeOut]
+
+
+class TransitionIn(Schema):
+    transition: str = Field(description="start, complete, cancel or reopen (reopen: supervisors only)")
+    note: str = Field("", max_length=2000, description="The outcome (complete); the reason (cancel, reopen: required)")
+
+
+class TimeIn(Schema):
+    minutes: int
+    spent_on: datetime.date
+    officer: str | None = Field(None, description="Username (default: you)")
+    note: str = Field("", max_length=300)
+
+
+class CountPair(Schema):
+    active: int
+    overdue: int
+
+
+class ResponseOut(Schema):
+    incidents: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+
+class MonthHours(Schema):
+    month: datetime.date
+    hours: float
+
+
+class AreaHours(Schema):
+    area: str
+    hours: float
+
+
+class CountsOut(Schema):
+    active: int
+    overdue: int
+    assessments: int
+    by_grade: dict[str, CountPair]
+    by_kind: dict[str, CountPair]
+    by_status: dict[str, int]
+    response: ResponseOut = Field(description="From an incident being received to the first work on its actions")
+    hours_by_month: list[MonthHours]
+    hours_by_area: list[AreaHours]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _incident(reference: str) -> Incident:
+    incident = Incident.objects.filter(reference=reference).first()
+    if incident is None:
+        raise ValidationError({"incident": f"There is no incident {reference!r}."})
+    return incident
+
+
+def _user(username: str | None, field: str):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationError({field: f"There is no active user {username!r}."})
+    return user
+
+
+def _action(action_id: int) -> SafeguardingAction:
+    try:
+        return selectors.action_detail(action_id)
+    except SafeguardingAction.DoesNotExist:
+        raise Http404 from None
+
+
+# --- assessments --------------------------------------------------------------------------
+
+@router.get("/assessments", response=list[AssessmentOut], auth=Allow("safeguarding.view_thriveassessment"))
+@paginate(PageNumberPagination)
+def list_assessments(request, filters: AssessmentFilters = Query(...)):
+    qs = ThriveAssessment.objects.select_related("incident", "assessed_by").order_by("-assessed_at", "-pk")
+    if filters.incident:
+        qs = qs.filter(incident__reference=filters.incident)
+    return qs
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut,
+            auth=Allow("safeguarding.view_thriveassessment", hide=True))
+def get_assessment(request, assessment_id: int):
+    assessment = ThriveAssessment.objects.select_related("incident", "assessed_by").filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404
+    record_view(request, assessment)
+    return assessment
+
+
+@router.post("/assessments", response={201: AssessmentOut}, auth=Allow("safeguarding.add_thriveassessment"))
+def create_assessment(request, payload: AssessmentIn):
+    data = payload.dict()
+    assessment = services.record_assessment(
+        incident=_incident(payload.incident), user=request.user,
+        scores={f: data[f]["score"] for f in FACTORS}, rationales={f: data[f]["rationale"] for f in FACTORS},
+        grade=payload.grade, override_reason=payload.override_reason,
+        reason_for_reassessment=payload.reason_for_reassessment, plan=payload.plan,
+    )
+    return Status(201, assessment)
+
+
+# --- actions ------------------------------------------------------------------------------
+
+@router.get("/actions", response=list[ActionSummaryOut], auth=Allow("safeguarding.view_safeguardingaction"))
+@paginate(PageNumberPagination)
+def list_actions(request, filters: ActionFilters = Query(...)):
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = ActionFilterSet(params, queryset=selectors.action_queryset(), user=request.user)
+    if not filterset.is_valid():
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+@router.post("/actions", response={201: ActionOut}, auth=Allow("safeguarding.add_safeguardingaction"))
+def create_action(request, payload: ActionIn):
+    incident = _incident(payload.incident)
+    person = None
+    if payload.person is not None:
+        person = Person.objects.filter(pk=payload.person).first()
+        if person is None:
+            raise ValidationError({"person": f"There is no person {payload.person}."})
+    action = services.create_action(
+        incident=incident, user=request.user, kind=payload.kind, owner=_user(payload.owner, "owner") or request.user,
+        person=person, description=payload.description, due_at=payload.due_at,
+    )
+    return Status(201, selectors.action_detail(action.pk))
+
+
+@router.get("/actions/{action_id}", response=ActionOut, auth=Allow("safeguarding.view_safeguardingaction", hide=True))
+def get_action(request, action_id: int):
+    action = _action(action_id)
+    record_view(request, action)
+    return action
+
+
+@router.post("/actions/{action_id}/transitions", response=ActionOut,
+             auth=Allow("safeguarding.work_safeguardingaction", hide=True))
+def transition_action(request, action_id: int, payload: TransitionIn):
+    services.transition_action(_action(action_id), payload.transition, user=request.user, note=payload.note)
+    return _action(action_id)
+
+
+@router.post("/actions/{action_id}/time", response={201: TimeOut}, auth=Allow("safeguarding.add_timeentry", hide=True))
+def record_time(request, action_id: int, payload: TimeIn):
+    entry = services.record_time(_action(action_id), user=request.user, minutes=payload.minutes,
+                                 spent_on=payload.spent_on, officer=_user(payload.officer, "officer"), note=payload.note)
+    return Status(201, entry)
+
+
+# --- counts -------------------------------------------------------------------------------
+
+@router.get("/counts", response=CountsOut, auth=Allow("safeguarding.view_safeguarding_counts"))
+def counts(request):
+    """Open and overdue actions by grade, type and state, time to first action, officer hours
+    by month and by area. No names."""
+    data = selectors.counts()
+    response = data["response"]
+    data["response"] = {"incidents": response.incidents, "median_minutes": response.median_minutes,
+                        "p90_minutes": response.p90_minutes}
+    return data

@@ -1,0 +1,108 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from drachma.incidents.forms import DATETIME
+from drachma.people.models import Person
+from drachma.safeguarding.models import FACTORS, OWNER_ROLES, ActionKind, Factor, Grade, Score
+
+SCORE_CHOICES = [(s.value, f"{s.value}: {s.label}") for s in Score]
+FACTOR_HELP = {
+    "threat": "Is anyone threatening the subject or the family, now or planned?",
+    "harm": "What harm has been done or could be done (physical, psychological, to reputation)?",
+    "risk": "How likely is that harm, and how soon?",
+    "investigation": "What must be investigated, and does it need to happen now?",
+    "vulnerability": "Who is vulnerable (learning disability, self-harm, mental health, children)?",
+    "engagement": "Will the person engage with police and services? Who should make contact?",
+}
+
+
+def owners():
+    return get_user_model().objects.filter(is_active=True, groups__name__in=OWNER_ROLES).distinct().order_by(
+        "last_name", "first_name", "username")
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class AssessmentForm(forms.Form):
+    """THRIVE: each factor scored with its rationale; the grade proposed by grading.py may be
+    overridden with a reason."""
+
+    grade = forms.ChoiceField(label="Response grade", required=False,
+                              choices=[("", "Accept the proposed grade"), *Grade.choices],
+                              help_text="Choose a grade only to override the proposal; say why below.")
+    override_reason = forms.CharField(label="Reason for overriding the proposed grade", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, reassessment: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for f in FACTORS:
+            label = Factor(f).label
+            fields[f"{f}_score"] = forms.TypedChoiceField(
+                label=f"{label}: score", choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
+                error_messages={"required": f"Score {label.lower()}."})
+            fields[f"{f}_rationale"] = forms.CharField(
+                label=f"{label}: rationale", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                help_text=FACTOR_HELP[f],
+                error_messages={"required": f"Write the rationale for the {label.lower()} score."})
+        if reassessment:
+            fields["reason_for_reassessment"] = forms.CharField(
+                label="What has changed since the last assessment?", widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000, help_text="For example: the footage has spread, the address was published, a threat was made.",
+                error_messages={"required": "Say what changed since the last assessment."})
+        self.fields = {**fields, **self.fields}
+
+    def service_fields(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "scores": {f: d[f"{f}_score"] for f in FACTORS},
+            "rationales": {f: d[f"{f}_rationale"] for f in FACTORS},
+            "grade": d.get("grade") or None,
+            "override_reason": d.get("override_reason", ""),
+            "reason_for_reassessment": d.get("reason_for_reassessment", ""),
+        }
+
+    def scores(self) -> dict[str, int]:
+        return {f: self.cleaned_data[f"{f}_score"] for f in FACTORS}
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=ActionKind.choices)
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="For whom",
+                                    help_text="Leave empty for an action about the whole incident.")
+    owner = OwnerChoiceField(queryset=get_user_model().objects.none(),
+                             error_messages={"invalid_choice": "Choose a safeguarding officer or supervisor as the owner."})
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    due_at = forms.DateTimeField(label="Due", required=False, widget=DATETIME,
+                                 help_text="UK time. Leave empty for the time the grade and type give.")
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners()
+        if incident is not None:
+            self.fields["person"].queryset = Person.objects.filter(involvements__incident=incident).distinct()
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                           help_text="The outcome when completing; the reason when cancelling or reopening.")
+
+
+class OwnerForm(forms.Form):
+    owner = OwnerChoiceField(queryset=get_user_model().objects.none(),
+                             error_messages={"invalid_choice": "Choose a safeguarding officer or supervisor as the owner."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners()
+
+
+class TimeForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, help_text="Officer minutes spent.")
+    spent_on = forms.DateField(label="Date worked", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               initial=timezone.localdate)
+    note = forms.CharField(required=False, max_length=300)

@@ -1,0 +1,6 @@
+from drachma.core.navigation import MenuItem, register
+
+register(
+    MenuItem("Safeguarding", "safeguarding:queue", "safeguarding.view_safeguardingaction", order=14),
+    MenuItem("Safeguarding overview", "safeguarding:overview", "safeguarding.view_safeguarding_overview", order=15),
+)

@@ -1,0 +1,302 @@
+"""Every write to safeguarding: assessments, the plan's actions, their states, officer time,
+and the deadline sweep.
+
+Each function validates everything before it writes and runs in a transaction, so refused
+input leaves nothing behind. Decisions (grades, overrides, transitions) go to the audit log.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from drachma.audit.models import AuditAction
+from drachma.audit.services import append, record_decision
+from drachma.core.services import notify
+from drachma.incidents.models import Incident
+from drachma.incidents.services import as_aware
+from drachma.safeguarding import deadlines, grading
+from drachma.safeguarding.models import (
+    ACTIVE,
+    FACTORS,
+    OWNER_ROLES,
+    ActionEvent,
+    ActionKind,
+    Factor,
+    Grade,
+    SafeguardingAction,
+    Score,
+    ThriveAssessment,
+    TimeEntry,
+)
+from drachma.safeguarding.workflow import ACTION
+
+
+def may_own_actions(user) -> bool:
+    """Only safeguarding officers and supervisors own safeguarding actions."""
+    return bool(user and user.is_active and user.groups.filter(name__in=OWNER_ROLES).exists())
+
+
+def _check_owner(user, field: str = "owner") -> None:
+    if user is None:
+        raise ValidationError({field: "Choose who owns the action."})
+    if not may_own_actions(user):
+        raise ValidationError({field: f"{user.get_username()} is not a safeguarding officer or supervisor; "
+                                      "choose someone who holds one of those roles."})
+
+
+def action_url(action: SafeguardingAction) -> str:
+    return reverse("safeguarding:action", kwargs={"action_id": action.pk})
+
+
+def latest_assessment(incident: Incident) -> ThriveAssessment | None:
+    return ThriveAssessment.objects.filter(incident=incident).order_by("-assessed_at", "-pk").first()
+
+
+def _clean_scores(scores: dict, rationales: dict) -> tuple[dict[str, int], dict[str, str]]:
+    errors = {}
+    clean_scores, clean_rationales = {}, {}
+    for f in FACTORS:
+        raw = scores.get(f)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = None
+        if value not in Score.values:
+            errors[f"{f}_score"] = f"Score {Factor(f).label.lower()} 1 (low), 2 (medium) or 3 (high)."
+        clean_scores[f] = value
+        text = (rationales.get(f) or "").strip()
+        if not text:
+            errors[f"{f}_rationale"] = f"Write the rationale for the {Factor(f).label.lower()} score."
+        clean_rationales[f] = text
+    if errors:
+        raise ValidationError(errors)
+    return clean_scores, clean_rationales
+
+
+def preview(incident: Incident, scores: dict[str, int]) -> grading.Proposal:
+    return grading.propose(scores, grading.facts_for(incident))
+
+
+@transaction.atomic
+def record_assessment(*, incident: Incident, user, scores: dict, rationales: dict, grade: str | None = None,
+                      override_reason: str = "", reason_for_reassessment: str = "", plan: bool = True,
+                      now: datetime.datetime | None = None) -> ThriveAssessment:
+    """Record a THRIVE assessment (or a reassessment) and the grade; add the actions the
+    grading rules require that the plan lacks, and bring forward the deadlines of open
+    actions when the grade rises."""
+    now = now or timezone.now()
+    # One assessor at a time per incident, so "the previous assessment" is well defined.
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    scores, rationales = _clean_scores(scores, rationales)
+    if grade and grade not in Grade.values:
+        raise ValidationError({"grade": f"Unknown grade {grade!r}."})
+    proposal = preview(incident, scores)
+    previous = latest_assessment(incident)
+    assessment = ThriveAssessment(
+        incident=incident, assessed_by=user, assessed_at=now, proposed_grade=proposal.grade,
+        proposal_reasons=proposal.reasons, grade=grade or proposal.grade,
+        override_reason=(override_reason or "").strip() if (grade or proposal.grade) != proposal.grade else "",
+        previous=previous, reason_for_reassessment=(reason_for_reassessment or "").strip(),
+        **{f"{f}_score": scores[f] for f in FACTORS}, **{f"{f}_rationale": rationales[f] for f in FACTORS},
+    )
+    assessment.full_clean()
+    assessment.save()
+    record_decision(assessment, "grade", proposed=assessment.proposed_grade, grade=assessment.grade,
+                    override_reason=assessment.override_reason, reassessment=bool(previous))
+    _retime_open_actions(incident, assessment, user=user, now=now)
+    if plan and proposal.actions:
+        _plan_required_actions(incident, assessment, proposal, user=user, now=now)
+    return assessment
+
+
+def _retime_open_actions(incident: Incident, assessment: ThriveAssessment, *, user, now) -> None:
+    for action in SafeguardingAction.objects.select_for_update().filter(incident=incident, status__in=ACTIVE):
+        new_due = deadlines.due_at(assessment.grade, action.kind, now)
+        if new_due < action.due_at:
+            ActionEvent.objects.create(action=action, transition="retime", from_status=action.status,
+                                       to_status=action.status, by=user,
+                                       note=f"Grade now {assessment.get_grade_display().lower()}: due "
+                                            f"{timezone.localtime(new_due):%d/%m/%Y %H:%M}, was "
+                                            f"{timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.")
+            action.due_at, action.grade = new_due, assessment.grade
+            action.save(update_fields=["due_at", "grade"])
+
+
+def _plan_required_actions(incident, assessment, proposal: grading.Proposal, *, user, now) -> None:
+    have = {(a.kind, a.person_id) for a in SafeguardingAction.objects.filter(incident=incident, status__in=ACTIVE)}
+    owner = user if may_own_actions(user) else None
+    if owner is None:
+        return
+    for kind, person_id, reason in proposal.actions:
+        if (kind, person_id) in have:
+            continue
+        create_action(incident=incident, user=user, kind=kind, owner=owner, person_id=person_id,
+                      description=reason, assessment=assessment, now=now)
+
+
+@transaction.atomic
+def create_action(*, incident: Incident, user, kind: str, owner, description: str = "", person=None,
+                  person_id: int | None = None, assessment: ThriveAssessment | None = None,
+                  due_at: datetime.datetime | None = None, now: datetime.datetime | None = None) -> SafeguardingAction:
+    """Add an action to the incident's plan; its due time comes from the table unless given."""
+    now = now or timezone.now()
+    if kind not in ActionKind.values:
+        raise ValidationError({"kind": f"Unknown action type {kind!r}."})
+    _check_owner(owner)
+    assessment = assessment or latest_assessment(incident)
+    if assessment is None:
+        raise ValidationError({"incident": "Assess the incident (THRIVE) before planning its actions: "
+                                           "the due time depends on the grade."})
+    due_at = as_aware(due_at, "due_at")
+    if person is not None:
+        person_id = person.pk
+    if person_id is not None and not incident.involvements.filter(person_id=person_id).exists():
+        raise ValidationError({"person": "That person is not involved in this incident."})
+    action = SafeguardingAction(
+        incident=incident, assessment=assessment, kind=kind, description=(description or "").strip(),
+        person_id=person_id, owner=owner, grade=assessment.grade,
+        due_at=due_at or deadlines.due_at(assessment.grade, kind, now),
+        created_at=now, created_by=user,
+    )
+    action.full_clean()
+    action.save()
+    ActionEvent.objects.create(action=action, transition="plan", to_status=action.status, by=user, at=now,
+                               note=f"Owner {owner.get_username()}; due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.")
+    if owner != user:
+        notify(owner, f"Safeguarding action for you: {action}",
+               f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.", link=action_url(action))
+    return action
+
+
+@transaction.atomic
+def transition_action(action: SafeguardingAction, name: str, *, user, note: str = "",
+                      now: datetime.datetime | None = None) -> SafeguardingAction:
+    now = now or timezone.now()
+    locked = SafeguardingAction.objects.select_for_update().select_related("incident").get(pk=action.pk)
+    transition = ACTION.check(locked.status, name, user)
+    note = (note or "").strip()
+    before = locked.status
+    if name == "cancel":
+        if not note:
+            raise ValidationError({"note": "Give the reason for cancelling the action."})
+        locked.cancel_reason = note
+    if name in ("start", "complete") and locked.started_at is None:
+        locked.started_at = now
+    if name == "complete":
+        locked.completed_at = now
+        locked.outcome = note
+    if name == "reopen":
+        if not note:
+            raise ValidationError({"note": "Give the reason for reopening the action."})
+        # A reopened action gets a fresh deadline (and a fresh warning if it is missed).
+        latest = latest_assessment(locked.incident)
+        grade = latest.grade if latest else locked.grade
+        locked.grade, locked.due_at = grade, deadlines.due_at(grade, locked.kind, now)
+        locked.overdue, locked.overdue_notified_at = False, None
+        locked.completed_at, locked.cancel_reason = None, ""
+    locked.status = transition.target
+    locked.full_clean()
+    locked.save()
+    ActionEvent.objects.create(action=locked, transition=name, from_status=before, to_status=locked.status,
+                               by=user, at=now, note=note)
+    record_decision(locked, name, from_status=before, to_status=str(locked.status), note=note)
+    return locked
+
+
+@transaction.atomic
+def reassign_action(action: SafeguardingAction, *, user, owner) -> SafeguardingAction:
+    _check_owner(owner)
+    if action.status not in ACTIVE:
+        raise ValidationError({"owner": "Only an open or in-progress action can change hands."})
+    previous = action.owner
+    action.owner = owner
+    action.full_clean()
+    action.save(update_fields=["owner"])
+    ActionEvent.objects.create(action=action, transition="reassign", from_status=action.status,
+                               to_status=action.status, by=user,
+                               note=f"Owner {previous.get_username()} → {owner.get_username()}.")
+    if owner != user:
+        notify(owner, f"Safeguarding action for you: {action}",
+               f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.", link=action_url(action))
+    return action
+
+
+@transaction.atomic
+def record_time(action: SafeguardingAction, *, user, minutes: int, spent_on: datetime.date, officer=None,
+                note: str = "") -> TimeEntry:
+    officer = officer or user
+    if not may_own_actions(officer):
+        raise ValidationError({"officer": f"{officer.get_username()} is not a safeguarding officer or supervisor."})
+    entry = TimeEntry(action=action, officer=officer, minutes=minutes, spent_on=spent_on,
+                      note=(note or "").strip(), recorded_by=user)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+# --- the deadline sweep ------------------------------------------------------------------
+
+MAX_LISTED = 15
+
+
+@transaction.atomic
+def sweep_deadlines(now: datetime.datetime | None = None) -> int:
+    """Mark every active action past its due time overdue and tell its owner and the owner's
+    supervisor, once: the conditional UPDATE takes only rows not yet notified, so however
+    often (or concurrently) the sweep runs, an action is announced once.
+
+    A bounded number of queries whatever the number of actions: one UPDATE stamping the rows
+    with this sweep's time; one count of them by owner; one SELECT of the first few of each
+    owner's (a window function, so never more than MAX_LISTED rows per owner); then one
+    message per person told, and one audit entry for the sweep."""
+    now = now or timezone.now()
+    marked = SafeguardingAction.objects.filter(
+        status__in=ACTIVE, due_at__lt=now, overdue_notified_at__isnull=True,
+    ).update(overdue=True, overdue_notified_at=now)
+    if not marked:
+        return 0
+    stamped = SafeguardingAction.objects.filter(overdue_notified_at=now, overdue=True)
+    total: dict[int, int] = defaultdict(int)
+    own: dict[int, int] = defaultdict(int)
+    supervisor_of: dict[int, int] = {}
+    for row in (stamped.order_by().values("owner_id", "owner__account__supervisor_id").annotate(n=Count("pk"))):
+        owner_id, supervisor_id = row["owner_id"], row["owner__account__supervisor_id"]
+        total[owner_id] += row["n"]
+        own[owner_id] += row["n"]
+        if supervisor_id and supervisor_id != owner_id:
+            total[supervisor_id] += row["n"]
+            supervisor_of[owner_id] = supervisor_id
+    first = (stamped.annotate(rank=Window(RowNumber(), partition_by=[F("owner_id")], order_by=[F("due_at").asc(), F("pk").asc()]))
+             .filter(rank__lte=MAX_LISTED).values_list("due_at", "pk", "kind", "incident__reference", "owner_id"))
+    listed: dict[int, list[tuple]] = defaultdict(list)
+    for item in first:
+        listed[item[4]].append(item)
+        if item[4] in supervisor_of:
+            listed[supervisor_of[item[4]]].append(item)
+    users = get_user_model().objects.in_bulk(list(total))
+    queue = reverse("safeguarding:queue")
+    for user_id, count in total.items():
+        user = users.get(user_id)
+        if user is None or not user.is_active:
+            continue
+        items = sorted(listed[user_id])[:MAX_LISTED]
+        subject = (f"{count} safeguarding action{'s' if count != 1 else ''} now overdue"
+                   + (f" ({own[user_id]} yours)" if own[user_id] and own[user_id] != count else ""))
+        # The e-mail leaves the force's systems: it names the incident and the type of action, never a person.
+        lines = [f"- {ActionKind(kind).label} on {reference}, due {timezone.localtime(due):%d/%m/%Y %H:%M}"
+                 + ("" if owner_id == user_id else " (your team)")
+                 for due, _, kind, reference, owner_id in items]
+        if count > len(items):
+            lines.append(f"… and {count - len(items)} more.")
+        notify(user, subject, "\n".join(lines), link=f"{queue}?overdue=true")
+    # The rows are those stamped with this sweep's time (a bulk UPDATE has no per-row audit).
+    append(AuditAction.UPDATE, model=SafeguardingAction._meta.label_lower, object_repr="deadline sweep",
+           changes={"overdue": [False, True], "overdue_notified_at": [None, now.isoformat()], "actions": marked})
+    return marked

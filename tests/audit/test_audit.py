@@ -1,0 +1,304 @@
+"""The audit log: every create, update, delete and view, with old and new values, user and
+request; append-only; hash-chained; `verify_audit` names the first broken entry; the auditor's
+page with filters."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from drachma.audit.context import acting_as
+from drachma.audit.models import AuditChainHead, AuditEntry
+from drachma.audit.services import GENESIS_HASH, append, verify_chain
+from drachma.incidents.services import create_incident, update_incident
+from drachma.intelligence.models import Group
+from drachma.intelligence.services import save_group
+from drachma.people.services import create_person
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_for(obj):
+    return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+
+
+def _incident(user, **fields):
+    defaults = {"occurred_at": timezone.now() - datetime.timedelta(days=1), "source": "group",
+                "kind": "doorstep", "summary": "Original summary.", "place": "Preston"}
+    defaults.update(fields)
+    return create_incident(user=user, **defaults)
+
+
+# --- what is recorded ------------------------------------------------------------------
+
+def test_create_update_and_delete_are_recorded_with_old_and_new_values(make_user):
+    user = make_user("supervisor")
+    with acting_as(user):
+        group = save_group(name="Red Rose Shield", status="active")
+        save_group(group, status="dormant", description="Quiet since spring.")
+        group_pk = group.pk
+        group.delete()
+    created, updated, deleted = entries_for(Group(pk=group_pk))
+    assert created.action == "create" and created.changes["name"] == [None, "Red Rose Shield"]
+    assert created.changes["status"] == [None, "active"]
+    assert "updated_at" not in created.changes  # noise left out
+    assert updated.action == "update"
+    assert updated.changes == {"status": ["active", "dormant"], "description": ["", "Quiet since spring."]}
+    assert deleted.action == "delete" and deleted.changes["status"] == ["dormant", None]
+    assert {e.actor_username for e in (created, updated, deleted)} == {user.username}
+    assert {e.actor_id for e in (created, updated, deleted)} == {user.pk}
+    assert str(created).startswith(f"#{created.seq} create intelligence.group")
+
+
+def test_an_unchanged_save_writes_nothing(make_user):
+    group = save_group(name="Red Rose Shield", status="active")
+    count = AuditEntry.objects.count()
+    save_group(group, status="active")
+    assert AuditEntry.objects.count() == count
+
+
+def test_many_to_many_changes_are_recorded(make_user):
+    user = make_user("analyst")
+    red = save_group(name="Red", status="active")
+    incident = _incident(user)
+    incident.groups.add(red)
+    entry = entries_for(incident).last()
+    assert entry.action == "update" and entry.changes == {"groups": {"added": [red.pk]}}
+
+
+def test_a_change_through_a_page_names_the_user_and_the_request(client_as, make_user):
+    user = make_user("analyst")
+    incident = _incident(user)
+    client = client_as(user=user)
+    url = reverse("incidents:edit", args=[incident.reference])
+    local = timezone.localtime
+    response = client.post(url, {
+        "occurred_at": local(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "received_at": local(incident.received_at).strftime("%Y-%m-%dT%H:%M"),
+        "source": "group", "kind": "doorstep", "summary": "Corrected summary.", "place": "Preston",
+        "status": "assessing", "mopi_group": "4", "review_date": incident.review_date.isoformat(),
+    }, REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 302
+    entry = entries_for(incident).filter(action="update").get()
+    assert entry.changes["summary"] == ["Original summary.", "Corrected summary."]
+    assert entry.changes["status"] == ["new", "assessing"]
+    assert (entry.actor_id, entry.actor_username) == (user.pk, user.username)
+    assert (entry.method, entry.path, entry.ip_address) == ("POST", url, "10.1.2.3")
+    assert len(entry.request_id) == 36
+
+
+def test_a_refused_change_leaves_no_audit_entry(make_user):
+    user = make_user("analyst")
+    incident = _incident(user)
+    count = AuditEntry.objects.count()
+    with pytest.raises(ValidationError):
+        update_incident(incident, user=user, summary="")
+    assert AuditEntry.objects.count() == count
+
+
+def test_secrets_are_redacted(make_user):
+    user = make_user("analyst")
+    entry = AuditEntry.objects.filter(model="auth.user", object_id=str(user.pk), action="create").get()
+    assert entry.changes["password"] == [None, "[redacted]"]
+
+
+def test_login_logout_and_failed_login_are_recorded(client, make_user):
+    user = make_user("analyst")
+    client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong password here"})
+    failed = AuditEntry.objects.filter(action="login_failed").get()
+    assert failed.object_repr == user.username and failed.actor_id is None
+    client.post(reverse("accounts:login"), {"username": user.username, "password": "correct horse battery staple"})
+    client.post(reverse("accounts:logout"))
+    assert list(AuditEntry.objects.filter(actor_id=user.pk, action__in=["login", "logout"])
+                .order_by("seq").values_list("action", flat=True)) == ["login", "logout"]
+
+
+def test_a_view_of_a_person_is_recorded(client_as, make_user):
+    subject = create_person(given_names="Craig", family_name="Nuttall")
+    investigator = make_user("investigator")
+    client_as(user=investigator).get(reverse("people:detail", args=[subject.pk]))
+    view = entries_for(subject).filter(action="view").get()
+    assert view.actor_id == investigator.pk and view.object_repr == "Craig Nuttall"
+
+
+def test_commands_and_jobs_are_attributed_to_a_label():
+    with acting_as(label="seed_demo"):
+        group = save_group(name="Seeded", status="active")
+    assert entries_for(group).get().actor_username == "seed_demo"
+    assert entries_for(save_group(name="Bare", status="active")).get().actor_username == "system"
+
+
+# --- append-only and the chain ---------------------------------------------------------
+
+def test_each_entry_carries_the_hash_of_the_one_before():
+    for i in range(3):
+        save_group(name=f"Group {i}", status="active")
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert entries[0].seq == 1 and entries[0].prev_hash == GENESIS_HASH
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.seq == before.seq + 1
+        assert after.prev_hash == before.entry_hash
+    for entry in entries:
+        assert entry.entry_hash == entry.compute_hash() and len(entry.entry_hash) == 64
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.seq, head.last_hash) == (entries[-1].seq, entries[-1].entry_hash)
+
+
+def test_the_log_refuses_changes_through_the_orm():
+    entry = append("decision", model="test.thing", object_id="1", changes={"decision": "keep"})
+    entry.object_repr = "changed"
+    with pytest.raises(PermissionDenied):
+        entry.save()
+    with pytest.raises(PermissionDenied):
+        entry.delete()
+    with pytest.raises(PermissionDenied):
+        AuditEntry.objects.filter(pk=entry.pk).update(object_repr="changed")
+    with pytest.raises(PermissionDenied):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_the_database_refuses_an_update_even_in_raw_sql():
+    entry = append("decision", model="test.thing", object_id="1")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET object_repr = 'changed' WHERE id = %s", [entry.pk])
+    entry.refresh_from_db()
+    assert entry.object_repr == ""
+
+
+def _without_trigger(sql: str, params: list) -> None:
+    """What an attacker with database access would do: drop or disable the append-only trigger
+    (inside the test's transaction, so it comes back afterwards), then change the table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_append_only")
+        cursor.execute(sql, params)
+
+
+def _chain(n: int) -> list[AuditEntry]:
+    for i in range(n):
+        append("decision", model="test.thing", object_id=str(i), changes={"decision": f"d{i}"})
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+def test_verify_audit_passes_an_intact_chain():
+    entries = _chain(5)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert f"Audit chain intact: {len(entries)} entries verified." in out.getvalue()
+
+
+def test_verify_audit_detects_an_edited_row_and_names_it():
+    entries = _chain(6)
+    target = entries[3]
+    _without_trigger("UPDATE audit_auditentry SET changes = %s WHERE id = %s", ['{"decision": "forged"}', target.pk])
+    checked, problem = verify_chain()
+    assert checked == 3
+    assert (problem.seq, problem.entry_id) == (target.seq, target.pk)
+    assert "edited" in problem.reason
+    with pytest.raises(CommandError) as exc:
+        call_command("verify_audit")
+    assert str(exc.value) == (
+        f"Audit chain broken at entry #{target.seq} (id {target.pk}): its content no longer matches "
+        f"its hash (edited). 3 entries before it are intact.")
+
+
+def test_verify_audit_detects_a_rehashed_row_by_the_next_link():
+    entries = _chain(4)
+    target = entries[1]
+    forged = AuditEntry.objects.get(pk=target.pk)
+    forged.object_repr = "forged"
+    new_hash = forged.compute_hash()
+    _without_trigger("UPDATE audit_auditentry SET object_repr = 'forged', entry_hash = %s WHERE id = %s",
+                     [new_hash, target.pk])
+    _, problem = verify_chain()
+    assert problem.seq == entries[2].seq
+    assert "previous-hash does not match" in problem.reason
+
+
+def test_verify_audit_detects_a_deleted_row():
+    entries = _chain(5)
+    _without_trigger("DELETE FROM audit_auditentry WHERE id = %s", [entries[2].pk])
+    checked, problem = verify_chain()
+    assert checked == 2 and problem.seq == entries[2].seq
+    assert problem.reason == f"missing: the next entry present is #{entries[3].seq}"
+
+
+def test_verify_audit_detects_entries_cut_from_the_end():
+    entries = _chain(5)
+    _without_trigger("DELETE FROM audit_auditentry WHERE seq > %s", [entries[2].seq])
+    checked, problem = verify_chain()
+    assert checked == 3 and problem.seq == 4
+    assert f"the chain head records #{entries[-1].seq}" in problem.reason
+
+
+# --- the auditor's page ----------------------------------------------------------------
+
+@pytest.fixture
+def logged(make_user):
+    analyst = make_user("analyst", username="pat_analyst")
+    supervisor = make_user("supervisor", username="sam_supervisor")
+    with acting_as(analyst):
+        incident = _incident(analyst)
+    with acting_as(supervisor):
+        group = save_group(name="Roch Valley Hunters", status="active")
+        update_incident(incident, user=supervisor, status="closed", outcome="nfa")
+    return {"incident": incident, "group": group, "analyst": analyst, "supervisor": supervisor}
+
+
+def shown(client, **params):
+    response = client.get(reverse("audit:log"), params)
+    assert response.status_code == 200
+    return list(response.context["page_obj"])
+
+
+def test_only_the_auditor_reads_the_log(client_as):
+    for role in ["analyst", "supervisor", "administrator", "investigator"]:
+        assert client_as(role).get(reverse("audit:log")).status_code == 403
+    assert client_as("auditor").get(reverse("audit:log")).status_code == 200
+
+
+def test_the_auditor_filters_the_log(client_as, logged):
+    client = client_as("auditor")
+    incident = logged["incident"]
+    by_user = shown(client, actor="SAM_SUPERVISOR")
+    assert by_user and {e.actor_username for e in by_user} == {"sam_supervisor"}
+    updates = shown(client, action="update", model="incidents.incident")
+    assert [e.object_id for e in updates] == [str(incident.pk)]
+    assert updates[0].changes["status"] == ["new", "closed"]
+    for_record = shown(client, model="incidents.incident", object_id=str(incident.pk))
+    assert [e.action for e in for_record] == ["update", "create"]  # newest first
+    creation = for_record[-1]
+    today = timezone.localdate().isoformat()
+    assert creation in shown(client, at_from=today, at_to=today)
+    assert shown(client, at_to="2000-01-01") == []
+    html = client.get(reverse("audit:log"), {"model": "incidents.incident"}).content.decode()
+    assert incident.reference in html and "pat_analyst" in html
+
+
+def test_filter_by_request_ties_together_what_one_request_did(client, client_as, make_user):
+    analyst = make_user("analyst")
+    sign_in_client = client_as(user=analyst)
+    sign_in_client.post(reverse("intelligence:group_create"), {
+        "name": "Form Group", "status": "active", "mopi_group": "3", "aliases": "FG\nFormies",
+        "accounts": "facebook, @fg"})
+    group = Group.objects.get(name="Form Group")
+    request_id = entries_for(group).get(action="create").request_id
+    client.logout()
+    together = shown(client_as("auditor"), request_id=request_id)
+    # The group, its two aliases and its account: one request, four entries.
+    assert sorted(e.model for e in together) == [
+        "intelligence.group", "intelligence.groupalias", "intelligence.groupalias", "intelligence.platformaccount"]
+    assert {e.actor_id for e in together} == {analyst.pk}
+
+
+def test_a_bad_filter_shows_the_error_and_no_rows(client_as, logged):
+    response = client_as("auditor").get(reverse("audit:log"), {"action": "tamper"})
+    assert "action" in response.context["filterset"].form.errors
+    assert not response.context["page_obj"].object_list

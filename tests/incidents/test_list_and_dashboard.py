@@ -1,0 +1,178 @@
+"""The incident list (filters and search, shared with the API through the filterset) and the
+dashboard's figures."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from drachma.areas.models import Borough, District, Ward
+from drachma.incidents.selectors import dashboard_figures
+from drachma.incidents.services import create_incident
+from drachma.intelligence.services import save_group
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+LIST = reverse("incidents:list")
+
+
+def at(y, m, d, h=20, minute=0):
+    return datetime.datetime(y, m, d, h, minute, tzinfo=LONDON)
+
+
+@pytest.fixture
+def world(make_user):
+    user = make_user("analyst")
+    red = save_group(name="Red Rose Shield", status="active", aliases=["RRS"])
+    blue = save_group(name="Blue Line Watch", status="active")
+
+    def make(name, when, **fields):
+        fields.setdefault("source", "group")
+        fields.setdefault("kind", "doorstep")
+        fields.setdefault("summary", f"{name}: a confrontation.")
+        return create_incident(user=user, occurred_at=when, received_at=when + datetime.timedelta(hours=1), **fields)
+
+    incidents = {
+        "deansgate": make("deansgate", at(2024, 2, 1), ward=Ward.objects.get(name="Deansgate"), groups=[red],
+                          kind="online_sting"),
+        "rochdale": make("rochdale", at(2024, 3, 5), borough=Borough.objects.get(name="Rochdale"), groups=[blue],
+                         source="public", status="closed", outcome="arrest"),
+        "salford": make("salford", at(2024, 4, 9), ward=Ward.objects.get(name="Ordsall"), groups=[red, blue],
+                        kind="live_streamed", live_streamed=True, stream_platform="tiktok", status="investigating"),
+        "preston": make("preston", at(2024, 5, 20), place="Preston bus station", source="officer",
+                        summary="A stream outside a bus station."),
+        "withington": make("withington", at(2024, 6, 1), ward=Ward.objects.get(name="Withington"),
+                           source="partner", status="assessing"),
+    }
+    return incidents
+
+
+def listed(analyst, **params) -> set[str]:
+    response = analyst.get(LIST, params)
+    assert response.status_code == 200
+    return {i.reference for i in response.context["page_obj"]}
+
+
+def refs(world, *names):
+    return {world[n].reference for n in names}
+
+
+@pytest.fixture
+def analyst(client_as):
+    return client_as("analyst")
+
+
+def test_unfiltered_list_shows_all_newest_first(analyst, world):
+    response = analyst.get(LIST)
+    assert [i.reference for i in response.context["page_obj"]] == [
+        world[n].reference for n in ["withington", "preston", "salford", "rochdale", "deansgate"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"borough": "E08000003"}, {"deansgate", "withington"}),
+        ({"borough": "E08000005"}, {"rochdale"}),
+        ({"ward": "WARD:Ordsall"}, {"salford"}),
+        ({"district": "DISTRICT"}, {"deansgate"}),
+        ({"kind": "online_sting"}, {"deansgate"}),
+        ({"source": "public"}, {"rochdale"}),
+        ({"status": "closed"}, {"rochdale"}),
+        ({"outcome": "arrest"}, {"rochdale"}),
+        ({"live_streamed": "true"}, {"salford"}),
+        ({"occurred_from": "2024-03-01", "occurred_to": "2024-04-30"}, {"rochdale", "salford"}),
+        ({"occurred_from": "2024-05-20"}, {"preston", "withington"}),
+        ({"q": "bus station"}, {"preston"}),
+        ({"q": "rrs"}, {"deansgate", "salford"}),  # a group's alias
+        ({"q": "blue line"}, {"rochdale", "salford"}),  # a group's name
+        ({"q": "nothing like this"}, set()),
+        ({"borough": "E08000003", "kind": "doorstep"}, {"withington"}),
+        ({"open": "true"}, {"deansgate", "salford", "preston", "withington"}),
+        ({"open": "false"}, {"rochdale"}),
+    ],
+)
+def test_filters_and_search(analyst, world, params, expected):
+    params = dict(params)
+    if params.get("ward", "").startswith("WARD:"):
+        params["ward"] = Ward.objects.get(name=params["ward"][5:]).code
+    if params.get("district") == "DISTRICT":
+        params["district"] = District.objects.get(name="Manchester city centre and north Manchester").pk
+    assert listed(analyst, **params) == refs(world, *expected)
+
+
+def test_search_by_reference_and_group_filter(analyst, world):
+    assert listed(analyst, q=world["salford"].reference.lower()) == refs(world, "salford")
+    red = world["deansgate"].groups.get()
+    assert listed(analyst, group=red.pk) == refs(world, "deansgate", "salford")
+
+
+def test_bad_filters_show_errors_and_no_rows(analyst, world):
+    response = analyst.get(LIST, {"occurred_from": "2024-05-01", "occurred_to": "2024-04-01"})
+    assert response.context["filterset"].form.errors["occurred_to"] == ["The period ends before it starts."]
+    assert not response.context["page_obj"].object_list
+    assert "The period ends before it starts." in response.content.decode()
+    response = analyst.get(LIST, {"borough": "E99999999"})
+    assert "borough" in response.context["filterset"].form.errors
+    assert not response.context["page_obj"].object_list
+
+
+def test_the_list_links_each_incident_and_labels_its_filters(analyst, world):
+    html = analyst.get(LIST, {"kind": "online_sting"}).content.decode()
+    ref = world["deansgate"].reference
+    assert f'href="{reverse("incidents:detail", args=[ref])}"' in html
+    assert 'aria-label="Filter incidents"' in html and '<label for="id_kind">' in html
+
+
+# --- dashboard -------------------------------------------------------------------------
+
+def test_dashboard_figures_open_this_month_last_month_by_area(make_user):
+    user = make_user("analyst")
+    rochdale = Borough.objects.get(name="Rochdale")
+    salford = Borough.objects.get(name="Salford")
+
+    def make(when, **fields):
+        fields.setdefault("borough", rochdale)
+        return create_incident(user=user, occurred_at=when, received_at=when, source="group", kind="doorstep",
+                               summary="s", **fields)
+
+    make(at(2024, 3, 1, 0, 0))  # this month, first minute (UK time)
+    make(at(2024, 3, 31, 23, 59), status="closed", outcome="nfa")  # this month, last minute, closed
+    make(at(2024, 3, 10), borough=salford)
+    make(at(2024, 2, 29, 23, 59), borough=salford)  # last month, last minute
+    make(at(2024, 2, 1, 0, 0))  # last month, first minute
+    make(at(2024, 1, 31, 23, 59), status="closed", outcome="arrest")  # earlier: not in either month
+    make(at(2024, 3, 12), borough=None, place="Leeds")
+
+    figures = dashboard_figures(datetime.date(2024, 3, 15))
+    assert figures["month"] == at(2024, 3, 1, 0, 0)
+    assert figures["open"] == 5
+    assert (figures["this_month"], figures["last_month"]) == (4, 2)
+    assert figures["by_area"] == [
+        {"borough__name": "Rochdale", "this_month": 2, "last_month": 1},
+        {"borough__name": "Salford", "this_month": 1, "last_month": 1},
+        {"borough__name": None, "this_month": 1, "last_month": 0},
+    ]
+
+
+def test_dashboard_months_follow_uk_time_across_the_clock_change(make_user):
+    user = make_user("analyst")
+    # 00:30 BST on 1 April is 23:30 UTC on 31 March: it belongs to April.
+    create_incident(user=user, occurred_at=at(2024, 4, 1, 0, 30), received_at=at(2024, 4, 1, 1, 0),
+                    source="group", kind="doorstep", summary="s", place="Leeds")
+    assert dashboard_figures(datetime.date(2024, 4, 2))["this_month"] == 1
+    assert dashboard_figures(datetime.date(2024, 3, 31))["this_month"] == 0
+
+
+def test_the_dashboard_page_shows_the_incident_panel_to_casework_roles(client_as, make_user):
+    user = make_user("analyst")
+    create_incident(user=user, occurred_at=datetime.datetime.now(LONDON) - datetime.timedelta(minutes=5),
+                    source="group", kind="doorstep", summary="s", borough=Borough.objects.get(name="Bury"))
+    html = client_as(user=user).get(reverse("core:dashboard")).content.decode()
+    assert "open incidents" in html and "By borough, this month against last" in html and "Bury" in html
+    # The open count links to the list of exactly those incidents.
+    assert f'href="{LIST}?open=true">open incidents</a>' in html
+    assert client_as(user=user).get(LIST, {"open": "true"}).context["page_obj"].paginator.count == 1
+    client = client_as("auditor")
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert "open incidents" not in html
