@@ -1,11 +1,14 @@
 """Evidence: stored files, exhibits and their chain of custody."""
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
-from drachma.core.models import ReviewableRecord
+from drachma.core.choices import Platform
+from drachma.core.models import ReviewableRecord, TimeStampedModel
 
 
 class StoredFile(models.Model):
@@ -64,6 +67,7 @@ class EvidenceItem(ReviewableRecord):
 
     class Meta:
         ordering = ["-received_at"]
+        permissions = [("export_bundle", "Can export the prosecutor's bundle")]
 
     def __str__(self) -> str:
         return f"{self.exhibit_ref} {self.original_filename}"
@@ -116,3 +120,196 @@ class CustodyEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Custody events are append-only.")
+
+
+class ParsedConversation(models.Model):
+    """What Drachma read from a chat-export exhibit, and the quality report on it.
+
+    The messages themselves are not copied into the database: they are re-derived from the
+    stored bytes with the same options (zone, date order), so the exhibit stays the one
+    source. The zone used to turn the phone's wall clock into UTC is recorded here, with
+    whether it was chosen or assumed.
+    """
+
+    item = models.OneToOneField(EvidenceItem, on_delete=models.PROTECT, related_name="conversation")
+    format = models.CharField(max_length=20)
+    locale = models.CharField(max_length=20, blank=True)
+    zone_name = models.CharField("time zone", max_length=64)
+    zone_source = models.CharField(
+        max_length=10, help_text="'caller' when the officer chose the zone, 'default' when assumed."
+    )
+    zone_assumed = models.BooleanField(
+        default=True, help_text="True when UTC times rest on the zone rather than on the export."
+    )
+    date_order = models.CharField(max_length=12, default="auto")
+    participants = models.JSONField(default=list)
+    message_count = models.PositiveIntegerField()
+    gap_threshold_hours = models.FloatField(default=24.0)
+    quality = models.JSONField(default=dict)
+    parsed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-parsed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item.exhibit_ref}: {self.format} conversation, {self.message_count} messages"
+
+
+class DisclosureSchedule(models.TextChoices):
+    MG6C = "MG6C", "MG6C: non-sensitive unused material"
+    MG6D = "MG6D", "MG6D: sensitive unused material"
+
+
+class DisclosureStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ProsecutorDecision(models.TextChoices):
+    DISCLOSE = "disclose", "Disclose"
+    NOT_DISCLOSABLE = "not_disclosable", "Clearly not disclosable"
+    INSPECT = "inspect", "Inspect"
+    AGREED_SENSITIVE = "agreed_sensitive", "Agreed sensitive, not to be disclosed"
+    PII_APPLICATION = "pii_application", "Public-interest-immunity application needed"
+
+
+class DisclosureEntry(TimeStampedModel):
+    """One item of material on an incident, as the disclosure officer schedules it.
+
+    The material is an exhibit (``item``) or any other Drachma record (``content_type`` and
+    ``object_id``), or is described only (material held outside Drachma). Unused entries go
+    on MG6C (non-sensitive) or MG6D (sensitive); ``number`` runs consecutively across both
+    schedules of the incident, as the forms require.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="disclosure_entries")
+    number = models.PositiveIntegerField(editable=False)
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosure_entries"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    description = models.TextField(
+        max_length=2000, help_text="Clear enough for the prosecutor to decide whether to inspect; no abbreviations."
+    )
+    location = models.CharField(max_length=200, blank=True, help_text="Where the material is held.")
+    used = models.BooleanField(default=False, help_text="Used material is part of the prosecution case.")
+    sensitive = models.BooleanField(default=False)
+    sensitivity_reason = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT)
+    might_undermine_or_assist = models.BooleanField(
+        default=False, help_text="MG6E: might it undermine the prosecution or assist the defence?"
+    )
+    mg6e_reason = models.TextField("MG6E reason", blank=True, max_length=2000)
+    prosecutor_decision = models.CharField(max_length=20, choices=ProsecutorDecision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["incident", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "number"], name="disclosure_number_per_incident"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} #{self.number}: {self.description[:60]}"
+
+    @property
+    def schedule(self) -> str:
+        """Which schedule the entry belongs on: "MG6C", "MG6D", or "" for used material."""
+        if self.used:
+            return ""
+        return DisclosureSchedule.MG6D if self.sensitive else DisclosureSchedule.MG6C
+
+    @property
+    def record(self):
+        if self.content_type_id and self.object_id:
+            return self.content_type.get_object_for_this_type(pk=self.object_id)
+        return None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not (self.description or "").strip():
+            errors["description"] = "Describe the material."
+        if self.sensitive and not (self.sensitivity_reason or "").strip():
+            errors["sensitivity_reason"] = "Sensitive material needs the reason for its sensitivity (MG6D)."
+        if not self.sensitive and (self.sensitivity_reason or "").strip():
+            errors["sensitivity_reason"] = "Only sensitive material has a reason for sensitivity."
+        if self.item_id and (self.content_type_id or self.object_id):
+            errors["item"] = "An entry is for an exhibit or for another record, not both."
+        if bool(self.content_type_id) != bool(self.object_id):
+            errors["object_id"] = "A record is named by its type and its id together."
+        if self.item_id and self.incident_id and self.item.incident_id not in (None, self.incident_id):
+            errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
+        if self.content_type_id and self.object_id and not errors.get("object_id"):
+            model = self.content_type.model_class()
+            if model is None or not model._default_manager.filter(pk=self.object_id).exists():
+                errors["object_id"] = f"There is no {self.content_type.name} with id {self.object_id}."
+        if self.might_undermine_or_assist and not (self.mg6e_reason or "").strip():
+            errors["mg6e_reason"] = "Say why it might undermine the prosecution or assist the defence (MG6E)."
+        decision = self.prosecutor_decision
+        if decision and self.used:
+            errors["prosecutor_decision"] = "Used material is not scheduled; it has no prosecutor's decision."
+        elif decision in (ProsecutorDecision.AGREED_SENSITIVE, ProsecutorDecision.PII_APPLICATION) and not self.sensitive:
+            errors["prosecutor_decision"] = "That decision is for sensitive material (MG6D)."
+        elif decision in (ProsecutorDecision.DISCLOSE, ProsecutorDecision.NOT_DISCLOSABLE, ProsecutorDecision.INSPECT) and self.sensitive:
+            errors["prosecutor_decision"] = "That decision is for non-sensitive material (MG6C)."
+        if errors:
+            raise ValidationError(errors)
+
+
+class StillOnline(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No, taken down or removed"
+    UNKNOWN = "unknown", "Not known"
+
+
+class PublicationRecord(TimeStampedModel):
+    """Where material about the incident was published online before trial.
+
+    For the prosecutor: publicity can bear on a fair trial and on abuse-of-process arguments.
+    ``takedown_reference`` names the takedown record, where there is one, as text for now.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="publications")
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="publications",
+        help_text="The exhibit capturing what was published, if one was taken.",
+    )
+    url = models.URLField("URL", max_length=1000)
+    platform = models.CharField(max_length=12, choices=Platform.choices)
+    description = models.TextField(blank=True, max_length=2000)
+    found_at = models.DateTimeField(default=timezone.now)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    found_by_description = models.CharField(max_length=200, blank=True)
+    still_online = models.CharField(max_length=8, choices=StillOnline.choices, default=StillOnline.UNKNOWN)
+    checked_at = models.DateTimeField(null=True, blank=True, help_text="When 'still online' was last checked.")
+    takedown_reference = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["incident", "found_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference}: {self.get_platform_display()} {self.url}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            errors["url"] = "Give the address as it was found, starting http:// or https://."
+        if self.item_id and self.incident_id and self.item.incident_id not in (None, self.incident_id):
+            errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
+        if self.found_at and self.found_at > timezone.now() + timedelta(minutes=5):
+            errors["found_at"] = "The time it was found is in the future."
+        if self.checked_at and self.found_at and self.checked_at < self.found_at:
+            errors["checked_at"] = "It cannot have been checked before it was found."
+        if errors:
+            raise ValidationError(errors)

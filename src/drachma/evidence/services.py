@@ -1,13 +1,32 @@
-"""Every write to evidence: receiving files, custody events."""
+"""Every write to evidence: receiving files, custody events, parsed chat exports,
+disclosure entries and the publication log."""
+
+import datetime
+import hashlib
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from drachma.core.models import ReferenceCounter
-from drachma.evidence.models import CustodyEvent, CustodyEventKind, EvidenceItem, StoredFile
+from drachma.evidence import conf
+from drachma.evidence.chats import ChatParseError, parse_chat_bytes, quality_report
+from drachma.evidence.models import (
+    CustodyEvent,
+    CustodyEventKind,
+    DisclosureEntry,
+    DisclosureStatus,
+    EvidenceItem,
+    EvidenceKind,
+    ParsedConversation,
+    PublicationRecord,
+    StillOnline,
+    StoredFile,
+)
 from drachma.evidence.store import EvidenceEmpty, EvidenceTooLarge, get_store
+from drachma.evidence.workflow import CUSTODY, CustodyState
 
 EXHIBIT_PREFIX = "EX"
 
@@ -55,3 +74,338 @@ def receive_file(source, *, original_filename: str, received_from_type: str, via
         location=location, sha256_verified=stored.sha256, note=f"Received through {via}.",
     )
     return item
+
+
+# --- Chain of custody -------------------------------------------------------------------
+
+FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+STORE_HOLDER = "the force's evidence store"
+
+
+def person_name(user) -> str:
+    """How a user is named in custody records and statements."""
+    if user is None:
+        return ""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    name = user.get_full_name().strip() or user.get_username()
+    try:
+        collar = user.account.collar_number
+    except (AttributeError, ObjectDoesNotExist):
+        collar = ""
+    return f"{name} ({collar})" if collar else name
+
+
+def _same_party(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def custody_position(events) -> tuple[str, str]:
+    """(custody state, current holder) after ``events`` (oldest first, as stored).
+
+    Receipt puts the exhibit with whoever the event names as receiving it (``to_party``),
+    or else the officer who recorded it, or else (files that came in by themselves, through
+    the reporting page) the force's evidence store. A transfer or
+    a return moves it to the ``to_party``; disposal leaves nobody holding it; the other kinds
+    leave it where it is.
+    """
+    state = CustodyState.NOT_RECEIVED
+    holder = ""
+    for event in events:
+        state = CUSTODY.transition(str(event.kind)).target
+        if event.kind == CustodyEventKind.RECEIVED:
+            holder = event.to_party or person_name(event.by) or STORE_HOLDER
+        elif event.kind in (CustodyEventKind.TRANSFERRED, CustodyEventKind.RETURNED):
+            holder = event.to_party
+        elif event.kind == CustodyEventKind.DISPOSED:
+            holder = ""
+    return str(state), holder
+
+
+def custody_state(item: EvidenceItem) -> tuple[str, str]:
+    return custody_position(item.custody_events.select_related("by").order_by("at", "pk"))
+
+
+@transaction.atomic
+def record_custody_event(item: EvidenceItem, *, kind: str, user=None, at=None, by_description: str = "",
+                         from_party: str = "", to_party: str = "", location: str = "", note: str = "",
+                         verify_hash: bool = False) -> CustodyEvent:
+    """Append one step to an exhibit's chain of custody, refusing any step out of order.
+
+    The order is the ``CUSTODY`` state machine's (received, then logged, then transfers,
+    examinations and copies, then return, disposal last and final). A transfer must come
+    from whoever holds the exhibit now. With ``verify_hash`` the stored file is re-hashed and
+    the hash recorded with the event; a file that changed or went missing is refused.
+    """
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    events = list(item.custody_events.select_related("by").order_by("at", "pk"))
+    state, holder = custody_position(events)
+    ref = item.exhibit_ref
+    kind = str(kind or "")
+    if kind not in CustodyEventKind.values:
+        raise ValidationError({"kind": f"Unknown custody event kind {kind!r}; one of: "
+                                       f"{', '.join(CustodyEventKind.values)}."})
+    label = CustodyEventKind(kind).label.lower()
+    if state == CustodyState.NOT_RECEIVED and kind != CustodyEventKind.RECEIVED:
+        raise ValidationError({"kind": f"{ref} cannot be {label} before it has been received."})
+    if state == CustodyState.DISPOSED:
+        raise ValidationError({"kind": f"{ref} has been disposed of; nothing can follow disposal "
+                                       f"(tried: {label})."})
+    if state not in CUSTODY.transition(kind).sources:
+        allowed = ", ".join(t.name for t in CUSTODY.allowed(state)) or "nothing"
+        raise ValidationError({"kind": f"{ref} cannot be {label} now: it is "
+                                       f"{CustodyState(state).label.lower()}; next may come: {allowed}."})
+    CUSTODY.check(state, kind, user)  # the role's permission
+
+    at = at or timezone.now()
+    errors = {}
+    if events and at < events[-1].at:
+        errors["at"] = (f"{at:%Y-%m-%d %H:%M} is before the last custody event of {ref} "
+                        f"({events[-1].get_kind_display().lower()} at {events[-1].at:%Y-%m-%d %H:%M}).")
+    elif at > timezone.now() + FUTURE_TOLERANCE:
+        errors["at"] = "The time is in the future."
+    from_party, to_party = from_party.strip(), to_party.strip()
+    if kind == CustodyEventKind.TRANSFERRED:
+        if not from_party:
+            errors["from_party"] = "A transfer needs who handed the exhibit over."
+        elif holder and not _same_party(from_party, holder):
+            errors["from_party"] = f"{ref} is held by {holder}, not {from_party}: a transfer starts from its holder."
+        if not to_party:
+            errors["to_party"] = "A transfer needs who received the exhibit."
+        elif from_party and _same_party(from_party, to_party):
+            errors["to_party"] = "A transfer is to someone else."
+    if kind == CustodyEventKind.RETURNED and not to_party:
+        errors["to_party"] = "A return needs who the exhibit was returned to."
+    if kind == CustodyEventKind.RECEIVED and not from_party:
+        errors["from_party"] = "A receipt needs who handed the exhibit over."
+    if errors:
+        raise ValidationError(errors)
+
+    verified = ""
+    if verify_hash:
+        actual = get_store().rehash(item.sha256)
+        if actual is None:
+            raise ValidationError({"verify_hash": f"The stored file of {ref} is missing from the evidence store."})
+        if actual != item.sha256:
+            raise ValidationError({"verify_hash": f"The stored file of {ref} no longer matches its hash: "
+                                                  f"received as {item.sha256}, now {actual}."})
+        verified = actual
+    event = CustodyEvent(item=item, kind=kind, at=at, by=user, by_description=by_description,
+                         from_party=from_party, to_party=to_party, location=location, note=note,
+                         sha256_verified=verified)
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def attach_to_incident(item: EvidenceItem, *, incident, user=None) -> bool:
+    """Put an exhibit on an incident. False when it is already on one (it is left there)."""
+    if item.incident_id is not None:
+        return False
+    item.incident = incident
+    item.save(update_fields=["incident", "updated_at"])
+    return True
+
+
+# --- Uploads and chat exports ------------------------------------------------------------
+
+def _read_all(source) -> bytes:
+    _rewind(source)
+    data = b"".join(source.chunks()) if hasattr(source, "chunks") else source.read()
+    _rewind(source)
+    return data
+
+
+def _rewind(source) -> None:
+    if hasattr(source, "seek"):
+        source.seek(0)
+
+
+def _check_arrival(source, expected_size: int | None, expected_sha256: str) -> None:
+    """Refuse an upload whose size or hash differs from what the sender stated (read in chunks)."""
+    digest, size = hashlib.sha256(), 0
+    _rewind(source)
+    chunks = source.chunks() if hasattr(source, "chunks") else iter(lambda: source.read(1024 * 1024), b"")
+    for chunk in chunks:
+        size += len(chunk)
+        digest.update(chunk)
+    _rewind(source)
+    problems = []
+    if expected_size is not None and size != expected_size:
+        problems.append(f"{size:,} bytes arrived but the file has {expected_size:,}: "
+                        "the upload was cut short or altered. Nothing was stored.")
+    if expected_sha256 and digest.hexdigest() != expected_sha256.strip().lower():
+        problems.append(f"The file that arrived hashes to {digest.hexdigest()}, not {expected_sha256}: "
+                        "the upload was cut short or altered. Nothing was stored.")
+    if problems:
+        raise ValidationError({"file": problems})
+
+
+def _parse(data: bytes, *, name: str, timezone_name: str | None, date_order: str):
+    try:
+        return parse_chat_bytes(data, name=name, timezone=timezone_name, max_bytes=None, date_order=date_order)
+    except ChatParseError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    except ValueError as exc:  # an unknown zone
+        raise ValidationError({"timezone": str(exc)}) from None
+
+
+def _conversation_row(item: EvidenceItem, conversation, *, date_order: str, gap_hours: float) -> ParsedConversation:
+    report = quality_report(conversation, gap_threshold=datetime.timedelta(hours=gap_hours))
+    row = ParsedConversation(
+        item=item, format=conversation.format, locale=conversation.locale or "",
+        zone_name=conversation.zone_name, zone_source=conversation.zone_source,
+        zone_assumed=conversation.zone_assumed, date_order=date_order,
+        participants=list(conversation.participants), message_count=len(conversation.messages),
+        gap_threshold_hours=gap_hours, quality=_jsonable(report.to_dict()),
+    )
+    row.full_clean(exclude=["item"])
+    row.save()
+    return row
+
+
+def _jsonable(value):
+    import json
+
+    return json.loads(json.dumps(value, default=str))
+
+
+@transaction.atomic
+def upload_evidence(source, *, original_filename: str, received_from_type: str, user,
+                    received_from: str = "", incident=None, kind: str = EvidenceKind.OTHER,
+                    description: str = "", received_at=None, location: str = "",
+                    expected_size: int | None = None, expected_sha256: str = "",
+                    timezone_name: str | None = None, date_order: str = "auto",
+                    gap_hours: float = 24.0) -> EvidenceItem:
+    """Take an uploaded file into evidence; a chat export is parsed and its report kept.
+
+    ``expected_size``/``expected_sha256``, when the sender states them, catch an upload that
+    arrived cut short or altered. Everything is checked before anything is stored: a chat
+    export that does not parse is refused with the parser's message, and nothing is kept.
+    """
+    if date_order not in ("auto", "day-first", "month-first"):
+        raise ValidationError({"date_order": "One of auto, day-first, month-first."})
+    if gap_hours <= 0:
+        raise ValidationError({"gap_hours": "The gap threshold must be more than 0 hours."})
+    size = getattr(source, "size", None)
+    limit = conf.max_bytes()
+    if size is not None and size > limit:
+        raise ValidationError({"file": str(EvidenceTooLarge(size, limit))})
+    conversation = None
+    if expected_size is not None or expected_sha256:
+        _check_arrival(source, expected_size, expected_sha256)
+    if kind == EvidenceKind.CHAT_EXPORT:
+        conversation = _parse(_read_all(source), name=original_filename, timezone_name=timezone_name,
+                              date_order=date_order)
+    item = receive_file(source, original_filename=original_filename, received_from_type=received_from_type,
+                        via="upload", received_from=received_from, user=user, incident=incident, kind=kind,
+                        description=description, received_at=received_at, location=location, max_bytes=limit)
+    if conversation is not None:
+        _conversation_row(item, conversation, date_order=date_order, gap_hours=gap_hours)
+    return item
+
+
+@transaction.atomic
+def parse_conversation(item: EvidenceItem, *, timezone_name: str | None = None, date_order: str = "auto",
+                       gap_hours: float = 24.0) -> ParsedConversation:
+    """Read an exhibit already in the store as a chat export (e.g. one from the reporting page)."""
+    if ParsedConversation.objects.filter(item=item).exists():
+        raise ValidationError({"item": f"{item.exhibit_ref} has already been read as a chat export."})
+    with get_store().open(item.sha256) as f:
+        data = f.read()
+    conversation = _parse(data, name=item.original_filename, timezone_name=timezone_name, date_order=date_order)
+    if item.kind != EvidenceKind.CHAT_EXPORT:
+        item.kind = EvidenceKind.CHAT_EXPORT
+        item.save(update_fields=["kind", "updated_at"])
+    return _conversation_row(item, conversation, date_order=date_order, gap_hours=gap_hours)
+
+
+# --- Disclosure ---------------------------------------------------------------------------
+
+DISCLOSURE_FIELDS = ("description", "location", "used", "sensitive", "sensitivity_reason", "status",
+                     "might_undermine_or_assist", "mg6e_reason", "prosecutor_decision")
+
+
+@transaction.atomic
+def create_disclosure_entry(*, incident, user, description: str, item: EvidenceItem | None = None,
+                            record=None, location: str = "", used: bool = False, sensitive: bool = False,
+                            sensitivity_reason: str = "", status: str = DisclosureStatus.DRAFT,
+                            might_undermine_or_assist: bool = False, mg6e_reason: str = "",
+                            prosecutor_decision: str = "") -> DisclosureEntry:
+    """Schedule a piece of material on an incident: an exhibit, any other record, or neither."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from drachma.incidents.models import Incident
+
+    Incident.objects.select_for_update().filter(pk=incident.pk).first()
+    entry = DisclosureEntry(
+        incident=incident, item=item, description=(description or "").strip(), location=location.strip(),
+        used=used, sensitive=sensitive, sensitivity_reason=sensitivity_reason.strip(), status=status,
+        might_undermine_or_assist=might_undermine_or_assist, mg6e_reason=mg6e_reason.strip(),
+        prosecutor_decision=prosecutor_decision,
+    )
+    if record is not None:
+        entry.content_type = ContentType.objects.get_for_model(record)
+        entry.object_id = str(record.pk)
+    if item is not None and not entry.location:
+        entry.location = f"Drachma evidence store, exhibit {item.exhibit_ref}"
+    last = DisclosureEntry.objects.filter(incident=incident).aggregate(m=Max("number"))["m"] or 0
+    entry.number = last + 1
+    if status != DisclosureStatus.DRAFT:
+        entry.decided_by, entry.decided_at = user, timezone.now()
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def update_disclosure_entry(entry: DisclosureEntry, *, user, **changes) -> DisclosureEntry:
+    """Change what the disclosure officer decided; a change of status records who and when."""
+    unknown = set(changes) - set(DISCLOSURE_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This cannot be changed on a disclosure entry."})
+    entry = DisclosureEntry.objects.select_for_update().get(pk=entry.pk)
+    old_status = entry.status
+    for name, value in changes.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) and name != "status" else value)
+    if entry.status != old_status:
+        entry.decided_by, entry.decided_at = user, timezone.now()
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+# --- Publication log ------------------------------------------------------------------------
+
+PUBLICATION_FIELDS = ("url", "platform", "description", "found_at", "found_by_description", "still_online",
+                      "checked_at", "takedown_reference", "item")
+
+
+@transaction.atomic
+def record_publication(*, incident, user, url: str, platform: str, found_at=None, description: str = "",
+                       found_by_description: str = "", still_online: str = StillOnline.UNKNOWN,
+                       checked_at=None, takedown_reference: str = "", item: EvidenceItem | None = None
+                       ) -> PublicationRecord:
+    """Log that material about the incident was found published online."""
+    record = PublicationRecord(
+        incident=incident, item=item, url=(url or "").strip(), platform=platform, description=description.strip(),
+        found_at=found_at or timezone.now(), found_by=user, found_by_description=found_by_description.strip(),
+        still_online=still_online, checked_at=checked_at, takedown_reference=takedown_reference.strip(),
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def update_publication(record: PublicationRecord, *, user, **changes) -> PublicationRecord:
+    unknown = set(changes) - set(PUBLICATION_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This cannot be changed on a publication record."})
+    record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
+    for name, value in changes.items():
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+    record.full_clean()
+    record.save()
+    return record

@@ -23,7 +23,7 @@ from django.utils import timezone
 from drachma.audit.services import record_decision
 from drachma.core.models import ReferenceCounter
 from drachma.core.services import notify
-from drachma.evidence.services import receive_file
+from drachma.evidence.services import attach_to_incident, receive_file
 from drachma.intake import conf
 from drachma.intake.files import FileRefused, check_files
 from drachma.intake.matching import find_matches
@@ -407,19 +407,10 @@ def reopen_report(report: Report, *, user, reason: str) -> Report:
     return locked
 
 
-def _attach_evidence(report: Report, incident) -> list[str]:
-    """Put the report's exhibits on the incident (those on no incident yet).
-
-    Written with the ORM here because the evidence app has no service for it yet; the change
-    is audited by the usual signals."""
-    attached = []
-    for report_file in report.files.select_related("item"):
-        item = report_file.item
-        if item.incident_id is None:
-            item.incident = incident
-            item.save(update_fields=["incident", "updated_at"])
-            attached.append(item.exhibit_ref)
-    return attached
+def _attach_evidence(report: Report, incident, user=None) -> list[str]:
+    """Put the report's exhibits on the incident (those on no incident yet)."""
+    return [rf.item.exhibit_ref for rf in report.files.select_related("item")
+            if attach_to_incident(rf.item, incident=incident, user=user)]
 
 
 @transaction.atomic
@@ -430,7 +421,7 @@ def link_report(report: Report, *, user, incident=None, group=None, person=None,
     link.full_clean()
     if LinkedRecord.objects.filter(report=report, incident=incident, group=group, person=person).exists():
         raise ValidationError({"target": f"The report is already linked to {link.target}."})
-    attached = _attach_evidence(report, incident) if incident is not None else []
+    attached = _attach_evidence(report, incident, user) if incident is not None else []
     locked = _decide(report, "link", user=user, note=note or f"Linked to {link.target_kind} {link.target}.",
                      target=f"{link.target_kind} {link.target.pk}", exhibits_attached=attached)
     locked.save()
@@ -483,7 +474,7 @@ def convert_report(report: Report, *, user, groups=(), **incident_fields):
         raise ValidationError({"transition": "Your role may not record incidents."})
     TRIAGE.check(report.status, "convert", user)  # before the incident is made
     incident = create_incident(user=user, groups=groups, **incident_fields)
-    attached = _attach_evidence(report, incident)
+    attached = _attach_evidence(report, incident, user)
     locked = _decide(report, "convert", user=user, note=f"Turned into incident {incident.reference}.",
                      incident=incident.reference, exhibits_attached=attached)
     locked.incident = incident

@@ -1,0 +1,165 @@
+"""Documents made from evidence records: continuity statements, readable conversations and
+the MG6C/MG6D schedules, as text or CSV and as PDF (WeasyPrint)."""
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from drachma.evidence import selectors
+from drachma.evidence.chats.model import human_size
+from drachma.evidence.models import DisclosureSchedule, EvidenceItem, ProsecutorDecision
+from drachma.evidence.services import custody_position, person_name
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M %Z") if value else ""
+
+
+def continuity_context(item: EvidenceItem) -> dict:
+    events = selectors.custody_events(item)
+    state, holder = custody_position(events)
+    rows = []
+    for number, event in enumerate(events, 1):
+        parties = ""
+        if event.from_party and event.to_party:
+            parties = f"from {event.from_party} to {event.to_party}"
+        elif event.from_party:
+            parties = f"from {event.from_party}"
+        elif event.to_party:
+            parties = f"to {event.to_party}"
+        rows.append({
+            "number": number, "event": event, "when": _when(event.at), "kind": event.get_kind_display(),
+            "who": person_name(event.by) or event.by_description or "not recorded", "parties": parties,
+            "hash": event.sha256_verified, "hash_ok": not event.sha256_verified or event.sha256_verified == item.sha256,
+        })
+    from drachma.evidence.workflow import CustodyState
+
+    received_from = item.get_received_from_type_display()
+    if item.received_from and item.received_from.casefold() != received_from.casefold():
+        received_from = f"{item.received_from} ({received_from.lower()})"
+    return {
+        "item": item, "events": rows, "state": CustodyState(state).label, "received_from": received_from, "holder": holder, "size": human_size(item.stored_file.size),
+        "generated_at": _when(timezone.now()),
+    }
+
+
+def continuity_text(item: EvidenceItem) -> str:
+    """The continuity statement as plain text: what an officer reads into a statement."""
+    ctx = continuity_context(item)
+    lines = [
+        f"CONTINUITY OF EXHIBIT {item.exhibit_ref}",
+        "",
+        f"Exhibit: {item.exhibit_ref}, {item.get_kind_display().lower()} '{item.original_filename}'",
+        f"Incident: {item.incident.reference if item.incident else 'not yet on an incident'}",
+        f"Received from: {ctx['received_from']}, through {item.received_via}",
+        f"Size: {item.stored_file.size} bytes ({ctx['size']})",
+        f"SHA-256 at receipt: {item.sha256}",
+        "",
+        "Chain of custody:",
+    ]
+    for row in ctx["events"]:
+        event = row["event"]
+        line = f"{row['number']}. {row['when']}  {row['kind']}"
+        if row["parties"]:
+            line += f" {row['parties']}"
+        line += f"; by {row['who']}"
+        if event.location:
+            line += f"; at {event.location}"
+        lines.append(line)
+        if row["hash"]:
+            verdict = "matches the hash at receipt" if row["hash_ok"] else "DOES NOT MATCH the hash at receipt"
+            lines.append(f"   SHA-256 checked: {row['hash']} ({verdict})")
+        if event.note:
+            lines.append(f"   Note: {event.note}")
+    lines += ["", f"Custody now: {ctx['state'].lower()}; held by {ctx['holder'] or 'nobody'}.",
+              f"Produced by Drachma on {ctx['generated_at']} from the append-only custody record.", ""]
+    return "\n".join(lines)
+
+
+def pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()
+
+
+def continuity_pdf(item: EvidenceItem) -> bytes:
+    return pdf("evidence/continuity_pdf.html", continuity_context(item))
+
+
+# --- Disclosure schedules ---------------------------------------------------------------
+
+MG6C_COLUMNS = ["Item no.", "Description", "Location", "Prosecutor's comment (D / CND / I)"]
+MG6D_COLUMNS = ["Item no.", "Description", "Reason for sensitivity", "Prosecutor's comment"]
+_SHORT = {
+    ProsecutorDecision.DISCLOSE: "D", ProsecutorDecision.NOT_DISCLOSABLE: "CND", ProsecutorDecision.INSPECT: "I",
+    ProsecutorDecision.AGREED_SENSITIVE: "Agreed: not to be disclosed",
+    ProsecutorDecision.PII_APPLICATION: "Public-interest-immunity application",
+}
+
+
+def schedule_rows(incident, schedule: str) -> tuple[list[str], list[list[str]]]:
+    entries = selectors.schedule_entries(incident, schedule)
+    if schedule == DisclosureSchedule.MG6C:
+        rows = [[str(e.number), e.description, e.location, _SHORT.get(e.prosecutor_decision, "")] for e in entries]
+        return MG6C_COLUMNS, rows
+    rows = [[str(e.number), e.description, e.sensitivity_reason, _SHORT.get(e.prosecutor_decision, "")]
+            for e in entries]
+    return MG6D_COLUMNS, rows
+
+
+def schedule_csv(incident, schedule: str) -> str:
+    columns, rows = schedule_rows(incident, schedule)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def schedule_context(incident, schedule: str) -> dict:
+    columns, rows = schedule_rows(incident, schedule)
+    return {"incident": incident, "schedule": schedule, "title": DisclosureSchedule(schedule).label,
+            "columns": columns, "rows": rows, "generated_at": _when(timezone.now())}
+
+
+def schedule_pdf(incident, schedule: str) -> bytes:
+    return pdf("evidence/schedule_pdf.html", schedule_context(incident, schedule))
+
+
+# --- Conversations, readable -------------------------------------------------------------
+
+def conversation_html(parsed) -> str:
+    """A chat as a standalone HTML page (for the bundle): its quality report, then every message."""
+    conversation = selectors.load_conversation(parsed)
+    messages = list(conversation.iter_message_dicts())
+    return render_to_string("evidence/conversation_standalone.html", {
+        "parsed": parsed, "item": parsed.item, "quality": parsed.quality, "messages": messages,
+        "generated_at": _when(timezone.now()),
+    })
+
+
+def publication_csv(incident) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["URL", "Platform", "Found at", "Found by", "Still online", "Checked at", "Exhibit",
+                     "Takedown reference", "Description"])
+    for p in selectors.publications(incident):
+        writer.writerow([p.url, p.get_platform_display(), _when(p.found_at),
+                         p.found_by_description or person_name(p.found_by), p.get_still_online_display(),
+                         _when(p.checked_at), p.item.exhibit_ref if p.item else "", p.takedown_reference,
+                         p.description])
+    return out.getvalue()
+
+
+def publication_context(incident) -> dict:
+    records = list(selectors.publications(incident))
+    for p in records:
+        p.found_by_name = p.found_by_description or person_name(p.found_by)
+    return {"incident": incident, "records": records, "generated_at": _when(timezone.now())}
+
+
+def publication_pdf(incident) -> bytes:
+    return pdf("evidence/publication_log_pdf.html", publication_context(incident))

@@ -1,0 +1,349 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from drachma.audit.services import record_list_view, record_view
+from drachma.core.access import require
+from drachma.core.forms import apply_validation_error
+from drachma.core.paging import paginate
+from drachma.evidence import documents, selectors, services
+from drachma.evidence.bundle import BundleError, write_bundle
+from drachma.evidence.forms import (
+    CustodyForm,
+    DisclosureForm,
+    ParseForm,
+    PublicationForm,
+    UploadForm,
+)
+from drachma.evidence.models import (
+    DisclosureEntry,
+    DisclosureSchedule,
+    EvidenceItem,
+    PublicationRecord,
+)
+from drachma.evidence.store import get_store
+from drachma.evidence.uploads import EvidenceUploadHandler
+from drachma.evidence.workflow import CUSTODY, CustodyState
+from drachma.incidents.models import Incident
+
+MESSAGES_PER_PAGE = 100
+
+
+def _item(exhibit_ref: str) -> EvidenceItem:
+    try:
+        return selectors.item_detail(exhibit_ref)
+    except EvidenceItem.DoesNotExist:
+        raise Http404("No such exhibit.") from None
+
+
+def _incident(reference: str) -> Incident:
+    return get_object_or_404(Incident, reference=reference)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+
+
+@require("evidence.view_evidenceitem")
+def item_list(request):
+    queryset = selectors.item_queryset().order_by("-received_at", "-pk")
+    reference = request.GET.get("incident", "").strip()
+    if reference:
+        queryset = queryset.filter(incident__reference=reference)
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(exhibit_ref__icontains=q) | queryset.filter(original_filename__icontains=q)
+    context = paginate(request, queryset)
+    record_list_view(request, EvidenceItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode())
+    return render(request, "evidence/item_list.html", {**context, "incident_ref": reference, "q": q})
+
+
+@csrf_protect
+def _upload(request):
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None,
+                      initial={"incident": request.GET.get("incident", "")})
+    problems = getattr(request, "evidence_upload_problems", [])
+    if request.method == "POST":
+        valid = form.is_valid()
+        if problems:
+            form.errors.pop("file", None)
+            for problem in problems:
+                form.add_error("file", problem)
+        elif "file" not in request.FILES:
+            form.errors.pop("file", None)
+            form.add_error("file", "No file arrived, or the upload was cut short. Nothing was stored.")
+        if valid and form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.upload_evidence(
+                    data["file"], original_filename=data["file"].name, received_from_type=data["received_from_type"],
+                    received_from=data["received_from"], user=request.user, incident=data["incident"],
+                    kind=data["kind"], description=data["description"], received_at=data["received_at"],
+                    location=data["location"], expected_size=data["expected_size"],
+                    expected_sha256=(data["expected_sha256"] or "").strip(), timezone_name=data["timezone"] or None,
+                    date_order=data["date_order"], gap_hours=data["gap_hours"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, f"Exhibit {item.exhibit_ref} received (SHA-256 {item.sha256}).")
+                return redirect("evidence:detail", exhibit_ref=item.exhibit_ref)
+    return render(request, "evidence/upload.html", {"form": form})
+
+
+@require("evidence.add_evidenceitem", methods=["GET", "POST"])
+@csrf_exempt
+def item_upload(request):
+    # The handler must be in place before anything reads the body, hence the CSRF check after it.
+    if request.method == "POST":
+        request.upload_handlers.insert(0, EvidenceUploadHandler(request))
+    return _upload(request)
+
+
+@require("evidence.view_evidenceitem", hide=True)
+def item_detail(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    record_view(request, item)
+    events = selectors.custody_events(item)
+    state, holder = services.custody_position(events)
+    for event in events:
+        event.who = services.person_name(event.by) or event.by_description
+    parsed = selectors.parsed_conversation(item)
+    return render(request, "evidence/item_detail.html", {
+        "item": item, "events": events, "state": CustodyState(state).label, "holder": holder,
+        "next_kinds": [t.name for t in CUSTODY.allowed(state)], "parsed": parsed,
+        "custody_form": CustodyForm(initial={"from_party": holder, "verify_hash": True}),
+        "parse_form": ParseForm(), "disclosure": item.disclosure_entries.all(),
+    })
+
+
+@require("evidence.view_evidenceitem", hide=True)
+def item_download(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    record_view(request, item, fields=["file"])
+    response = FileResponse(get_store().open(item.sha256), as_attachment=True,
+                            filename=f"{item.exhibit_ref}_{item.original_filename}",
+                            content_type=item.stored_file.media_type or "application/octet-stream")
+    response["X-Content-SHA256"] = item.sha256
+    return response
+
+
+@require("evidence.add_custodyevent", hide=True, methods=["POST"])
+def custody_add(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    form = CustodyForm(request.POST)
+    if form.is_valid():
+        try:
+            event = services.record_custody_event(item, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "Not recorded: " + " ".join(exc.messages))
+        else:
+            messages.success(request, f"{event.get_kind_display()} recorded for {item.exhibit_ref}.")
+    else:
+        messages.error(request, "Not recorded: " + _form_errors(form))
+    return redirect("evidence:detail", exhibit_ref=exhibit_ref)
+
+
+@require("evidence.view_custodyevent", hide=True)
+def continuity(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    record_view(request, item, fields=["custody"])
+    return render(request, "evidence/continuity.html", {**documents.continuity_context(item),
+                                                        "text": documents.continuity_text(item)})
+
+
+@require("evidence.view_custodyevent", hide=True)
+def continuity_pdf(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    record_view(request, item, fields=["custody"])
+    response = HttpResponse(documents.continuity_pdf(item), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="continuity-{item.exhibit_ref}.pdf"'
+    return response
+
+
+@require("evidence.view_custodyevent", hide=True)
+def continuity_text(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    record_view(request, item, fields=["custody"])
+    response = HttpResponse(documents.continuity_text(item), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="continuity-{item.exhibit_ref}.txt"'
+    return response
+
+
+@require("evidence.view_parsedconversation", hide=True)
+def conversation(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    parsed = selectors.parsed_conversation(item)
+    if parsed is None:
+        raise Http404("This exhibit has not been read as a chat export.")
+    record_view(request, item, fields=["conversation"])
+    conv = selectors.load_conversation(parsed)
+    from django.core.paginator import Paginator
+
+    page_obj = Paginator(range(len(conv.messages)), MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [conv.message_dict(conv.messages[i], i) for i in page_obj.object_list]
+    return render(request, "evidence/conversation.html", {
+        "item": item, "parsed": parsed, "quality": parsed.quality, "page_obj": page_obj, "rows": rows,
+        "querystring_without_page": "",
+    })
+
+
+@require("evidence.add_parsedconversation", hide=True, methods=["POST"])
+def conversation_parse(request, exhibit_ref: str):
+    item = _item(exhibit_ref)
+    form = ParseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.parse_conversation(item, timezone_name=form.cleaned_data["timezone"] or None,
+                                        date_order=form.cleaned_data["date_order"],
+                                        gap_hours=form.cleaned_data["gap_hours"])
+        except ValidationError as exc:
+            messages.error(request, "Not read as a chat export: " + " ".join(exc.messages))
+        else:
+            messages.success(request, f"{item.exhibit_ref} read as a chat export.")
+            return redirect("evidence:conversation", exhibit_ref=exhibit_ref)
+    else:
+        messages.error(request, "Not read: " + _form_errors(form))
+    return redirect("evidence:detail", exhibit_ref=exhibit_ref)
+
+
+# --- Disclosure -----------------------------------------------------------------------
+
+@require("evidence.view_disclosureentry", hide=True)
+def disclosure(request, reference: str):
+    incident = _incident(reference)
+    entries = list(selectors.disclosure_entries(incident))
+    record_view(request, incident, fields=["disclosure"])
+    return render(request, "evidence/disclosure.html", {
+        "incident": incident, "entries": entries, "form": DisclosureForm(incident=incident),
+        "schedules": DisclosureSchedule.choices,
+    })
+
+
+@require("evidence.add_disclosureentry", hide=True, methods=["POST"])
+def disclosure_add(request, reference: str):
+    incident = _incident(reference)
+    form = DisclosureForm(request.POST, incident=incident)
+    if form.is_valid():
+        try:
+            entry = services.create_disclosure_entry(incident=incident, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "Not scheduled: " + " ".join(exc.messages))
+        else:
+            messages.success(request, f"Item {entry.number} added.")
+    else:
+        messages.error(request, "Not scheduled: " + _form_errors(form))
+    return redirect("evidence:disclosure", reference=reference)
+
+
+@require("evidence.change_disclosureentry", hide=True, methods=["GET", "POST"])
+def disclosure_edit(request, disclosure_id: int):
+    entry = get_object_or_404(DisclosureEntry.objects.select_related("incident", "item"), pk=disclosure_id)
+    initial = {name: getattr(entry, name) for name in services.DISCLOSURE_FIELDS}
+    form = DisclosureForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_disclosure_entry(entry, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Item {entry.number} updated.")
+            return redirect("evidence:disclosure", reference=entry.incident.reference)
+    return render(request, "evidence/disclosure_edit.html", {"entry": entry, "form": form})
+
+
+def _schedule(reference: str, schedule: str) -> tuple[Incident, str]:
+    schedule = schedule.upper()
+    if schedule not in DisclosureSchedule.values:
+        raise Http404("No such schedule.")
+    return _incident(reference), schedule
+
+
+@require("evidence.view_disclosureentry", hide=True)
+def schedule_pdf(request, reference: str, schedule: str):
+    incident, schedule = _schedule(reference, schedule)
+    record_view(request, incident, fields=[f"disclosure {schedule}"])
+    response = HttpResponse(documents.schedule_pdf(incident, schedule), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{schedule}-{incident.reference}.pdf"'
+    return response
+
+
+@require("evidence.view_disclosureentry", hide=True)
+def schedule_csv(request, reference: str, schedule: str):
+    incident, schedule = _schedule(reference, schedule)
+    record_view(request, incident, fields=[f"disclosure {schedule}"])
+    response = HttpResponse(documents.schedule_csv(incident, schedule), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{schedule}-{incident.reference}.csv"'
+    return response
+
+
+# --- Publication log ---------------------------------------------------------------------
+
+@require("evidence.view_publicationrecord", hide=True)
+def publications(request, reference: str):
+    incident = _incident(reference)
+    record_view(request, incident, fields=["publications"])
+    return render(request, "evidence/publications.html", {
+        **documents.publication_context(incident), "form": PublicationForm(incident=incident),
+    })
+
+
+@require("evidence.add_publicationrecord", hide=True, methods=["POST"])
+def publication_add(request, reference: str):
+    incident = _incident(reference)
+    form = PublicationForm(request.POST, incident=incident)
+    if form.is_valid():
+        try:
+            services.record_publication(incident=incident, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "Not recorded: " + " ".join(exc.messages))
+        else:
+            messages.success(request, "Publication recorded.")
+    else:
+        messages.error(request, "Not recorded: " + _form_errors(form))
+    return redirect("evidence:publications", reference=reference)
+
+
+@require("evidence.change_publicationrecord", hide=True, methods=["GET", "POST"])
+def publication_edit(request, publication_id: int):
+    record = get_object_or_404(PublicationRecord.objects.select_related("incident", "item"), pk=publication_id)
+    initial = {name: getattr(record, name) for name in services.PUBLICATION_FIELDS}
+    initial["item"] = record.item.exhibit_ref if record.item else None
+    form = PublicationForm(request.POST if request.method == "POST" else None, initial=initial, incident=record.incident)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("found_at") is None:
+            data.pop("found_at")
+        try:
+            services.update_publication(record, user=request.user, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Publication updated.")
+            return redirect("evidence:publications", reference=record.incident.reference)
+    return render(request, "evidence/publication_edit.html", {"record": record, "form": form})
+
+
+# --- The bundle ------------------------------------------------------------------------------
+
+@require("evidence.export_bundle", hide=True, methods=["POST"])
+def bundle(request, reference: str):
+    import tempfile
+    from pathlib import Path
+
+    incident = _incident(reference)
+    folder = tempfile.mkdtemp(prefix="drachma-bundle-")
+    path = Path(folder) / f"bundle-{incident.reference}.zip"
+    try:
+        write_bundle(incident, path)
+    except BundleError as exc:
+        messages.error(request, f"The bundle could not be made: {exc}")
+        return redirect("incidents:detail", reference=reference)
+    record_view(request, incident, fields=["bundle"])
+    handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
+    path.unlink()  # the open handle keeps the data; nothing stays on disk
+    Path(folder).rmdir()
+    return FileResponse(handle, as_attachment=True, filename=path.name, content_type="application/zip")
