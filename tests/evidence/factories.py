@@ -53,7 +53,12 @@ def build_incident_evidence(user, *, incident=None):
     d = services.create_disclosure_entry(incident=incident, user=user,
                                          description="Intelligence log entry about the group's informant",
                                          sensitive=True, sensitivity_reason="Identifies a covert source")
+    from drachma.takedown import services as takedown
+
+    footage = takedown.create_content_item(user=user, url="https://video.example/watch?v=abc", platform="youtube",
+                                           incident=incident)
+    takedown.open_request(footage, user=user)
     p = services.record_publication(incident=incident, user=user, url="https://video.example/watch?v=abc",
                                     platform="youtube", description="Live stream of the confrontation",
-                                    still_online="yes", takedown_reference="TD-2026-00001")
+                                    still_online="yes")
     return incident, {"chat": chat, "shot": shot, "mg6c": c, "mg6d": d, "publication": p}

@@ -77,7 +77,8 @@ def test_bundle_documents_say_what_they_should(world, tmp_path):
     assert "Identifies a covert source" in mg6d
     assert "Identifies a covert source" not in zf.read("disclosure/MG6C.csv").decode()
     log = zf.read("publication-log.csv").decode()
-    assert "https://video.example/watch?v=abc" in log and "TD-2026-00001" in log
+    request = things["publication"].content_item.requests.get()
+    assert "https://video.example/watch?v=abc" in log and f"{request.reference}: Identified" in log
     quality = json.loads(zf.read(f"conversations/{chat.exhibit_ref}.quality.json"))
     assert quality["deleted"]["count"] == 1
 

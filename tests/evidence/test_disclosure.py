@@ -184,8 +184,8 @@ def test_disclosure_api(client_as, incident):
 def test_publication_log(incident, make_user):
     user = make_user("investigator")
     record = services.record_publication(incident=incident, user=user, url="https://video.example/x",
-                                         platform="youtube", still_online="yes", takedown_reference="TD-2026-1")
-    assert record.found_by == user
+                                         platform="youtube", still_online="yes")
+    assert record.found_by == user and record.content_item is None and record.takedown_status == ""
     for url, message in [("ftp://files.example/x", "starting http:// or https://"),
                          ("javascript:alert(1)", "valid URL"), ("", "cannot be blank")]:
         with pytest.raises(ValidationError) as exc:
@@ -206,7 +206,38 @@ def test_publication_log(incident, make_user):
     assert record.still_online == "no"
     rows = list(csv.reader(io.StringIO(documents.publication_csv(incident))))
     assert rows[1][0] == "https://video.example/x" and rows[1][4] == "No, taken down or removed"
-    assert rows[1][7] == "TD-2026-1"
+    assert rows[1][7] == "" and rows[1][8] == ""
+
+
+@pytest.mark.django_db
+def test_publication_log_links_the_takedown_records(incident, make_user):
+    from drachma.takedown import services as takedown
+
+    user = make_user("investigator")
+    footage = takedown.create_content_item(user=user, url="https://video.example/live", platform="facebook",
+                                           incident=incident)
+    # The same address links by itself, and shows there is no takedown yet.
+    by_url = services.record_publication(incident=incident, user=user, url="https://video.example/live",
+                                         platform="facebook")
+    assert by_url.content_item == footage and by_url.takedown_reference == footage.reference
+    assert by_url.takedown_status == f"{footage.reference}: no takedown requested"
+    # A takedown request's reference links to its footage; its state is what the log shows.
+    request = takedown.open_request(footage, user=user)
+    by_request = services.record_publication(incident=incident, user=user, url="https://mirror.example/copy",
+                                             platform="other", takedown_reference=request.reference.lower())
+    assert by_request.content_item == footage
+    assert by_request.takedown_status == f"{request.reference}: {request.get_state_display()}"
+    rows = list(csv.reader(io.StringIO(documents.publication_csv(incident))))
+    assert rows[2][8] == f"{request.reference}: {request.get_state_display()}"
+    # A reference that leads nowhere is refused, not kept.
+    before = PublicationRecord.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.record_publication(incident=incident, user=user, url="https://a.example/z", platform="x",
+                                    takedown_reference="TD-1999-000001")
+    assert "No footage or takedown request" in exc.value.message_dict["takedown_reference"][0]
+    assert PublicationRecord.objects.count() == before
+    with pytest.raises(ValidationError):
+        services.update_publication(by_url, user=user, takedown_reference="nonsense")
 
 
 @pytest.mark.django_db
@@ -221,7 +252,7 @@ def test_publication_pages_and_api(client_as, incident):
     assert "https://video.example/y" in page and "TikTok" in page
     response = client.patch(f"/api/evidence/publications/{record.pk}", {"takedown_reference": "TD-9"},
                             content_type="application/json")
-    assert response.status_code == 200 and response.json()["takedown_reference"] == "TD-9"
+    assert response.status_code == 422 and "takedown_reference" in response.content.decode()
     response = client.post(f"/api/evidence/incidents/{incident.reference}/publications",
                            {"url": "mailto:x@example.org", "platform": "other"}, content_type="application/json")
     assert response.status_code in (400, 422) and "url" in response.content.decode()

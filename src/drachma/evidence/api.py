@@ -169,6 +169,7 @@ class PublicationOut(Schema):
     still_online: str
     checked_at: datetime.datetime | None
     takedown_reference: str
+    takedown_status: str
     exhibit_ref: str | None = Field(None, alias="item.exhibit_ref")
 
 

@@ -145,12 +145,12 @@ def publication_csv(incident) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["URL", "Platform", "Found at", "Found by", "Still online", "Checked at", "Exhibit",
-                     "Takedown reference", "Description"])
+                     "Takedown reference", "Takedown status", "Description"])
     for p in selectors.publications(incident):
         writer.writerow([p.url, p.get_platform_display(), _when(p.found_at),
                          p.found_by_description or person_name(p.found_by), p.get_still_online_display(),
                          _when(p.checked_at), p.item.exhibit_ref if p.item else "", p.takedown_reference,
-                         p.description])
+                         p.takedown_status, p.description])
     return out.getvalue()
 
 

@@ -274,7 +274,9 @@ class PublicationRecord(TimeStampedModel):
     """Where material about the incident was published online before trial.
 
     For the prosecutor: publicity can bear on a fair trial and on abuse-of-process arguments.
-    ``takedown_reference`` names the takedown record, where there is one, as text for now.
+    Linked to the takedown app's footage record where there is one (``content_item``), so the
+    prosecutor sees whether removal was asked for and what came of it. ``takedown_reference``
+    keeps the reference as recorded, which survives the footage record's disposal at review.
     """
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="publications")
@@ -293,12 +295,26 @@ class PublicationRecord(TimeStampedModel):
     still_online = models.CharField(max_length=8, choices=StillOnline.choices, default=StillOnline.UNKNOWN)
     checked_at = models.DateTimeField(null=True, blank=True, help_text="When 'still online' was last checked.")
     takedown_reference = models.CharField(max_length=40, blank=True)
+    content_item = models.ForeignKey(
+        "takedown.ContentItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="publications",
+        help_text="The footage record in takedown, found from the reference or the address.",
+    )
 
     class Meta:
         ordering = ["incident", "found_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.incident.reference}: {self.get_platform_display()} {self.url}"
+
+    @property
+    def takedown_status(self) -> str:
+        """The latest takedown request on the linked footage, e.g. "TD-2026-000004: removed"."""
+        if self.content_item is None:
+            return ""
+        latest = self.content_item.requests.order_by("-created_at", "-pk").first()
+        if latest is None:
+            return f"{self.content_item.reference}: no takedown requested"
+        return f"{latest.reference}: {latest.get_state_display()}"
 
     def clean(self):
         super().clean()

@@ -66,4 +66,4 @@ def schedule_entries(incident, schedule: str) -> list[DisclosureEntry]:
 
 
 def publications(incident) -> QuerySet[PublicationRecord]:
-    return PublicationRecord.objects.filter(incident=incident).select_related("item", "found_by").order_by("found_at", "pk")
+    return PublicationRecord.objects.filter(incident=incident).select_related("item", "found_by", "content_item").order_by("found_at", "pk")

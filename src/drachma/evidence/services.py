@@ -393,9 +393,30 @@ def record_publication(*, incident, user, url: str, platform: str, found_at=None
         found_at=found_at or timezone.now(), found_by=user, found_by_description=found_by_description.strip(),
         still_online=still_online, checked_at=checked_at, takedown_reference=takedown_reference.strip(),
     )
+    _link_takedown(record)
     record.full_clean()
     record.save()
     return record
+
+
+def _link_takedown(record: PublicationRecord) -> None:
+    """Link the record to takedown's footage: by the reference given (of the footage or of one of
+    its takedown requests), else by the same address. An unknown reference is refused rather than
+    kept, so that the prosecutor never reads a reference that leads nowhere."""
+    from drachma.takedown.models import ContentItem, TakedownRequest
+
+    reference = record.takedown_reference.strip()
+    if reference:
+        item = (ContentItem.objects.filter(reference__iexact=reference).first()
+                or getattr(TakedownRequest.objects.filter(reference__iexact=reference)
+                           .select_related("content_item").first(), "content_item", None))
+        if item is None:
+            raise ValidationError({"takedown_reference": f"No footage or takedown request has the reference {reference}."})
+        record.content_item = item
+    elif record.url:
+        record.content_item = ContentItem.objects.filter(url=record.url).order_by("first_seen_at", "pk").first()
+        if record.content_item is not None:
+            record.takedown_reference = record.content_item.reference
 
 
 @transaction.atomic
@@ -406,6 +427,8 @@ def update_publication(record: PublicationRecord, *, user, **changes) -> Publica
     record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
     for name, value in changes.items():
         setattr(record, name, value.strip() if isinstance(value, str) else value)
+    if "takedown_reference" in changes or "url" in changes:
+        _link_takedown(record)
     record.full_clean()
     record.save()
     return record
