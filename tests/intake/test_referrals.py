@@ -146,6 +146,10 @@ def test_overdue_referrals_are_reminded_to_supervisors_once_a_day(referral, supe
     Referral.objects.filter(pk=referral.pk).update(due_date=today - datetime.timedelta(days=1))
     assert services.remind_overdue_referrals(today) == 1
     assert services.remind_overdue_referrals(today) == 0  # once a day
+    from drachma.audit.models import AuditEntry
+
+    reminded = AuditEntry.objects.filter(model="intake.referral", object_id=str(referral.pk)).order_by("-pk").first()
+    assert reminded.changes["reminded_on"] == [None, today.isoformat()]
     assert Notification.objects.filter(recipient=supervisor, subject=f"Referral {referral.reference} is overdue").count() == 1
     assert not Notification.objects.filter(recipient=investigator, subject__contains="overdue").exists()
     assert services.remind_overdue_referrals(today + datetime.timedelta(days=1)) == 1

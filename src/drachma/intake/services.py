@@ -604,6 +604,7 @@ def remind_overdue_referrals(today: datetime.date | None = None) -> int:
                 notify(supervisor, f"Referral {referral.reference} is overdue",
                        f"Due {referral.due_date:%d/%m/%Y} and not yet accepted or rejected by the team.",
                        link=reverse("intake:referral_detail", kwargs={"referral_ref": referral.reference}))
-            Referral.objects.filter(pk=referral.pk).update(reminded_on=today)
+            referral.reminded_on = today
+            referral.save(update_fields=["reminded_on"])  # through save, so the audit log has it
         count += 1
     return count
