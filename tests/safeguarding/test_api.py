@@ -122,6 +122,81 @@ def test_bad_time_through_the_api(api, assessed):
     assert not TimeEntry.objects.exists()
 
 
+# --- reassigning an action, as the page does ------------------------------------------------
+
+@pytest.fixture
+def planned(api, assessed):
+    """An open action of the officer's, made through the API."""
+    out = api.post("/api/safeguarding/actions", {"incident": assessed.reference, "kind": "welfare_check"},
+                   content_type="application/json").json()
+    return SafeguardingAction.objects.get(pk=out["id"])
+
+
+def owner_url(action_id) -> str:
+    return f"/api/safeguarding/actions/{action_id}/owner"
+
+
+def test_officer_hands_an_action_to_a_colleague(api, planned, make_user):
+    colleague = make_user("safeguarding_officer", username="colleague")
+    r = api.post(owner_url(planned.pk), {"owner": "colleague"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["owner"] == "colleague" and out["status"] == "open"
+    assert out["events"][-1]["transition"] == "reassign" and out["events"][-1]["by"] == "officer"
+    assert "officer → colleague" in out["events"][-1]["note"]
+    planned.refresh_from_db()
+    assert planned.owner == colleague
+    assert colleague.notifications.filter(subject__contains="Safeguarding action for you").exists()
+
+
+def test_supervisor_takes_an_action_over(client, planned, supervisor):
+    sign_in(client, supervisor)
+    r = client.post(owner_url(planned.pk), {"owner": "sergeant"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["owner"] == "sergeant"
+    planned.refresh_from_db()
+    assert planned.owner == supervisor and planned.events.get(transition="reassign").by == supervisor
+
+
+def test_owner_without_the_role_is_422_and_nothing_changes(api, planned, make_user, officer):
+    make_user("investigator", username="det")
+    r = api.post(owner_url(planned.pk), {"owner": "det"}, content_type="application/json")
+    assert r.status_code == 422 and "det is not a safeguarding officer or supervisor" in errors(r)["owner"]
+    r = api.post(owner_url(planned.pk), {"owner": "nobody"}, content_type="application/json")
+    assert r.status_code == 422 and errors(r) == {"owner": "There is no active user 'nobody'."}
+    r = api.post(owner_url(planned.pk), {"owner": ""}, content_type="application/json")
+    assert r.status_code == 422 and errors(r) == {"owner": "Choose who owns the action."}
+    r = api.post(owner_url(planned.pk), {}, content_type="application/json")
+    assert r.status_code == 422
+    planned.refresh_from_db()
+    assert planned.owner == officer and not planned.events.filter(transition="reassign").exists()
+
+
+def test_a_finished_action_does_not_change_hands(api, planned, make_user, officer):
+    make_user("safeguarding_officer", username="colleague")
+    api.post(f"/api/safeguarding/actions/{planned.pk}/transitions", {"transition": "complete", "note": "Seen."},
+             content_type="application/json")
+    r = api.post(owner_url(planned.pk), {"owner": "colleague"}, content_type="application/json")
+    assert r.status_code == 422 and errors(r) == {"owner": "Only an open or in-progress action can change hands."}
+    planned.refresh_from_db()
+    assert planned.owner == officer and planned.status == "done"
+
+
+@pytest.mark.parametrize("role", ["investigator", "analyst", "disclosure_officer", "auditor", "administrator"])
+def test_reassigning_is_hidden_from_other_roles(client, planned, make_user, officer, role):
+    make_user("safeguarding_officer", username="colleague")
+    sign_in(client, make_user(role, username=f"{role}_x"))
+    r = client.post(owner_url(planned.pk), {"owner": "colleague"}, content_type="application/json")
+    assert r.status_code == 404
+    planned.refresh_from_db()
+    assert planned.owner == officer and not planned.events.filter(transition="reassign").exists()
+
+
+def test_reassigning_an_unknown_action_is_404(api, make_user):
+    make_user("safeguarding_officer", username="colleague")
+    r = api.post(owner_url(999999), {"owner": "colleague"}, content_type="application/json")
+    assert r.status_code == 404
+
+
 def test_analyst_reads_counts_without_names(client, make_user, officer, assessed, api):
     api.post("/api/safeguarding/actions", {"incident": assessed.reference, "kind": "welfare_check"},
              content_type="application/json")
@@ -149,7 +224,7 @@ def test_the_operations_are_in_the_openapi_schema(client, officer):
     paths = client.get("/api/openapi.json").json()["paths"]
     for path in ["/api/safeguarding/assessments", "/api/safeguarding/actions",
                  "/api/safeguarding/actions/{action_id}/transitions", "/api/safeguarding/actions/{action_id}/time",
-                 "/api/safeguarding/counts"]:
+                 "/api/safeguarding/actions/{action_id}/owner", "/api/safeguarding/counts"]:
         assert path in paths
 
 

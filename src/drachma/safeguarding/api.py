@@ -142,6 +142,10 @@ class TransitionIn(Schema):
     note: str = Field("", max_length=2000, description="The outcome (complete); the reason (cancel, reopen: required)")
 
 
+class OwnerIn(Schema):
+    owner: str = Field(description="The username of the safeguarding officer or supervisor who takes the action over")
+
+
 class TimeIn(Schema):
     minutes: int
     spent_on: datetime.date
@@ -278,6 +282,19 @@ def get_action(request, action_id: int):
              auth=Allow("safeguarding.work_safeguardingaction", hide=True))
 def transition_action(request, action_id: int, payload: TransitionIn):
     services.transition_action(_action(action_id), payload.transition, user=request.user, note=payload.note)
+    return _action(action_id)
+
+
+@router.post("/actions/{action_id}/owner", response=ActionOut,
+             auth=Allow("safeguarding.change_safeguardingaction", hide=True))
+def reassign_action(request, action_id: int, payload: OwnerIn):
+    """Hand an open or in-progress action to another safeguarding officer or supervisor; the
+    new owner is told, and the change is kept in the action's history."""
+    action = _action(action_id)
+    owner = _user(payload.owner, "owner")
+    if owner is None:
+        raise ValidationError({"owner": "Choose who owns the action."})
+    services.reassign_action(action, user=request.user, owner=owner)
     return _action(action_id)
 
 
