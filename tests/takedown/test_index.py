@@ -78,6 +78,11 @@ def test_disposing_of_footage_at_review_keeps_the_exhibit(make_item, investigato
 
 # --- catching up with rows far out of order, and with deletions ---------------------------------
 
+@pytest.fixture(autouse=True)
+def _check_every_search(settings):
+    settings.DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS = 0
+
+
 @pytest.fixture
 def builds(monkeypatch):
     """How many times the index was built from scratch."""
@@ -114,6 +119,25 @@ def test_a_row_committed_behind_the_lookback_window_is_found_without_a_rebuild(m
     assert slow_key in footage_index._pdq
     assert builds["n"] == 1  # caught up by comparing keys, not rebuilt
     assert footage_index._in_step()
+
+
+@pytest.mark.django_db
+def test_the_count_check_runs_at_most_once_in_its_interval(make_item, settings):
+    import time
+
+    from drachma.takedown.index import LOOKBACK
+
+    first = make_item(file=png(1))
+    base = _hash_of(first).pk
+    MediaHash.objects.filter(pk=base).update(id=base + 3 * LOOKBACK)
+    assert found(1) == [first.reference]
+    settings.DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS = 60
+    footage_index._checked_at = time.monotonic()
+    slow = make_item(file=png(5))
+    MediaHash.objects.filter(pk=_hash_of(slow).pk).update(id=base + 1)  # behind the window
+    assert found(5) == []  # not checked yet
+    footage_index._checked_at -= 61
+    assert found(5) == [slow.reference]
 
 
 @pytest.mark.django_db
@@ -213,3 +237,31 @@ def test_loading_the_wsgi_application_warms_the_index(monkeypatch):
     importlib.import_module("drachma.wsgi")
     assert calls == ["warm"]
     monkeypatch.delitem(sys.modules, "drachma.wsgi")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_forked_during_the_warm_up_builds_its_own(make_item, monkeypatch):
+    """gunicorn --preload forks workers while the warm-up thread may hold the lock; that thread
+    does not exist in a worker, which must not wait for it forever."""
+    import threading
+
+    from drachma.takedown.index import FootageIndex, warm_up
+
+    first = make_item(file=png(1))
+    footage_index.reset()
+    release, calls = threading.Event(), []
+    original = FootageIndex._build
+
+    def first_build_hangs(self):
+        calls.append(1)
+        if len(calls) == 1:
+            release.wait(timeout=30)
+        original(self)
+
+    monkeypatch.setattr(FootageIndex, "_build", first_build_hangs)
+    stuck = warm_up()
+    footage_index._after_fork()  # what os.register_at_fork runs in the child
+    assert found(1) == [first.reference]  # built by the child's own warm-up, not blocked
+    assert len(calls) == 2
+    release.set()
+    stuck.join(timeout=30)
