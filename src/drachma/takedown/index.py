@@ -1,13 +1,18 @@
 """The bank of known footage as a faiss index, kept in step with the database.
 
-One index per process (``footage_index``): built from the ``MediaHash`` rows on first use,
-then kept current without rebuilding (HMA rebuilds its whole index, which its users report
-as its bottleneck):
+One index per process (``footage_index``): built from the ``MediaHash`` rows when a web
+process starts (``warm_up``, in a background thread; a search waits for it), or on first use
+elsewhere, then kept current without rebuilding (HMA rebuilds its whole index, which its
+users report as its bottleneck):
 
 * a capture committed in this process is added by ``transaction.on_commit``, so it is
   matchable as soon as its transaction ends;
 * before each search the index catches up with rows other processes (the task worker,
-  other web workers) committed since, by primary key;
+  other web workers) committed since, by primary key: the rows above the last key it saw and
+  the recent ones it has not (``LOOKBACK``); and, at most every two seconds, one check of
+  the count and the sum of the keys up to the last one seen against what it has read. A row
+  committed further out of order, or a row deleted, makes them differ: the index then
+  compares the keys it holds with the database's and reads only the difference;
 * a hash marked as a false match is removed on commit, and every hit is checked against the
   database before it is reported, so a stale entry (another process's false match, a row
   rolled back) can never produce a match.
@@ -21,14 +26,21 @@ the distance of some frame of the known video.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db import connection
+from django.db.models import Count, Max, Sum
 
 from drachma.takedown import hashing
 from drachma.takedown.matcher import PDQIndex, VideoIndex, hamming
@@ -45,8 +57,13 @@ from drachma.takedown.models import (
 TRANSFORMS = ("", "rotated 90°", "rotated 180°", "rotated 270°", "mirrored left to right",
               "mirrored top to bottom", "flipped on the diagonal", "flipped on the other diagonal")
 
-# How far back (in MediaHash primary keys) a catch-up looks for rows committed out of order.
+# How far back (in MediaHash primary keys) a catch-up looks for rows committed out of order;
+# anything further back is found by the count-and-sum check.
 LOOKBACK = 2000
+# Keys per query when reading rows by key.
+BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -135,6 +152,7 @@ class FootageIndex:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._warming = False
         self.reset()
 
     def reset(self) -> None:
@@ -145,11 +163,52 @@ class FootageIndex:
             self._videos: dict[int, list] = {}
             self._high_water = 0
             self._high_water_hash = ""
-            self._seen: set[int] = set()
+            self._seen: set[int] = set()  # keys read within LOOKBACK of the high-water mark
+            # Every key read (8 bytes each), with their count and sum: what the per-search
+            # check compares with the database.
+            self._ids = array("q")
+            self._count = 0
+            self._sum = 0
+            self._checked_at = time.monotonic()
 
     @property
     def built(self) -> bool:
         return self._pdq is not None
+
+    def build_in_background(self) -> threading.Thread:
+        """Start building from the database in a thread and return once it holds the lock, so
+        that a search from then on waits for the build instead of starting its own."""
+        holding = threading.Event()
+
+        def build() -> None:
+            try:
+                with self._lock:
+                    holding.set()
+                    if self._pdq is None:
+                        self._build()
+            except Exception:
+                # Not fatal: the first search builds it (and reports the error if it persists).
+                logger.exception("The footage index could not be built at start; it will be built on first use.")
+                self.reset()
+            finally:
+                holding.set()
+                self._warming = False
+                connection.close()
+
+        self._warming = True
+        thread = threading.Thread(target=build, name="footage-index-warm-up", daemon=True)
+        thread.start()
+        holding.wait()
+        return thread
+
+    def _after_fork(self) -> None:
+        # A server that loads the application before forking its workers (gunicorn --preload)
+        # forks while the warm-up thread may hold the lock; that thread does not exist in the
+        # child, so the child takes a new lock and, if the build was unfinished, starts again.
+        self._lock = threading.RLock()
+        if self._warming:
+            self.reset()
+            self.build_in_background()
 
     # --- keeping in step -------------------------------------------------------------------
 
@@ -161,13 +220,11 @@ class FootageIndex:
         usable = MediaHash.objects.filter(false_match=False, quality__gte=hashing.MIN_QUALITY)
         images = usable.filter(kind=HashKind.PDQ).count()
         frames = usable.filter(kind=HashKind.VPDQ_FRAME).count()
+        self.reset()
         # Sized for the bank as it is now (the matcher picks larger buckets for big banks).
         self._pdq = PDQIndex.for_bank_size(images)
         self._video = VideoIndex(PDQIndex.bucket_bits_for(frames))
-        self._videos = {}
-        self._seen = set()
         top = MediaHash.objects.aggregate(top=Max("pk"))["top"] or 0
-        self._high_water, self._high_water_hash = 0, ""
         self._mark(top)
         self._load(self._rows(MediaHash.objects.filter(pk__lte=top)).iterator(chunk_size=5000))
 
@@ -187,6 +244,9 @@ class FootageIndex:
                 continue
             if pk > floor:
                 self._seen.add(pk)
+            self._ids.append(pk)
+            self._count += 1
+            self._sum += pk
             if false_match or quality < hashing.MIN_QUALITY:
                 continue
             if kind == HashKind.PDQ:
@@ -216,6 +276,49 @@ class FootageIndex:
         rows = list(self._rows(MediaHash.objects.filter(pk__gt=self._high_water - LOOKBACK).exclude(pk__in=self._seen)))
         if rows:
             self._load_list(rows)
+        # The check costs one scan of the keys (about 0.1 s for a million rows on PostgreSQL),
+        # so it runs at most once in DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS.
+        now = time.monotonic()
+        if now - self._checked_at >= float(getattr(settings, "DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS", 2.0)):
+            self._checked_at = now
+            if not self._in_step():
+                self._reconcile()
+
+    def _in_step(self) -> bool:
+        """Whether the database holds, up to the high-water mark, as many rows as the index
+        has read and with the same sum of keys: one query, whatever the bank's size."""
+        seen = MediaHash.objects.filter(pk__lte=self._high_water).aggregate(n=Count("pk"), total=Sum("pk"))
+        return seen["n"] == self._count and int(seen["total"] or 0) == self._sum
+
+    def _reconcile(self) -> None:
+        """Read the rows the index missed and forget the ones deleted, by comparing its keys
+        with the database's up to the high-water mark."""
+        in_db = np.fromiter(MediaHash.objects.filter(pk__lte=self._high_water).order_by("pk")
+                            .values_list("pk", flat=True).iterator(chunk_size=20_000), dtype=np.int64)
+        held = np.unique(np.frombuffer(self._ids, dtype=np.int64))
+        gone = np.setdiff1d(held, in_db, assume_unique=True).tolist()
+        missed = np.setdiff1d(in_db, held, assume_unique=True).tolist()
+        if gone:
+            self._forget(gone)
+        for start in range(0, len(missed), BATCH):
+            self._load(self._rows(MediaHash.objects.filter(pk__in=missed[start:start + BATCH])))
+        # The loads above counted their rows; the database's list is the truth for the range.
+        self._ids = array("q")
+        self._ids.frombytes(in_db.tobytes())
+        self._count, self._sum = len(in_db), int(in_db.sum())
+        logger.info("Footage index caught up by key comparison: %d rows read, %d forgotten.", len(missed), len(gone))
+
+    def _forget(self, hash_ids: list[int]) -> None:
+        """Drop deleted rows (a disposed capture, a rolled-back transaction's rows)."""
+        self._seen.difference_update(hash_ids)
+        self._pdq.remove(hash_ids)
+        if self._videos:
+            # Frame rows go with their capture: drop the videos that have no frames left.
+            alive = set(MediaHash.objects.filter(kind=HashKind.VPDQ_FRAME)
+                        .values_list("capture_id", flat=True).distinct())
+            for capture_id in set(self._videos) - alive:
+                self._video.remove_video(capture_id)
+                del self._videos[capture_id]
 
     def _load_list(self, rows: list) -> None:
         self._mark(max(r[0] for r in rows))
@@ -324,6 +427,17 @@ def _match(capture: Capture, kind: str, **details) -> Match:
 
 
 footage_index = FootageIndex()
+os.register_at_fork(after_in_child=footage_index._after_fork)
+
+
+def warm_up() -> threading.Thread | None:
+    """Start building the index in the background, so that the first search after a web
+    process starts does not wait for a whole build (called from ``drachma.wsgi``, which
+    ``runserver`` and WSGI servers load, and not by migrate, the tests or other commands).
+    ``DRACHMA_TAKEDOWN_WARM_INDEX = False`` leaves it to be built on first use."""
+    if not getattr(settings, "DRACHMA_TAKEDOWN_WARM_INDEX", True) or footage_index.built:
+        return None
+    return footage_index.build_in_background()
 
 
 def match_media(media: HashedMedia, *, exclude_item_id: int | None = None) -> list[Match]:
