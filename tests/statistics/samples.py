@@ -1,2 +1,2 @@
 def build(world) -> dict:
-    return {"by": "area", "fmt": "csv"}
+    return {"by": "borough", "by2": "kind", "fmt": "csv"}
