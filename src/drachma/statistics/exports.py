@@ -9,7 +9,13 @@ from openpyxl.styles import Font
 
 from drachma.statistics import foi, selectors
 from drachma.statistics.selectors import OUTSIDE_GM, AreaFilter, Period, _area_names, incidents_in
-from drachma.statistics.suppression import Cell, DisclosureError, Table2D, refuse_person_breakdown, suppress_2d
+from drachma.statistics.suppression import (
+    Cell,
+    DisclosureError,
+    Table2D,
+    refuse_person_breakdown,
+    suppress_2d,
+)
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,7 +140,7 @@ def crosstab_table(period: Period, rows_by: str, cols_by: str, *,
             # Months (quarters, years) with no incident are zeros in the table, not gaps.
             keyed = [(k, selectors._label(by, k)) for k in selectors._time_keys(period, by)]
         sides.append(keyed)
-    rows, cols = sides
+    rows, cols = (_readable(by, keyed) for by, keyed in zip((rows_by, cols_by), sides, strict=True))
     if not rows or not cols:
         return None
     if len(rows) * len(cols) > MAX_CROSSTAB_CELLS:
@@ -152,6 +158,19 @@ def crosstab_table(period: Period, rows_by: str, cols_by: str, *,
         return suppress_2d([label for _, label in rows], [label for _, label in cols], counts, rule=rule)
     except DisclosureError as exc:
         raise ValidationError({"by": f"Refused: {exc}."}) from None
+
+
+def _readable(by: str, keyed: list[tuple]) -> list[tuple]:
+    """Ward codes as "name (borough)", as the one-breakdown ward table has them; a key with
+    no value (no ward, no outcome) as words, never an empty label."""
+    names: dict = {}
+    if by == "ward":
+        from drachma.areas.models import Ward
+
+        names = {w.code: f"{w.name} ({w.borough.name})" for w in Ward.objects.select_related("borough")
+                 .defer("boundary", "borough__boundary").filter(code__in=[k for k, _ in keyed if k])}
+        names[""] = "Ward not known or outside Greater Manchester"
+    return [(k, names.get(k, label) or selectors.NOT_RECORDED) for k, label in keyed]
 
 
 def crosstab_rows(table: Table2D | None, rows_by: str, cols_by: str) -> tuple[list, list[list]]:
