@@ -1,2 +1,3 @@
 def build(world) -> dict:
-    return {"by": "borough", "by2": "kind", "fmt": "csv"}
+    # "borough-by-kind": the two-way table, the heavier path of table_export.
+    return {"by": "borough-by-kind", "fmt": "csv"}

@@ -205,3 +205,9 @@ def test_one_breakdown_tables_still_answer(small_fixture, analyst):
     # The crosstab pattern comes first; a plain table must not be mistaken for one.
     response = analyst.get(f"/statistics/tables/borough.csv?{PERIOD}")
     assert response.status_code == 200 and "Rochdale,4" in response.content.decode("utf-8-sig")
+
+
+def test_overview_links_the_two_way_tables(small_fixture, analyst):
+    page = analyst.get(f"/statistics/?{PERIOD}").content.decode()
+    assert "/statistics/tables/borough-by-kind.xlsx?" in page
+    assert "/statistics/tables/borough-by-area." not in page  # two area breakdowns are refused

@@ -26,6 +26,10 @@ def overview(request):
 
 @require("statistics.view_statistics")
 def table_export(request, by: str, fmt: str):
+    """One breakdown (``tables/kind.csv``), or two (``tables/borough-by-kind.csv``)."""
+    if "-by-" in by:
+        rows_by, _, cols_by = by.partition("-by-")
+        return _crosstab_export(request, rows_by, cols_by, fmt)
     form = PeriodForm.default(request.GET)
     if by not in TABLES or fmt not in ("csv", "xlsx") or not form.is_valid():
         errors = form.errors.as_text() if form.is_bound and not form.is_valid() else f"Unknown table or format: {by}.{fmt}"
@@ -37,8 +41,7 @@ def table_export(request, by: str, fmt: str):
     return _download(header, body, fmt, f"incidents-by-{by}-{period.start}-{period.end}", TABLES[by])
 
 
-@require("statistics.view_statistics")
-def crosstab_export(request, by: str, by2: str, fmt: str):
+def _crosstab_export(request, by: str, by2: str, fmt: str):
     """Two breakdowns at once (borough by kind), the small-number rule applied to the cells and
     the totals protected, as for FOI tables."""
     form = PeriodForm.default(request.GET)
