@@ -1,2 +1,3 @@
 def build(world) -> dict:
-    return {"by": "area", "fmt": "csv"}
+    # "borough-by-kind": the two-way table, the heavier path of table_export.
+    return {"by": "borough-by-kind", "fmt": "csv"}

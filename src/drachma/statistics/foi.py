@@ -114,20 +114,29 @@ def foi_answer(period: Period, *, by: str | list[str] = "area", areas: AreaFilte
     return FOIAnswer(period, areas, total, within, outside, top, published, the_rule, timezone.now())
 
 
+def answer_rows(answer: FOIAnswer) -> list[list]:
+    """The answer as spreadsheet rows (a Cell where a figure goes), shared by CSV and XLSX."""
+    rows: list[list] = [
+        ["Reports relating to online child abuse activist groups", str(answer.period)],
+        ["Total", answer.total],
+    ]
+    if answer.areas is None:
+        rows.append(["Within Greater Manchester", answer.within_gm])
+        rows.append(["Outside Greater Manchester", answer.outside_gm])
+    for name, table in answer.tables.items():
+        rows.append([])
+        rows.append([selectors.DIMENSIONS[name].label, "Reports"])
+        rows += [[label, cell] for label, cell in table.rows()]
+        rows.append(["Total", table.total])
+    rows.append([])
+    rows.append([answer.footnote])
+    return rows
+
+
 def as_csv(answer: FOIAnswer) -> str:
+    from drachma.statistics.exports import spreadsheet_value
+
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Reports relating to online child abuse activist groups", str(answer.period)])
-    writer.writerow(["Total", answer.total.display])
-    if answer.areas is None:
-        writer.writerow(["Within Greater Manchester", answer.within_gm.display])
-        writer.writerow(["Outside Greater Manchester", answer.outside_gm.display])
-    for name, table in answer.tables.items():
-        writer.writerow([])
-        writer.writerow([selectors.DIMENSIONS[name].label, "Reports"])
-        for label, cell in table.rows():
-            writer.writerow([label, cell.display])
-        writer.writerow(["Total", table.total.display])
-    writer.writerow([])
-    writer.writerow([answer.footnote])
+    writer.writerows([spreadsheet_value(v) for v in row] for row in answer_rows(answer))
     return out.getvalue()

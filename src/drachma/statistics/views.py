@@ -26,6 +26,10 @@ def overview(request):
 
 @require("statistics.view_statistics")
 def table_export(request, by: str, fmt: str):
+    """One breakdown (``tables/kind.csv``), or two (``tables/borough-by-kind.csv``)."""
+    if "-by-" in by:
+        rows_by, _, cols_by = by.partition("-by-")
+        return _crosstab_export(request, rows_by, cols_by, fmt)
     form = PeriodForm.default(request.GET)
     if by not in TABLES or fmt not in ("csv", "xlsx") or not form.is_valid():
         errors = form.errors.as_text() if form.is_bound and not form.is_valid() else f"Unknown table or format: {by}.{fmt}"
@@ -35,6 +39,34 @@ def table_export(request, by: str, fmt: str):
     header = [selectors.DIMENSIONS[by].label, "Incidents"]
     body = [[r.label, r.count] for r in rows]
     return _download(header, body, fmt, f"incidents-by-{by}-{period.start}-{period.end}", TABLES[by])
+
+
+def _crosstab_export(request, by: str, by2: str, fmt: str):
+    """Two breakdowns at once (borough by kind), the small-number rule applied to the cells and
+    the totals protected, as for FOI tables."""
+    form = PeriodForm.default(request.GET)
+    if fmt not in ("csv", "xlsx"):
+        return _refuse(f"Unknown format {fmt!r}; choose csv or xlsx.")
+    for name in (by, by2):
+        if name not in selectors.DIMENSIONS:
+            return _refuse(f"Unknown breakdown {name!r}; choose from {', '.join(TABLES)}.")
+        if selectors.DIMENSIONS[name].name_bearing:
+            return _refuse(f"Refused: a breakdown by {selectors.DIMENSIONS[name].label.lower()} would reveal "
+                           "a person; statistics tables are not broken down by people.")
+    if not form.is_valid():
+        return _refuse(form.errors.as_text())
+    period, areas = form.cleaned_data["period"], form.cleaned_data["area_filter"]
+    try:
+        table = exports.crosstab_table(period, by, by2, areas=areas)
+    except ValidationError as exc:
+        return _refuse(" ".join(e for errors in exc.message_dict.values() for e in errors))
+    header, body = exports.crosstab_rows(table, by, by2)
+    title = f"{TABLES[by]} by {TABLES[by2]}"
+    return _download(header, body, fmt, f"incidents-by-{by}-by-{by2}-{period.start}-{period.end}", title)
+
+
+def _refuse(message: str) -> HttpResponse:
+    return HttpResponse(f"Cannot export: {message}", status=400, content_type="text/plain")
 
 
 @require("statistics.export_incidents")
@@ -80,6 +112,10 @@ def foi_answer(request):
             if fmt == "csv":
                 response = HttpResponse(foi.as_csv(answer).encode("utf-8"), content_type=exports.CSV_TYPE)
                 response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.csv"'
+                return response
+            if fmt == "xlsx":
+                response = HttpResponse(exports.foi_xlsx(answer), content_type=exports.XLSX_TYPE)
+                response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.xlsx"'
                 return response
             if fmt == "pdf":
                 response = HttpResponse(reports.foi_pdf(answer), content_type="application/pdf")
