@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
+from drachma.core.feedback import form_errors_text
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.evidence import documents, selectors, services
@@ -40,10 +41,6 @@ def _item(exhibit_ref: str) -> EvidenceItem:
 
 def _incident(reference: str) -> Incident:
     return get_object_or_404(Incident, reference=reference)
-
-
-def _form_errors(form) -> str:
-    return "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
 
 
 @require("evidence.view_evidenceitem")
@@ -143,7 +140,7 @@ def custody_add(request, exhibit_ref: str):
         else:
             messages.success(request, f"{event.get_kind_display()} recorded for {item.exhibit_ref}.")
     else:
-        messages.error(request, "Not recorded: " + _form_errors(form))
+        messages.error(request, "Not recorded: " + form_errors_text(form))
     return redirect("evidence:detail", exhibit_ref=exhibit_ref)
 
 
@@ -206,7 +203,7 @@ def conversation_parse(request, exhibit_ref: str):
             messages.success(request, f"{item.exhibit_ref} read as a chat export.")
             return redirect("evidence:conversation", exhibit_ref=exhibit_ref)
     else:
-        messages.error(request, "Not read: " + _form_errors(form))
+        messages.error(request, "Not read: " + form_errors_text(form))
     return redirect("evidence:detail", exhibit_ref=exhibit_ref)
 
 
@@ -235,7 +232,7 @@ def disclosure_add(request, reference: str):
         else:
             messages.success(request, f"Item {entry.number} added.")
     else:
-        messages.error(request, "Not scheduled: " + _form_errors(form))
+        messages.error(request, "Not scheduled: " + form_errors_text(form))
     return redirect("evidence:disclosure", reference=reference)
 
 
@@ -303,7 +300,7 @@ def publication_add(request, reference: str):
         else:
             messages.success(request, "Publication recorded.")
     else:
-        messages.error(request, "Not recorded: " + _form_errors(form))
+        messages.error(request, "Not recorded: " + form_errors_text(form))
     return redirect("evidence:publications", reference=reference)
 
 

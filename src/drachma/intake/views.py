@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
+from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.incidents.forms import IncidentForm
@@ -40,16 +41,6 @@ def _referral(reference: str) -> Referral:
         raise Http404("No such referral.") from None
 
 
-def _errors(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
-def _form_errors(request, form) -> None:
-    parts = []
-    for field, errors in form.errors.items():
-        label = form[field].label if field in form.fields else field
-        parts.append(f"{label}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
-    messages.error(request, "; ".join(parts))
 
 
 def _back(report_ref: str):
@@ -94,9 +85,9 @@ def report_assign(request, report_ref: str):
             services.assign_report(report, user=request.user, assignee=form.cleaned_data["assignee"] or request.user)
             messages.success(request, "Report assigned.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(report_ref)
 
 
@@ -109,9 +100,9 @@ def report_close(request, report_ref: str):
             services.close_report(report, user=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "Report closed.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(report_ref)
 
 
@@ -124,9 +115,9 @@ def report_reopen(request, report_ref: str):
             services.reopen_report(report, user=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "Report reopened.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(report_ref)
 
 
@@ -161,9 +152,9 @@ def report_link(request, report_ref: str):
                                         **link_targets(form.cleaned_data))
             messages.success(request, f"Report linked to {link.target_kind} {link.target}.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(report_ref)
 
 
@@ -176,9 +167,9 @@ def report_refer(request, report_ref: str):
             referral = services.refer_report(report, user=request.user, **form.cleaned_data)
             messages.success(request, f"Referral {referral.reference} made.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(report_ref)
 
 
@@ -245,9 +236,9 @@ def referral_transition(request, referral_ref: str, referral_action: str):
                                          note=form.cleaned_data["note"], owner=form.cleaned_data["owner"])
             messages.success(request, f"Referral {referral.reference}: {REFERRAL.transition(referral_action).label.lower()} done.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("intake:referral_detail", referral_ref=referral_ref)
 
 
@@ -260,7 +251,7 @@ def referral_reassign(request, referral_ref: str):
             services.reassign_referral(referral, user=request.user, owner=form.cleaned_data["owner"])
             messages.success(request, "Referral reassigned.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
         messages.error(request, "Choose the investigator who takes the referral.")
     return redirect("intake:referral_detail", referral_ref=referral_ref)

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
+from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.incidents.models import Incident
@@ -32,13 +33,6 @@ def _action(action_id: int) -> SafeguardingAction:
     except SafeguardingAction.DoesNotExist:
         raise Http404("No such action.") from None
 
-
-def _form_errors(request, form) -> None:
-    parts = []
-    for field, errors in form.errors.items():
-        label = form[field].label if field in form.fields else field
-        parts.append(f"{label}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
-    messages.error(request, "; ".join(parts))
 
 
 @require("safeguarding.view_safeguardingaction")
@@ -140,9 +134,9 @@ def action_transition(request, action_id: int, action_transition: str):
             services.transition_action(action, action_transition, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, f"{action.get_kind_display()}: {ACTION.transition(action_transition).label.lower()} done.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     back = request.POST.get("next", "")
     queue_path = reverse("safeguarding:queue")
     # Back to the queue as it was filtered; only ever to the queue (no open redirect).
@@ -160,9 +154,9 @@ def action_reassign(request, action_id: int):
             services.reassign_action(action, user=request.user, owner=form.cleaned_data["owner"])
             messages.success(request, "Action reassigned.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("safeguarding:action", action_id=action_id)
 
 
@@ -175,9 +169,9 @@ def action_time(request, action_id: int):
             entry = services.record_time(action, user=request.user, **form.cleaned_data)
             messages.success(request, f"{entry.minutes} minutes recorded.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("safeguarding:action", action_id=action_id)
 
 

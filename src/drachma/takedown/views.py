@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
+from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.takedown import selectors, services
@@ -37,16 +38,6 @@ def _item(reference: str) -> ContentItem:
         raise Http404("No such footage.") from None
 
 
-def _errors(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
-def _form_errors(request, form) -> None:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form[name].label if name in form.fields else name
-        parts.append(f"{label}: {' '.join(errors)}" if name != "__all__" else " ".join(errors))
-    messages.error(request, "; ".join(parts))
 
 
 def _back(reference: str):
@@ -142,11 +133,11 @@ def item_capture(request, item_ref: str):
         try:
             result = services.capture(item, user=request.user, file=form.cleaned_data["file"])
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
         else:
             _capture_message(request, result)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(item_ref)
 
 
@@ -159,9 +150,9 @@ def request_open(request, item_ref: str):
             opened = services.open_request(item, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, f"Takedown request {opened.reference} opened.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(item_ref)
 
 
@@ -178,9 +169,9 @@ def request_transition(request, request_ref: str, request_action: str):
                                         platform_reference=form.cleaned_data["platform_reference"])
             messages.success(request, f"{takedown.reference}: {TAKEDOWN.transition(request_action).label.lower()}: done.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(takedown.content_item.reference)
 
 
@@ -196,9 +187,9 @@ def capture_false_match(request, capture_id: int):
             messages.success(request, f"{len(ids)} hash{'es' if len(ids) != 1 else ''} marked as a known false match: "
                                       "they no longer match anything.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(capture.content_item.reference)
 
 
@@ -213,9 +204,9 @@ def match_review(request, match_id: int):
             services.review_match(match, user=request.user, **form.cleaned_data)
             messages.success(request, "Match reviewed.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return _back(match.content_item.reference)
 
 
@@ -292,9 +283,9 @@ def bank_create(request):
             bank = services.create_bank(user=request.user, **form.cleaned_data)
             messages.success(request, f"Bank {bank.name} made.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_validation_error(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("takedown:banks")
 
 
