@@ -64,6 +64,10 @@ class EvidenceItem(ReviewableRecord):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    chat_parse_problem = models.TextField(
+        blank=True, max_length=2000,
+        help_text="Why reading this file as a chat export on arrival failed; the file itself is kept as received.",
+    )
 
     class Meta:
         ordering = ["-received_at"]

@@ -321,6 +321,35 @@ def parse_conversation(item: EvidenceItem, *, timezone_name: str | None = None, 
     return _conversation_row(item, conversation, date_order=date_order, gap_hours=gap_hours)
 
 
+def parse_on_arrival(item_pk: int) -> ParsedConversation | None:
+    """Read a chat-export exhibit without an officer asking (e.g. one from the reporting page).
+
+    Runs again safely: an exhibit already read is left alone. A file that does not parse is
+    not an error here: the parser's message is kept on the exhibit, so an officer sees why
+    and can try other options on the exhibit page; nothing else about the exhibit changes.
+    """
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().filter(pk=item_pk).first()
+        if item is None or ParsedConversation.objects.filter(item=item).exists():
+            return None
+        try:
+            with transaction.atomic():
+                row = parse_conversation(item)
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        except OSError as exc:  # the stored file could not be read
+            problem = f"The stored file could not be read: {exc}"
+        else:
+            if item.chat_parse_problem:
+                item.chat_parse_problem = ""
+                item.save(update_fields=["chat_parse_problem", "updated_at"])
+            return row
+        # Saved (not .update()) so the audit log records it like any other change.
+        item.chat_parse_problem = problem[:2000]
+        item.save(update_fields=["chat_parse_problem", "updated_at"])
+        return None
+
+
 # --- Disclosure ---------------------------------------------------------------------------
 
 DISCLOSURE_FIELDS = ("description", "location", "used", "sensitive", "sensitivity_reason", "status",

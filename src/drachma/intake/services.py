@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import secrets
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from django.utils import timezone
 from drachma.audit.services import record_decision
 from drachma.core.models import ReferenceCounter
 from drachma.core.services import notify
+from drachma.evidence.models import EvidenceKind
 from drachma.evidence.services import attach_to_incident, receive_file
 from drachma.intake import conf
 from drachma.intake.files import FileRefused, check_files
@@ -408,9 +410,23 @@ def reopen_report(report: Report, *, user, reason: str) -> Report:
 
 
 def _attach_evidence(report: Report, incident, user=None) -> list[str]:
-    """Put the report's exhibits on the incident (those on no incident yet)."""
-    return [rf.item.exhibit_ref for rf in report.files.select_related("item")
-            if attach_to_incident(rf.item, incident=incident, user=user)]
+    """Put the report's exhibits on the incident (those on no incident yet).
+
+    Chat exports among them are read in the background once the decision is committed, so a
+    large or broken export never holds up or undoes the triage decision.
+    """
+    attached = [rf.item for rf in report.files.select_related("item")
+                if attach_to_incident(rf.item, incident=incident, user=user)]
+    for item in attached:
+        if item.kind == EvidenceKind.CHAT_EXPORT:
+            transaction.on_commit(partial(_read_chat_export_later, item.pk))
+    return [item.exhibit_ref for item in attached]
+
+
+def _read_chat_export_later(item_pk: int) -> None:
+    from drachma.intake.tasks import read_chat_export  # tasks imports this module
+
+    read_chat_export.enqueue(item_pk)
 
 
 @transaction.atomic
