@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
+from drachma.core.downloads import attachment
 from drachma.core.feedback import form_errors_text
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
@@ -156,18 +157,16 @@ def continuity(request, exhibit_ref: str):
 def continuity_pdf(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["custody"])
-    response = HttpResponse(documents.continuity_pdf(item), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="continuity-{item.exhibit_ref}.pdf"'
-    return response
+    return attachment(documents.continuity_pdf(item), filename=f"continuity-{item.exhibit_ref}.pdf",
+                      content_type="application/pdf")
 
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity_text(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["custody"])
-    response = HttpResponse(documents.continuity_text(item), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="continuity-{item.exhibit_ref}.txt"'
-    return response
+    return attachment(documents.continuity_text(item), filename=f"continuity-{item.exhibit_ref}.txt",
+                      content_type="text/plain; charset=utf-8")
 
 
 @require("evidence.view_parsedconversation", hide=True)
@@ -263,18 +262,16 @@ def _schedule(reference: str, schedule: str) -> tuple[Incident, str]:
 def schedule_pdf(request, reference: str, schedule: str):
     incident, schedule = _schedule(reference, schedule)
     record_view(request, incident, fields=[f"disclosure {schedule}"])
-    response = HttpResponse(documents.schedule_pdf(incident, schedule), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{schedule}-{incident.reference}.pdf"'
-    return response
+    return attachment(documents.schedule_pdf(incident, schedule), filename=f"{schedule}-{incident.reference}.pdf",
+                      content_type="application/pdf")
 
 
 @require("evidence.view_disclosureentry", hide=True)
 def schedule_csv(request, reference: str, schedule: str):
     incident, schedule = _schedule(reference, schedule)
     record_view(request, incident, fields=[f"disclosure {schedule}"])
-    response = HttpResponse(documents.schedule_csv(incident, schedule), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{schedule}-{incident.reference}.csv"'
-    return response
+    return attachment(documents.schedule_csv(incident, schedule), filename=f"{schedule}-{incident.reference}.csv",
+                      content_type="text/csv; charset=utf-8")
 
 
 # --- Publication log ---------------------------------------------------------------------

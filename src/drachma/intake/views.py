@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
-from drachma.core.feedback import flash_form_errors, flash_validation_error
+from drachma.core.feedback import flash_validation_error, submit_form
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.incidents.forms import IncidentForm
@@ -79,45 +79,27 @@ def report_detail(request, report_ref: str):
 @require("intake.triage_report", hide=True, methods=["POST"])
 def report_assign(request, report_ref: str):
     report = _plain_report(report_ref)
-    form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assign_report(report, user=request.user, assignee=form.cleaned_data["assignee"] or request.user)
-            messages.success(request, "Report assigned.")
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
+    submit_form(request, AssignForm(request.POST),
+                lambda data: services.assign_report(report, user=request.user, assignee=data["assignee"] or request.user),
+                "Report assigned.")
     return _back(report_ref)
 
 
 @require("intake.triage_report", hide=True, methods=["POST"])
 def report_close(request, report_ref: str):
     report = _plain_report(report_ref)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close_report(report, user=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, "Report closed.")
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
+    submit_form(request, ReasonForm(request.POST),
+                lambda data: services.close_report(report, user=request.user, reason=data["reason"]),
+                "Report closed.")
     return _back(report_ref)
 
 
 @require("intake.reopen_report", hide=True, methods=["POST"])
 def report_reopen(request, report_ref: str):
     report = _plain_report(report_ref)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reopen_report(report, user=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, "Report reopened.")
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
+    submit_form(request, ReasonForm(request.POST),
+                lambda data: services.reopen_report(report, user=request.user, reason=data["reason"]),
+                "Report reopened.")
     return _back(report_ref)
 
 
@@ -145,31 +127,18 @@ def link_targets(data: dict) -> dict:
 @require("intake.triage_report", hide=True, methods=["POST"])
 def report_link(request, report_ref: str):
     report = _plain_report(report_ref)
-    form = LinkForm(request.POST)
-    if form.is_valid():
-        try:
-            link = services.link_report(report, user=request.user, note=form.cleaned_data["note"],
-                                        **link_targets(form.cleaned_data))
-            messages.success(request, f"Report linked to {link.target_kind} {link.target}.")
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
+    submit_form(request, LinkForm(request.POST),
+                lambda data: services.link_report(report, user=request.user, note=data["note"], **link_targets(data)),
+                lambda link: f"Report linked to {link.target_kind} {link.target}.")
     return _back(report_ref)
 
 
 @require("intake.add_referral", hide=True, methods=["POST"])
 def report_refer(request, report_ref: str):
     report = _plain_report(report_ref)
-    form = ReferForm(request.POST)
-    if form.is_valid():
-        try:
-            referral = services.refer_report(report, user=request.user, **form.cleaned_data)
-            messages.success(request, f"Referral {referral.reference} made.")
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
+    submit_form(request, ReferForm(request.POST),
+                lambda data: services.refer_report(report, user=request.user, **data),
+                lambda referral: f"Referral {referral.reference} made.")
     return _back(report_ref)
 
 
@@ -229,16 +198,10 @@ def referral_detail(request, referral_ref: str):
 @require("intake.work_referral", hide=True, methods=["POST"])
 def referral_transition(request, referral_ref: str, referral_action: str):
     referral = _referral(referral_ref)
-    form = ReferralActionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transition_referral(referral, referral_action, user=request.user,
-                                         note=form.cleaned_data["note"], owner=form.cleaned_data["owner"])
-            messages.success(request, f"Referral {referral.reference}: {REFERRAL.transition(referral_action).label.lower()} done.")
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
+    submit_form(request, ReferralActionForm(request.POST),
+                lambda data: services.transition_referral(referral, referral_action, user=request.user,
+                                                          note=data["note"], owner=data["owner"]),
+                lambda _: f"Referral {referral.reference}: {REFERRAL.transition(referral_action).label.lower()} done.")
     return redirect("intake:referral_detail", referral_ref=referral_ref)
 
 

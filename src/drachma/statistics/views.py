@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from drachma.audit.services import append
 from drachma.core.access import require
+from drachma.core.downloads import attachment
 from drachma.statistics import exports, foi, reports, selectors
 from drachma.statistics.forms import FOIForm, PeriodForm
 
@@ -83,11 +84,9 @@ def incidents_export(request, fmt: str):
 
 def _download(header, rows, fmt, filename, title):
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(header, rows), content_type=exports.CSV_TYPE)
-    else:
-        response = HttpResponse(exports.to_xlsx(header, rows, title=title), content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        return attachment(exports.to_csv(header, rows), filename=f"{filename}.csv", content_type=exports.CSV_TYPE)
+    return attachment(exports.to_xlsx(header, rows, title=title), filename=f"{filename}.xlsx",
+                      content_type=exports.XLSX_TYPE)
 
 
 @require("statistics.answer_foi")
@@ -109,18 +108,13 @@ def foi_answer(request):
             fmt = request.GET.get("format", "html")
             append("export", model="statistics.foi", object_repr=f"FOI answer {answer.period}",
                    changes={"by": form.cleaned_data["by"], "format": fmt})
+            name = f"foi-{answer.period.start}-{answer.period.end}.{fmt}"
             if fmt == "csv":
-                response = HttpResponse(foi.as_csv(answer).encode("utf-8"), content_type=exports.CSV_TYPE)
-                response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.csv"'
-                return response
+                return attachment(foi.as_csv(answer).encode("utf-8"), filename=name, content_type=exports.CSV_TYPE)
             if fmt == "xlsx":
-                response = HttpResponse(exports.foi_xlsx(answer), content_type=exports.XLSX_TYPE)
-                response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.xlsx"'
-                return response
+                return attachment(exports.foi_xlsx(answer), filename=name, content_type=exports.XLSX_TYPE)
             if fmt == "pdf":
-                response = HttpResponse(reports.foi_pdf(answer), content_type="application/pdf")
-                response["Content-Disposition"] = f'attachment; filename="foi-{answer.period.start}-{answer.period.end}.pdf"'
-                return response
+                return attachment(reports.foi_pdf(answer), filename=name, content_type="application/pdf")
             context["answer"] = answer
             context["query"] = request.GET.urlencode()
     return render(request, "statistics/foi.html", context)
