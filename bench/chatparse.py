@@ -34,9 +34,67 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-SENDERS = ["Alice Smith", "Bob Jones", "Chloé Martin", "Dev Patel", "Eve", "Frank O'Neill",
-           "Gül Yılmaz", "+44 7700 900123"]
-WORDS = ["the", "a", "to", "and", "you", "I", "it", "is", "that", "of", "for", "on", "we", "be", "at", "this", "can", "with", "are", "just", "not", "what", "so", "do", "get", "see", "there", "now", "then", "okay", "later", "tomorrow", "meet", "where", "park", "car", "phone", "home", "tonight", "yes", "no", "maybe", "why", "when", "sure", "thanks", "send", "pic", "call"]
+SENDERS = [
+    "Alice Smith",
+    "Bob Jones",
+    "Chloé Martin",
+    "Dev Patel",
+    "Eve",
+    "Frank O'Neill",
+    "Gül Yılmaz",
+    "+44 7700 900123",
+]
+WORDS = [
+    "the",
+    "a",
+    "to",
+    "and",
+    "you",
+    "I",
+    "it",
+    "is",
+    "that",
+    "of",
+    "for",
+    "on",
+    "we",
+    "be",
+    "at",
+    "this",
+    "can",
+    "with",
+    "are",
+    "just",
+    "not",
+    "what",
+    "so",
+    "do",
+    "get",
+    "see",
+    "there",
+    "now",
+    "then",
+    "okay",
+    "later",
+    "tomorrow",
+    "meet",
+    "where",
+    "park",
+    "car",
+    "phone",
+    "home",
+    "tonight",
+    "yes",
+    "no",
+    "maybe",
+    "why",
+    "when",
+    "sure",
+    "thanks",
+    "send",
+    "pic",
+    "call",
+]
 EMOJI = ["😂", "👍", "❤️", "🙂", "🤔", "🎉"]
 
 
@@ -56,8 +114,9 @@ def generate(path: Path, target_bytes: int, seed: int = 20240101) -> int:
                 text += " " + rnd.choice(EMOJI)
             if rnd.random() < 0.10:
                 extra = rnd.randint(1, 3)
-                text += "".join("\n" + " ".join(rnd.choices(WORDS, k=rnd.randint(1, 6)))
-                                for _ in range(extra))
+                text += "".join(
+                    "\n" + " ".join(rnd.choices(WORDS, k=rnd.randint(1, 6))) for _ in range(extra)
+                )
             line = f"{t:%d/%m/%Y, %H:%M} - {sender}: {text}\n"
             buf.append(line)
             size += len(line.encode("utf-8"))
@@ -95,14 +154,18 @@ elif mode == "drachma-stream":
 seconds = time.perf_counter() - t0
 cpu = time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"count": count, "seconds": seconds, "cpu": cpu, "peak_kb": peak, "import_peak_kb": base,
-                  "version": version}))
+print(json.dumps({"count": count, "seconds": seconds, "cpu": cpu, "peak_kb": peak,
+                  "import_peak_kb": base, "version": version}))
 """
 
 
 def run(mode: str, path: Path, src: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(src)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(src)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -118,7 +181,10 @@ def main() -> None:
     t0 = time.perf_counter()
     generated = generate(path, int(args.mb * 1_000_000))
     size = os.path.getsize(path)
-    print(f"Generated {generated:,} messages, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s: {path}")
+    print(
+        f"Generated {generated:,} messages, {size / 1e6:.1f} MB in "
+        f"{time.perf_counter() - t0:.1f} s: {path}"
+    )
 
     results = {}
     for mode in ("drachma", "drachma-stream", "whatstk"):
@@ -128,24 +194,30 @@ def main() -> None:
         r["cpu"] = min(x["cpu"] for x in runs)
         r["peak_kb"] = max(x["peak_kb"] for x in runs)
         results[mode] = r
-        print(f"{mode:15} {r['count']:>9,} messages  wall {r['seconds']:6.2f} s "
-              f"({r['count'] / r['seconds']:>8,.0f} msg/s)  cpu {r['cpu']:6.2f} s "
-              f"({r['count'] / r['cpu']:>8,.0f} msg/s)  peak {r['peak_kb'] / 1024:5.0f} MB "
-              f"(imports alone {r['import_peak_kb'] / 1024:.0f} MB)  [{r['version']}]")
+        print(
+            f"{mode:15} {r['count']:>9,} messages  wall {r['seconds']:6.2f} s "
+            f"({r['count'] / r['seconds']:>8,.0f} msg/s)  cpu {r['cpu']:6.2f} s "
+            f"({r['count'] / r['cpu']:>8,.0f} msg/s)  peak {r['peak_kb'] / 1024:5.0f} MB "
+            f"(imports alone {r['import_peak_kb'] / 1024:.0f} MB)  [{r['version']}]"
+        )
 
     d, s, w = results["drachma"], results["drachma-stream"], results["whatstk"]
     print()
     same = d["count"] == w["count"] == s["count"] == generated
-    print(f"Message counts: generated {generated:,}, Drachma {d['count']:,}, "
-          f"Drachma streaming {s['count']:,}, whatstk {w['count']:,} -> "
-          f"{'same' if same else 'DIFFERENT'}")
+    print(
+        f"Message counts: generated {generated:,}, Drachma {d['count']:,}, "
+        f"Drachma streaming {s['count']:,}, whatstk {w['count']:,} -> "
+        f"{'same' if same else 'DIFFERENT'}"
+    )
     for label, r in (("Drachma (whole conversation)", d), ("Drachma (streaming)", s)):
         wall = (r["count"] / r["seconds"]) / (w["count"] / w["seconds"])
         cpu = (r["count"] / r["cpu"]) / (w["count"] / w["cpu"])
         memory = r["peak_kb"] / w["peak_kb"]
         verdict = "met" if min(wall, cpu) >= 5 and memory <= 0.5 else "NOT met"
-        print(f"{label} vs whatstk: {wall:.1f}x the speed by wall clock, {cpu:.1f}x by CPU "
-              f"time, {memory:.2f}x the peak memory (goal: >= 5x, <= 0.5x) -> {verdict}")
+        print(
+            f"{label} vs whatstk: {wall:.1f}x the speed by wall clock, {cpu:.1f}x by CPU "
+            f"time, {memory:.2f}x the peak memory (goal: >= 5x, <= 0.5x) -> {verdict}"
+        )
     if args.keep:
         print(f"Kept {path}")
     else:

@@ -65,7 +65,10 @@ def make_data(bank_size: int, n_queries: int, seed: int = 2026):
     for row, k in enumerate(flips):
         bits[row, rng.choice(256, size=int(k), replace=False)] ^= 1
     queries = np.concatenate(
-        [np.packbits(bits, axis=1), rng.integers(0, 256, size=(n_queries - n_near, 32), dtype=np.uint8)]
+        [
+            np.packbits(bits, axis=1),
+            rng.integers(0, 256, size=(n_queries - n_near, 32), dtype=np.uint8),
+        ]
     )
     order = rng.permutation(n_queries)
     return bank, queries[order], flips
@@ -102,7 +105,13 @@ def score(found: list[set], truth: list[set]) -> tuple[float, float]:
 
 def from_range(lims, distances, labels) -> list[set]:
     return [
-        set(zip(labels[lims[i] : lims[i + 1]].tolist(), distances[lims[i] : lims[i + 1]].tolist(), strict=True))
+        set(
+            zip(
+                labels[lims[i] : lims[i + 1]].tolist(),
+                distances[lims[i] : lims[i + 1]].tolist(),
+                strict=True,
+            )
+        )
         for i in range(len(lims) - 1)
     ]
 
@@ -136,7 +145,9 @@ def memory_child(which: str, bank_size: int) -> None:
 def index_memory(which: str, bank_size: int) -> float:
     out = subprocess.run(
         [sys.executable, __file__, "--memory-child", which, "--bank", str(bank_size)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -158,9 +169,16 @@ def compare(bank, queries, truth, single: int, inserts: int, rounds: int, config
     start = time.perf_counter()
     hma_index = build_hma(bank)
     hma["build"] = time.perf_counter() - start
-    hma["recall"], hma["precision"] = score(from_range(*hma_index.range_search(queries, RADIUS + 1)), truth)
-    runs = {"hma": (hma, lambda: hma_index.range_search(queries, RADIUS + 1),
-                    lambda: [hma_index.range_search(q[None, :], RADIUS + 1) for q in queries[:single]])}
+    hma["recall"], hma["precision"] = score(
+        from_range(*hma_index.range_search(queries, RADIUS + 1)), truth
+    )
+    runs = {
+        "hma": (
+            hma,
+            lambda: hma_index.range_search(queries, RADIUS + 1),
+            lambda: [hma_index.range_search(q[None, :], RADIUS + 1) for q in queries[:single]],
+        )
+    }
     indexes, drachma = {}, {}
     for bits in configs:
         result = drachma[bits] = {}
@@ -170,8 +188,11 @@ def compare(bank, queries, truth, single: int, inserts: int, rounds: int, config
         found = [set(r) for r in index.search_many(query_hex, RADIUS)]
         result["recall"], result["precision"] = score(found, truth)
         indexes[bits] = index
-        runs[bits] = (result, lambda index=index: index.search_many(query_hex, RADIUS),
-                      lambda index=index: [index.search(h, RADIUS) for h in query_hex[:single]])
+        runs[bits] = (
+            result,
+            lambda index=index: index.search_many(query_hex, RADIUS),
+            lambda index=index: [index.search(h, RADIUS) for h in query_hex[:single]],
+        )
 
     for result, _, _ in runs.values():
         result["batch_s"], result["single_s"] = [], []
@@ -208,12 +229,16 @@ def compare(bank, queries, truth, single: int, inserts: int, rounds: int, config
     return hma, drachma
 
 
-def make_video(path: Path, seconds: int, width: int = 1280, height: int = 720, fps: int = 25) -> None:
+def make_video(
+    path: Path, seconds: int, width: int = 1280, height: int = 720, fps: int = 25
+) -> None:
     """Moving shapes over a drifting gradient, H.264, like a phone's 720p footage."""
     import av
 
     y, x = np.mgrid[0:height, 0:width]
-    base = np.stack([(x * 255 // width), (y * 255 // height), ((x + y) * 255 // (width + height))], axis=-1)
+    base = np.stack(
+        [(x * 255 // width), (y * 255 // height), ((x + y) * 255 // (width + height))], axis=-1
+    )
     base = base.astype(np.uint8)
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=fps, options={"preset": "veryfast"})
@@ -261,7 +286,9 @@ def bench_video(seconds: int) -> dict:
         size = path.stat().st_size
         out = subprocess.run(
             [sys.executable, "-c", CHILD.format(src=str(ROOT / "src"), path=str(path))],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         result.update(made=made, size=size)
@@ -270,12 +297,16 @@ def bench_video(seconds: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 hashes, 2,000 queries, 10 s video")
+    parser.add_argument(
+        "--quick", action="store_true", help="100,000 hashes, 2,000 queries, 10 s video"
+    )
     parser.add_argument("--bank", type=int, default=None)
     parser.add_argument("--queries", type=int, default=None)
     parser.add_argument("--single", type=int, default=500, help="queries timed one at a time")
     parser.add_argument("--inserts", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds, alternating; best kept")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="timed rounds, alternating; best kept"
+    )
     parser.add_argument("--no-video", action="store_true")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -286,25 +317,32 @@ def main() -> None:
     if args.memory_child:
         return memory_child(args.memory_child, bank_size)
 
-    print(f"bank {bank_size:,} random PDQ hashes, {n_queries:,} queries "
-          f"(half near copies: 6-14 bits flipped, 10% at exactly 31, 10% at exactly 32; half random), "
-          f"radius {RADIUS}, {THREADS} threads, {os.cpu_count()} cores, faiss {faiss.__version__}, "
-          f"numpy {np.__version__}")
+    print(
+        f"bank {bank_size:,} random PDQ hashes, {n_queries:,} queries "
+        "(half near copies: 6-14 bits flipped, 10% at exactly 31, 10% at exactly 32; "
+        f"half random), radius {RADIUS}, {THREADS} threads, {os.cpu_count()} cores, "
+        f"faiss {faiss.__version__}, numpy {np.__version__}"
+    )
     if not args.no_video:
         # First, while this process is small: a child's maxrss starts from its parent's.
         video = bench_video(video_seconds)
-        print(f"\nvPDQ: a {video_seconds} s 1280x720 25 fps H.264 video ({video['size'] / 1e6:.1f} MB, "
-              f"made in {video['made']:.1f} s) hashed at one frame a second: "
-              f"{video['frames']} frames in {video['seconds']:.2f} s; peak memory "
-              f"{video['peak_kb'] / 1024:.0f} MB (VmHWM; {video['base_kb'] / 1024:.0f} MB of it "
-              f"interpreter and libraries before hashing; getrusage maxrss {video['maxrss_kb'] / 1024:.0f} MB)")
+        print(
+            f"\nvPDQ: a {video_seconds} s 1280x720 25 fps H.264 video ({video['size'] / 1e6:.1f} "
+            f"MB, made in {video['made']:.1f} s) hashed at one frame a second: "
+            f"{video['frames']} frames in {video['seconds']:.2f} s; peak memory "
+            f"{video['peak_kb'] / 1024:.0f} MB (VmHWM; {video['base_kb'] / 1024:.0f} MB of it "
+            "interpreter and libraries before hashing; getrusage maxrss "
+            f"{video['maxrss_kb'] / 1024:.0f} MB)"
+        )
 
     bank, queries, _ = make_data(bank_size, n_queries)
 
     truth, brute_time = brute_force(bank, queries)
     true_pairs = sum(len(t) for t in truth)
-    print(f"\nground truth: {true_pairs:,} (query, hash) pairs within {RADIUS} bits, "
-          f"by NumPy popcount brute force over all {n_queries:,} queries")
+    print(
+        f"\nground truth: {true_pairs:,} (query, hash) pairs within {RADIUS} bits, "
+        f"by NumPy popcount brute force over all {n_queries:,} queries"
+    )
 
     single = min(args.single, n_queries)
     configs = sorted({PDQIndex.DEFAULT_BUCKET_BITS, PDQIndex.bucket_bits_for(bank_size)})
@@ -316,34 +354,44 @@ def main() -> None:
 
     default_bits = PDQIndex.DEFAULT_BUCKET_BITS
     rows = [
-        (f"Drachma PDQIndex, {bits}-bit buckets"
-         + (" (default)" if bits == default_bits else "")
-         + (" (for_bank_size)" if bits == PDQIndex.bucket_bits_for(bank_size) else ""),
-         drachma[bits])
+        (
+            f"Drachma PDQIndex, {bits}-bit buckets"
+            + (" (default)" if bits == default_bits else "")
+            + (" (for_bank_size)" if bits == PDQIndex.bucket_bits_for(bank_size) else ""),
+            drachma[bits],
+        )
         for bits in reversed(configs)
     ]
     rows += [
         ("HMA: faiss IndexBinaryMultiHash(256,16,16) nflip=1", hma),
         ("NumPy popcount brute force", dict(qps=n_queries / brute_time, recall=1.0, precision=1.0)),
     ]
-    print(f"\n{'matcher':<58} {'batch q/s':>10} {'(median)':>9} {'1-by-1 q/s':>11} {'recall':>7} "
-          f"{'precision':>9} {'build s':>8} {'memory MB':>10}")
+    print(
+        f"\n{'matcher':<58} {'batch q/s':>10} {'(median)':>9} {'1-by-1 q/s':>11} {'recall':>7} "
+        f"{'precision':>9} {'build s':>8} {'memory MB':>10}"
+    )
     for name, r in rows:
-        print(f"{name:<58} {r['qps']:>10,.0f} {r.get('qps_median', float('nan')):>9,.0f} "
-              f"{r.get('single_qps', float('nan')):>11,.0f} "
-              f"{r['recall']:>7.4f} {r['precision']:>9.4f} {r.get('build', float('nan')):>8.1f} "
-              f"{r.get('memory', float('nan')):>10,.0f}")
-    print(f"(batch: all {n_queries:,} queries in one call, best of {args.rounds} alternating rounds, and "
-          f"the median; 1-by-1: the first {single} queries one call each, best round; brute force: "
-          f"one timed pass over all queries on two NumPy threads; memory: resident memory the "
-          f"built index adds, measured in a fresh process)\n")
+        print(
+            f"{name:<58} {r['qps']:>10,.0f} {r.get('qps_median', float('nan')):>9,.0f} "
+            f"{r.get('single_qps', float('nan')):>11,.0f} "
+            f"{r['recall']:>7.4f} {r['precision']:>9.4f} {r.get('build', float('nan')):>8.1f} "
+            f"{r.get('memory', float('nan')):>10,.0f}"
+        )
+    print(
+        f"(batch: all {n_queries:,} queries in one call, best of {args.rounds} alternating "
+        f"rounds, and the median; 1-by-1: the first {single} queries one call each, best round; "
+        "brute force: one timed pass over all queries on two NumPy threads; memory: resident "
+        "memory the built index adds, measured in a fresh process)\n"
+    )
     for bits in reversed(configs):
         r = drachma[bits]
-        print(f"{bits}-bit buckets / HMA queries per second: batch {r['qps'] / hma['qps']:.1f}x, "
-              f"one at a time {r['single_qps'] / hma['single_qps']:.1f}x; build includes "
-              f"{r['hex_time']:.1f} s turning hashes into hex; insert into the {bank_size:,} bank "
-              f"until matchable: median {r['insert_ms']:.2f} ms, max {r['insert_max_ms']:.2f} ms "
-              f"over {args.inserts}; removal median {r['remove_ms']:.2f} ms")
+        print(
+            f"{bits}-bit buckets / HMA queries per second: batch {r['qps'] / hma['qps']:.1f}x, "
+            f"one at a time {r['single_qps'] / hma['single_qps']:.1f}x; build includes "
+            f"{r['hex_time']:.1f} s turning hashes into hex; insert into the {bank_size:,} bank "
+            f"until matchable: median {r['insert_ms']:.2f} ms, max {r['insert_max_ms']:.2f} ms "
+            f"over {args.inserts}; removal median {r['remove_ms']:.2f} ms"
+        )
     print(f"(HMA rebuilds its index to add a hash: {hma['build']:.1f} s at this size)")
 
 

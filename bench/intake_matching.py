@@ -47,41 +47,99 @@ def populate(n: int) -> None:
     now = timezone.now()
     with acting_as(label="bench"):
         reports = Report.objects.bulk_create(
-            Report(reference=f"RP-B{i:07d}", reporter_type="public", concern="footage_online", text=f"bench {i}",
-                   submitted_at=now, review_date=now.date()) for i in range(n))
+            Report(
+                reference=f"RP-B{i:07d}",
+                reporter_type="public",
+                concern="footage_online",
+                text=f"bench {i}",
+                submitted_at=now,
+                review_date=now.date(),
+            )
+            for i in range(n)
+        )
         links, idents = [], []
         for i, r in enumerate(reports):
             for j in range(2):
                 url = f"https://tiktok.com/@user{i}_{j}/video/{i * 10 + j}"
                 links.append(ReportLink(report=r, raw=url, normalized=url, platform="tiktok"))
-                idents.append(ReportIdentifier(report=r, kind="handle", raw=f"@h{i}_{j}", normalized=f"h{i}_{j}",
-                                               platform=PLATFORMS[(i + j) % 5]))
-            idents.append(ReportIdentifier(report=r, kind="phone", raw="x", normalized=f"+44161496{i % 10000:04d}"))
-            idents.append(ReportIdentifier(report=r, kind="name", raw="x", normalized=f"Given{i} Family{i % 997}"))
+                idents.append(
+                    ReportIdentifier(
+                        report=r,
+                        kind="handle",
+                        raw=f"@h{i}_{j}",
+                        normalized=f"h{i}_{j}",
+                        platform=PLATFORMS[(i + j) % 5],
+                    )
+                )
+            idents.append(
+                ReportIdentifier(
+                    report=r, kind="phone", raw="x", normalized=f"+44161496{i % 10000:04d}"
+                )
+            )
+            idents.append(
+                ReportIdentifier(
+                    report=r, kind="name", raw="x", normalized=f"Given{i} Family{i % 997}"
+                )
+            )
         ReportLink.objects.bulk_create(links, batch_size=5000)
         ReportIdentifier.objects.bulk_create(idents, batch_size=5000)
-        Person.objects.bulk_create((Person(given_names=f"Given{i}", family_name=f"Family{i % 997}", review_date=now.date())
-                                    for i in range(n // 2)), batch_size=5000)
-        groups = Group.objects.bulk_create(Group(name=f"Bench Group {i}", review_date=now.date()) for i in range(100))
+        Person.objects.bulk_create(
+            (
+                Person(
+                    given_names=f"Given{i}", family_name=f"Family{i % 997}", review_date=now.date()
+                )
+                for i in range(n // 2)
+            ),
+            batch_size=5000,
+        )
+        groups = Group.objects.bulk_create(
+            Group(name=f"Bench Group {i}", review_date=now.date()) for i in range(100)
+        )
         PlatformAccount.objects.bulk_create(
-            PlatformAccount(group=g, platform=PLATFORMS[k], handle=f"@group{g.pk}_{k}",
-                            url=f"https://www.{PLATFORMS[k]}.com/group{g.pk}_{k}")
-            for g in groups for k in range(3))
+            PlatformAccount(
+                group=g,
+                platform=PLATFORMS[k],
+                handle=f"@group{g.pk}_{k}",
+                url=f"https://www.{PLATFORMS[k]}.com/group{g.pk}_{k}",
+            )
+            for g in groups
+            for k in range(3)
+        )
         Incident.objects.bulk_create(
-            (Incident(reference=f"DR-B{i:07d}", received_at=now, occurred_at=now, source="group", kind="live_streamed",
-                      summary="bench", place="Bench", live_streamed=True, stream_platform="youtube",
-                      stream_url=f"https://www.youtube.com/watch?v=vid{i:08d}", review_date=now.date())
-             for i in range(n // 4)), batch_size=5000)
+            (
+                Incident(
+                    reference=f"DR-B{i:07d}",
+                    received_at=now,
+                    occurred_at=now,
+                    source="group",
+                    kind="live_streamed",
+                    summary="bench",
+                    place="Bench",
+                    live_streamed=True,
+                    stream_platform="youtube",
+                    stream_url=f"https://www.youtube.com/watch?v=vid{i:08d}",
+                    review_date=now.date(),
+                )
+                for i in range(n // 4)
+            ),
+            batch_size=5000,
+        )
 
 
 def new_report(n: int):
     from drachma.intake import services
 
     return services.submit_report(
-        reporter_type="public", concern="footage_online", text="A new report for the bench.",
-        links=[f"http://www.tiktok.com/@User{n // 2}_0/video/{(n // 2) * 10}?is_from_webapp=1",
-               f"https://youtu.be/vid{n // 8:08d}", "https://example.com/a", "https://x.com/nobody/status/1",
-               "https://www.instagram.com/p/AbCdEf/"],
+        reporter_type="public",
+        concern="footage_online",
+        text="A new report for the bench.",
+        links=[
+            f"http://www.tiktok.com/@User{n // 2}_0/video/{(n // 2) * 10}?is_from_webapp=1",
+            f"https://youtu.be/vid{n // 8:08d}",
+            "https://example.com/a",
+            "https://x.com/nobody/status/1",
+            "https://www.instagram.com/p/AbCdEf/",
+        ],
         handles=["tiktok: @h5_0", "@h7_1", "x: @nobody_here", "snapchat: @ghost", "@group1_0"],
         phones=["0161 496 0005", "0161 496 0999", "+44 161 496 0123"],
         names=[f"Given{n // 3} Family{(n // 3) % 997}", "Nobody Atall", "Bench Group 7"],
@@ -93,8 +151,11 @@ def naive_url_matches(normalized: str) -> int:
     from drachma.intake.models import ReportLink
     from drachma.intake.normalize import normalize_url
 
-    return sum(1 for raw in ReportLink.objects.values_list("raw", flat=True).iterator(chunk_size=5000)
-               if normalize_url(raw) == normalized)
+    return sum(
+        1
+        for raw in ReportLink.objects.values_list("raw", flat=True).iterator(chunk_size=5000)
+        if normalize_url(raw) == normalized
+    )
 
 
 def timed(func, runs: int) -> float:
@@ -113,7 +174,10 @@ def main(sizes: list[int]) -> None:
     from drachma.intake.models import Report
 
     call_command("migrate", verbosity=0)
-    print(f"{'N earlier reports':>18} {'matches':>8} {'submit (cold)':>14} {'find_matches':>13} {'naive (links only)':>19}")
+    print(
+        f"{'N earlier reports':>18} {'matches':>8} {'submit (cold)':>14} "
+        f"{'find_matches':>13} {'naive (links only)':>19}"
+    )
     done = 0
     for n in sizes:
         with connection.cursor():
@@ -134,7 +198,10 @@ def main(sizes: list[int]) -> None:
         ours = timed(lambda r=report: find_matches(r), 5)
         links = list(report.links.values_list("normalized", flat=True))
         naive = timed(lambda urls=links: [naive_url_matches(u) for u in urls], 1)
-        print(f"{done:>18,} {len(found):>8} {cold * 1000:>11.0f} ms {ours * 1000:>10.1f} ms {naive * 1000:>16.0f} ms")
+        print(
+            f"{done:>18,} {len(found):>8} {cold * 1000:>11.0f} ms {ours * 1000:>10.1f} ms "
+            f"{naive * 1000:>16.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ times), then an idle sweep with nothing new to mark (what runs every minute), an
 queries each makes. Goal: a bounded number of queries (no query per action), and a sweep
 well inside its one-minute period.
 
-    .venv/bin/python bench/safeguarding_deadlines.py [--actions 100000] [--runs 3] [--only postgresql|sqlite]
+    .venv/bin/python bench/safeguarding_deadlines.py [--actions 100000] [--runs 3]
+        [--only postgresql|sqlite]
 
 PostgreSQL: creates (and drops afterwards) the database ``safeguarding_bench`` at
 postgres://postgres@127.0.0.1:5432. SQLite: a file in a temporary directory.
@@ -40,9 +41,14 @@ def main() -> None:
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc"]
     for target in targets:
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, DRACHMA_VAR_DIR=tmp, DRACHMA_DEBUG="0", DRACHMA_AXES_ENABLED="0",
-                       DRACHMA_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-                       DRACHMA_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
+            env = dict(
+                os.environ,
+                DRACHMA_VAR_DIR=tmp,
+                DRACHMA_DEBUG="0",
+                DRACHMA_AXES_ENABLED="0",
+                DRACHMA_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                DRACHMA_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+            )
             if target == "postgresql":
                 subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True)
                 subprocess.run([*psql, f"CREATE DATABASE {DB_NAME}"], check=True)
@@ -50,8 +56,20 @@ def main() -> None:
             else:
                 env.pop("DATABASE_URL", None)
             try:
-                subprocess.run([sys.executable, __file__, "--child", "--actions", str(args.actions),
-                                "--runs", str(args.runs)], env=env, check=True, cwd=ROOT)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        "--actions",
+                        str(args.actions),
+                        "--runs",
+                        str(args.runs),
+                    ],
+                    env=env,
+                    check=True,
+                    cwd=ROOT,
+                )
             finally:
                 if target == "postgresql":
                     subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DB_NAME}"], check=False)
@@ -101,25 +119,66 @@ def load(count: int) -> None:
     officers = [user(f"pc{i}", "safeguarding_officer", supervisors[i % 5]) for i in range(40)]
     now = timezone.now()
     start = now - datetime.timedelta(days=30)
-    incidents = Incident.objects.bulk_create([
-        Incident(reference=f"DR-B-{i:06d}", received_at=start, occurred_at=start, source="group", kind="doorstep",
-                 summary="synthetic", place="Elsewhere", review_date=datetime.date(2030, 1, 1))
-        for i in range(2_000)
-    ], batch_size=1_000)
+    incidents = Incident.objects.bulk_create(
+        [
+            Incident(
+                reference=f"DR-B-{i:06d}",
+                received_at=start,
+                occurred_at=start,
+                source="group",
+                kind="doorstep",
+                summary="synthetic",
+                place="Elsewhere",
+                review_date=datetime.date(2030, 1, 1),
+            )
+            for i in range(2_000)
+        ],
+        batch_size=1_000,
+    )
     incidents = list(Incident.objects.order_by("pk"))
-    scores = {f"{f}_score": 2 for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]}
-    notes = {f"{f}_rationale": "x" for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]}
-    assessments = ThriveAssessment.objects.bulk_create([
-        ThriveAssessment(incident=i, assessed_by=officers[0], assessed_at=start, proposed_grade="priority",
-                         grade="priority", **scores, **notes) for i in incidents
-    ], batch_size=1_000)
-    kinds = ["welfare_check", "family_liaison", "adult_social_care", "childrens_services", "victim_support"]
+    scores = {
+        f"{f}_score": 2
+        for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+    }
+    notes = {
+        f"{f}_rationale": "x"
+        for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+    }
+    assessments = ThriveAssessment.objects.bulk_create(
+        [
+            ThriveAssessment(
+                incident=i,
+                assessed_by=officers[0],
+                assessed_at=start,
+                proposed_grade="priority",
+                grade="priority",
+                **scores,
+                **notes,
+            )
+            for i in incidents
+        ],
+        batch_size=1_000,
+    )
+    kinds = [
+        "welfare_check",
+        "family_liaison",
+        "adult_social_care",
+        "childrens_services",
+        "victim_support",
+    ]
     SafeguardingAction.objects.bulk_create(
-        (SafeguardingAction(incident=incidents[n % len(incidents)], assessment=assessments[n % len(assessments)],
-                            kind=rng.choice(kinds), owner=officers[n % len(officers)], grade="priority",
-                            due_at=now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 20)),
-                            created_at=start)
-         for n in range(count)),
+        (
+            SafeguardingAction(
+                incident=incidents[n % len(incidents)],
+                assessment=assessments[n % len(assessments)],
+                kind=rng.choice(kinds),
+                owner=officers[n % len(officers)],
+                grade="priority",
+                due_at=now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 20)),
+                created_at=start,
+            )
+            for n in range(count)
+        ),
         batch_size=5_000,
     )
     with connection.cursor() as cursor:
@@ -136,7 +195,9 @@ def measure(count: int, runs: int) -> None:
     from drachma.safeguarding.models import SafeguardingAction
     from drachma.safeguarding.services import sweep_deadlines
 
-    reverse("safeguarding:queue")  # load the URLconf (and the apps it imports) as a running worker has
+    reverse(
+        "safeguarding:queue"
+    )  # load the URLconf (and the apps it imports) as a running worker has
     times, queries = [], []
     for run in range(runs):
         if run:  # put the marks back, untimed, so the next sweep has the same work
@@ -151,14 +212,18 @@ def measure(count: int, runs: int) -> None:
         queries.append(len(ctx.captured_queries))
         told = Notification.objects.count() - told_before
         assert marked == count, (marked, count)
-        print(f"sweep {run + 1}: marked {marked:,} overdue in {times[-1] * 1000:,.0f} ms, "
-              f"{queries[-1]} queries, {told} people told in the app, {len(mail.outbox)} e-mails")
+        print(
+            f"sweep {run + 1}: marked {marked:,} overdue in {times[-1] * 1000:,.0f} ms, "
+            f"{queries[-1]} queries, {told} people told in the app, {len(mail.outbox)} e-mails"
+        )
     with CaptureQueriesContext(connection) as ctx:
         t = time.perf_counter()
         again = sweep_deadlines()
         idle_dirty = time.perf_counter() - t
-    print(f"idle sweep right after (nothing new): marked {again} in {idle_dirty * 1000:,.1f} ms, "
-          f"{len(ctx.captured_queries)} queries")
+    print(
+        f"idle sweep right after (nothing new): marked {again} in {idle_dirty * 1000:,.1f} ms, "
+        f"{len(ctx.captured_queries)} queries"
+    )
     vacuum()
     idle_times = []
     for _ in range(5):
@@ -167,10 +232,15 @@ def measure(count: int, runs: int) -> None:
             sweep_deadlines()
             idle_times.append(time.perf_counter() - t)
     idle = statistics.median(idle_times)
-    print(f"idle sweep once vacuumed (what runs every minute): median of 5 {idle * 1000:,.1f} ms, "
-          f"{len(ctx.captured_queries)} queries")
-    print(f"RESULT {connection.vendor}: {count:,} actions, sweep median {statistics.median(times) * 1000:,.0f} ms "
-          f"(best {min(times) * 1000:,.0f} ms), {max(queries)} queries; idle {idle * 1000:,.1f} ms")
+    print(
+        f"idle sweep once vacuumed (what runs every minute): median of 5 {idle * 1000:,.1f} ms, "
+        f"{len(ctx.captured_queries)} queries"
+    )
+    print(
+        f"RESULT {connection.vendor}: {count:,} actions, sweep median "
+        f"{statistics.median(times) * 1000:,.0f} ms (best {min(times) * 1000:,.0f} ms), "
+        f"{max(queries)} queries; idle {idle * 1000:,.1f} ms"
+    )
 
 
 def vacuum() -> None:
@@ -178,8 +248,11 @@ def vacuum() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE safeguarding_safeguardingaction" if connection.vendor == "postgresql"
-                       else "ANALYZE")
+        cursor.execute(
+            "VACUUM ANALYZE safeguarding_safeguardingaction"
+            if connection.vendor == "postgresql"
+            else "ANALYZE"
+        )
 
 
 if __name__ == "__main__":

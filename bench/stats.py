@@ -38,17 +38,62 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, DRACHMA_VAR_DIR=tmp, DRACHMA_DEBUG="0", DRACHMA_AXES_ENABLED="0")
             if target == "postgresql":
-                subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS bench_stats"], check=True)
-                subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE bench_stats"], check=True)
+                subprocess.run(
+                    [
+                        "psql",
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "-qc",
+                        "DROP DATABASE IF EXISTS bench_stats",
+                    ],
+                    check=True,
+                )
+                subprocess.run(
+                    [
+                        "psql",
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "-qc",
+                        "CREATE DATABASE bench_stats",
+                    ],
+                    check=True,
+                )
                 env["DATABASE_URL"] = PG_URL
             else:
                 env.pop("DATABASE_URL", None)
             try:
-                subprocess.run([sys.executable, __file__, "--child", "--rows", str(args.rows), "--runs", str(args.runs)],
-                               env=env, check=True, cwd=ROOT)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        "--rows",
+                        str(args.rows),
+                        "--runs",
+                        str(args.runs),
+                    ],
+                    env=env,
+                    check=True,
+                    cwd=ROOT,
+                )
             finally:
                 if target == "postgresql":
-                    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS bench_stats"], check=False)
+                    subprocess.run(
+                        [
+                            "psql",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-qc",
+                            "DROP DATABASE IF EXISTS bench_stats",
+                        ],
+                        check=False,
+                    )
 
 
 def child(args) -> None:
@@ -91,24 +136,54 @@ def load(rows: int) -> None:
         connection.connection.autocommit = True  # VACUUM cannot run inside a transaction
     rng = random.Random(1)
     wards = list(Ward.objects.values_list("pk", "borough_id"))
-    groups = [Group.objects.create(name=f"Bench group {i}", review_date=datetime.date(2030, 1, 1)).pk for i in range(12)]
+    groups = [
+        Group.objects.create(name=f"Bench group {i}", review_date=datetime.date(2030, 1, 1)).pk
+        for i in range(12)
+    ]
     sources = ["group", "public", "platform", "officer", "partner"]
-    kinds = ["online_sting", "live_streamed", "doorstep", "publication", "family_harassment", "other"]
+    kinds = [
+        "online_sting",
+        "live_streamed",
+        "doorstep",
+        "publication",
+        "family_harassment",
+        "other",
+    ]
     outcomes = ["", "arrest", "voluntary_interview", "nfa", "referred"]
     statuses = ["new", "assessing", "investigating", "closed"]
     start = datetime.datetime(2017, 1, 1, tzinfo=datetime.UTC)
     span = int((datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC) - start).total_seconds())
     now = datetime.datetime.now(datetime.UTC)
-    cols = ("reference, received_at, occurred_at, source, kind, status, summary, borough_id, ward_id, place, "
-            "live_streamed, stream_platform, stream_url, police_attended, outcome, mopi_group, review_date, "
-            "created_at, updated_at")
+    cols = (
+        "reference, received_at, occurred_at, source, kind, status, summary, borough_id, "
+        "ward_id, place, live_streamed, stream_platform, stream_url, police_attended, outcome, "
+        "mopi_group, review_date, created_at, updated_at"
+    )
 
     def incident(i):
         occurred = start + datetime.timedelta(seconds=rng.randrange(span))
         ward, borough = rng.choice(wards) if rng.random() > 0.1 else (None, None)
-        return (f"DR-B-{i:07d}", occurred, occurred, rng.choice(sources), rng.choice(kinds), rng.choice(statuses),
-                "synthetic", borough, ward, "" if ward else "Elsewhere", False, "", "", False, rng.choice(outcomes),
-                3, datetime.date(2030, 1, 1), now, now)
+        return (
+            f"DR-B-{i:07d}",
+            occurred,
+            occurred,
+            rng.choice(sources),
+            rng.choice(kinds),
+            rng.choice(statuses),
+            "synthetic",
+            borough,
+            ward,
+            "" if ward else "Elsewhere",
+            False,
+            "",
+            "",
+            False,
+            rng.choice(outcomes),
+            3,
+            datetime.date(2030, 1, 1),
+            now,
+            now,
+        )
 
     batch = 50_000
     with connection.cursor() as cursor:
@@ -120,19 +195,26 @@ def load(rows: int) -> None:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(cols.split(", ")))
-                cursor.executemany(f"INSERT INTO incidents_incident ({cols}) VALUES ({marks})", data)
+                cursor.executemany(
+                    f"INSERT INTO incidents_incident ({cols}) VALUES ({marks})", data
+                )
         cursor.execute("SELECT MIN(id), MAX(id) FROM incidents_incident")
         low, high = cursor.fetchone()
         links = [(pk, rng.choice(groups)) for pk in range(low, high + 1) if rng.random() < 0.9]
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy("COPY incidents_incident_groups (incident_id, group_id) FROM STDIN") as copy:
+            with cursor.cursor.copy(
+                "COPY incidents_incident_groups (incident_id, group_id) FROM STDIN"
+            ) as copy:
                 for row in links:
                     copy.write_row(row)
             # What autovacuum would do in time: the visibility map makes index-only scans possible.
             cursor.execute("VACUUM ANALYZE incidents_incident")
             cursor.execute("VACUUM ANALYZE incidents_incident_groups")
         else:
-            cursor.executemany("INSERT INTO incidents_incident_groups (incident_id, group_id) VALUES (%s, %s)", links)
+            cursor.executemany(
+                "INSERT INTO incidents_incident_groups (incident_id, group_id) VALUES (%s, %s)",
+                links,
+            )
             cursor.execute("ANALYZE")
 
 
@@ -159,7 +241,9 @@ def measure(runs: int) -> None:
     }
     queries = {
         "summary": lambda p: s.summary(p),
-        "by month/quarter": lambda p: s.counts_by(p, "month" if (p.end - p.start).days < 1100 else "quarter"),
+        "by month/quarter": lambda p: s.counts_by(
+            p, "month" if (p.end - p.start).days < 1100 else "quarter"
+        ),
         "by area": lambda p: s.counts_by(p, "area"),
         "by borough": lambda p: s.counts_by(p, "borough"),
         "by ward": lambda p: s.counts_by(p, "ward"),
@@ -186,7 +270,10 @@ def measure(runs: int) -> None:
         with CaptureQueriesContext(connection) as ctx:
             s.overview(period)
         print(f"statistics page ({pname}): {len(ctx.captured_queries)} queries")
-    print(f"worst p95: {worst:.1f} ms ({'meets' if worst < 300 else 'misses'} the 300 ms goal on {connection.vendor})")
+    print(
+        f"worst p95: {worst:.1f} ms ({'meets' if worst < 300 else 'misses'} the 300 ms goal "
+        f"on {connection.vendor})"
+    )
 
 
 def _foi_function():

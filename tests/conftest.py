@@ -52,6 +52,7 @@ def page(browser):
 
 # --- users and roles -------------------------------------------------------------------
 
+
 @pytest.fixture
 def make_user(db):
     """``make_user("analyst")`` makes a user holding that role (or roles)."""
@@ -63,8 +64,12 @@ def make_user(db):
         counter["n"] += 1
         name = username or f"{'_'.join(roles) or 'norole'}_{counter['n']}"
         return create_user(
-            username=name, password="correct horse battery staple", roles=list(roles),
-            first_name=name.title(), last_name="Tester", email=email if email is not None else f"{name}@police.example",
+            username=name,
+            password="correct horse battery staple",
+            roles=list(roles),
+            first_name=name.title(),
+            last_name="Tester",
+            email=email if email is not None else f"{name}@police.example",
             supervisor=supervisor,
         )
 
@@ -78,7 +83,9 @@ def sign_in(client, user):
 
     client.force_login(user)
     if user.groups.filter(name="administrator").exists():
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

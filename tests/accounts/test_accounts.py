@@ -25,6 +25,7 @@ def code_for(device: TOTPDevice) -> str:
 
 # --- passwords -------------------------------------------------------------------------
 
+
 def test_argon2_is_the_configured_password_hasher():
     # The test conftest swaps in a fast hasher; the real settings module is what production runs.
     real = importlib.import_module("drachma.settings")
@@ -51,12 +52,23 @@ def test_short_and_common_passwords_are_refused_by_the_validators():
 
 # --- roles -----------------------------------------------------------------------------
 
+
 def test_the_seven_roles_are_django_groups():
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
-    assert Role.values == ["analyst", "safeguarding_officer", "investigator", "disclosure_officer",
-                           "supervisor", "auditor", "administrator"]
+    assert Role.values == [
+        "analyst",
+        "safeguarding_officer",
+        "investigator",
+        "disclosure_officer",
+        "supervisor",
+        "auditor",
+        "administrator",
+    ]
     for role, perms in role_permissions().items():
-        group_perms = {f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name=role).permissions.all()}
+        group_perms = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=role).permissions.all()
+        }
         assert group_perms == perms, role
 
 
@@ -64,7 +76,9 @@ def test_deny_by_default(make_user):
     nobody = make_user()  # a user with no role
     assert not nobody.get_all_permissions()
     auditor = make_user("auditor")
-    assert auditor.has_perm("audit.view_audit_log") and not auditor.has_perm("incidents.view_incident")
+    assert auditor.has_perm("audit.view_audit_log") and not auditor.has_perm(
+        "incidents.view_incident"
+    )
     assert not make_user("supervisor").has_perm("audit.view_audit_log")
 
 
@@ -80,8 +94,11 @@ def test_an_unknown_role_or_a_taken_username_is_refused(make_user):
 
 # --- login and the second factor -------------------------------------------------------
 
+
 def login(client, user, password=PASSWORD, **extra):
-    return client.post(reverse("accounts:login"), {"username": user.username, "password": password}, **extra)
+    return client.post(
+        reverse("accounts:login"), {"username": user.username, "password": password}, **extra
+    )
 
 
 def test_an_analyst_signs_in_without_a_second_factor(client, make_user):
@@ -94,8 +111,13 @@ def test_an_analyst_signs_in_without_a_second_factor(client, make_user):
 def test_the_login_page_is_labelled_and_unknown_users_are_refused(client, make_user):
     html = client.get(reverse("accounts:login")).content.decode()
     assert '<label for="id_username">' in html and '<label for="id_password">' in html
-    response = client.post(reverse("accounts:login"), {"username": "nobody", "password": "whatever it is"})
-    assert response.status_code == 200 and "Please enter a correct username and password" in response.content.decode()
+    response = client.post(
+        reverse("accounts:login"), {"username": "nobody", "password": "whatever it is"}
+    )
+    assert (
+        response.status_code == 200
+        and "Please enter a correct username and password" in response.content.decode()
+    )
 
 
 def test_an_administrator_is_sent_to_enrol_then_verify(client, make_user):
@@ -110,18 +132,28 @@ def test_an_administrator_is_sent_to_enrol_then_verify(client, make_user):
 
     page = client.get(response.url)
     html = page.content.decode()
-    assert "Your role must use a second factor" in html and "<svg" in html and page.context["secret"]
+    assert (
+        "Your role must use a second factor" in html and "<svg" in html and page.context["secret"]
+    )
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
 
-    wrong = client.post(reverse("accounts:two_factor"), {"token": "000000" if code_for(device) != "000000" else "111111", "next": target})
+    wrong = client.post(
+        reverse("accounts:two_factor"),
+        {"token": "000000" if code_for(device) != "000000" else "111111", "next": target},
+    )
     assert wrong.context["form"].errors["token"] == ["That code is wrong or has expired."]
     assert client.get(target).status_code == 302  # still not through
 
     # django-otp pauses verification after a wrong code: even the right code waits.
-    paused = client.post(reverse("accounts:two_factor"), {"token": code_for(device), "next": target})
+    paused = client.post(
+        reverse("accounts:two_factor"), {"token": code_for(device), "next": target}
+    )
     assert paused.context["form"].errors["token"] == [
-        "Too many wrong codes: wait a few seconds, then enter the current code."]
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+        "Too many wrong codes: wait a few seconds, then enter the current code."
+    ]
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
 
     right = client.post(reverse("accounts:two_factor"), {"token": code_for(device), "next": target})
     assert right.status_code == 302 and right.url == target
@@ -149,7 +181,9 @@ def test_an_unverified_administrator_is_refused_by_the_api_too(client, make_user
     login(client, make_user("administrator"))
     response = client.get("/api/openapi.json")
     assert response.status_code == 403
-    assert response.json() == {"errors": [{"field": "__all__", "message": "Second factor required."}]}
+    assert response.json() == {
+        "errors": [{"field": "__all__", "message": "Second factor required."}]
+    }
 
 
 def test_the_second_factor_is_optional_for_other_roles_and_asked_once_enrolled(client, make_user):
@@ -174,11 +208,15 @@ def test_next_after_the_second_factor_stays_on_this_site(client, make_user):
     admin = make_user("administrator")
     device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
     login(client, admin)
-    response = client.post(reverse("accounts:two_factor"), {"token": code_for(device), "next": "https://evil.example.com/"})
+    response = client.post(
+        reverse("accounts:two_factor"),
+        {"token": code_for(device), "next": "https://evil.example.com/"},
+    )
     assert response.url == reverse("core:dashboard")
 
 
 # --- throttling ------------------------------------------------------------------------
+
 
 def test_repeated_failures_lock_the_account_from_that_address(client, make_user, settings):
     settings.AXES_ENABLED = True

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def send(client, method, url, payload, **headers):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json", **headers)
+    return client.generic(
+        method, url, data=json.dumps(payload), content_type="application/json", **headers
+    )
 
 
 def field_of(response) -> list[str]:
@@ -44,7 +46,9 @@ def test_token_issue_use_list_and_revoke(client_as, make_user):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert bearer.get("/api/accounts/me", **auth).json()["username"] == user.username
     assert bearer.get("/api/incidents/incidents", **auth).status_code == 200
-    assert bearer.get("/api/people/people", **auth).status_code == 403  # the token acts with the analyst's roles
+    assert (
+        bearer.get("/api/people/people", **auth).status_code == 403
+    )  # the token acts with the analyst's roles
     listed = client.get("/api/accounts/tokens").json()
     assert [t["name"] for t in listed] == ["notebook"] and "key" not in listed[0]
     assert listed[0]["last_used_at"] is not None
@@ -60,10 +64,14 @@ def test_cannot_revoke_someone_elses_token(client_as, make_user):
     assert client.delete(f"/api/accounts/tokens/{other_token.pk}").status_code == 404
     other_token.refresh_from_db()
     assert other_token.revoked_at is None
-    assert Client().get("/api/accounts/me", HTTP_AUTHORIZATION="Bearer drt_wrong").status_code == 401
+    assert (
+        Client().get("/api/accounts/me", HTTP_AUTHORIZATION="Bearer drt_wrong").status_code == 401
+    )
 
 
-@pytest.mark.parametrize(("payload", "field"), [({"name": " "}, "name"), ({"name": "x" * 101}, "name"), ({}, "name")])
+@pytest.mark.parametrize(
+    ("payload", "field"), [({"name": " "}, "name"), ({"name": "x" * 101}, "name"), ({}, "name")]
+)
 def test_bad_token_name(client_as, payload, field):
     response = send(client_as("analyst"), "POST", "/api/accounts/tokens", payload)
     assert response.status_code == 422 and field_of(response) == [field]
@@ -71,6 +79,7 @@ def test_bad_token_name(client_as, payload, field):
 
 
 # --- user management --------------------------------------------------------------------
+
 
 @pytest.fixture
 def admin(make_user):
@@ -81,32 +90,57 @@ def admin(make_user):
 def test_administrator_creates_a_user_with_roles(admin, make_user):
     _, client = admin
     sergeant = make_user("supervisor", username="sgt")
-    response = send(client, "POST", "/api/accounts/users", {
-        "username": "new.officer", "password": "a long and unusual passphrase", "roles": ["safeguarding_officer"],
-        "first_name": "New", "last_name": "Officer", "email": "new.officer@police.example",
-        "team": "PPU North", "collar_number": "1234", "supervisor": "sgt",
-    })
+    response = send(
+        client,
+        "POST",
+        "/api/accounts/users",
+        {
+            "username": "new.officer",
+            "password": "a long and unusual passphrase",
+            "roles": ["safeguarding_officer"],
+            "first_name": "New",
+            "last_name": "Officer",
+            "email": "new.officer@police.example",
+            "team": "PPU North",
+            "collar_number": "1234",
+            "supervisor": "sgt",
+        },
+    )
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["roles"] == ["safeguarding_officer"] and data["supervisor"] == "sgt" and data["is_active"]
+    assert (
+        data["roles"] == ["safeguarding_officer"]
+        and data["supervisor"] == "sgt"
+        and data["is_active"]
+    )
     user = get_user_model().objects.get(username="new.officer")
-    assert user.check_password("a long and unusual passphrase") and user.account.supervisor == sergeant
+    assert (
+        user.check_password("a long and unusual passphrase") and user.account.supervisor == sergeant
+    )
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"password": "short"}, "password"),
-    ({"password": "password123456"}, "password"),
-    ({"roles": ["superuser"]}, "roles.0"),
-    ({"email": "not-an-email"}, "email"),
-    ({"username": "admin_one"}, "username"),
-    ({"username": "has spaces!"}, "username"),
-    ({"supervisor": "nobody"}, "supervisor"),
-    ({"team": "x" * 101}, "team"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"password": "short"}, "password"),
+        ({"password": "password123456"}, "password"),
+        ({"roles": ["superuser"]}, "roles.0"),
+        ({"email": "not-an-email"}, "email"),
+        ({"username": "admin_one"}, "username"),
+        ({"username": "has spaces!"}, "username"),
+        ({"supervisor": "nobody"}, "supervisor"),
+        ({"team": "x" * 101}, "team"),
+    ],
+)
 def test_bad_user_input_names_the_field_and_saves_nothing(admin, payload, field):
     _, client = admin
     before = get_user_model().objects.count()
-    body = {"username": "fresh", "password": "a long and unusual passphrase", "roles": ["analyst"], **payload}
+    body = {
+        "username": "fresh",
+        "password": "a long and unusual passphrase",
+        "roles": ["analyst"],
+        **payload,
+    }
     response = send(client, "POST", "/api/accounts/users", body)
     assert response.status_code == 422, response.content
     assert field in field_of(response)
@@ -120,8 +154,12 @@ def test_list_filter_and_paginate_users(admin, make_user):
     gone = make_user("auditor", username="aud")
     gone.is_active = False
     gone.save()
-    assert {u["username"] for u in client.get("/api/accounts/users?role=analyst").json()["items"]} == {"ana1", "ana2"}
-    assert [u["username"] for u in client.get("/api/accounts/users?active=false").json()["items"]] == ["aud"]
+    assert {
+        u["username"] for u in client.get("/api/accounts/users?role=analyst").json()["items"]
+    } == {"ana1", "ana2"}
+    assert [
+        u["username"] for u in client.get("/api/accounts/users?active=false").json()["items"]
+    ] == ["aud"]
     assert client.get("/api/accounts/users?q=ana").json()["count"] == 2
     page = client.get("/api/accounts/users?page_size=2&page=2").json()
     assert page["count"] == 4 and len(page["items"]) == 2
@@ -132,17 +170,37 @@ def test_list_filter_and_paginate_users(admin, make_user):
 def test_set_roles_and_details_is_audited(admin, make_user):
     _, client = admin
     target = make_user("analyst", username="target")
-    response = send(client, "PATCH", f"/api/accounts/users/{target.pk}",
-                    {"roles": ["investigator", "supervisor"], "team": "OCAIT"})
+    response = send(
+        client,
+        "PATCH",
+        f"/api/accounts/users/{target.pk}",
+        {"roles": ["investigator", "supervisor"], "team": "OCAIT"},
+    )
     assert response.status_code == 200
-    assert response.json()["roles"] == ["investigator", "supervisor"] and response.json()["team"] == "OCAIT"
-    decision = AuditEntry.objects.filter(action="decision", model="auth.user", object_id=str(target.pk)).latest("seq")
-    assert decision.changes == {"decision": "roles changed", "before": ["analyst"], "after": ["investigator", "supervisor"]}
+    assert (
+        response.json()["roles"] == ["investigator", "supervisor"]
+        and response.json()["team"] == "OCAIT"
+    )
+    decision = AuditEntry.objects.filter(
+        action="decision", model="auth.user", object_id=str(target.pk)
+    ).latest("seq")
+    assert decision.changes == {
+        "decision": "roles changed",
+        "before": ["analyst"],
+        "after": ["investigator", "supervisor"],
+    }
     assert decision.actor_username == "admin_one"
     # A bad change changes nothing, details included.
-    response = send(client, "PATCH", f"/api/accounts/users/{target.pk}", {"team": "Other", "roles": ["emperor"]})
+    response = send(
+        client, "PATCH", f"/api/accounts/users/{target.pk}", {"team": "Other", "roles": ["emperor"]}
+    )
     assert response.status_code == 422 and field_of(response) == ["roles.0"]
-    response = send(client, "PATCH", f"/api/accounts/users/{target.pk}", {"team": "Other", "supervisor": "target"})
+    response = send(
+        client,
+        "PATCH",
+        f"/api/accounts/users/{target.pk}",
+        {"team": "Other", "supervisor": "target"},
+    )
     assert response.status_code == 422 and field_of(response) == ["supervisor"]
     target.refresh_from_db()
     assert target.account.team == "OCAIT"
@@ -154,19 +212,26 @@ def test_deactivate_and_reactivate(admin, make_user):
     _, key = APIToken.issue(target, "script")
     response = send(client, "POST", f"/api/accounts/users/{target.pk}/deactivate", {"reason": " "})
     assert response.status_code == 422 and field_of(response) == ["reason"]
-    response = send(client, "POST", f"/api/accounts/users/{target.pk}/deactivate", {"reason": "Left the force."})
+    response = send(
+        client, "POST", f"/api/accounts/users/{target.pk}/deactivate", {"reason": "Left the force."}
+    )
     assert response.status_code == 200 and response.json()["is_active"] is False
     assert Client().get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
     assert not Client().login(username="leaver", password="correct horse battery staple")
-    response = send(client, "POST", f"/api/accounts/users/{target.pk}/reactivate", {"reason": "Returned."})
+    response = send(
+        client, "POST", f"/api/accounts/users/{target.pk}/reactivate", {"reason": "Returned."}
+    )
     assert response.json()["is_active"] is True
-    assert AuditEntry.objects.filter(action="decision", object_id=str(target.pk),
-                                     changes__decision="deactivated").exists()
+    assert AuditEntry.objects.filter(
+        action="decision", object_id=str(target.pk), changes__decision="deactivated"
+    ).exists()
 
 
 def test_administrator_cannot_lock_themselves_out(admin):
     user, client = admin
-    response = send(client, "POST", f"/api/accounts/users/{user.pk}/deactivate", {"reason": "Oops."})
+    response = send(
+        client, "POST", f"/api/accounts/users/{user.pk}/deactivate", {"reason": "Oops."}
+    )
     assert response.status_code == 422 and field_of(response) == ["is_active"]
     response = send(client, "PATCH", f"/api/accounts/users/{user.pk}", {"roles": ["analyst"]})
     assert response.status_code == 422 and field_of(response) == ["roles"]
@@ -180,7 +245,12 @@ def test_only_administrators_manage_users(make_user, role):
     client = sign_in(Client(), make_user(role))
     assert client.get("/api/accounts/users").status_code == 403
     assert client.get(f"/api/accounts/users/{target.pk}").status_code == 404
-    assert send(client, "POST", f"/api/accounts/users/{target.pk}/deactivate", {"reason": "x"}).status_code == 404
+    assert (
+        send(
+            client, "POST", f"/api/accounts/users/{target.pk}/deactivate", {"reason": "x"}
+        ).status_code
+        == 404
+    )
     target.refresh_from_db()
     assert target.is_active
 
@@ -189,7 +259,10 @@ def test_administrator_session_needs_the_second_factor(make_user):
     client = Client()
     client.force_login(make_user("administrator"))
     response = client.get("/api/accounts/users")
-    assert response.status_code == 403 and response.json()["errors"][0]["message"] == "Second factor required."
+    assert (
+        response.status_code == 403
+        and response.json()["errors"][0]["message"] == "Second factor required."
+    )
 
 
 def test_unknown_user_is_404(admin):
@@ -198,11 +271,22 @@ def test_unknown_user_is_404(admin):
 
 def test_openapi_lists_the_new_operations(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    for path in ("/api/accounts/me", "/api/accounts/tokens", "/api/accounts/tokens/{token_id}",
-                 "/api/accounts/users", "/api/accounts/users/{user_id}",
-                 "/api/accounts/users/{user_id}/deactivate", "/api/accounts/users/{user_id}/reactivate",
-                 "/api/intelligence/groups", "/api/intelligence/entries", "/api/people/people",
-                 "/api/areas/boroughs", "/api/areas/districts", "/api/audit/entries", "/api/audit/verify"):
+    for path in (
+        "/api/accounts/me",
+        "/api/accounts/tokens",
+        "/api/accounts/tokens/{token_id}",
+        "/api/accounts/users",
+        "/api/accounts/users/{user_id}",
+        "/api/accounts/users/{user_id}/deactivate",
+        "/api/accounts/users/{user_id}/reactivate",
+        "/api/intelligence/groups",
+        "/api/intelligence/entries",
+        "/api/people/people",
+        "/api/areas/boroughs",
+        "/api/areas/districts",
+        "/api/audit/entries",
+        "/api/audit/verify",
+    ):
         assert path in paths, path
 
 

@@ -33,26 +33,46 @@ def test_list_with_filters(admin, make_user):
 
 def test_create_user_through_the_form(admin):
     _, client = admin
-    response = client.post(reverse("accounts:user_create"), {
-        "username": "form.user", "password": "a long and unusual passphrase", "roles": ["analyst", "investigator"],
-        "first_name": "Form", "last_name": "User", "email": "form.user@police.example", "team": "FIB",
-    })
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "form.user",
+            "password": "a long and unusual passphrase",
+            "roles": ["analyst", "investigator"],
+            "first_name": "Form",
+            "last_name": "User",
+            "email": "form.user@police.example",
+            "team": "FIB",
+        },
+    )
     user = get_user_model().objects.get(username="form.user")
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:user_edit", args=[user.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accounts:user_edit", args=[user.pk]
+    )
     assert sorted(user.groups.values_list("name", flat=True)) == ["analyst", "investigator"]
     assert user.account.team == "FIB" and user.check_password("a long and unusual passphrase")
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"password": "short"}, "password", "too short"),
-    ({"email": "nope"}, "email", "valid email"),
-    ({"roles": ["emperor"]}, "roles", "not one of the available choices"),
-    ({"username": ""}, "username", "required"),
-])
-def test_bad_create_shows_the_message_beside_the_field_and_saves_nothing(admin, data, field, message):
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"password": "short"}, "password", "too short"),
+        ({"email": "nope"}, "email", "valid email"),
+        ({"roles": ["emperor"]}, "roles", "not one of the available choices"),
+        ({"username": ""}, "username", "required"),
+    ],
+)
+def test_bad_create_shows_the_message_beside_the_field_and_saves_nothing(
+    admin, data, field, message
+):
     _, client = admin
     before = get_user_model().objects.count()
-    body = {"username": "bad.user", "password": "a long and unusual passphrase", "roles": ["analyst"], **data}
+    body = {
+        "username": "bad.user",
+        "password": "a long and unusual passphrase",
+        "roles": ["analyst"],
+        **data,
+    }
     response = client.post(reverse("accounts:user_create"), body)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -66,9 +86,16 @@ def test_edit_roles_and_details(admin, make_user):
     page = client.get(reverse("accounts:user_edit", args=[target.pk])).content.decode()
     checked = re.findall(r'<input type="checkbox" name="roles" value="(\w+)"[^>]*\bchecked', page)
     assert checked == ["analyst"]
-    response = client.post(reverse("accounts:user_edit", args=[target.pk]), {
-        "roles": ["disclosure_officer"], "first_name": "Edited", "last_name": "", "email": "", "team": "CJU",
-    })
+    response = client.post(
+        reverse("accounts:user_edit", args=[target.pk]),
+        {
+            "roles": ["disclosure_officer"],
+            "first_name": "Edited",
+            "last_name": "",
+            "email": "",
+            "team": "CJU",
+        },
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert list(target.groups.values_list("name", flat=True)) == ["disclosure_officer"]
@@ -95,7 +122,9 @@ def test_deactivate_needs_a_reason_then_works_and_revokes_tokens(admin, make_use
 
 def test_administrator_cannot_deactivate_themselves_from_the_page(admin):
     user, client = admin
-    response = client.post(reverse("accounts:user_deactivate", args=[user.pk]), {"reason": "Test."}, follow=True)
+    response = client.post(
+        reverse("accounts:user_deactivate", args=[user.pk]), {"reason": "Test."}, follow=True
+    )
     assert "ask another administrator" in response.content.decode()
     user.refresh_from_db()
     assert user.is_active
@@ -108,7 +137,12 @@ def test_other_roles_get_403_and_404(make_user, role):
     assert client.get(reverse("accounts:user_list")).status_code == 403
     assert client.get(reverse("accounts:user_create")).status_code == 403
     assert client.get(reverse("accounts:user_edit", args=[target.pk])).status_code == 404
-    assert client.post(reverse("accounts:user_deactivate", args=[target.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("accounts:user_deactivate", args=[target.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
     target.refresh_from_db()
     assert target.is_active
 
@@ -117,4 +151,6 @@ def test_users_menu_entry_only_for_administrators(admin, make_user):
     _, client = admin
     assert reverse("accounts:user_list") in client.get(reverse("core:dashboard")).content.decode()
     other = sign_in(Client(), make_user("supervisor"))
-    assert reverse("accounts:user_list") not in other.get(reverse("core:dashboard")).content.decode()
+    assert (
+        reverse("accounts:user_list") not in other.get(reverse("core:dashboard")).content.decode()
+    )

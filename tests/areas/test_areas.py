@@ -1,4 +1,5 @@
-"""Greater Manchester's ten boroughs and 215 wards, the force's districts, and where a point lies."""
+"""Greater Manchester's ten boroughs and 215 wards, the force's districts, and where a point
+lies."""
 
 import datetime
 
@@ -13,9 +14,16 @@ from drachma.incidents.services import create_incident
 pytestmark = pytest.mark.django_db
 
 BOROUGHS = {
-    "E08000001": "Bolton", "E08000002": "Bury", "E08000003": "Manchester", "E08000004": "Oldham",
-    "E08000005": "Rochdale", "E08000006": "Salford", "E08000007": "Stockport",
-    "E08000008": "Tameside", "E08000009": "Trafford", "E08000010": "Wigan",
+    "E08000001": "Bolton",
+    "E08000002": "Bury",
+    "E08000003": "Manchester",
+    "E08000004": "Oldham",
+    "E08000005": "Rochdale",
+    "E08000006": "Salford",
+    "E08000007": "Stockport",
+    "E08000008": "Tameside",
+    "E08000009": "Trafford",
+    "E08000010": "Wigan",
 }
 HOTSPOT = "Manchester city centre and north Manchester"
 
@@ -82,8 +90,13 @@ def _ago(hours=2):
 
 def test_an_incident_located_by_coordinates_gets_ward_borough_and_district(make_user):
     incident = create_incident(
-        user=make_user("analyst"), occurred_at=_ago(), source="public", kind="doorstep",
-        summary="Outside the town hall.", latitude="53.47940", longitude="-2.24530",
+        user=make_user("analyst"),
+        occurred_at=_ago(),
+        source="public",
+        kind="doorstep",
+        summary="Outside the town hall.",
+        latitude="53.47940",
+        longitude="-2.24530",
     )
     assert incident.ward.name == "Deansgate"
     assert incident.borough.name == "Manchester"
@@ -94,8 +107,12 @@ def test_an_incident_located_by_coordinates_gets_ward_borough_and_district(make_
 def test_a_chosen_ward_decides_the_borough(make_user):
     cheetham = Ward.objects.get(name="Cheetham")
     incident = create_incident(
-        user=make_user("analyst"), occurred_at=_ago(), source="public", kind="doorstep",
-        summary="A confrontation.", ward=cheetham,
+        user=make_user("analyst"),
+        occurred_at=_ago(),
+        source="public",
+        kind="doorstep",
+        summary="A confrontation.",
+        ward=cheetham,
     )
     assert incident.borough == cheetham.borough
 
@@ -103,8 +120,12 @@ def test_a_chosen_ward_decides_the_borough(make_user):
 def test_a_ward_in_another_borough_is_refused(make_user):
     with pytest.raises(ValidationError) as exc:
         create_incident(
-            user=make_user("analyst"), occurred_at=_ago(), source="public", kind="doorstep",
-            summary="A confrontation.", ward=Ward.objects.get(name="Deansgate"),
+            user=make_user("analyst"),
+            occurred_at=_ago(),
+            source="public",
+            kind="doorstep",
+            summary="A confrontation.",
+            ward=Ward.objects.get(name="Deansgate"),
             borough=Borough.objects.get(name="Rochdale"),
         )
     assert "ward" in exc.value.message_dict
@@ -112,9 +133,14 @@ def test_a_ward_in_another_borough_is_refused(make_user):
 
 def test_outside_greater_manchester_records_a_free_text_place(make_user):
     incident = create_incident(
-        user=make_user("analyst"), occurred_at=_ago(), source="group", kind="online_sting",
-        summary="Sting in Lancashire.", place="Preston railway station",
-        latitude="53.75700", longitude="-2.70800",
+        user=make_user("analyst"),
+        occurred_at=_ago(),
+        source="group",
+        kind="online_sting",
+        summary="Sting in Lancashire.",
+        place="Preston railway station",
+        latitude="53.75700",
+        longitude="-2.70800",
     )
     assert incident.ward is None and incident.borough is None
     assert incident.place == "Preston railway station"
@@ -124,7 +150,10 @@ def test_outside_greater_manchester_records_a_free_text_place(make_user):
 def test_an_incident_with_no_place_at_all_is_refused(make_user):
     with pytest.raises(ValidationError) as exc:
         create_incident(
-            user=make_user("analyst"), occurred_at=_ago(), source="group", kind="online_sting",
+            user=make_user("analyst"),
+            occurred_at=_ago(),
+            source="group",
+            kind="online_sting",
             summary="Somewhere.",
         )
     assert "place" in exc.value.message_dict

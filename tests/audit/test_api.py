@@ -34,12 +34,21 @@ def test_log_lists_newest_first_with_filters(auditor, make_user, client_as):
     before = AuditEntry.objects.count()
     data = auditor.get("/api/audit/entries").json()
     seqs = [e["seq"] for e in data["items"]]
-    assert seqs == sorted(seqs, reverse=True) and data["count"] == before  # this read is recorded after
-    views = auditor.get(f"/api/audit/entries?actor=pp_officer&action=view&model=people.person&object_id={person.pk}").json()
+    assert (
+        seqs == sorted(seqs, reverse=True) and data["count"] == before
+    )  # this read is recorded after
+    views = auditor.get(
+        f"/api/audit/entries?actor=pp_officer&action=view&model=people.person&object_id={person.pk}"
+    ).json()
     [entry] = views["items"]
-    assert entry["actor_username"] == "pp_officer" and entry["path"] == f"/api/people/people/{person.pk}"
+    assert (
+        entry["actor_username"] == "pp_officer"
+        and entry["path"] == f"/api/people/people/{person.pk}"
+    )
     assert len(entry["entry_hash"]) == 64
-    created = auditor.get(f"/api/audit/entries?action=create&model=people.person&object_id={person.pk}").json()
+    created = auditor.get(
+        f"/api/audit/entries?action=create&model=people.person&object_id={person.pk}"
+    ).json()
     assert created["count"] == 1
     request_id = entry["request_id"]
     assert auditor.get(f"/api/audit/entries?request_id={request_id}").json()["count"] >= 1
@@ -52,7 +61,9 @@ def test_date_range_and_pagination(auditor):
         append("view", model="people.person", object_id=str(i), object_repr="x")
     today = timezone.localdate()
     before = AuditEntry.objects.count()
-    assert auditor.get(f"/api/audit/entries?at_from={today}&at_to={today}").json()["count"] == before
+    assert (
+        auditor.get(f"/api/audit/entries?at_from={today}&at_to={today}").json()["count"] == before
+    )
     tomorrow = today + datetime.timedelta(days=1)
     assert auditor.get(f"/api/audit/entries?at_from={tomorrow}").json()["count"] == 0
     yesterday = today - datetime.timedelta(days=1)
@@ -89,7 +100,10 @@ def _tamper(entry) -> None:
             cursor.execute("DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry")
         else:
             cursor.execute(append_only.SQLITE_DOWN)
-        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET object_repr = 'tampered' WHERE id = %s", [entry.pk])
+        cursor.execute(
+            f"UPDATE {AuditEntry._meta.db_table} SET object_repr = 'tampered' WHERE id = %s",
+            [entry.pk],
+        )
 
 
 @pytest.mark.parametrize("role", ["analyst", "investigator", "supervisor", "administrator"])
@@ -116,7 +130,9 @@ def test_reading_the_log_is_itself_recorded_and_the_chain_holds(make_user):
     person = create_person(given_names="Read", family_name="Back")
     auditor_user = make_user("auditor", username="ps_auditor")
     client = sign_in(Client(), auditor_user)
-    shown = client.get(f"/api/audit/entries?model=people.person&object_id={person.pk}&page_size=5").json()["items"]
+    shown = client.get(
+        f"/api/audit/entries?model=people.person&object_id={person.pk}&page_size=5"
+    ).json()["items"]
     assert shown
     read = AuditEntry.objects.order_by("-seq").first()
     assert (read.action, read.model, read.actor_id) == ("view", "audit.auditentry", auditor_user.pk)
@@ -126,7 +142,11 @@ def test_reading_the_log_is_itself_recorded_and_the_chain_holds(make_user):
 
     one = client.get(f"/api/audit/entries/{shown[0]['seq']}").json()
     read = AuditEntry.objects.order_by("-seq").first()
-    assert (read.action, read.model, read.object_id) == ("view", "audit.auditentry", str(one["seq"]))
+    assert (read.action, read.model, read.object_id) == (
+        "view",
+        "audit.auditentry",
+        str(one["seq"]),
+    )
 
     # Nothing shown, nothing recorded; a refused read records nothing either.
     analyst = sign_in(Client(), make_user("analyst"))

@@ -24,17 +24,25 @@ pytestmark = pytest.mark.django_db
 
 
 def entries_for(obj):
-    return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+    return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+        "seq"
+    )
 
 
 def _incident(user, **fields):
-    defaults = {"occurred_at": timezone.now() - datetime.timedelta(days=1), "source": "group",
-                "kind": "doorstep", "summary": "Original summary.", "place": "Preston"}
+    defaults = {
+        "occurred_at": timezone.now() - datetime.timedelta(days=1),
+        "source": "group",
+        "kind": "doorstep",
+        "summary": "Original summary.",
+        "place": "Preston",
+    }
     defaults.update(fields)
     return create_incident(user=user, **defaults)
 
 
 # --- what is recorded ------------------------------------------------------------------
+
 
 def test_create_update_and_delete_are_recorded_with_old_and_new_values(make_user):
     user = make_user("supervisor")
@@ -48,7 +56,10 @@ def test_create_update_and_delete_are_recorded_with_old_and_new_values(make_user
     assert created.changes["status"] == [None, "active"]
     assert "updated_at" not in created.changes  # noise left out
     assert updated.action == "update"
-    assert updated.changes == {"status": ["active", "dormant"], "description": ["", "Quiet since spring."]}
+    assert updated.changes == {
+        "status": ["active", "dormant"],
+        "description": ["", "Quiet since spring."],
+    }
     assert deleted.action == "delete" and deleted.changes["status"] == ["dormant", None]
     assert {e.actor_username for e in (created, updated, deleted)} == {user.username}
     assert {e.actor_id for e in (created, updated, deleted)} == {user.pk}
@@ -77,12 +88,21 @@ def test_a_change_through_a_page_names_the_user_and_the_request(client_as, make_
     client = client_as(user=user)
     url = reverse("incidents:edit", args=[incident.reference])
     local = timezone.localtime
-    response = client.post(url, {
-        "occurred_at": local(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
-        "received_at": local(incident.received_at).strftime("%Y-%m-%dT%H:%M"),
-        "source": "group", "kind": "doorstep", "summary": "Corrected summary.", "place": "Preston",
-        "status": "assessing", "mopi_group": "4", "review_date": incident.review_date.isoformat(),
-    }, REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        url,
+        {
+            "occurred_at": local(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+            "received_at": local(incident.received_at).strftime("%Y-%m-%dT%H:%M"),
+            "source": "group",
+            "kind": "doorstep",
+            "summary": "Corrected summary.",
+            "place": "Preston",
+            "status": "assessing",
+            "mopi_group": "4",
+            "review_date": incident.review_date.isoformat(),
+        },
+        REMOTE_ADDR="10.1.2.3",
+    )
     assert response.status_code == 302
     entry = entries_for(incident).filter(action="update").get()
     assert entry.changes["summary"] == ["Original summary.", "Corrected summary."]
@@ -103,19 +123,29 @@ def test_a_refused_change_leaves_no_audit_entry(make_user):
 
 def test_secrets_are_redacted(make_user):
     user = make_user("analyst")
-    entry = AuditEntry.objects.filter(model="auth.user", object_id=str(user.pk), action="create").get()
+    entry = AuditEntry.objects.filter(
+        model="auth.user", object_id=str(user.pk), action="create"
+    ).get()
     assert entry.changes["password"] == [None, "[redacted]"]
 
 
 def test_login_logout_and_failed_login_are_recorded(client, make_user):
     user = make_user("analyst")
-    client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong password here"})
+    client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "wrong password here"}
+    )
     failed = AuditEntry.objects.filter(action="login_failed").get()
     assert failed.object_repr == user.username and failed.actor_id is None
-    client.post(reverse("accounts:login"), {"username": user.username, "password": "correct horse battery staple"})
+    client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": "correct horse battery staple"},
+    )
     client.post(reverse("accounts:logout"))
-    assert list(AuditEntry.objects.filter(actor_id=user.pk, action__in=["login", "logout"])
-                .order_by("seq").values_list("action", flat=True)) == ["login", "logout"]
+    assert list(
+        AuditEntry.objects.filter(actor_id=user.pk, action__in=["login", "logout"])
+        .order_by("seq")
+        .values_list("action", flat=True)
+    ) == ["login", "logout"]
 
 
 def test_a_view_of_a_person_is_recorded(client_as, make_user):
@@ -134,6 +164,7 @@ def test_commands_and_jobs_are_attributed_to_a_label():
 
 
 # --- append-only and the chain ---------------------------------------------------------
+
 
 def test_each_entry_carries_the_hash_of_the_one_before():
     for i in range(3):
@@ -165,7 +196,9 @@ def test_the_log_refuses_changes_through_the_orm():
 def test_the_database_refuses_an_update_even_in_raw_sql():
     entry = append("decision", model="test.thing", object_id="1")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET object_repr = 'changed' WHERE id = %s", [entry.pk])
+        cursor.execute(
+            "UPDATE audit_auditentry SET object_repr = 'changed' WHERE id = %s", [entry.pk]
+        )
     entry.refresh_from_db()
     assert entry.object_repr == ""
 
@@ -197,7 +230,10 @@ def test_verify_audit_passes_an_intact_chain():
 def test_verify_audit_detects_an_edited_row_and_names_it():
     entries = _chain(6)
     target = entries[3]
-    _without_trigger("UPDATE audit_auditentry SET changes = %s WHERE id = %s", ['{"decision": "forged"}', target.pk])
+    _without_trigger(
+        "UPDATE audit_auditentry SET changes = %s WHERE id = %s",
+        ['{"decision": "forged"}', target.pk],
+    )
     checked, problem = verify_chain()
     assert checked == 3
     assert (problem.seq, problem.entry_id) == (target.seq, target.pk)
@@ -205,8 +241,9 @@ def test_verify_audit_detects_an_edited_row_and_names_it():
     with pytest.raises(CommandError) as exc:
         call_command("verify_audit")
     assert str(exc.value) == (
-        f"Audit chain broken at entry #{target.seq} (id {target.pk}): its content no longer matches "
-        f"its hash (edited). 3 entries before it are intact.")
+        f"Audit chain broken at entry #{target.seq} (id {target.pk}): its content no longer "
+        "matches its hash (edited). 3 entries before it are intact."
+    )
 
 
 def test_verify_audit_detects_a_rehashed_row_by_the_next_link():
@@ -215,8 +252,10 @@ def test_verify_audit_detects_a_rehashed_row_by_the_next_link():
     forged = AuditEntry.objects.get(pk=target.pk)
     forged.object_repr = "forged"
     new_hash = forged.compute_hash()
-    _without_trigger("UPDATE audit_auditentry SET object_repr = 'forged', entry_hash = %s WHERE id = %s",
-                     [new_hash, target.pk])
+    _without_trigger(
+        "UPDATE audit_auditentry SET object_repr = 'forged', entry_hash = %s WHERE id = %s",
+        [new_hash, target.pk],
+    )
     _, problem = verify_chain()
     assert problem.seq == entries[2].seq
     assert "previous-hash does not match" in problem.reason
@@ -239,6 +278,7 @@ def test_verify_audit_detects_entries_cut_from_the_end():
 
 
 # --- the auditor's page ----------------------------------------------------------------
+
 
 @pytest.fixture
 def logged(make_user):
@@ -285,16 +325,27 @@ def test_the_auditor_filters_the_log(client_as, logged):
 def test_filter_by_request_ties_together_what_one_request_did(client, client_as, make_user):
     analyst = make_user("analyst")
     sign_in_client = client_as(user=analyst)
-    sign_in_client.post(reverse("intelligence:group_create"), {
-        "name": "Form Group", "status": "active", "mopi_group": "3", "aliases": "FG\nFormies",
-        "accounts": "facebook, @fg"})
+    sign_in_client.post(
+        reverse("intelligence:group_create"),
+        {
+            "name": "Form Group",
+            "status": "active",
+            "mopi_group": "3",
+            "aliases": "FG\nFormies",
+            "accounts": "facebook, @fg",
+        },
+    )
     group = Group.objects.get(name="Form Group")
     request_id = entries_for(group).get(action="create").request_id
     client.logout()
     together = shown(client_as("auditor"), request_id=request_id)
     # The group, its two aliases and its account: one request, four entries.
     assert sorted(e.model for e in together) == [
-        "intelligence.group", "intelligence.groupalias", "intelligence.groupalias", "intelligence.platformaccount"]
+        "intelligence.group",
+        "intelligence.groupalias",
+        "intelligence.groupalias",
+        "intelligence.platformaccount",
+    ]
     assert {e.actor_id for e in together} == {analyst.pk}
 
 

@@ -20,7 +20,9 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "inc
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(page, live_server, make_user):
+def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
+    page, live_server, make_user
+):
     # The geography comes back after every flush (areas' post_migrate), so even after an earlier
     # transactional test the ten boroughs are there.
     assert Borough.objects.count() == 10
@@ -43,12 +45,15 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(page, liv
     page.get_by_role("link", name="Record an incident").click()
     page.get_by_role("heading", name="Record an incident").wait_for()
     page.get_by_label("Occurred").fill(occurred.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Received").fill((occurred + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Received").fill(
+        (occurred + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
     page.get_by_label("Source").select_option(label="Member of the public")
     page.get_by_label("Kind").select_option(label="Live-streamed confrontation")
     page.get_by_label("Summary").fill(
-        "Roch Valley Hunters confronted a man outside a takeaway on Yorkshire Street and streamed it live; "
-        "a crowd gathered and the man was pushed.")
+        "Roch Valley Hunters confronted a man outside a takeaway on Yorkshire Street and "
+        "streamed it live; a crowd gathered and the man was pushed."
+    )
     page.get_by_label("Ward").select_option(label="Central Rochdale (Rochdale)")
     page.get_by_label("Place").fill("Yorkshire Street")
     page.get_by_label("Groups").select_option(label="Roch Valley Hunters")
@@ -56,7 +61,9 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(page, liv
     page.get_by_label("Stream platform").select_option(label="Facebook")
     page.get_by_label("Stream url").fill("https://facebook.example.com/live/20261124")
     page.get_by_label("Police attended").check()
-    page.get_by_label("MoPI group").select_option(label="Group 2: other sexual, violent or serious offences")
+    page.get_by_label("MoPI group").select_option(
+        label="Group 2: other sexual, violent or serious offences"
+    )
     page.get_by_role("button", name="Save").click()
 
     heading = page.get_by_role("heading", name="Incident DR-")

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: the synthetic demo data set from a fixed seed, loaded once by `make run`."""
+"""`manage.py seed_demo`: the synthetic demo data set from a fixed seed, loaded once by
+`make run`."""
 
 import datetime
 from io import StringIO
@@ -37,12 +38,20 @@ def test_seed_demo_makes_the_documented_data_set_once():
     last = incidents.order_by("-occurred_at").first().occurred_at
     assert first.year == 2017
     assert timezone.now() - last < datetime.timedelta(days=60) and last <= timezone.now()
-    assert incidents.filter(occurred_at__year=2017).exists() and incidents.filter(occurred_at__year=timezone.localdate().year).exists()
+    assert (
+        incidents.filter(occurred_at__year=2017).exists()
+        and incidents.filter(occurred_at__year=timezone.localdate().year).exists()
+    )
     years = set(incidents.values_list("occurred_at__year", flat=True))
     assert years >= set(range(2017, timezone.localdate().year + 1))
 
     # Spread over all ten boroughs (and some outside), Manchester, Rochdale and Salford busiest.
-    by_borough = list(incidents.exclude(borough=None).values("borough__name").annotate(n=Count("pk")).order_by("-n"))
+    by_borough = list(
+        incidents.exclude(borough=None)
+        .values("borough__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
     assert len(by_borough) == 10
     assert [row["borough__name"] for row in by_borough[:3]] == ["Manchester", "Rochdale", "Salford"]
     assert incidents.filter(borough=None).exclude(place="").exists()
@@ -52,10 +61,16 @@ def test_seed_demo_makes_the_documented_data_set_once():
 
     # People, their roles in incidents, linked cases, intelligence at every workflow stage.
     assert Person.objects.count() >= 200
-    assert {"subject", "family", "group_member", "child_at_risk"} <= set(IncidentPerson.objects.values_list("role", flat=True))
+    assert {"subject", "family", "group_member", "child_at_risk"} <= set(
+        IncidentPerson.objects.values_list("role", flat=True)
+    )
     assert LinkedCase.objects.exists()
     assert set(IntelligenceEntry.objects.values_list("status", flat=True)) == {
-        "requires_assessment", "assessed", "linked", "returned"}
+        "requires_assessment",
+        "assessed",
+        "linked",
+        "returned",
+    }
 
     # One demo user per role, all signing in with the demo password.
     users = get_user_model().objects.filter(username__in=[row[0] for row in DEMO_USERS])
@@ -73,11 +88,21 @@ def test_seed_demo_makes_the_documented_data_set_once():
     assert problem is None and checked > 1000
 
     # Loaded once: a second `make run` changes nothing.
-    counts = (Group.objects.count(), Incident.objects.count(), Person.objects.count(), get_user_model().objects.count())
+    counts = (
+        Group.objects.count(),
+        Incident.objects.count(),
+        Person.objects.count(),
+        get_user_model().objects.count(),
+    )
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
     assert out.getvalue().strip() == "Demo data already loaded."
-    assert counts == (Group.objects.count(), Incident.objects.count(), Person.objects.count(), get_user_model().objects.count())
+    assert counts == (
+        Group.objects.count(),
+        Incident.objects.count(),
+        Person.objects.count(),
+        get_user_model().objects.count(),
+    )
 
     # print_demo_logins lists every demo user and the administrator's second factor.
     out = StringIO()

@@ -25,7 +25,9 @@ class Sample(forms.Form):
 
 
 def test_the_field_templates_are_found():
-    assert {"intake/_field.html", "takedown/_field.html", "includes/form_fields.html"} <= set(FIELD_TEMPLATES)
+    assert {"intake/_field.html", "takedown/_field.html", "includes/form_fields.html"} <= set(
+        FIELD_TEMPLATES
+    )
 
 
 @pytest.mark.parametrize("template", FIELD_TEMPLATES)

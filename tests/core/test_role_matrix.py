@@ -70,13 +70,17 @@ def _url(endpoint, kwargs):
         try:
             return endpoint.key.format(**kwargs)
         except KeyError as exc:
-            pytest.fail(f"no sample value for {exc} in {endpoint.key}: add it to tests/<app>/samples.py")
+            pytest.fail(
+                f"no sample value for {exc} in {endpoint.key}: add it to tests/<app>/samples.py"
+            )
     from django.urls.exceptions import NoReverseMatch
 
     params = re.findall(r"<(?:\w+:)?(\w+)>", endpoint.route)
     missing = [p for p in params if p not in kwargs]
     if missing:
-        pytest.fail(f"no sample value for {missing} in {endpoint.key}: add it to tests/<app>/samples.py")
+        pytest.fail(
+            f"no sample value for {missing} in {endpoint.key}: add it to tests/<app>/samples.py"
+        )
     try:
         return reverse(endpoint.key, kwargs={p: kwargs[p] for p in params})
     except NoReverseMatch as exc:
@@ -98,13 +102,17 @@ def _check(endpoint, role, allowed, response):
     if allowed:
         assert status not in (401, 403, 404), where + ", but docs/roles.md allows it"
         if role == "anonymous" and not endpoint.is_api:
-            assert "/accounts/login/?next=" not in response.get("Location", ""), where + " (sent to login)"
+            assert "/accounts/login/?next=" not in response.get("Location", ""), (
+                where + " (sent to login)"
+            )
         return
     if role == "anonymous":
         if endpoint.is_api:
             assert status == 401, where + ", expected 401"
         else:
-            assert status == 302 and "/accounts/login/?next=" in response["Location"], where + ", expected the login page"
+            assert status == 302 and "/accounts/login/?next=" in response["Location"], (
+                where + ", expected the login page"
+            )
         return
     expected = 404 if endpoint.has_params else 403
     assert status == expected, where + f", expected {expected} (docs/roles.md denies it)"

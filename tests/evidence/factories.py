@@ -33,32 +33,70 @@ def build_incident_evidence(user, *, incident=None):
     from drachma.incidents.services import create_incident
 
     if incident is None:
-        incident = create_incident(user=user, occurred_at=timezone.now() - datetime.timedelta(days=3),
-                                   source=IncidentSource.GROUP, kind=IncidentKind.DOORSTEP,
-                                   summary="Confrontation outside the retail park", place="Bolton")
+        incident = create_incident(
+            user=user,
+            occurred_at=timezone.now() - datetime.timedelta(days=3),
+            source=IncidentSource.GROUP,
+            kind=IncidentKind.DOORSTEP,
+            summary="Confrontation outside the retail park",
+            place="Bolton",
+        )
     chat = services.upload_evidence(
-        io.BytesIO(whatsapp_bytes()), original_filename="WhatsApp Chat with Mark B.txt",
-        received_from_type="group", received_from="Guardians North", user=user, incident=incident,
-        kind="chat_export", description="Chat export handed over by the group after the confrontation",
+        io.BytesIO(whatsapp_bytes()),
+        original_filename="WhatsApp Chat with Mark B.txt",
+        received_from_type="group",
+        received_from="Guardians North",
+        user=user,
+        incident=incident,
+        kind="chat_export",
+        description="Chat export handed over by the group after the confrontation",
     )
-    shot = services.receive_file(io.BytesIO(b"\x89PNG\r\n\x1a\nfake screenshot"), original_filename="shot.png",
-                                 received_from_type="public", received_from="A member of the public",
-                                 via="upload", user=user, incident=incident, kind="screenshot")
+    shot = services.receive_file(
+        io.BytesIO(b"\x89PNG\r\n\x1a\nfake screenshot"),
+        original_filename="shot.png",
+        received_from_type="public",
+        received_from="A member of the public",
+        via="upload",
+        user=user,
+        incident=incident,
+        kind="screenshot",
+    )
     services.record_custody_event(shot, kind="logged", user=user, location="Property store, Bolton")
-    services.record_custody_event(shot, kind="transferred", user=user, from_party=services.person_name(user),
-                                  to_party="Digital forensics unit", verify_hash=True)
+    services.record_custody_event(
+        shot,
+        kind="transferred",
+        user=user,
+        from_party=services.person_name(user),
+        to_party="Digital forensics unit",
+        verify_hash=True,
+    )
     services.record_custody_event(shot, kind="examined", user=user, note="Metadata checked")
-    c = services.create_disclosure_entry(incident=incident, user=user, item=chat,
-                                         description="Chat export from the group, partial", used=False)
-    d = services.create_disclosure_entry(incident=incident, user=user,
-                                         description="Intelligence log entry about the group's informant",
-                                         sensitive=True, sensitivity_reason="Identifies a covert source")
+    c = services.create_disclosure_entry(
+        incident=incident,
+        user=user,
+        item=chat,
+        description="Chat export from the group, partial",
+        used=False,
+    )
+    d = services.create_disclosure_entry(
+        incident=incident,
+        user=user,
+        description="Intelligence log entry about the group's informant",
+        sensitive=True,
+        sensitivity_reason="Identifies a covert source",
+    )
     from drachma.takedown import services as takedown
 
-    footage = takedown.create_content_item(user=user, url="https://video.example/watch?v=abc", platform="youtube",
-                                           incident=incident)
+    footage = takedown.create_content_item(
+        user=user, url="https://video.example/watch?v=abc", platform="youtube", incident=incident
+    )
     takedown.open_request(footage, user=user)
-    p = services.record_publication(incident=incident, user=user, url="https://video.example/watch?v=abc",
-                                    platform="youtube", description="Live stream of the confrontation",
-                                    still_online="yes")
+    p = services.record_publication(
+        incident=incident,
+        user=user,
+        url="https://video.example/watch?v=abc",
+        platform="youtube",
+        description="Live stream of the confrontation",
+        still_online="yes",
+    )
     return incident, {"chat": chat, "shot": shot, "mg6c": c, "mg6d": d, "publication": p}

@@ -14,11 +14,25 @@ def build(world) -> dict:
 
         build_incident(world)
         incident = world.incident
-    item = services.upload_evidence(io.BytesIO(whatsapp_bytes()), original_filename="chat.txt",
-                                    received_from_type="group", received_from="Sample group", user=user,
-                                    incident=incident, kind="chat_export")
-    entry = services.create_disclosure_entry(incident=incident, user=user, item=item, description="Sample chat export")
-    publication = services.record_publication(incident=incident, user=user, url="https://video.example/sample",
-                                              platform="youtube")
-    return {"exhibit_ref": item.exhibit_ref, "reference": incident.reference, "disclosure_id": entry.pk,
-            "publication_id": publication.pk, "schedule": "MG6C"}
+    item = services.upload_evidence(
+        io.BytesIO(whatsapp_bytes()),
+        original_filename="chat.txt",
+        received_from_type="group",
+        received_from="Sample group",
+        user=user,
+        incident=incident,
+        kind="chat_export",
+    )
+    entry = services.create_disclosure_entry(
+        incident=incident, user=user, item=item, description="Sample chat export"
+    )
+    publication = services.record_publication(
+        incident=incident, user=user, url="https://video.example/sample", platform="youtube"
+    )
+    return {
+        "exhibit_ref": item.exhibit_ref,
+        "reference": incident.reference,
+        "disclosure_id": entry.pk,
+        "publication_id": publication.pk,
+        "schedule": "MG6C",
+    }

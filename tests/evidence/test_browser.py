@@ -24,8 +24,14 @@ def test_take_in_a_chat_read_it_transfer_it_and_bundle_it(page, live_server, mak
     from drachma.incidents.services import create_incident
 
     investigator = make_user("investigator", username="inv_browser")
-    incident = create_incident(user=investigator, occurred_at=timezone.now(), source="group", kind="doorstep",
-                               summary="Confrontation at the retail park", place="Bolton")
+    incident = create_incident(
+        user=investigator,
+        occurred_at=timezone.now(),
+        source="group",
+        kind="doorstep",
+        summary="Confrontation at the retail park",
+        place="Bolton",
+    )
     chat = tmp_path / "WhatsApp Chat with Mark B.txt"
     chat.write_bytes(whatsapp_bytes())
 
@@ -51,7 +57,10 @@ def test_take_in_a_chat_read_it_transfer_it_and_bundle_it(page, live_server, mak
     page.get_by_label("Step").select_option("logged")
     page.get_by_role("button", name="Record").click()
     page.get_by_text("Logged recorded").wait_for()
-    assert list(CustodyEvent.objects.filter(item=item).values_list("kind", flat=True)) == ["received", "logged"]
+    assert list(CustodyEvent.objects.filter(item=item).values_list("kind", flat=True)) == [
+        "received",
+        "logged",
+    ]
 
     page.goto(f"{live_server.url}/incidents/{incident.reference}/")
     with page.expect_download() as download:

@@ -41,12 +41,24 @@ def test_bundle_holds_everything_and_the_manifest_matches(world, tmp_path):
     names = set(zf.namelist())
     chat, shot = things["chat"], things["shot"]
     expected = {
-        f"exhibits/{chat.exhibit_ref}_WhatsApp Chat with Mark B.txt", f"exhibits/{shot.exhibit_ref}_shot.png",
-        f"continuity/{chat.exhibit_ref}.txt", f"continuity/{chat.exhibit_ref}.pdf",
-        f"continuity/{shot.exhibit_ref}.txt", f"continuity/{shot.exhibit_ref}.pdf",
-        f"conversations/{chat.exhibit_ref}.html", f"conversations/{chat.exhibit_ref}.quality.json",
-        "disclosure/MG6C.csv", "disclosure/MG6C.pdf", "disclosure/MG6D.csv", "disclosure/MG6D.pdf",
-        "publication-log.csv", "publication-log.pdf", "case.jsonld", "README.txt", "manifest.json", "SHA256SUMS",
+        f"exhibits/{chat.exhibit_ref}_WhatsApp Chat with Mark B.txt",
+        f"exhibits/{shot.exhibit_ref}_shot.png",
+        f"continuity/{chat.exhibit_ref}.txt",
+        f"continuity/{chat.exhibit_ref}.pdf",
+        f"continuity/{shot.exhibit_ref}.txt",
+        f"continuity/{shot.exhibit_ref}.pdf",
+        f"conversations/{chat.exhibit_ref}.html",
+        f"conversations/{chat.exhibit_ref}.quality.json",
+        "disclosure/MG6C.csv",
+        "disclosure/MG6C.pdf",
+        "disclosure/MG6D.csv",
+        "disclosure/MG6D.pdf",
+        "publication-log.csv",
+        "publication-log.pdf",
+        "case.jsonld",
+        "README.txt",
+        "manifest.json",
+        "SHA256SUMS",
     }
     assert names == expected
     assert zf.read(f"exhibits/{chat.exhibit_ref}_WhatsApp Chat with Mark B.txt") == whatsapp_bytes()
@@ -89,14 +101,19 @@ def test_case_jsonld_conforms_to_case_uco(world, tmp_path):
     zf = _bundle(incident, tmp_path)
     doc = json.loads(zf.read("case.jsonld"))
     types = [node["@type"] for node in doc["@graph"]]
-    assert types.count("uco-observable:File") == 2 and types.count("case-investigation:ProvenanceRecord") == 2
+    assert (
+        types.count("uco-observable:File") == 2
+        and types.count("case-investigation:ProvenanceRecord") == 2
+    )
     # received (2), logged, transferred, examined: one action per custody event.
     assert types.count("case-investigation:InvestigativeAction") == 5
     hashes = json.dumps(doc)
     assert things["chat"].sha256 in hashes and things["shot"].sha256 in hashes
     path = tmp_path / "case.jsonld"
     path.write_bytes(zf.read("case.jsonld"))
-    result = subprocess.run([str(CASE_VALIDATE), str(path)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(CASE_VALIDATE), str(path)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Conforms: True" in result.stdout
 
@@ -137,7 +154,9 @@ def test_failure_midway_leaves_no_partial_zip(world, tmp_path, settings):
     path = settings.DRACHMA_EVIDENCE_ROOT / blob_name(things["shot"].sha256)
     path.chmod(0o640)
     path.write_bytes(b"altered")
-    with pytest.raises(CommandError, match=f"{things['shot'].exhibit_ref} no longer matches its hash"):
+    with pytest.raises(
+        CommandError, match=f"{things['shot'].exhibit_ref} no longer matches its hash"
+    ):
         call_command("export_bundle", incident.reference, str(tmp_path / "b.zip"))
     assert list(tmp_path.glob("*.zip*")) == [] and list(tmp_path.glob(".bundle-*")) == []
     path.unlink()
@@ -157,7 +176,11 @@ def test_incident_panel_button_downloads_the_bundle(world, client_as, make_user)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "case.jsonld" in zf.namelist()
-    analyst_page = client_as("analyst").get(reverse("incidents:detail", args=[incident.reference])).content.decode()
+    analyst_page = (
+        client_as("analyst")
+        .get(reverse("incidents:detail", args=[incident.reference]))
+        .content.decode()
+    )
     assert things["chat"].exhibit_ref not in analyst_page
 
 
@@ -178,14 +201,25 @@ def test_an_incident_without_exhibits_still_bundles_nil_returns(make_user, tmp_p
 
     from drachma.incidents.services import create_incident
 
-    incident = create_incident(user=make_user("analyst"), occurred_at=timezone.now(), source="public",
-                               kind="other", summary="Nothing handed over", place="Wigan")
+    incident = create_incident(
+        user=make_user("analyst"),
+        occurred_at=timezone.now(),
+        source="public",
+        kind="other",
+        summary="Nothing handed over",
+        place="Wigan",
+    )
     out = tmp_path / "empty.zip"
     call_command("export_bundle", incident.reference, str(out), stdout=io.StringIO())
     with zipfile.ZipFile(out) as zf:
         assert zf.read("disclosure/MG6D.csv").decode().strip() == ",".join(
-            ["Item no.", "Description", "Reason for sensitivity", "Prosecutor's comment"])
+            ["Item no.", "Description", "Reason for sensitivity", "Prosecutor's comment"]
+        )
         (tmp_path / "case.jsonld").write_bytes(zf.read("case.jsonld"))
-    result = subprocess.run([str(CASE_VALIDATE), str(tmp_path / "case.jsonld")], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [str(CASE_VALIDATE), str(tmp_path / "case.jsonld")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

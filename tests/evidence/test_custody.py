@@ -31,7 +31,9 @@ def test_machine_declares_exactly_the_allowed_transitions():
 
 
 @pytest.mark.parametrize("state", list(S))
-@pytest.mark.parametrize("kind", ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"])
+@pytest.mark.parametrize(
+    "kind", ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"]
+)
 def test_every_transition_allowed_or_forbidden(state, kind):
     expected = {(a, t): b for a, t, b in ALLOWED}.get((state, kind))
     if expected is None:
@@ -55,8 +57,14 @@ def investigator(make_user):
 
 
 def _item(user=None, data=b"chat export"):
-    return services.receive_file(io.BytesIO(data), original_filename="chat.txt", received_from_type="group",
-                                 received_from="Guardians North", via="upload", user=user)
+    return services.receive_file(
+        io.BytesIO(data),
+        original_filename="chat.txt",
+        received_from_type="group",
+        received_from="Guardians North",
+        via="upload",
+        user=user,
+    )
 
 
 def _at(minutes):
@@ -67,16 +75,36 @@ def _at(minutes):
 def test_a_full_chain_in_order(investigator):
     item = _item(investigator)
     assert services.custody_state(item) == (S.RECEIVED, "Dana Whitfield")
-    services.record_custody_event(item, kind="logged", user=investigator, location="Property store, Bolton")
-    services.record_custody_event(item, kind="transferred", user=investigator, from_party="dana whitfield",
-                                  to_party="Digital forensics unit", verify_hash=True)
-    services.record_custody_event(item, kind="examined", user=investigator, note="Extraction report DF-1")
+    services.record_custody_event(
+        item, kind="logged", user=investigator, location="Property store, Bolton"
+    )
+    services.record_custody_event(
+        item,
+        kind="transferred",
+        user=investigator,
+        from_party="dana whitfield",
+        to_party="Digital forensics unit",
+        verify_hash=True,
+    )
+    services.record_custody_event(
+        item, kind="examined", user=investigator, note="Extraction report DF-1"
+    )
     services.record_custody_event(item, kind="copied", user=investigator)
-    services.record_custody_event(item, kind="returned", user=investigator, to_party="Guardians North")
+    services.record_custody_event(
+        item, kind="returned", user=investigator, to_party="Guardians North"
+    )
     assert services.custody_state(item) == (S.RETURNED, "Guardians North")
     services.record_custody_event(item, kind="disposed", user=investigator)
     kinds = list(item.custody_events.values_list("kind", flat=True))
-    assert kinds == ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"]
+    assert kinds == [
+        "received",
+        "logged",
+        "transferred",
+        "examined",
+        "copied",
+        "returned",
+        "disposed",
+    ]
     transfer = item.custody_events.get(kind="transferred")
     assert transfer.sha256_verified == item.sha256
     assert services.custody_state(item) == (S.DISPOSED, "")
@@ -87,8 +115,13 @@ def test_transferred_before_received_is_refused():
     from drachma.evidence.models import StoredFile as SF
 
     stored = services.store_file(io.BytesIO(b"bytes"))
-    item = EvidenceItem.objects.create(stored_file=stored, exhibit_ref="EX-TEST-1", original_filename="x",
-                                       received_from_type="public", received_via="test")
+    item = EvidenceItem.objects.create(
+        stored_file=stored,
+        exhibit_ref="EX-TEST-1",
+        original_filename="x",
+        received_from_type="public",
+        received_via="test",
+    )
     with pytest.raises(ValidationError) as exc:
         services.record_custody_event(item, kind="transferred", from_party="A", to_party="B")
     assert "cannot be transferred before it has been received" in exc.value.message_dict["kind"][0]
@@ -99,8 +132,9 @@ def test_transferred_before_received_is_refused():
 def test_transfer_before_logging_is_refused(investigator):
     item = _item(investigator)
     with pytest.raises(ValidationError) as exc:
-        services.record_custody_event(item, kind="transferred", user=investigator,
-                                      from_party="Dana Whitfield", to_party="DFU")
+        services.record_custody_event(
+            item, kind="transferred", user=investigator, from_party="Dana Whitfield", to_party="DFU"
+        )
     assert "received, not yet logged" in exc.value.message_dict["kind"][0]
     assert "logged" in exc.value.message_dict["kind"][0]
 
@@ -109,7 +143,9 @@ def test_transfer_before_logging_is_refused(investigator):
 def test_second_receipt_is_refused(investigator):
     item = _item(investigator)
     with pytest.raises(ValidationError, match="cannot be received now"):
-        services.record_custody_event(item, kind="received", user=investigator, from_party="Someone")
+        services.record_custody_event(
+            item, kind="received", user=investigator, from_party="Someone"
+        )
 
 
 @pytest.mark.django_db
@@ -118,7 +154,9 @@ def test_nothing_after_disposal(investigator):
     services.record_custody_event(item, kind="disposed", user=investigator)
     for kind in ("logged", "examined", "transferred", "returned", "disposed"):
         with pytest.raises(ValidationError) as exc:
-            services.record_custody_event(item, kind=kind, user=investigator, from_party="x", to_party="y")
+            services.record_custody_event(
+                item, kind=kind, user=investigator, from_party="x", to_party="y"
+            )
         assert "nothing can follow disposal" in exc.value.message_dict["kind"][0]
 
 
@@ -127,15 +165,22 @@ def test_transfer_must_start_from_the_holder(investigator):
     item = _item(investigator)
     services.record_custody_event(item, kind="logged", user=investigator)
     with pytest.raises(ValidationError) as exc:
-        services.record_custody_event(item, kind="transferred", user=investigator,
-                                      from_party="PC Somebody Else", to_party="DFU")
+        services.record_custody_event(
+            item,
+            kind="transferred",
+            user=investigator,
+            from_party="PC Somebody Else",
+            to_party="DFU",
+        )
     assert "held by Dana Whitfield, not PC Somebody Else" in exc.value.message_dict["from_party"][0]
-    services.record_custody_event(item, kind="transferred", user=investigator, from_party="Dana Whitfield",
-                                  to_party="DFU")
+    services.record_custody_event(
+        item, kind="transferred", user=investigator, from_party="Dana Whitfield", to_party="DFU"
+    )
     assert services.custody_state(item) == (S.IN_CUSTODY, "DFU")
     with pytest.raises(ValidationError, match="held by DFU"):
-        services.record_custody_event(item, kind="transferred", user=investigator, from_party="Dana Whitfield",
-                                      to_party="CPS")
+        services.record_custody_event(
+            item, kind="transferred", user=investigator, from_party="Dana Whitfield", to_party="CPS"
+        )
 
 
 @pytest.mark.django_db
@@ -156,12 +201,17 @@ def test_unknown_kind_and_time_order(investigator):
     with pytest.raises(ValidationError, match="Unknown custody event kind 'lost'"):
         services.record_custody_event(item, kind="lost", user=investigator)
     with pytest.raises(ValidationError) as exc:
-        services.record_custody_event(item, kind="logged", user=investigator,
-                                      at=item.received_at - datetime.timedelta(hours=1))
+        services.record_custody_event(
+            item,
+            kind="logged",
+            user=investigator,
+            at=item.received_at - datetime.timedelta(hours=1),
+        )
     assert "before the last custody event" in exc.value.message_dict["at"][0]
     with pytest.raises(ValidationError, match="in the future"):
-        services.record_custody_event(item, kind="logged", user=investigator,
-                                      at=timezone.now() + datetime.timedelta(days=1))
+        services.record_custody_event(
+            item, kind="logged", user=investigator, at=timezone.now() + datetime.timedelta(days=1)
+        )
     assert item.custody_events.count() == 1
 
 
@@ -198,13 +248,18 @@ PATHS = {
     S.RETURNED: ["logged", "returned"],
     S.DISPOSED: ["disposed"],
 }
-PARTIES = {"transferred": {"from_party": "Dana Whitfield", "to_party": "DFU"}, "returned": {"to_party": "Owner"},
-           "received": {"from_party": "Someone"}}
+PARTIES = {
+    "transferred": {"from_party": "Dana Whitfield", "to_party": "DFU"},
+    "returned": {"to_party": "Owner"},
+    "received": {"from_party": "Someone"},
+}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", list(PATHS))
-@pytest.mark.parametrize("kind", ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"])
+@pytest.mark.parametrize(
+    "kind", ["received", "logged", "transferred", "examined", "copied", "returned", "disposed"]
+)
 def test_service_follows_the_machine(state, kind, investigator):
     item = _item(investigator)
     for step in PATHS[state]:
@@ -214,7 +269,9 @@ def test_service_follows_the_machine(state, kind, investigator):
     expected = {(a, t): b for a, t, b in ALLOWED}.get((state, kind))
     if expected is None:
         with pytest.raises(ValidationError) as exc:
-            services.record_custody_event(item, kind=kind, user=investigator, **PARTIES.get(kind, {}))
+            services.record_custody_event(
+                item, kind=kind, user=investigator, **PARTIES.get(kind, {})
+            )
         assert item.exhibit_ref in exc.value.message_dict["kind"][0]
         assert item.custody_events.count() == before
     else:
@@ -224,10 +281,20 @@ def test_service_follows_the_machine(state, kind, investigator):
 
 @pytest.mark.django_db
 def test_a_file_that_came_in_by_itself_is_held_by_the_store(investigator):
-    item = services.receive_file(io.BytesIO(b"x"), original_filename="a.txt", received_from_type="public",
-                                 via="the reporting page", by_description="the public reporting page")
+    item = services.receive_file(
+        io.BytesIO(b"x"),
+        original_filename="a.txt",
+        received_from_type="public",
+        via="the reporting page",
+        by_description="the public reporting page",
+    )
     assert services.custody_state(item) == (S.RECEIVED, services.STORE_HOLDER)
     services.record_custody_event(item, kind="logged", user=investigator)
-    services.record_custody_event(item, kind="transferred", user=investigator,
-                                  from_party="The force's evidence store", to_party="Dana Whitfield")
+    services.record_custody_event(
+        item,
+        kind="transferred",
+        user=investigator,
+        from_party="The force's evidence store",
+        to_party="Dana Whitfield",
+    )
     assert services.custody_state(item) == (S.IN_CUSTODY, "Dana Whitfield")

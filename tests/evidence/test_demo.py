@@ -18,11 +18,18 @@ def test_demo_has_custody_chains_a_chat_with_gaps_and_disclosure():
     chats = list(ParsedConversation.objects.filter(format="whatsapp"))
     assert chats, "no parsed WhatsApp conversation"
     quality = chats[0].quality
-    assert quality["gaps"] and quality["deleted"]["count"] > 0 and quality["media"]["placeholders_count"] > 0
+    assert (
+        quality["gaps"]
+        and quality["deleted"]["count"] > 0
+        and quality["media"]["placeholders_count"] > 0
+    )
     assert chats[0].zone_assumed and chats[0].zone_name == "Europe/London"
     chained = {e.item_id for e in CustodyEvent.objects.filter(kind="transferred")}
     assert EvidenceItem.objects.filter(pk__in=chained, incident__isnull=False).exists()
     assert CustodyEvent.objects.filter(kind="disposed").exists()
     entries = DisclosureEntry.objects.all()
-    assert entries.filter(sensitive=True).exists() and entries.filter(sensitive=False, used=False).exists()
+    assert (
+        entries.filter(sensitive=True).exists()
+        and entries.filter(sensitive=False, used=False).exists()
+    )
     assert PublicationRecord.objects.exists()

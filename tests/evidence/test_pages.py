@@ -26,7 +26,9 @@ def test_detail_records_the_view_and_shows_custody(world, client_as):
     client = client_as(user=user)
     html = client.get(reverse("evidence:detail", args=[shot.exhibit_ref])).content.decode()
     assert shot.sha256 in html and "Digital forensics unit" in html and "In custody" in html
-    assert AuditEntry.objects.filter(action="view", model="evidence.evidenceitem", object_id=str(shot.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="view", model="evidence.evidenceitem", object_id=str(shot.pk)
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -36,8 +38,9 @@ def test_download_is_the_stored_bytes(world, client_as):
     response = client.get(reverse("evidence:download", args=[things["chat"].exhibit_ref]))
     assert b"".join(response.streaming_content) == whatsapp_bytes()
     assert response["X-Content-SHA256"] == things["chat"].sha256
-    assert AuditEntry.objects.filter(action="view", object_id=str(things["chat"].pk),
-                                     changes__fields=["file"]).exists()
+    assert AuditEntry.objects.filter(
+        action="view", object_id=str(things["chat"].pk), changes__fields=["file"]
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -46,9 +49,13 @@ def test_custody_through_the_page(world, client_as):
     chat = things["chat"]
     client = client_as(user=user)
     url = reverse("evidence:custody_add", args=[chat.exhibit_ref])
-    response = client.post(url, {"kind": "transferred", "from_party": "Someone", "to_party": "DFU"}, follow=True)
+    response = client.post(
+        url, {"kind": "transferred", "from_party": "Someone", "to_party": "DFU"}, follow=True
+    )
     assert "cannot be transferred now" in response.content.decode()
-    response = client.post(url, {"kind": "logged", "location": "Store", "verify_hash": "on"}, follow=True)
+    response = client.post(
+        url, {"kind": "logged", "location": "Store", "verify_hash": "on"}, follow=True
+    )
     assert "Logged recorded" in response.content.decode()
     event = CustodyEvent.objects.filter(item=chat).last()
     assert event.kind == "logged" and event.sha256_verified == chat.sha256 and event.by == user
@@ -64,16 +71,32 @@ def test_custody_api(world, client_as):
     ref = things["shot"].exhibit_ref
     events = client.get(f"/api/evidence/items/{ref}/custody").json()
     assert [e["kind"] for e in events] == ["received", "logged", "transferred", "examined"]
-    response = client.post(f"/api/evidence/items/{ref}/custody",
-                           {"kind": "transferred", "from_party": "Nobody", "to_party": "CPS"},
-                           content_type="application/json")
-    assert response.status_code in (400, 422) and "held by Digital forensics unit" in response.content.decode()
-    response = client.post(f"/api/evidence/items/{ref}/custody",
-                           {"kind": "transferred", "from_party": "Digital forensics unit", "to_party": "CPS",
-                            "verify_hash": True}, content_type="application/json")
-    assert response.status_code == 201 and response.json()["sha256_verified"] == things["shot"].sha256
+    response = client.post(
+        f"/api/evidence/items/{ref}/custody",
+        {"kind": "transferred", "from_party": "Nobody", "to_party": "CPS"},
+        content_type="application/json",
+    )
+    assert (
+        response.status_code in (400, 422)
+        and "held by Digital forensics unit" in response.content.decode()
+    )
+    response = client.post(
+        f"/api/evidence/items/{ref}/custody",
+        {
+            "kind": "transferred",
+            "from_party": "Digital forensics unit",
+            "to_party": "CPS",
+            "verify_hash": True,
+        },
+        content_type="application/json",
+    )
+    assert (
+        response.status_code == 201 and response.json()["sha256_verified"] == things["shot"].sha256
+    )
     assert client.get(f"/api/evidence/items/{ref}").json()["holder"] == "CPS"
-    response = client.post(f"/api/evidence/items/{ref}/custody", {"kind": "stolen"}, content_type="application/json")
+    response = client.post(
+        f"/api/evidence/items/{ref}/custody", {"kind": "stolen"}, content_type="application/json"
+    )
     assert response.status_code == 422
 
 
@@ -85,7 +108,10 @@ def test_continuity_page_text_and_pdf(world, client_as):
     page = client.get(reverse("evidence:continuity", args=[ref])).content.decode()
     assert f"CONTINUITY OF EXHIBIT {ref}" in page
     text = client.get(reverse("evidence:continuity_text", args=[ref]))
-    assert text["Content-Type"].startswith("text/plain") and "Custody now: in custody" in text.content.decode()
+    assert (
+        text["Content-Type"].startswith("text/plain")
+        and "Custody now: in custody" in text.content.decode()
+    )
     pdf = client.get(reverse("evidence:continuity_pdf", args=[ref]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
@@ -97,22 +123,39 @@ def test_conversation_is_paginated_and_readable(world, client_as, monkeypatch):
     client = client_as("investigator")
     url = reverse("evidence:conversation", args=[things["chat"].exhibit_ref])
     first = client.get(url).content.decode()
-    assert "Messages 1–4 of 9" in first and "hi who is this" in first and "can you get the bus" not in first
+    assert (
+        "Messages 1–4 of 9" in first
+        and "hi who is this" in first
+        and "can you get the bus" not in first
+    )
     last = client.get(url + "?page=3").content.decode()
-    assert "Messages 9–9 of 9" in last and "can you get the bus to the retail park saturday?" in last
+    assert (
+        "Messages 9–9 of 9" in last and "can you get the bus to the retail park saturday?" in last
+    )
     assert "Looks partial" in last  # the report is on every page
-    assert client.get(reverse("evidence:conversation", args=[things["shot"].exhibit_ref])).status_code == 404
+    assert (
+        client.get(reverse("evidence:conversation", args=[things["shot"].exhibit_ref])).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
 def test_read_an_exhibit_as_a_chat_from_its_page(client_as, make_user):
-    item = services.receive_file(io.BytesIO(whatsapp_bytes()), original_filename="chat.txt",
-                                 received_from_type="public", via="the reporting page")
+    item = services.receive_file(
+        io.BytesIO(whatsapp_bytes()),
+        original_filename="chat.txt",
+        received_from_type="public",
+        via="the reporting page",
+    )
     client = client_as("investigator")
     url = reverse("evidence:conversation_parse", args=[item.exhibit_ref])
-    response = client.post(url, {"timezone": "Atlantis/Nowhere", "date_order": "auto", "gap_hours": "24"}, follow=True)
+    response = client.post(
+        url, {"timezone": "Atlantis/Nowhere", "date_order": "auto", "gap_hours": "24"}, follow=True
+    )
     assert "Unknown time zone" in response.content.decode()
-    response = client.post(url, {"timezone": "Europe/Madrid", "date_order": "auto", "gap_hours": "6"})
+    response = client.post(
+        url, {"timezone": "Europe/Madrid", "date_order": "auto", "gap_hours": "6"}
+    )
     assert response.status_code == 302 and item.conversation.zone_name == "Europe/Madrid"
 
 

@@ -36,29 +36,45 @@ def test_store_refuses_empty():
 
 @pytest.mark.django_db
 def test_receive_file_makes_exhibit_with_received_custody_event():
-    item = receive_file(io.BytesIO(b"hello"), original_filename="chat.txt", received_from_type="public",
-                        via="the reporting page", by_description="reporting page")
+    item = receive_file(
+        io.BytesIO(b"hello"),
+        original_filename="chat.txt",
+        received_from_type="public",
+        via="the reporting page",
+        by_description="reporting page",
+    )
     assert item.exhibit_ref.startswith("EX-")
     assert item.sha256 == hashlib.sha256(b"hello").hexdigest()
     event = CustodyEvent.objects.get(item=item)
     assert event.kind == "received" and event.sha256_verified == item.sha256
-    again = receive_file(io.BytesIO(b"hello"), original_filename="copy.txt", received_from_type="group", via="upload")
+    again = receive_file(
+        io.BytesIO(b"hello"), original_filename="copy.txt", received_from_type="group", via="upload"
+    )
     assert again.stored_file_id == item.stored_file_id and StoredFile.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_receive_file_oversize_saves_nothing():
     with pytest.raises(ValidationError) as exc:
-        receive_file(io.BytesIO(b"x" * 11), original_filename="big.bin", received_from_type="public",
-                     via="upload", max_bytes=10)
+        receive_file(
+            io.BytesIO(b"x" * 11),
+            original_filename="big.bin",
+            received_from_type="public",
+            via="upload",
+            max_bytes=10,
+        )
     assert "file" in exc.value.message_dict
     assert EvidenceItem.objects.count() == 0 and StoredFile.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_verify_evidence_detects_changed_and_missing_files(settings):
-    a = receive_file(io.BytesIO(b"first"), original_filename="a", received_from_type="officer", via="upload")
-    b = receive_file(io.BytesIO(b"second"), original_filename="b", received_from_type="officer", via="upload")
+    a = receive_file(
+        io.BytesIO(b"first"), original_filename="a", received_from_type="officer", via="upload"
+    )
+    b = receive_file(
+        io.BytesIO(b"second"), original_filename="b", received_from_type="officer", via="upload"
+    )
     call_command("verify_evidence", stdout=io.StringIO())
     path_a = settings.DRACHMA_EVIDENCE_ROOT / blob_name(a.sha256)
     path_a.chmod(0o640)

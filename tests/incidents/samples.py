@@ -7,8 +7,12 @@ from drachma.people.services import create_person
 
 def build(world) -> dict:
     incident = services.create_incident(
-        user=world.users["analyst"], occurred_at=_ago(2), source=IncidentSource.GROUP,
-        kind=IncidentKind.DOORSTEP, summary="Sample", place="Preston",
+        user=world.users["analyst"],
+        occurred_at=_ago(2),
+        source=IncidentSource.GROUP,
+        kind=IncidentKind.DOORSTEP,
+        summary="Sample",
+        place="Preston",
     )
     person = create_person(given_names="Sample", family_name="Subject")
     involvement = services.add_person(incident, person=person, role=PersonRole.SUBJECT)

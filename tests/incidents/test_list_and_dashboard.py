@@ -31,19 +31,51 @@ def world(make_user):
         fields.setdefault("source", "group")
         fields.setdefault("kind", "doorstep")
         fields.setdefault("summary", f"{name}: a confrontation.")
-        return create_incident(user=user, occurred_at=when, received_at=when + datetime.timedelta(hours=1), **fields)
+        return create_incident(
+            user=user, occurred_at=when, received_at=when + datetime.timedelta(hours=1), **fields
+        )
 
     incidents = {
-        "deansgate": make("deansgate", at(2024, 2, 1), ward=Ward.objects.get(name="Deansgate"), groups=[red],
-                          kind="online_sting"),
-        "rochdale": make("rochdale", at(2024, 3, 5), borough=Borough.objects.get(name="Rochdale"), groups=[blue],
-                         source="public", status="closed", outcome="arrest"),
-        "salford": make("salford", at(2024, 4, 9), ward=Ward.objects.get(name="Ordsall"), groups=[red, blue],
-                        kind="live_streamed", live_streamed=True, stream_platform="tiktok", status="investigating"),
-        "preston": make("preston", at(2024, 5, 20), place="Preston bus station", source="officer",
-                        summary="A stream outside a bus station."),
-        "withington": make("withington", at(2024, 6, 1), ward=Ward.objects.get(name="Withington"),
-                           source="partner", status="assessing"),
+        "deansgate": make(
+            "deansgate",
+            at(2024, 2, 1),
+            ward=Ward.objects.get(name="Deansgate"),
+            groups=[red],
+            kind="online_sting",
+        ),
+        "rochdale": make(
+            "rochdale",
+            at(2024, 3, 5),
+            borough=Borough.objects.get(name="Rochdale"),
+            groups=[blue],
+            source="public",
+            status="closed",
+            outcome="arrest",
+        ),
+        "salford": make(
+            "salford",
+            at(2024, 4, 9),
+            ward=Ward.objects.get(name="Ordsall"),
+            groups=[red, blue],
+            kind="live_streamed",
+            live_streamed=True,
+            stream_platform="tiktok",
+            status="investigating",
+        ),
+        "preston": make(
+            "preston",
+            at(2024, 5, 20),
+            place="Preston bus station",
+            source="officer",
+            summary="A stream outside a bus station.",
+        ),
+        "withington": make(
+            "withington",
+            at(2024, 6, 1),
+            ward=Ward.objects.get(name="Withington"),
+            source="partner",
+            status="assessing",
+        ),
     }
     return incidents
 
@@ -66,7 +98,8 @@ def analyst(client_as):
 def test_unfiltered_list_shows_all_newest_first(analyst, world):
     response = analyst.get(LIST)
     assert [i.reference for i in response.context["page_obj"]] == [
-        world[n].reference for n in ["withington", "preston", "salford", "rochdale", "deansgate"]]
+        world[n].reference for n in ["withington", "preston", "salford", "rochdale", "deansgate"]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -97,7 +130,9 @@ def test_filters_and_search(analyst, world, params, expected):
     if params.get("ward", "").startswith("WARD:"):
         params["ward"] = Ward.objects.get(name=params["ward"][5:]).code
     if params.get("district") == "DISTRICT":
-        params["district"] = District.objects.get(name="Manchester city centre and north Manchester").pk
+        params["district"] = District.objects.get(
+            name="Manchester city centre and north Manchester"
+        ).pk
     assert listed(analyst, **params) == refs(world, *expected)
 
 
@@ -109,7 +144,9 @@ def test_search_by_reference_and_group_filter(analyst, world):
 
 def test_bad_filters_show_errors_and_no_rows(analyst, world):
     response = analyst.get(LIST, {"occurred_from": "2024-05-01", "occurred_to": "2024-04-01"})
-    assert response.context["filterset"].form.errors["occurred_to"] == ["The period ends before it starts."]
+    assert response.context["filterset"].form.errors["occurred_to"] == [
+        "The period ends before it starts."
+    ]
     assert not response.context["page_obj"].object_list
     assert "The period ends before it starts." in response.content.decode()
     response = analyst.get(LIST, {"borough": "E99999999"})
@@ -126,6 +163,7 @@ def test_the_list_links_each_incident_and_labels_its_filters(analyst, world):
 
 # --- dashboard -------------------------------------------------------------------------
 
+
 def test_dashboard_figures_open_this_month_last_month_by_area(make_user):
     user = make_user("analyst")
     rochdale = Borough.objects.get(name="Rochdale")
@@ -133,8 +171,15 @@ def test_dashboard_figures_open_this_month_last_month_by_area(make_user):
 
     def make(when, **fields):
         fields.setdefault("borough", rochdale)
-        return create_incident(user=user, occurred_at=when, received_at=when, source="group", kind="doorstep",
-                               summary="s", **fields)
+        return create_incident(
+            user=user,
+            occurred_at=when,
+            received_at=when,
+            source="group",
+            kind="doorstep",
+            summary="s",
+            **fields,
+        )
 
     make(at(2024, 3, 1, 0, 0))  # this month, first minute (UK time)
     make(at(2024, 3, 31, 23, 59), status="closed", outcome="nfa")  # this month, last minute, closed
@@ -158,18 +203,35 @@ def test_dashboard_figures_open_this_month_last_month_by_area(make_user):
 def test_dashboard_months_follow_uk_time_across_the_clock_change(make_user):
     user = make_user("analyst")
     # 00:30 BST on 1 April is 23:30 UTC on 31 March: it belongs to April.
-    create_incident(user=user, occurred_at=at(2024, 4, 1, 0, 30), received_at=at(2024, 4, 1, 1, 0),
-                    source="group", kind="doorstep", summary="s", place="Leeds")
+    create_incident(
+        user=user,
+        occurred_at=at(2024, 4, 1, 0, 30),
+        received_at=at(2024, 4, 1, 1, 0),
+        source="group",
+        kind="doorstep",
+        summary="s",
+        place="Leeds",
+    )
     assert dashboard_figures(datetime.date(2024, 4, 2))["this_month"] == 1
     assert dashboard_figures(datetime.date(2024, 3, 31))["this_month"] == 0
 
 
 def test_the_dashboard_page_shows_the_incident_panel_to_casework_roles(client_as, make_user):
     user = make_user("analyst")
-    create_incident(user=user, occurred_at=datetime.datetime.now(LONDON) - datetime.timedelta(minutes=5),
-                    source="group", kind="doorstep", summary="s", borough=Borough.objects.get(name="Bury"))
+    create_incident(
+        user=user,
+        occurred_at=datetime.datetime.now(LONDON) - datetime.timedelta(minutes=5),
+        source="group",
+        kind="doorstep",
+        summary="s",
+        borough=Borough.objects.get(name="Bury"),
+    )
     html = client_as(user=user).get(reverse("core:dashboard")).content.decode()
-    assert "open incidents" in html and "By borough, this month against last" in html and "Bury" in html
+    assert (
+        "open incidents" in html
+        and "By borough, this month against last" in html
+        and "Bury" in html
+    )
     # The open count links to the list of exactly those incidents.
     assert f'href="{LIST}?open=true">open incidents</a>' in html
     assert client_as(user=user).get(LIST, {"open": "true"}).context["page_obj"].paginator.count == 1

@@ -37,8 +37,13 @@ UTC = datetime.UTC
 
 
 def make(user, **fields):
-    defaults = {"occurred_at": timezone.now() - datetime.timedelta(days=1), "source": "group",
-                "kind": "doorstep", "summary": "A confrontation at a front door.", "place": "Preston"}
+    defaults = {
+        "occurred_at": timezone.now() - datetime.timedelta(days=1),
+        "source": "group",
+        "kind": "doorstep",
+        "summary": "A confrontation at a front door.",
+        "place": "Preston",
+    }
     defaults.update(fields)
     return create_incident(user=user, **defaults)
 
@@ -49,25 +54,43 @@ def analyst(make_user):
 
 
 def test_references_run_dr_year_six_digits_per_year(analyst):
-    first = make(analyst, received_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=LONDON),
-                 occurred_at=datetime.datetime(2025, 12, 31, 22, 0, tzinfo=LONDON))
-    second = make(analyst, received_at=datetime.datetime(2025, 12, 31, 23, 45, tzinfo=LONDON),
-                  occurred_at=datetime.datetime(2025, 12, 31, 22, 0, tzinfo=LONDON))
-    new_year = make(analyst, received_at=datetime.datetime(2026, 1, 1, 0, 5, tzinfo=LONDON),
-                    occurred_at=datetime.datetime(2025, 12, 31, 23, 50, tzinfo=LONDON))
+    first = make(
+        analyst,
+        received_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=LONDON),
+        occurred_at=datetime.datetime(2025, 12, 31, 22, 0, tzinfo=LONDON),
+    )
+    second = make(
+        analyst,
+        received_at=datetime.datetime(2025, 12, 31, 23, 45, tzinfo=LONDON),
+        occurred_at=datetime.datetime(2025, 12, 31, 22, 0, tzinfo=LONDON),
+    )
+    new_year = make(
+        analyst,
+        received_at=datetime.datetime(2026, 1, 1, 0, 5, tzinfo=LONDON),
+        occurred_at=datetime.datetime(2025, 12, 31, 23, 50, tzinfo=LONDON),
+    )
     assert (first.reference, second.reference, new_year.reference) == (
-        "DR-2025-000001", "DR-2025-000002", "DR-2026-000001")
+        "DR-2025-000001",
+        "DR-2025-000002",
+        "DR-2026-000001",
+    )
     now = make(analyst)
     year = timezone.localdate().year
-    assert now.reference == f"DR-{year}-{Incident.objects.filter(reference__startswith=f'DR-{year}-').count():06d}"
+    assert (
+        now.reference
+        == f"DR-{year}-{Incident.objects.filter(reference__startswith=f'DR-{year}-').count():06d}"
+    )
     assert str(now) == now.reference
 
 
 def test_the_reference_year_is_the_uk_year_of_receipt(analyst):
     # 23:30 UTC on 30 June is 00:30 BST on 1 July: same year. At new year GMT = UTC, so a
     # report at 23:59 UK time on 31 December belongs to the old year.
-    incident = make(analyst, received_at=datetime.datetime(2024, 12, 31, 23, 59, tzinfo=UTC),
-                    occurred_at=datetime.datetime(2024, 12, 31, 20, 0, tzinfo=UTC))
+    incident = make(
+        analyst,
+        received_at=datetime.datetime(2024, 12, 31, 23, 59, tzinfo=UTC),
+        occurred_at=datetime.datetime(2024, 12, 31, 20, 0, tzinfo=UTC),
+    )
     assert incident.reference.startswith("DR-2024-")
 
 
@@ -78,13 +101,23 @@ def _stored_utc(incident, column):
         raw = cursor.fetchone()[0]
     if isinstance(raw, str):  # SQLite returns text
         raw = datetime.datetime.fromisoformat(raw)
-    return raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(UTC).replace(tzinfo=None)
+    return (
+        raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(UTC).replace(tzinfo=None)
+    )
 
 
 def test_naive_times_are_uk_wall_clock_and_stored_in_utc(analyst):
     # Summer (BST, UTC+1) and winter (GMT, UTC+0).
-    summer = make(analyst, occurred_at=datetime.datetime(2024, 7, 10, 20, 15), received_at=datetime.datetime(2024, 7, 10, 22, 0))
-    winter = make(analyst, occurred_at=datetime.datetime(2024, 1, 10, 20, 15), received_at=datetime.datetime(2024, 1, 10, 22, 0))
+    summer = make(
+        analyst,
+        occurred_at=datetime.datetime(2024, 7, 10, 20, 15),
+        received_at=datetime.datetime(2024, 7, 10, 22, 0),
+    )
+    winter = make(
+        analyst,
+        occurred_at=datetime.datetime(2024, 1, 10, 20, 15),
+        received_at=datetime.datetime(2024, 1, 10, 22, 0),
+    )
     assert _stored_utc(summer, "occurred_at") == datetime.datetime(2024, 7, 10, 19, 15)
     assert _stored_utc(winter, "occurred_at") == datetime.datetime(2024, 1, 10, 20, 15)
     assert timezone.localtime(summer.occurred_at).strftime("%H:%M %Z") == "20:15 BST"
@@ -93,29 +126,55 @@ def test_naive_times_are_uk_wall_clock_and_stored_in_utc(analyst):
 
 def test_the_spring_dst_boundary(analyst):
     # 31 March 2024: clocks go from 01:00 GMT to 02:00 BST.
-    before = make(analyst, occurred_at=datetime.datetime(2024, 3, 31, 0, 30), received_at=datetime.datetime(2024, 3, 31, 4, 0))
-    after = make(analyst, occurred_at=datetime.datetime(2024, 3, 31, 2, 30), received_at=datetime.datetime(2024, 3, 31, 4, 0))
+    before = make(
+        analyst,
+        occurred_at=datetime.datetime(2024, 3, 31, 0, 30),
+        received_at=datetime.datetime(2024, 3, 31, 4, 0),
+    )
+    after = make(
+        analyst,
+        occurred_at=datetime.datetime(2024, 3, 31, 2, 30),
+        received_at=datetime.datetime(2024, 3, 31, 4, 0),
+    )
     assert _stored_utc(before, "occurred_at") == datetime.datetime(2024, 3, 31, 0, 30)
     assert _stored_utc(after, "occurred_at") == datetime.datetime(2024, 3, 31, 1, 30)
     # Two hours on the clock, one hour elapsed (the same zone subtracts as wall time in
     # Python, so compare in UTC).
-    assert after.occurred_at.astimezone(UTC) - before.occurred_at.astimezone(UTC) == datetime.timedelta(hours=1)
+    assert after.occurred_at.astimezone(UTC) - before.occurred_at.astimezone(
+        UTC
+    ) == datetime.timedelta(hours=1)
     # 01:30 that night never happened in the UK: refused, naming the field.
     with pytest.raises(ValidationError) as exc:
-        make(analyst, occurred_at=datetime.datetime(2024, 3, 31, 1, 30), received_at=datetime.datetime(2024, 3, 31, 4, 0))
+        make(
+            analyst,
+            occurred_at=datetime.datetime(2024, 3, 31, 1, 30),
+            received_at=datetime.datetime(2024, 3, 31, 4, 0),
+        )
     assert "does not exist or is ambiguous" in exc.value.message_dict["occurred_at"][0]
 
 
 def test_the_autumn_dst_boundary(analyst):
     # 27 October 2024: 01:00-02:00 happens twice; a bare 01:30 is ambiguous and refused...
     with pytest.raises(ValidationError) as exc:
-        make(analyst, occurred_at=datetime.datetime(2024, 10, 27, 1, 30), received_at=datetime.datetime(2024, 10, 27, 5, 0))
+        make(
+            analyst,
+            occurred_at=datetime.datetime(2024, 10, 27, 1, 30),
+            received_at=datetime.datetime(2024, 10, 27, 5, 0),
+        )
     assert "occurred_at" in exc.value.message_dict
     # ...while with its offset either 01:30 is recorded exactly.
-    first = make(analyst, occurred_at=datetime.datetime(2024, 10, 27, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
-                 received_at=datetime.datetime(2024, 10, 27, 5, 0))
-    second = make(analyst, occurred_at=datetime.datetime(2024, 10, 27, 1, 30, tzinfo=UTC),
-                  received_at=datetime.datetime(2024, 10, 27, 5, 0))
+    first = make(
+        analyst,
+        occurred_at=datetime.datetime(
+            2024, 10, 27, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
+        ),
+        received_at=datetime.datetime(2024, 10, 27, 5, 0),
+    )
+    second = make(
+        analyst,
+        occurred_at=datetime.datetime(2024, 10, 27, 1, 30, tzinfo=UTC),
+        received_at=datetime.datetime(2024, 10, 27, 5, 0),
+    )
     assert _stored_utc(first, "occurred_at") == datetime.datetime(2024, 10, 27, 0, 30)
     assert _stored_utc(second, "occurred_at") == datetime.datetime(2024, 10, 27, 1, 30)
     assert second.occurred_at - first.occurred_at == datetime.timedelta(hours=1)
@@ -127,17 +186,32 @@ def test_every_field_is_recorded_and_shown(make_user, client_as):
     other = save_group(name="Irwell Guardians", status="dormant")
     ward = Ward.objects.get(name="Ordsall")
     incident = create_incident(
-        user=analyst, occurred_at=datetime.datetime(2024, 7, 10, 20, 15), received_at=datetime.datetime(2024, 7, 10, 22, 0),
-        source=IncidentSource.PLATFORM, kind=IncidentKind.LIVE_STREAMED, status=IncidentStatus.INVESTIGATING,
-        summary="A man was confronted outside a supermarket and it was streamed.", ward=ward,
-        place="Supermarket car park, Regent Road", latitude="53.47500", longitude="-2.27000",
-        groups=[group, other], live_streamed=True, stream_platform="facebook",
-        stream_url="https://facebook.example.com/live/123", police_attended=True, outcome=Outcome.ARREST,
+        user=analyst,
+        occurred_at=datetime.datetime(2024, 7, 10, 20, 15),
+        received_at=datetime.datetime(2024, 7, 10, 22, 0),
+        source=IncidentSource.PLATFORM,
+        kind=IncidentKind.LIVE_STREAMED,
+        status=IncidentStatus.INVESTIGATING,
+        summary="A man was confronted outside a supermarket and it was streamed.",
+        ward=ward,
+        place="Supermarket car park, Regent Road",
+        latitude="53.47500",
+        longitude="-2.27000",
+        groups=[group, other],
+        live_streamed=True,
+        stream_platform="facebook",
+        stream_url="https://facebook.example.com/live/123",
+        police_attended=True,
+        outcome=Outcome.ARREST,
         mopi_group=2,
     )
     incident.refresh_from_db()
     assert incident.created_by == analyst
-    assert (incident.source, incident.kind, incident.status) == ("platform", "live_streamed", "investigating")
+    assert (incident.source, incident.kind, incident.status) == (
+        "platform",
+        "live_streamed",
+        "investigating",
+    )
     assert incident.ward == ward and incident.borough.name == "Salford"
     assert incident.place == "Supermarket car park, Regent Road"
     assert set(incident.groups.all()) == {group, other}
@@ -146,19 +220,36 @@ def test_every_field_is_recorded_and_shown(make_user, client_as):
     assert incident.police_attended and incident.outcome == "arrest"
     assert incident.mopi_group == 2 and incident.review_date.year == timezone.localdate().year + 10
 
-    page = client_as(user=analyst).get(reverse("incidents:detail", args=[incident.reference])).content.decode()
-    for text in ["Incident " + incident.reference, "Live-streamed confrontation", "Under investigation",
-                 "Wednesday 10 July 2024, 20:15", "Wednesday 10 July 2024, 22:00", "Platform",
-                 "Ordsall ward, Salford", "Supermarket car park, Regent Road", "Red Rose Shield",
-                 "Irwell Guardians", "Yes, on Facebook", "https://facebook.example.com/live/123",
-                 "Arrest", "Group 2: other sexual, violent or serious offences"]:
+    page = (
+        client_as(user=analyst)
+        .get(reverse("incidents:detail", args=[incident.reference]))
+        .content.decode()
+    )
+    for text in [
+        "Incident " + incident.reference,
+        "Live-streamed confrontation",
+        "Under investigation",
+        "Wednesday 10 July 2024, 20:15",
+        "Wednesday 10 July 2024, 22:00",
+        "Platform",
+        "Ordsall ward, Salford",
+        "Supermarket car park, Regent Road",
+        "Red Rose Shield",
+        "Irwell Guardians",
+        "Yes, on Facebook",
+        "https://facebook.example.com/live/123",
+        "Arrest",
+        "Group 2: other sexual, violent or serious offences",
+    ]:
         assert text in page, text
 
 
 @pytest.mark.parametrize("kind", IncidentKind.values)
 def test_every_kind(analyst, kind):
     live = kind == "live_streamed"
-    incident = make(analyst, kind=kind, live_streamed=live, stream_platform="youtube" if live else "")
+    incident = make(
+        analyst, kind=kind, live_streamed=live, stream_platform="youtube" if live else ""
+    )
     assert incident.kind == kind
 
 
@@ -169,7 +260,10 @@ def test_every_source(analyst, source):
 
 @pytest.mark.parametrize("outcome", Outcome.values)
 def test_every_outcome(analyst, outcome):
-    assert make(analyst, status="closed", outcome=outcome).get_outcome_display() == dict(Outcome.choices)[outcome]
+    assert (
+        make(analyst, status="closed", outcome=outcome).get_outcome_display()
+        == dict(Outcome.choices)[outcome]
+    )
 
 
 @pytest.mark.parametrize(
@@ -179,10 +273,23 @@ def test_every_outcome(analyst, outcome):
         ({"stream_platform": "tiktok"}, "live_streamed"),
         ({"stream_url": "https://tiktok.example.com/x"}, "live_streamed"),
         ({"kind": "live_streamed"}, "live_streamed"),
-        ({"live_streamed": True, "stream_platform": "tiktok", "stream_url": "ftp://tiktok.example.com/x"}, "stream_url"),
+        (
+            {
+                "live_streamed": True,
+                "stream_platform": "tiktok",
+                "stream_url": "ftp://tiktok.example.com/x",
+            },
+            "stream_url",
+        ),
         ({"latitude": "53.4"}, "longitude"),
         ({"occurred_at": timezone.now() + datetime.timedelta(hours=2)}, "occurred_at"),
-        ({"occurred_at": timezone.now() - datetime.timedelta(hours=1), "received_at": timezone.now() - datetime.timedelta(hours=2)}, "occurred_at"),
+        (
+            {
+                "occurred_at": timezone.now() - datetime.timedelta(hours=1),
+                "received_at": timezone.now() - datetime.timedelta(hours=2),
+            },
+            "occurred_at",
+        ),
         ({"summary": "x" * 5001}, "summary"),
         ({"summary": ""}, "summary"),
         ({"place": "y" * 201}, "place"),
@@ -213,15 +320,24 @@ def test_an_update_rederives_the_borough_from_a_new_ward(analyst):
 @pytest.fixture
 def involved(analyst):
     incident = make(analyst, kind="live_streamed", live_streamed=True, stream_platform="facebook")
-    people = {role: create_person(given_names=role.title(), family_name="Example") for role in PersonRole.values}
-    involvements = {role: add_person(incident, person=people[role], role=role) for role in PersonRole.values}
+    people = {
+        role: create_person(given_names=role.title(), family_name="Example")
+        for role in PersonRole.values
+    }
+    involvements = {
+        role: add_person(incident, person=people[role], role=role) for role in PersonRole.values
+    }
     return incident, people, involvements
 
 
 def test_people_are_involved_with_each_role(involved, client_as):
     incident, people, involvements = involved
     assert sorted(incident.involvements.values_list("role", flat=True)) == sorted(PersonRole.values)
-    page = client_as("investigator").get(reverse("incidents:detail", args=[incident.reference])).content.decode()
+    page = (
+        client_as("investigator")
+        .get(reverse("incidents:detail", args=[incident.reference]))
+        .content.decode()
+    )
     for label in PersonRole.labels:
         assert label in page
     # The same person in the same role once only; in another role, yes.
@@ -235,17 +351,33 @@ def test_people_are_involved_with_each_role(involved, client_as):
 
 def test_an_analyst_sees_how_many_people_not_who(involved, client_as):
     incident, _, _ = involved
-    page = client_as("analyst").get(reverse("incidents:detail", args=[incident.reference])).content.decode()
+    page = (
+        client_as("analyst")
+        .get(reverse("incidents:detail", args=[incident.reference]))
+        .content.decode()
+    )
     assert "5 people recorded. Your role does not show who." in page
     assert "Subject Example" not in page
 
 
 def test_the_suspects_case_is_linked_to_the_group_members(involved, client_as):
     incident, _, inv = involved
-    link = link_cases(incident, suspect=inv["subject"], group_member=inv["group_member"], note="Assault on the subject.")
+    link = link_cases(
+        incident,
+        suspect=inv["subject"],
+        group_member=inv["group_member"],
+        note="Assault on the subject.",
+    )
     assert str(link) == "Subject Example ↔ Group_Member Example"
-    page = client_as("investigator").get(reverse("incidents:detail", args=[incident.reference])).content.decode()
-    assert "Subject Example (subject) ↔ Group_Member Example (group member): Assault on the subject." in page
+    page = (
+        client_as("investigator")
+        .get(reverse("incidents:detail", args=[incident.reference]))
+        .content.decode()
+    )
+    assert (
+        "Subject Example (subject) ↔ Group_Member Example (group member): Assault on the subject."
+        in page
+    )
     with pytest.raises(ValidationError):  # once
         link_cases(incident, suspect=inv["subject"], group_member=inv["group_member"])
 
@@ -261,7 +393,9 @@ def test_a_link_needs_a_subject_and_a_group_member_of_the_same_incident(involved
         link_cases(incident, suspect=inv["subject"], group_member=other_member)
     assert set(exc.value.message_dict) == {"group_member"}
     with pytest.raises(ValidationError) as exc:
-        link_cases(incident, suspect=inv["subject"], group_member=inv["group_member"], note="n" * 2001)
+        link_cases(
+            incident, suspect=inv["subject"], group_member=inv["group_member"], note="n" * 2001
+        )
     assert "note" in exc.value.message_dict
     assert not LinkedCase.objects.exists()
 
@@ -271,7 +405,9 @@ def test_people_are_added_and_removed_through_the_page(involved, client_as):
     client = client_as("safeguarding_officer")
     extra = create_person(given_names="Extra", family_name="Witness")
     url = reverse("incidents:involvement_add", args=[incident.reference])
-    response = client.post(url, {"person": extra.pk, "role": "witness", "notes": "Filmed on a phone."})
+    response = client.post(
+        url, {"person": extra.pk, "role": "witness", "notes": "Filmed on a phone."}
+    )
     assert response.status_code == 302
     assert IncidentPerson.objects.filter(incident=incident, person=extra, role="witness").exists()
     response = client.post(url, {"person": extra.pk, "role": "witness"}, follow=True)

@@ -30,7 +30,8 @@ def test_public_report_with_chat_export_becomes_an_incident(page, live_server, m
     page.get_by_label("A member of the public").check()
     page.get_by_label("A confrontation that has happened").check()
     page.get_by_label("What happened, or what is going to happen?").fill(
-        "A group met a man at the station and filmed him. The chat they had with him is attached.")
+        "A group met a man at the station and filmed him. The chat they had with him is attached."
+    )
     page.get_by_label("Where?").fill("Wigan North Western station")
     page.get_by_label("Chat exports, screenshots, video or voice notes").set_input_files(str(chat))
     page.get_by_role("button", name="Send the report").click()
@@ -60,8 +61,13 @@ def test_public_report_with_chat_export_becomes_an_incident(page, live_server, m
     assert report.status == "converted" and report.incident == incident
     item = EvidenceItem.objects.get()
     assert item.incident == incident and item.sha256 == receipt_sha
-    assert item.original_filename == "WhatsApp Chat with Dave.txt" and item.received_via == "the reporting page"
+    assert (
+        item.original_filename == "WhatsApp Chat with Dave.txt"
+        and item.received_via == "the reporting page"
+    )
     event = CustodyEvent.objects.get(item=item)
     assert event.kind == "received" and event.note == "Received through the reporting page."
     assert event.sha256_verified == receipt_sha
-    assert page.get_by_role("link", name=reference).is_visible()  # the incident's page names its report
+    assert page.get_by_role(
+        "link", name=reference
+    ).is_visible()  # the incident's page names its report

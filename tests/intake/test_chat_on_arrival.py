@@ -1,4 +1,5 @@
-"""A chat export sent through the reporting page is read as one once the report is on an incident."""
+"""A chat export sent through the reporting page is read as one once the report is on an
+incident."""
 
 import datetime
 
@@ -19,8 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def _incident_fields():
     now = timezone.now()
-    return {"occurred_at": now - datetime.timedelta(hours=3), "received_at": now, "source": "public",
-            "kind": "doorstep", "summary": "From a report.", "place": "Bolton"}
+    return {
+        "occurred_at": now - datetime.timedelta(hours=3),
+        "received_at": now,
+        "source": "public",
+        "kind": "doorstep",
+        "summary": "From a report.",
+        "place": "Bolton",
+    }
 
 
 def _enqueued():
@@ -41,8 +48,11 @@ def _no_earlier_tasks():
 
 
 def test_a_whatsapp_export_is_read_once_the_report_is_an_incident(
-        make_report, supervisor, django_capture_on_commit_callbacks):
-    report = make_report(files=[upload("WhatsApp Chat with dave_k.txt", CHAT_EXPORT), upload("shot.png", PNG)])
+    make_report, supervisor, django_capture_on_commit_callbacks
+):
+    report = make_report(
+        files=[upload("WhatsApp Chat with dave_k.txt", CHAT_EXPORT), upload("shot.png", PNG)]
+    )
     chat = EvidenceItem.objects.get(kind=EvidenceKind.CHAT_EXPORT)
     assert not _enqueued()  # nothing is read while the report is only a report
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,7 +85,8 @@ def test_running_the_task_twice_makes_one_conversation(make_report, supervisor):
 
 
 def test_a_corrupt_chat_file_keeps_the_exhibit_and_records_why(
-        make_report, supervisor, django_capture_on_commit_callbacks):
+    make_report, supervisor, django_capture_on_commit_callbacks
+):
     garbage = b"this is not a conversation at all\njust some words\n"
     report = make_report(files=[upload("chat.txt", garbage)])
     item = EvidenceItem.objects.get()
@@ -101,11 +112,14 @@ def test_the_exhibit_page_shows_why_a_chat_was_not_read(make_report, supervisor,
     item.refresh_from_db()
     page = client_as("supervisor").get(reverse("evidence:detail", args=[item.exhibit_ref]))
     assert page.status_code == 200
-    assert f"Not read as a chat export on arrival: {item.chat_parse_problem}" in page.content.decode()
+    assert (
+        f"Not read as a chat export on arrival: {item.chat_parse_problem}" in page.content.decode()
+    )
 
 
 def test_linking_to_an_incident_also_reads_the_chat(
-        make_report, triage_user, make_user, django_capture_on_commit_callbacks):
+    make_report, triage_user, make_user, django_capture_on_commit_callbacks
+):
     report = make_report(files=[upload("chat.txt", CHAT_EXPORT)])
     incident = create_incident(user=make_user("analyst"), **_incident_fields())
     with django_capture_on_commit_callbacks(execute=True):

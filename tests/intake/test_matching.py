@@ -15,18 +15,37 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def group():
-    return save_group(name="Northern Decoy Watch", status="active", aliases=["NDW Hunters"], accounts=[
-        {"platform": "tiktok", "handle": "@NDW_Official", "url": "https://www.tiktok.com/@ndw_official"},
-        {"platform": "facebook", "handle": "NorthernDecoyWatch", "url": "https://www.facebook.com/NorthernDecoyWatch/"},
-    ])
+    return save_group(
+        name="Northern Decoy Watch",
+        status="active",
+        aliases=["NDW Hunters"],
+        accounts=[
+            {
+                "platform": "tiktok",
+                "handle": "@NDW_Official",
+                "url": "https://www.tiktok.com/@ndw_official",
+            },
+            {
+                "platform": "facebook",
+                "handle": "NorthernDecoyWatch",
+                "url": "https://www.facebook.com/NorthernDecoyWatch/",
+            },
+        ],
+    )
 
 
 @pytest.fixture
 def streamed_incident(make_user):
     return create_incident(
-        user=make_user("analyst"), occurred_at=timezone.now() - datetime.timedelta(days=2), source="group",
-        kind="live_streamed", summary="Streamed confrontation", place="Preston", live_streamed=True,
-        stream_platform="youtube", stream_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        user=make_user("analyst"),
+        occurred_at=timezone.now() - datetime.timedelta(days=2),
+        source="group",
+        kind="live_streamed",
+        summary="Streamed confrontation",
+        place="Preston",
+        live_streamed=True,
+        stream_platform="youtube",
+        stream_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     )
 
 
@@ -46,13 +65,20 @@ def test_url_matches_an_earlier_report(make_report):
     first = make_report(links="https://www.facebook.com/watch/?v=12345&ref=sharing")
     second = make_report(links="http://m.facebook.com/watch?v=12345#comments")
     [m] = matches(second, MatchKind.REPORT)
-    assert m.other_report == first and m.reason == f"the same link was given in report {first.reference}"
-    assert not matches(first)  # matching looks back; the earlier report shows the later one on its page
+    assert (
+        m.other_report == first
+        and m.reason == f"the same link was given in report {first.reference}"
+    )
+    assert not matches(
+        first
+    )  # matching looks back; the earlier report shows the later one on its page
     assert list(first.matched_by.all()) == [m]
 
 
 def test_url_in_the_free_text_matches_too(make_report, streamed_incident):
-    report = make_report(text="The video is at www.youtube.com/watch?v=dQw4w9WgXcQ&feature=share please look")
+    report = make_report(
+        text="The video is at www.youtube.com/watch?v=dQw4w9WgXcQ&feature=share please look"
+    )
     assert [m.incident for m in matches(report, MatchKind.INCIDENT)] == [streamed_incident]
 
 
@@ -105,7 +131,10 @@ def test_name_matches_a_person_fuzzily(make_report):
     person = create_person(given_names="Jonathan", family_name="Smethurst")
     [m] = matches(make_report(names="Jonathon Smethurst"), MatchKind.PERSON)
     assert m.person == person and 85 <= m.score < 100
-    assert m.reason.startswith("the name 'Jonathon Smethurst' is ") and "similar to Jonathan Smethurst" in m.reason
+    assert (
+        m.reason.startswith("the name 'Jonathon Smethurst' is ")
+        and "similar to Jonathan Smethurst" in m.reason
+    )
 
 
 def test_a_different_name_does_not_match(make_report):
@@ -121,7 +150,9 @@ def test_name_matches_a_group_and_its_alias(make_report, group):
 
 
 def test_group_named_in_the_text(make_report, group):
-    [m] = matches(make_report(text="The ndw hunters were live on Facebook outside Tesco."), MatchKind.GROUP)
+    [m] = matches(
+        make_report(text="The ndw hunters were live on Facebook outside Tesco."), MatchKind.GROUP
+    )
     assert m.group == group and "the text names 'NDW Hunters'" in m.reason
 
 
@@ -161,13 +192,21 @@ def test_matches_found_again_when_records_are_added_later(make_report, triage_us
 
     report = make_report(handles="x: @late_account")
     assert not matches(report)
-    save_group(name="Late Group", status="active", accounts=[{"platform": "x", "handle": "late_account"}])
+    save_group(
+        name="Late Group", status="active", accounts=[{"platform": "x", "handle": "late_account"}]
+    )
     services.refresh_matches(report, user=triage_user)
     assert [m.account.group.name for m in matches(report, MatchKind.ACCOUNT)] == ["Late Group"]
 
 
-def test_the_triage_page_shows_matches_with_their_reasons(client_as, make_report, group, streamed_incident):
+def test_the_triage_page_shows_matches_with_their_reasons(
+    client_as, make_report, group, streamed_incident
+):
     report = make_report(links="https://youtu.be/dQw4w9WgXcQ", handles="tiktok: ndw_official")
-    html = client_as("safeguarding_officer").get(f"/intake/reports/{report.reference}/").content.decode()
+    html = (
+        client_as("safeguarding_officer")
+        .get(f"/intake/reports/{report.reference}/")
+        .content.decode()
+    )
     assert f"the link is the stream of incident {streamed_incident.reference}" in html
     assert "the same TikTok handle @ndw_official as Northern Decoy Watch&#x27;s account" in html

@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def referral(make_report):
-    report = make_report(concern="possible_offender", handles="tiktok: @dave_k",
-                         files=[upload("chat.txt", CHAT_EXPORT)])
+    report = make_report(
+        concern="possible_offender",
+        handles="tiktok: @dave_k",
+        files=[upload("chat.txt", CHAT_EXPORT)],
+    )
     return report.referral
 
 
@@ -36,8 +39,17 @@ def test_every_referral_transition(source, name, target, referral, investigator)
     referral.refresh_from_db()
     assert referral.status == target
     event = ReferralEvent.objects.filter(referral=referral).order_by("-pk").first()
-    assert (event.transition, event.from_status, event.to_status, event.by) == (name, source, target, investigator)
-    entry = AuditEntry.objects.filter(model="intake.referral", action="decision").order_by("-seq").first()
+    assert (event.transition, event.from_status, event.to_status, event.by) == (
+        name,
+        source,
+        target,
+        investigator,
+    )
+    entry = (
+        AuditEntry.objects.filter(model="intake.referral", action="decision")
+        .order_by("-seq")
+        .first()
+    )
     assert entry.changes["decision"] == name and entry.object_id == str(referral.pk)
 
 
@@ -60,12 +72,17 @@ def test_reject_needs_a_reason_and_sends_the_report_back_to_triage(referral, inv
         services.transition_referral(referral, "reject", user=investigator)
     referral.refresh_from_db()
     assert referral.status == "open"
-    services.transition_referral(referral, "reject", user=investigator, note="No child is involved.")
+    services.transition_referral(
+        referral, "reject", user=investigator, note="No child is involved."
+    )
     referral.refresh_from_db()
     report = Report.objects.get(pk=referral.report_id)
     assert referral.status == "rejected" and referral.rejected_reason == "No child is involved."
     assert report.status == "new"
-    assert report.events.order_by("-pk").first().note == f"Referral {referral.reference} rejected: No child is involved."
+    assert (
+        report.events.order_by("-pk").first().note
+        == f"Referral {referral.reference} rejected: No child is involved."
+    )
 
 
 def test_close_needs_the_outcome(referral, investigator):
@@ -92,7 +109,9 @@ def test_a_safeguarding_officer_cannot_work_referrals(referral, triage_user):
 def test_reassign_only_to_an_investigator(referral, investigator, make_user):
     referral = _in_state(referral, "accepted", owner=investigator)
     with pytest.raises(ValidationError, match="not in the investigation team"):
-        services.reassign_referral(referral, user=investigator, owner=make_user("safeguarding_officer"))
+        services.reassign_referral(
+            referral, user=investigator, owner=make_user("safeguarding_officer")
+        )
     colleague = make_user("investigator")
     services.reassign_referral(referral, user=investigator, owner=colleague)
     referral.refresh_from_db()
@@ -111,15 +130,29 @@ def test_a_report_is_referred_once(referral, supervisor):
 def test_triage_refers_with_a_due_date_and_owner(make_report, triage_user, investigator):
     report = make_report(concern="footage_online", links="https://www.tiktok.com/@dave_k/video/9")
     due = timezone.localdate() + datetime.timedelta(days=1)
-    referral = services.refer_report(report, user=triage_user, due_date=due, owner=investigator, note="Looks like grooming.")
-    assert (referral.due_date, referral.owner, referral.created_by) == (due, investigator, triage_user)
-    assert referral.platforms == ["tiktok"] and referral.handles == [{"platform": "tiktok", "handle": "dave_k"}]
+    referral = services.refer_report(
+        report, user=triage_user, due_date=due, owner=investigator, note="Looks like grooming."
+    )
+    assert (referral.due_date, referral.owner, referral.created_by) == (
+        due,
+        investigator,
+        triage_user,
+    )
+    assert referral.platforms == ["tiktok"] and referral.handles == [
+        {"platform": "tiktok", "handle": "dave_k"}
+    ]
     with pytest.raises(ValidationError, match="in the past"):
-        services.refer_report(make_report(), user=triage_user, due_date=timezone.localdate() - datetime.timedelta(days=1))
+        services.refer_report(
+            make_report(),
+            user=triage_user,
+            due_date=timezone.localdate() - datetime.timedelta(days=1),
+        )
 
 
 def test_overdue(referral):
-    Referral.objects.filter(pk=referral.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    Referral.objects.filter(pk=referral.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
     referral.refresh_from_db()
     assert referral.is_overdue
 
@@ -134,10 +167,17 @@ def test_referral_pages(client_as, referral, investigator):
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == "accepted" and referral.owner == investigator
-    assert client_as("safeguarding_officer").get(f"/intake/referrals/{referral.reference}/").status_code == 404
+    assert (
+        client_as("safeguarding_officer")
+        .get(f"/intake/referrals/{referral.reference}/")
+        .status_code
+        == 404
+    )
 
 
-def test_overdue_referrals_are_reminded_to_supervisors_once_a_day(referral, supervisor, investigator):
+def test_overdue_referrals_are_reminded_to_supervisors_once_a_day(
+    referral, supervisor, investigator
+):
     from drachma.core.models import Notification
     from drachma.intake.tasks import remind_overdue_referrals
 
@@ -148,10 +188,21 @@ def test_overdue_referrals_are_reminded_to_supervisors_once_a_day(referral, supe
     assert services.remind_overdue_referrals(today) == 0  # once a day
     from drachma.audit.models import AuditEntry
 
-    reminded = AuditEntry.objects.filter(model="intake.referral", object_id=str(referral.pk)).order_by("-pk").first()
+    reminded = (
+        AuditEntry.objects.filter(model="intake.referral", object_id=str(referral.pk))
+        .order_by("-pk")
+        .first()
+    )
     assert reminded.changes["reminded_on"] == [None, today.isoformat()]
-    assert Notification.objects.filter(recipient=supervisor, subject=f"Referral {referral.reference} is overdue").count() == 1
-    assert not Notification.objects.filter(recipient=investigator, subject__contains="overdue").exists()
+    assert (
+        Notification.objects.filter(
+            recipient=supervisor, subject=f"Referral {referral.reference} is overdue"
+        ).count()
+        == 1
+    )
+    assert not Notification.objects.filter(
+        recipient=investigator, subject__contains="overdue"
+    ).exists()
     assert services.remind_overdue_referrals(today + datetime.timedelta(days=1)) == 1
     services.transition_referral(referral, "accept", user=investigator)
     assert services.remind_overdue_referrals(today + datetime.timedelta(days=2)) == 0

@@ -20,11 +20,21 @@ pytestmark = pytest.mark.django_db
 
 def form_data(**overrides):
     data = {
-        "reporter_type": "public", "concern": "confrontation_happened",
+        "reporter_type": "public",
+        "concern": "confrontation_happened",
         "text": "Three men filmed my neighbour at his door last night and called him a paedophile.",
-        "place": "Rochdale", "when_text": "Last night, 9pm", "links": "", "handles": "", "phones": "",
-        "names": "", "reporter_name": "", "reporter_organisation": "", "reporter_email": "",
-        "reporter_phone": "", "form_token": uuid.uuid4().hex, "website": "",
+        "place": "Rochdale",
+        "when_text": "Last night, 9pm",
+        "links": "",
+        "handles": "",
+        "phones": "",
+        "names": "",
+        "reporter_name": "",
+        "reporter_organisation": "",
+        "reporter_email": "",
+        "reporter_phone": "",
+        "form_token": uuid.uuid4().hex,
+        "website": "",
     }
     data.update(overrides)
     return data
@@ -59,9 +69,15 @@ def test_the_login_page_links_to_it(client):
     assert URL in client.get(reverse("accounts:login")).content.decode()
 
 
-def test_a_report_with_a_chat_export_gets_a_receipt_with_the_hash_and_nothing_else(client, settings):
-    response = post(client, files=[upload("WhatsApp Chat with Dave.txt", CHAT_EXPORT)],
-                    reporter_name="Alice Reporter", reporter_email="alice@example.com")
+def test_a_report_with_a_chat_export_gets_a_receipt_with_the_hash_and_nothing_else(
+    client, settings
+):
+    response = post(
+        client,
+        files=[upload("WhatsApp Chat with Dave.txt", CHAT_EXPORT)],
+        reporter_name="Alice Reporter",
+        reporter_email="alice@example.com",
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     html = response.content.decode()
     report = Report.objects.get()
@@ -69,17 +85,29 @@ def test_a_report_with_a_chat_export_gets_a_receipt_with_the_hash_and_nothing_el
     assert hashlib.sha256(CHAT_EXPORT).hexdigest() in html
     assert "WhatsApp Chat with Dave.txt" in html
     # Nothing else: not what was written, not who wrote it, no status, nothing about what happens.
-    for secret in ("Three men filmed", "Alice Reporter", "alice@example.com", "Rochdale", report.get_status_display()):
+    for secret in (
+        "Three men filmed",
+        "Alice Reporter",
+        "alice@example.com",
+        "Rochdale",
+        report.get_status_display(),
+    ):
         assert secret not in html
     assert response["Cache-Control"] == "no-store"
     assert re.fullmatch(r"RP-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", report.reference)
 
 
 def test_the_file_enters_the_evidence_store_with_its_custody_event(client):
-    post(client, files=[upload("chat.txt", CHAT_EXPORT), upload("shot.png", PNG)], reporter_type="group",
-         reporter_organisation="Northern Decoy Watch")
+    post(
+        client,
+        files=[upload("chat.txt", CHAT_EXPORT), upload("shot.png", PNG)],
+        reporter_type="group",
+        reporter_organisation="Northern Decoy Watch",
+    )
     report = Report.objects.get()
-    items = [f.item for f in ReportFile.objects.filter(report=report).select_related("item__stored_file")]
+    items = [
+        f.item for f in ReportFile.objects.filter(report=report).select_related("item__stored_file")
+    ]
     assert [i.original_filename for i in items] == ["chat.txt", "shot.png"]
     assert [i.kind for i in items] == ["chat_export", "screenshot"]
     chat = items[0]
@@ -98,7 +126,9 @@ def test_the_address_is_kept_only_as_a_keyed_hash(client):
     assert report.submitter_hash == services.hash_address("198.51.100.23") != ""
     assert "198.51.100.23" not in report.submitter_hash
     entries = AuditEntry.objects.filter(model="intake.report")
-    assert entries and all(e.ip_address is None and e.actor_username == "public reporting page" for e in entries)
+    assert entries and all(
+        e.ip_address is None and e.actor_username == "public reporting page" for e in entries
+    )
     assert not AuditEntry.objects.filter(ip_address="198.51.100.23").exists()
 
 
@@ -116,9 +146,12 @@ def test_the_form_is_csrf_protected(settings):
 
 # --- refusals: each says why, nothing is stored -------------------------------------------
 
+
 def test_oversize_file_refused_naming_the_file_and_the_limit(client, settings):
     settings.DRACHMA_INTAKE_MAX_FILE_BYTES = 1000
-    response = post(client, files=[upload("small.txt", CHAT_EXPORT[:100]), upload("huge.txt", b"a" * 5000)])
+    response = post(
+        client, files=[upload("small.txt", CHAT_EXPORT[:100]), upload("huge.txt", b"a" * 5000)]
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "huge.txt: it is larger than the limit of 1000 bytes per file." in html
@@ -139,14 +172,20 @@ def test_files_too_large_together_refused(client, settings):
     settings.DRACHMA_INTAKE_MAX_TOTAL_BYTES = 300
     response = post(client, files=[upload("a.txt", b"a" * 200), upload("b.txt", b"b" * 200)])
     assert response.status_code == 400
-    assert "b.txt: with it the files come to more than the limit of 300 bytes for one report." in response.content.decode()
+    assert (
+        "b.txt: with it the files come to more than the limit of 300 bytes for one report."
+        in response.content.decode()
+    )
     assert_nothing_stored(settings)
 
 
 def test_content_not_matching_its_extension_refused(client, settings):
     response = post(client, files=[upload("chat.txt", CHAT_EXPORT), upload("holiday.jpg", PE)])
     assert response.status_code == 400
-    assert "holiday.jpg: its content is a Windows program, not a JPEG image." in response.content.decode()
+    assert (
+        "holiday.jpg: its content is a Windows program, not a JPEG image."
+        in response.content.decode()
+    )
     assert_nothing_stored(settings)
 
 
@@ -178,7 +217,10 @@ def test_reports_from_one_address_are_limited(client, settings):
     assert post(client).status_code == 200
     response = post(client)
     assert response.status_code == 429
-    assert "2 reports have already been sent from your connection in the last hour" in response.content.decode()
+    assert (
+        "2 reports have already been sent from your connection in the last hour"
+        in response.content.decode()
+    )
     assert Report.objects.count() == 2
     assert post(client, address="192.0.2.99").status_code == 200  # another address is not affected
 
@@ -189,21 +231,35 @@ def test_a_flood_of_attempts_is_refused_even_when_the_report_is_good(client, set
         assert post(client, text="").status_code == 400  # refused, but counted
     response = post(client)
     assert response.status_code == 429
-    assert "Too many attempts have been made from your connection (at most 3 in hour)" in response.content.decode()
+    assert (
+        "Too many attempts have been made from your connection (at most 3 in hour)"
+        in response.content.decode()
+    )
     assert Report.objects.count() == 0
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("links", "https://x.com/someone\njavascript:alert(1)", "Line 2: &#x27;javascript:alert(1)&#x27; is not a web address"),
-    ("phones", "0161 496 0123\n12345", "Line 2: &#x27;12345&#x27; is not a valid phone number"),
-    ("handles", "john smith", "Line 1: &#x27;john smith&#x27; is not a handle (handles have no spaces)"),
-    ("names", "x", "Line 1: &#x27;x&#x27; is too short to be a name"),
-    ("text", "", "This field is required"),
-    ("reporter_type", "alien", "Select a valid choice"),
-    ("reporter_phone", "abc", "not a phone number"),
-    ("reporter_email", "not-an-address", "Enter a valid email address"),
-    ("form_token", "", "The form has expired or was changed"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "links",
+            "https://x.com/someone\njavascript:alert(1)",
+            "Line 2: &#x27;javascript:alert(1)&#x27; is not a web address",
+        ),
+        ("phones", "0161 496 0123\n12345", "Line 2: &#x27;12345&#x27; is not a valid phone number"),
+        (
+            "handles",
+            "john smith",
+            "Line 1: &#x27;john smith&#x27; is not a handle (handles have no spaces)",
+        ),
+        ("names", "x", "Line 1: &#x27;x&#x27; is too short to be a name"),
+        ("text", "", "This field is required"),
+        ("reporter_type", "alien", "Select a valid choice"),
+        ("reporter_phone", "abc", "not a phone number"),
+        ("reporter_email", "not-an-address", "Enter a valid email address"),
+        ("form_token", "", "The form has expired or was changed"),
+    ],
+)
 def test_bad_fields_refused_with_a_clear_message(client, settings, field, value, message):
     response = post(client, **{field: value})
     assert response.status_code == 400
@@ -238,7 +294,11 @@ def test_storage_failing_midway_leaves_nothing(make_report, monkeypatch, setting
     monkeypatch.setattr(intake_services, "receive_file", failing)
     with pytest.raises(OSError):
         make_report(files=[upload("a.txt", CHAT_EXPORT), upload("b.jpg", JPEG)])
-    assert Report.objects.count() == 0 and EvidenceItem.objects.count() == 0 and StoredFile.objects.count() == 0
+    assert (
+        Report.objects.count() == 0
+        and EvidenceItem.objects.count() == 0
+        and StoredFile.objects.count() == 0
+    )
 
 
 def test_other_methods_are_not_answered(client):

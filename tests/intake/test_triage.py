@@ -22,19 +22,30 @@ pytestmark = pytest.mark.django_db
 
 
 def decisions(report):
-    return list(AuditEntry.objects.filter(model="intake.report", object_id=str(report.pk), action="decision")
-                .order_by("seq").values_list("changes__decision", flat=True))
+    return list(
+        AuditEntry.objects.filter(
+            model="intake.report", object_id=str(report.pk), action="decision"
+        )
+        .order_by("seq")
+        .values_list("changes__decision", flat=True)
+    )
 
 
 # --- routing ------------------------------------------------------------------------------
 
-def test_a_possible_offender_becomes_a_referral_with_what_investigators_need(make_report, make_user):
+
+def test_a_possible_offender_becomes_a_referral_with_what_investigators_need(
+    make_report, make_user
+):
     investigator = make_user("investigator")
     analyst = make_user("analyst")
     report = make_report(
-        concern="possible_offender", reporter_type="group",
+        concern="possible_offender",
+        reporter_type="group",
         text="Our decoy was messaged by @dave_k. See https://www.tiktok.com/@dave_k/video/1",
-        handles="snapchat: @dave.k.snap", phones="0161 496 0123", links="https://x.com/DaveK_1980?s=20",
+        handles="snapchat: @dave.k.snap",
+        phones="0161 496 0123",
+        links="https://x.com/DaveK_1980?s=20",
         files=[upload("chat.txt", CHAT_EXPORT), upload("shot.png", PNG)],
     )
     referral = Referral.objects.get(report=report)
@@ -48,15 +59,25 @@ def test_a_possible_offender_becomes_a_referral_with_what_investigators_need(mak
     assert referral.phones == ["+441614960123"]
     assert sorted(i.original_filename for i in referral.material.all()) == ["chat.txt", "shot.png"]
     assert referral.summary == report.text
-    assert Notification.objects.filter(recipient=investigator, subject__startswith=f"New referral {referral.reference}").exists()
+    assert Notification.objects.filter(
+        recipient=investigator, subject__startswith=f"New referral {referral.reference}"
+    ).exists()
     assert not Notification.objects.filter(recipient=analyst).exists()
     assert ReportEvent.objects.get(report=report).decision == "refer"
 
 
-def test_a_planned_confrontation_is_urgent_and_reaches_safeguarding(make_report, make_user, client_as):
-    officers = [make_user("safeguarding_officer"), make_user("safeguarding_officer"), make_user("supervisor")]
+def test_a_planned_confrontation_is_urgent_and_reaches_safeguarding(
+    make_report, make_user, client_as
+):
+    officers = [
+        make_user("safeguarding_officer"),
+        make_user("safeguarding_officer"),
+        make_user("supervisor"),
+    ]
     others = [make_user("investigator"), make_user("analyst")]
-    report = make_report(concern="confrontation_planned", text="They will go to his house tonight.", place="Bury")
+    report = make_report(
+        concern="confrontation_planned", text="They will go to his house tonight.", place="Bury"
+    )
     assert report.urgent and report.status == ReportStatus.NEW
     for user in officers:
         note = Notification.objects.get(recipient=user)
@@ -72,7 +93,9 @@ def test_urgent_reports_top_the_queue(make_report, client_as):
     older = make_report(text="old one")
     urgent = make_report(concern="confrontation_planned", text="tonight")
     newer = make_report(text="new one")
-    Report.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=2))
+    Report.objects.filter(pk=older.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=2)
+    )
     html = client_as("investigator").get("/intake/reports/").content.decode()
     positions = [html.index(r.reference) for r in (urgent, older, newer)]
     assert positions == sorted(positions)
@@ -80,14 +103,19 @@ def test_urgent_reports_top_the_queue(make_report, client_as):
 
 def test_other_concerns_wait_for_triage(make_report):
     report = make_report(concern="footage_online")
-    assert report.status == ReportStatus.NEW and not report.urgent and not hasattr(report, "referral")
+    assert (
+        report.status == ReportStatus.NEW and not report.urgent and not hasattr(report, "referral")
+    )
 
 
 # --- the triage state machine, transition by transition ---------------------------------
 
+
 def _in_state(make_report, status):
     report = make_report(text=f"A report that is {status}.")
-    Report.objects.filter(pk=report.pk).update(status=status, close_reason="x" if status == "closed" else "")
+    Report.objects.filter(pk=report.pk).update(
+        status=status, close_reason="x" if status == "closed" else ""
+    )
     report.refresh_from_db()
     return report
 
@@ -105,7 +133,9 @@ def test_every_triage_transition(source, name, target, make_report, make_user, s
     elif name == "convert":
         services.convert_report(report, user=supervisor, **_incident_fields())
     elif name == "link":
-        services.link_report(report, user=supervisor, group=save_group(name=f"G {source}", status="active"))
+        services.link_report(
+            report, user=supervisor, group=save_group(name=f"G {source}", status="active")
+        )
     elif name == "refer":
         services.refer_report(report, user=supervisor)
     elif name in ("close", "reopen"):
@@ -113,14 +143,25 @@ def test_every_triage_transition(source, name, target, make_report, make_user, s
     report.refresh_from_db()
     assert report.status == target
     event = report.events.order_by("-pk").first()
-    assert (event.decision, event.from_status, event.to_status, event.by) == (name, source, target, supervisor)
+    assert (event.decision, event.from_status, event.to_status, event.by) == (
+        name,
+        source,
+        target,
+        supervisor,
+    )
     assert decisions(report)[-1] == name
 
 
 def _incident_fields():
     now = timezone.now()
-    return {"occurred_at": now - datetime.timedelta(hours=3), "received_at": now, "source": "public",
-            "kind": "doorstep", "summary": "From a report.", "place": "Bolton"}
+    return {
+        "occurred_at": now - datetime.timedelta(hours=3),
+        "received_at": now,
+        "source": "public",
+        "kind": "doorstep",
+        "summary": "From a report.",
+        "place": "Bolton",
+    }
 
 
 @pytest.mark.parametrize("status", ["converted", "closed", "referred"])
@@ -157,13 +198,17 @@ def test_assign_to_someone_who_cannot_triage_is_refused(make_report, triage_user
     services.assign_report(report, user=triage_user, assignee=other)
     report.refresh_from_db()
     assert report.assigned_to == other
-    assert Notification.objects.filter(recipient=other, subject=f"Report {report.reference} assigned to you").exists()
+    assert Notification.objects.filter(
+        recipient=other, subject=f"Report {report.reference} assigned to you"
+    ).exists()
 
 
 def test_link_to_an_incident_puts_the_files_on_it(make_report, triage_user, make_user):
     report = make_report(files=[upload("chat.txt", CHAT_EXPORT)])
     incident = create_incident(user=make_user("analyst"), **_incident_fields())
-    link = services.link_report(report, user=triage_user, incident=incident, note="Same confrontation.")
+    link = services.link_report(
+        report, user=triage_user, incident=incident, note="Same confrontation."
+    )
     assert link.incident == incident and link.linked_by == triage_user
     assert EvidenceItem.objects.get().incident == incident
     with pytest.raises(ValidationError, match="already linked"):
@@ -186,6 +231,7 @@ def test_link_needs_exactly_one_record(make_report, triage_user, make_user):
 
 # --- pages --------------------------------------------------------------------------------
 
+
 def test_the_queue_is_for_the_triage_roles(client_as, make_report, make_user):
     make_report()
     assert client_as("safeguarding_officer").get("/intake/reports/").status_code == 200
@@ -195,23 +241,38 @@ def test_the_queue_is_for_the_triage_roles(client_as, make_report, make_user):
 
 def test_convert_page_is_prefilled_and_saving_makes_the_incident(client_as, make_report, make_user):
     group = save_group(name="Red Rose Shield", status="active")
-    report = make_report(concern="confrontation_happened", reporter_type="group", place="Salford precinct",
-                         text="Red Rose Shield met a man at the precinct.", names="Red Rose Shield",
-                         files=[upload("chat.txt", CHAT_EXPORT)])
+    report = make_report(
+        concern="confrontation_happened",
+        reporter_type="group",
+        place="Salford precinct",
+        text="Red Rose Shield met a man at the precinct.",
+        names="Red Rose Shield",
+        files=[upload("chat.txt", CHAT_EXPORT)],
+    )
     client = client_as("investigator")
     page = client.get(f"/intake/reports/{report.reference}/incident/").content.decode()
     assert f"From report {report.reference}" in page and "Red Rose Shield met a man" in page
     assert 'value="group" selected' in page and 'value="doorstep" selected' in page
     assert f'value="{group.pk}" selected' in page
     submitted = timezone.localtime(report.submitted_at)
-    response = client.post(f"/intake/reports/{report.reference}/incident/", {
-        "occurred_at": (submitted - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "received_at": submitted.strftime("%Y-%m-%dT%H:%M"), "source": "group", "kind": "doorstep",
-        "summary": "Confrontation at the precinct.", "place": "Salford precinct", "groups": [group.pk],
-        "status": "new", "mopi_group": "3",
-    })
+    response = client.post(
+        f"/intake/reports/{report.reference}/incident/",
+        {
+            "occurred_at": (submitted - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "received_at": submitted.strftime("%Y-%m-%dT%H:%M"),
+            "source": "group",
+            "kind": "doorstep",
+            "summary": "Confrontation at the precinct.",
+            "place": "Salford precinct",
+            "groups": [group.pk],
+            "status": "new",
+            "mopi_group": "3",
+        },
+    )
     incident = Incident.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.reference}/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/incidents/{incident.reference}/"
+    )
     report.refresh_from_db()
     assert report.status == "converted" and report.incident == incident
     assert list(incident.groups.all()) == [group]
@@ -224,13 +285,17 @@ def test_convert_page_is_prefilled_and_saving_makes_the_incident(client_as, make
 def test_convert_page_refuses_a_closed_report(client_as, make_report):
     report = make_report()
     Report.objects.filter(pk=report.pk).update(status="closed", close_reason="x")
-    response = client_as("investigator").get(f"/intake/reports/{report.reference}/incident/", follow=True)
+    response = client_as("investigator").get(
+        f"/intake/reports/{report.reference}/incident/", follow=True
+    )
     assert "cannot be turned into an incident" in response.content.decode()
 
 
 def test_a_script_in_a_text_field_is_kept_as_given_and_shown_as_text(client_as, make_report):
     script = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    report = make_report(text=f"Look {script}", place=script, when_text=script, reporter_name=script)
+    report = make_report(
+        text=f"Look {script}", place=script, when_text=script, reporter_name=script
+    )
     report.refresh_from_db()
     assert script in report.text  # evidence is kept as it came
     client = client_as("investigator")
@@ -264,7 +329,9 @@ def test_contact_details_are_for_the_team_only(client_as, make_report):
     assert "Alice Reporter" not in officer_page and "Your role does not show them" in officer_page
     investigator_page = client_as("investigator").get(url).content.decode()
     assert "Alice Reporter" in investigator_page and "+441614960999" in investigator_page
-    views = AuditEntry.objects.filter(model="intake.report", action="view", object_id=str(report.pk))
+    views = AuditEntry.objects.filter(
+        model="intake.report", action="view", object_id=str(report.pk)
+    )
     assert [v.changes.get("fields") for v in views.order_by("seq")] == [None, ["reporter_contact"]]
 
 

@@ -28,8 +28,12 @@ def ago(days: int) -> str:
 
 def entry_payload(**overrides) -> dict:
     payload = {
-        "learned_at": ago(3), "source_type": "open_source", "source_evaluation": "2",
-        "intelligence_assessment": "B", "handling_code": "P", "text": "Live stream announced.",
+        "learned_at": ago(3),
+        "source_type": "open_source",
+        "source_evaluation": "2",
+        "intelligence_assessment": "B",
+        "handling_code": "P",
+        "text": "Live stream announced.",
         "sanitised_text": "A stream was announced.",
     }
     payload.update(overrides)
@@ -42,9 +46,13 @@ def field_of(response) -> list[str]:
 
 def make_entry(user, **fields):
     data = {
-        "learned_at": timezone.now() - datetime.timedelta(days=1), "source_type": "officer",
-        "source_evaluation": "1", "intelligence_assessment": "A", "handling_code": "P",
-        "text": "Seen outside.", "sanitised_text": "Seen.",
+        "learned_at": timezone.now() - datetime.timedelta(days=1),
+        "source_type": "officer",
+        "source_evaluation": "1",
+        "intelligence_assessment": "A",
+        "handling_code": "P",
+        "text": "Seen outside.",
+        "sanitised_text": "Seen.",
     }
     data.update(fields)
     return services.create_entry(user=user, **data)
@@ -52,17 +60,33 @@ def make_entry(user, **fields):
 
 # --- groups -----------------------------------------------------------------------------
 
+
 def test_create_group_with_aliases_accounts_and_borough(client_as):
     client = client_as("analyst")
-    response = send(client, "POST", "/api/intelligence/groups", {
-        "name": "Northern Justice", "home_borough": "E08000005", "aliases": ["NJ", "Northern J"],
-        "accounts": [{"platform": "facebook", "handle": "northernjustice", "url": "https://facebook.com/nj"}],
-    })
+    response = send(
+        client,
+        "POST",
+        "/api/intelligence/groups",
+        {
+            "name": "Northern Justice",
+            "home_borough": "E08000005",
+            "aliases": ["NJ", "Northern J"],
+            "accounts": [
+                {
+                    "platform": "facebook",
+                    "handle": "northernjustice",
+                    "url": "https://facebook.com/nj",
+                }
+            ],
+        },
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["home_borough"] == "E08000005" and data["home_borough_name"] == "Rochdale"
     assert data["aliases"] == ["NJ", "Northern J"]
-    assert data["accounts"] == [{"platform": "facebook", "handle": "northernjustice", "url": "https://facebook.com/nj"}]
+    assert data["accounts"] == [
+        {"platform": "facebook", "handle": "northernjustice", "url": "https://facebook.com/nj"}
+    ]
     assert data["first_seen"] is None and data["status"] == "active"
 
 
@@ -70,25 +94,46 @@ def test_group_first_and_last_seen_come_from_incidents_and_intelligence(client_a
     analyst = make_user("analyst")
     group = services.save_group(name="Seen Group")
     incident_services.create_incident(
-        user=analyst, occurred_at=timezone.now() - datetime.timedelta(days=30), source="group",
-        kind="doorstep", summary="At the door.", place="Bury", groups=[group],
+        user=analyst,
+        occurred_at=timezone.now() - datetime.timedelta(days=30),
+        source="group",
+        kind="doorstep",
+        summary="At the door.",
+        place="Bury",
+        groups=[group],
     )
     entry = make_entry(analyst, group=group)
     data = client_as(user=analyst).get(f"/api/intelligence/groups/{group.pk}").json()
-    assert data["first_seen"][:10] == (timezone.now() - datetime.timedelta(days=30)).date().isoformat()
+    assert (
+        data["first_seen"][:10] == (timezone.now() - datetime.timedelta(days=30)).date().isoformat()
+    )
     # JSON carries milliseconds.
-    assert abs(datetime.datetime.fromisoformat(data["last_seen"]) - entry.learned_at) < datetime.timedelta(milliseconds=1)
+    assert abs(
+        datetime.datetime.fromisoformat(data["last_seen"]) - entry.learned_at
+    ) < datetime.timedelta(milliseconds=1)
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"name": "G", "home_borough": "E09999999"}, "home_borough"),
-    ({"name": "G", "accounts": [{"platform": "facebook", "handle": "g", "url": "javascript:alert(1)"}]}, "accounts.0.url"),
-    ({"name": "G", "accounts": [{"platform": "myspace", "handle": "g"}]}, "accounts.0.platform"),
-    ({"name": "G" * 121}, "name"),
-    ({"name": "G", "description": "x" * 5001}, "description"),
-    ({"name": "G", "aliases": ["a" * 121]}, "aliases.0"),
-    ({"name": "G", "status": "asleep"}, "status"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": "G", "home_borough": "E09999999"}, "home_borough"),
+        (
+            {
+                "name": "G",
+                "accounts": [{"platform": "facebook", "handle": "g", "url": "javascript:alert(1)"}],
+            },
+            "accounts.0.url",
+        ),
+        (
+            {"name": "G", "accounts": [{"platform": "myspace", "handle": "g"}]},
+            "accounts.0.platform",
+        ),
+        ({"name": "G" * 121}, "name"),
+        ({"name": "G", "description": "x" * 5001}, "description"),
+        ({"name": "G", "aliases": ["a" * 121]}, "aliases.0"),
+        ({"name": "G", "status": "asleep"}, "status"),
+    ],
+)
 def test_bad_group_input_names_the_field_and_saves_nothing(client_as, payload, field):
     response = send(client_as("investigator"), "POST", "/api/intelligence/groups", payload)
     assert response.status_code == 422
@@ -105,25 +150,41 @@ def test_duplicate_group_name_is_refused(client_as):
 def test_update_group_replaces_aliases_and_keeps_all_or_nothing(client_as):
     group = services.save_group(name="Old Name", aliases=["One"])
     client = client_as("supervisor")
-    response = send(client, "PATCH", f"/api/intelligence/groups/{group.pk}",
-                    {"name": "New Name", "aliases": ["Two"], "status": "dormant"})
+    response = send(
+        client,
+        "PATCH",
+        f"/api/intelligence/groups/{group.pk}",
+        {"name": "New Name", "aliases": ["Two"], "status": "dormant"},
+    )
     assert response.status_code == 200
     assert response.json()["aliases"] == ["Two"] and response.json()["status"] == "dormant"
-    response = send(client, "PATCH", f"/api/intelligence/groups/{group.pk}",
-                    {"name": "Newer", "accounts": [{"platform": "x", "handle": "h", "url": "ftp://x"}]})
+    response = send(
+        client,
+        "PATCH",
+        f"/api/intelligence/groups/{group.pk}",
+        {"name": "Newer", "accounts": [{"platform": "x", "handle": "h", "url": "ftp://x"}]},
+    )
     assert response.status_code == 422 and set(field_of(response)) == {"accounts.0.url"}
     group.refresh_from_db()
-    assert group.name == "New Name" and list(group.aliases.values_list("name", flat=True)) == ["Two"]
+    assert group.name == "New Name" and list(group.aliases.values_list("name", flat=True)) == [
+        "Two"
+    ]
 
 
 def test_group_list_filters_and_pagination(client_as):
     for i in range(3):
         services.save_group(name=f"Rochdale Watch {i}", home_borough=None, status="active")
-    services.save_group(name="Dormant Crew", status="dormant", aliases=["Sleepers"],
-                        accounts=[{"platform": "tiktok", "handle": "sleepy"}])
+    services.save_group(
+        name="Dormant Crew",
+        status="dormant",
+        aliases=["Sleepers"],
+        accounts=[{"platform": "tiktok", "handle": "sleepy"}],
+    )
     client = client_as("disclosure_officer")
     assert client.get("/api/intelligence/groups").json()["count"] == 4
-    assert [g["name"] for g in client.get("/api/intelligence/groups?status=dormant").json()["items"]] == ["Dormant Crew"]
+    assert [
+        g["name"] for g in client.get("/api/intelligence/groups?status=dormant").json()["items"]
+    ] == ["Dormant Crew"]
     assert client.get("/api/intelligence/groups?q=sleepers").json()["count"] == 1
     assert client.get("/api/intelligence/groups?platform=tiktok").json()["count"] == 1
     page = client.get("/api/intelligence/groups?page=2&page_size=3").json()
@@ -140,17 +201,29 @@ def test_unknown_group_is_404(client_as):
 
 # --- entries ----------------------------------------------------------------------------
 
+
 def test_create_entry_with_grading_group_and_incidents(client_as, make_user):
     analyst = make_user("analyst")
     group = services.save_group(name="Graded Group")
     incident = incident_services.create_incident(
-        user=analyst, occurred_at=timezone.now() - datetime.timedelta(days=5), source="officer",
-        kind="online_sting", summary="Sting.", place="Wigan",
+        user=analyst,
+        occurred_at=timezone.now() - datetime.timedelta(days=5),
+        source="officer",
+        kind="online_sting",
+        summary="Sting.",
+        place="Wigan",
     )
-    response = send(client_as(user=analyst), "POST", "/api/intelligence/entries", entry_payload(
-        group=group.pk, incidents=[incident.reference.lower()], handling_code="C",
-        handling_conditions="Not to be shared with the group.",
-    ))
+    response = send(
+        client_as(user=analyst),
+        "POST",
+        "/api/intelligence/entries",
+        entry_payload(
+            group=group.pk,
+            incidents=[incident.reference.lower()],
+            handling_code="C",
+            handling_conditions="Not to be shared with the group.",
+        ),
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["grading"] == "2BC" and data["status"] == "requires_assessment"
@@ -161,20 +234,25 @@ def test_create_entry_with_grading_group_and_incidents(client_as, make_user):
     assert "assess" not in data["transitions"]
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"learned_at": (timezone.now() + datetime.timedelta(days=2)).isoformat()}, "learned_at"),
-    ({"source_evaluation": "4"}, "source_evaluation"),
-    ({"intelligence_assessment": "F"}, "intelligence_assessment"),
-    ({"handling_code": "H"}, "handling_code"),
-    ({"handling_code": "C"}, "handling_conditions"),
-    ({"handling_conditions": "Only with C."}, "handling_conditions"),
-    ({"text": "x" * 20001}, "text"),
-    ({"source_type": "rumour"}, "source_type"),
-    ({"group": 999999}, "group"),
-    ({"incidents": ["DR-2020-999999"]}, "incidents"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"learned_at": (timezone.now() + datetime.timedelta(days=2)).isoformat()}, "learned_at"),
+        ({"source_evaluation": "4"}, "source_evaluation"),
+        ({"intelligence_assessment": "F"}, "intelligence_assessment"),
+        ({"handling_code": "H"}, "handling_code"),
+        ({"handling_code": "C"}, "handling_conditions"),
+        ({"handling_conditions": "Only with C."}, "handling_conditions"),
+        ({"text": "x" * 20001}, "text"),
+        ({"source_type": "rumour"}, "source_type"),
+        ({"group": 999999}, "group"),
+        ({"incidents": ["DR-2020-999999"]}, "incidents"),
+    ],
+)
 def test_bad_entry_input_names_the_field_and_saves_nothing(client_as, overrides, field):
-    response = send(client_as("analyst"), "POST", "/api/intelligence/entries", entry_payload(**overrides))
+    response = send(
+        client_as("analyst"), "POST", "/api/intelligence/entries", entry_payload(**overrides)
+    )
     assert response.status_code == 422, response.content
     assert field in field_of(response)
     assert IntelligenceEntry.objects.count() == 0
@@ -190,16 +268,30 @@ def test_entry_filters_and_pagination(client_as, make_user):
     client = client_as("investigator")
     assert client.get("/api/intelligence/entries").json()["count"] == 2
     recent_from = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
-    assert [e["id"] for e in client.get(f"/api/intelligence/entries?learned_from={recent_from}").json()["items"]] == [new.pk]
-    assert [e["id"] for e in client.get(f"/api/intelligence/entries?group={north.pk}").json()["items"]] == [old.pk]
-    assert [e["id"] for e in client.get("/api/intelligence/entries?borough=E08000006").json()["items"]] == [new.pk]
-    assert [e["id"] for e in client.get("/api/intelligence/entries?source=public").json()["items"]] == [new.pk]
-    assert [e["id"] for e in client.get("/api/intelligence/entries?source_evaluation=3").json()["items"]] == [new.pk]
+    assert [
+        e["id"]
+        for e in client.get(f"/api/intelligence/entries?learned_from={recent_from}").json()["items"]
+    ] == [new.pk]
+    assert [
+        e["id"] for e in client.get(f"/api/intelligence/entries?group={north.pk}").json()["items"]
+    ] == [old.pk]
+    assert [
+        e["id"] for e in client.get("/api/intelligence/entries?borough=E08000006").json()["items"]
+    ] == [new.pk]
+    assert [
+        e["id"] for e in client.get("/api/intelligence/entries?source=public").json()["items"]
+    ] == [new.pk]
+    assert [
+        e["id"] for e in client.get("/api/intelligence/entries?source_evaluation=3").json()["items"]
+    ] == [new.pk]
     assert client.get("/api/intelligence/entries?status=linked").json()["count"] == 0
     page = client.get("/api/intelligence/entries?page_size=1&page=2").json()
     assert page["count"] == 2 and [e["id"] for e in page["items"]] == [old.pk]
     today = timezone.localdate()
-    response = client.get(f"/api/intelligence/entries?learned_from={today}&learned_to={today - datetime.timedelta(days=1)}")
+    response = client.get(
+        f"/api/intelligence/entries?learned_from={today}"
+        f"&learned_to={today - datetime.timedelta(days=1)}"
+    )
     assert response.status_code == 422 and field_of(response) == ["learned_to"]
     response = client.get("/api/intelligence/entries?group=999999")
     assert response.status_code == 422 and field_of(response) == ["group"]
@@ -220,9 +312,13 @@ def test_update_entry_and_linked_entries_are_final(client_as, make_user):
     author = make_user("analyst")
     entry = make_entry(author)
     client = client_as(user=author)
-    response = send(client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"intelligence_assessment": "C"})
+    response = send(
+        client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"intelligence_assessment": "C"}
+    )
     assert response.status_code == 200 and response.json()["grading"] == "1CP"
-    response = send(client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"learned_at": ago(-3)})
+    response = send(
+        client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"learned_at": ago(-3)}
+    )
     assert response.status_code == 422 and field_of(response) == ["learned_at"]
     entry.refresh_from_db()
     assert entry.learned_at < timezone.now()
@@ -232,6 +328,7 @@ def test_update_entry_and_linked_entries_are_final(client_as, make_user):
 
 
 # --- the workflow -----------------------------------------------------------------------
+
 
 def step(client, entry, action, note=""):
     return send(client, "POST", f"/api/intelligence/entries/{entry.pk}/{action}", {"note": note})
@@ -249,7 +346,9 @@ def test_workflow_assess_then_link(client_as, make_user):
     assert response.json()["status"] == "linked"
     events = response.json()["events"]
     assert [(e["from_status"], e["to_status"]) for e in events] == [
-        ("requires_assessment", "assessed"), ("assessed", "linked")]
+        ("requires_assessment", "assessed"),
+        ("assessed", "linked"),
+    ]
     # From linked nothing moves on.
     for action in ("assess", "return_for_correction", "resubmit", "link"):
         response = step(assessor, entry, action, note="x")
@@ -263,7 +362,10 @@ def test_workflow_return_and_resubmit(client_as, make_user):
     response = step(supervisor, entry, "return_for_correction")
     assert response.status_code == 422 and field_of(response) == ["note"]
     response = step(supervisor, entry, "return_for_correction", note="Grade the source.")
-    assert response.json()["status"] == "returned" and response.json()["returned_reason"] == "Grade the source."
+    assert (
+        response.json()["status"] == "returned"
+        and response.json()["returned_reason"] == "Grade the source."
+    )
     response = step(supervisor, entry, "assess")
     assert response.status_code == 422 and field_of(response) == ["transition"]
     response = step(client_as(user=author), entry, "resubmit")
@@ -300,9 +402,13 @@ def test_link_needs_a_group_or_incident(client_as, make_user):
 
 def test_openapi_lists_the_intelligence_operations(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    for path in ("/api/intelligence/groups", "/api/intelligence/groups/{group_id}",
-                 "/api/intelligence/entries", "/api/intelligence/entries/{entry_id}",
-                 "/api/intelligence/entries/{entry_id}/{action}"):
+    for path in (
+        "/api/intelligence/groups",
+        "/api/intelligence/groups/{group_id}",
+        "/api/intelligence/entries",
+        "/api/intelligence/entries/{entry_id}",
+        "/api/intelligence/entries/{entry_id}/{action}",
+    ):
         assert path in paths, path
     assert set(paths["/api/intelligence/entries"]) == {"get", "post"}
 
@@ -328,14 +434,21 @@ def test_group_timeline_shows_intelligence_only_to_roles_that_may_see_it(client_
     analyst = make_user("analyst")
     group = services.save_group(name="Timeline Group")
     incident = incident_services.create_incident(
-        user=analyst, occurred_at=timezone.now() - datetime.timedelta(days=10), source="group",
-        kind="doorstep", summary="At the door.", place="Oldham", groups=[group],
+        user=analyst,
+        occurred_at=timezone.now() - datetime.timedelta(days=10),
+        source="group",
+        kind="doorstep",
+        summary="At the door.",
+        place="Oldham",
+        groups=[group],
     )
     entry = make_entry(analyst, group=group)
     url = f"/api/intelligence/groups/{group.pk}/timeline"
     items = client_as(user=analyst).get(url).json()["items"]
     assert [(i["kind"], i["reference"]) for i in items] == [
-        ("intelligence", entry.reference), ("incident", incident.reference)]
+        ("intelligence", entry.reference),
+        ("incident", incident.reference),
+    ]
     assert items[0]["summary"] == "Graded 1AP"
     officer = sign_in(Client(), make_user("safeguarding_officer"))
     items = officer.get(url).json()["items"]

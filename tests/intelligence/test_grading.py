@@ -29,8 +29,12 @@ def _yesterday():
 
 def make(user, **overrides):
     fields = {
-        "learned_at": _yesterday(), "source_type": "open_source", "source_evaluation": "2",
-        "intelligence_assessment": "B", "handling_code": "P", "text": "A group announced a sting.",
+        "learned_at": _yesterday(),
+        "source_type": "open_source",
+        "source_evaluation": "2",
+        "intelligence_assessment": "B",
+        "handling_code": "P",
+        "text": "A group announced a sting.",
     }
     fields.update(overrides)
     return create_entry(user=user, **fields)
@@ -56,10 +60,15 @@ def test_the_codes_are_those_of_the_3x5x2_model():
     ("source", "assessment", "handling"),
     list(itertools.product("123", "ABCDE", "PC")),
 )
-def test_every_one_of_the_30_gradings_is_accepted_and_written_as_a_code(make_user, source, assessment, handling):
+def test_every_one_of_the_30_gradings_is_accepted_and_written_as_a_code(
+    make_user, source, assessment, handling
+):
     entry = make(
-        make_user("analyst"), source_evaluation=source, intelligence_assessment=assessment,
-        handling_code=handling, handling_conditions=CONDITIONS if handling == "C" else "",
+        make_user("analyst"),
+        source_evaluation=source,
+        intelligence_assessment=assessment,
+        handling_code=handling,
+        handling_conditions=CONDITIONS if handling == "C" else "",
     )
     assert entry.grading == f"{source}{assessment}{handling}"
     assert str(entry) == f"{entry.reference} ({source}{assessment}{handling})"
@@ -67,9 +76,17 @@ def test_every_one_of_the_30_gradings_is_accepted_and_written_as_a_code(make_use
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("source_evaluation", "4"), ("source_evaluation", "A"), ("source_evaluation", ""),
-     ("intelligence_assessment", "F"), ("intelligence_assessment", "1"), ("intelligence_assessment", ""),
-     ("handling_code", "X"), ("handling_code", "H"), ("handling_code", "")],
+    [
+        ("source_evaluation", "4"),
+        ("source_evaluation", "A"),
+        ("source_evaluation", ""),
+        ("intelligence_assessment", "F"),
+        ("intelligence_assessment", "1"),
+        ("intelligence_assessment", ""),
+        ("handling_code", "X"),
+        ("handling_code", "H"),
+        ("handling_code", ""),
+    ],
 )
 def test_a_code_outside_the_model_is_refused_naming_the_field(make_user, field, value):
     with pytest.raises(ValidationError) as exc:
@@ -83,7 +100,9 @@ def test_handling_code_c_needs_its_conditions(make_user):
     for blank in ("", "   \n"):
         with pytest.raises(ValidationError) as exc:
             make(user, handling_code="C", handling_conditions=blank)
-        assert exc.value.message_dict["handling_conditions"] == ["Handling code C needs the conditions written down."]
+        assert exc.value.message_dict["handling_conditions"] == [
+            "Handling code C needs the conditions written down."
+        ]
     entry = make(user, handling_code="C", handling_conditions=CONDITIONS)
     assert entry.grading.endswith("C") and entry.handling_conditions == CONDITIONS
 
@@ -91,7 +110,9 @@ def test_handling_code_c_needs_its_conditions(make_user):
 def test_handling_code_p_carries_no_conditions(make_user):
     with pytest.raises(ValidationError) as exc:
         make(make_user("analyst"), handling_code="P", handling_conditions=CONDITIONS)
-    assert exc.value.message_dict["handling_conditions"] == ["Conditions apply only to handling code C."]
+    assert exc.value.message_dict["handling_conditions"] == [
+        "Conditions apply only to handling code C."
+    ]
     assert not IntelligenceEntry.objects.exists()
 
 
@@ -119,10 +140,17 @@ def test_a_malformed_5x5x5_grading_is_refused(make_user, bad):
 
 def test_sanitised_text_is_kept_apart_from_the_intelligence(make_user, client_as):
     user = make_user("analyst")
-    entry = make(user, text="Source J. Bloggs (tel 07700 900123) says the group meets at 12 Mill Lane.",
-                 sanitised_text="A source says the group meets at an address in Rochdale.")
+    entry = make(
+        user,
+        text="Source J. Bloggs (tel 07700 900123) says the group meets at 12 Mill Lane.",
+        sanitised_text="A source says the group meets at an address in Rochdale.",
+    )
     assert "Bloggs" not in entry.sanitised_text
-    page = client_as(user=user).get(reverse("intelligence:entry_detail", args=[entry.pk])).content.decode()
+    page = (
+        client_as(user=user)
+        .get(reverse("intelligence:entry_detail", args=[entry.pk]))
+        .content.decode()
+    )
     assert "Sanitised for sharing" in page
     assert "A source says the group meets at an address in Rochdale." in page
 
@@ -155,22 +183,42 @@ def test_reference_mopi_group_and_review_date(make_user):
 def test_entry_form_shows_the_grading_errors_beside_the_fields(client_as):
     group = save_group(name="Red Rose Shield", status="active")
     client = client_as("analyst")
-    response = client.post(reverse("intelligence:entry_create"), {
-        "group": group.pk, "learned_at": "2024-03-01T19:00", "source_type": "officer",
-        "source_evaluation": "2", "intelligence_assessment": "C", "handling_code": "C",
-        "handling_conditions": "", "text": "Seen at a stream.", "mopi_group": "3",
-        "incidents": "DR-2024-999999",
-    })
+    response = client.post(
+        reverse("intelligence:entry_create"),
+        {
+            "group": group.pk,
+            "learned_at": "2024-03-01T19:00",
+            "source_type": "officer",
+            "source_evaluation": "2",
+            "intelligence_assessment": "C",
+            "handling_code": "C",
+            "handling_conditions": "",
+            "text": "Seen at a stream.",
+            "mopi_group": "3",
+            "incidents": "DR-2024-999999",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["incidents"] == ["Unknown incident references: DR-2024-999999."]
     assert not IntelligenceEntry.objects.exists()
-    response = client.post(reverse("intelligence:entry_create"), {
-        "group": group.pk, "learned_at": "2024-03-01T19:00", "source_type": "officer",
-        "source_evaluation": "2", "intelligence_assessment": "C", "handling_code": "C",
-        "handling_conditions": "", "text": "Seen at a stream.", "mopi_group": "3",
-    })
-    assert response.context["form"].errors["handling_conditions"] == ["Handling code C needs the conditions written down."]
+    response = client.post(
+        reverse("intelligence:entry_create"),
+        {
+            "group": group.pk,
+            "learned_at": "2024-03-01T19:00",
+            "source_type": "officer",
+            "source_evaluation": "2",
+            "intelligence_assessment": "C",
+            "handling_code": "C",
+            "handling_conditions": "",
+            "text": "Seen at a stream.",
+            "mopi_group": "3",
+        },
+    )
+    assert response.context["form"].errors["handling_conditions"] == [
+        "Handling code C needs the conditions written down."
+    ]
     assert 'id="id_handling_conditions_error"' in response.content.decode()
     assert not IntelligenceEntry.objects.exists()
 
@@ -180,16 +228,32 @@ def test_entry_form_records_graded_intelligence_linked_to_incidents(client_as, m
 
     analyst = make_user("analyst")
     group = save_group(name="Red Rose Shield", status="active")
-    incident = create_incident(user=analyst, occurred_at=_yesterday() - datetime.timedelta(days=1),
-                               source="group", kind="online_sting", summary="s", place="Leeds")
+    incident = create_incident(
+        user=analyst,
+        occurred_at=_yesterday() - datetime.timedelta(days=1),
+        source="group",
+        kind="online_sting",
+        summary="s",
+        place="Leeds",
+    )
     client = client_as(user=analyst)
-    response = client.post(reverse("intelligence:entry_create"), {
-        "group": group.pk, "learned_at": timezone.localtime(_yesterday()).strftime("%Y-%m-%dT%H:%M"),
-        "source_type": "open_source", "source_description": "Public live stream",
-        "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "C",
-        "handling_conditions": CONDITIONS, "text": "A sting was announced.", "sanitised_text": "A sting was announced.",
-        "mopi_group": "3", "incidents": incident.reference.lower(),
-    })
+    response = client.post(
+        reverse("intelligence:entry_create"),
+        {
+            "group": group.pk,
+            "learned_at": timezone.localtime(_yesterday()).strftime("%Y-%m-%dT%H:%M"),
+            "source_type": "open_source",
+            "source_description": "Public live stream",
+            "source_evaluation": "2",
+            "intelligence_assessment": "B",
+            "handling_code": "C",
+            "handling_conditions": CONDITIONS,
+            "text": "A sting was announced.",
+            "sanitised_text": "A sting was announced.",
+            "mopi_group": "3",
+            "incidents": incident.reference.lower(),
+        },
+    )
     entry = IntelligenceEntry.objects.get()
     assert response.url == reverse("intelligence:entry_detail", args=[entry.pk])
     assert entry.grading == "2BC" and list(entry.incidents.all()) == [incident]
@@ -203,4 +267,8 @@ def test_entry_form_records_graded_intelligence_linked_to_incidents(client_as, m
     assert incident.reference in form.content.decode()
     listing = client.get(reverse("intelligence:entry_list"), {"status": "requires_assessment"})
     assert [e.pk for e in listing.context["page_obj"]] == [entry.pk]
-    assert not client.get(reverse("intelligence:entry_list"), {"status": "linked"}).context["page_obj"].object_list
+    assert (
+        not client.get(reverse("intelligence:entry_list"), {"status": "linked"})
+        .context["page_obj"]
+        .object_list
+    )

@@ -23,13 +23,20 @@ def at(y, m, d, h=20):
 
 def test_a_group_with_aliases_and_platform_accounts():
     group = save_group(
-        name="Northern Decoy Watch", status="active", home_borough=Borough.objects.get(name="Rochdale"),
+        name="Northern Decoy Watch",
+        status="active",
+        home_borough=Borough.objects.get(name="Rochdale"),
         aliases=["NDW", " Decoy Watch North ", ""],
-        accounts=[{"platform": "facebook", "handle": "@ndw", "url": "https://facebook.example.com/ndw"},
-                  {"platform": "tiktok", "handle": "@ndw_live", "url": ""}],
+        accounts=[
+            {"platform": "facebook", "handle": "@ndw", "url": "https://facebook.example.com/ndw"},
+            {"platform": "tiktok", "handle": "@ndw_live", "url": ""},
+        ],
     )
     assert sorted(group.aliases.values_list("name", flat=True)) == ["Decoy Watch North", "NDW"]
-    assert [(a.platform, a.handle) for a in group.accounts.all()] == [("facebook", "@ndw"), ("tiktok", "@ndw_live")]
+    assert [(a.platform, a.handle) for a in group.accounts.all()] == [
+        ("facebook", "@ndw"),
+        ("tiktok", "@ndw_live"),
+    ]
     assert group.home_borough.name == "Rochdale"
     assert group.review_date is not None  # a MoPI review date is always set
 
@@ -59,8 +66,12 @@ def test_an_unknown_status_is_refused():
 
 def test_a_bad_platform_account_url_saves_nothing():
     with pytest.raises(ValidationError) as exc:
-        save_group(name="Bad Links", status="active", aliases=["BL"],
-                   accounts=[{"platform": "youtube", "handle": "@bl", "url": "javascript:alert(1)"}])
+        save_group(
+            name="Bad Links",
+            status="active",
+            aliases=["BL"],
+            accounts=[{"platform": "youtube", "handle": "@bl", "url": "javascript:alert(1)"}],
+        )
     assert "accounts.0.url" in exc.value.message_dict
     assert not Group.objects.exists() and not GroupAlias.objects.exists()
     assert not PlatformAccount.objects.exists()
@@ -81,8 +92,14 @@ def test_a_field_the_service_does_not_set_is_refused():
 
 def _entry(user, group, learned_at):
     return create_entry(
-        user=user, group=group, learned_at=learned_at, source_type="open_source",
-        source_evaluation="2", intelligence_assessment="B", handling_code="P", text="Seen.",
+        user=user,
+        group=group,
+        learned_at=learned_at,
+        source_type="open_source",
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code="P",
+        text="Seen.",
     )
 
 
@@ -92,8 +109,16 @@ def test_first_and_last_seen_come_from_incidents_and_intelligence(make_user):
     quiet = save_group(name="Quiet Group", status="active")
 
     def incident(when, groups=(group,)):
-        return create_incident(user=user, occurred_at=when, received_at=when + datetime.timedelta(hours=1),
-                               source="group", kind="doorstep", summary="s", place="Preston", groups=groups)
+        return create_incident(
+            user=user,
+            occurred_at=when,
+            received_at=when + datetime.timedelta(hours=1),
+            source="group",
+            kind="doorstep",
+            summary="s",
+            place="Preston",
+            groups=groups,
+        )
 
     found = {g.name: g for g in selectors.groups_with_activity()}
     assert found["Quiet Group"].first_seen is None and found["Quiet Group"].last_seen is None
@@ -118,16 +143,35 @@ def test_first_and_last_seen_come_from_incidents_and_intelligence(make_user):
 
 def test_group_register_and_group_page_with_its_timeline(client_as, make_user):
     analyst = make_user("analyst")
-    group = save_group(name="Pennine Predator Patrol", status="active", aliases=["PPP"],
-                       accounts=[{"platform": "youtube", "handle": "@ppp", "url": "https://youtube.example.com/ppp"}])
-    inc = create_incident(user=analyst, occurred_at=at(2020, 6, 1), received_at=at(2020, 6, 1, 22),
-                          source="group", kind="live_streamed", live_streamed=True, stream_platform="youtube",
-                          summary="Streamed.", place="Leeds", groups=[group])
+    group = save_group(
+        name="Pennine Predator Patrol",
+        status="active",
+        aliases=["PPP"],
+        accounts=[
+            {"platform": "youtube", "handle": "@ppp", "url": "https://youtube.example.com/ppp"}
+        ],
+    )
+    inc = create_incident(
+        user=analyst,
+        occurred_at=at(2020, 6, 1),
+        received_at=at(2020, 6, 1, 22),
+        source="group",
+        kind="live_streamed",
+        live_streamed=True,
+        stream_platform="youtube",
+        summary="Streamed.",
+        place="Leeds",
+        groups=[group],
+    )
     entry = _entry(analyst, group, at(2021, 1, 1))
 
     client = client_as(user=analyst)
     register = client.get(reverse("intelligence:group_list")).content.decode()
-    assert "Pennine Predator Patrol" in register and "1 Jun 2020" in register and "1 Jan 2021" in register
+    assert (
+        "Pennine Predator Patrol" in register
+        and "1 Jun 2020" in register
+        and "1 Jan 2021" in register
+    )
 
     page = client.get(reverse("intelligence:group_detail", args=[group.pk])).content.decode()
     assert "PPP" in page and "@ppp" in page
@@ -136,34 +180,56 @@ def test_group_register_and_group_page_with_its_timeline(client_as, make_user):
 
     # A safeguarding officer sees the group and its incidents, not the intelligence.
     client.logout()
-    page = client_as("safeguarding_officer").get(reverse("intelligence:group_detail", args=[group.pk])).content.decode()
+    page = (
+        client_as("safeguarding_officer")
+        .get(reverse("intelligence:group_detail", args=[group.pk]))
+        .content.decode()
+    )
     assert inc.reference in page and entry.reference not in page
 
 
 def test_group_register_filters_by_status(client_as):
     save_group(name="Still Going", status="active")
     save_group(name="Long Gone", status="disbanded")
-    page = client_as("analyst").get(reverse("intelligence:group_list"), {"status": "disbanded"}).content.decode()
+    page = (
+        client_as("analyst")
+        .get(reverse("intelligence:group_list"), {"status": "disbanded"})
+        .content.decode()
+    )
     assert "Long Gone" in page and "Still Going" not in page
 
 
 def test_group_form_reports_a_bad_account_line_beside_the_field(client_as):
-    response = client_as("analyst").post(reverse("intelligence:group_create"), {
-        "name": "Form Group", "status": "active", "mopi_group": "3",
-        "aliases": "FG", "accounts": "myspace, @fg",
-    })
+    response = client_as("analyst").post(
+        reverse("intelligence:group_create"),
+        {
+            "name": "Form Group",
+            "status": "active",
+            "mopi_group": "3",
+            "aliases": "FG",
+            "accounts": "myspace, @fg",
+        },
+    )
     assert response.status_code == 200
     assert "Line 1" in str(response.context["form"].errors["accounts"])
     assert not Group.objects.exists()
 
 
 def test_group_form_creates_a_group_with_aliases_and_accounts(client_as):
-    response = client_as("analyst").post(reverse("intelligence:group_create"), {
-        "name": "Form Group", "status": "active", "mopi_group": "3",
-        "aliases": "FG\nForm G", "accounts": "facebook, @fg, https://facebook.example.com/fg",
-    })
+    response = client_as("analyst").post(
+        reverse("intelligence:group_create"),
+        {
+            "name": "Form Group",
+            "status": "active",
+            "mopi_group": "3",
+            "aliases": "FG\nForm G",
+            "accounts": "facebook, @fg, https://facebook.example.com/fg",
+        },
+    )
     group = Group.objects.get()
-    assert response.status_code == 302 and response.url == reverse("intelligence:group_detail", args=[group.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "intelligence:group_detail", args=[group.pk]
+    )
     assert sorted(group.aliases.values_list("name", flat=True)) == ["FG", "Form G"]
     assert group.accounts.get().url == "https://facebook.example.com/fg"
 
@@ -171,25 +237,45 @@ def test_group_form_creates_a_group_with_aliases_and_accounts(client_as):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("youtube, @fg, javascript:alert(1)", "Line 1: url: Enter a valid URL. Enter a web address starting with http:// or https://."),
-        ("youtube, @fg, ftp://youtube.example.com/fg", "Line 1: url: Enter a web address starting with http:// or https://."),
-        ("youtube, " + "h" * 121, "Line 1: handle: Ensure this value has at most 120 characters (it has 121)."),
+        (
+            "youtube, @fg, javascript:alert(1)",
+            "Line 1: url: Enter a valid URL. Enter a web address starting with http:// or https://.",
+        ),
+        (
+            "youtube, @fg, ftp://youtube.example.com/fg",
+            "Line 1: url: Enter a web address starting with http:// or https://.",
+        ),
+        (
+            "youtube, " + "h" * 121,
+            "Line 1: handle: Ensure this value has at most 120 characters (it has 121).",
+        ),
         ("x, @taken", "Line 1: @taken on x is another group's account."),
     ],
 )
 def test_group_form_reports_each_bad_account_beside_the_field(client_as, line, message):
     save_group(name="Owner", status="active", accounts=[{"platform": "x", "handle": "@taken"}])
-    response = client_as("analyst").post(reverse("intelligence:group_create"), {
-        "name": "Form Group", "status": "active", "mopi_group": "3", "accounts": line})
+    response = client_as("analyst").post(
+        reverse("intelligence:group_create"),
+        {"name": "Form Group", "status": "active", "mopi_group": "3", "accounts": line},
+    )
     assert response.context["form"].errors["accounts"] == [message]
     assert 'id="id_accounts_error"' in response.content.decode()
     assert not Group.objects.filter(name="Form Group").exists()
 
 
 def test_editing_a_group_keeps_its_own_accounts(client_as):
-    group = save_group(name="Keeper", status="active", accounts=[{"platform": "x", "handle": "@keeper"}])
-    response = client_as("analyst").post(reverse("intelligence:group_edit", args=[group.pk]), {
-        "name": "Keeper", "status": "dormant", "mopi_group": "3", "accounts": "x, @keeper\ntiktok, @keeper_tt"})
+    group = save_group(
+        name="Keeper", status="active", accounts=[{"platform": "x", "handle": "@keeper"}]
+    )
+    response = client_as("analyst").post(
+        reverse("intelligence:group_edit", args=[group.pk]),
+        {
+            "name": "Keeper",
+            "status": "dormant",
+            "mopi_group": "3",
+            "accounts": "x, @keeper\ntiktok, @keeper_tt",
+        },
+    )
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.status == "dormant" and group.accounts.count() == 2

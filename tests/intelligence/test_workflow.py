@@ -32,9 +32,16 @@ def people(make_user):
 
 def entry_in(state, author, *, group=True) -> IntelligenceEntry:
     entry = create_entry(
-        user=author, group=save_group(name=f"G{IntelligenceEntry.objects.count()}", status="active") if group else None,
-        learned_at=timezone.now() - datetime.timedelta(days=3), source_type="officer",
-        source_evaluation="1", intelligence_assessment="A", handling_code="P", text="Seen.",
+        user=author,
+        group=save_group(name=f"G{IntelligenceEntry.objects.count()}", status="active")
+        if group
+        else None,
+        learned_at=timezone.now() - datetime.timedelta(days=3),
+        source_type="officer",
+        source_evaluation="1",
+        intelligence_assessment="A",
+        handling_code="P",
+        text="Seen.",
         sanitised_text="A group was seen.",
     )
     # Put the entry straight into the state under test; the walk below tests the moves themselves.
@@ -55,11 +62,20 @@ def test_every_transition_from_every_state(people, state, action):
     user = people["author"] if action == "resubmit" else people["assessor"]
     allowed = {(s, a): d for s, a, d in ALLOWED}
     if (state, action) in allowed:
-        moved = transition_entry(entry, action, user=user, note="Remove the name." if action == "return_for_correction" else "")
+        moved = transition_entry(
+            entry,
+            action,
+            user=user,
+            note="Remove the name." if action == "return_for_correction" else "",
+        )
         assert moved.status == allowed[(state, action)]
         event = IntelligenceEvent.objects.get(entry=entry)
         assert (event.transition, event.from_status, event.to_status, event.by) == (
-            action, state, allowed[(state, action)], user)
+            action,
+            state,
+            allowed[(state, action)],
+            user,
+        )
     else:
         with pytest.raises(ValidationError) as exc:
             transition_entry(entry, action, user=user, note="n")
@@ -80,7 +96,9 @@ def test_an_unknown_transition_is_refused(people):
 def test_the_full_path_with_a_return_for_correction(people):
     author, assessor = people["author"], people["assessor"]
     entry = entry_in(S.REQUIRES_ASSESSMENT, author)
-    transition_entry(entry, "return_for_correction", user=assessor, note="Remove the source's name.")
+    transition_entry(
+        entry, "return_for_correction", user=assessor, note="Remove the source's name."
+    )
     entry.refresh_from_db()
     assert entry.status == S.RETURNED and entry.returned_reason == "Remove the source's name."
     update_entry(entry, user=author, sanitised_text="A source says a group was seen.")
@@ -90,14 +108,20 @@ def test_the_full_path_with_a_return_for_correction(people):
     entry.refresh_from_db()
     assert entry.status == S.LINKED
     assert list(entry.events.values_list("transition", flat=True)) == [
-        "return_for_correction", "resubmit", "assess", "link"]
+        "return_for_correction",
+        "resubmit",
+        "assess",
+        "link",
+    ]
 
 
 def test_only_roles_with_the_assess_permission_assess(people, make_user):
     entry = entry_in(S.REQUIRES_ASSESSMENT, people["author"])
     with pytest.raises(ValidationError) as exc:
         transition_entry(entry, "assess", user=make_user("investigator"))
-    assert exc.value.message_dict["transition"] == ["intelligence: your role may not mark assessed."]
+    assert exc.value.message_dict["transition"] == [
+        "intelligence: your role may not mark assessed."
+    ]
     transition_entry(entry, "assess", user=make_user("analyst"))  # another analyst may
 
 
@@ -131,8 +155,14 @@ def test_linking_needs_a_group_or_an_incident(people):
     with pytest.raises(ValidationError) as exc:
         transition_entry(entry, "link", user=people["assessor"])
     assert "incidents" in exc.value.message_dict
-    incident = create_incident(user=people["author"], occurred_at=timezone.now() - datetime.timedelta(days=4),
-                               source="officer", kind="other", summary="s", place="Bury town centre")
+    incident = create_incident(
+        user=people["author"],
+        occurred_at=timezone.now() - datetime.timedelta(days=4),
+        source="officer",
+        kind="other",
+        summary="s",
+        place="Bury town centre",
+    )
     entry.incidents.add(incident)
     assert transition_entry(entry, "link", user=people["assessor"]).status == S.LINKED
 
@@ -163,11 +193,15 @@ def test_the_entry_page_offers_only_the_moves_open_to_the_user(people, client, c
 def test_a_transition_through_the_page_and_a_refused_one(people, client_as):
     entry = entry_in(S.REQUIRES_ASSESSMENT, people["author"])
     client = client_as(user=people["assessor"])
-    response = client.post(reverse("intelligence:entry_transition", args=[entry.pk, "assess"]), follow=True)
+    response = client.post(
+        reverse("intelligence:entry_transition", args=[entry.pk, "assess"]), follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("intelligence:entry_detail", args=[entry.pk])
     entry.refresh_from_db()
     assert entry.status == S.ASSESSED
-    response = client.post(reverse("intelligence:entry_transition", args=[entry.pk, "resubmit"]), follow=True)
+    response = client.post(
+        reverse("intelligence:entry_transition", args=[entry.pk, "resubmit"]), follow=True
+    )
     assert "cannot resubmit from" in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == S.ASSESSED

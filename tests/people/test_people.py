@@ -19,20 +19,35 @@ DOB = datetime.date(1971, 4, 12)
 
 
 def person(**fields) -> Person:
-    defaults = {"given_names": "Gary", "family_name": "Entwistle", "date_of_birth": DOB,
-                "address": "14 Mill Lane, Rochdale", "postcode": "ol11 1aa"}
+    defaults = {
+        "given_names": "Gary",
+        "family_name": "Entwistle",
+        "date_of_birth": DOB,
+        "address": "14 Mill Lane, Rochdale",
+        "postcode": "ol11 1aa",
+    }
     defaults.update(fields)
     return create_person(**defaults)
 
 
 # --- the record ------------------------------------------------------------------------
 
+
 def test_a_person_with_flags_mopi_group_and_review_date():
-    p = person(flag_learning_disability=True, flag_self_harm=True, flag_other=True,
-               flag_other_text="Recently bereaved", mopi_group=2)
+    p = person(
+        flag_learning_disability=True,
+        flag_self_harm=True,
+        flag_other=True,
+        flag_other_text="Recently bereaved",
+        mopi_group=2,
+    )
     assert p.full_name == "Gary Entwistle" and str(p) == "Gary Entwistle"
     assert p.postcode == "OL11 1AA"
-    assert p.vulnerabilities == ["Learning disability", "Previous self-harm", "Other: Recently bereaved"]
+    assert p.vulnerabilities == [
+        "Learning disability",
+        "Previous self-harm",
+        "Other: Recently bereaved",
+    ]
     assert p.review_date.year == timezone.localdate().year + 10
 
 
@@ -75,9 +90,15 @@ def test_update_keeps_the_record_whole_on_error():
 
 # --- possible duplicates ---------------------------------------------------------------
 
+
 def test_possible_duplicates_by_close_name_date_of_birth_and_postcode():
     gary = person()
-    person(given_names="Sarah", family_name="Kershaw", date_of_birth=datetime.date(1990, 1, 1), postcode="M4 5XX")
+    person(
+        given_names="Sarah",
+        family_name="Kershaw",
+        date_of_birth=datetime.date(1990, 1, 1),
+        postcode="M4 5XX",
+    )
     found = possible_duplicates(given_names="Garry", family_name="Entwistle")
     assert [d.person for d in found] == [gary] and "similar" in found[0].reasons[0]
     found = possible_duplicates(given_names="Gareth", family_name="Entwhistle", date_of_birth=DOB)
@@ -85,17 +106,29 @@ def test_possible_duplicates_by_close_name_date_of_birth_and_postcode():
     found = possible_duplicates(given_names="Gary", family_name="Entwistle", postcode="OL11 1AA")
     assert "same postcode" in found[0].reasons
     assert possible_duplicates(given_names="Wayne", family_name="Okonkwo") == []
-    assert possible_duplicates(given_names="Gary", family_name="Entwistle", exclude_pk=gary.pk) == []
+    assert (
+        possible_duplicates(given_names="Gary", family_name="Entwistle", exclude_pk=gary.pk) == []
+    )
     # "known as" matches too.
-    alias = person(given_names="Daniel", family_name="Holt", known_as="Danny Holt", date_of_birth=None)
+    alias = person(
+        given_names="Daniel", family_name="Holt", known_as="Danny Holt", date_of_birth=None
+    )
     assert alias in [d.person for d in possible_duplicates(given_names="Danny", family_name="Holt")]
 
 
 def test_entering_a_person_shows_possible_duplicates_before_saving(client_as):
     gary = person()
     client = client_as("safeguarding_officer")
-    data = {"given_names": "Garry", "family_name": "Entwistle", "date_of_birth": "1971-04-12",
-            "address": "", "postcode": "", "mopi_group": "4", "review_date": "", "notes": ""}
+    data = {
+        "given_names": "Garry",
+        "family_name": "Entwistle",
+        "date_of_birth": "1971-04-12",
+        "address": "",
+        "postcode": "",
+        "mopi_group": "4",
+        "review_date": "",
+        "notes": "",
+    }
     response = client.post(reverse("people:create"), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -109,19 +142,36 @@ def test_entering_a_person_shows_possible_duplicates_before_saving(client_as):
 
 def test_the_live_duplicate_check_while_typing(client_as):
     gary = person()
-    html = client_as("investigator").get(reverse("people:duplicates"), {
-        "given_names": "Gary", "family_name": "Entwisle"}).content.decode()
+    html = (
+        client_as("investigator")
+        .get(reverse("people:duplicates"), {"given_names": "Gary", "family_name": "Entwisle"})
+        .content.decode()
+    )
     assert "Gary Entwistle" in html
-    assert AuditEntry.objects.filter(action="view", model="people.person", changes__query="duplicate check").exists()
+    assert AuditEntry.objects.filter(
+        action="view", model="people.person", changes__query="duplicate check"
+    ).exists()
     entry = AuditEntry.objects.filter(action="view", model="people.person").latest("seq")
     assert entry.changes["ids"] == [str(gary.pk)]
-    assert client_as("investigator").get(reverse("people:duplicates"), {"given_names": "Zed"}).content.strip() == b""
+    assert (
+        client_as("investigator")
+        .get(reverse("people:duplicates"), {"given_names": "Zed"})
+        .content.strip()
+        == b""
+    )
 
 
 def test_a_new_person_with_no_match_is_saved_at_once(client_as):
-    response = client_as("supervisor").post(reverse("people:create"), {
-        "given_names": "Wayne", "family_name": "Okonkwo", "mopi_group": "3",
-        "flag_mental_ill_health": "on", "flag_children_in_household": "on"})
+    response = client_as("supervisor").post(
+        reverse("people:create"),
+        {
+            "given_names": "Wayne",
+            "family_name": "Okonkwo",
+            "mopi_group": "3",
+            "flag_mental_ill_health": "on",
+            "flag_children_in_household": "on",
+        },
+    )
     p = Person.objects.get()
     assert response.url == reverse("people:detail", args=[p.pk])
     assert p.vulnerabilities == ["Mental ill health", "Children in the household"]
@@ -129,14 +179,24 @@ def test_a_new_person_with_no_match_is_saved_at_once(client_as):
 
 # --- identifiers, by role --------------------------------------------------------------
 
+
 def test_only_these_roles_hold_the_identifiers_permission():
-    holders = {role for role, perms in role_permissions().items() if "people.view_person_identifiers" in perms}
+    holders = {
+        role
+        for role, perms in role_permissions().items()
+        if "people.view_person_identifiers" in perms
+    }
     assert holders == {Role.SAFEGUARDING_OFFICER, Role.INVESTIGATOR, Role.SUPERVISOR}
 
 
 @pytest.mark.parametrize(
     ("role", "sees"),
-    [("safeguarding_officer", True), ("investigator", True), ("supervisor", True), ("disclosure_officer", False)],
+    [
+        ("safeguarding_officer", True),
+        ("investigator", True),
+        ("supervisor", True),
+        ("disclosure_officer", False),
+    ],
 )
 def test_address_and_date_of_birth_only_for_roles_that_need_them(client_as, role, sees):
     p = person(flag_self_harm=True)
@@ -164,6 +224,7 @@ def test_the_edit_form_leaves_out_identifiers_for_roles_without_them():
 
 # --- every view is audited -------------------------------------------------------------
 
+
 def test_every_view_of_a_person_is_audited(client_as, make_user):
     p = person()
     officer = make_user("safeguarding_officer")
@@ -171,7 +232,9 @@ def test_every_view_of_a_person_is_audited(client_as, make_user):
     before = AuditEntry.objects.filter(action="view").count()
     client.get(reverse("people:detail", args=[p.pk]))
     client.get(reverse("people:detail", args=[p.pk]))
-    views = AuditEntry.objects.filter(action="view", model="people.person", object_id=str(p.pk)).order_by("seq")
+    views = AuditEntry.objects.filter(
+        action="view", model="people.person", object_id=str(p.pk)
+    ).order_by("seq")
     assert views.count() == 2
     entry = views.last()
     assert entry.actor_id == officer.pk and entry.actor_username == officer.username
@@ -196,9 +259,18 @@ def test_a_view_without_identifiers_is_audited_as_such(client_as):
 
 def test_the_person_form_shows_errors_beside_the_fields_and_saves_nothing(client_as):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client_as("investigator").post(reverse("people:create"), {
-        "given_names": "Lee", "family_name": "Pilling", "date_of_birth": tomorrow, "mopi_group": "3",
-        "flag_other": "on", "flag_other_text": "", "address": "a" * 501})
+    response = client_as("investigator").post(
+        reverse("people:create"),
+        {
+            "given_names": "Lee",
+            "family_name": "Pilling",
+            "date_of_birth": tomorrow,
+            "mopi_group": "3",
+            "flag_other": "on",
+            "flag_other_text": "",
+            "address": "a" * 501,
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["date_of_birth"] == ["The date of birth is in the future."]

@@ -22,7 +22,11 @@ def supervisor(make_user):
 
 
 def _person(review_in_days: int) -> Person:
-    return create_person(given_names="Ann", family_name="Lee", review_date=TODAY + datetime.timedelta(days=review_in_days))
+    return create_person(
+        given_names="Ann",
+        family_name="Lee",
+        review_date=TODAY + datetime.timedelta(days=review_in_days),
+    )
 
 
 def test_due_for_review_lists_records_across_types_soonest_first():
@@ -36,21 +40,43 @@ def test_due_for_review_lists_records_across_types_soonest_first():
 def test_retain_sets_next_review_and_keeps_the_reason(supervisor):
     person = _person(-1)
     next_date = TODAY + datetime.timedelta(days=365)
-    decision = review_record(person, outcome="retain", reason="Linked to open investigation", user=supervisor,
-                             next_review_date=next_date)
+    decision = review_record(
+        person,
+        outcome="retain",
+        reason="Linked to open investigation",
+        user=supervisor,
+        next_review_date=next_date,
+    )
     person.refresh_from_db()
     assert person.review_date == next_date
     assert decision.previous_review_date == TODAY - datetime.timedelta(days=1)
     assert decision.reason == "Linked to open investigation"
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"outcome": "retain", "reason": "", "next_review_date": TODAY + datetime.timedelta(days=10)}, "reason"),
-    ({"outcome": "retain", "reason": "x", "next_review_date": None}, "next_review_date"),
-    ({"outcome": "retain", "reason": "x", "next_review_date": TODAY}, "next_review_date"),
-    ({"outcome": "retain", "reason": "x", "next_review_date": TODAY.replace(year=TODAY.year + 11)}, "next_review_date"),
-    ({"outcome": "keep", "reason": "x"}, "outcome"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (
+            {
+                "outcome": "retain",
+                "reason": "",
+                "next_review_date": TODAY + datetime.timedelta(days=10),
+            },
+            "reason",
+        ),
+        ({"outcome": "retain", "reason": "x", "next_review_date": None}, "next_review_date"),
+        ({"outcome": "retain", "reason": "x", "next_review_date": TODAY}, "next_review_date"),
+        (
+            {
+                "outcome": "retain",
+                "reason": "x",
+                "next_review_date": TODAY.replace(year=TODAY.year + 11),
+            },
+            "next_review_date",
+        ),
+        ({"outcome": "keep", "reason": "x"}, "outcome"),
+    ],
+)
 def test_bad_review_is_refused_and_changes_nothing(supervisor, kwargs, field):
     person = _person(-1)
     with pytest.raises(ValidationError) as exc:
@@ -70,8 +96,14 @@ def test_dispose_deletes_the_record(supervisor):
 
 def test_dispose_of_a_record_others_depend_on_is_refused(supervisor):
     person = _person(-1)
-    incident = create_incident(user=supervisor, occurred_at=timezone.now() - datetime.timedelta(days=3),
-                               source="group", kind="doorstep", summary="x", place="Preston")
+    incident = create_incident(
+        user=supervisor,
+        occurred_at=timezone.now() - datetime.timedelta(days=3),
+        source="group",
+        kind="doorstep",
+        summary="x",
+        place="Preston",
+    )
     add_person(incident, person=person, role=PersonRole.SUBJECT)
     with pytest.raises(ValidationError, match="depend on it"):
         review_record(person, outcome="dispose", reason="No longer necessary", user=supervisor)
@@ -82,9 +114,14 @@ def test_review_page_records_a_decision(client_as, supervisor):
     person = _person(-1)
     client = client_as(user=supervisor)
     assert person.full_name in client.get("/retention/").content.decode()
-    response = client.post(f"/retention/people.person/{person.pk}/", {
-        "outcome": "retain", "reason": "Still relevant", "next_review_date": (TODAY + datetime.timedelta(days=90)).isoformat(),
-    })
+    response = client.post(
+        f"/retention/people.person/{person.pk}/",
+        {
+            "outcome": "retain",
+            "reason": "Still relevant",
+            "next_review_date": (TODAY + datetime.timedelta(days=90)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.review_date == TODAY + datetime.timedelta(days=90)

@@ -38,13 +38,30 @@ def officer(make_user, supervisor):
 def make_incident(db, make_user):
     recorder = make_user("analyst")
 
-    def make(*, hours_ago: float = 3, live: bool = False, kind: str = "doorstep", people=(), borough=None, **fields):
+    def make(
+        *,
+        hours_ago: float = 3,
+        live: bool = False,
+        kind: str = "doorstep",
+        people=(),
+        borough=None,
+        **fields,
+    ):
         occurred = timezone.now() - datetime.timedelta(hours=hours_ago)
         extra = {"live_streamed": True, "stream_platform": "facebook"} if live else {}
         if borough is None and "ward" not in fields:
             fields.setdefault("place", "Preston")
-        incident = create_incident(user=recorder, occurred_at=occurred, received_at=occurred, source="group",
-                                   kind=kind, summary="Test incident.", borough=borough, **extra, **fields)
+        incident = create_incident(
+            user=recorder,
+            occurred_at=occurred,
+            received_at=occurred,
+            source="group",
+            kind=kind,
+            summary="Test incident.",
+            borough=borough,
+            **extra,
+            **fields,
+        )
         for role, flags in people:
             person = create_person(given_names="Test", family_name=role.title(), **flags)
             add_person(incident, person=person, role=role)
@@ -60,6 +77,8 @@ def assess(officer):
     def make(incident, user=None, plan=True, **kwargs):
         kwargs.setdefault("scores", scores(threat=2, harm=2, risk=2))
         kwargs.setdefault("rationales", rationales())
-        return services.record_assessment(incident=incident, user=user or officer, plan=plan, **kwargs)
+        return services.record_assessment(
+            incident=incident, user=user or officer, plan=plan, **kwargs
+        )
 
     return make

@@ -2,14 +2,25 @@
 
 from drachma.safeguarding import services
 
-SCORES = {"threat": 2, "harm": 2, "risk": 2, "investigation": 1, "vulnerability": 2, "engagement": 1}
+SCORES = {
+    "threat": 2,
+    "harm": 2,
+    "risk": 2,
+    "investigation": 1,
+    "vulnerability": 2,
+    "engagement": 1,
+}
 
 
 def build(world) -> dict:
     officer = world.users["safeguarding_officer"]
     assessment = services.record_assessment(
-        incident=world.incident, user=officer, scores=SCORES,
+        incident=world.incident,
+        user=officer,
+        scores=SCORES,
         rationales={f: "Sample rationale." for f in SCORES},
     )
-    action = services.create_action(incident=world.incident, user=officer, kind="welfare_check", owner=officer)
+    action = services.create_action(
+        incident=world.incident, user=officer, kind="welfare_check", owner=officer
+    )
     return {"assessment_id": assessment.pk, "action_id": action.pk, "action_transition": "start"}

@@ -17,19 +17,43 @@ from drachma.safeguarding.models import SafeguardingAction
 def test_officer_completes_an_overdue_action_from_the_queue(page, live_server, make_user):
     officer = make_user("safeguarding_officer", username="queue_officer")
     occurred = timezone.now() - datetime.timedelta(hours=30)
-    incident = create_incident(user=officer, occurred_at=occurred, received_at=occurred, source="group",
-                               kind="live_streamed", live_streamed=True, stream_platform="facebook",
-                               summary="Confronted outside a supermarket, streamed live.", place="Preston")
-    subject = create_person(given_names="Alan", family_name="Brierley", flag_learning_disability=True)
+    incident = create_incident(
+        user=officer,
+        occurred_at=occurred,
+        received_at=occurred,
+        source="group",
+        kind="live_streamed",
+        live_streamed=True,
+        stream_platform="facebook",
+        summary="Confronted outside a supermarket, streamed live.",
+        place="Preston",
+    )
+    subject = create_person(
+        given_names="Alan", family_name="Brierley", flag_learning_disability=True
+    )
     add_person(incident, person=subject, role="subject")
     services.record_assessment(
-        incident=incident, user=officer, now=occurred + datetime.timedelta(minutes=20),
-        scores={"threat": 2, "harm": 2, "risk": 2, "investigation": 1, "vulnerability": 2, "engagement": 1},
-        rationales={f: "Recorded." for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]},
+        incident=incident,
+        user=officer,
+        now=occurred + datetime.timedelta(minutes=20),
+        scores={
+            "threat": 2,
+            "harm": 2,
+            "risk": 2,
+            "investigation": 1,
+            "vulnerability": 2,
+            "engagement": 1,
+        },
+        rationales={
+            f: "Recorded."
+            for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+        },
     )
     welfare = SafeguardingAction.objects.get(kind="welfare_check")
     assert welfare.due_at < timezone.now()  # priority: an hour after it was planned, a day ago
-    later = services.create_action(incident=incident, user=officer, kind="victim_support", owner=officer)
+    later = services.create_action(
+        incident=incident, user=officer, kind="victim_support", owner=officer
+    )
     services.sweep_deadlines()
 
     page.goto(f"{live_server.url}/accounts/login/")
@@ -44,9 +68,13 @@ def test_officer_completes_an_overdue_action_from_the_queue(page, live_server, m
     overdue_rows = page.locator("table[data-testid=queue] tbody tr[data-overdue]")
     assert overdue_rows.count() == 2  # the welfare check and the adult social care referral
     assert page.get_by_role("link", name="Welfare check on the subject").is_visible()
-    assert page.get_by_role("link", name="Victim support for the family").count() == 0  # not yet due
+    assert (
+        page.get_by_role("link", name="Victim support for the family").count() == 0
+    )  # not yet due
 
-    page.get_by_role("button", name=f"Complete Welfare check on the subject on {incident.reference}").click()
+    page.get_by_role(
+        "button", name=f"Complete Welfare check on the subject on {incident.reference}"
+    ).click()
     page.get_by_text("Welfare check on the subject: complete done.").wait_for()
     # Back on the same filtered queue: the welfare check has left the overdue list.
     assert "overdue=on" in page.url

@@ -29,7 +29,9 @@ def test_demo_leaves_the_queue_full(client):
     assert overridden.exclude(grade=F("proposed_grade")).exists()
     reassessed = assessments.filter(previous__isnull=False)
     assert reassessed.exists() and not reassessed.filter(reason_for_reassessment="").exists()
-    assert all(a.incident_id == a.previous.incident_id for a in reassessed.select_related("previous"))
+    assert all(
+        a.incident_id == a.previous.incident_id for a in reassessed.select_related("previous")
+    )
 
     actions = SafeguardingAction.objects.all()
     assert {"done", "open"} <= set(actions.values_list("status", flat=True))

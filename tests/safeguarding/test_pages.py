@@ -26,7 +26,9 @@ def form_data(**over) -> dict:
 
 @pytest.fixture
 def incident(make_incident):
-    return make_incident(live=True, kind="live_streamed", people=[("subject", {"flag_self_harm": True})])
+    return make_incident(
+        live=True, kind="live_streamed", people=[("subject", {"flag_self_harm": True})]
+    )
 
 
 def test_assessment_form_records_and_shows_on_the_incident(client, officer, incident):
@@ -43,13 +45,17 @@ def test_assessment_form_records_and_shows_on_the_incident(client, officer, inci
     assert a.grade == "priority" and a.assessed_by == officer
     detail = client.get(reverse("incidents:detail", args=[incident.reference]))
     assert b'data-testid="grade">Priority' in detail.content
-    assert b"Suicide-prevention signposting" in detail.content and b"Reassess (THRIVE)" in detail.content
+    assert (
+        b"Suicide-prevention signposting" in detail.content
+        and b"Reassess (THRIVE)" in detail.content
+    )
 
 
 def test_assessment_form_without_rationale_says_so_and_saves_nothing(client, officer, incident):
     sign_in(client, officer)
-    response = client.post(reverse("safeguarding:assess", args=[incident.reference]),
-                           form_data(harm_rationale=""))
+    response = client.post(
+        reverse("safeguarding:assess", args=[incident.reference]), form_data(harm_rationale="")
+    )
     assert response.status_code == 200
     assert "Write the rationale for the harm score." in response.content.decode()
     assert not ThriveAssessment.objects.exists() and not SafeguardingAction.objects.exists()
@@ -57,7 +63,9 @@ def test_assessment_form_without_rationale_says_so_and_saves_nothing(client, off
 
 def test_override_without_reason_is_shown_beside_the_field(client, officer, incident):
     sign_in(client, officer)
-    response = client.post(reverse("safeguarding:assess", args=[incident.reference]), form_data(grade="resolution"))
+    response = client.post(
+        reverse("safeguarding:assess", args=[incident.reference]), form_data(grade="resolution")
+    )
     assert "Say why the grade differs from the proposed grade." in response.content.decode()
     assert not ThriveAssessment.objects.exists()
 
@@ -68,7 +76,12 @@ def test_reassessment_form_asks_what_changed(client, officer, incident, assess):
     url = reverse("safeguarding:assess", args=[incident.reference])
     response = client.post(url, form_data())
     assert "Say what changed since the last assessment." in response.content.decode()
-    assert client.post(url, form_data(reason_for_reassessment="Footage shared 10,000 times.")).status_code == 302
+    assert (
+        client.post(
+            url, form_data(reason_for_reassessment="Footage shared 10,000 times.")
+        ).status_code
+        == 302
+    )
     assert ThriveAssessment.objects.count() == 2
 
 
@@ -79,7 +92,9 @@ def test_action_form_bad_input(client, officer, incident, assess, make_user):
     investigator = make_user("investigator")
     response = client.post(url, {"kind": "welfare_check", "owner": investigator.pk})
     assert "Choose a safeguarding officer or supervisor as the owner." in response.content.decode()
-    early = timezone.localtime(incident.occurred_at - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    early = timezone.localtime(incident.occurred_at - datetime.timedelta(hours=1)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
     response = client.post(url, {"kind": "welfare_check", "owner": officer.pk, "due_at": early})
     assert "An action cannot be due before its incident occurred." in response.content.decode()
     assert not SafeguardingAction.objects.exists()
@@ -89,13 +104,20 @@ def test_action_form_bad_input(client, officer, incident, assess, make_user):
 
 def test_forbidden_transition_from_the_page_says_why(client, officer, incident, assess):
     assess(incident, plan=False)
-    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
     services.transition_action(action, "complete", user=officer)
     sign_in(client, officer)
-    response = client.post(reverse("safeguarding:action_transition", args=[action.pk, "start"]), follow=True)
+    response = client.post(
+        reverse("safeguarding:action_transition", args=[action.pk, "start"]), follow=True
+    )
     assert "cannot start from &#x27;done&#x27;" in response.content.decode()
-    response = client.post(reverse("safeguarding:action_transition", args=[action.pk, "reopen"]), {"note": "x"},
-                           follow=True)
+    response = client.post(
+        reverse("safeguarding:action_transition", args=[action.pk, "reopen"]),
+        {"note": "x"},
+        follow=True,
+    )
     assert "your role may not reopen" in response.content.decode()
     action.refresh_from_db()
     assert action.status == "done"
@@ -103,15 +125,22 @@ def test_forbidden_transition_from_the_page_says_why(client, officer, incident, 
 
 def test_action_page_transitions_and_time(client, officer, incident, assess):
     assess(incident, plan=False)
-    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
     sign_in(client, officer)
     page = client.get(reverse("safeguarding:action", args=[action.pk]))
     assert b">Start</button>" in page.content and b">Reopen</button>" not in page.content
     client.post(reverse("safeguarding:action_transition", args=[action.pk, "start"]))
-    client.post(reverse("safeguarding:action_time", args=[action.pk]),
-                {"minutes": "45", "spent_on": timezone.localdate().isoformat(), "note": "Home visit"})
-    bad = client.post(reverse("safeguarding:action_time", args=[action.pk]),
-                      {"minutes": "0", "spent_on": timezone.localdate().isoformat()}, follow=True)
+    client.post(
+        reverse("safeguarding:action_time", args=[action.pk]),
+        {"minutes": "45", "spent_on": timezone.localdate().isoformat(), "note": "Home visit"},
+    )
+    bad = client.post(
+        reverse("safeguarding:action_time", args=[action.pk]),
+        {"minutes": "0", "spent_on": timezone.localdate().isoformat()},
+        follow=True,
+    )
     assert "Ensure this value is greater than or equal to 1." in bad.content.decode()
     action.refresh_from_db()
     assert action.status == "in_progress" and TimeEntry.objects.get().minutes == 45
@@ -120,19 +149,32 @@ def test_action_page_transitions_and_time(client, officer, incident, assess):
 def _queue_fixture(make_incident, assess, officer, supervisor, make_user):
     incident = make_incident(hours_ago=30)
     assess(incident, plan=False)
-    late = services.create_action(incident=incident, user=officer, kind="family_liaison", owner=officer)
-    SafeguardingAction.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=2))
-    soon = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    late = services.create_action(
+        incident=incident, user=officer, kind="family_liaison", owner=officer
+    )
+    SafeguardingAction.objects.filter(pk=late.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    soon = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
     colleague = make_user("safeguarding_officer", username="colleague", supervisor=supervisor)
-    theirs = services.create_action(incident=incident, user=officer, kind="victim_support", owner=colleague)
+    theirs = services.create_action(
+        incident=incident, user=officer, kind="victim_support", owner=colleague
+    )
     outsider = make_user("safeguarding_officer", username="elsewhere")
-    other_team = services.create_action(incident=incident, user=officer, kind="other", owner=outsider,
-                                        description="Elsewhere")
+    other_team = services.create_action(
+        incident=incident, user=officer, kind="other", owner=outsider, description="Elsewhere"
+    )
     return late, soon, theirs, other_team
 
 
-def test_queue_mine_and_my_team_overdue_first(client, make_incident, assess, officer, supervisor, make_user):
-    late, soon, theirs, other_team = _queue_fixture(make_incident, assess, officer, supervisor, make_user)
+def test_queue_mine_and_my_team_overdue_first(
+    client, make_incident, assess, officer, supervisor, make_user
+):
+    late, soon, theirs, other_team = _queue_fixture(
+        make_incident, assess, officer, supervisor, make_user
+    )
     sign_in(client, officer)
     response = client.get(reverse("safeguarding:queue"))
     rows = list(response.context["page_obj"])
@@ -141,18 +183,33 @@ def test_queue_mine_and_my_team_overdue_first(client, make_incident, assess, off
     assert [r.due_at for r in rows[1:]] == sorted(r.due_at for r in rows[1:])
     mine = list(client.get(reverse("safeguarding:queue"), {"scope": "mine"}).context["page_obj"])
     assert set(mine) == {late, soon}
-    overdue = list(client.get(reverse("safeguarding:queue"), {"overdue": "true"}).context["page_obj"])
+    overdue = list(
+        client.get(reverse("safeguarding:queue"), {"overdue": "true"}).context["page_obj"]
+    )
     assert overdue == [late]
-    everyone = list(client.get(reverse("safeguarding:queue"), {"scope": "all", "kind": "other"}).context["page_obj"])
+    everyone = list(
+        client.get(reverse("safeguarding:queue"), {"scope": "all", "kind": "other"}).context[
+            "page_obj"
+        ]
+    )
     assert everyone == [other_team]
-    assert client.get(reverse("safeguarding:queue"), {"grade": "nonsense"}).context["page_obj"].paginator.count == 0
+    assert (
+        client.get(reverse("safeguarding:queue"), {"grade": "nonsense"})
+        .context["page_obj"]
+        .paginator.count
+        == 0
+    )
 
 
 def test_queue_shows_urgent_untriaged_reports_to_triage_roles(client, officer, make_user):
     from drachma.intake import services as intake
 
-    report = intake.submit_report(reporter_type="public", concern="confrontation_planned",
-                                  text="They are meeting him at 8 tonight.", place="Bolton")
+    report = intake.submit_report(
+        reporter_type="public",
+        concern="confrontation_planned",
+        text="They are meeting him at 8 tonight.",
+        place="Bolton",
+    )
     assert report.urgent
     sign_in(client, officer)
     content = client.get(reverse("safeguarding:queue")).content.decode()
@@ -164,7 +221,9 @@ def test_queue_shows_urgent_untriaged_reports_to_triage_roles(client, officer, m
 
 def test_supervisor_overview(client, make_incident, assess, officer, supervisor, make_user):
     late, soon, *_ = _queue_fixture(make_incident, assess, officer, supervisor, make_user)
-    SafeguardingAction.objects.filter(pk=soon.pk).update(started_at=soon.incident.received_at + datetime.timedelta(minutes=40))
+    SafeguardingAction.objects.filter(pk=soon.pk).update(
+        started_at=soon.incident.received_at + datetime.timedelta(minutes=40)
+    )
     services.record_time(soon, user=officer, minutes=150, spent_on=timezone.localdate())
     sign_in(client, supervisor)
     response = client.get(reverse("safeguarding:overview"))
@@ -176,11 +235,16 @@ def test_supervisor_overview(client, make_incident, assess, officer, supervisor,
     assert "40 min" in content and "2.5" in content
 
 
-def test_dashboard_panel_lists_my_overdue_actions(client, make_incident, assess, officer, supervisor, make_user):
+def test_dashboard_panel_lists_my_overdue_actions(
+    client, make_incident, assess, officer, supervisor, make_user
+):
     late, *_ = _queue_fixture(make_incident, assess, officer, supervisor, make_user)
     sign_in(client, officer)
     content = client.get(reverse("core:dashboard")).content.decode()
-    assert "My overdue safeguarding actions" in content and reverse("safeguarding:action", args=[late.pk]) in content
+    assert (
+        "My overdue safeguarding actions" in content
+        and reverse("safeguarding:action", args=[late.pk]) in content
+    )
 
 
 def test_analyst_sees_no_safeguarding_panel_on_the_incident(client, make_user, incident, assess):
@@ -197,7 +261,9 @@ def test_board_report_section_gives_officer_hours(make_incident, assess, officer
 
     incident = make_incident(borough=Borough.objects.get(name="Wigan"))
     assess(incident, plan=False)
-    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
     services.record_time(action, user=officer, minutes=90, spent_on=timezone.localdate())
     today = timezone.localdate()
     html = board_report_section(Period(today.replace(day=1), today))
@@ -207,14 +273,22 @@ def test_board_report_section_gives_officer_hours(make_incident, assess, officer
 
 def test_completing_from_the_queue_returns_only_to_the_queue(client, officer, incident, assess):
     assess(incident, plan=False)
-    one = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
-    two = services.create_action(incident=incident, user=officer, kind="family_liaison", owner=officer)
+    one = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
+    two = services.create_action(
+        incident=incident, user=officer, kind="family_liaison", owner=officer
+    )
     sign_in(client, officer)
-    back = client.post(reverse("safeguarding:action_transition", args=[one.pk, "complete"]),
-                       {"next": "/safeguarding/?overdue=on&scope=mine"})
+    back = client.post(
+        reverse("safeguarding:action_transition", args=[one.pk, "complete"]),
+        {"next": "/safeguarding/?overdue=on&scope=mine"},
+    )
     assert back["Location"] == "/safeguarding/?overdue=on&scope=mine"
-    elsewhere = client.post(reverse("safeguarding:action_transition", args=[two.pk, "start"]),
-                            {"next": "https://evil.example/safeguarding/"})
+    elsewhere = client.post(
+        reverse("safeguarding:action_transition", args=[two.pk, "start"]),
+        {"next": "https://evil.example/safeguarding/"},
+    )
     assert elsewhere["Location"] == reverse("safeguarding:action", args=[two.pk])
 
 
@@ -224,16 +298,22 @@ def test_the_board_report_carries_the_officer_hours(make_incident, assess, offic
 
     incident = make_incident()
     assess(incident, plan=False)
-    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
     services.record_time(action, user=officer, minutes=60, spent_on=timezone.localdate())
     today = timezone.localdate()
     sections = board_report_context(Period(today.replace(day=1), today))["sections"]
-    assert any("Safeguarding: officer time" in s and "Officers recorded 1.0 hours" in s for s in sections)
+    assert any(
+        "Safeguarding: officer time" in s and "Officers recorded 1.0 hours" in s for s in sections
+    )
 
 
 def test_reassign_from_the_page(client, officer, incident, assess, make_user):
     assess(incident, plan=False)
-    action = services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
     colleague = make_user("safeguarding_officer", username="colleague")
     sign_in(client, officer)
     url = reverse("safeguarding:action_reassign", args=[action.pk])

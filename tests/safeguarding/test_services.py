@@ -26,6 +26,7 @@ PARENT = ("subject", {"flag_children_in_household": True})
 
 # --- assessments ----------------------------------------------------------------------------
 
+
 def test_assessment_records_proposal_grade_and_plan(make_incident, assess, officer):
     incident = make_incident(live=True, kind="live_streamed", people=[LD_SUBJECT])
     a = assess(incident, scores=scores())
@@ -51,17 +52,26 @@ def test_override_keeps_both_grades_and_needs_a_reason(make_incident, assess):
         assess(incident, scores=scores(), grade="emergency")
     assert "override_reason" in err.value.message_dict
     assert not ThriveAssessment.objects.exists() and not SafeguardingAction.objects.exists()
-    a = assess(incident, scores=scores(), grade="emergency", override_reason="He has called saying he will end it.")
+    a = assess(
+        incident,
+        scores=scores(),
+        grade="emergency",
+        override_reason="He has called saying he will end it.",
+    )
     assert (a.proposed_grade, a.grade, a.is_override) == ("scheduled", "emergency", True)
     assert a.override_reason.startswith("He has called")
 
 
 @pytest.mark.parametrize("missing", ["threat", "engagement"])
-def test_assessment_without_a_rationale_is_refused_and_nothing_saved(make_incident, assess, missing):
+def test_assessment_without_a_rationale_is_refused_and_nothing_saved(
+    make_incident, assess, missing
+):
     incident = make_incident(people=[LD_SUBJECT])
     with pytest.raises(ValidationError) as err:
         assess(incident, rationales=rationales(**{missing: "   "}))
-    assert err.value.message_dict[f"{missing}_rationale"] == [f"Write the rationale for the {missing} score."]
+    assert err.value.message_dict[f"{missing}_rationale"] == [
+        f"Write the rationale for the {missing} score."
+    ]
     assert not ThriveAssessment.objects.exists() and not SafeguardingAction.objects.exists()
 
 
@@ -87,7 +97,11 @@ def test_reassessment_is_a_new_record_saying_what_changed(make_incident, assess)
     with pytest.raises(ValidationError) as err:
         assess(incident, scores=scores(threat=3, harm=3))
     assert "reason_for_reassessment" in err.value.message_dict
-    second = assess(incident, scores=scores(threat=3, harm=3), reason_for_reassessment="His address was published.")
+    second = assess(
+        incident,
+        scores=scores(threat=3, harm=3),
+        reason_for_reassessment="His address was published.",
+    )
     assert second.previous == first and second.grade == "emergency"
     assert ThriveAssessment.objects.count() == 2
     first.refresh_from_db()
@@ -103,10 +117,13 @@ def test_a_higher_grade_brings_open_deadlines_forward(make_incident, assess):
     welfare.refresh_from_db()
     assert welfare.grade == "emergency" and welfare.due_at < before
     assert welfare.events.filter(transition="retime").exists()
-    assert incident.safeguarding_actions.filter(kind="welfare_check").count() == 1  # not planned twice
+    assert (
+        incident.safeguarding_actions.filter(kind="welfare_check").count() == 1
+    )  # not planned twice
 
 
 # --- actions -------------------------------------------------------------------------------
+
 
 def test_action_needs_an_assessment_first(make_incident, officer):
     incident = make_incident()
@@ -119,9 +136,16 @@ def test_action_due_before_its_incident_is_refused(make_incident, assess, office
     incident = make_incident(hours_ago=5)
     assess(incident, plan=False)
     with pytest.raises(ValidationError) as err:
-        services.create_action(incident=incident, user=officer, kind="family_liaison", owner=officer,
-                               due_at=incident.occurred_at - datetime.timedelta(minutes=1))
-    assert err.value.message_dict["due_at"] == ["An action cannot be due before its incident occurred."]
+        services.create_action(
+            incident=incident,
+            user=officer,
+            kind="family_liaison",
+            owner=officer,
+            due_at=incident.occurred_at - datetime.timedelta(minutes=1),
+        )
+    assert err.value.message_dict["due_at"] == [
+        "An action cannot be due before its incident occurred."
+    ]
     assert not SafeguardingAction.objects.exists() and not ActionEvent.objects.exists()
 
 
@@ -130,7 +154,9 @@ def test_owner_without_the_role_is_refused(make_incident, assess, officer, make_
     assess(incident, plan=False)
     investigator = make_user("investigator", username="det")
     with pytest.raises(ValidationError) as err:
-        services.create_action(incident=incident, user=officer, kind="welfare_check", owner=investigator)
+        services.create_action(
+            incident=incident, user=officer, kind="welfare_check", owner=investigator
+        )
     assert "det is not a safeguarding officer or supervisor" in err.value.message_dict["owner"][0]
     assert not SafeguardingAction.objects.exists()
 
@@ -150,7 +176,9 @@ def test_a_person_not_in_the_incident_is_refused(make_incident, assess, officer)
     assess(incident, plan=False)
     stranger = create_person(given_names="Not", family_name="Involved")
     with pytest.raises(ValidationError) as err:
-        services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer, person=stranger)
+        services.create_action(
+            incident=incident, user=officer, kind="welfare_check", owner=officer, person=stranger
+        )
     assert "person" in err.value.message_dict
 
 
@@ -158,7 +186,9 @@ def test_giving_an_action_to_someone_tells_them(make_incident, assess, officer, 
     incident = make_incident()
     assess(incident, plan=False)
     colleague = make_user("safeguarding_officer", username="colleague")
-    action = services.create_action(incident=incident, user=officer, kind="victim_support", owner=colleague)
+    action = services.create_action(
+        incident=incident, user=officer, kind="victim_support", owner=colleague
+    )
     assert colleague.notifications.filter(subject__contains="Victim support").exists()
     services.reassign_action(action, user=officer, owner=officer)
     assert SafeguardingAction.objects.get().owner == officer
@@ -166,30 +196,46 @@ def test_giving_an_action_to_someone_tells_them(make_incident, assess, officer, 
 
 # --- every transition ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def action(make_incident, assess, officer):
     incident = make_incident()
     assess(incident, plan=False)
-    return services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
+    return services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
 
 
 def _put(action, status):
-    SafeguardingAction.objects.filter(pk=action.pk).update(status=status, cancel_reason="x" if status == "cancelled" else "")
+    SafeguardingAction.objects.filter(pk=action.pk).update(
+        status=status, cancel_reason="x" if status == "cancelled" else ""
+    )
     action.refresh_from_db()
     return action
 
 
 ALLOWED = sorted(ACTION.pairs())
 ALL_STATES = ["open", "in_progress", "done", "cancelled"]
-FORBIDDEN = sorted({(s, t.name) for s in ALL_STATES for t in ACTION.transitions} - {(s, n) for s, n, _ in ALLOWED})
+FORBIDDEN = sorted(
+    {(s, t.name) for s in ALL_STATES for t in ACTION.transitions} - {(s, n) for s, n, _ in ALLOWED}
+)
 
 
 def test_the_machine_is_what_the_issue_says():
-    assert sorted([
-        ("open", "start", "in_progress"), ("open", "complete", "done"), ("in_progress", "complete", "done"),
-        ("open", "cancel", "cancelled"), ("in_progress", "cancel", "cancelled"),
-        ("done", "reopen", "open"), ("cancelled", "reopen", "open"),
-    ]) == ALLOWED
+    assert (
+        sorted(
+            [
+                ("open", "start", "in_progress"),
+                ("open", "complete", "done"),
+                ("in_progress", "complete", "done"),
+                ("open", "cancel", "cancelled"),
+                ("in_progress", "cancel", "cancelled"),
+                ("done", "reopen", "open"),
+                ("cancelled", "reopen", "open"),
+            ]
+        )
+        == ALLOWED
+    )
 
 
 @pytest.mark.parametrize(("source", "name", "target"), ALLOWED)
@@ -205,7 +251,11 @@ def test_every_allowed_transition(action, officer, supervisor, source, name, tar
     if name == "cancel":
         assert done.cancel_reason == "Because."
     if name == "reopen":
-        assert done.overdue is False and done.overdue_notified_at is None and done.due_at > timezone.now()
+        assert (
+            done.overdue is False
+            and done.overdue_notified_at is None
+            and done.due_at > timezone.now()
+        )
 
 
 @pytest.mark.parametrize(("source", "name"), FORBIDDEN)
@@ -246,21 +296,36 @@ def test_unknown_transition(action, officer):
 
 # --- officer time --------------------------------------------------------------------------
 
+
 def test_time_is_recorded_on_an_action(action, officer):
-    entry = services.record_time(action, user=officer, minutes=90, spent_on=timezone.localdate(), note="Visit.")
+    entry = services.record_time(
+        action, user=officer, minutes=90, spent_on=timezone.localdate(), note="Visit."
+    )
     assert (entry.officer, entry.minutes, entry.recorded_by) == (officer, 90, officer)
 
 
-@pytest.mark.parametrize(("minutes", "days", "field"), [(0, 0, "minutes"), (2000, 0, "minutes"), (30, -1, "spent_on"),
-                                                         (30, 30, "spent_on")])
+@pytest.mark.parametrize(
+    ("minutes", "days", "field"),
+    [(0, 0, "minutes"), (2000, 0, "minutes"), (30, -1, "spent_on"), (30, 30, "spent_on")],
+)
 def test_bad_time_entries(action, officer, minutes, days, field):
     with pytest.raises(ValidationError) as err:
-        services.record_time(action, user=officer, minutes=minutes,
-                             spent_on=timezone.localdate() - datetime.timedelta(days=days))
+        services.record_time(
+            action,
+            user=officer,
+            minutes=minutes,
+            spent_on=timezone.localdate() - datetime.timedelta(days=days),
+        )
     assert field in err.value.message_dict and not TimeEntry.objects.exists()
 
 
 def test_time_of_an_officer_without_the_role_is_refused(action, officer, make_user):
     with pytest.raises(ValidationError) as err:
-        services.record_time(action, user=officer, officer=make_user("analyst"), minutes=5, spent_on=timezone.localdate())
+        services.record_time(
+            action,
+            user=officer,
+            officer=make_user("analyst"),
+            minutes=5,
+            spent_on=timezone.localdate(),
+        )
     assert "officer" in err.value.message_dict

@@ -26,7 +26,9 @@ def _past_due(incident, owner, n=1, kind="welfare_check", hours_late=2):
     made = []
     for _ in range(n):
         a = services.create_action(incident=incident, user=owner, kind=kind, owner=owner)
-        SafeguardingAction.objects.filter(pk=a.pk).update(due_at=timezone.now() - datetime.timedelta(hours=hours_late))
+        SafeguardingAction.objects.filter(pk=a.pk).update(
+            due_at=timezone.now() - datetime.timedelta(hours=hours_late)
+        )
         made.append(a)
     return made
 
@@ -37,9 +39,12 @@ def test_the_sweep_is_registered_every_minute():
 
 
 def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
-        incident, officer, supervisor, django_capture_on_commit_callbacks):
+    incident, officer, supervisor, django_capture_on_commit_callbacks
+):
     late = _past_due(incident, officer, n=2)
-    on_time = services.create_action(incident=incident, user=officer, kind="victim_support", owner=officer)
+    on_time = services.create_action(
+        incident=incident, user=officer, kind="victim_support", owner=officer
+    )
     done = _past_due(incident, officer)[0]
     services.transition_action(done, "complete", user=officer)
 
@@ -59,7 +64,10 @@ def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
     assert incident.reference in mine.body and "your team" not in mine.body
     assert sarge.subject == "2 safeguarding actions now overdue" and "(your team)" in sarge.body
     assert mine.link.endswith("?overdue=true")
-    assert sorted(m.to[0] for m in mail.outbox) == ["officer@police.example", "sergeant@police.example"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "officer@police.example",
+        "sergeant@police.example",
+    ]
 
     # However often it runs afterwards: nobody is told again.
     with django_capture_on_commit_callbacks(execute=True):
@@ -73,7 +81,9 @@ def test_an_action_found_late_later_is_told_separately(incident, officer, superv
     assert services.sweep_deadlines() == 1
     _past_due(incident, officer, kind="family_liaison")
     assert services.sweep_deadlines() == 1
-    subjects = list(Notification.objects.filter(recipient=officer).values_list("subject", flat=True))
+    subjects = list(
+        Notification.objects.filter(recipient=officer).values_list("subject", flat=True)
+    )
     assert subjects == ["1 safeguarding action now overdue"] * 2
 
 
@@ -82,7 +92,9 @@ def test_a_reopened_action_is_told_again_when_it_is_late_again(incident, officer
     services.sweep_deadlines()
     services.transition_action(action, "complete", user=officer)
     services.transition_action(action, "reopen", user=supervisor, note="The family called again.")
-    SafeguardingAction.objects.filter(pk=action.pk).update(due_at=timezone.now() - datetime.timedelta(minutes=1))
+    SafeguardingAction.objects.filter(pk=action.pk).update(
+        due_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     assert services.sweep_deadlines() == 1
     assert Notification.objects.filter(recipient=officer, subject__contains="overdue").count() == 2
 
@@ -91,7 +103,10 @@ def test_an_owner_without_a_supervisor_is_still_told(incident, make_user):
     lone = make_user("safeguarding_officer", username="lone")
     _past_due(incident, lone)
     assert services.sweep_deadlines() == 1
-    assert Notification.objects.filter(recipient=lone).count() == 1 and Notification.objects.count() == 1
+    assert (
+        Notification.objects.filter(recipient=lone).count() == 1
+        and Notification.objects.count() == 1
+    )
 
 
 def test_the_sweep_is_audited(incident, officer):
@@ -102,11 +117,14 @@ def test_the_sweep_is_audited(incident, officer):
     entry = AuditEntry.objects.filter(object_repr="deadline sweep").get()
     assert entry.changes["actions"] == 3
     stamp = datetime.datetime.fromisoformat(entry.changes["overdue_notified_at"][1])
-    assert sorted(SafeguardingAction.objects.filter(overdue_notified_at=stamp).values_list("pk", flat=True)) == \
-        sorted(a.pk for a in late)
+    assert sorted(
+        SafeguardingAction.objects.filter(overdue_notified_at=stamp).values_list("pk", flat=True)
+    ) == sorted(a.pk for a in late)
 
 
-def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(incident, officer, supervisor, make_user):
+def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(
+    incident, officer, supervisor, make_user
+):
     other = make_user("safeguarding_officer", username="other", supervisor=supervisor)
     _past_due(incident, officer, n=20)
     _past_due(incident, other, n=2, kind="family_liaison", hours_late=30)
@@ -117,17 +135,27 @@ def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(incident, off
     sarge = Notification.objects.get(recipient=supervisor)
     assert sarge.subject == "22 safeguarding actions now overdue"
     lines = sarge.body.splitlines()
-    assert lines[0].startswith("- Family liaison") and lines[1].startswith("- Family liaison")  # the longest overdue first
+    assert lines[0].startswith("- Family liaison") and lines[1].startswith(
+        "- Family liaison"
+    )  # the longest overdue first
     assert lines[-1] == "… and 7 more."
 
 
 @pytest.mark.parametrize("size", [3, 30, 300])
-def test_the_sweep_takes_a_bounded_number_of_queries(incident, officer, supervisor, make_user,
-                                                     django_assert_max_num_queries, size):
+def test_the_sweep_takes_a_bounded_number_of_queries(
+    incident, officer, supervisor, make_user, django_assert_max_num_queries, size
+):
     other = make_user("safeguarding_officer", username="other", supervisor=supervisor)
-    actions = [SafeguardingAction(incident=incident, kind="welfare_check", owner=officer if i % 2 else other,
-                                  grade="priority", due_at=timezone.now() - datetime.timedelta(hours=1))
-               for i in range(size)]
+    actions = [
+        SafeguardingAction(
+            incident=incident,
+            kind="welfare_check",
+            owner=officer if i % 2 else other,
+            grade="priority",
+            due_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        for i in range(size)
+    ]
     SafeguardingAction.objects.bulk_create(actions)
     # Three people told (two officers and their supervisor), whatever the number of actions.
     with django_assert_max_num_queries(30):

@@ -32,8 +32,16 @@ def small_fixture(db, make_user):
     deansgate = Ward.objects.get(name="Deansgate")
 
     def make(when, kind="doorstep", source="group", groups=(red,), **where):
-        return create_incident(user=user, occurred_at=when, received_at=when + datetime.timedelta(hours=2),
-                               source=source, kind=kind, summary="fixture", groups=groups, **where)
+        return create_incident(
+            user=user,
+            occurred_at=when,
+            received_at=when + datetime.timedelta(hours=2),
+            source=source,
+            kind=kind,
+            summary="fixture",
+            groups=groups,
+            **where,
+        )
 
     made = [
         make(at(2017, 1, 5), borough=rochdale, source="public"),

@@ -16,7 +16,9 @@ def test_statistics_page_shows_map_and_charts(live_server, page, small_fixture, 
 
     reports.overview_context(Period.of("2017-01-01", "2018-12-31"), None)
     client = sign_in(Client(), make_user("analyst"))
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page.goto(f"{live_server.url}/statistics/")
     page.get_by_label("From", exact=True).fill("2017-01-01")
     page.get_by_label("To", exact=True).fill("2018-12-31")

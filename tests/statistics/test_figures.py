@@ -33,15 +33,26 @@ def test_year_and_month_follow_uk_time(small_fixture):
     assert by_label(counts_by(BOTH, "year")) == {"2017": 8, "2018": 4}
     months = by_label(counts_by(Y2017, "month"))
     assert len(months) == 12
-    assert months["January 2017"] == 2 and months["February 2017"] == 2 and months["December 2017"] == 1
+    assert (
+        months["January 2017"] == 2
+        and months["February 2017"] == 2
+        and months["December 2017"] == 1
+    )
     assert months["April 2017"] == 0
-    assert by_label(counts_by(Y2017, "quarter")) == {"2017 Q1": 5, "2017 Q2": 1, "2017 Q3": 1, "2017 Q4": 1}
+    assert by_label(counts_by(Y2017, "quarter")) == {
+        "2017 Q1": 5,
+        "2017 Q2": 1,
+        "2017 Q3": 1,
+        "2017 Q4": 1,
+    }
 
 
 def test_by_area_uses_force_district_then_borough(small_fixture):
     areas = {k: n for k, n in by_label(counts_by(Y2017, "area")).items() if n}
     assert areas == {
-        "Rochdale": 3, "Salford": 2, "Manchester city centre and north Manchester": 2,
+        "Rochdale": 3,
+        "Salford": 2,
+        "Manchester city centre and north Manchester": 2,
         "Outside Greater Manchester": 1,
     }
     # Every force area is listed, zeros included; part of Manchester is a district.
@@ -59,12 +70,20 @@ def test_by_borough_lists_all_ten_with_zeros(small_fixture):
 
 def test_by_source_kind_and_group(small_fixture):
     assert by_label(counts_by(Y2017, "source")) == {
-        "Group self-report": 6, "Member of the public": 1, "Platform": 0, "Officer": 1, "Partner agency": 0,
+        "Group self-report": 6,
+        "Member of the public": 1,
+        "Platform": 0,
+        "Officer": 1,
+        "Partner agency": 0,
     }
     kinds = by_label(counts_by(Y2017, "kind"))
     assert kinds["Online sting"] == 2 and kinds["Doorstep confrontation"] == 6
     # An incident with two groups counts once for each.
-    assert by_label(counts_by(Y2017, "group")) == {"Red Group": 6, "Blue Group": 2, "No group recorded": 1}
+    assert by_label(counts_by(Y2017, "group")) == {
+        "Red Group": 6,
+        "Blue Group": 2,
+        "No group recorded": 1,
+    }
 
 
 def test_area_filter(small_fixture):
@@ -96,12 +115,15 @@ def test_crosstab(small_fixture):
     assert sum(table["cells"].values()) == 8
 
 
-@pytest.mark.parametrize("start, end, field, message", [
-    ("2018-01-01", "2017-01-01", "end", "ends before it starts"),
-    ("2017-13-01", "2018-01-01", "start", "not a date"),
-    ("1990-01-01", "1991-01-01", "start", "start in 2000"),
-    ("2001-01-01", "2026-01-01", "end", "at most"),
-])
+@pytest.mark.parametrize(
+    "start, end, field, message",
+    [
+        ("2018-01-01", "2017-01-01", "end", "ends before it starts"),
+        ("2017-13-01", "2018-01-01", "start", "not a date"),
+        ("1990-01-01", "1991-01-01", "start", "start in 2000"),
+        ("2001-01-01", "2026-01-01", "end", "at most"),
+    ],
+)
 def test_bad_periods_are_refused(start, end, field, message):
     with pytest.raises(ValidationError) as exc:
         Period.of(start, end)

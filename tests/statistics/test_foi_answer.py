@@ -26,8 +26,13 @@ def test_answer_structure_total_within_gm_and_top_areas(small_fixture):
 
 
 def cell_value(label):
-    return {"Rochdale": 4, "Salford": 3, "Manchester city centre and north Manchester": 2, "Bolton": 1,
-            "Outside Greater Manchester": 2}.get(label, 0)
+    return {
+        "Rochdale": 4,
+        "Salford": 3,
+        "Manchester city centre and north Manchester": 2,
+        "Bolton": 1,
+        "Outside Greater Manchester": 2,
+    }.get(label, 0)
 
 
 def test_no_suppressed_cell_can_be_recovered_from_totals(small_fixture):
@@ -57,8 +62,11 @@ def test_large_figures_reproduce_the_published_answer(db, make_user):
     answer = foi_answer(BOTH, by="area")
     assert answer.total.display == "146"
     assert answer.within_gm.display == "129"
-    assert answer.top_areas == [("Manchester city centre and north Manchester", "18"), ("Rochdale", "17"),
-                                ("Salford", "15")]
+    assert answer.top_areas == [
+        ("Manchester city centre and north Manchester", "18"),
+        ("Rochdale", "17"),
+        ("Salford", "15"),
+    ]
     text = "\n".join(answer.headline())
     assert "146 reports" in text and "129 of them" in text
     csv_text = as_csv(answer)
@@ -71,8 +79,15 @@ def test_name_bearing_breakdown_is_refused(small_fixture, make_user):
     from .conftest import at
 
     # One incident recorded by a second officer: a cell of one against a named officer.
-    create_incident(user=make_user("investigator"), occurred_at=at(2017, 4, 4), received_at=at(2017, 4, 5),
-                    source="officer", kind="other", summary="x", place="Leeds")
+    create_incident(
+        user=make_user("investigator"),
+        occurred_at=at(2017, 4, 4),
+        received_at=at(2017, 4, 5),
+        source="officer",
+        kind="other",
+        summary="x",
+        place="Leeds",
+    )
     with pytest.raises(ValidationError, match="would reveal a person"):
         foi_answer(BOTH, by=["officer"])
 
@@ -89,7 +104,18 @@ def test_unknown_area_is_refused(db):
 
 def test_foi_answer_command_csv_and_errors(small_fixture, tmp_path):
     out = io.StringIO()
-    call_command("foi_answer", "--from", "2017-01-01", "--to", "2018-12-31", "--by", "area", "--format", "csv", stdout=out)
+    call_command(
+        "foi_answer",
+        "--from",
+        "2017-01-01",
+        "--to",
+        "2018-12-31",
+        "--by",
+        "area",
+        "--format",
+        "csv",
+        stdout=out,
+    )
     assert "Total," in out.getvalue() and "fewer than 5" in out.getvalue()
     from django.core.management import CommandError
 
@@ -101,9 +127,25 @@ def test_foi_answer_command_csv_and_errors(small_fixture, tmp_path):
 
 def test_foi_pdf_text(small_fixture, tmp_path):
     pdf = tmp_path / "foi.pdf"
-    call_command("foi_answer", "--from", "2017-01-01", "--to", "2018-12-31", "--by", "area", "--by", "year",
-                 "--format", "pdf", "--output", str(pdf), stderr=io.StringIO())
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    call_command(
+        "foi_answer",
+        "--from",
+        "2017-01-01",
+        "--to",
+        "2018-12-31",
+        "--by",
+        "area",
+        "--by",
+        "year",
+        "--format",
+        "pdf",
+        "--output",
+        str(pdf),
+        stderr=io.StringIO(),
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Freedom of Information request" in text
     assert "1 January 2017 to 31 December 2018" in text
     assert "fewer than 5" in text and "Counts from 1 to 4" in text

@@ -19,7 +19,11 @@ from .conftest import at
 
 
 def snapshot():
-    return sorted(MonthlyCount.objects.values_list("month", "borough_id", "ward_id", "dimension", "value", "n"))
+    return sorted(
+        MonthlyCount.objects.values_list(
+            "month", "borough_id", "ward_id", "dimension", "value", "n"
+        )
+    )
 
 
 def assert_in_step():
@@ -35,9 +39,14 @@ def test_created_incidents_are_counted(small_fixture):
 
 def test_updates_move_counts_between_months_and_areas(small_fixture, make_user):
     incident = small_fixture[0]
-    update_incident(incident, user=None, occurred_at=at(2017, 9, 9), received_at=at(2017, 9, 10),
-                    borough=Borough.objects.get(name="Wigan"),
-                    source="platform")
+    update_incident(
+        incident,
+        user=None,
+        occurred_at=at(2017, 9, 9),
+        received_at=at(2017, 9, 10),
+        borough=Borough.objects.get(name="Wigan"),
+        source="platform",
+    )
     assert_in_step()
     update_incident(incident, user=None, ward=Ward.objects.get(name="Deansgate"))
     assert_in_step()

@@ -15,7 +15,7 @@ def analyst(client_as):
 
 def test_overview_page_shows_figures_map_and_charts(small_fixture, analyst):
     page = analyst.get(f"/statistics/?{PERIOD}").content.decode()
-    assert '<svg' in page and 'id="borough-map"' in page and 'id="time-series"' in page
+    assert "<svg" in page and 'id="borough-map"' in page and 'id="time-series"' in page
     assert "E08000005" in page  # the borough map carries ONS codes
     assert "Getis-Ord" in page
 
@@ -23,7 +23,9 @@ def test_overview_page_shows_figures_map_and_charts(small_fixture, analyst):
 def test_overview_refuses_bad_period_and_unknown_area(analyst, db):
     page = analyst.get("/statistics/?start=2018-01-01&end=2017-01-01").content.decode()
     assert "The period ends before it starts." in page and "<svg" not in page
-    page = analyst.get("/statistics/?start=2017-01-01&end=2017-02-01&areas=E08999999").content.decode()
+    page = analyst.get(
+        "/statistics/?start=2017-01-01&end=2017-02-01&areas=E08999999"
+    ).content.decode()
     assert "Select a valid choice" in page
 
 
@@ -43,7 +45,12 @@ def test_incident_extract_has_no_personal_data(small_fixture, analyst):
     from drachma.incidents.services import update_incident
 
     incident = small_fixture[0]
-    update_incident(incident, user=None, summary="Confronted JOHN SMITH at 12 Acacia Avenue", place="12 Acacia Avenue")
+    update_incident(
+        incident,
+        user=None,
+        summary="Confronted JOHN SMITH at 12 Acacia Avenue",
+        place="12 Acacia Avenue",
+    )
     text = analyst.get(f"/statistics/incidents.csv?{PERIOD}").content.decode("utf-8-sig")
     assert incident.reference in text
     assert "SMITH" not in text and "Acacia" not in text
@@ -53,7 +60,7 @@ def test_incident_extract_has_no_personal_data(small_fixture, analyst):
 def test_csv_export_neutralises_formulas(small_fixture, analyst):
     from drachma.intelligence.services import save_group
 
-    group = save_group(name="=HYPERLINK(\"http://x\")", status="active")
+    group = save_group(name='=HYPERLINK("http://x")', status="active")
     small_fixture[0].groups.add(group)
     text = analyst.get(f"/statistics/incidents.csv?{PERIOD}").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
@@ -70,10 +77,14 @@ def test_foi_page_and_downloads(small_fixture, analyst):
 
 def test_board_report_pdf_text(small_fixture, client_as):
     client = client_as("supervisor")
-    response = client.post("/statistics/board-report/", {"start": "2017-01-01", "end": "2017-12-31"})
+    response = client.post(
+        "/statistics/board-report/", {"start": "2017-01-01", "end": "2017-12-31"}
+    )
     assert response["Content-Type"] == "application/pdf"
     pdf = b"".join(response.streaming_content)
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     text = " ".join(text.split())
     assert "report to the board" in text
     assert "1 January 2017 to 31 December 2017" in text
@@ -84,8 +95,12 @@ def test_board_report_pdf_text(small_fixture, client_as):
 
 def test_board_report_command(small_fixture, tmp_path):
     out = tmp_path / "board.pdf"
-    call_command("board_report", "--from", "2017-01-01", "--to", "2018-12-31", str(out), stdout=io.StringIO())
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    call_command(
+        "board_report", "--from", "2017-01-01", "--to", "2018-12-31", str(out), stdout=io.StringIO()
+    )
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = " ".join(text.split())
     assert "report to the board" in text
 
@@ -96,7 +111,10 @@ def test_api_counts_foi_hotspots_and_errors(small_fixture, analyst):
     assert rows["Rochdale"] == 4 and body["total"] == 12
     foi = analyst.get(f"/api/statistics/foi?{PERIOD}&by=area").json()
     assert foi["outside_greater_manchester"]["display"] == "fewer than 5"
-    assert "value" not in foi["outside_greater_manchester"] or foi["outside_greater_manchester"]["value"] is None
+    assert (
+        "value" not in foi["outside_greater_manchester"]
+        or foi["outside_greater_manchester"]["value"] is None
+    )
     spots = analyst.get(f"/api/statistics/hotspots?{PERIOD}&level=borough").json()
     assert len(spots["areas"]) == 10
     bad = analyst.get("/api/statistics/counts?start=2018-01-01&end=2017-01-01&by=area")

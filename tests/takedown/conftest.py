@@ -36,8 +36,11 @@ def make_item(db, investigator):
 
     def make(**fields):
         counter["n"] += 1
-        defaults = {"url": f"https://video.example/watch?v={counter['n']}", "platform": "youtube",
-                    "user": investigator}
+        defaults = {
+            "url": f"https://video.example/watch?v={counter['n']}",
+            "platform": "youtube",
+            "user": investigator,
+        }
         defaults.update(fields)
         return services.create_content_item(**defaults)
 

@@ -98,8 +98,10 @@ def video(
     width, height = size
     shapes = [
         (
-            rng.uniform(0, width), rng.uniform(0, height),
-            rng.uniform(-40, 40), rng.uniform(-30, 30),
+            rng.uniform(0, width),
+            rng.uniform(0, height),
+            rng.uniform(-40, 40),
+            rng.uniform(-30, 30),
             int(rng.integers(20, 70)),
             tuple(int(c) for c in rng.integers(0, 256, size=3)),
         )
@@ -141,7 +143,6 @@ def video(
     return path
 
 
-
 def truncated(data: bytes, keep: float = 0.5) -> bytes:
     return data[: int(len(data) * keep)]
 
@@ -169,8 +170,13 @@ def sample_videos() -> dict[str, Path]:
     return {
         "original": video(folder / "original.mp4", seed=1, size=size),
         "reupload": video(
-            folder / "reupload.mp4", seed=1, size=size, crop=0.01, scale=0.5,
-            codec="mpeg4", bit_rate=300_000,
+            folder / "reupload.mp4",
+            seed=1,
+            size=size,
+            crop=0.01,
+            scale=0.5,
+            codec="mpeg4",
+            bit_rate=300_000,
         ),
         "unrelated": video(folder / "unrelated.mp4", seed=7, size=size),
     }

@@ -10,19 +10,42 @@ from drachma.takedown.models import Capture, ContentMatch, HashKind, MediaHash
 
 
 def _capture(item, sha: str) -> Capture:
-    exhibit = receive_file(io.BytesIO(sha.encode()), original_filename="sample.png", received_from_type="officer",
-                           via="takedown capture", kind="image")
-    capture = Capture.objects.create(content_item=item, evidence=exhibit, sha256=exhibit.sha256, media_kind="image")
+    exhibit = receive_file(
+        io.BytesIO(sha.encode()),
+        original_filename="sample.png",
+        received_from_type="officer",
+        via="takedown capture",
+        kind="image",
+    )
+    capture = Capture.objects.create(
+        content_item=item, evidence=exhibit, sha256=exhibit.sha256, media_kind="image"
+    )
     MediaHash.objects.create(capture=capture, kind=HashKind.PDQ, hash=sha * 64, quality=100)
     return capture
 
 
 def build(world) -> dict:
-    first = services.create_content_item(user=None, url="https://video.example/watch?v=sample1", platform="youtube")
-    second = services.create_content_item(user=None, url="https://video.example/watch?v=sample2", platform="tiktok")
+    first = services.create_content_item(
+        user=None, url="https://video.example/watch?v=sample1", platform="youtube"
+    )
+    second = services.create_content_item(
+        user=None, url="https://video.example/watch?v=sample2", platform="tiktok"
+    )
     earlier, later = _capture(first, "a"), _capture(second, "b")
-    match = ContentMatch.objects.create(capture=later, content_item=second, matched_item=first,
-                                        matched_capture=earlier, kind="image", distance=4)
+    match = ContentMatch.objects.create(
+        capture=later,
+        content_item=second,
+        matched_item=first,
+        matched_capture=earlier,
+        kind="image",
+        distance=4,
+    )
     request = services.open_request(first, user=None)
-    return {"item_ref": first.reference, "request_ref": request.reference, "request_action": "ask_group",
-            "capture_id": later.pk, "match_id": match.pk, "bank_id": first.bank_id}
+    return {
+        "item_ref": first.reference,
+        "request_ref": request.reference,
+        "request_action": "ask_group",
+        "capture_id": later.pk,
+        "match_id": match.pk,
+        "bank_id": first.bank_id,
+    }

@@ -40,7 +40,9 @@ def test_a_reupload_is_found_and_its_takedown_worked(page, live_server, make_use
     page.get_by_role("button", name="Confirm for takedown").click()
     page.get_by_text("Confirm for takedown: done").wait_for()
     form = page.locator("form", has=page.get_by_role("button", name="Ask the group to remove it"))
-    form.get_by_label("Note").fill("Please remove the video you reposted; it identifies a man not charged.")
+    form.get_by_label("Note").fill(
+        "Please remove the video you reposted; it identifies a man not charged."
+    )
     form.get_by_role("button", name="Ask the group to remove it").click()
     page.get_by_text("Ask the group to remove it: done").wait_for()
     assert page.get_by_text("Please remove the video you reposted").first.is_visible()

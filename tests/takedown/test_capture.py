@@ -26,7 +26,9 @@ from tests.conftest import sign_in
 from tests.takedown import media_factory as mf
 
 
-def upload(data: bytes, name: str = "capture.png", content_type: str = "image/png") -> SimpleUploadedFile:
+def upload(
+    data: bytes, name: str = "capture.png", content_type: str = "image/png"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
@@ -48,12 +50,15 @@ def known(make_item, investigator):
     """An image already captured: footage of a confrontation, with a takedown that succeeded."""
     item = make_item(platform="facebook", file=png(mf.photo(1)))
     request = services.open_request(item, user=investigator)
-    request = services.transition_request(request, "ask_group", user=investigator, note="Please remove it.")
+    request = services.transition_request(
+        request, "ask_group", user=investigator, note="Please remove it."
+    )
     services.transition_request(request, "group_removed", user=investigator)
     return item
 
 
 # --- images ------------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_a_capture_is_kept_as_evidence_and_hashed(known):
@@ -68,12 +73,16 @@ def test_a_capture_is_kept_as_evidence_and_hashed(known):
 @pytest.mark.django_db
 def test_a_reencoded_resized_cropped_copy_matches_and_opens_a_draft(known, make_item, investigator):
     copy = make_item(platform="tiktok", url="https://www.tiktok.com/@x/video/9")
-    result = services.capture(copy, user=investigator, file=jpeg(mf.altered_copy(mf.photo(1)), quality=60))
+    result = services.capture(
+        copy, user=investigator, file=jpeg(mf.altered_copy(mf.photo(1)), quality=60)
+    )
     assert [m.matched_item for m in result.matches] == [known]
     match = result.matches[0]
     assert match.kind == "image" and 0 < match.distance <= 31 and match.transform == ""
     draft = result.draft
-    assert draft.state == "draft" and draft.content_item == copy and draft.opened_from_match == match
+    assert (
+        draft.state == "draft" and draft.content_item == copy and draft.opened_from_match == match
+    )
     assert draft.events.get().note.startswith(f"Opened for review: looks like {known.reference}")
 
 
@@ -86,8 +95,10 @@ def test_an_unrelated_image_does_not_match(known, make_item, investigator):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("turn,name", [(Image.Transpose.ROTATE_90, "rotated"),
-                                       (Image.Transpose.FLIP_LEFT_RIGHT, "mirrored")])
+@pytest.mark.parametrize(
+    "turn,name",
+    [(Image.Transpose.ROTATE_90, "rotated"), (Image.Transpose.FLIP_LEFT_RIGHT, "mirrored")],
+)
 def test_rotated_and_mirrored_copies_match(turn, name, known, make_item, investigator):
     copy = make_item()
     result = services.capture(copy, user=investigator, file=jpeg(mf.photo(1).transpose(turn)))
@@ -106,7 +117,9 @@ def test_identical_bytes_match_exactly(make_item, investigator):
 
 
 @pytest.mark.django_db
-def test_the_page_shows_the_match_and_the_earlier_takedown_history(known, make_item, investigator, client):
+def test_the_page_shows_the_match_and_the_earlier_takedown_history(
+    known, make_item, investigator, client
+):
     copy = make_item()
     services.capture(copy, user=investigator, file=jpeg(mf.altered_copy(mf.photo(1))))
     sign_in(client, investigator)
@@ -128,14 +141,20 @@ def test_no_second_draft_when_the_item_already_has_a_request(known, make_item, i
 
 
 @pytest.mark.django_db
-def test_a_false_match_stops_matching(known, make_item, investigator, django_capture_on_commit_callbacks):
+def test_a_false_match_stops_matching(
+    known, make_item, investigator, django_capture_on_commit_callbacks
+):
     probe = hash_media_of(mf.altered_copy(mf.photo(1)))
     assert [m.reference for m in services.match(probe)] == [known.reference]
     with django_capture_on_commit_callbacks(execute=True):
-        ids = services.mark_false_match(capture=known.captures.get(), user=investigator, reason="A stock picture.")
+        ids = services.mark_false_match(
+            capture=known.captures.get(), user=investigator, reason="A stock picture."
+        )
     assert MediaHash.objects.get(pk=ids[0]).false_match_by == investigator
     assert services.match(probe) == []
-    result = services.capture(make_item(), user=investigator, file=jpeg(mf.altered_copy(mf.photo(1))))
+    result = services.capture(
+        make_item(), user=investigator, file=jpeg(mf.altered_copy(mf.photo(1)))
+    )
     assert result.matches == [] and result.draft is None
     with pytest.raises(ValidationError, match="Already marked"):
         services.mark_false_match(capture=known.captures.get(), user=investigator, reason="Again.")
@@ -174,14 +193,19 @@ def hash_media_of(img: Image.Image, tmp=None):
 
 # --- the index in step with the database --------------------------------------------------------
 
+
 @pytest.mark.django_db
-def test_a_committed_capture_is_matchable_at_once(make_item, investigator, django_capture_on_commit_callbacks):
+def test_a_committed_capture_is_matchable_at_once(
+    make_item, investigator, django_capture_on_commit_callbacks
+):
     services.match(hash_media_of(mf.photo(9)))  # the index is built (empty)
     assert footage_index.built
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         item = make_item(file=png(mf.photo(5)))
     assert callbacks  # the capture adds itself to the index on commit
-    assert [m.reference for m in services.match(hash_media_of(mf.altered_copy(mf.photo(5))))] == [item.reference]
+    assert [m.reference for m in services.match(hash_media_of(mf.altered_copy(mf.photo(5))))] == [
+        item.reference
+    ]
 
 
 @pytest.mark.django_db
@@ -190,14 +214,18 @@ def test_rows_written_by_another_process_are_caught_up(make_item, investigator):
     # No on_commit here (the test's transaction never commits), as for a capture made by the
     # worker process: the next search catches up from the database.
     item = make_item(file=png(mf.photo(6)))
-    assert [m.reference for m in services.match(hash_media_of(mf.altered_copy(mf.photo(6))))] == [item.reference]
+    assert [m.reference for m in services.match(hash_media_of(mf.altered_copy(mf.photo(6))))] == [
+        item.reference
+    ]
 
 
 # --- videos --------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
-def test_a_reencoded_resized_cropped_video_matches(make_item, investigator, tmp_path,
-                                                   django_capture_on_commit_callbacks):
+def test_a_reencoded_resized_cropped_video_matches(
+    make_item, investigator, tmp_path, django_capture_on_commit_callbacks
+):
     # The re-upload is cut by 1% at each edge, halved, and re-encoded with another codec at a
     # low bit rate; the unrelated video is another scene made the same way.
     options = {
@@ -227,16 +255,23 @@ def test_a_reencoded_resized_cropped_video_matches(make_item, investigator, tmp_
     probe = hash_media(mf.video(tmp_path / "probe.mp4", size=(480, 360), **options["reupload"]))
     assert {m.reference for m in services.match(probe)} == {original.reference, copy.reference}
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_false_match(capture=original.captures.get(), user=investigator, reason="A test card.")
+        services.mark_false_match(
+            capture=original.captures.get(), user=investigator, reason="A test card."
+        )
     assert [m.reference for m in services.match(probe)] == [copy.reference]
     assert footage_index._videos[original.captures.get().pk] == []
 
 
 # --- bad input -----------------------------------------------------------------------------------
 
+
 def _nothing_saved():
     assert ContentItem.objects.count() == 0
-    assert Capture.objects.count() == 0 and EvidenceItem.objects.count() == 0 and StoredFile.objects.count() == 0
+    assert (
+        Capture.objects.count() == 0
+        and EvidenceItem.objects.count() == 0
+        and StoredFile.objects.count() == 0
+    )
 
 
 def _truncated_video(tmp_path) -> bytes:
@@ -247,7 +282,9 @@ def _truncated_video(tmp_path) -> bytes:
 BAD_FILES = {
     "truncated image": lambda tmp: upload(mf.encode(mf.photo(4), "PNG")[:3000]),
     "corrupt image": lambda tmp: upload(b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 200),
-    "a PDF": lambda tmp: upload(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "doc.pdf", "application/pdf"),
+    "a PDF": lambda tmp: upload(
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "doc.pdf", "application/pdf"
+    ),
     "text": lambda tmp: upload(b"just some words\n" * 10, "notes.txt", "text/plain"),
     "empty": lambda tmp: upload(b"", "empty.png"),
     "truncated video": lambda tmp: upload(_truncated_video(tmp), "cut.mp4", "video/mp4"),
@@ -258,8 +295,12 @@ BAD_FILES = {
 @pytest.mark.parametrize("kind", sorted(BAD_FILES))
 def test_bad_files_are_refused_and_nothing_is_saved(kind, investigator, tmp_path, settings):
     with pytest.raises(ValidationError) as exc:
-        services.create_content_item(user=investigator, url="https://video.example/v", platform="youtube",
-                                     file=BAD_FILES[kind](tmp_path))
+        services.create_content_item(
+            user=investigator,
+            url="https://video.example/v",
+            platform="youtube",
+            file=BAD_FILES[kind](tmp_path),
+        )
     assert "file" in exc.value.message_dict and exc.value.message_dict["file"][0]
     _nothing_saved()
     root = settings.DRACHMA_EVIDENCE_ROOT
@@ -272,8 +313,9 @@ def test_an_oversize_file_is_refused(investigator, settings, make_item):
     data = mf.encode(mf.photo(4), "PNG")
     assert len(data) > 10_000
     with pytest.raises(ValidationError, match="limit"):
-        services.create_content_item(user=investigator, url="https://video.example/v", platform="youtube",
-                                     file=upload(data))
+        services.create_content_item(
+            user=investigator, url="https://video.example/v", platform="youtube", file=upload(data)
+        )
     _nothing_saved()
     item = make_item()
     # A stream without a declared size is refused as it passes the limit.
@@ -286,20 +328,31 @@ def test_an_oversize_file_is_refused(investigator, settings, make_item):
 def test_a_bad_file_on_the_page_says_why(client, investigator, make_item):
     item = make_item()
     sign_in(client, investigator)
-    response = client.post(reverse("takedown:capture", args=[item.reference]),
-                           {"file": upload(b"%PDF-1.4\n%%EOF\n", "doc.pdf")}, follow=True)
+    response = client.post(
+        reverse("takedown:capture", args=[item.reference]),
+        {"file": upload(b"%PDF-1.4\n%%EOF\n", "doc.pdf")},
+        follow=True,
+    )
     assert "unsupported" in response.text.lower() or "cannot" in response.text.lower()
     assert Capture.objects.count() == 0
 
 
 # --- doors: the page, the API, the command ------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_record_footage_with_its_file_on_the_page(client, investigator, known):
     sign_in(client, investigator)
-    response = client.post(reverse("takedown:create"), {
-        "url": "https://www.instagram.com/p/abc/", "platform": "instagram", "first_seen_at": "2026-01-05T10:00",
-        "file": jpeg(mf.altered_copy(mf.photo(1)))}, follow=True)
+    response = client.post(
+        reverse("takedown:create"),
+        {
+            "url": "https://www.instagram.com/p/abc/",
+            "platform": "instagram",
+            "first_seen_at": "2026-01-05T10:00",
+            "file": jpeg(mf.altered_copy(mf.photo(1))),
+        },
+        follow=True,
+    )
     item = ContentItem.objects.exclude(pk=known.pk).get()
     assert item.captures.count() == 1
     assert "matches earlier footage" in response.text and known.reference in response.text
@@ -309,28 +362,40 @@ def test_record_footage_with_its_file_on_the_page(client, investigator, known):
 def test_api_capture_and_match(client, investigator, known, make_item):
     sign_in(client, investigator)
     item = make_item()
-    response = client.post(f"/api/takedown/items/{item.reference}/captures",
-                           {"file": jpeg(mf.altered_copy(mf.photo(1)))})
+    response = client.post(
+        f"/api/takedown/items/{item.reference}/captures",
+        {"file": jpeg(mf.altered_copy(mf.photo(1)))},
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["matches"][0]["matched_item"] == known.reference and body["draft_request"]
     assert body["capture"]["hashes"][0]["kind"] == "pdq"
 
-    looked_up = client.post("/api/takedown/match", {"file": jpeg(mf.photo(1).transpose(Image.Transpose.ROTATE_180))})
+    looked_up = client.post(
+        "/api/takedown/match", {"file": jpeg(mf.photo(1).transpose(Image.Transpose.ROTATE_180))}
+    )
     assert looked_up.status_code == 200
     assert {m["content_item"] for m in looked_up.json()} == {known.reference, item.reference}
     assert Capture.objects.count() == 2  # the look-up kept nothing
 
-    bad = client.post(f"/api/takedown/items/{item.reference}/captures", {"file": upload(b"not an image", "x.png")})
+    bad = client.post(
+        f"/api/takedown/items/{item.reference}/captures", {"file": upload(b"not an image", "x.png")}
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "file"
     assert Capture.objects.count() == 2
 
     match_id = body["matches"][0]["id"]
-    reviewed = client.post(f"/api/takedown/matches/{match_id}/review", {"review": "confirmed"},
-                           content_type="application/json")
+    reviewed = client.post(
+        f"/api/takedown/matches/{match_id}/review",
+        {"review": "confirmed"},
+        content_type="application/json",
+    )
     assert reviewed.status_code == 200 and reviewed.json()["review"] == "confirmed"
-    marked = client.post(f"/api/takedown/captures/{known.captures.get().pk}/false-match",
-                         {"reason": "Stock image"}, content_type="application/json")
+    marked = client.post(
+        f"/api/takedown/captures/{known.captures.get().pk}/false-match",
+        {"reason": "Stock image"},
+        content_type="application/json",
+    )
     assert marked.status_code == 200 and marked.json()[0]["false_match"] is True
 
 
@@ -360,17 +425,28 @@ def test_false_match_and_review_on_the_page(client, investigator, known, make_it
     copy = make_item()
     result = services.capture(copy, user=investigator, file=jpeg(mf.altered_copy(mf.photo(1))))
     sign_in(client, investigator)
-    page = client.post(reverse("takedown:match_review", args=[result.matches[0].pk]),
-                       {"review": "confirmed", "note": "Same doorstep"}, follow=True)
+    page = client.post(
+        reverse("takedown:match_review", args=[result.matches[0].pk]),
+        {"review": "confirmed", "note": "Same doorstep"},
+        follow=True,
+    )
     assert "A copy" in page.text or "Confirmed" in page.text
     assert ContentMatch.objects.get(pk=result.matches[0].pk).reviewed_by == investigator
-    empty = client.post(reverse("takedown:false_match", args=[known.captures.get().pk]), {"reason": ""}, follow=True)
+    empty = client.post(
+        reverse("takedown:false_match", args=[known.captures.get().pk]), {"reason": ""}, follow=True
+    )
     assert "Reason" in empty.text
     assert not MediaHash.objects.filter(false_match=True).exists()
-    done = client.post(reverse("takedown:false_match", args=[known.captures.get().pk]),
-                       {"reason": "A picture used by many pages"}, follow=True)
+    done = client.post(
+        reverse("takedown:false_match", args=[known.captures.get().pk]),
+        {"reason": "A picture used by many pages"},
+        follow=True,
+    )
     assert "false match: A picture used by many pages" in done.text
-    assert client.post(reverse("takedown:false_match", args=[99999]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("takedown:false_match", args=[99999]), {"reason": "x"}).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -385,8 +461,12 @@ def test_look_a_file_up_on_the_page(client, investigator, known):
 
 @pytest.mark.django_db
 def test_reviewing_a_match(known, make_item, investigator):
-    result = services.capture(make_item(), user=investigator, file=jpeg(mf.altered_copy(mf.photo(1))))
-    match = services.review_match(result.matches[0], user=investigator, review="not_a_copy", note="Different scene")
+    result = services.capture(
+        make_item(), user=investigator, file=jpeg(mf.altered_copy(mf.photo(1)))
+    )
+    match = services.review_match(
+        result.matches[0], user=investigator, review="not_a_copy", note="Different scene"
+    )
     assert ContentMatch.objects.get(pk=match.pk).review == "not_a_copy"
     with pytest.raises(ValidationError):
         services.review_match(match, user=investigator, review="maybe")

@@ -18,4 +18,6 @@ def test_demo_has_every_state_and_reuploads():
     assert ContentMatch.objects.count() >= 4
     # Real hashes: every picture and sampled frame has detail enough to be matched.
     assert not MediaHash.objects.filter(quality__lt=50).exists()
-    assert TakedownRequest.objects.filter(state="draft", opened_from_match__isnull=False).count() >= 3
+    assert (
+        TakedownRequest.objects.filter(state="draft", opened_from_match__isnull=False).count() >= 3
+    )

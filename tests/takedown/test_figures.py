@@ -35,7 +35,9 @@ def fixture(make_item, investigator):
     user = investigator
 
     def step(request, action, when, **kw):
-        return services.transition_request(request, action, user=user, note=kw.pop("note", "n"), at=when, **kw)
+        return services.transition_request(
+            request, action, user=user, note=kw.pop("note", "n"), at=when, **kw
+        )
 
     def item(platform, group, first_seen):
         return make_item(platform=platform, group=group, first_seen_at=first_seen)
@@ -44,11 +46,19 @@ def fixture(make_item, investigator):
     step(step(r1, "ask_group", at(1, 10, 13)), "group_removed", at(1, 12))
 
     r2 = services.open_request(item("youtube", b, at(1, 19)), user=user, at=at(1, 20))
-    r2 = step(step(step(r2, "ask_group", at(1, 20, 13)), "group_refused", at(1, 21)), "report_to_platform", at(1, 22))
+    r2 = step(
+        step(step(r2, "ask_group", at(1, 20, 13)), "group_refused", at(1, 21)),
+        "report_to_platform",
+        at(1, 22),
+    )
     step(r2, "platform_removed", at(1, 26))
 
     r3 = services.open_request(item("tiktok", a, at(2, 4)), user=user, at=at(2, 5))
-    r3 = step(step(step(r3, "ask_group", at(2, 5, 13)), "group_refused", at(2, 6)), "report_to_platform", at(2, 7))
+    r3 = step(
+        step(step(r3, "ask_group", at(2, 5, 13)), "group_refused", at(2, 6)),
+        "report_to_platform",
+        at(2, 7),
+    )
     step(r3, "platform_rejected", at(2, 9))
 
     r4 = services.open_request(item("tiktok", None, at(2, 9)), user=user, at=at(2, 10))
@@ -63,8 +73,17 @@ def fixture(make_item, investigator):
 
 
 def _table(rows):
-    return {r.label: (r.requests, r.removed, r.removal_rate, r.removed_by_group, r.removed_by_platform, r.median_days)
-            for r in rows}
+    return {
+        r.label: (
+            r.requests,
+            r.removed,
+            r.removal_rate,
+            r.removed_by_group,
+            r.removed_by_platform,
+            r.median_days,
+        )
+        for r in rows
+    }
 
 
 @pytest.mark.django_db
@@ -92,8 +111,13 @@ def test_by_group(fixture):
 @pytest.mark.django_db
 def test_by_month_and_period(fixture):
     rows, _ = selectors.figures("month")
-    assert _table(rows) == {"January 2026": (2, 2, 100.0, 1, 1, 4.0), "February 2026": (3, 2, 66.7, 2, 0, 2.5)}
-    rows, total = selectors.figures("platform", start=datetime.date(2026, 2, 1), end=datetime.date(2026, 2, 28))
+    assert _table(rows) == {
+        "January 2026": (2, 2, 100.0, 1, 1, 4.0),
+        "February 2026": (3, 2, 66.7, 2, 0, 2.5),
+    }
+    rows, total = selectors.figures(
+        "platform", start=datetime.date(2026, 2, 1), end=datetime.date(2026, 2, 28)
+    )
     assert _table([total]) == {"All": (3, 2, 66.7, 2, 0, 2.5)}
     rows, total = selectors.figures("platform", end=datetime.date(2026, 1, 10))
     assert total.requests == 1
@@ -134,7 +158,9 @@ def test_analyst_sees_figures_but_no_footage(client, make_user):
 @pytest.mark.django_db
 def test_api_figures(fixture, client, make_user):
     sign_in(client, make_user("analyst"))
-    data = client.get("/api/takedown/figures", {"by": "month", "start": "2026-01-01", "end": "2026-01-31"}).json()
+    data = client.get(
+        "/api/takedown/figures", {"by": "month", "start": "2026-01-01", "end": "2026-01-31"}
+    ).json()
     assert data["total"]["requests"] == 2 and data["total"]["median_days_to_removal"] == 4.0
     assert [r["label"] for r in data["rows"]] == ["January 2026"]
     assert client.get("/api/takedown/figures", {"by": "person"}).status_code == 422
@@ -142,7 +168,9 @@ def test_api_figures(fixture, client, make_user):
 
 @pytest.mark.django_db
 def test_board_report_section_protects_small_counts(fixture):
-    html = panels.board_report_section(Period(datetime.date(2026, 1, 1), datetime.date(2026, 2, 28)))
+    html = panels.board_report_section(
+        Period(datetime.date(2026, 1, 1), datetime.date(2026, 2, 28))
+    )
     assert "Footage takedown" in html
     # YouTube (3) and TikTok (2) are below the threshold of 5: no count, rate or median shown.
     assert html.count("fewer than 5") >= 2
@@ -153,5 +181,7 @@ def test_board_report_section_protects_small_counts(fixture):
 
 @pytest.mark.django_db
 def test_board_report_section_with_nothing():
-    html = panels.board_report_section(Period(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31)))
+    html = panels.board_report_section(
+        Period(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
+    )
     assert "No footage was identified" in html

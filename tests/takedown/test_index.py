@@ -56,7 +56,9 @@ def test_a_stale_entry_never_produces_a_match(make_item):
     first = make_item(file=png(1))
     assert found(1) == [first.reference]
     # Marked false by another process: this index still holds the hash, the check drops it.
-    MediaHash.objects.filter(capture__content_item=first).update(false_match=True, false_match_reason="x")
+    MediaHash.objects.filter(capture__content_item=first).update(
+        false_match=True, false_match_reason="x"
+    )
     assert found(1) == []
 
 
@@ -68,7 +70,11 @@ def test_disposing_of_footage_at_review_keeps_the_exhibit(make_item, investigato
 
     first = make_item(file=png(1))
     services.open_request(first, user=investigator)
-    copy = make_item(file=SimpleUploadedFile("c.jpg", mf.encode(mf.altered_copy(mf.photo(1)), "JPEG", quality=60)))
+    copy = make_item(
+        file=SimpleUploadedFile(
+            "c.jpg", mf.encode(mf.altered_copy(mf.photo(1)), "JPEG", quality=60)
+        )
+    )
     review_record(first, outcome="dispose", reason="No longer needed.", user=supervisor)
     assert not ContentItem.objects.filter(pk=first.pk).exists()
     assert TakedownRequest.objects.filter(content_item=copy).exists()  # the copy's draft stays
@@ -77,6 +83,7 @@ def test_disposing_of_footage_at_review_keeps_the_exhibit(make_item, investigato
 
 
 # --- catching up with rows far out of order, and with deletions ---------------------------------
+
 
 @pytest.fixture(autouse=True)
 def _check_every_search(settings):
@@ -172,6 +179,7 @@ def test_a_deleted_video_is_dropped_from_the_index(make_item, tmp_path):
 
 # --- built when a web process starts ------------------------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)
 def test_warm_up_builds_the_index_from_the_database(make_item, builds):
     from drachma.takedown.index import warm_up
@@ -225,7 +233,8 @@ def test_warm_up_can_be_turned_off(settings):
 
 
 def test_loading_the_wsgi_application_warms_the_index(monkeypatch):
-    """runserver and WSGI servers load drachma.wsgi (WSGI_APPLICATION); commands and tests do not."""
+    """runserver and WSGI servers load drachma.wsgi (WSGI_APPLICATION); commands and tests do
+    not."""
     import importlib
     import sys
 

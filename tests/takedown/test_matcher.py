@@ -271,7 +271,9 @@ def test_search_best_keeps_the_least_distance_per_id():
 
 
 def frames(pdqs, quality=100):
-    return [FrameHash(frame=i, timestamp=float(i), pdq=p, quality=quality) for i, p in enumerate(pdqs)]
+    return [
+        FrameHash(frame=i, timestamp=float(i), pdq=p, quality=quality) for i, p in enumerate(pdqs)
+    ]
 
 
 def test_reuploaded_video_matches_by_the_frame_rule_and_unrelated_does_not():
@@ -344,7 +346,9 @@ def test_repeated_frame_hashes_count_once():
 def test_black_frames_of_a_real_video_are_neither_indexed_nor_counted(tmp_path):
     videos = mf.sample_videos()
     # The same scene, but the first 3 of its 8 seconds are black, as when a stream starts.
-    dark_start = hash_video(mf.video(tmp_path / "dark.mp4", seed=1, size=(480, 360), black_seconds=3))
+    dark_start = hash_video(
+        mf.video(tmp_path / "dark.mp4", seed=1, size=(480, 360), black_seconds=3)
+    )
     assert [f.quality < MIN_QUALITY for f in dark_start] == [True] * 3 + [False] * 5
     index = VideoIndex()
     assert index.add_video(1, dark_start) == 5

@@ -21,33 +21,62 @@ def _incident(user):
     from drachma.incidents.services import create_incident
 
     now = timezone.now()
-    return create_incident(user=user, occurred_at=now - datetime.timedelta(days=1), received_at=now,
-                           source="group", kind="publication", summary="Footage posted.", place="Preston")
+    return create_incident(
+        user=user,
+        occurred_at=now - datetime.timedelta(days=1),
+        received_at=now,
+        source="group",
+        kind="publication",
+        summary="Footage posted.",
+        place="Preston",
+    )
 
 
 @pytest.mark.django_db
 def test_record_footage_on_the_page_and_see_it(as_investigator, investigator):
     incident = _incident(investigator)
-    response = as_investigator.post(reverse("takedown:create"), {
-        "url": "https://www.tiktok.com/@hunters/video/123", "platform": "tiktok", "account": "@hunters",
-        "incident_reference": incident.reference, "first_seen_at": "2026-01-05T10:00", "views_when_seen": "1200",
-    })
+    response = as_investigator.post(
+        reverse("takedown:create"),
+        {
+            "url": "https://www.tiktok.com/@hunters/video/123",
+            "platform": "tiktok",
+            "account": "@hunters",
+            "incident_reference": incident.reference,
+            "first_seen_at": "2026-01-05T10:00",
+            "views_when_seen": "1200",
+        },
+    )
     item = ContentItem.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("takedown:detail", args=[item.reference])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "takedown:detail", args=[item.reference]
+    )
     assert item.incident == incident and item.bank.is_default and item.views_when_seen == 1200
     page = as_investigator.get(response["Location"])
-    assert page.status_code == 200 and "@hunters" in page.text and "Open a takedown request" in page.text
+    assert (
+        page.status_code == 200
+        and "@hunters" in page.text
+        and "Open a takedown request" in page.text
+    )
     assert AuditEntry.objects.filter(model="takedown.contentitem", action="view").exists()
     listing = as_investigator.get(reverse("takedown:list"), {"platform": "tiktok"})
     assert item.reference in listing.text
-    assert item.reference not in as_investigator.get(reverse("takedown:list"), {"platform": "youtube"}).text
+    assert (
+        item.reference
+        not in as_investigator.get(reverse("takedown:list"), {"platform": "youtube"}).text
+    )
 
 
 @pytest.mark.django_db
 def test_the_page_refuses_a_bad_address_and_an_unknown_incident(as_investigator):
-    response = as_investigator.post(reverse("takedown:create"), {
-        "url": "javascript:alert(1)", "platform": "tiktok", "incident_reference": "IN-1999-000001",
-        "first_seen_at": "2026-01-05T10:00"})
+    response = as_investigator.post(
+        reverse("takedown:create"),
+        {
+            "url": "javascript:alert(1)",
+            "platform": "tiktok",
+            "incident_reference": "IN-1999-000001",
+            "first_seen_at": "2026-01-05T10:00",
+        },
+    )
     assert response.status_code == 200
     assert "Enter a valid URL" in response.text or "http://" in response.text
     assert "There is no incident IN-1999-000001" in response.text
@@ -57,7 +86,9 @@ def test_the_page_refuses_a_bad_address_and_an_unknown_incident(as_investigator)
 @pytest.mark.django_db
 def test_work_a_request_through_the_pages(as_investigator, make_item):
     item = make_item()
-    as_investigator.post(reverse("takedown:open_request", args=[item.reference]), {"note": "Shows a doorstep."})
+    as_investigator.post(
+        reverse("takedown:open_request", args=[item.reference]), {"note": "Shows a doorstep."}
+    )
     request = TakedownRequest.objects.get()
     url = reverse("takedown:transition", args=[request.reference, "ask_group"])
     as_investigator.post(url, {"note": ""})
@@ -67,8 +98,12 @@ def test_work_a_request_through_the_pages(as_investigator, make_item):
     request.refresh_from_db()
     assert request.state == "removal_asked" and request.group_message.startswith("Please")
     page = as_investigator.get(reverse("takedown:detail", args=[item.reference]))
-    assert "Please take down the video" in page.text and "Record that the group refused" in page.text
-    forbidden = as_investigator.post(reverse("takedown:transition", args=[request.reference, "close"]), follow=True)
+    assert (
+        "Please take down the video" in page.text and "Record that the group refused" in page.text
+    )
+    forbidden = as_investigator.post(
+        reverse("takedown:transition", args=[request.reference, "close"]), follow=True
+    )
     assert "cannot close" in forbidden.text
     request.refresh_from_db()
     assert request.state == "removal_asked"
@@ -80,7 +115,9 @@ def test_readers_cannot_work_requests(client, make_user, make_item, investigator
     request = services.open_request(item, user=investigator)
     sign_in(client, make_user("safeguarding_officer"))
     assert client.get(reverse("takedown:detail", args=[item.reference])).status_code == 200
-    response = client.post(reverse("takedown:transition", args=[request.reference, "ask_group"]), {"note": "x"})
+    response = client.post(
+        reverse("takedown:transition", args=[request.reference, "ask_group"]), {"note": "x"}
+    )
     assert response.status_code == 404
     request.refresh_from_db()
     assert request.state == "identified"
@@ -88,7 +125,9 @@ def test_readers_cannot_work_requests(client, make_user, make_item, investigator
 
 @pytest.mark.django_db
 def test_work_queue_page(as_investigator, make_item, investigator):
-    late = services.open_request(make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=5))
+    late = services.open_request(
+        make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=5)
+    )
     fresh = services.open_request(make_item(), user=investigator)
     page = as_investigator.get(reverse("takedown:queue"))
     assert late.reference in page.text and fresh.reference not in page.text
@@ -100,7 +139,9 @@ def test_dashboard_and_incident_panels(as_investigator, make_item, investigator)
     item = make_item(incident=incident)
     services.open_request(item, user=investigator, at=timezone.now() - datetime.timedelta(days=5))
     dashboard = as_investigator.get("/")
-    assert "Footage takedown" in dashboard.text and "takedowns past their deadline" in dashboard.text
+    assert (
+        "Footage takedown" in dashboard.text and "takedowns past their deadline" in dashboard.text
+    )
     incident_page = as_investigator.get(reverse("incidents:detail", args=[incident.reference]))
     assert "Footage online" in incident_page.text and item.reference in incident_page.text
 
@@ -109,15 +150,24 @@ def test_dashboard_and_incident_panels(as_investigator, make_item, investigator)
 def test_bank_rule_is_a_supervisors_decision(client, supervisor, investigator):
     bank = MatchBank.objects.get(is_default=True)
     sign_in(client, investigator)
-    assert client.post(reverse("takedown:bank_edit", args=[bank.pk]), {"match_distance": 20}).status_code == 404
+    assert (
+        client.post(
+            reverse("takedown:bank_edit", args=[bank.pk]), {"match_distance": 20}
+        ).status_code
+        == 404
+    )
     sign_in(client, supervisor)
-    response = client.post(reverse("takedown:bank_edit", args=[bank.pk]),
-                           {"match_distance": 20, "video_match_share": "0.9", "description": ""})
+    response = client.post(
+        reverse("takedown:bank_edit", args=[bank.pk]),
+        {"match_distance": 20, "video_match_share": "0.9", "description": ""},
+    )
     assert response.status_code == 302
     bank.refresh_from_db()
     assert (bank.match_distance, bank.video_match_share) == (20, 0.9)
-    bad = client.post(reverse("takedown:bank_edit", args=[bank.pk]),
-                      {"match_distance": 300, "video_match_share": "2", "description": ""})
+    bad = client.post(
+        reverse("takedown:bank_edit", args=[bank.pk]),
+        {"match_distance": 300, "video_match_share": "2", "description": ""},
+    )
     assert bad.status_code == 200
     bank.refresh_from_db()
     assert bank.match_distance == 20
@@ -125,25 +175,40 @@ def test_bank_rule_is_a_supervisors_decision(client, supervisor, investigator):
 
 # --- API ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_api_create_get_and_work(as_investigator, investigator):
     incident = _incident(investigator)
-    created = as_investigator.post("/api/takedown/items", {
-        "url": "https://x.com/hunters/status/1", "platform": "x", "account": "@hunters",
-        "incident": incident.reference, "views_when_seen": 40}, content_type="application/json")
+    created = as_investigator.post(
+        "/api/takedown/items",
+        {
+            "url": "https://x.com/hunters/status/1",
+            "platform": "x",
+            "account": "@hunters",
+            "incident": incident.reference,
+            "views_when_seen": 40,
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     ref = created.json()["reference"]
     assert created.json()["incident"] == incident.reference and created.json()["captures"] == []
 
-    opened = as_investigator.post(f"/api/takedown/items/{ref}/requests", {"note": "Doorstep video."},
-                                  content_type="application/json")
+    opened = as_investigator.post(
+        f"/api/takedown/items/{ref}/requests",
+        {"note": "Doorstep video."},
+        content_type="application/json",
+    )
     assert opened.status_code == 201
     req = opened.json()["reference"]
     url = f"/api/takedown/requests/{req}/transitions"
-    step = as_investigator.post(url, {"action": "ask_group", "note": "Please remove it."},
-                                content_type="application/json")
+    step = as_investigator.post(
+        url, {"action": "ask_group", "note": "Please remove it."}, content_type="application/json"
+    )
     assert step.status_code == 200 and step.json()["state"] == "removal_asked"
-    refused = as_investigator.post(url, {"action": "platform_removed"}, content_type="application/json")
+    refused = as_investigator.post(
+        url, {"action": "platform_removed"}, content_type="application/json"
+    )
     assert refused.status_code == 422 and "cannot" in refused.json()["errors"][0]["message"]
     unknown = as_investigator.post(url, {"action": "launch"}, content_type="application/json")
     assert unknown.status_code == 422
@@ -157,12 +222,15 @@ def test_api_create_get_and_work(as_investigator, investigator):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("payload,field", [
-    ({"url": "ftp://files.example/v.mp4", "platform": "x"}, "url"),
-    ({"url": "https://x.com/a", "platform": "myspace"}, "platform"),
-    ({"url": "https://x.com/a", "platform": "x", "incident": "IN-1999-000009"}, "incident"),
-    ({"url": "https://x.com/a", "platform": "x", "group": 99999}, "group"),
-])
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({"url": "ftp://files.example/v.mp4", "platform": "x"}, "url"),
+        ({"url": "https://x.com/a", "platform": "myspace"}, "platform"),
+        ({"url": "https://x.com/a", "platform": "x", "incident": "IN-1999-000009"}, "incident"),
+        ({"url": "https://x.com/a", "platform": "x", "group": 99999}, "group"),
+    ],
+)
 def test_api_bad_input_saves_nothing(as_investigator, payload, field):
     response = as_investigator.post("/api/takedown/items", payload, content_type="application/json")
     assert response.status_code == 422
@@ -183,8 +251,9 @@ def test_api_update_item(as_investigator, make_item, investigator):
     item = make_item(platform="youtube")
     incident = _incident(investigator)
     url = f"/api/takedown/items/{item.reference}"
-    changed = as_investigator.patch(url, {"platform": "tiktok", "incident": incident.reference},
-                                   content_type="application/json")
+    changed = as_investigator.patch(
+        url, {"platform": "tiktok", "incident": incident.reference}, content_type="application/json"
+    )
     assert changed.status_code == 200 and changed.json()["platform"] == "tiktok"
     assert changed.json()["incident"] == incident.reference
     cleared = as_investigator.patch(url, {"incident": None}, content_type="application/json")
@@ -200,12 +269,22 @@ def test_a_supervisor_makes_a_bank(client, supervisor, investigator, make_item):
     sign_in(client, investigator)
     assert client.post(reverse("takedown:bank_create"), {"name": "Logos"}).status_code == 403
     sign_in(client, supervisor)
-    client.post(reverse("takedown:bank_create"), {"name": "Logos", "match_distance": 10,
-                                                   "video_match_share": "0.9", "description": "Strict"})
+    client.post(
+        reverse("takedown:bank_create"),
+        {
+            "name": "Logos",
+            "match_distance": 10,
+            "video_match_share": "0.9",
+            "description": "Strict",
+        },
+    )
     bank = MatchBank.objects.get(name="Logos")
     assert (bank.match_distance, bank.is_default) == (10, False)
-    made = client.post("/api/takedown/banks", {"name": "Streams", "match_distance": 20},
-                       content_type="application/json")
+    made = client.post(
+        "/api/takedown/banks",
+        {"name": "Streams", "match_distance": 20},
+        content_type="application/json",
+    )
     assert made.status_code == 201 and made.json()["match_distance"] == 20
     again = client.post("/api/takedown/banks", {"name": "Streams"}, content_type="application/json")
     assert again.status_code == 422 and again.json()["errors"][0]["field"] == "name"

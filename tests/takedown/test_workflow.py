@@ -24,9 +24,22 @@ PATHS = {
     "no_answer": ["confirm", "ask_group", "no_answer"],
     "reported_to_platform": ["confirm", "ask_group", "group_refused", "report_to_platform"],
     "removed": ["confirm", "ask_group", "group_refused", "report_to_platform", "platform_removed"],
-    "rejected": ["confirm", "ask_group", "group_refused", "report_to_platform", "platform_rejected"],
+    "rejected": [
+        "confirm",
+        "ask_group",
+        "group_refused",
+        "report_to_platform",
+        "platform_rejected",
+    ],
     "pending": ["confirm", "ask_group", "group_refused", "report_to_platform", "platform_pending"],
-    "escalated": ["confirm", "ask_group", "group_refused", "report_to_platform", "platform_pending", "escalate"],
+    "escalated": [
+        "confirm",
+        "ask_group",
+        "group_refused",
+        "report_to_platform",
+        "platform_pending",
+        "escalate",
+    ],
     "closed": ["confirm", "ask_group", "group_removed", "close"],
 }
 
@@ -60,12 +73,20 @@ def test_every_allowed_transition(source, action, target, make_item, investigato
     moved.refresh_from_db()
     assert moved.state == target
     event = moved.events.order_by("-pk").first()
-    assert (event.transition, event.from_state, event.to_state, event.by) == (action, source, target, investigator)
+    assert (event.transition, event.from_state, event.to_state, event.by) == (
+        action,
+        source,
+        target,
+        investigator,
+    )
     assert moved.events.count() == before + 1
 
 
 FORBIDDEN = sorted(
-    (state, t.name) for state in ALL_STATES for t in TAKEDOWN.transitions if state not in {str(s) for s in t.sources}
+    (state, t.name)
+    for state in ALL_STATES
+    for t in TAKEDOWN.transitions
+    if state not in {str(s) for s in t.sources}
 )
 
 
@@ -93,7 +114,9 @@ def test_a_role_without_the_permission_may_not_step(make_item, investigator, mak
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", sorted(NOTE_REQUIRED))
 def test_steps_that_need_a_note_refuse_an_empty_one(action, make_item, investigator):
-    source = next(str(s) for t in TAKEDOWN.transitions if t.name == action for s in sorted(t.sources))
+    source = next(
+        str(s) for t in TAKEDOWN.transitions if t.name == action for s in sorted(t.sources)
+    )
     request = _request_in(source, make_item(), investigator)
     with pytest.raises(ValidationError) as exc:
         _step(request, action, investigator, note="  ")
@@ -105,13 +128,23 @@ def test_steps_that_need_a_note_refuse_an_empty_one(action, make_item, investiga
 @pytest.mark.django_db
 def test_the_message_to_the_group_and_the_platform_details_are_kept(make_item, investigator):
     request = services.open_request(make_item(), user=investigator)
-    request = _step(request, "ask_group", investigator, note="Please remove the video posted on 3 March.")
+    request = _step(
+        request, "ask_group", investigator, note="Please remove the video posted on 3 March."
+    )
     assert request.group_message == "Please remove the video posted on 3 March."
     assert request.removal_asked_at is not None
     request = _step(request, "group_refused", investigator, note="They said no.")
-    request = _step(request, "report_to_platform", investigator, note="Harassment and bullying policy",
-                    platform_reference="YT-998877")
-    assert (request.rules_breached, request.platform_reference) == ("Harassment and bullying policy", "YT-998877")
+    request = _step(
+        request,
+        "report_to_platform",
+        investigator,
+        note="Harassment and bullying policy",
+        platform_reference="YT-998877",
+    )
+    assert (request.rules_breached, request.platform_reference) == (
+        "Harassment and bullying policy",
+        "YT-998877",
+    )
     assert request.reported_at is not None
     request = _step(request, "platform_removed", investigator)
     assert request.removed_by == "platform" and request.removed_at is not None
@@ -132,7 +165,9 @@ def test_deadlines_follow_the_state(make_item, investigator, settings):
 
 @pytest.mark.django_db
 def test_no_answer_by_hand_waits_for_the_deadline(make_item, investigator):
-    request = _step(services.open_request(make_item(), user=investigator), "ask_group", investigator)
+    request = _step(
+        services.open_request(make_item(), user=investigator), "ask_group", investigator
+    )
     with pytest.raises(ValidationError, match="has until"):
         services.transition_request(request, "no_answer", user=investigator)
     request.refresh_from_db()
@@ -143,8 +178,15 @@ def test_no_answer_by_hand_waits_for_the_deadline(make_item, investigator):
 def test_the_sweep_moves_a_request_once_however_often_it_runs(make_item, investigator, settings):
     settings.DRACHMA_TAKEDOWN_NO_ANSWER_DAYS = 3
     asked_at = timezone.now() - datetime.timedelta(days=4)
-    late = _step(services.open_request(make_item(), user=investigator), "ask_group", investigator, at=asked_at)
-    waiting = _step(services.open_request(make_item(), user=investigator), "ask_group", investigator)
+    late = _step(
+        services.open_request(make_item(), user=investigator),
+        "ask_group",
+        investigator,
+        at=asked_at,
+    )
+    waiting = _step(
+        services.open_request(make_item(), user=investigator), "ask_group", investigator
+    )
 
     assert services.record_no_answers() == 1
     assert services.record_no_answers() == 0
@@ -178,10 +220,18 @@ def test_the_sweep_is_registered_to_run_periodically():
 
 @pytest.mark.django_db
 def test_the_work_queue_shows_requests_past_their_deadline(make_item, investigator):
-    old = services.open_request(make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=3))
+    old = services.open_request(
+        make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=3)
+    )
     fresh = services.open_request(make_item(), user=investigator)
-    closed = services.open_request(make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=30))
-    closed = _step(_step(_step(closed, "ask_group", investigator), "group_removed", investigator), "close", investigator)
+    closed = services.open_request(
+        make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=30)
+    )
+    closed = _step(
+        _step(_step(closed, "ask_group", investigator), "group_removed", investigator),
+        "close",
+        investigator,
+    )
     queue = list(selectors.overdue_requests())
     assert old in queue and fresh not in queue and closed not in queue
     assert selectors.queue_counts()["overdue"] == 1
@@ -193,15 +243,21 @@ def test_one_open_request_per_item(make_item, investigator):
     first = services.open_request(item, user=investigator)
     with pytest.raises(ValidationError, match="already has an open takedown request"):
         services.open_request(item, user=investigator)
-    _step(_step(_step(first, "ask_group", investigator), "group_removed", investigator), "close", investigator)
+    _step(
+        _step(_step(first, "ask_group", investigator), "group_removed", investigator),
+        "close",
+        investigator,
+    )
     second = services.open_request(item, user=investigator)
     assert second.state == S.IDENTIFIED
     assert TakedownRequest.objects.filter(content_item=item).count() == 2
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example/video.mp4", "file:///etc/passwd",
-                                 "not a url", ""])
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "ftp://files.example/video.mp4", "file:///etc/passwd", "not a url", ""],
+)
 def test_a_url_that_is_not_http_is_refused_and_nothing_saved(url, investigator):
     from drachma.takedown.models import ContentItem
 
@@ -214,5 +270,7 @@ def test_a_url_that_is_not_http_is_refused_and_nothing_saved(url, investigator):
 @pytest.mark.django_db
 def test_an_unknown_platform_is_refused(investigator):
     with pytest.raises(ValidationError) as exc:
-        services.create_content_item(user=investigator, url="https://example.com/v", platform="myspace")
+        services.create_content_item(
+            user=investigator, url="https://example.com/v", platform="myspace"
+        )
     assert "platform" in exc.value.message_dict

@@ -64,11 +64,16 @@ def me(request):
     user = request.user
     account = _account(user)
     return {
-        "id": user.pk, "username": user.username, "first_name": user.first_name,
-        "last_name": user.last_name, "email": user.email, "roles": sorted(services.roles_of(user)),
+        "id": user.pk,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "roles": sorted(services.roles_of(user)),
         "permissions": sorted(user.get_all_permissions()),
         "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-        "team": account.team, "collar_number": account.collar_number,
+        "team": account.team,
+        "collar_number": account.collar_number,
     }
 
 
@@ -84,8 +89,12 @@ def create_token(request, payload: TokenIn):
     return Status(201, token)
 
 
-@router.delete("/tokens/{int:token_id}", response={204: None}, auth=Allow(OWN, hide=True),
-               description="Revoke one of your own tokens (another user's answers 404).")
+@router.delete(
+    "/tokens/{int:token_id}",
+    response={204: None},
+    auth=Allow(OWN, hide=True),
+    description="Revoke one of your own tokens (another user's answers 404).",
+)
 def revoke_token(request, token_id: int):
     token = get_object_or_404(APIToken, pk=token_id, user=request.user)
     services.revoke_token(token)
@@ -93,6 +102,7 @@ def revoke_token(request, token_id: int):
 
 
 # --- user management (administrators) ---------------------------------------------------
+
 
 class UserFilters(Schema):
     q: str | None = Field(None, max_length=150, description="Username, name or email")
@@ -144,12 +154,18 @@ class ReasonIn(Schema):
 def _user_out(user) -> dict:
     account = _account(user)
     return {
-        "id": user.pk, "username": user.username, "first_name": user.first_name,
-        "last_name": user.last_name, "email": user.email, "is_active": user.is_active,
-        "roles": sorted(g.name for g in user.groups.all()), "team": account.team,
+        "id": user.pk,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": user.is_active,
+        "roles": sorted(g.name for g in user.groups.all()),
+        "team": account.team,
         "collar_number": account.collar_number,
         "supervisor": account.supervisor.username if account.supervisor_id else None,
-        "last_login": user.last_login, "date_joined": user.date_joined,
+        "last_login": user.last_login,
+        "date_joined": user.date_joined,
     }
 
 
@@ -164,7 +180,8 @@ def _supervisor(username: str | None):
 
 def _user(user_id: int):
     return get_object_or_404(
-        get_user_model().objects.prefetch_related("groups").select_related("account__supervisor"), pk=user_id
+        get_user_model().objects.prefetch_related("groups").select_related("account__supervisor"),
+        pk=user_id,
     )
 
 
@@ -178,11 +195,19 @@ class UserPagination(PageNumberPagination):
 @router.get("/users", response=list[UserOut], auth=Allow(MANAGE))
 @paginate(UserPagination)
 def list_users(request, filters: UserFilters = Query(...)):
-    users = (get_user_model().objects.prefetch_related("groups")
-             .select_related("account__supervisor").order_by("username"))
+    users = (
+        get_user_model()
+        .objects.prefetch_related("groups")
+        .select_related("account__supervisor")
+        .order_by("username")
+    )
     if filters.q:
-        users = users.filter(Q(username__icontains=filters.q) | Q(first_name__icontains=filters.q)
-                             | Q(last_name__icontains=filters.q) | Q(email__icontains=filters.q))
+        users = users.filter(
+            Q(username__icontains=filters.q)
+            | Q(first_name__icontains=filters.q)
+            | Q(last_name__icontains=filters.q)
+            | Q(email__icontains=filters.q)
+        )
     if filters.role:
         users = users.filter(groups__name=filters.role)
     if filters.active is not None:
@@ -204,8 +229,12 @@ def get_user(request, user_id: int):
     return _user_out(_user(user_id))
 
 
-@router.patch("/users/{int:user_id}", response=UserOut, auth=Allow(MANAGE, hide=True),
-              description="Change details and, with roles, set exactly the user's roles.")
+@router.patch(
+    "/users/{int:user_id}",
+    response=UserOut,
+    auth=Allow(MANAGE, hide=True),
+    description="Change details and, with roles, set exactly the user's roles.",
+)
 def update_user(request, user_id: int, payload: UserPatch):
     user = _user(user_id)
     data = payload.dict(exclude_unset=True)

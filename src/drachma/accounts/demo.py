@@ -13,7 +13,13 @@ DEMO_USERS = [
     ("analyst", "Priya", "Hale", Role.ANALYST, "Force Intelligence Bureau"),
     ("safeguarding", "Jordan", "Reeve", Role.SAFEGUARDING_OFFICER, "Public Protection North"),
     ("safeguarding2", "Alex", "Moreno", Role.SAFEGUARDING_OFFICER, "Public Protection North"),
-    ("investigator", "Chris", "Lindqvist", Role.INVESTIGATOR, "Online Child Abuse Investigation Team"),
+    (
+        "investigator",
+        "Chris",
+        "Lindqvist",
+        Role.INVESTIGATOR,
+        "Online Child Abuse Investigation Team",
+    ),
     ("disclosure", "Morgan", "Adeyemi", Role.DISCLOSURE_OFFICER, "Criminal Justice Unit"),
     ("auditor", "Robin", "Farrow", Role.AUDITOR, "Professional Standards"),
     ("admin", "Casey", "Tran", Role.ADMINISTRATOR, "Information Services"),
@@ -24,13 +30,20 @@ def seed(ctx: DemoContext) -> None:
     supervisor = None
     for username, first, last, role, unit in DEMO_USERS:
         user = services.create_user(
-            username=username, password=DEMO_PASSWORD, roles=[role], first_name=first,
-            last_name=last, email=f"{username}@police.example",
-            supervisor=supervisor if role != Role.SUPERVISOR else None, team=unit,
+            username=username,
+            password=DEMO_PASSWORD,
+            roles=[role],
+            first_name=first,
+            last_name=last,
+            email=f"{username}@police.example",
+            supervisor=supervisor if role != Role.SUPERVISOR else None,
+            team=unit,
             collar_number=f"{ctx.rng.randint(1000, 9999)}",
         )
         if role == Role.SUPERVISOR:
             supervisor = user
         ctx.users.setdefault(str(role), []).append(user)
     admin = ctx.user(Role.ADMINISTRATOR)
-    TOTPDevice.objects.create(user=admin, name="Demo authenticator", key=DEMO_ADMIN_TOTP_KEY, confirmed=True)
+    TOTPDevice.objects.create(
+        user=admin, name="Demo authenticator", key=DEMO_ADMIN_TOTP_KEY, confirmed=True
+    )

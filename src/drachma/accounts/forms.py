@@ -2,12 +2,15 @@ from django import forms
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What will use this token, e.g. 'analysis notebook'.")
+    name = forms.CharField(
+        max_length=100, help_text="What will use this token, e.g. 'analysis notebook'."
+    )
 
 
 class TOTPForm(forms.Form):
     token = forms.CharField(
-        label="Code from your authenticator app", max_length=8,
+        label="Code from your authenticator app",
+        max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -27,23 +30,32 @@ class UserDetailsForm(forms.Form):
     team = forms.CharField(max_length=100, required=False)
     collar_number = forms.CharField(max_length=20, required=False)
     supervisor = forms.ModelChoiceField(queryset=None, required=False)
-    roles = forms.MultipleChoiceField(choices=(), required=False, widget=forms.CheckboxSelectMultiple,
-                                      help_text="What the user may see and do; see the roles page.")
+    roles = forms.MultipleChoiceField(
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the user may see and do; see the roles page.",
+    )
 
     def __init__(self, *args, **kwargs):
         from drachma.accounts.roles import Role
 
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].queryset = _active_users()
-        self.fields["supervisor"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["supervisor"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
         self.fields["roles"].choices = Role.choices
 
 
 class UserCreateForm(UserDetailsForm):
     username = forms.CharField(max_length=150)
-    password = forms.CharField(widget=forms.PasswordInput(render_value=False), max_length=128,
-                               help_text="At least 12 characters, not a common password. The user "
-                               "should change it and enrol a second factor.")
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        max_length=128,
+        help_text="At least 12 characters, not a common password. The user "
+        "should change it and enrol a second factor.",
+    )
     field_order = ["username", "password"]
 
 

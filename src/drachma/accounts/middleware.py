@@ -29,13 +29,18 @@ class RequireSecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not user.is_verified()
-            and not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL)
+            and not request.path.startswith(
+                settings.STATIC_URL
+                if settings.STATIC_URL.startswith("/")
+                else "/" + settings.STATIC_URL
+            )
             and request.path not in {reverse(n) for n in self.ALLOWED_URL_NAMES}
             and second_factor_required(user)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"errors": [{"field": "__all__", "message": "Second factor required."}]}, status=403
+                    {"errors": [{"field": "__all__", "message": "Second factor required."}]},
+                    status=403,
                 )
             return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -51,7 +51,9 @@ def issue_token(user, name: str) -> tuple[APIToken, str]:
         raise ValidationError({"name": "At most 100 characters."})
     if second_factor_required(user):
         # A token is a password that never asks for the second factor.
-        raise ValidationError({"name": "Your role must use a second factor; it cannot have API tokens."})
+        raise ValidationError(
+            {"name": "Your role must use a second factor; it cannot have API tokens."}
+        )
     return APIToken.issue(user, name)
 
 
@@ -67,9 +69,20 @@ def _check_roles(roles: list[str]) -> None:
 
 
 @transaction.atomic
-def create_user(*, username: str, password: str, roles: list[str], first_name: str = "",
-                last_name: str = "", email: str = "", supervisor=None, team: str = "",
-                collar_number: str = "", check_password: bool = False, by=None):
+def create_user(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    supervisor=None,
+    team: str = "",
+    collar_number: str = "",
+    check_password: bool = False,
+    by=None,
+):
     """Create a user with roles. ``check_password`` applies the password validators (an
     administrator creating a user); fixtures and the demo set their own."""
     _check_roles(roles)
@@ -95,7 +108,9 @@ def create_user(*, username: str, password: str, roles: list[str], first_name: s
 def _guard_own_administration(user, by, *, losing: str) -> None:
     """An administrator may not lock themselves out: someone else must do it."""
     if by is not None and by.pk == user.pk:
-        raise ValidationError({losing: "You cannot do this to your own account; ask another administrator."})
+        raise ValidationError(
+            {losing: "You cannot do this to your own account; ask another administrator."}
+        )
 
 
 @transaction.atomic
@@ -151,7 +166,9 @@ def deactivate_user(user, *, by=None, reason: str = ""):
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-        APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        APIToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         from drachma.audit.services import record_decision
 
         record_decision(user, "deactivated", reason=reason.strip())

@@ -28,7 +28,9 @@ logout_view = public(auth_views.LogoutView.as_view(), methods=["POST"])
 
 def _safe_next(request, default="core:dashboard"):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -48,8 +50,12 @@ def two_factor(request):
             otp_login(request, device)
             messages.success(request, "Second factor verified.")
             return redirect(_safe_next(request))
-        form.add_error("token", "That code is wrong or has expired." if allowed else
-                       "Too many wrong codes: wait a few seconds, then enter the current code.")
+        form.add_error(
+            "token",
+            "That code is wrong or has expired."
+            if allowed
+            else "Too many wrong codes: wait a few seconds, then enter the current code.",
+        )
     context = {"form": form, "enrolling": confirmed is None, "next": _safe_next(request, "")}
     if confirmed is None:
         context["qr_svg"] = services.totp_qr_svg(device)
@@ -96,14 +102,26 @@ def _managed_user(user_id: int):
 def user_list(request):
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
-    users = get_user_model().objects.prefetch_related("groups").select_related("account").order_by("username")
+    users = (
+        get_user_model()
+        .objects.prefetch_related("groups")
+        .select_related("account")
+        .order_by("username")
+    )
     if q:
-        users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
-                             | Q(email__icontains=q))
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+        )
     if role in Role.values:
         users = users.filter(groups__name=role)
-    return render(request, "accounts/user_list.html",
-                  {"q": q, "role": role, "roles": Role.choices, **paginate(request, users)})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"q": q, "role": role, "roles": Role.choices, **paginate(request, users)},
+    )
 
 
 @require(MANAGE, methods=["GET", "POST"])
@@ -125,8 +143,12 @@ def user_edit(request, user_id: int):
     target = _managed_user(user_id)
     account = Account.objects.filter(user=target).first() or Account(user=target)
     initial = {
-        "first_name": target.first_name, "last_name": target.last_name, "email": target.email,
-        "team": account.team, "collar_number": account.collar_number, "supervisor": account.supervisor,
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "email": target.email,
+        "team": account.team,
+        "collar_number": account.collar_number,
+        "supervisor": account.supervisor,
         "roles": services.roles_of(target),
     }
     form = UserDetailsForm(request.POST or None, initial=initial)
@@ -138,8 +160,11 @@ def user_edit(request, user_id: int):
         else:
             messages.success(request, f"User {target.username} updated.")
             return redirect("accounts:user_edit", user_id=target.pk)
-    return render(request, "accounts/user_form.html",
-                  {"form": form, "target": target, "reason_form": ReasonForm()})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "reason_form": ReasonForm()},
+    )
 
 
 def _activation(request, user_id: int, service, done: str):

@@ -23,8 +23,9 @@ class BoroughOut(Schema):
 
 
 class BoroughDetailOut(BoroughOut):
-    boundary: dict | None = Field(None, alias="shown_boundary",
-                                  description="GeoJSON geometry (WGS84), with ?geometry=true")
+    boundary: dict | None = Field(
+        None, alias="shown_boundary", description="GeoJSON geometry (WGS84), with ?geometry=true"
+    )
 
 
 class WardFilters(Schema):
@@ -44,8 +45,9 @@ class WardOut(Schema):
 
 class WardDetailOut(WardOut):
     districts: list[int]
-    boundary: dict | None = Field(None, alias="shown_boundary",
-                                  description="GeoJSON geometry (WGS84), with ?geometry=true")
+    boundary: dict | None = Field(
+        None, alias="shown_boundary", description="GeoJSON geometry (WGS84), with ?geometry=true"
+    )
 
     @staticmethod
     def resolve_districts(obj) -> list[int]:
@@ -102,9 +104,15 @@ def list_boroughs(request):
     return _boroughs()
 
 
-@router.get("/boroughs/{borough_code}", response=BoroughDetailOut, auth=Allow("areas.view_borough", hide=True))
+@router.get(
+    "/boroughs/{borough_code}",
+    response=BoroughDetailOut,
+    auth=Allow("areas.view_borough", hide=True),
+)
 def get_borough(request, borough_code: str, query: GeometryQuery = Query(...)):
-    borough = get_object_or_404(Borough.objects.annotate(ward_count=Count("wards")), code=borough_code.upper())
+    borough = get_object_or_404(
+        Borough.objects.annotate(ward_count=Count("wards")), code=borough_code.upper()
+    )
     borough.shown_boundary = borough.boundary if query.geometry else None
     return borough
 
@@ -133,8 +141,12 @@ def get_ward(request, ward_code: str, query: GeometryQuery = Query(...)):
     return ward
 
 
-@router.get("/locate", response=LocateOut, auth=Allow("areas.view_ward"),
-            description="The ward containing a point (point-in-polygon on the ONS boundaries).")
+@router.get(
+    "/locate",
+    response=LocateOut,
+    auth=Allow("areas.view_ward"),
+    description="The ward containing a point (point-in-polygon on the ONS boundaries).",
+)
 def locate(request, query: LocateQuery = Query(...)):
     code = ward_code_at(query.latitude, query.longitude)
     return {"ward": _wards().filter(code=code).first() if code else None}
@@ -152,24 +164,40 @@ def list_districts(request):
 
 @router.post("/districts", response={201: DistrictOut}, auth=Allow("areas.add_district"))
 def create_district(request, payload: DistrictIn):
-    district = services.save_district(user=request.user, name=payload.name, description=payload.description,
-                                      ward_codes=payload.wards)
+    district = services.save_district(
+        user=request.user,
+        name=payload.name,
+        description=payload.description,
+        ward_codes=payload.wards,
+    )
     return Status(201, _districts().get(pk=district.pk))
 
 
-@router.get("/districts/{int:district_id}", response=DistrictOut, auth=Allow("areas.view_district", hide=True))
+@router.get(
+    "/districts/{int:district_id}",
+    response=DistrictOut,
+    auth=Allow("areas.view_district", hide=True),
+)
 def get_district(request, district_id: int):
     return get_object_or_404(_districts(), pk=district_id)
 
 
-@router.patch("/districts/{int:district_id}", response=DistrictOut,
-              auth=Allow("areas.change_district", hide=True))
+@router.patch(
+    "/districts/{int:district_id}",
+    response=DistrictOut,
+    auth=Allow("areas.change_district", hide=True),
+)
 def update_district(request, district_id: int, payload: DistrictPatch):
     district = get_object_or_404(District, pk=district_id)
     data = payload.dict(exclude_unset=True)
     for name in ("name", "description", "wards"):
         if name in data and data[name] is None:
             raise ValidationError({name: "This field cannot be null."})
-    services.save_district(district, user=request.user, name=data.get("name"),
-                           description=data.get("description"), ward_codes=data.get("wards"))
+    services.save_district(
+        district,
+        user=request.user,
+        name=data.get("name"),
+        description=data.get("description"),
+        ward_codes=data.get("wards"),
+    )
     return _districts().get(pk=district_id)

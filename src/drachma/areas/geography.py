@@ -16,9 +16,18 @@ WARDS_GEOJSON = DATA_DIR / "gm_ward_2023_generalised.geojson"
 # The force's published hotspot "Manchester city centre and north Manchester" is a police
 # district inside the City of Manchester; these are the wards it covers in the demo set-up.
 CITY_CENTRE_AND_NORTH_MANCHESTER = [
-    "Deansgate", "Piccadilly", "Ancoats & Beswick", "Ardwick", "Hulme",
-    "Cheetham", "Crumpsall", "Harpurhey", "Higher Blackley", "Charlestown",
-    "Moston", "Miles Platting & Newton Heath",
+    "Deansgate",
+    "Piccadilly",
+    "Ancoats & Beswick",
+    "Ardwick",
+    "Hulme",
+    "Cheetham",
+    "Crumpsall",
+    "Harpurhey",
+    "Higher Blackley",
+    "Charlestown",
+    "Moston",
+    "Miles Platting & Newton Heath",
 ]
 
 

@@ -7,8 +7,14 @@ from drachma.areas.models import District, Ward
 
 
 @transaction.atomic
-def save_district(district: District | None = None, *, user=None, name: str | None = None,
-                  description: str | None = None, ward_codes: list[str] | None = None) -> District:
+def save_district(
+    district: District | None = None,
+    *,
+    user=None,
+    name: str | None = None,
+    description: str | None = None,
+    ward_codes: list[str] | None = None,
+) -> District:
     """Create or update a district; its wards are named by ONS code. All or nothing."""
     district = district or District()
     if name is not None:

@@ -22,7 +22,9 @@ class AuditFilters(Schema):
     at_to: datetime.date | None = Field(None, description="On or before this day")
     actor: str | None = Field(None, max_length=150, description="Username")
     action: AuditAction | None = None
-    model: str | None = Field(None, max_length=100, description="app_label.model, e.g. people.person")
+    model: str | None = Field(
+        None, max_length=100, description="app_label.model, e.g. people.person"
+    )
     object_id: str | None = Field(None, max_length=64)
     request_id: str | None = Field(None, max_length=36)
 
@@ -87,8 +89,12 @@ def get_entry(request, audit_seq: int):
     return entry
 
 
-@router.get("/verify", response=VerifyOut, auth=Allow(READ),
-            description="Walks the hash chain from the first entry and names the first broken one.")
+@router.get(
+    "/verify",
+    response=VerifyOut,
+    auth=Allow(READ),
+    description="Walks the hash chain from the first entry and names the first broken one.",
+)
 def verify(request):
     checked, problem = verify_chain()
     return {"intact": problem is None, "checked": checked, "problem": problem}

@@ -27,7 +27,9 @@ def _logged_out(sender, request, user, **kwargs):
     from drachma.audit.services import append
 
     if user is not None:
-        append("logout", model="auth.user", object_id=user.pk, object_repr=user.username, actor=user)
+        append(
+            "logout", model="auth.user", object_id=user.pk, object_repr=user.username, actor=user
+        )
 
 
 def _login_failed(sender, credentials, request=None, **kwargs):

@@ -66,8 +66,20 @@ class AuditEntry(models.Model):
         raise PermissionDenied("The audit log is append-only.")
 
     HASHED_FIELDS = (
-        "seq", "at", "actor_id", "actor_username", "action", "model", "object_id",
-        "object_repr", "changes", "request_id", "ip_address", "method", "path", "prev_hash",
+        "seq",
+        "at",
+        "actor_id",
+        "actor_username",
+        "action",
+        "model",
+        "object_id",
+        "object_repr",
+        "changes",
+        "request_id",
+        "ip_address",
+        "method",
+        "path",
+        "prev_hash",
     )
 
     def compute_hash(self) -> str:

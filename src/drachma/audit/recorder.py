@@ -22,9 +22,7 @@ def is_audited(model: type[models.Model]) -> bool:
 
 def _fields(model):
     return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in NOISE_FIELDS and not f.primary_key
+        f for f in model._meta.concrete_fields if f.name not in NOISE_FIELDS and not f.primary_key
     ]
 
 
@@ -62,7 +60,9 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         if not changes:
             return
         action = AuditAction.UPDATE
-    append(action, model=label_of(sender), object_id=instance.pk, object_repr=instance, changes=changes)
+    append(
+        action, model=label_of(sender), object_id=instance.pk, object_repr=instance, changes=changes
+    )
 
 
 def _after_delete(sender, instance, **kwargs):

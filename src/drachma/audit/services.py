@@ -87,7 +87,9 @@ def record_view(request, obj: models.Model, *, fields: list[str] | None = None) 
     )
 
 
-def record_list_view(request, model: type[models.Model], ids: list, *, query: str = "") -> AuditEntry:
+def record_list_view(
+    request, model: type[models.Model], ids: list, *, query: str = ""
+) -> AuditEntry:
     """Record that a list showing personal data was seen, with the records it showed."""
     return append(
         AuditAction.VIEW,
@@ -164,6 +166,8 @@ def verify_chain() -> tuple[int, ChainProblem | None]:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.last_hash != expected_prev):
         return checked, ChainProblem(
-            checked + 1, None, f"the chain head records #{head.seq}; entries after #{checked} are missing"
+            checked + 1,
+            None,
+            f"the chain head records #{head.seq}; entries after #{checked} are missing",
         )
     return checked, None

@@ -22,6 +22,8 @@ NON_RECORD_PARAMS = {"fmt", "by", "action", "kind", "section"}
 def _names_a_record(route: str) -> bool:
     params = re.findall(r"<(?:\w+:)?(\w+)>|{(\w+)}", route)
     return any((a or b) not in NON_RECORD_PARAMS for a, b in params)
+
+
 YES, NO = "✓", "·"
 
 
@@ -63,12 +65,18 @@ def page_endpoints() -> list[Endpoint]:
             continue
         methods = getattr(view, "allowed_methods", None) or ("GET",)
         for method in methods:
-            endpoints.append(Endpoint(
-                method=method, key=f"{namespace}:{pattern.name}", section=namespace,
-                permissions=tuple(getattr(view, "required_permissions", ("UNDECLARED",))),
-                public=getattr(view, "is_public", False), has_params=_names_a_record(route), is_api=False,
-                route="/" + route,
-            ))
+            endpoints.append(
+                Endpoint(
+                    method=method,
+                    key=f"{namespace}:{pattern.name}",
+                    section=namespace,
+                    permissions=tuple(getattr(view, "required_permissions", ("UNDECLARED",))),
+                    public=getattr(view, "is_public", False),
+                    has_params=_names_a_record(route),
+                    is_api=False,
+                    route="/" + route,
+                )
+            )
     return endpoints
 
 
@@ -85,23 +93,35 @@ def api_endpoints() -> list[Endpoint]:
                 auth = operation.auth_callbacks[0] if operation.auth_callbacks else None
                 public = not operation.auth_callbacks
                 for method in operation.methods:
-                    endpoints.append(Endpoint(
-                        method=method, key=full, section=section,
-                        permissions=tuple(getattr(auth, "perms", ())),
-                        public=public, has_params=_names_a_record(full),
-                        is_api=True, route=full,
-                    ))
+                    endpoints.append(
+                        Endpoint(
+                            method=method,
+                            key=full,
+                            section=section,
+                            permissions=tuple(getattr(auth, "perms", ())),
+                            public=public,
+                            has_params=_names_a_record(full),
+                            is_api=True,
+                            route=full,
+                        )
+                    )
     return endpoints
 
 
 def all_endpoints() -> list[Endpoint]:
-    return sorted(page_endpoints() + api_endpoints(), key=lambda e: (e.section, e.is_api, e.key, e.method))
+    return sorted(
+        page_endpoints() + api_endpoints(), key=lambda e: (e.section, e.is_api, e.key, e.method)
+    )
 
 
 def render_section(section: str, endpoints: list[Endpoint]) -> str:
     grants = role_permissions()
-    lines = [f"## {section}", "", "| Method | Endpoint | " + " | ".join(ROLE_COLUMNS) + " |",
-             "|---|---|" + "---|" * len(ROLE_COLUMNS)]
+    lines = [
+        f"## {section}",
+        "",
+        "| Method | Endpoint | " + " | ".join(ROLE_COLUMNS) + " |",
+        "|---|---|" + "---|" * len(ROLE_COLUMNS),
+    ]
     for e in endpoints:
         cells = [YES if e.allowed_for(role, grants) else NO for role in ROLE_COLUMNS]
         lines.append(f"| {e.method} | `{e.key}` | " + " | ".join(cells) + " |")
@@ -132,10 +152,14 @@ def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, bool]]:
         method, key, rest = match.groups()
         cells = [c.strip() for c in rest.split("|")]
         if len(cells) != len(header):
-            raise ValueError(f"docs/roles.md: row {method} {key} has {len(cells)} cells, expected {len(header)}")
+            raise ValueError(
+                f"docs/roles.md: row {method} {key} has {len(cells)} cells, expected {len(header)}"
+            )
         bad = [c for c in cells if c not in (YES, NO)]
         if bad:
-            raise ValueError(f"docs/roles.md: row {method} {key} has cells other than {YES} and {NO}: {bad}")
+            raise ValueError(
+                f"docs/roles.md: row {method} {key} has cells other than {YES} and {NO}: {bad}"
+            )
         if (method, key) in rows:
             raise ValueError(f"docs/roles.md: row {method} {key} appears twice")
         rows[(method, key)] = {role: cell == YES for role, cell in zip(header, cells, strict=True)}

@@ -49,7 +49,11 @@ class Allow(HttpBearer):
     def authenticate(self, request, token: str):
         from drachma.accounts.models import APIToken
 
-        row = APIToken.objects.select_related("user").filter(key_hash=APIToken.hash_key(token)).first()
+        row = (
+            APIToken.objects.select_related("user")
+            .filter(key_hash=APIToken.hash_key(token))
+            .first()
+        )
         if row is None or not row.is_usable or not row.user.is_active:
             return None
         from drachma.accounts.middleware import second_factor_required
@@ -91,7 +95,7 @@ def build_api() -> NinjaAPI:
         description=(
             "Incidents, groups, intelligence, people, safeguarding, takedown, evidence, "
             "referrals and statistics. Authenticate with a session or a bearer token. "
-            "Errors are JSON: {\"errors\": [{\"field\", \"message\"}]}. A record your role "
+            'Errors are JSON: {"errors": [{"field", "message"}]}. A record your role '
             "may not see answers 404."
         ),
         auth=Undeclared(),
@@ -108,13 +112,21 @@ def build_api() -> NinjaAPI:
     def ninja_validation(request, exc):
         errors = []
         for err in exc.errors:
-            loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "filters")]
-            errors.append({"field": ".".join(loc) or "__all__", "message": err.get("msg", "Invalid value.")})
+            loc = [
+                str(p)
+                for p in err.get("loc", [])
+                if p not in ("body", "query", "path", "payload", "filters")
+            ]
+            errors.append(
+                {"field": ".".join(loc) or "__all__", "message": err.get("msg", "Invalid value.")}
+            )
         return api.create_response(request, {"errors": errors}, status=422)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"errors": [{"field": "__all__", "message": "Not found."}]}, status=404)
+        return api.create_response(
+            request, {"errors": [{"field": "__all__", "message": "Not found."}]}, status=404
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
@@ -125,7 +137,9 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         return api.create_response(
-            request, {"errors": [{"field": "__all__", "message": "Authentication required."}]}, status=401
+            request,
+            {"errors": [{"field": "__all__", "message": "Authentication required."}]},
+            status=401,
         )
 
     return api

@@ -6,6 +6,7 @@ from django.utils.http import content_disposition_header
 
 def attachment(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
     return HttpResponse(
-        content, content_type=content_type,
+        content,
+        content_type=content_type,
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )

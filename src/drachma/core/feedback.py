@@ -29,7 +29,9 @@ def flash_validation_error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
-def submit_form(request, form, action: Callable[[dict], T], success: str | Callable[[T], str]) -> T | None:
+def submit_form(
+    request, form, action: Callable[[dict], T], success: str | Callable[[T], str]
+) -> T | None:
     """Run ``action(form.cleaned_data)`` for a valid form and say how it went on the next page.
 
     Returns what the action returned, or None when the form or the service refused the input

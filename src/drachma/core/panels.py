@@ -13,7 +13,9 @@ from django.utils.safestring import SafeString
 def render_panels(hook: str, *args) -> list[SafeString]:
     html = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("drachma.") or not module_has_submodule(config.module, "panels"):
+        if not config.name.startswith("drachma.") or not module_has_submodule(
+            config.module, "panels"
+        ):
             continue
         try:
             func = import_string(f"{config.name}.panels.{hook}")

@@ -6,5 +6,9 @@ app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
 ]

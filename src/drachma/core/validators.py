@@ -33,6 +33,7 @@ def text_length_errors(instance: models.Model) -> dict[str, str]:
             value = getattr(instance, field.attname)
             if isinstance(value, str) and len(value) > field.max_length:
                 errors[field.name] = (
-                    f"Ensure this value has at most {field.max_length} characters (it has {len(value)})."
+                    f"Ensure this value has at most {field.max_length} characters (it has "
+                    f"{len(value)})."
                 )
     return errors

@@ -9,7 +9,9 @@ from drachma.core.panels import render_panels
 
 @require("accounts.view_own_account")
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"panels": render_panels("dashboard_panel", request)})
+    return render(
+        request, "core/dashboard.html", {"panels": render_panels("dashboard_panel", request)}
+    )
 
 
 @require("accounts.view_own_account")

@@ -74,7 +74,8 @@ class StateMachine:
         ]
 
     def check(self, state: str, name: str, user=None) -> Transition:
-        """Return the transition ``name`` from ``state``, or raise ValidationError saying why not."""
+        """Return the transition ``name`` from ``state``, or raise ValidationError saying why
+        not."""
         t = self.transition(name)
         if str(state) not in {str(s) for s in t.sources}:
             raise ValidationError(

@@ -90,8 +90,11 @@ class MessagesOut(Schema):
 class DisclosureIn(Schema):
     description: str = Field(max_length=2000)
     exhibit_ref: str | None = None
-    record_type: str | None = Field(None, description="Another record instead of an exhibit: 'app.model', "
-                                                      "e.g. 'intelligence.intelligenceentry'")
+    record_type: str | None = Field(
+        None,
+        description="Another record instead of an exhibit: 'app.model', "
+        "e.g. 'intelligence.intelligenceentry'",
+    )
     object_id: str | None = Field(None, max_length=64)
     location: str = Field("", max_length=200)
     used: bool = False
@@ -198,7 +201,9 @@ def _record(record_type: str | None, object_id: str | None):
     if not record_type and not object_id:
         return None
     if not (record_type and object_id):
-        raise ValidationError({"record_type": "Name a record by record_type and object_id together."})
+        raise ValidationError(
+            {"record_type": "Name a record by record_type and object_id together."}
+        )
     from django.apps import apps
 
     try:
@@ -206,10 +211,16 @@ def _record(record_type: str | None, object_id: str | None):
     except (LookupError, ValueError):
         model = None
     if model is None or not model.__module__.startswith("drachma."):
-        raise ValidationError({"record_type": f"Unknown record type {record_type!r}; give 'app.model'."})
-    record = model._default_manager.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        raise ValidationError(
+            {"record_type": f"Unknown record type {record_type!r}; give 'app.model'."}
+        )
+    record = (
+        model._default_manager.filter(pk=object_id).first() if str(object_id).isdigit() else None
+    )
     if record is None:
-        raise ValidationError({"object_id": f"There is no {model._meta.verbose_name} with id {object_id}."})
+        raise ValidationError(
+            {"object_id": f"There is no {model._meta.verbose_name} with id {object_id}."}
+        )
     return record
 
 
@@ -219,9 +230,13 @@ def _detail(item: EvidenceItem) -> EvidenceItem:
     item.conversation_summary = None
     if parsed is not None:
         item.conversation_summary = {
-            "format": parsed.format, "locale": parsed.locale, "zone": parsed.zone_name,
-            "zone_source": parsed.zone_source, "zone_assumed": parsed.zone_assumed,
-            "participants": parsed.participants, "message_count": parsed.message_count,
+            "format": parsed.format,
+            "locale": parsed.locale,
+            "zone": parsed.zone_name,
+            "zone_source": parsed.zone_source,
+            "zone_assumed": parsed.zone_assumed,
+            "participants": parsed.participants,
+            "message_count": parsed.message_count,
             "quality": parsed.quality,
         }
     return item
@@ -240,12 +255,22 @@ def list_items(request, filters: ItemFilters = Query(...)):
 
 
 @router.post("/items", response={201: ItemDetailOut}, auth=Allow("evidence.add_evidenceitem"))
-def upload_item(request, file: File[UploadedFile], received_from_type: Form[ReceivedFrom],
-                kind: Form[EvidenceKind] = EvidenceKind.OTHER, received_from: Form[str] = "",
-                incident: Form[str] = "", description: Form[str] = "", location: Form[str] = "",
-                received_at: Form[datetime.datetime | None] = None, timezone: Form[str] = "",
-                date_order: Form[str] = "auto", gap_hours: Form[float] = 24.0,
-                expected_size: Form[int | None] = None, expected_sha256: Form[str] = ""):
+def upload_item(
+    request,
+    file: File[UploadedFile],
+    received_from_type: Form[ReceivedFrom],
+    kind: Form[EvidenceKind] = EvidenceKind.OTHER,
+    received_from: Form[str] = "",
+    incident: Form[str] = "",
+    description: Form[str] = "",
+    location: Form[str] = "",
+    received_at: Form[datetime.datetime | None] = None,
+    timezone: Form[str] = "",
+    date_order: Form[str] = "auto",
+    gap_hours: Form[float] = 24.0,
+    expected_size: Form[int | None] = None,
+    expected_sha256: Form[str] = "",
+):
     """Take in a file (multipart). A chat export is parsed; one that does not parse is refused
     with the parser's message and nothing is stored. ``expected_size``/``expected_sha256``
     catch an upload that arrived cut short."""
@@ -255,41 +280,66 @@ def upload_item(request, file: File[UploadedFile], received_from_type: Form[Rece
         if target is None:
             raise ValidationError({"incident": f"There is no incident {incident.strip()}."})
     item = services.upload_evidence(
-        file, original_filename=file.name or "unnamed", received_from_type=received_from_type,
-        received_from=received_from, user=request.user, incident=target, kind=kind, description=description,
-        received_at=received_at, location=location, expected_size=expected_size,
-        expected_sha256=expected_sha256.strip(), timezone_name=timezone.strip() or None, date_order=date_order,
+        file,
+        original_filename=file.name or "unnamed",
+        received_from_type=received_from_type,
+        received_from=received_from,
+        user=request.user,
+        incident=target,
+        kind=kind,
+        description=description,
+        received_at=received_at,
+        location=location,
+        expected_size=expected_size,
+        expected_sha256=expected_sha256.strip(),
+        timezone_name=timezone.strip() or None,
+        date_order=date_order,
         gap_hours=gap_hours,
     )
     return Status(201, _detail(selectors.item_detail(item.exhibit_ref)))
 
 
-@router.get("/items/{exhibit_ref}", response=ItemDetailOut, auth=Allow("evidence.view_evidenceitem", hide=True))
+@router.get(
+    "/items/{exhibit_ref}",
+    response=ItemDetailOut,
+    auth=Allow("evidence.view_evidenceitem", hide=True),
+)
 def get_item(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item)
     return _detail(item)
 
 
-@router.get("/items/{exhibit_ref}/custody", response=list[CustodyOut],
-            auth=Allow("evidence.view_custodyevent", hide=True))
+@router.get(
+    "/items/{exhibit_ref}/custody",
+    response=list[CustodyOut],
+    auth=Allow("evidence.view_custodyevent", hide=True),
+)
 def list_custody(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["custody"])
     return selectors.custody_events(item)
 
 
-@router.post("/items/{exhibit_ref}/custody", response={201: CustodyOut},
-             auth=Allow("evidence.add_custodyevent", hide=True))
+@router.post(
+    "/items/{exhibit_ref}/custody",
+    response={201: CustodyOut},
+    auth=Allow("evidence.add_custodyevent", hide=True),
+)
 def add_custody(request, exhibit_ref: str, payload: CustodyIn):
     item = _item(exhibit_ref)
     event = services.record_custody_event(item, user=request.user, **payload.dict())
     return Status(201, event)
 
 
-@router.get("/items/{exhibit_ref}/conversation", response=MessagesOut,
-            auth=Allow("evidence.view_parsedconversation", hide=True))
-def get_conversation(request, exhibit_ref: str, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+@router.get(
+    "/items/{exhibit_ref}/conversation",
+    response=MessagesOut,
+    auth=Allow("evidence.view_parsedconversation", hide=True),
+)
+def get_conversation(
+    request, exhibit_ref: str, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)
+):
     """The parsed conversation: header, quality report and a page of messages (re-derived
     from the stored bytes)."""
     item = _item(exhibit_ref)
@@ -299,31 +349,48 @@ def get_conversation(request, exhibit_ref: str, offset: int = Query(0, ge=0), li
     record_view(request, item, fields=["conversation"])
     conv = selectors.load_conversation(parsed)
     end = min(offset + limit, len(conv.messages))
-    return {"header": conv.header_dict(), "quality": parsed.quality, "offset": offset, "count": len(conv.messages),
-            "messages": [conv.message_dict(conv.messages[i], i) for i in range(offset, end)]}
+    return {
+        "header": conv.header_dict(),
+        "quality": parsed.quality,
+        "offset": offset,
+        "count": len(conv.messages),
+        "messages": [conv.message_dict(conv.messages[i], i) for i in range(offset, end)],
+    }
 
 
-@router.get("/incidents/{reference}/disclosure", response=list[DisclosureOut],
-            auth=Allow("evidence.view_disclosureentry", hide=True))
+@router.get(
+    "/incidents/{reference}/disclosure",
+    response=list[DisclosureOut],
+    auth=Allow("evidence.view_disclosureentry", hide=True),
+)
 def list_disclosure(request, reference: str):
     incident = _incident(reference)
     record_view(request, incident, fields=["disclosure"])
     return list(selectors.disclosure_entries(incident))
 
 
-@router.post("/incidents/{reference}/disclosure", response={201: DisclosureOut},
-             auth=Allow("evidence.add_disclosureentry", hide=True))
+@router.post(
+    "/incidents/{reference}/disclosure",
+    response={201: DisclosureOut},
+    auth=Allow("evidence.add_disclosureentry", hide=True),
+)
 def add_disclosure(request, reference: str, payload: DisclosureIn):
     incident = _incident(reference)
     data = payload.dict()
     item = _exhibit_on(incident, data.pop("exhibit_ref"))
     record = _record(data.pop("record_type"), data.pop("object_id"))
     data["prosecutor_decision"] = data["prosecutor_decision"] or ""
-    entry = services.create_disclosure_entry(incident=incident, user=request.user, item=item, record=record, **data)
+    entry = services.create_disclosure_entry(
+        incident=incident, user=request.user, item=item, record=record, **data
+    )
     return Status(201, entry)
 
 
-@router.patch("/disclosure/{disclosure_id}", response=DisclosureOut, auth=Allow("evidence.change_disclosureentry", hide=True))
+@router.patch(
+    "/disclosure/{disclosure_id}",
+    response=DisclosureOut,
+    auth=Allow("evidence.change_disclosureentry", hide=True),
+)
 def update_disclosure(request, disclosure_id: int, payload: DisclosurePatch):
     entry = get_object_or_404(DisclosureEntry, pk=disclosure_id)
     data = payload.dict(exclude_unset=True)
@@ -332,28 +399,41 @@ def update_disclosure(request, disclosure_id: int, payload: DisclosurePatch):
     return services.update_disclosure_entry(entry, user=request.user, **data)
 
 
-@router.get("/incidents/{reference}/publications", response=list[PublicationOut],
-            auth=Allow("evidence.view_publicationrecord", hide=True))
+@router.get(
+    "/incidents/{reference}/publications",
+    response=list[PublicationOut],
+    auth=Allow("evidence.view_publicationrecord", hide=True),
+)
 def list_publications(request, reference: str):
     incident = _incident(reference)
     record_view(request, incident, fields=["publications"])
     return list(selectors.publications(incident))
 
 
-@router.post("/incidents/{reference}/publications", response={201: PublicationOut},
-             auth=Allow("evidence.add_publicationrecord", hide=True))
+@router.post(
+    "/incidents/{reference}/publications",
+    response={201: PublicationOut},
+    auth=Allow("evidence.add_publicationrecord", hide=True),
+)
 def add_publication(request, reference: str, payload: PublicationIn):
     incident = _incident(reference)
     data = payload.dict()
     item = _exhibit_on(incident, data.pop("exhibit_ref"))
-    return Status(201, services.record_publication(incident=incident, user=request.user, item=item, **data))
+    return Status(
+        201, services.record_publication(incident=incident, user=request.user, item=item, **data)
+    )
 
 
-@router.patch("/publications/{publication_id}", response=PublicationOut,
-              auth=Allow("evidence.change_publicationrecord", hide=True))
+@router.patch(
+    "/publications/{publication_id}",
+    response=PublicationOut,
+    auth=Allow("evidence.change_publicationrecord", hide=True),
+)
 def update_publication(request, publication_id: int, payload: PublicationPatch):
     record = get_object_or_404(PublicationRecord, pk=publication_id)
-    return services.update_publication(record, user=request.user, **payload.dict(exclude_unset=True))
+    return services.update_publication(
+        record, user=request.user, **payload.dict(exclude_unset=True)
+    )
 
 
 @router.get("/incidents/{reference}/bundle", auth=Allow("evidence.export_bundle", hide=True))
@@ -371,5 +451,6 @@ def get_bundle(request, reference: str):
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()
     folder.rmdir()
-    return FileResponse(handle, as_attachment=True, filename=path.name, content_type="application/zip")
-
+    return FileResponse(
+        handle, as_attachment=True, filename=path.name, content_type="application/zip"
+    )

@@ -70,8 +70,10 @@ class _Writer:
                 size += len(chunk)
                 dst.write(chunk)
         if digest.hexdigest() != item.sha256:
-            raise BundleError(f"Exhibit {item.exhibit_ref} no longer matches its hash "
-                              f"(received as {item.sha256}, now {digest.hexdigest()}); run verify_evidence.")
+            raise BundleError(
+                f"Exhibit {item.exhibit_ref} no longer matches its hash "
+                f"(received as {item.sha256}, now {digest.hexdigest()}); run verify_evidence."
+            )
         self.files[name] = {"sha256": item.sha256, "size": size, "exhibit": item.exhibit_ref}
 
 
@@ -105,8 +107,10 @@ def _fill(w: _Writer, incident) -> dict[str, dict]:
     paths: dict[str, str] = {}
     for item in items:
         if not get_store().exists(item.sha256):
-            raise BundleError(f"Exhibit {item.exhibit_ref}'s file is missing from the evidence store; "
-                              "run verify_evidence.")
+            raise BundleError(
+                f"Exhibit {item.exhibit_ref}'s file is missing from the evidence store; "
+                "run verify_evidence."
+            )
         name = f"exhibits/{item.exhibit_ref}_{_safe_name(item.original_filename)}"
         w.add_exhibit(name, item)
         paths[item.exhibit_ref] = name
@@ -115,8 +119,10 @@ def _fill(w: _Writer, incident) -> dict[str, dict]:
         parsed = selectors.parsed_conversation(item)
         if parsed is not None:
             w.add(f"conversations/{item.exhibit_ref}.html", documents.conversation_html(parsed))
-            w.add(f"conversations/{item.exhibit_ref}.quality.json",
-                  json.dumps(parsed.quality, ensure_ascii=False, indent=2))
+            w.add(
+                f"conversations/{item.exhibit_ref}.quality.json",
+                json.dumps(parsed.quality, ensure_ascii=False, indent=2),
+            )
     for schedule in DisclosureSchedule.values:
         w.add(f"disclosure/{schedule}.csv", documents.schedule_csv(incident, schedule))
         w.add(f"disclosure/{schedule}.pdf", documents.schedule_pdf(incident, schedule))
@@ -142,7 +148,10 @@ def _readme(incident, items) -> str:
         f"Prosecutor's bundle for incident {incident.reference}, made by Drachma on "
         f"{timezone.localtime():%d/%m/%Y %H:%M %Z}.",
         "",
-        f"{len(items)} exhibit(s) in exhibits/, each exactly as received: check with `sha256sum -c SHA256SUMS`.",
+        (
+            f"{len(items)} exhibit(s) in exhibits/, each exactly as received: check with "
+            "`sha256sum -c SHA256SUMS`."
+        ),
         "continuity/: a continuity statement per exhibit (text and PDF).",
         "conversations/: each chat export read by Drachma, with its evidential quality report.",
         "disclosure/: the MG6C and MG6D schedules of unused material (PDF and CSV).",

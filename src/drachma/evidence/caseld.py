@@ -36,8 +36,11 @@ def _time(value) -> dict[str, str]:
     return {"@type": "xsd:dateTime", "@value": value.isoformat()}
 
 
-def incident_graph(incident, items: list[EvidenceItem], bundle_paths: dict[str, str] | None = None) -> dict[str, Any]:
-    """The JSON-LD document. ``bundle_paths`` maps exhibit reference to the file's path in the bundle."""
+def incident_graph(
+    incident, items: list[EvidenceItem], bundle_paths: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The JSON-LD document. ``bundle_paths`` maps exhibit reference to the file's path in the
+    bundle."""
     bundle_paths = bundle_paths or {}
     graph: list[dict[str, Any]] = []
     people: dict[str, str] = {}
@@ -46,13 +49,17 @@ def incident_graph(incident, items: list[EvidenceItem], bundle_paths: dict[str, 
     def person(name: str) -> dict[str, str]:
         if name not in people:
             people[name] = _id("identity", name)
-            graph.append({"@id": people[name], "@type": "uco-identity:Identity", "uco-core:name": name})
+            graph.append(
+                {"@id": people[name], "@type": "uco-identity:Identity", "uco-core:name": name}
+            )
         return {"@id": people[name]}
 
     def place(name: str) -> dict[str, str]:
         if name not in places:
             places[name] = _id("location", name)
-            graph.append({"@id": places[name], "@type": "uco-location:Location", "uco-core:name": name})
+            graph.append(
+                {"@id": places[name], "@type": "uco-location:Location", "uco-core:name": name}
+            )
         return {"@id": places[name]}
 
     investigation = {
@@ -73,38 +80,59 @@ def incident_graph(incident, items: list[EvidenceItem], bundle_paths: dict[str, 
                 {
                     "@id": _id("file-facet", item.exhibit_ref),
                     "@type": "uco-observable:FileFacet",
-                    "uco-observable:fileName": bundle_paths.get(item.exhibit_ref, item.original_filename),
-                    "uco-observable:sizeInBytes": {"@type": "xsd:integer", "@value": str(item.stored_file.size)},
+                    "uco-observable:fileName": bundle_paths.get(
+                        item.exhibit_ref, item.original_filename
+                    ),
+                    "uco-observable:sizeInBytes": {
+                        "@type": "xsd:integer",
+                        "@value": str(item.stored_file.size),
+                    },
                 },
                 {
                     "@id": _id("content-data-facet", item.exhibit_ref),
                     "@type": "uco-observable:ContentDataFacet",
-                    "uco-observable:hash": [{
-                        "@id": _id("hash", item.exhibit_ref),
-                        "@type": "uco-types:Hash",
-                        "uco-types:hashMethod": "SHA256",
-                        "uco-types:hashValue": {"@type": "xsd:hexBinary", "@value": item.sha256},
-                    }],
+                    "uco-observable:hash": [
+                        {
+                            "@id": _id("hash", item.exhibit_ref),
+                            "@type": "uco-types:Hash",
+                            "uco-types:hashMethod": "SHA256",
+                            "uco-types:hashValue": {
+                                "@type": "xsd:hexBinary",
+                                "@value": item.sha256,
+                            },
+                        }
+                    ],
                 },
             ],
         }
         if item.stored_file.media_type:
-            file_node["uco-core:hasFacet"][1]["uco-observable:mimeType"] = item.stored_file.media_type
+            file_node["uco-core:hasFacet"][1]["uco-observable:mimeType"] = (
+                item.stored_file.media_type
+            )
         record_id = _id("provenance-record", item.exhibit_ref)
         record = {
             "@id": record_id,
             "@type": "case-investigation:ProvenanceRecord",
             "case-investigation:exhibitNumber": item.exhibit_ref,
-            "uco-core:description": item.description or f"{item.get_kind_display()} received from "
-                                    f"{item.received_from or item.get_received_from_type_display()}",
+            "uco-core:description": item.description
+            or f"{item.get_kind_display()} received from "
+            f"{item.received_from or item.get_received_from_type_display()}",
             "uco-core:object": [{"@id": file_id}],
         }
         graph += [file_node, record]
         investigation["uco-core:object"] += [{"@id": file_id}, {"@id": record_id}]
         for number, event in enumerate(selectors.custody_events(item), 1):
-            parties = " ".join(p for p in (f"from {event.from_party}" if event.from_party else "",
-                                           f"to {event.to_party}" if event.to_party else "") if p)
-            description = f"Custody event {number} of {item.exhibit_ref}: {event.get_kind_display().lower()}"
+            parties = " ".join(
+                p
+                for p in (
+                    f"from {event.from_party}" if event.from_party else "",
+                    f"to {event.to_party}" if event.to_party else "",
+                )
+                if p
+            )
+            description = (
+                f"Custody event {number} of {item.exhibit_ref}: {event.get_kind_display().lower()}"
+            )
             if parties:
                 description += f" {parties}"
             if event.sha256_verified:

@@ -29,18 +29,30 @@ def continuity_context(item: EvidenceItem) -> dict:
             parties = f"from {event.from_party}"
         elif event.to_party:
             parties = f"to {event.to_party}"
-        rows.append({
-            "number": number, "event": event, "when": _when(event.at), "kind": event.get_kind_display(),
-            "who": person_name(event.by) or event.by_description or "not recorded", "parties": parties,
-            "hash": event.sha256_verified, "hash_ok": not event.sha256_verified or event.sha256_verified == item.sha256,
-        })
+        rows.append(
+            {
+                "number": number,
+                "event": event,
+                "when": _when(event.at),
+                "kind": event.get_kind_display(),
+                "who": person_name(event.by) or event.by_description or "not recorded",
+                "parties": parties,
+                "hash": event.sha256_verified,
+                "hash_ok": not event.sha256_verified or event.sha256_verified == item.sha256,
+            }
+        )
     from drachma.evidence.workflow import CustodyState
 
     received_from = item.get_received_from_type_display()
     if item.received_from and item.received_from.casefold() != received_from.casefold():
         received_from = f"{item.received_from} ({received_from.lower()})"
     return {
-        "item": item, "events": rows, "state": CustodyState(state).label, "received_from": received_from, "holder": holder, "size": human_size(item.stored_file.size),
+        "item": item,
+        "events": rows,
+        "state": CustodyState(state).label,
+        "received_from": received_from,
+        "holder": holder,
+        "size": human_size(item.stored_file.size),
         "generated_at": _when(timezone.now()),
     }
 
@@ -51,7 +63,10 @@ def continuity_text(item: EvidenceItem) -> str:
     lines = [
         f"CONTINUITY OF EXHIBIT {item.exhibit_ref}",
         "",
-        f"Exhibit: {item.exhibit_ref}, {item.get_kind_display().lower()} '{item.original_filename}'",
+        (
+            f"Exhibit: {item.exhibit_ref}, {item.get_kind_display().lower()} "
+            f"'{item.original_filename}'"
+        ),
         f"Incident: {item.incident.reference if item.incident else 'not yet on an incident'}",
         f"Received from: {ctx['received_from']}, through {item.received_via}",
         f"Size: {item.stored_file.size} bytes ({ctx['size']})",
@@ -69,12 +84,20 @@ def continuity_text(item: EvidenceItem) -> str:
             line += f"; at {event.location}"
         lines.append(line)
         if row["hash"]:
-            verdict = "matches the hash at receipt" if row["hash_ok"] else "DOES NOT MATCH the hash at receipt"
+            verdict = (
+                "matches the hash at receipt"
+                if row["hash_ok"]
+                else "DOES NOT MATCH the hash at receipt"
+            )
             lines.append(f"   SHA-256 checked: {row['hash']} ({verdict})")
         if event.note:
             lines.append(f"   Note: {event.note}")
-    lines += ["", f"Custody now: {ctx['state'].lower()}; held by {ctx['holder'] or 'nobody'}.",
-              f"Produced by Drachma on {ctx['generated_at']} from the append-only custody record.", ""]
+    lines += [
+        "",
+        f"Custody now: {ctx['state'].lower()}; held by {ctx['holder'] or 'nobody'}.",
+        f"Produced by Drachma on {ctx['generated_at']} from the append-only custody record.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -94,7 +117,9 @@ def continuity_pdf(item: EvidenceItem) -> bytes:
 MG6C_COLUMNS = ["Item no.", "Description", "Location", "Prosecutor's comment (D / CND / I)"]
 MG6D_COLUMNS = ["Item no.", "Description", "Reason for sensitivity", "Prosecutor's comment"]
 _SHORT = {
-    ProsecutorDecision.DISCLOSE: "D", ProsecutorDecision.NOT_DISCLOSABLE: "CND", ProsecutorDecision.INSPECT: "I",
+    ProsecutorDecision.DISCLOSE: "D",
+    ProsecutorDecision.NOT_DISCLOSABLE: "CND",
+    ProsecutorDecision.INSPECT: "I",
     ProsecutorDecision.AGREED_SENSITIVE: "Agreed: not to be disclosed",
     ProsecutorDecision.PII_APPLICATION: "Public-interest-immunity application",
 }
@@ -103,10 +128,15 @@ _SHORT = {
 def schedule_rows(incident, schedule: str) -> tuple[list[str], list[list[str]]]:
     entries = selectors.schedule_entries(incident, schedule)
     if schedule == DisclosureSchedule.MG6C:
-        rows = [[str(e.number), e.description, e.location, _SHORT.get(e.prosecutor_decision, "")] for e in entries]
+        rows = [
+            [str(e.number), e.description, e.location, _SHORT.get(e.prosecutor_decision, "")]
+            for e in entries
+        ]
         return MG6C_COLUMNS, rows
-    rows = [[str(e.number), e.description, e.sensitivity_reason, _SHORT.get(e.prosecutor_decision, "")]
-            for e in entries]
+    rows = [
+        [str(e.number), e.description, e.sensitivity_reason, _SHORT.get(e.prosecutor_decision, "")]
+        for e in entries
+    ]
     return MG6D_COLUMNS, rows
 
 
@@ -121,8 +151,14 @@ def schedule_csv(incident, schedule: str) -> str:
 
 def schedule_context(incident, schedule: str) -> dict:
     columns, rows = schedule_rows(incident, schedule)
-    return {"incident": incident, "schedule": schedule, "title": DisclosureSchedule(schedule).label,
-            "columns": columns, "rows": rows, "generated_at": _when(timezone.now())}
+    return {
+        "incident": incident,
+        "schedule": schedule,
+        "title": DisclosureSchedule(schedule).label,
+        "columns": columns,
+        "rows": rows,
+        "generated_at": _when(timezone.now()),
+    }
 
 
 def schedule_pdf(incident, schedule: str) -> bytes:
@@ -131,26 +167,55 @@ def schedule_pdf(incident, schedule: str) -> bytes:
 
 # --- Conversations, readable -------------------------------------------------------------
 
+
 def conversation_html(parsed) -> str:
     """A chat as a standalone HTML page (for the bundle): its quality report, then every message."""
     conversation = selectors.load_conversation(parsed)
     messages = list(conversation.iter_message_dicts())
-    return render_to_string("evidence/conversation_standalone.html", {
-        "parsed": parsed, "item": parsed.item, "quality": parsed.quality, "messages": messages,
-        "generated_at": _when(timezone.now()),
-    })
+    return render_to_string(
+        "evidence/conversation_standalone.html",
+        {
+            "parsed": parsed,
+            "item": parsed.item,
+            "quality": parsed.quality,
+            "messages": messages,
+            "generated_at": _when(timezone.now()),
+        },
+    )
 
 
 def publication_csv(incident) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["URL", "Platform", "Found at", "Found by", "Still online", "Checked at", "Exhibit",
-                     "Takedown reference", "Takedown status", "Description"])
+    writer.writerow(
+        [
+            "URL",
+            "Platform",
+            "Found at",
+            "Found by",
+            "Still online",
+            "Checked at",
+            "Exhibit",
+            "Takedown reference",
+            "Takedown status",
+            "Description",
+        ]
+    )
     for p in selectors.publications(incident):
-        writer.writerow([p.url, p.get_platform_display(), _when(p.found_at),
-                         p.found_by_description or person_name(p.found_by), p.get_still_online_display(),
-                         _when(p.checked_at), p.item.exhibit_ref if p.item else "", p.takedown_reference,
-                         p.takedown_status, p.description])
+        writer.writerow(
+            [
+                p.url,
+                p.get_platform_display(),
+                _when(p.found_at),
+                p.found_by_description or person_name(p.found_by),
+                p.get_still_online_display(),
+                _when(p.checked_at),
+                p.item.exhibit_ref if p.item else "",
+                p.takedown_reference,
+                p.takedown_status,
+                p.description,
+            ]
+        )
     return out.getvalue()
 
 

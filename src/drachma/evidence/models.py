@@ -53,7 +53,11 @@ class EvidenceItem(ReviewableRecord):
     kind = models.CharField(max_length=15, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
     description = models.TextField(blank=True, max_length=5000)
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
     )
     received_from_type = models.CharField(max_length=10, choices=ReceivedFrom.choices)
     received_from = models.CharField(max_length=200, blank=True, help_text="Who handed it over.")
@@ -65,8 +69,12 @@ class EvidenceItem(ReviewableRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     chat_parse_problem = models.TextField(
-        blank=True, max_length=2000,
-        help_text="Why reading this file as a chat export on arrival failed; the file itself is kept as received.",
+        blank=True,
+        max_length=2000,
+        help_text=(
+            "Why reading this file as a chat export on arrival failed; the file itself is kept "
+            "as received."
+        ),
     )
 
     class Meta:
@@ -101,7 +109,9 @@ class CustodyEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     by_description = models.CharField(
-        max_length=200, blank=True, help_text="Who acted, where no user did (e.g. the reporting page)."
+        max_length=200,
+        blank=True,
+        help_text="Who acted, where no user did (e.g. the reporting page).",
     )
     from_party = models.CharField(max_length=200, blank=True)
     to_party = models.CharField(max_length=200, blank=True)
@@ -187,28 +197,45 @@ class DisclosureEntry(TimeStampedModel):
     schedules of the incident, as the forms require.
     """
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="disclosure_entries")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="disclosure_entries"
+    )
     number = models.PositiveIntegerField(editable=False)
     item = models.ForeignKey(
-        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosure_entries"
+        EvidenceItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosure_entries",
     )
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     object_id = models.CharField(max_length=64, blank=True)
     description = models.TextField(
-        max_length=2000, help_text="Clear enough for the prosecutor to decide whether to inspect; no abbreviations."
+        max_length=2000,
+        help_text="Clear enough for the prosecutor to decide whether to inspect; no abbreviations.",
     )
     location = models.CharField(max_length=200, blank=True, help_text="Where the material is held.")
-    used = models.BooleanField(default=False, help_text="Used material is part of the prosecution case.")
+    used = models.BooleanField(
+        default=False, help_text="Used material is part of the prosecution case."
+    )
     sensitive = models.BooleanField(default=False)
     sensitivity_reason = models.TextField(blank=True, max_length=2000)
-    status = models.CharField(max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT
+    )
     might_undermine_or_assist = models.BooleanField(
         default=False, help_text="MG6E: might it undermine the prosecution or assist the defence?"
     )
     mg6e_reason = models.TextField("MG6E reason", blank=True, max_length=2000)
-    prosecutor_decision = models.CharField(max_length=20, choices=ProsecutorDecision.choices, blank=True)
+    prosecutor_decision = models.CharField(
+        max_length=20, choices=ProsecutorDecision.choices, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -217,7 +244,9 @@ class DisclosureEntry(TimeStampedModel):
     class Meta:
         ordering = ["incident", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["incident", "number"], name="disclosure_number_per_incident"),
+            models.UniqueConstraint(
+                fields=["incident", "number"], name="disclosure_number_per_incident"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,27 +271,50 @@ class DisclosureEntry(TimeStampedModel):
         if not (self.description or "").strip():
             errors["description"] = "Describe the material."
         if self.sensitive and not (self.sensitivity_reason or "").strip():
-            errors["sensitivity_reason"] = "Sensitive material needs the reason for its sensitivity (MG6D)."
+            errors["sensitivity_reason"] = (
+                "Sensitive material needs the reason for its sensitivity (MG6D)."
+            )
         if not self.sensitive and (self.sensitivity_reason or "").strip():
             errors["sensitivity_reason"] = "Only sensitive material has a reason for sensitivity."
         if self.item_id and (self.content_type_id or self.object_id):
             errors["item"] = "An entry is for an exhibit or for another record, not both."
         if bool(self.content_type_id) != bool(self.object_id):
             errors["object_id"] = "A record is named by its type and its id together."
-        if self.item_id and self.incident_id and self.item.incident_id not in (None, self.incident_id):
+        if (
+            self.item_id
+            and self.incident_id
+            and self.item.incident_id not in (None, self.incident_id)
+        ):
             errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
         if self.content_type_id and self.object_id and not errors.get("object_id"):
             model = self.content_type.model_class()
             if model is None or not model._default_manager.filter(pk=self.object_id).exists():
-                errors["object_id"] = f"There is no {self.content_type.name} with id {self.object_id}."
+                errors["object_id"] = (
+                    f"There is no {self.content_type.name} with id {self.object_id}."
+                )
         if self.might_undermine_or_assist and not (self.mg6e_reason or "").strip():
-            errors["mg6e_reason"] = "Say why it might undermine the prosecution or assist the defence (MG6E)."
+            errors["mg6e_reason"] = (
+                "Say why it might undermine the prosecution or assist the defence (MG6E)."
+            )
         decision = self.prosecutor_decision
         if decision and self.used:
-            errors["prosecutor_decision"] = "Used material is not scheduled; it has no prosecutor's decision."
-        elif decision in (ProsecutorDecision.AGREED_SENSITIVE, ProsecutorDecision.PII_APPLICATION) and not self.sensitive:
+            errors["prosecutor_decision"] = (
+                "Used material is not scheduled; it has no prosecutor's decision."
+            )
+        elif (
+            decision in (ProsecutorDecision.AGREED_SENSITIVE, ProsecutorDecision.PII_APPLICATION)
+            and not self.sensitive
+        ):
             errors["prosecutor_decision"] = "That decision is for sensitive material (MG6D)."
-        elif decision in (ProsecutorDecision.DISCLOSE, ProsecutorDecision.NOT_DISCLOSABLE, ProsecutorDecision.INSPECT) and self.sensitive:
+        elif (
+            decision
+            in (
+                ProsecutorDecision.DISCLOSE,
+                ProsecutorDecision.NOT_DISCLOSABLE,
+                ProsecutorDecision.INSPECT,
+            )
+            and self.sensitive
+        ):
             errors["prosecutor_decision"] = "That decision is for non-sensitive material (MG6C)."
         if errors:
             raise ValidationError(errors)
@@ -283,9 +335,15 @@ class PublicationRecord(TimeStampedModel):
     keeps the reference as recorded, which survives the footage record's disposal at review.
     """
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="publications")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="publications"
+    )
     item = models.ForeignKey(
-        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="publications",
+        EvidenceItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
         help_text="The exhibit capturing what was published, if one was taken.",
     )
     url = models.URLField("URL", max_length=1000)
@@ -296,11 +354,19 @@ class PublicationRecord(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     found_by_description = models.CharField(max_length=200, blank=True)
-    still_online = models.CharField(max_length=8, choices=StillOnline.choices, default=StillOnline.UNKNOWN)
-    checked_at = models.DateTimeField(null=True, blank=True, help_text="When 'still online' was last checked.")
+    still_online = models.CharField(
+        max_length=8, choices=StillOnline.choices, default=StillOnline.UNKNOWN
+    )
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When 'still online' was last checked."
+    )
     takedown_reference = models.CharField(max_length=40, blank=True)
     content_item = models.ForeignKey(
-        "takedown.ContentItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="publications",
+        "takedown.ContentItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publications",
         help_text="The footage record in takedown, found from the reference or the address.",
     )
 
@@ -325,7 +391,11 @@ class PublicationRecord(TimeStampedModel):
         errors = {}
         if self.url and not self.url.lower().startswith(("http://", "https://")):
             errors["url"] = "Give the address as it was found, starting http:// or https://."
-        if self.item_id and self.incident_id and self.item.incident_id not in (None, self.incident_id):
+        if (
+            self.item_id
+            and self.incident_id
+            and self.item.incident_id not in (None, self.incident_id)
+        ):
             errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
         if self.found_at and self.found_at > timezone.now() + timedelta(minutes=5):
             errors["found_at"] = "The time it was found is in the future."

@@ -15,10 +15,21 @@ def incident_panel(request, incident) -> str | None:
     for item in items:
         events = sorted(item.custody_events.all(), key=lambda e: (e.at, e.pk))
         state, holder = custody_position(events)
-        rows.append({"item": item, "state": CustodyState(state).label, "holder": holder,
-                     "conversation": conversations.get(item.pk)})
-    return render_to_string("evidence/incident_panel.html", {
-        "incident": incident, "rows": rows,
-        "disclosure_count": incident.disclosure_entries.count(),
-        "publication_count": incident.publications.count(),
-    }, request=request)
+        rows.append(
+            {
+                "item": item,
+                "state": CustodyState(state).label,
+                "holder": holder,
+                "conversation": conversations.get(item.pk),
+            }
+        )
+    return render_to_string(
+        "evidence/incident_panel.html",
+        {
+            "incident": incident,
+            "rows": rows,
+            "disclosure_count": incident.disclosure_entries.count(),
+            "publication_count": incident.publications.count(),
+        },
+        request=request,
+    )

@@ -54,16 +54,26 @@ def load_conversation(parsed: ParsedConversation) -> Conversation:
 
 
 def disclosure_entries(incident) -> QuerySet[DisclosureEntry]:
-    return (DisclosureEntry.objects.filter(incident=incident)
-            .select_related("item", "content_type", "decided_by").order_by("number"))
+    return (
+        DisclosureEntry.objects.filter(incident=incident)
+        .select_related("item", "content_type", "decided_by")
+        .order_by("number")
+    )
 
 
 def schedule_entries(incident, schedule: str) -> list[DisclosureEntry]:
     """The entries on one schedule: unused, not withdrawn, sensitive (MG6D) or not (MG6C)."""
     sensitive = schedule == DisclosureSchedule.MG6D
-    return list(disclosure_entries(incident).filter(used=False, sensitive=sensitive)
-                .exclude(status=DisclosureStatus.WITHDRAWN))
+    return list(
+        disclosure_entries(incident)
+        .filter(used=False, sensitive=sensitive)
+        .exclude(status=DisclosureStatus.WITHDRAWN)
+    )
 
 
 def publications(incident) -> QuerySet[PublicationRecord]:
-    return PublicationRecord.objects.filter(incident=incident).select_related("item", "found_by", "content_item").order_by("found_at", "pk")
+    return (
+        PublicationRecord.objects.filter(incident=incident)
+        .select_related("item", "found_by", "content_item")
+        .order_by("found_at", "pk")
+    )

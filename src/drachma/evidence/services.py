@@ -49,10 +49,22 @@ def store_file(source, *, max_bytes: int | None = None) -> StoredFile:
 
 
 @transaction.atomic
-def receive_file(source, *, original_filename: str, received_from_type: str, via: str,
-                 received_from: str = "", user=None, incident=None, kind: str = "other",
-                 description: str = "", received_at=None, by_description: str = "",
-                 location: str = "", max_bytes: int | None = None) -> EvidenceItem:
+def receive_file(
+    source,
+    *,
+    original_filename: str,
+    received_from_type: str,
+    via: str,
+    received_from: str = "",
+    user=None,
+    incident=None,
+    kind: str = "other",
+    description: str = "",
+    received_at=None,
+    by_description: str = "",
+    location: str = "",
+    max_bytes: int | None = None,
+) -> EvidenceItem:
     """Take a file into evidence: store it, make an exhibit, record its receipt.
 
     The receipt's custody event carries the hash computed as the bytes arrived. A file
@@ -60,18 +72,32 @@ def receive_file(source, *, original_filename: str, received_from_type: str, via
     """
     stored = store_file(source, max_bytes=max_bytes)
     item = EvidenceItem(
-        stored_file=stored, original_filename=(original_filename or "unnamed")[:255], kind=kind,
-        description=description, incident=incident, received_from_type=received_from_type,
-        received_from=received_from, received_at=received_at or timezone.now(), received_via=via,
+        stored_file=stored,
+        original_filename=(original_filename or "unnamed")[:255],
+        kind=kind,
+        description=description,
+        incident=incident,
+        received_from_type=received_from_type,
+        received_from=received_from,
+        received_at=received_at or timezone.now(),
+        received_via=via,
         created_by=user,
     )
     item.full_clean(exclude=["exhibit_ref", "review_date"])
-    item.exhibit_ref = ReferenceCounter.next_reference(EXHIBIT_PREFIX, timezone.localtime(item.received_at).year)
+    item.exhibit_ref = ReferenceCounter.next_reference(
+        EXHIBIT_PREFIX, timezone.localtime(item.received_at).year
+    )
     item.save()
     CustodyEvent.objects.create(
-        item=item, kind=CustodyEventKind.RECEIVED, at=item.received_at, by=user,
-        by_description=by_description, from_party=received_from or item.get_received_from_type_display(),
-        location=location, sha256_verified=stored.sha256, note=f"Received through {via}.",
+        item=item,
+        kind=CustodyEventKind.RECEIVED,
+        at=item.received_at,
+        by=user,
+        by_description=by_description,
+        from_party=received_from or item.get_received_from_type_display(),
+        location=location,
+        sha256_verified=stored.sha256,
+        note=f"Received through {via}.",
     )
     return item
 
@@ -127,9 +153,19 @@ def custody_state(item: EvidenceItem) -> tuple[str, str]:
 
 
 @transaction.atomic
-def record_custody_event(item: EvidenceItem, *, kind: str, user=None, at=None, by_description: str = "",
-                         from_party: str = "", to_party: str = "", location: str = "", note: str = "",
-                         verify_hash: bool = False) -> CustodyEvent:
+def record_custody_event(
+    item: EvidenceItem,
+    *,
+    kind: str,
+    user=None,
+    at=None,
+    by_description: str = "",
+    from_party: str = "",
+    to_party: str = "",
+    location: str = "",
+    note: str = "",
+    verify_hash: bool = False,
+) -> CustodyEvent:
     """Append one step to an exhibit's chain of custody, refusing any step out of order.
 
     The order is the ``CUSTODY`` state machine's (received, then logged, then transfers,
@@ -143,25 +179,36 @@ def record_custody_event(item: EvidenceItem, *, kind: str, user=None, at=None, b
     ref = item.exhibit_ref
     kind = str(kind or "")
     if kind not in CustodyEventKind.values:
-        raise ValidationError({"kind": f"Unknown custody event kind {kind!r}; one of: "
-                                       f"{', '.join(CustodyEventKind.values)}."})
+        raise ValidationError(
+            {
+                "kind": f"Unknown custody event kind {kind!r}; one of: "
+                f"{', '.join(CustodyEventKind.values)}."
+            }
+        )
     label = CustodyEventKind(kind).label.lower()
     if state == CustodyState.NOT_RECEIVED and kind != CustodyEventKind.RECEIVED:
         raise ValidationError({"kind": f"{ref} cannot be {label} before it has been received."})
     if state == CustodyState.DISPOSED:
-        raise ValidationError({"kind": f"{ref} has been disposed of; nothing can follow disposal "
-                                       f"(tried: {label})."})
+        raise ValidationError(
+            {"kind": f"{ref} has been disposed of; nothing can follow disposal (tried: {label})."}
+        )
     if state not in CUSTODY.transition(kind).sources:
         allowed = ", ".join(t.name for t in CUSTODY.allowed(state)) or "nothing"
-        raise ValidationError({"kind": f"{ref} cannot be {label} now: it is "
-                                       f"{CustodyState(state).label.lower()}; next may come: {allowed}."})
+        raise ValidationError(
+            {
+                "kind": f"{ref} cannot be {label} now: it is "
+                f"{CustodyState(state).label.lower()}; next may come: {allowed}."
+            }
+        )
     CUSTODY.check(state, kind, user)  # the role's permission
 
     at = at or timezone.now()
     errors = {}
     if events and at < events[-1].at:
-        errors["at"] = (f"{at:%Y-%m-%d %H:%M} is before the last custody event of {ref} "
-                        f"({events[-1].get_kind_display().lower()} at {events[-1].at:%Y-%m-%d %H:%M}).")
+        errors["at"] = (
+            f"{at:%Y-%m-%d %H:%M} is before the last custody event of {ref} "
+            f"({events[-1].get_kind_display().lower()} at {events[-1].at:%Y-%m-%d %H:%M})."
+        )
     elif at > timezone.now() + FUTURE_TOLERANCE:
         errors["at"] = "The time is in the future."
     from_party, to_party = from_party.strip(), to_party.strip()
@@ -169,7 +216,9 @@ def record_custody_event(item: EvidenceItem, *, kind: str, user=None, at=None, b
         if not from_party:
             errors["from_party"] = "A transfer needs who handed the exhibit over."
         elif holder and not _same_party(from_party, holder):
-            errors["from_party"] = f"{ref} is held by {holder}, not {from_party}: a transfer starts from its holder."
+            errors["from_party"] = (
+                f"{ref} is held by {holder}, not {from_party}: a transfer starts from its holder."
+            )
         if not to_party:
             errors["to_party"] = "A transfer needs who received the exhibit."
         elif from_party and _same_party(from_party, to_party):
@@ -185,14 +234,29 @@ def record_custody_event(item: EvidenceItem, *, kind: str, user=None, at=None, b
     if verify_hash:
         actual = get_store().rehash(item.sha256)
         if actual is None:
-            raise ValidationError({"verify_hash": f"The stored file of {ref} is missing from the evidence store."})
+            raise ValidationError(
+                {"verify_hash": f"The stored file of {ref} is missing from the evidence store."}
+            )
         if actual != item.sha256:
-            raise ValidationError({"verify_hash": f"The stored file of {ref} no longer matches its hash: "
-                                                  f"received as {item.sha256}, now {actual}."})
+            raise ValidationError(
+                {
+                    "verify_hash": f"The stored file of {ref} no longer matches its hash: "
+                    f"received as {item.sha256}, now {actual}."
+                }
+            )
         verified = actual
-    event = CustodyEvent(item=item, kind=kind, at=at, by=user, by_description=by_description,
-                         from_party=from_party, to_party=to_party, location=location, note=note,
-                         sha256_verified=verified)
+    event = CustodyEvent(
+        item=item,
+        kind=kind,
+        at=at,
+        by=user,
+        by_description=by_description,
+        from_party=from_party,
+        to_party=to_party,
+        location=location,
+        note=note,
+        sha256_verified=verified,
+    )
     event.full_clean()
     event.save()
     return event
@@ -210,6 +274,7 @@ def attach_to_incident(item: EvidenceItem, *, incident, user=None) -> bool:
 
 # --- Uploads and chat exports ------------------------------------------------------------
 
+
 def _read_all(source) -> bytes:
     _rewind(source)
     data = b"".join(source.chunks()) if hasattr(source, "chunks") else source.read()
@@ -226,39 +291,57 @@ def _check_arrival(source, expected_size: int | None, expected_sha256: str) -> N
     """Refuse an upload whose size or hash differs from what the sender stated (read in chunks)."""
     digest, size = hashlib.sha256(), 0
     _rewind(source)
-    chunks = source.chunks() if hasattr(source, "chunks") else iter(lambda: source.read(1024 * 1024), b"")
+    chunks = (
+        source.chunks()
+        if hasattr(source, "chunks")
+        else iter(lambda: source.read(1024 * 1024), b"")
+    )
     for chunk in chunks:
         size += len(chunk)
         digest.update(chunk)
     _rewind(source)
     problems = []
     if expected_size is not None and size != expected_size:
-        problems.append(f"{size:,} bytes arrived but the file has {expected_size:,}: "
-                        "the upload was cut short or altered. Nothing was stored.")
+        problems.append(
+            f"{size:,} bytes arrived but the file has {expected_size:,}: "
+            "the upload was cut short or altered. Nothing was stored."
+        )
     if expected_sha256 and digest.hexdigest() != expected_sha256.strip().lower():
-        problems.append(f"The file that arrived hashes to {digest.hexdigest()}, not {expected_sha256}: "
-                        "the upload was cut short or altered. Nothing was stored.")
+        problems.append(
+            f"The file that arrived hashes to {digest.hexdigest()}, not {expected_sha256}: "
+            "the upload was cut short or altered. Nothing was stored."
+        )
     if problems:
         raise ValidationError({"file": problems})
 
 
 def _parse(data: bytes, *, name: str, timezone_name: str | None, date_order: str):
     try:
-        return parse_chat_bytes(data, name=name, timezone=timezone_name, max_bytes=None, date_order=date_order)
+        return parse_chat_bytes(
+            data, name=name, timezone=timezone_name, max_bytes=None, date_order=date_order
+        )
     except ChatParseError as exc:
         raise ValidationError({"file": str(exc)}) from None
     except ValueError as exc:  # an unknown zone
         raise ValidationError({"timezone": str(exc)}) from None
 
 
-def _conversation_row(item: EvidenceItem, conversation, *, date_order: str, gap_hours: float) -> ParsedConversation:
+def _conversation_row(
+    item: EvidenceItem, conversation, *, date_order: str, gap_hours: float
+) -> ParsedConversation:
     report = quality_report(conversation, gap_threshold=datetime.timedelta(hours=gap_hours))
     row = ParsedConversation(
-        item=item, format=conversation.format, locale=conversation.locale or "",
-        zone_name=conversation.zone_name, zone_source=conversation.zone_source,
-        zone_assumed=conversation.zone_assumed, date_order=date_order,
-        participants=list(conversation.participants), message_count=len(conversation.messages),
-        gap_threshold_hours=gap_hours, quality=_jsonable(report.to_dict()),
+        item=item,
+        format=conversation.format,
+        locale=conversation.locale or "",
+        zone_name=conversation.zone_name,
+        zone_source=conversation.zone_source,
+        zone_assumed=conversation.zone_assumed,
+        date_order=date_order,
+        participants=list(conversation.participants),
+        message_count=len(conversation.messages),
+        gap_threshold_hours=gap_hours,
+        quality=_jsonable(report.to_dict()),
     )
     row.full_clean(exclude=["item"])
     row.save()
@@ -272,12 +355,24 @@ def _jsonable(value):
 
 
 @transaction.atomic
-def upload_evidence(source, *, original_filename: str, received_from_type: str, user,
-                    received_from: str = "", incident=None, kind: str = EvidenceKind.OTHER,
-                    description: str = "", received_at=None, location: str = "",
-                    expected_size: int | None = None, expected_sha256: str = "",
-                    timezone_name: str | None = None, date_order: str = "auto",
-                    gap_hours: float = 24.0) -> EvidenceItem:
+def upload_evidence(
+    source,
+    *,
+    original_filename: str,
+    received_from_type: str,
+    user,
+    received_from: str = "",
+    incident=None,
+    kind: str = EvidenceKind.OTHER,
+    description: str = "",
+    received_at=None,
+    location: str = "",
+    expected_size: int | None = None,
+    expected_sha256: str = "",
+    timezone_name: str | None = None,
+    date_order: str = "auto",
+    gap_hours: float = 24.0,
+) -> EvidenceItem:
     """Take an uploaded file into evidence; a chat export is parsed and its report kept.
 
     ``expected_size``/``expected_sha256``, when the sender states them, catch an upload that
@@ -296,25 +391,49 @@ def upload_evidence(source, *, original_filename: str, received_from_type: str, 
     if expected_size is not None or expected_sha256:
         _check_arrival(source, expected_size, expected_sha256)
     if kind == EvidenceKind.CHAT_EXPORT:
-        conversation = _parse(_read_all(source), name=original_filename, timezone_name=timezone_name,
-                              date_order=date_order)
-    item = receive_file(source, original_filename=original_filename, received_from_type=received_from_type,
-                        via="upload", received_from=received_from, user=user, incident=incident, kind=kind,
-                        description=description, received_at=received_at, location=location, max_bytes=limit)
+        conversation = _parse(
+            _read_all(source),
+            name=original_filename,
+            timezone_name=timezone_name,
+            date_order=date_order,
+        )
+    item = receive_file(
+        source,
+        original_filename=original_filename,
+        received_from_type=received_from_type,
+        via="upload",
+        received_from=received_from,
+        user=user,
+        incident=incident,
+        kind=kind,
+        description=description,
+        received_at=received_at,
+        location=location,
+        max_bytes=limit,
+    )
     if conversation is not None:
         _conversation_row(item, conversation, date_order=date_order, gap_hours=gap_hours)
     return item
 
 
 @transaction.atomic
-def parse_conversation(item: EvidenceItem, *, timezone_name: str | None = None, date_order: str = "auto",
-                       gap_hours: float = 24.0) -> ParsedConversation:
+def parse_conversation(
+    item: EvidenceItem,
+    *,
+    timezone_name: str | None = None,
+    date_order: str = "auto",
+    gap_hours: float = 24.0,
+) -> ParsedConversation:
     """Read an exhibit already in the store as a chat export (e.g. one from the reporting page)."""
     if ParsedConversation.objects.filter(item=item).exists():
-        raise ValidationError({"item": f"{item.exhibit_ref} has already been read as a chat export."})
+        raise ValidationError(
+            {"item": f"{item.exhibit_ref} has already been read as a chat export."}
+        )
     with get_store().open(item.sha256) as f:
         data = f.read()
-    conversation = _parse(data, name=item.original_filename, timezone_name=timezone_name, date_order=date_order)
+    conversation = _parse(
+        data, name=item.original_filename, timezone_name=timezone_name, date_order=date_order
+    )
     if item.kind != EvidenceKind.CHAT_EXPORT:
         item.kind = EvidenceKind.CHAT_EXPORT
         item.save(update_fields=["kind", "updated_at"])
@@ -352,16 +471,36 @@ def parse_on_arrival(item_pk: int) -> ParsedConversation | None:
 
 # --- Disclosure ---------------------------------------------------------------------------
 
-DISCLOSURE_FIELDS = ("description", "location", "used", "sensitive", "sensitivity_reason", "status",
-                     "might_undermine_or_assist", "mg6e_reason", "prosecutor_decision")
+DISCLOSURE_FIELDS = (
+    "description",
+    "location",
+    "used",
+    "sensitive",
+    "sensitivity_reason",
+    "status",
+    "might_undermine_or_assist",
+    "mg6e_reason",
+    "prosecutor_decision",
+)
 
 
 @transaction.atomic
-def create_disclosure_entry(*, incident, user, description: str, item: EvidenceItem | None = None,
-                            record=None, location: str = "", used: bool = False, sensitive: bool = False,
-                            sensitivity_reason: str = "", status: str = DisclosureStatus.DRAFT,
-                            might_undermine_or_assist: bool = False, mg6e_reason: str = "",
-                            prosecutor_decision: str = "") -> DisclosureEntry:
+def create_disclosure_entry(
+    *,
+    incident,
+    user,
+    description: str,
+    item: EvidenceItem | None = None,
+    record=None,
+    location: str = "",
+    used: bool = False,
+    sensitive: bool = False,
+    sensitivity_reason: str = "",
+    status: str = DisclosureStatus.DRAFT,
+    might_undermine_or_assist: bool = False,
+    mg6e_reason: str = "",
+    prosecutor_decision: str = "",
+) -> DisclosureEntry:
     """Schedule a piece of material on an incident: an exhibit, any other record, or neither."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -369,9 +508,16 @@ def create_disclosure_entry(*, incident, user, description: str, item: EvidenceI
 
     Incident.objects.select_for_update().filter(pk=incident.pk).first()
     entry = DisclosureEntry(
-        incident=incident, item=item, description=(description or "").strip(), location=location.strip(),
-        used=used, sensitive=sensitive, sensitivity_reason=sensitivity_reason.strip(), status=status,
-        might_undermine_or_assist=might_undermine_or_assist, mg6e_reason=mg6e_reason.strip(),
+        incident=incident,
+        item=item,
+        description=(description or "").strip(),
+        location=location.strip(),
+        used=used,
+        sensitive=sensitive,
+        sensitivity_reason=sensitivity_reason.strip(),
+        status=status,
+        might_undermine_or_assist=might_undermine_or_assist,
+        mg6e_reason=mg6e_reason.strip(),
         prosecutor_decision=prosecutor_decision,
     )
     if record is not None:
@@ -397,7 +543,9 @@ def update_disclosure_entry(entry: DisclosureEntry, *, user, **changes) -> Discl
     entry = DisclosureEntry.objects.select_for_update().get(pk=entry.pk)
     old_status = entry.status
     for name, value in changes.items():
-        setattr(entry, name, value.strip() if isinstance(value, str) and name != "status" else value)
+        setattr(
+            entry, name, value.strip() if isinstance(value, str) and name != "status" else value
+        )
     if entry.status != old_status:
         entry.decided_by, entry.decided_at = user, timezone.now()
     entry.full_clean()
@@ -407,20 +555,47 @@ def update_disclosure_entry(entry: DisclosureEntry, *, user, **changes) -> Discl
 
 # --- Publication log ------------------------------------------------------------------------
 
-PUBLICATION_FIELDS = ("url", "platform", "description", "found_at", "found_by_description", "still_online",
-                      "checked_at", "takedown_reference", "item")
+PUBLICATION_FIELDS = (
+    "url",
+    "platform",
+    "description",
+    "found_at",
+    "found_by_description",
+    "still_online",
+    "checked_at",
+    "takedown_reference",
+    "item",
+)
 
 
 @transaction.atomic
-def record_publication(*, incident, user, url: str, platform: str, found_at=None, description: str = "",
-                       found_by_description: str = "", still_online: str = StillOnline.UNKNOWN,
-                       checked_at=None, takedown_reference: str = "", item: EvidenceItem | None = None
-                       ) -> PublicationRecord:
+def record_publication(
+    *,
+    incident,
+    user,
+    url: str,
+    platform: str,
+    found_at=None,
+    description: str = "",
+    found_by_description: str = "",
+    still_online: str = StillOnline.UNKNOWN,
+    checked_at=None,
+    takedown_reference: str = "",
+    item: EvidenceItem | None = None,
+) -> PublicationRecord:
     """Log that material about the incident was found published online."""
     record = PublicationRecord(
-        incident=incident, item=item, url=(url or "").strip(), platform=platform, description=description.strip(),
-        found_at=found_at or timezone.now(), found_by=user, found_by_description=found_by_description.strip(),
-        still_online=still_online, checked_at=checked_at, takedown_reference=takedown_reference.strip(),
+        incident=incident,
+        item=item,
+        url=(url or "").strip(),
+        platform=platform,
+        description=description.strip(),
+        found_at=found_at or timezone.now(),
+        found_by=user,
+        found_by_description=found_by_description.strip(),
+        still_online=still_online,
+        checked_at=checked_at,
+        takedown_reference=takedown_reference.strip(),
     )
     _link_takedown(record)
     record.full_clean()
@@ -436,14 +611,26 @@ def _link_takedown(record: PublicationRecord) -> None:
 
     reference = record.takedown_reference.strip()
     if reference:
-        item = (ContentItem.objects.filter(reference__iexact=reference).first()
-                or getattr(TakedownRequest.objects.filter(reference__iexact=reference)
-                           .select_related("content_item").first(), "content_item", None))
+        item = ContentItem.objects.filter(reference__iexact=reference).first() or getattr(
+            TakedownRequest.objects.filter(reference__iexact=reference)
+            .select_related("content_item")
+            .first(),
+            "content_item",
+            None,
+        )
         if item is None:
-            raise ValidationError({"takedown_reference": f"No footage or takedown request has the reference {reference}."})
+            raise ValidationError(
+                {
+                    "takedown_reference": (
+                        f"No footage or takedown request has the reference {reference}."
+                    )
+                }
+            )
         record.content_item = item
     elif record.url:
-        record.content_item = ContentItem.objects.filter(url=record.url).order_by("first_seen_at", "pk").first()
+        record.content_item = (
+            ContentItem.objects.filter(url=record.url).order_by("first_seen_at", "pk").first()
+        )
         if record.content_item is not None:
             record.takedown_reference = record.content_item.reference
 
@@ -452,7 +639,9 @@ def _link_takedown(record: PublicationRecord) -> None:
 def update_publication(record: PublicationRecord, *, user, **changes) -> PublicationRecord:
     unknown = set(changes) - set(PUBLICATION_FIELDS)
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: "This cannot be changed on a publication record."})
+        raise ValidationError(
+            {sorted(unknown)[0]: "This cannot be changed on a publication record."}
+        )
     record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
     for name, value in changes.items():
         setattr(record, name, value.strip() if isinstance(value, str) else value)

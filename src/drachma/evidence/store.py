@@ -70,7 +70,9 @@ class EvidenceStore:
         self.storage = storage or default_storage()
         self.max_bytes = max_bytes if max_bytes is not None else conf.max_bytes()
 
-    def put(self, source: BinaryIO | Iterable[bytes], *, max_bytes: int | None = None) -> StoredBlob:
+    def put(
+        self, source: BinaryIO | Iterable[bytes], *, max_bytes: int | None = None
+    ) -> StoredBlob:
         """Stream ``source`` into the store; returns its hash. Refuses empty and oversize files."""
         limit = max_bytes if max_bytes is not None else self.max_bytes
         digest = hashlib.sha256()
@@ -124,7 +126,9 @@ def default_storage() -> Storage:
     root = conf.evidence_root()
     root.mkdir(parents=True, exist_ok=True)
     # Read-only once written: the store never modifies evidence.
-    return FileSystemStorage(location=root, file_permissions_mode=0o440, directory_permissions_mode=0o750)
+    return FileSystemStorage(
+        location=root, file_permissions_mode=0o440, directory_permissions_mode=0o750
+    )
 
 
 def get_store() -> EvidenceStore:

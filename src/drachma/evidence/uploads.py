@@ -25,7 +25,9 @@ class EvidenceUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         limit = conf.max_bytes()
         if self.received > limit:
-            self.problems.append(f"{self.file_name}: {EvidenceTooLarge(self.received, limit)} Nothing was stored.")
+            self.problems.append(
+                f"{self.file_name}: {EvidenceTooLarge(self.received, limit)} Nothing was stored."
+            )
             raise SkipFile()
         return raw_data
 

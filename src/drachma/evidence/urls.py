@@ -13,14 +13,28 @@ urlpatterns = [
     path("items/<str:exhibit_ref>/continuity.pdf", views.continuity_pdf, name="continuity_pdf"),
     path("items/<str:exhibit_ref>/continuity.txt", views.continuity_text, name="continuity_text"),
     path("items/<str:exhibit_ref>/conversation/", views.conversation, name="conversation"),
-    path("items/<str:exhibit_ref>/conversation/read/", views.conversation_parse, name="conversation_parse"),
+    path(
+        "items/<str:exhibit_ref>/conversation/read/",
+        views.conversation_parse,
+        name="conversation_parse",
+    ),
     path("incidents/<str:reference>/disclosure/", views.disclosure, name="disclosure"),
     path("incidents/<str:reference>/disclosure/add/", views.disclosure_add, name="disclosure_add"),
-    path("incidents/<str:reference>/disclosure/<str:schedule>.pdf", views.schedule_pdf, name="schedule_pdf"),
-    path("incidents/<str:reference>/disclosure/<str:schedule>.csv", views.schedule_csv, name="schedule_csv"),
+    path(
+        "incidents/<str:reference>/disclosure/<str:schedule>.pdf",
+        views.schedule_pdf,
+        name="schedule_pdf",
+    ),
+    path(
+        "incidents/<str:reference>/disclosure/<str:schedule>.csv",
+        views.schedule_csv,
+        name="schedule_csv",
+    ),
     path("disclosure/<int:disclosure_id>/", views.disclosure_edit, name="disclosure_edit"),
     path("incidents/<str:reference>/publications/", views.publications, name="publications"),
-    path("incidents/<str:reference>/publications/add/", views.publication_add, name="publication_add"),
+    path(
+        "incidents/<str:reference>/publications/add/", views.publication_add, name="publication_add"
+    ),
     path("publications/<int:publication_id>/", views.publication_edit, name="publication_edit"),
     path("incidents/<str:reference>/bundle/", views.bundle, name="bundle"),
 ]

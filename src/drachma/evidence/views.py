@@ -52,17 +52,26 @@ def item_list(request):
         queryset = queryset.filter(incident__reference=reference)
     q = request.GET.get("q", "").strip()
     if q:
-        queryset = queryset.filter(exhibit_ref__icontains=q) | queryset.filter(original_filename__icontains=q)
+        queryset = queryset.filter(exhibit_ref__icontains=q) | queryset.filter(
+            original_filename__icontains=q
+        )
     context = paginate(request, queryset)
-    record_list_view(request, EvidenceItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode())
-    return render(request, "evidence/item_list.html", {**context, "incident_ref": reference, "q": q})
+    record_list_view(
+        request, EvidenceItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode()
+    )
+    return render(
+        request, "evidence/item_list.html", {**context, "incident_ref": reference, "q": q}
+    )
 
 
 @csrf_protect
 def _upload(request):
     posted = request.method == "POST"
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None,
-                      initial={"incident": request.GET.get("incident", "")})
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"incident": request.GET.get("incident", "")},
+    )
     problems = getattr(request, "evidence_upload_problems", [])
     if request.method == "POST":
         valid = form.is_valid()
@@ -72,22 +81,35 @@ def _upload(request):
                 form.add_error("file", problem)
         elif "file" not in request.FILES:
             form.errors.pop("file", None)
-            form.add_error("file", "No file arrived, or the upload was cut short. Nothing was stored.")
+            form.add_error(
+                "file", "No file arrived, or the upload was cut short. Nothing was stored."
+            )
         if valid and form.is_valid():
             data = form.cleaned_data
             try:
                 item = services.upload_evidence(
-                    data["file"], original_filename=data["file"].name, received_from_type=data["received_from_type"],
-                    received_from=data["received_from"], user=request.user, incident=data["incident"],
-                    kind=data["kind"], description=data["description"], received_at=data["received_at"],
-                    location=data["location"], expected_size=data["expected_size"],
-                    expected_sha256=(data["expected_sha256"] or "").strip(), timezone_name=data["timezone"] or None,
-                    date_order=data["date_order"], gap_hours=data["gap_hours"],
+                    data["file"],
+                    original_filename=data["file"].name,
+                    received_from_type=data["received_from_type"],
+                    received_from=data["received_from"],
+                    user=request.user,
+                    incident=data["incident"],
+                    kind=data["kind"],
+                    description=data["description"],
+                    received_at=data["received_at"],
+                    location=data["location"],
+                    expected_size=data["expected_size"],
+                    expected_sha256=(data["expected_sha256"] or "").strip(),
+                    timezone_name=data["timezone"] or None,
+                    date_order=data["date_order"],
+                    gap_hours=data["gap_hours"],
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, f"Exhibit {item.exhibit_ref} received (SHA-256 {item.sha256}).")
+                messages.success(
+                    request, f"Exhibit {item.exhibit_ref} received (SHA-256 {item.sha256})."
+                )
                 return redirect("evidence:detail", exhibit_ref=item.exhibit_ref)
     return render(request, "evidence/upload.html", {"form": form})
 
@@ -110,21 +132,33 @@ def item_detail(request, exhibit_ref: str):
     for event in events:
         event.who = services.person_name(event.by) or event.by_description
     parsed = selectors.parsed_conversation(item)
-    return render(request, "evidence/item_detail.html", {
-        "item": item, "events": events, "state": CustodyState(state).label, "holder": holder,
-        "next_kinds": [t.name for t in CUSTODY.allowed(state)], "parsed": parsed,
-        "custody_form": CustodyForm(initial={"from_party": holder, "verify_hash": True}),
-        "parse_form": ParseForm(), "disclosure": item.disclosure_entries.all(),
-    })
+    return render(
+        request,
+        "evidence/item_detail.html",
+        {
+            "item": item,
+            "events": events,
+            "state": CustodyState(state).label,
+            "holder": holder,
+            "next_kinds": [t.name for t in CUSTODY.allowed(state)],
+            "parsed": parsed,
+            "custody_form": CustodyForm(initial={"from_party": holder, "verify_hash": True}),
+            "parse_form": ParseForm(),
+            "disclosure": item.disclosure_entries.all(),
+        },
+    )
 
 
 @require("evidence.view_evidenceitem", hide=True)
 def item_download(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["file"])
-    response = FileResponse(get_store().open(item.sha256), as_attachment=True,
-                            filename=f"{item.exhibit_ref}_{item.original_filename}",
-                            content_type=item.stored_file.media_type or "application/octet-stream")
+    response = FileResponse(
+        get_store().open(item.sha256),
+        as_attachment=True,
+        filename=f"{item.exhibit_ref}_{item.original_filename}",
+        content_type=item.stored_file.media_type or "application/octet-stream",
+    )
     response["X-Content-SHA256"] = item.sha256
     return response
 
@@ -139,7 +173,9 @@ def custody_add(request, exhibit_ref: str):
         except ValidationError as exc:
             messages.error(request, "Not recorded: " + " ".join(exc.messages))
         else:
-            messages.success(request, f"{event.get_kind_display()} recorded for {item.exhibit_ref}.")
+            messages.success(
+                request, f"{event.get_kind_display()} recorded for {item.exhibit_ref}."
+            )
     else:
         messages.error(request, "Not recorded: " + form_errors_text(form))
     return redirect("evidence:detail", exhibit_ref=exhibit_ref)
@@ -149,24 +185,33 @@ def custody_add(request, exhibit_ref: str):
 def continuity(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["custody"])
-    return render(request, "evidence/continuity.html", {**documents.continuity_context(item),
-                                                        "text": documents.continuity_text(item)})
+    return render(
+        request,
+        "evidence/continuity.html",
+        {**documents.continuity_context(item), "text": documents.continuity_text(item)},
+    )
 
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity_pdf(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["custody"])
-    return attachment(documents.continuity_pdf(item), filename=f"continuity-{item.exhibit_ref}.pdf",
-                      content_type="application/pdf")
+    return attachment(
+        documents.continuity_pdf(item),
+        filename=f"continuity-{item.exhibit_ref}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity_text(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item, fields=["custody"])
-    return attachment(documents.continuity_text(item), filename=f"continuity-{item.exhibit_ref}.txt",
-                      content_type="text/plain; charset=utf-8")
+    return attachment(
+        documents.continuity_text(item),
+        filename=f"continuity-{item.exhibit_ref}.txt",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @require("evidence.view_parsedconversation", hide=True)
@@ -179,12 +224,22 @@ def conversation(request, exhibit_ref: str):
     conv = selectors.load_conversation(parsed)
     from django.core.paginator import Paginator
 
-    page_obj = Paginator(range(len(conv.messages)), MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = Paginator(range(len(conv.messages)), MESSAGES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = [conv.message_dict(conv.messages[i], i) for i in page_obj.object_list]
-    return render(request, "evidence/conversation.html", {
-        "item": item, "parsed": parsed, "quality": parsed.quality, "page_obj": page_obj, "rows": rows,
-        "querystring_without_page": "",
-    })
+    return render(
+        request,
+        "evidence/conversation.html",
+        {
+            "item": item,
+            "parsed": parsed,
+            "quality": parsed.quality,
+            "page_obj": page_obj,
+            "rows": rows,
+            "querystring_without_page": "",
+        },
+    )
 
 
 @require("evidence.add_parsedconversation", hide=True, methods=["POST"])
@@ -193,9 +248,12 @@ def conversation_parse(request, exhibit_ref: str):
     form = ParseForm(request.POST)
     if form.is_valid():
         try:
-            services.parse_conversation(item, timezone_name=form.cleaned_data["timezone"] or None,
-                                        date_order=form.cleaned_data["date_order"],
-                                        gap_hours=form.cleaned_data["gap_hours"])
+            services.parse_conversation(
+                item,
+                timezone_name=form.cleaned_data["timezone"] or None,
+                date_order=form.cleaned_data["date_order"],
+                gap_hours=form.cleaned_data["gap_hours"],
+            )
         except ValidationError as exc:
             messages.error(request, "Not read as a chat export: " + " ".join(exc.messages))
         else:
@@ -208,15 +266,22 @@ def conversation_parse(request, exhibit_ref: str):
 
 # --- Disclosure -----------------------------------------------------------------------
 
+
 @require("evidence.view_disclosureentry", hide=True)
 def disclosure(request, reference: str):
     incident = _incident(reference)
     entries = list(selectors.disclosure_entries(incident))
     record_view(request, incident, fields=["disclosure"])
-    return render(request, "evidence/disclosure.html", {
-        "incident": incident, "entries": entries, "form": DisclosureForm(incident=incident),
-        "schedules": DisclosureSchedule.choices,
-    })
+    return render(
+        request,
+        "evidence/disclosure.html",
+        {
+            "incident": incident,
+            "entries": entries,
+            "form": DisclosureForm(incident=incident),
+            "schedules": DisclosureSchedule.choices,
+        },
+    )
 
 
 @require("evidence.add_disclosureentry", hide=True, methods=["POST"])
@@ -225,7 +290,9 @@ def disclosure_add(request, reference: str):
     form = DisclosureForm(request.POST, incident=incident)
     if form.is_valid():
         try:
-            entry = services.create_disclosure_entry(incident=incident, user=request.user, **form.cleaned_data)
+            entry = services.create_disclosure_entry(
+                incident=incident, user=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             messages.error(request, "Not scheduled: " + " ".join(exc.messages))
         else:
@@ -237,9 +304,13 @@ def disclosure_add(request, reference: str):
 
 @require("evidence.change_disclosureentry", hide=True, methods=["GET", "POST"])
 def disclosure_edit(request, disclosure_id: int):
-    entry = get_object_or_404(DisclosureEntry.objects.select_related("incident", "item"), pk=disclosure_id)
+    entry = get_object_or_404(
+        DisclosureEntry.objects.select_related("incident", "item"), pk=disclosure_id
+    )
     initial = {name: getattr(entry, name) for name in services.DISCLOSURE_FIELDS}
-    form = DisclosureForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
+    form = DisclosureForm(
+        request.POST if request.method == "POST" else None, initial=initial, editing=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_disclosure_entry(entry, user=request.user, **form.cleaned_data)
@@ -262,27 +333,39 @@ def _schedule(reference: str, schedule: str) -> tuple[Incident, str]:
 def schedule_pdf(request, reference: str, schedule: str):
     incident, schedule = _schedule(reference, schedule)
     record_view(request, incident, fields=[f"disclosure {schedule}"])
-    return attachment(documents.schedule_pdf(incident, schedule), filename=f"{schedule}-{incident.reference}.pdf",
-                      content_type="application/pdf")
+    return attachment(
+        documents.schedule_pdf(incident, schedule),
+        filename=f"{schedule}-{incident.reference}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require("evidence.view_disclosureentry", hide=True)
 def schedule_csv(request, reference: str, schedule: str):
     incident, schedule = _schedule(reference, schedule)
     record_view(request, incident, fields=[f"disclosure {schedule}"])
-    return attachment(documents.schedule_csv(incident, schedule), filename=f"{schedule}-{incident.reference}.csv",
-                      content_type="text/csv; charset=utf-8")
+    return attachment(
+        documents.schedule_csv(incident, schedule),
+        filename=f"{schedule}-{incident.reference}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 # --- Publication log ---------------------------------------------------------------------
+
 
 @require("evidence.view_publicationrecord", hide=True)
 def publications(request, reference: str):
     incident = _incident(reference)
     record_view(request, incident, fields=["publications"])
-    return render(request, "evidence/publications.html", {
-        **documents.publication_context(incident), "form": PublicationForm(incident=incident),
-    })
+    return render(
+        request,
+        "evidence/publications.html",
+        {
+            **documents.publication_context(incident),
+            "form": PublicationForm(incident=incident),
+        },
+    )
 
 
 @require("evidence.add_publicationrecord", hide=True, methods=["POST"])
@@ -303,10 +386,16 @@ def publication_add(request, reference: str):
 
 @require("evidence.change_publicationrecord", hide=True, methods=["GET", "POST"])
 def publication_edit(request, publication_id: int):
-    record = get_object_or_404(PublicationRecord.objects.select_related("incident", "item"), pk=publication_id)
+    record = get_object_or_404(
+        PublicationRecord.objects.select_related("incident", "item"), pk=publication_id
+    )
     initial = {name: getattr(record, name) for name in services.PUBLICATION_FIELDS}
     initial["item"] = record.item.exhibit_ref if record.item else None
-    form = PublicationForm(request.POST if request.method == "POST" else None, initial=initial, incident=record.incident)
+    form = PublicationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        incident=record.incident,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if data.get("found_at") is None:
@@ -322,6 +411,7 @@ def publication_edit(request, publication_id: int):
 
 
 # --- The bundle ------------------------------------------------------------------------------
+
 
 @require("evidence.export_bundle", hide=True, methods=["POST"])
 def bundle(request, reference: str):
@@ -340,4 +430,6 @@ def bundle(request, reference: str):
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()  # the open handle keeps the data; nothing stays on disk
     Path(folder).rmdir()
-    return FileResponse(handle, as_attachment=True, filename=path.name, content_type="application/zip")
+    return FileResponse(
+        handle, as_attachment=True, filename=path.name, content_type="application/zip"
+    )

@@ -35,8 +35,13 @@ CUSTODY = StateMachine(
         Transition("copied", {S.IN_CUSTODY}, S.IN_CUSTODY, permission=PERM, label="Copy"),
         Transition("returned", {S.IN_CUSTODY}, S.RETURNED, permission=PERM, label="Return"),
         # A returned exhibit's copy in the store may still have to be disposed of.
-        Transition("disposed", {S.RECEIVED, S.IN_CUSTODY, S.RETURNED}, S.DISPOSED, permission=PERM,
-                   label="Dispose of"),
+        Transition(
+            "disposed",
+            {S.RECEIVED, S.IN_CUSTODY, S.RETURNED},
+            S.DISPOSED,
+            permission=PERM,
+            label="Dispose of",
+        ),
     ],
 )
 

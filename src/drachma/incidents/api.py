@@ -144,9 +144,9 @@ def _resolve_refs(data: dict) -> dict:
             "borough", f"Unknown borough code {data['borough']!r}."
         )
     if data.get("ward"):
-        data["ward"] = Ward.objects.select_related("borough").filter(code=data["ward"]).first() or errors.setdefault(
-            "ward", f"Unknown ward code {data['ward']!r}."
-        )
+        data["ward"] = Ward.objects.select_related("borough").filter(
+            code=data["ward"]
+        ).first() or errors.setdefault("ward", f"Unknown ward code {data['ward']!r}.")
     if data.get("groups") is not None:
         wanted = set(data["groups"])
         found = list(Group.objects.filter(pk__in=wanted))
@@ -186,14 +186,20 @@ def create_incident(request, payload: IncidentIn):
     return Status(201, _get(incident.reference))
 
 
-@router.get("/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.view_incident", hide=True))
+@router.get(
+    "/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.view_incident", hide=True)
+)
 def get_incident(request, reference: str):
     incident = _get(reference)
     record_view(request, incident)
     return incident
 
 
-@router.patch("/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.change_incident", hide=True))
+@router.patch(
+    "/incidents/{reference}",
+    response=IncidentOut,
+    auth=Allow("incidents.change_incident", hide=True),
+)
 def update_incident(request, reference: str, payload: IncidentPatch):
     incident = _get(reference)
     data = _resolve_refs(payload.dict(exclude_unset=True))
@@ -202,7 +208,11 @@ def update_incident(request, reference: str, payload: IncidentPatch):
     return _get(reference)
 
 
-@router.get("/incidents/{reference}/people", response=list[InvolvementOut], auth=Allow("incidents.view_incidentperson", hide=True))
+@router.get(
+    "/incidents/{reference}/people",
+    response=list[InvolvementOut],
+    auth=Allow("incidents.view_incidentperson", hide=True),
+)
 def list_involvements(request, reference: str):
     incident = _get(reference)
     involvements = list(IncidentPerson.objects.filter(incident=incident).select_related("person"))
@@ -210,7 +220,11 @@ def list_involvements(request, reference: str):
     return involvements
 
 
-@router.post("/incidents/{reference}/people", response={201: InvolvementOut}, auth=Allow("incidents.add_incidentperson", hide=True))
+@router.post(
+    "/incidents/{reference}/people",
+    response={201: InvolvementOut},
+    auth=Allow("incidents.add_incidentperson", hide=True),
+)
 def add_involvement(request, reference: str, payload: InvolvementIn):
     from django.core.exceptions import ValidationError
 
@@ -218,13 +232,21 @@ def add_involvement(request, reference: str, payload: InvolvementIn):
     person = Person.objects.filter(pk=payload.person).first()
     if person is None:
         raise ValidationError({"person": f"Unknown person id {payload.person}."})
-    involvement = services.add_person(incident, person=person, role=payload.role, notes=payload.notes, user=request.user)
+    involvement = services.add_person(
+        incident, person=person, role=payload.role, notes=payload.notes, user=request.user
+    )
     return Status(201, involvement)
 
 
-@router.delete("/incidents/{reference}/people/{involvement_id}", response={204: None}, auth=Allow("incidents.delete_incidentperson", hide=True))
+@router.delete(
+    "/incidents/{reference}/people/{involvement_id}",
+    response={204: None},
+    auth=Allow("incidents.delete_incidentperson", hide=True),
+)
 def remove_involvement(request, reference: str, involvement_id: int):
-    involvement = get_object_or_404(IncidentPerson, pk=involvement_id, incident__reference=reference)
+    involvement = get_object_or_404(
+        IncidentPerson, pk=involvement_id, incident__reference=reference
+    )
     services.remove_person(involvement, user=request.user)
     return Status(204, None)
 
@@ -246,13 +268,18 @@ class LinkedCaseOut(Schema):
 
 
 def _linked_cases(incident: Incident):
-    return LinkedCase.objects.filter(incident=incident).select_related(
-        "suspect__person", "group_member__person"
-    ).order_by("created_at", "pk")
+    return (
+        LinkedCase.objects.filter(incident=incident)
+        .select_related("suspect__person", "group_member__person")
+        .order_by("created_at", "pk")
+    )
 
 
-@router.get("/incidents/{reference}/linked-cases", response=list[LinkedCaseOut],
-            auth=Allow("incidents.view_linkedcase", "incidents.view_incidentperson", hide=True))
+@router.get(
+    "/incidents/{reference}/linked-cases",
+    response=list[LinkedCaseOut],
+    auth=Allow("incidents.view_linkedcase", "incidents.view_incidentperson", hide=True),
+)
 def list_linked_cases(request, reference: str):
     incident = _get(reference)
     links = list(_linked_cases(incident))
@@ -260,14 +287,21 @@ def list_linked_cases(request, reference: str):
     return links
 
 
-@router.post("/incidents/{reference}/linked-cases", response={201: LinkedCaseOut},
-             auth=Allow("incidents.add_linkedcase", "incidents.view_incidentperson", hide=True))
+@router.post(
+    "/incidents/{reference}/linked-cases",
+    response={201: LinkedCaseOut},
+    auth=Allow("incidents.add_linkedcase", "incidents.view_incidentperson", hide=True),
+)
 def link_cases(request, reference: str, payload: LinkedCaseIn):
     from django.core.exceptions import ValidationError
 
     incident = _get(reference)
-    involvements = {i.pk: i for i in IncidentPerson.objects.filter(
-        incident=incident, pk__in=[payload.suspect, payload.group_member]).select_related("person")}
+    involvements = {
+        i.pk: i
+        for i in IncidentPerson.objects.filter(
+            incident=incident, pk__in=[payload.suspect, payload.group_member]
+        ).select_related("person")
+    }
     errors = {
         name: f"No involvement {pk} in this incident."
         for name, pk in (("suspect", payload.suspect), ("group_member", payload.group_member))
@@ -276,7 +310,10 @@ def link_cases(request, reference: str, payload: LinkedCaseIn):
     if errors:
         raise ValidationError(errors)
     link = services.link_cases(
-        incident, suspect=involvements[payload.suspect], group_member=involvements[payload.group_member],
-        note=payload.note, user=request.user,
+        incident,
+        suspect=involvements[payload.suspect],
+        group_member=involvements[payload.group_member],
+        note=payload.note,
+        user=request.user,
     )
     return Status(201, _linked_cases(incident).get(pk=link.pk))

@@ -24,18 +24,67 @@ from drachma.incidents.models import (
 LONDON = ZoneInfo("Europe/London")
 HOTSPOT = "Manchester city centre and north Manchester"
 # 2017–2018 counts by area ("Manchester" here means Manchester outside the hotspot district).
-FOI_PERIOD = {HOTSPOT: 18, "Rochdale": 17, "Salford": 15, "Bolton": 14, "Wigan": 13, "Oldham": 12,
-              "Tameside": 10, "Manchester": 9, "Stockport": 9, "Bury": 7, "Trafford": 5}
+FOI_PERIOD = {
+    HOTSPOT: 18,
+    "Rochdale": 17,
+    "Salford": 15,
+    "Bolton": 14,
+    "Wigan": 13,
+    "Oldham": 12,
+    "Tameside": 10,
+    "Manchester": 9,
+    "Stockport": 9,
+    "Bury": 7,
+    "Trafford": 5,
+}
 FOI_OUTSIDE_GM = 17
-LATER_WEIGHTS = {HOTSPOT: 12, "Manchester": 8, "Rochdale": 14, "Salford": 13, "Bolton": 10, "Wigan": 9,
-                 "Oldham": 9, "Tameside": 7, "Stockport": 7, "Bury": 5, "Trafford": 4, None: 4}
+LATER_WEIGHTS = {
+    HOTSPOT: 12,
+    "Manchester": 8,
+    "Rochdale": 14,
+    "Salford": 13,
+    "Bolton": 10,
+    "Wigan": 9,
+    "Oldham": 9,
+    "Tameside": 7,
+    "Stockport": 7,
+    "Bury": 5,
+    "Trafford": 4,
+    None: 4,
+}
 LATER_PER_YEAR = {2019: 34, 2020: 30, 2021: 38, 2022: 42, 2023: 44, 2024: 46, 2025: 48, 2026: 44}
-OUTSIDE = ["Preston", "Blackburn", "Warrington", "Liverpool", "Chester", "Leeds", "Huddersfield", "Blackpool"]
-KINDS = [(IncidentKind.ONLINE_STING, 30), (IncidentKind.LIVE_STREAMED, 30), (IncidentKind.DOORSTEP, 15),
-         (IncidentKind.PUBLICATION, 15), (IncidentKind.FAMILY_HARASSMENT, 6), (IncidentKind.OTHER, 4)]
-SOURCES = [(IncidentSource.GROUP, 45), (IncidentSource.PUBLIC, 25), (IncidentSource.PLATFORM, 10),
-           (IncidentSource.OFFICER, 12), (IncidentSource.PARTNER, 8)]
-STREAM_PLATFORMS = [Platform.FACEBOOK, Platform.FACEBOOK, Platform.YOUTUBE, Platform.TIKTOK, Platform.INSTAGRAM]
+OUTSIDE = [
+    "Preston",
+    "Blackburn",
+    "Warrington",
+    "Liverpool",
+    "Chester",
+    "Leeds",
+    "Huddersfield",
+    "Blackpool",
+]
+KINDS = [
+    (IncidentKind.ONLINE_STING, 30),
+    (IncidentKind.LIVE_STREAMED, 30),
+    (IncidentKind.DOORSTEP, 15),
+    (IncidentKind.PUBLICATION, 15),
+    (IncidentKind.FAMILY_HARASSMENT, 6),
+    (IncidentKind.OTHER, 4),
+]
+SOURCES = [
+    (IncidentSource.GROUP, 45),
+    (IncidentSource.PUBLIC, 25),
+    (IncidentSource.PLATFORM, 10),
+    (IncidentSource.OFFICER, 12),
+    (IncidentSource.PARTNER, 8),
+]
+STREAM_PLATFORMS = [
+    Platform.FACEBOOK,
+    Platform.FACEBOOK,
+    Platform.YOUTUBE,
+    Platform.TIKTOK,
+    Platform.INSTAGRAM,
+]
 
 
 def _weighted(rng, pairs):
@@ -71,16 +120,24 @@ def seed(ctx: DemoContext) -> None:
     for ward in Ward.objects.select_related("borough"):
         if ward not in hotspot_wards:
             wards_by_borough.setdefault(ward.borough.name, []).append(ward)
-    recorders = ctx.users[Role.ANALYST] + ctx.users[Role.SAFEGUARDING_OFFICER] + ctx.users[Role.INVESTIGATOR]
+    recorders = (
+        ctx.users[Role.ANALYST]
+        + ctx.users[Role.SAFEGUARDING_OFFICER]
+        + ctx.users[Role.INVESTIGATOR]
+    )
     people = list(ctx.people)
     rng.shuffle(people)
     today = timezone.localdate()
 
     for area, start, end in _plan(rng):
         occurred = _when(rng, start, end)
-        received = min(occurred + datetime.timedelta(hours=rng.choice([1, 2, 5, 20, 48, 100])), timezone.now())
+        received = min(
+            occurred + datetime.timedelta(hours=rng.choice([1, 2, 5, 20, 48, 100])), timezone.now()
+        )
         kind = _weighted(rng, KINDS)
-        live = kind == IncidentKind.LIVE_STREAMED or (kind == IncidentKind.DOORSTEP and rng.random() < 0.5)
+        live = kind == IncidentKind.LIVE_STREAMED or (
+            kind == IncidentKind.DOORSTEP and rng.random() < 0.5
+        )
         location = {}
         if area is None:
             location["place"] = rng.choice(OUTSIDE)
@@ -96,16 +153,42 @@ def seed(ctx: DemoContext) -> None:
         status = IncidentStatus.CLOSED if age > 120 else rng.choice(list(IncidentStatus))
         outcome = ""
         if status == IncidentStatus.CLOSED:
-            outcome = _weighted(rng, [(Outcome.ARREST, 35), (Outcome.VOLUNTARY_INTERVIEW, 30), (Outcome.NFA, 25), (Outcome.REFERRED, 10)])
-        group_pool = [g for g in ctx.groups if g.home_borough and g.home_borough.name == (area or "").replace(HOTSPOT, "Manchester")] or ctx.groups
-        groups = rng.sample(group_pool, k=1) + (rng.sample(ctx.groups, k=1) if rng.random() < 0.15 else [])
+            outcome = _weighted(
+                rng,
+                [
+                    (Outcome.ARREST, 35),
+                    (Outcome.VOLUNTARY_INTERVIEW, 30),
+                    (Outcome.NFA, 25),
+                    (Outcome.REFERRED, 10),
+                ],
+            )
+        group_pool = [
+            g
+            for g in ctx.groups
+            if g.home_borough and g.home_borough.name == (area or "").replace(HOTSPOT, "Manchester")
+        ] or ctx.groups
+        groups = rng.sample(group_pool, k=1) + (
+            rng.sample(ctx.groups, k=1) if rng.random() < 0.15 else []
+        )
         platform = rng.choice(STREAM_PLATFORMS) if live else ""
         incident = services.create_incident(
-            user=rng.choice(recorders), groups=set(groups), occurred_at=occurred, received_at=received,
-            source=_weighted(rng, SOURCES), kind=kind, status=status, outcome=outcome,
-            summary=_summary(kind, groups[0].name), live_streamed=live, stream_platform=platform,
-            stream_url=f"https://{platform}.example.com/live/{rng.randrange(10**8)}" if live else "",
-            police_attended=rng.random() < 0.6, mopi_group=rng.choice([2, 3]), **location,
+            user=rng.choice(recorders),
+            groups=set(groups),
+            occurred_at=occurred,
+            received_at=received,
+            source=_weighted(rng, SOURCES),
+            kind=kind,
+            status=status,
+            outcome=outcome,
+            summary=_summary(kind, groups[0].name),
+            live_streamed=live,
+            stream_platform=platform,
+            stream_url=f"https://{platform}.example.com/live/{rng.randrange(10**8)}"
+            if live
+            else "",
+            police_attended=rng.random() < 0.6,
+            mopi_group=rng.choice([2, 3]),
+            **location,
         )
         ctx.incidents.append(incident)
         _involve(ctx, incident, kind, people)
@@ -114,11 +197,23 @@ def seed(ctx: DemoContext) -> None:
 
 def _summary(kind: str, group: str) -> str:
     return {
-        IncidentKind.ONLINE_STING: f"{group} reports chatting online, posing as a 13-year-old, with an adult who arranged to meet.",
-        IncidentKind.LIVE_STREAMED: f"{group} confronted a man outside a supermarket and streamed it live; a crowd gathered.",
-        IncidentKind.DOORSTEP: f"{group} members went to a man's home address and confronted him at the door.",
-        IncidentKind.PUBLICATION: f"{group} published footage of an earlier confrontation naming the man and his street.",
-        IncidentKind.FAMILY_HARASSMENT: f"Relatives of a man exposed by {group} report threats and graffiti at their home.",
+        IncidentKind.ONLINE_STING: (
+            f"{group} reports chatting online, posing as a 13-year-old, with an adult who "
+            "arranged to meet."
+        ),
+        IncidentKind.LIVE_STREAMED: (
+            f"{group} confronted a man outside a supermarket and streamed it live; a crowd "
+            "gathered."
+        ),
+        IncidentKind.DOORSTEP: (
+            f"{group} members went to a man's home address and confronted him at the door."
+        ),
+        IncidentKind.PUBLICATION: (
+            f"{group} published footage of an earlier confrontation naming the man and his street."
+        ),
+        IncidentKind.FAMILY_HARASSMENT: (
+            f"Relatives of a man exposed by {group} report threats and graffiti at their home."
+        ),
         IncidentKind.OTHER: f"Report concerning {group}'s activity; see attached notes.",
     }[kind]
 
@@ -135,11 +230,19 @@ def _involve(ctx: DemoContext, incident, kind: str, people: list) -> None:
         services.add_person(incident, person=rng.choice(people), role=PersonRole.CHILD_AT_RISK)
     if kind in {IncidentKind.LIVE_STREAMED, IncidentKind.DOORSTEP} and rng.random() < 0.25:
         member = rng.choice([p for p in people if p is not subject])
-        member_inv = services.add_person(incident, person=member, role=PersonRole.GROUP_MEMBER,
-                                         notes="Filmed and narrated the confrontation.")
+        member_inv = services.add_person(
+            incident,
+            person=member,
+            role=PersonRole.GROUP_MEMBER,
+            notes="Filmed and narrated the confrontation.",
+        )
         if rng.random() < 0.5:
-            services.link_cases(incident, suspect=subject_inv, group_member=member_inv,
-                                note="Group member under investigation for assault during the confrontation.")
+            services.link_cases(
+                incident,
+                suspect=subject_inv,
+                group_member=member_inv,
+                note="Group member under investigation for assault during the confrontation.",
+            )
 
 
 def _link_intelligence(ctx: DemoContext) -> None:

@@ -12,11 +12,15 @@ from drachma.intelligence.models import Group
 class IncidentFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="Search", method="filter_search")
     occurred_from = filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__gte", label="Occurred from",
+        field_name="occurred_at",
+        lookup_expr="date__gte",
+        label="Occurred from",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     occurred_to = filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__lte", label="Occurred to",
+        field_name="occurred_at",
+        lookup_expr="date__lte",
+        label="Occurred to",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     borough = filters.ModelChoiceFilter(
@@ -28,7 +32,9 @@ class IncidentFilterSet(filters.FilterSet):
     district = filters.ModelChoiceFilter(
         queryset=District.objects.all(), field_name="ward__districts", label="District"
     )
-    group = filters.ModelChoiceFilter(queryset=Group.objects.all(), field_name="groups", label="Group")
+    group = filters.ModelChoiceFilter(
+        queryset=Group.objects.all(), field_name="groups", label="Group"
+    )
     kind = filters.ChoiceFilter(choices=IncidentKind.choices)
     source = filters.ChoiceFilter(choices=IncidentSource.choices)
     status = filters.ChoiceFilter(choices=IncidentStatus.choices)
@@ -52,14 +58,23 @@ class IncidentFilterSet(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        if data.get("occurred_from") and data.get("occurred_to") and data["occurred_from"] > data["occurred_to"]:
+        if (
+            data.get("occurred_from")
+            and data.get("occurred_to")
+            and data["occurred_from"] > data["occurred_to"]
+        ):
             return queryset.none()
         return super().filter_queryset(queryset)
 
     def is_valid(self):
         valid = super().is_valid()
         data = getattr(self.form, "cleaned_data", {})
-        if valid and data.get("occurred_from") and data.get("occurred_to") and data["occurred_from"] > data["occurred_to"]:
+        if (
+            valid
+            and data.get("occurred_from")
+            and data.get("occurred_to")
+            and data["occurred_from"] > data["occurred_to"]
+        ):
             self.form.add_error("occurred_to", "The period ends before it starts.")
             return False
         return valid

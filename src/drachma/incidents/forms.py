@@ -11,16 +11,33 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class IncidentForm(forms.ModelForm):
     groups = forms.ModelMultipleChoiceField(
-        queryset=Group.objects.all(), required=False,
+        queryset=Group.objects.all(),
+        required=False,
         help_text="The groups involved (hold Ctrl to choose several).",
     )
 
     class Meta:
         model = Incident
         fields = [
-            "occurred_at", "received_at", "source", "kind", "summary", "borough", "ward",
-            "place", "latitude", "longitude", "groups", "live_streamed", "stream_platform",
-            "stream_url", "police_attended", "outcome", "status", "mopi_group", "review_date",
+            "occurred_at",
+            "received_at",
+            "source",
+            "kind",
+            "summary",
+            "borough",
+            "ward",
+            "place",
+            "latitude",
+            "longitude",
+            "groups",
+            "live_streamed",
+            "stream_platform",
+            "stream_url",
+            "police_attended",
+            "outcome",
+            "status",
+            "mopi_group",
+            "review_date",
         ]
         widgets = {
             "occurred_at": DATETIME,
@@ -49,7 +66,9 @@ class IncidentForm(forms.ModelForm):
         if ward is None and latitude is not None and longitude is not None:
             code = ward_code_at(float(latitude), float(longitude))
             if code:
-                ward = self.cleaned_data["ward"] = Ward.objects.select_related("borough").get(code=code)
+                ward = self.cleaned_data["ward"] = Ward.objects.select_related("borough").get(
+                    code=code
+                )
                 self.instance.ward = ward
         if ward and not self.cleaned_data.get("borough"):
             self.instance.borough = ward.borough
@@ -70,11 +89,12 @@ class InvolvementForm(forms.Form):
 class LinkedCaseForm(forms.Form):
     suspect = forms.ModelChoiceField(queryset=IncidentPerson.objects.none())
     group_member = forms.ModelChoiceField(queryset=IncidentPerson.objects.none())
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         involvements = IncidentPerson.objects.filter(incident=incident).select_related("person")
         self.fields["suspect"].queryset = involvements.filter(role=PersonRole.SUBJECT)
         self.fields["group_member"].queryset = involvements.filter(role=PersonRole.GROUP_MEMBER)
-

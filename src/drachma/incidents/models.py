@@ -67,15 +67,15 @@ class Incident(ReviewableRecord):
         "areas.Ward", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
     )
     place = models.CharField(
-        "place", max_length=200, blank=True,
+        "place",
+        max_length=200,
+        blank=True,
         help_text="Where it happened: a street or venue, or a town outside Greater Manchester.",
     )
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
 
-    groups = models.ManyToManyField(
-        "intelligence.Group", blank=True, related_name="incidents"
-    )
+    groups = models.ManyToManyField("intelligence.Group", blank=True, related_name="incidents")
     live_streamed = models.BooleanField(default=False)
     stream_platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
     stream_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
@@ -118,7 +118,9 @@ class Incident(ReviewableRecord):
         if self.live_streamed and not self.stream_platform:
             errors["stream_platform"] = "Say which platform the confrontation was streamed on."
         if not self.live_streamed and (self.stream_platform or self.stream_url):
-            errors["live_streamed"] = "A stream platform or URL is given but it is not marked live-streamed."
+            errors["live_streamed"] = (
+                "A stream platform or URL is given but it is not marked live-streamed."
+            )
         if self.kind == IncidentKind.LIVE_STREAMED and not self.live_streamed:
             errors["live_streamed"] = "A live-streamed confrontation must be marked live-streamed."
         if errors:
@@ -127,7 +129,9 @@ class Incident(ReviewableRecord):
 
 class IncidentPerson(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="involvements")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="involvements"
+    )
     role = models.CharField(max_length=15, choices=PersonRole.choices)
     notes = models.CharField(max_length=500, blank=True)
 
@@ -155,9 +159,7 @@ class LinkedCase(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["suspect", "group_member"], name="unique_linked_case"
-            )
+            models.UniqueConstraint(fields=["suspect", "group_member"], name="unique_linked_case")
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,9 @@ from drachma.incidents.models import Incident, IncidentPerson, IncidentStatus
 
 
 def incident_queryset() -> QuerySet[Incident]:
-    return Incident.objects.select_related("borough", "ward", "ward__borough").prefetch_related("groups")
+    return Incident.objects.select_related("borough", "ward", "ward__borough").prefetch_related(
+        "groups"
+    )
 
 
 def incident_detail(reference: str) -> Incident:
@@ -30,8 +32,11 @@ def search(queryset: QuerySet[Incident], text: str) -> QuerySet[Incident]:
     if not text:
         return queryset
     return queryset.filter(
-        Q(reference__iexact=text) | Q(summary__icontains=text) | Q(place__icontains=text)
-        | Q(groups__name__icontains=text) | Q(groups__aliases__name__icontains=text)
+        Q(reference__iexact=text)
+        | Q(summary__icontains=text)
+        | Q(place__icontains=text)
+        | Q(groups__name__icontains=text)
+        | Q(groups__aliases__name__icontains=text)
     ).distinct()
 
 

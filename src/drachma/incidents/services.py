@@ -14,9 +14,24 @@ from drachma.incidents.models import Incident, IncidentPerson, LinkedCase
 
 REFERENCE_PREFIX = "DR"
 EDITABLE_FIELDS = {
-    "received_at", "occurred_at", "source", "kind", "status", "summary", "borough", "ward",
-    "place", "latitude", "longitude", "live_streamed", "stream_platform", "stream_url",
-    "police_attended", "outcome", "mopi_group", "review_date",
+    "received_at",
+    "occurred_at",
+    "source",
+    "kind",
+    "status",
+    "summary",
+    "borough",
+    "ward",
+    "place",
+    "latitude",
+    "longitude",
+    "live_streamed",
+    "stream_platform",
+    "stream_url",
+    "police_attended",
+    "outcome",
+    "mopi_group",
+    "review_date",
 }
 
 
@@ -29,15 +44,21 @@ def as_aware(value: datetime.datetime | None, field: str) -> datetime.datetime |
     # or pass twice (autumn). Such a time is refused, as Django's form fields do.
     if zone.utcoffset(value.replace(fold=1 - value.fold)) != zone.utcoffset(value):
         raise ValidationError(
-            {field: f"{value:%Y-%m-%d %H:%M} does not exist or is ambiguous in UK time "
-                    "(the clocks change); give the time with its UTC offset."}
+            {
+                field: f"{value:%Y-%m-%d %H:%M} does not exist or is ambiguous in UK time "
+                "(the clocks change); give the time with its UTC offset."
+            }
         )
     return timezone.make_aware(value, zone)
 
 
 def _resolve_location(incident: Incident) -> None:
     """The ward decides the borough; coordinates decide the ward when none was chosen."""
-    if incident.ward_id is None and incident.latitude is not None and incident.longitude is not None:
+    if (
+        incident.ward_id is None
+        and incident.latitude is not None
+        and incident.longitude is not None
+    ):
         code = ward_code_at(float(incident.latitude), float(incident.longitude))
         if code:
             incident.ward = Ward.objects.select_related("borough").get(code=code)
@@ -52,11 +73,14 @@ def _clean_texts(fields: dict) -> dict:
     NUL characters: PostgreSQL cannot store them, and the forms refuse them too."""
     errors = {
         name: "Null characters are not allowed."
-        for name, value in fields.items() if isinstance(value, str) and "\x00" in value
+        for name, value in fields.items()
+        if isinstance(value, str) and "\x00" in value
     }
     if errors:
         raise ValidationError(errors)
-    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    return {
+        name: value.strip() if isinstance(value, str) else value for name, value in fields.items()
+    }
 
 
 def _apply(incident: Incident, fields: dict) -> None:
@@ -92,7 +116,9 @@ def create_incident(*, user, groups: Iterable = (), **fields) -> Incident:
 
 
 @transaction.atomic
-def update_incident(incident: Incident, *, user, groups: Iterable | None = None, **fields) -> Incident:
+def update_incident(
+    incident: Incident, *, user, groups: Iterable | None = None, **fields
+) -> Incident:
     if "ward" in fields and "borough" not in fields:
         incident.borough = None  # re-derived from the new ward
     _apply(incident, fields)
@@ -105,7 +131,9 @@ def update_incident(incident: Incident, *, user, groups: Iterable | None = None,
 
 
 @transaction.atomic
-def add_person(incident: Incident, *, person, role: str, notes: str = "", user=None) -> IncidentPerson:
+def add_person(
+    incident: Incident, *, person, role: str, notes: str = "", user=None
+) -> IncidentPerson:
     notes = _clean_texts({"notes": notes})["notes"]
     involvement = IncidentPerson(incident=incident, person=person, role=role, notes=notes)
     # The unique constraint alone reports a nameless error; say which field is at fault.
@@ -122,8 +150,14 @@ def remove_person(involvement: IncidentPerson, *, user=None) -> None:
 
 
 @transaction.atomic
-def link_cases(incident: Incident, *, suspect: IncidentPerson, group_member: IncidentPerson,
-               note: str = "", user=None) -> LinkedCase:
+def link_cases(
+    incident: Incident,
+    *,
+    suspect: IncidentPerson,
+    group_member: IncidentPerson,
+    note: str = "",
+    user=None,
+) -> LinkedCase:
     note = _clean_texts({"note": note})["note"]
     link = LinkedCase(incident=incident, suspect=suspect, group_member=group_member, note=note)
     link.full_clean(validate_constraints=False)

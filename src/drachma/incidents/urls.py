@@ -9,6 +9,10 @@ urlpatterns = [
     path("<str:reference>/", views.incident_detail, name="detail"),
     path("<str:reference>/edit/", views.incident_edit, name="edit"),
     path("<str:reference>/people/", views.involvement_add, name="involvement_add"),
-    path("<str:reference>/people/<int:involvement_id>/remove/", views.involvement_remove, name="involvement_remove"),
+    path(
+        "<str:reference>/people/<int:involvement_id>/remove/",
+        views.involvement_remove,
+        name="involvement_remove",
+    ),
     path("<str:reference>/linked-cases/", views.linked_case_add, name="linked_case_add"),
 ]

@@ -16,7 +16,11 @@ from drachma.incidents.models import Incident, IncidentPerson
 @require("incidents.view_incident")
 def incident_list(request):
     filterset = IncidentFilterSet(request.GET or None, queryset=selectors.incident_queryset())
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.incident_queryset()
+    queryset = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else selectors.incident_queryset()
+    )
     if filterset.is_bound and not filterset.is_valid():
         queryset = queryset.none()
     context = {"filterset": filterset, **paginate(request, queryset)}
@@ -68,7 +72,10 @@ def incident_edit(request, reference: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_incident(
-                incident, user=request.user, groups=form.cleaned_data["groups"], **form.service_fields()
+                incident,
+                user=request.user,
+                groups=form.cleaned_data["groups"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -95,7 +102,9 @@ def involvement_add(request, reference: str):
 
 @require("incidents.delete_incidentperson", hide=True, methods=["POST"])
 def involvement_remove(request, reference: str, involvement_id: int):
-    involvement = get_object_or_404(IncidentPerson, pk=involvement_id, incident__reference=reference)
+    involvement = get_object_or_404(
+        IncidentPerson, pk=involvement_id, incident__reference=reference
+    )
     services.remove_person(involvement, user=request.user)
     messages.success(request, "Person removed from the incident.")
     return redirect("incidents:detail", reference=reference)

@@ -32,9 +32,12 @@ router = Router()
 
 # --- schemas ------------------------------------------------------------------------------
 
+
 class ReportFilters(FilterSchema):
     q: str | None = Field(None, description="Reference, text, link or handle")
-    status: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in REPORT_STATES)} (default: open)")
+    status: str | None = Field(
+        None, description=f"One of: {', '.join(k for k, _ in REPORT_STATES)} (default: open)"
+    )
     concern: ConcernKind | None = None
     reporter_type: ReporterType | None = None
     urgent: bool | None = None
@@ -123,7 +126,9 @@ class ReportOut(Schema):
     close_reason: str
     incident: str | None
     referral: str | None
-    contact: ContactOut | None = Field(description="Only for roles that may see who reported (null otherwise).")
+    contact: ContactOut | None = Field(
+        description="Only for roles that may see who reported (null otherwise)."
+    )
     files: list[FileOut]
     links: list[LinkOut]
     identifiers: list[IdentifierOut]
@@ -175,7 +180,9 @@ class IncidentRefOut(Schema):
 
 
 class ReferralFilters(FilterSchema):
-    status: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in REFERRAL_STATES)} (default: open)")
+    status: str | None = Field(
+        None, description=f"One of: {', '.join(k for k, _ in REFERRAL_STATES)} (default: open)"
+    )
     overdue: bool | None = None
     mine: bool | None = None
 
@@ -225,8 +232,14 @@ class ReferralOut(ReferralSummaryOut):
 
 class ReferralActionIn(Schema):
     action: str = Field(description="accept, start, close or reject")
-    note: str = Field("", max_length=2000, description="Required to reject (the reason) and to close (the outcome).")
-    owner: str | None = Field(None, description="accept: the investigator who takes it (default: you)")
+    note: str = Field(
+        "",
+        max_length=2000,
+        description="Required to reject (the reason) and to close (the outcome).",
+    )
+    owner: str | None = Field(
+        None, description="accept: the investigator who takes it (default: you)"
+    )
 
 
 class OwnerIn(Schema):
@@ -234,6 +247,7 @@ class OwnerIn(Schema):
 
 
 # --- helpers ------------------------------------------------------------------------------
+
 
 def _report(reference: str) -> Report:
     try:
@@ -272,24 +286,56 @@ def _match_record(m) -> str:
 
 def _report_out(request, report: Report) -> dict:
     show_contact = request.user.has_perm("intake.view_reporter_contact")
-    record_view(request, report, fields=["reporter_contact"] if show_contact and report.has_contact else None)
+    record_view(
+        request,
+        report,
+        fields=["reporter_contact"] if show_contact and report.has_contact else None,
+    )
     return {
-        "reference": report.reference, "submitted_at": report.submitted_at,
-        "reporter_type": report.reporter_type, "concern": report.concern, "text": report.text,
-        "place": report.place, "when_text": report.when_text, "status": report.status, "urgent": report.urgent,
+        "reference": report.reference,
+        "submitted_at": report.submitted_at,
+        "reporter_type": report.reporter_type,
+        "concern": report.concern,
+        "text": report.text,
+        "place": report.place,
+        "when_text": report.when_text,
+        "status": report.status,
+        "urgent": report.urgent,
         "assigned_to": report.assigned_to.username if report.assigned_to else None,
         "close_reason": report.close_reason,
         "incident": report.incident.reference if report.incident else None,
         "referral": report.referral.reference if hasattr(report, "referral") else None,
-        "contact": {"name": report.reporter_name, "organisation": report.reporter_organisation,
-                    "email": report.reporter_email, "phone": report.reporter_phone} if show_contact else None,
+        "contact": {
+            "name": report.reporter_name,
+            "organisation": report.reporter_organisation,
+            "email": report.reporter_email,
+            "phone": report.reporter_phone,
+        }
+        if show_contact
+        else None,
         "files": list(report.files.all()),
         "links": list(report.links.all()),
         "identifiers": list(report.identifiers.all()),
-        "matches": [{"kind": m.kind, "record": _match_record(m), "identifier": m.identifier, "reason": m.reason,
-                     "score": m.score} for m in report.matches.all()],
-        "linked": [{"kind": lr.target_kind, "record": str(lr.target), "note": lr.note,
-                    "linked_by": lr.linked_by.username, "linked_at": lr.linked_at} for lr in report.linked_records.all()],
+        "matches": [
+            {
+                "kind": m.kind,
+                "record": _match_record(m),
+                "identifier": m.identifier,
+                "reason": m.reason,
+                "score": m.score,
+            }
+            for m in report.matches.all()
+        ],
+        "linked": [
+            {
+                "kind": lr.target_kind,
+                "record": str(lr.target),
+                "note": lr.note,
+                "linked_by": lr.linked_by.username,
+                "linked_at": lr.linked_at,
+            }
+            for lr in report.linked_records.all()
+        ],
         "events": list(report.events.all()),
     }
 
@@ -298,10 +344,12 @@ def _resolve_incident(data: dict) -> dict:
     errors = {}
     if data.get("borough"):
         data["borough"] = Borough.objects.filter(code=data["borough"]).first() or errors.setdefault(
-            "borough", f"Unknown borough code {data['borough']!r}.")
+            "borough", f"Unknown borough code {data['borough']!r}."
+        )
     if data.get("ward"):
-        data["ward"] = Ward.objects.select_related("borough").filter(code=data["ward"]).first() or errors.setdefault(
-            "ward", f"Unknown ward code {data['ward']!r}.")
+        data["ward"] = Ward.objects.select_related("borough").filter(
+            code=data["ward"]
+        ).first() or errors.setdefault("ward", f"Unknown ward code {data['ward']!r}.")
     if data.get("groups") is not None:
         wanted = set(data["groups"])
         found = list(Group.objects.filter(pk__in=wanted))
@@ -315,6 +363,7 @@ def _resolve_incident(data: dict) -> dict:
 
 # --- reports ------------------------------------------------------------------------------
 
+
 @router.get("/reports", response=list[ReportSummaryOut], auth=Allow("intake.view_report"))
 @paginate(PageNumberPagination)
 def list_reports(request, filters: ReportFilters = Query(...)):
@@ -325,48 +374,80 @@ def list_reports(request, filters: ReportFilters = Query(...)):
     return filterset.qs
 
 
-@router.get("/reports/{report_ref}", response=ReportOut, auth=Allow("intake.view_report", hide=True))
+@router.get(
+    "/reports/{report_ref}", response=ReportOut, auth=Allow("intake.view_report", hide=True)
+)
 def get_report(request, report_ref: str):
     return _report_out(request, _report(report_ref))
 
 
-@router.post("/reports/{report_ref}/assign", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+@router.post(
+    "/reports/{report_ref}/assign",
+    response=ReportOut,
+    auth=Allow("intake.triage_report", hide=True),
+)
 def assign_report(request, report_ref: str, payload: AssignIn):
     report = _report(report_ref)
-    services.assign_report(report, user=request.user, assignee=_user(payload.assignee, "assignee") or request.user)
+    services.assign_report(
+        report, user=request.user, assignee=_user(payload.assignee, "assignee") or request.user
+    )
     return _report_out(request, _report(report_ref))
 
 
-@router.post("/reports/{report_ref}/close", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+@router.post(
+    "/reports/{report_ref}/close", response=ReportOut, auth=Allow("intake.triage_report", hide=True)
+)
 def close_report(request, report_ref: str, payload: ReasonIn):
     services.close_report(_report(report_ref), user=request.user, reason=payload.reason)
     return _report_out(request, _report(report_ref))
 
 
-@router.post("/reports/{report_ref}/reopen", response=ReportOut, auth=Allow("intake.reopen_report", hide=True))
+@router.post(
+    "/reports/{report_ref}/reopen",
+    response=ReportOut,
+    auth=Allow("intake.reopen_report", hide=True),
+)
 def reopen_report(request, report_ref: str, payload: ReasonIn):
     services.reopen_report(_report(report_ref), user=request.user, reason=payload.reason)
     return _report_out(request, _report(report_ref))
 
 
-@router.post("/reports/{report_ref}/link", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+@router.post(
+    "/reports/{report_ref}/link", response=ReportOut, auth=Allow("intake.triage_report", hide=True)
+)
 def link_report(request, report_ref: str, payload: LinkIn):
     data = payload.dict()
     if sum(bool(data.get(k)) for k in ("incident", "group", "person")) != 1:
-        raise ValidationError({"target": "Give one incident, group or person to link the report to."})
-    services.link_report(_report(report_ref), user=request.user, note=payload.note, **link_targets(data))
+        raise ValidationError(
+            {"target": "Give one incident, group or person to link the report to."}
+        )
+    services.link_report(
+        _report(report_ref), user=request.user, note=payload.note, **link_targets(data)
+    )
     return _report_out(request, _report(report_ref))
 
 
-@router.post("/reports/{report_ref}/refer", response={201: ReferralOut}, auth=Allow("intake.add_referral", hide=True))
+@router.post(
+    "/reports/{report_ref}/refer",
+    response={201: ReferralOut},
+    auth=Allow("intake.add_referral", hide=True),
+)
 def refer_report(request, report_ref: str, payload: ReferIn):
-    referral = services.refer_report(_report(report_ref), user=request.user, due_date=payload.due_date,
-                                     owner=_user(payload.owner, "owner"), note=payload.note)
+    referral = services.refer_report(
+        _report(report_ref),
+        user=request.user,
+        due_date=payload.due_date,
+        owner=_user(payload.owner, "owner"),
+        note=payload.note,
+    )
     return Status(201, selectors.referral_detail(referral.reference))
 
 
-@router.post("/reports/{report_ref}/incident", response={201: IncidentRefOut},
-             auth=Allow("intake.triage_report", "incidents.add_incident", hide=True))
+@router.post(
+    "/reports/{report_ref}/incident",
+    response={201: IncidentRefOut},
+    auth=Allow("intake.triage_report", "incidents.add_incident", hide=True),
+)
 def convert_report(request, report_ref: str, payload: ConvertIn):
     report = _report(report_ref)
     initial = services.incident_initial(report)
@@ -378,13 +459,18 @@ def convert_report(request, report_ref: str, payload: ConvertIn):
     return Status(201, {"reference": incident.reference})
 
 
-@router.post("/reports/{report_ref}/matches", response=ReportOut, auth=Allow("intake.triage_report", hide=True))
+@router.post(
+    "/reports/{report_ref}/matches",
+    response=ReportOut,
+    auth=Allow("intake.triage_report", hide=True),
+)
 def refresh_matches(request, report_ref: str):
     services.refresh_matches(_report(report_ref), user=request.user)
     return _report_out(request, _report(report_ref))
 
 
 # --- referrals ----------------------------------------------------------------------------
+
 
 @router.get("/referrals", response=list[ReferralSummaryOut], auth=Allow("intake.view_referral"))
 @paginate(PageNumberPagination)
@@ -396,23 +482,37 @@ def list_referrals(request, filters: ReferralFilters = Query(...)):
     return filterset.qs
 
 
-@router.get("/referrals/{referral_ref}", response=ReferralOut, auth=Allow("intake.view_referral", hide=True))
+@router.get(
+    "/referrals/{referral_ref}", response=ReferralOut, auth=Allow("intake.view_referral", hide=True)
+)
 def get_referral(request, referral_ref: str):
     referral = _referral(referral_ref)
     record_view(request, referral)
     return referral
 
 
-@router.post("/referrals/{referral_ref}/transitions", response=ReferralOut,
-             auth=Allow("intake.work_referral", hide=True))
+@router.post(
+    "/referrals/{referral_ref}/transitions",
+    response=ReferralOut,
+    auth=Allow("intake.work_referral", hide=True),
+)
 def transition_referral(request, referral_ref: str, payload: ReferralActionIn):
     referral = _referral(referral_ref)
-    services.transition_referral(referral, payload.action, user=request.user, note=payload.note,
-                                 owner=_user(payload.owner, "owner"))
+    services.transition_referral(
+        referral,
+        payload.action,
+        user=request.user,
+        note=payload.note,
+        owner=_user(payload.owner, "owner"),
+    )
     return _referral(referral_ref)
 
 
-@router.post("/referrals/{referral_ref}/owner", response=ReferralOut, auth=Allow("intake.work_referral", hide=True))
+@router.post(
+    "/referrals/{referral_ref}/owner",
+    response=ReferralOut,
+    auth=Allow("intake.work_referral", hide=True),
+)
 def reassign_referral(request, referral_ref: str, payload: OwnerIn):
     referral = _referral(referral_ref)
     owner = _user(payload.owner, "owner")

@@ -36,7 +36,8 @@ def _rule(label, kind, *mimes):
 
 ISO_VIDEO = ("video/mp4", "video/quicktime", "video/x-m4v", "video/3gpp")
 RULES: dict[str, FileRule] = {
-    # Chat exports: WhatsApp (.txt, or .zip with media), Telegram and Facebook (.json), tools (.csv).
+    # Chat exports: WhatsApp (.txt, or .zip with media), Telegram and Facebook (.json),
+    # tools (.csv).
     "txt": FileRule("a text file", EvidenceKind.CHAT_EXPORT, text="text"),
     "csv": FileRule("a CSV file", EvidenceKind.CHAT_EXPORT, text="text"),
     "json": FileRule("a JSON file", EvidenceKind.CHAT_EXPORT, text="json"),
@@ -77,8 +78,29 @@ DESCRIBE = {
     "application/vnd.microsoft.portable-executable": "a Windows program",
 }
 # Inside a ZIP, names that would run if opened.
-RUNNABLE = (".exe", ".dll", ".scr", ".com", ".bat", ".cmd", ".ps1", ".vbs", ".vbe", ".js", ".jse",
-            ".wsf", ".msi", ".jar", ".apk", ".lnk", ".hta", ".sh", ".app", ".dmg", ".iso")
+RUNNABLE = (
+    ".exe",
+    ".dll",
+    ".scr",
+    ".com",
+    ".bat",
+    ".cmd",
+    ".ps1",
+    ".vbs",
+    ".vbe",
+    ".js",
+    ".jse",
+    ".wsf",
+    ".msi",
+    ".jar",
+    ".apk",
+    ".lnk",
+    ".hta",
+    ".sh",
+    ".app",
+    ".dmg",
+    ".iso",
+)
 JSON_PARSE_LIMIT = 64 * 1024 * 1024  # larger JSON is checked as text that starts like JSON
 ZIP_MAX_MEMBERS = 20000
 ZIP_MAX_RATIO = 200  # uncompressed / compressed: beyond this it is a zip bomb, not a chat export
@@ -179,15 +201,21 @@ def _check_zip(upload, name: str, size: int) -> None:
     finally:
         upload.seek(0)
     if len(members) > ZIP_MAX_MEMBERS:
-        raise FileRefused(f"{name}: the archive holds {len(members)} files; at most {ZIP_MAX_MEMBERS}.")
+        raise FileRefused(
+            f"{name}: the archive holds {len(members)} files; at most {ZIP_MAX_MEMBERS}."
+        )
     runnable = [m.filename for m in members if m.filename.lower().endswith(RUNNABLE)]
     if runnable:
-        raise FileRefused(f"{name}: the archive holds programs or scripts ({', '.join(runnable[:3])}); "
-                          "send the chat and media files only.")
+        raise FileRefused(
+            f"{name}: the archive holds programs or scripts ({', '.join(runnable[:3])}); "
+            "send the chat and media files only."
+        )
     unpacked = sum(m.file_size for m in members)
     if unpacked > max(size, 1) * ZIP_MAX_RATIO:
-        raise FileRefused(f"{name}: the archive unpacks to {human(unpacked)}, far more than its size: "
-                          "it cannot be a chat export.")
+        raise FileRefused(
+            f"{name}: the archive unpacks to {human(unpacked)}, far more than its size: "
+            "it cannot be a chat export."
+        )
 
 
 def check_file(upload, *, max_bytes: int | None = None) -> CheckedFile:
@@ -198,12 +226,16 @@ def check_file(upload, *, max_bytes: int | None = None) -> CheckedFile:
     rule = RULES.get(ext)
     if rule is None:
         what = f"'.{ext}' files are" if ext else "Files without an extension are"
-        raise FileRefused(f"{name}: {what} not accepted. Accepted: {', '.join(accepted_extensions())}.")
+        raise FileRefused(
+            f"{name}: {what} not accepted. Accepted: {', '.join(accepted_extensions())}."
+        )
     size = upload.size
     if not size:
         raise FileRefused(f"{name}: the file is empty.")
     if size > max_bytes:
-        raise FileRefused(f"{name}: it is {human(size)}, larger than the limit of {human(max_bytes)} per file.")
+        raise FileRefused(
+            f"{name}: it is {human(size)}, larger than the limit of {human(max_bytes)} per file."
+        )
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
@@ -221,7 +253,9 @@ def check_file(upload, *, max_bytes: int | None = None) -> CheckedFile:
     return CheckedFile(upload=upload, name=name, size=size, rule=rule, detected=detected)
 
 
-def check_files(uploads: list, *, earlier_problems: list[str] = (), attempted: int | None = None) -> list[CheckedFile]:
+def check_files(
+    uploads: list, *, earlier_problems: list[str] = (), attempted: int | None = None
+) -> list[CheckedFile]:
     """Check every file of a report; raise FileRefused listing every problem found.
 
     ``earlier_problems`` are refusals made while the upload arrived (LimitedUploadHandler), and
@@ -230,7 +264,9 @@ def check_files(uploads: list, *, earlier_problems: list[str] = (), attempted: i
     problems = list(earlier_problems)
     count = attempted if attempted is not None else len(uploads)
     if count > conf.max_files():
-        problems.insert(0, f"You chose {count} files; at most {conf.max_files()} can be sent with one report.")
+        problems.insert(
+            0, f"You chose {count} files; at most {conf.max_files()} can be sent with one report."
+        )
     checked = []
     for upload in uploads:
         try:
@@ -239,8 +275,10 @@ def check_files(uploads: list, *, earlier_problems: list[str] = (), attempted: i
             problems.append(str(exc))
     total = sum(c.size for c in checked)
     if total > conf.max_total_bytes():
-        problems.append(f"The files together are {human(total)}, more than the limit of "
-                        f"{human(conf.max_total_bytes())} for one report.")
+        problems.append(
+            f"The files together are {human(total)}, more than the limit of "
+            f"{human(conf.max_total_bytes())} for one report."
+        )
     if problems:
         raise FileRefused("\n".join(problems))
     return checked
@@ -260,8 +298,18 @@ class LimitedUploadHandler(FileUploadHandler):
             request.intake_upload_problems = self.problems
             request.intake_upload_count = 0
 
-    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
-        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+    def new_file(
+        self,
+        field_name,
+        file_name,
+        content_type,
+        content_length,
+        charset=None,
+        content_type_extra=None,
+    ):
+        super().new_file(
+            field_name, file_name, content_type, content_length, charset, content_type_extra
+        )
         self.count += 1
         self.file_bytes = 0
         if self.request is not None:
@@ -277,7 +325,8 @@ class LimitedUploadHandler(FileUploadHandler):
         if self.file_bytes > conf.max_file_bytes():
             self.total -= self.file_bytes
             self.problems.append(
-                f"{self.file_name}: it is larger than the limit of {human(conf.max_file_bytes())} per file."
+                f"{self.file_name}: it is larger than the limit of "
+                f"{human(conf.max_file_bytes())} per file."
             )
             raise SkipFile()
         if self.total > conf.max_total_bytes():

@@ -17,7 +17,11 @@ from drachma.intake.models import (
 
 OPEN = "open"
 REPORT_STATES = [(OPEN, "Untriaged (new or assigned)"), *ReportStatus.choices, ("all", "All")]
-REFERRAL_STATES = [(OPEN, "Active (open, accepted, investigating)"), *ReferralStatus.choices, ("all", "All")]
+REFERRAL_STATES = [
+    (OPEN, "Active (open, accepted, investigating)"),
+    *ReferralStatus.choices,
+    ("all", "All"),
+]
 
 
 class ReportFilterSet(filters.FilterSet):
@@ -26,7 +30,9 @@ class ReportFilterSet(filters.FilterSet):
     concern = filters.ChoiceFilter(choices=ConcernKind.choices)
     reporter_type = filters.ChoiceFilter(choices=ReporterType.choices, label="Reporter")
     urgent = filters.BooleanFilter(widget=forms.NullBooleanSelect)
-    mine = filters.BooleanFilter(label="Assigned to me", method="filter_mine", widget=forms.CheckboxInput)
+    mine = filters.BooleanFilter(
+        label="Assigned to me", method="filter_mine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Report

@@ -14,39 +14,83 @@ LINES = {"rows": 3, "spellcheck": "false", "autocapitalize": "off"}
 class ReportForm(forms.Form):
     """The public reporting page. Lists are one per line; the service parses and checks them."""
 
-    reporter_type = forms.ChoiceField(label="Who are you?", choices=ReporterType.choices, widget=forms.RadioSelect)
-    concern = forms.ChoiceField(label="What is your concern?", choices=ConcernKind.choices, widget=forms.RadioSelect)
+    reporter_type = forms.ChoiceField(
+        label="Who are you?", choices=ReporterType.choices, widget=forms.RadioSelect
+    )
+    concern = forms.ChoiceField(
+        label="What is your concern?", choices=ConcernKind.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(
-        label="What happened, or what is going to happen?", widget=forms.Textarea(attrs={"rows": 8}),
+        label="What happened, or what is going to happen?",
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="In your own words. Include dates, times and places if you know them.",
     )
-    when_text = forms.CharField(label="When?", required=False, max_length=200,
-                                help_text="For example: last night about 9pm; planned for Saturday afternoon.")
-    place = forms.CharField(label="Where?", required=False, max_length=200,
-                            help_text="A town, street, venue or online platform.")
-    links = forms.CharField(label="Links", required=False, widget=forms.Textarea(attrs=LINES),
-                            help_text="Web addresses of profiles, posts or videos, one per line.")
-    handles = forms.CharField(label="Usernames or handles", required=False, widget=forms.Textarea(attrs=LINES),
-                              help_text="One per line, for example: TikTok: @name, or @name if you do not know the platform.")
-    phones = forms.CharField(label="Phone numbers", required=False, widget=forms.Textarea(attrs=LINES),
-                             help_text="Phone numbers used by the people involved, one per line.")
-    names = forms.CharField(label="Names", required=False, widget=forms.Textarea(attrs=LINES),
-                            help_text="Names of the people or groups involved, if known, one per line.")
+    when_text = forms.CharField(
+        label="When?",
+        required=False,
+        max_length=200,
+        help_text="For example: last night about 9pm; planned for Saturday afternoon.",
+    )
+    place = forms.CharField(
+        label="Where?",
+        required=False,
+        max_length=200,
+        help_text="A town, street, venue or online platform.",
+    )
+    links = forms.CharField(
+        label="Links",
+        required=False,
+        widget=forms.Textarea(attrs=LINES),
+        help_text="Web addresses of profiles, posts or videos, one per line.",
+    )
+    handles = forms.CharField(
+        label="Usernames or handles",
+        required=False,
+        widget=forms.Textarea(attrs=LINES),
+        help_text=(
+            "One per line, for example: TikTok: @name, or @name if you do not know the platform."
+        ),
+    )
+    phones = forms.CharField(
+        label="Phone numbers",
+        required=False,
+        widget=forms.Textarea(attrs=LINES),
+        help_text="Phone numbers used by the people involved, one per line.",
+    )
+    names = forms.CharField(
+        label="Names",
+        required=False,
+        widget=forms.Textarea(attrs=LINES),
+        help_text="Names of the people or groups involved, if known, one per line.",
+    )
     reporter_name = forms.CharField(label="Your name", required=False, max_length=200)
-    reporter_organisation = forms.CharField(label="Your organisation", required=False, max_length=200,
-                                            help_text="The group, platform or agency you report for, if any.")
+    reporter_organisation = forms.CharField(
+        label="Your organisation",
+        required=False,
+        max_length=200,
+        help_text="The group, platform or agency you report for, if any.",
+    )
     reporter_email = forms.EmailField(label="Your e-mail address", required=False, max_length=254)
     reporter_phone = forms.CharField(label="Your phone number", required=False, max_length=40)
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, error_messages={
-        "required": "The form has expired or was changed: reload the page and fill it in again.",
-        "max_length": "The form has expired or was changed: reload the page and fill it in again.",
-    })
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": (
+                "The form has expired or was changed: reload the page and fill it in again."
+            ),
+            "max_length": (
+                "The form has expired or was changed: reload the page and fill it in again."
+            ),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A text input hidden from people (by CSS, not type=hidden): bots fill it in.
         self.fields[conf.honeypot_field()] = forms.CharField(
-            label="Leave this field empty", required=False,
+            label="Leave this field empty",
+            required=False,
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         )
 
@@ -60,19 +104,36 @@ class ReportForm(forms.Form):
             "about": ["reporter_type", "concern"],
             "what": ["text", "when_text", "place"],
             "identifiers": ["links", "handles", "phones", "names"],
-            "contact": ["reporter_name", "reporter_organisation", "reporter_email", "reporter_phone"],
+            "contact": [
+                "reporter_name",
+                "reporter_organisation",
+                "reporter_email",
+                "reporter_phone",
+            ],
         }
         return {section: [self[n] for n in fields] for section, fields in names.items()}
 
 
 def _triage_users():
-    return (get_user_model().objects.filter(
-        is_active=True, groups__permissions__codename="triage_report",
-        groups__permissions__content_type__app_label="intake").distinct().order_by("username"))
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__permissions__codename="triage_report",
+            groups__permissions__content_type__app_label="intake",
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def _investigators():
-    return get_user_model().objects.filter(is_active=True, groups__name="investigator").distinct().order_by("username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name="investigator")
+        .distinct()
+        .order_by("username")
+    )
 
 
 class UserChoice(forms.ModelChoiceField):
@@ -81,8 +142,11 @@ class UserChoice(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    assignee = UserChoice(queryset=get_user_model().objects.none(), required=False,
-                          help_text="Left empty, the report is assigned to you.")
+    assignee = UserChoice(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="Left empty, the report is assigned to you.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,25 +167,39 @@ class LinkForm(forms.Form):
         data = super().clean()
         chosen = [k for k in ("incident", "group", "person") if data.get(k)]
         if len(chosen) != 1:
-            raise forms.ValidationError("Choose one incident, group or person to link the report to.")
+            raise forms.ValidationError(
+                "Choose one incident, group or person to link the report to."
+            )
         return data
 
 
 class ReferForm(forms.Form):
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False,
-                               help_text="Left empty, it is due in the usual time.")
-    owner = UserChoice(queryset=get_user_model().objects.none(), required=False,
-                       help_text="An investigator, if one should have it at once.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    due_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        help_text="Left empty, it is due in the usual time.",
+    )
+    owner = UserChoice(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="An investigator, if one should have it at once.",
+    )
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _investigators()
-        self.fields["due_date"].initial = timezone.localdate() + datetime.timedelta(days=conf.referral_due_days())
+        self.fields["due_date"].initial = timezone.localdate() + datetime.timedelta(
+            days=conf.referral_due_days()
+        )
 
 
 class ReferralActionForm(forms.Form):
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
     owner = UserChoice(queryset=get_user_model().objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -85,9 +85,12 @@ def _token(normalized: str) -> str:
 
 
 def _host_spellings(normalized: str) -> list[str]:
-    """Every host that normalises to this URL's host (twitter.com for x.com, youtu.be for youtube.com)."""
+    """Every host that normalises to this URL's host (twitter.com for x.com, youtu.be for
+    youtube.com)."""
     host = (urlsplit(normalized).hostname or "").lower()
-    return sorted({host} | {alias for alias, (canonical, _) in PLATFORM_HOSTS.items() if canonical == host})
+    return sorted(
+        {host} | {alias for alias, (canonical, _) in PLATFORM_HOSTS.items() if canonical == host}
+    )
 
 
 def _candidates(field: str, normalized: str) -> Q:
@@ -107,15 +110,37 @@ def _same_url(candidate: str, normalized: str) -> bool:
 
 
 def _match_url(results: _Results, raw: str, normalized: str) -> None:
-    for link in ReportLink.objects.filter(normalized=normalized).exclude(report=results.report).select_related("report"):
-        results.add(MatchKind.REPORT, link.report, raw, f"the same link was given in report {link.report.reference}")
-    for incident in Incident.objects.filter(_candidates("stream_url", normalized)).only("pk", "reference", "stream_url"):
+    for link in (
+        ReportLink.objects.filter(normalized=normalized)
+        .exclude(report=results.report)
+        .select_related("report")
+    ):
+        results.add(
+            MatchKind.REPORT,
+            link.report,
+            raw,
+            f"the same link was given in report {link.report.reference}",
+        )
+    for incident in Incident.objects.filter(_candidates("stream_url", normalized)).only(
+        "pk", "reference", "stream_url"
+    ):
         if _same_url(incident.stream_url, normalized):
-            results.add(MatchKind.INCIDENT, incident, raw, f"the link is the stream of incident {incident.reference}")
-    for account in PlatformAccount.objects.filter(_candidates("url", normalized)).select_related("group"):
+            results.add(
+                MatchKind.INCIDENT,
+                incident,
+                raw,
+                f"the link is the stream of incident {incident.reference}",
+            )
+    for account in PlatformAccount.objects.filter(_candidates("url", normalized)).select_related(
+        "group"
+    ):
         if _same_url(account.url, normalized):
-            results.add(MatchKind.ACCOUNT, account, raw,
-                        f"the link is {account.group.name}'s {account.get_platform_display()} account")
+            results.add(
+                MatchKind.ACCOUNT,
+                account,
+                raw,
+                f"the link is {account.group.name}'s {account.get_platform_display()} account",
+            )
 
 
 def _account_handle(account: PlatformAccount) -> Handle | None:
@@ -137,28 +162,53 @@ def _match_handle(results: _Results, raw: str, handle: Handle) -> None:
         if handle.platform and handle.platform != account.platform:
             continue
         if handle.platform:
-            results.add(MatchKind.ACCOUNT, account, raw,
-                        f"the same {platform} handle @{handle.name} as {account.group.name}'s account")
+            results.add(
+                MatchKind.ACCOUNT,
+                account,
+                raw,
+                f"the same {platform} handle @{handle.name} as {account.group.name}'s account",
+            )
         else:
-            results.add(MatchKind.ACCOUNT, account, raw,
-                        f"the handle @{handle.name} is {account.group.name}'s on {platform} "
-                        "(the report did not say which platform)", score=90)
-    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.HANDLE, normalized=handle.name).exclude(
-        report=results.report).select_related("report")
+            results.add(
+                MatchKind.ACCOUNT,
+                account,
+                raw,
+                f"the handle @{handle.name} is {account.group.name}'s on {platform} "
+                "(the report did not say which platform)",
+                score=90,
+            )
+    earlier = (
+        ReportIdentifier.objects.filter(kind=IdentifierKind.HANDLE, normalized=handle.name)
+        .exclude(report=results.report)
+        .select_related("report")
+    )
     for ident in earlier:
         if handle.platform and ident.platform and handle.platform != ident.platform:
             continue
         exact = bool(handle.platform) and handle.platform == ident.platform
-        results.add(MatchKind.REPORT, ident.report, raw,
-                    f"the handle @{handle.name} was given in report {ident.report.reference}"
-                    + ("" if exact else " (platform not given in both)"), score=100 if exact else 90)
+        results.add(
+            MatchKind.REPORT,
+            ident.report,
+            raw,
+            f"the handle @{handle.name} was given in report {ident.report.reference}"
+            + ("" if exact else " (platform not given in both)"),
+            score=100 if exact else 90,
+        )
 
 
 def _match_phone(results: _Results, raw: str, e164: str) -> None:
-    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.PHONE, normalized=e164).exclude(
-        report=results.report).select_related("report")
+    earlier = (
+        ReportIdentifier.objects.filter(kind=IdentifierKind.PHONE, normalized=e164)
+        .exclude(report=results.report)
+        .select_related("report")
+    )
     for ident in earlier:
-        results.add(MatchKind.REPORT, ident.report, raw, f"the phone number {e164} was given in report {ident.report.reference}")
+        results.add(
+            MatchKind.REPORT,
+            ident.report,
+            raw,
+            f"the phone number {e164} was given in report {ident.report.reference}",
+        )
 
 
 def _groups_and_aliases() -> list[tuple[Group, str, bool]]:
@@ -171,18 +221,30 @@ def _match_name(results: _Results, raw: str, name: str, groups: list) -> None:
     threshold = conf.name_match_threshold()
     given, family = split_name(name)
     for dup in possible_duplicates(given_names=given, family_name=family, threshold=threshold):
-        results.add(MatchKind.PERSON, dup.person, raw,
-                    f"the name '{name}' is {dup.score:.0f}% similar to {dup.person.full_name}", score=dup.score)
+        results.add(
+            MatchKind.PERSON,
+            dup.person,
+            raw,
+            f"the name '{name}' is {dup.score:.0f}% similar to {dup.person.full_name}",
+            score=dup.score,
+        )
     for group, label, is_alias in groups:
         score = fuzz.token_sort_ratio(name, label, processor=default_process)
         if score >= threshold:
             what = f"an alias of {group.name}" if is_alias else "the group"
-            results.add(MatchKind.GROUP, group, raw, f"the name '{name}' is {score:.0f}% similar to '{label}' ({what})",
-                        score=score)
+            results.add(
+                MatchKind.GROUP,
+                group,
+                raw,
+                f"the name '{name}' is {score:.0f}% similar to '{label}' ({what})",
+                score=score,
+            )
     # Earlier reports' names: candidates share the first letters of the family name (as in
     # people.selectors.possible_duplicates); only the scores are computed in Python.
     prefix = family[:2]
-    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.NAME).exclude(report=results.report)
+    earlier = ReportIdentifier.objects.filter(kind=IdentifierKind.NAME).exclude(
+        report=results.report
+    )
     if len(prefix) == 2:
         earlier = earlier.filter(normalized__icontains=prefix)
     hits = []
@@ -193,8 +255,13 @@ def _match_name(results: _Results, raw: str, name: str, groups: list) -> None:
     reports = Report.objects.in_bulk({report_id for report_id, _, _ in hits})
     for report_id, known, score in hits:
         other = reports[report_id]
-        results.add(MatchKind.REPORT, other, raw,
-                    f"the name '{name}' is {score:.0f}% similar to '{known}' in report {other.reference}", score=score)
+        results.add(
+            MatchKind.REPORT,
+            other,
+            raw,
+            f"the name '{name}' is {score:.0f}% similar to '{known}' in report {other.reference}",
+            score=score,
+        )
 
 
 def _group_names_in_text(results: _Results, text: str, groups: list) -> None:

@@ -27,10 +27,16 @@ RECEIVED_FROM_TYPE = {
 
 
 class ConcernKind(models.TextChoices):
-    POSSIBLE_OFFENDER = "possible_offender", "A possible offender (an adult grooming or arranging to meet a child)"
+    POSSIBLE_OFFENDER = (
+        "possible_offender",
+        "A possible offender (an adult grooming or arranging to meet a child)",
+    )
     CONFRONTATION_HAPPENED = "confrontation_happened", "A confrontation that has happened"
     CONFRONTATION_PLANNED = "confrontation_planned", "A confrontation that is planned"
-    FOOTAGE_ONLINE = "footage_online", "Footage or posts online (for example a video of a confrontation)"
+    FOOTAGE_ONLINE = (
+        "footage_online",
+        "Footage or posts online (for example a video of a confrontation)",
+    )
 
 
 class ReportStatus(models.TextChoices):
@@ -66,7 +72,9 @@ class Report(ReviewableRecord):
     # and abuse only; the address itself is never stored.
     submitter_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # Hash of the one-time token of the form it came from: a form is sent once.
-    form_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    form_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.NEW)
     urgent = models.BooleanField(default=False)
@@ -75,7 +83,11 @@ class Report(ReviewableRecord):
     )
     close_reason = models.TextField(blank=True, max_length=2000)
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="intake_reports",
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intake_reports",
         help_text="The incident this report was turned into.",
     )
     matching_error = models.CharField(max_length=300, blank=True)
@@ -98,7 +110,14 @@ class Report(ReviewableRecord):
 
     @property
     def has_contact(self) -> bool:
-        return any((self.reporter_name, self.reporter_organisation, self.reporter_email, self.reporter_phone))
+        return any(
+            (
+                self.reporter_name,
+                self.reporter_organisation,
+                self.reporter_email,
+                self.reporter_phone,
+            )
+        )
 
     def clean(self):
         super().clean()
@@ -110,12 +129,18 @@ class ReportFile(models.Model):
     """A file that came with a report: an exhibit in the evidence store."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="files")
-    item = models.OneToOneField("evidence.EvidenceItem", on_delete=models.PROTECT, related_name="intake_file")
+    item = models.OneToOneField(
+        "evidence.EvidenceItem", on_delete=models.PROTECT, related_name="intake_file"
+    )
     position = models.PositiveSmallIntegerField()
 
     class Meta:
         ordering = ["report", "position"]
-        constraints = [models.UniqueConstraint(fields=["report", "position"], name="unique_report_file_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "position"], name="unique_report_file_position"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} file {self.position}"
@@ -183,16 +208,30 @@ class ReportMatch(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="matches")
     kind = models.CharField(max_length=10, choices=MatchKind.choices)
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    group = models.ForeignKey("intelligence.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    account = models.ForeignKey(
-        "intelligence.PlatformAccount", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    other_report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="matched_by")
+    group = models.ForeignKey(
+        "intelligence.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    account = models.ForeignKey(
+        "intelligence.PlatformAccount",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    other_report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, null=True, blank=True, related_name="matched_by"
+    )
     identifier = models.CharField(max_length=300, help_text="What in this report matched.")
     reason = models.CharField(max_length=300)
-    score = models.FloatField(help_text="100 for an exact match of normalised values; a fuzzy score otherwise.")
+    score = models.FloatField(
+        help_text="100 for an exact match of normalised values; a fuzzy score otherwise."
+    )
     found_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -210,11 +249,19 @@ class LinkedRecord(models.Model):
     """A triage decision that a report is about an existing incident, group or person."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="linked_records")
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    group = models.ForeignKey("intelligence.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        "intelligence.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(max_length=500, blank=True)
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     linked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -254,7 +301,9 @@ class ReportEvent(models.Model):
     decision = models.CharField(max_length=30)
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=2000)
 
@@ -281,22 +330,38 @@ class Referral(ReviewableRecord):
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="referral")
     summary = models.TextField(max_length=20000)
     platforms = models.JSONField(default=list, blank=True)
-    handles = models.JSONField(default=list, blank=True, help_text='[{"platform": "tiktok", "handle": "name"}, …]')
+    handles = models.JSONField(
+        default=list, blank=True, help_text='[{"platform": "tiktok", "handle": "name"}, …]'
+    )
     links = models.JSONField(default=list, blank=True)
     phones = models.JSONField(default=list, blank=True)
     material = models.ManyToManyField("evidence.EvidenceItem", blank=True, related_name="referrals")
     due_date = models.DateField(help_text="The team accepts or rejects the referral by this date.")
-    status = models.CharField(max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.OPEN)
+    status = models.CharField(
+        max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.OPEN
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The investigator who has the referral.",
     )
     rejected_reason = models.TextField(blank=True, max_length=2000)
     outcome = models.TextField(blank=True, max_length=2000)
-    reminded_on = models.DateField(null=True, blank=True, editable=False,
-                                   help_text="When supervisors were last told it is overdue.")
+    reminded_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When supervisors were last told it is overdue.",
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Empty when the reporting page routed it.",
     )
 
@@ -317,7 +382,10 @@ class Referral(ReviewableRecord):
         errors = {}
         if self.status == ReferralStatus.REJECTED and not self.rejected_reason.strip():
             errors["rejected_reason"] = "Give the reason for rejecting the referral."
-        if self.status in (ReferralStatus.ACCEPTED, ReferralStatus.INVESTIGATING) and self.owner_id is None:
+        if (
+            self.status in (ReferralStatus.ACCEPTED, ReferralStatus.INVESTIGATING)
+            and self.owner_id is None
+        ):
             errors["owner"] = "An accepted referral has an owner in the investigation team."
         if errors:
             raise ValidationError(errors)
@@ -328,7 +396,9 @@ class ReferralEvent(models.Model):
     transition = models.CharField(max_length=30)
     from_status = models.CharField(max_length=15)
     to_status = models.CharField(max_length=15)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=2000)
 

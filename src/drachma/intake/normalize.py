@@ -51,10 +51,41 @@ MOBILE_PREFIXES = ("m.", "mobile.", "mbasic.", "web.", "touch.", "mobile-")
 
 # Query parameters that say how a link was shared, not what it points at.
 TRACKING_PARAMS = {
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
-    "igshid", "igsh", "si", "feature", "ref", "ref_src", "ref_url", "referrer", "mibextid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "spm", "cmpid", "ocid", "share_id", "sharer", "rdid",
-    "__tn__", "_rdr", "app", "sender_device", "is_from_webapp", "is_copy_url", "web_id",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "ttclid",
+    "igshid",
+    "igsh",
+    "si",
+    "feature",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "referrer",
+    "mibextid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "spm",
+    "cmpid",
+    "ocid",
+    "share_id",
+    "sharer",
+    "rdid",
+    "__tn__",
+    "_rdr",
+    "app",
+    "sender_device",
+    "is_from_webapp",
+    "is_copy_url",
+    "web_id",
 }
 TRACKING_PREFIXES = ("utm_", "__cft__", "pk_", "hsa_", "mtm_")
 # Platforms whose content is identified by the path alone: every parameter goes.
@@ -76,8 +107,8 @@ def _canonical_host(host: str) -> tuple[str, str]:
     if host in PLATFORM_HOSTS:
         return PLATFORM_HOSTS[host]
     for prefix in MOBILE_PREFIXES:
-        if host.startswith(prefix) and host[len(prefix):] in PLATFORM_HOSTS:
-            return PLATFORM_HOSTS[host[len(prefix):]]
+        if host.startswith(prefix) and host[len(prefix) :] in PLATFORM_HOSTS:
+            return PLATFORM_HOSTS[host[len(prefix) :]]
     return host, ""
 
 
@@ -86,25 +117,35 @@ def _split(url: str):
     if not text:
         raise ValueError("The address is empty.")
     if len(text) > MAX_URL:
-        raise ValueError(f"'{text[:80]}…' is too long for a web address (at most {MAX_URL} characters).")
+        raise ValueError(
+            f"'{text[:80]}…' is too long for a web address (at most {MAX_URL} characters)."
+        )
     if any(c.isspace() for c in text):
         raise ValueError(f"'{text[:80]}' is not a web address (it contains spaces).")
     if "://" not in text:
         if _SCHEME.match(text):
-            raise ValueError(f"'{text[:80]}' is not a web address: give one starting with http:// or https://.")
+            raise ValueError(
+                f"'{text[:80]}' is not a web address: give one starting with http:// or https://."
+            )
         text = "https://" + text
     parts = urlsplit(text)
     if parts.scheme.lower() not in {"http", "https"}:
-        raise ValueError(f"'{text[:80]}' is not a web address: give one starting with http:// or https://.")
+        raise ValueError(
+            f"'{text[:80]}' is not a web address: give one starting with http:// or https://."
+        )
     try:
         host = (parts.hostname or "").lower()
         port = parts.port
     except ValueError:
-        raise ValueError(f"'{text[:80]}' is not a web address (its host or port is malformed).") from None
+        raise ValueError(
+            f"'{text[:80]}' is not a web address (its host or port is malformed)."
+        ) from None
     try:
         host = host.encode("idna").decode("ascii") if host and not host.startswith("[") else host
     except UnicodeError:
-        raise ValueError(f"'{text[:80]}' is not a web address (its host name is malformed).") from None
+        raise ValueError(
+            f"'{text[:80]}' is not a web address (its host name is malformed)."
+        ) from None
     if parts.hostname and ":" in parts.hostname:
         host = f"[{parts.hostname.lower()}]"
     if not host or not _HOST.match(host):
@@ -137,7 +178,9 @@ def _youtube(path: str, pairs: list[tuple[str, str]], short: bool) -> tuple[str,
         return "/" + "/".join(segments), []  # channel ids are case-sensitive
     if segments and segments[0] == "playlist":
         return "/playlist", [(k, v) for k, v in pairs if k == "list"]
-    return "/" + "/".join(segments).lower(), [(k, v) for k, v in pairs if k in KEEP_PARAMS["youtube"]]
+    return "/" + "/".join(segments).lower(), [
+        (k, v) for k, v in pairs if k in KEEP_PARAMS["youtube"]
+    ]
 
 
 def _case_insensitive_path(platform: str, host: str, path: str) -> str:
@@ -167,7 +210,9 @@ def normalize_url(url: str) -> str:
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     pairs = [(k, v) for k, v in _query_pairs(parts.query) if not _is_tracking(k)]
     if platform == "youtube":
-        path, pairs = _youtube(path, pairs, short=(parts.hostname or "").lower().endswith("youtu.be"))
+        path, pairs = _youtube(
+            path, pairs, short=(parts.hostname or "").lower().endswith("youtu.be")
+        )
     elif platform in PATH_ONLY:
         path, pairs = _case_insensitive_path(platform, host, path), []
     elif platform == "facebook":
@@ -190,19 +235,49 @@ def platform_of_url(url: str) -> str:
 # --- handles -------------------------------------------------------------------------------
 
 PLATFORM_NAMES = {
-    "facebook": "facebook", "fb": "facebook", "youtube": "youtube", "yt": "youtube",
-    "tiktok": "tiktok", "tik tok": "tiktok", "tt": "tiktok", "x": "x", "twitter": "x",
-    "instagram": "instagram", "insta": "instagram", "ig": "instagram", "snapchat": "snapchat",
-    "snap": "snapchat", "telegram": "telegram", "tg": "telegram", "whatsapp": "whatsapp",
-    "twitch": "twitch", "kik": "other", "discord": "other", "other": "other",
+    "facebook": "facebook",
+    "fb": "facebook",
+    "youtube": "youtube",
+    "yt": "youtube",
+    "tiktok": "tiktok",
+    "tik tok": "tiktok",
+    "tt": "tiktok",
+    "x": "x",
+    "twitter": "x",
+    "instagram": "instagram",
+    "insta": "instagram",
+    "ig": "instagram",
+    "snapchat": "snapchat",
+    "snap": "snapchat",
+    "telegram": "telegram",
+    "tg": "telegram",
+    "whatsapp": "whatsapp",
+    "twitch": "twitch",
+    "kik": "other",
+    "discord": "other",
+    "other": "other",
 }
 _HANDLE = re.compile(r"^[a-z0-9._-]{1,100}$")
 # First path segments that are pages of the platform, not accounts.
 NOT_ACCOUNTS = {
     "x": {"i", "home", "search", "hashtag", "intent", "share", "explore", "settings", "messages"},
     "instagram": {"p", "reel", "reels", "tv", "explore", "accounts", "direct"},
-    "facebook": {"watch", "groups", "events", "photo", "photo.php", "permalink.php", "story.php",
-                 "share", "sharer", "sharer.php", "hashtag", "reel", "login", "marketplace"},
+    "facebook": {
+        "watch",
+        "groups",
+        "events",
+        "photo",
+        "photo.php",
+        "permalink.php",
+        "story.php",
+        "share",
+        "sharer",
+        "sharer.php",
+        "hashtag",
+        "reel",
+        "login",
+        "marketplace",
+    },
     "tiktok": {"tag", "discover", "music", "search", "foryou"},
     "twitch": {"directory", "videos", "search"},
 }
@@ -225,7 +300,8 @@ def _clean_name(name: str, original: str) -> str:
         if " " in name:
             raise ValueError(f"'{original[:80]}' is not a handle (handles have no spaces).")
         raise ValueError(
-            f"'{original[:80]}' is not a handle (letters, digits, dots, dashes and underscores only)."
+            f"'{original[:80]}' is not a handle (letters, digits, dots, dashes and "
+            "underscores only)."
         )
     return name
 
@@ -254,10 +330,17 @@ def handle_from_url(url: str) -> Handle | None:
         if len(segments) > 1 and segments[0] == "add":
             name = segments[1]
     elif platform == "telegram":
-        if segments and not segments[0].startswith("+") and segments[0] not in {"joinchat", "s", "c"}:
+        if (
+            segments
+            and not segments[0].startswith("+")
+            and segments[0] not in {"joinchat", "s", "c"}
+        ):
             name = segments[0]
-    elif (platform in {"tiktok", "x", "instagram", "facebook", "twitch"} and segments
-          and segments[0] not in NOT_ACCOUNTS.get(platform, set())):
+    elif (
+        platform in {"tiktok", "x", "instagram", "facebook", "twitch"}
+        and segments
+        and segments[0] not in NOT_ACCOUNTS.get(platform, set())
+    ):
         if platform == "tiktok" and not segments[0].startswith("@"):
             return None
         name = segments[0]
@@ -278,18 +361,23 @@ def normalize_handle(value: str, platform: str = "") -> Handle:
     text = (value or "").strip()
     if not text:
         raise ValueError("The handle is empty.")
-    looks_like_url = "/" in text or text.lower().startswith(("http:", "https:")) or any(
-        text.lower().split("/")[0].removeprefix("www.").endswith(h) for h in PLATFORM_HOSTS
+    looks_like_url = (
+        "/" in text
+        or text.lower().startswith(("http:", "https:"))
+        or any(text.lower().split("/")[0].removeprefix("www.").endswith(h) for h in PLATFORM_HOSTS)
     )
     if looks_like_url:
         try:
             normalize_url(text)
         except ValueError as exc:
-            raise ValueError(f"'{text[:80]}' is not a handle or a profile address ({exc}).") from None
+            raise ValueError(
+                f"'{text[:80]}' is not a handle or a profile address ({exc})."
+            ) from None
         found = handle_from_url(text)
         if found is None:
             raise ValueError(
-                f"'{text[:80]}' is not a profile address on a platform we recognise; give it as a link instead."
+                f"'{text[:80]}' is not a profile address on a platform we recognise; give it "
+                "as a link instead."
             )
         return found
     match = re.match(r"^([A-Za-z][A-Za-z ]{0,15}?)\s*:\s*(.+)$", text)
@@ -301,6 +389,7 @@ def normalize_handle(value: str, platform: str = "") -> Handle:
 
 # --- phone numbers ------------------------------------------------------------------------
 
+
 def normalize_phone(value: str, region: str = "GB") -> str:
     """A phone number in E.164 (``+441614960123``); UK numbers may be written nationally."""
     text = (value or "").strip()
@@ -311,11 +400,14 @@ def normalize_phone(value: str, region: str = "GB") -> str:
     except phonenumbers.NumberParseException:
         raise ValueError(f"'{text[:40]}' is not a phone number.") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"'{text[:40]}' is not a valid phone number (check the digits and the country code).")
+        raise ValueError(
+            f"'{text[:40]}' is not a valid phone number (check the digits and the country code)."
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- names --------------------------------------------------------------------------------
+
 
 def normalize_name(value: str) -> str:
     """A person's or group's name as written, with spacing tidied (matching is fuzzy)."""

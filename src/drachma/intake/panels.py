@@ -11,7 +11,9 @@ def dashboard_panel(request) -> str | None:
     context = {
         "urgent": selectors.urgent_untriaged(),
         "counts": selectors.queue_counts(),
-        "referrals": selectors.referral_counts() if request.user.has_perm("intake.view_referral") else None,
+        "referrals": selectors.referral_counts()
+        if request.user.has_perm("intake.view_referral")
+        else None,
     }
     return render_to_string("intake/dashboard_panel.html", context, request=request)
 
@@ -22,4 +24,6 @@ def incident_panel(request, incident) -> str | None:
     reports = list(selectors.reports_for_incident(incident))
     if not reports:
         return None
-    return render_to_string("intake/incident_panel.html", {"reports": reports, "incident": incident}, request=request)
+    return render_to_string(
+        "intake/incident_panel.html", {"reports": reports, "incident": incident}, request=request
+    )

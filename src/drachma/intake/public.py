@@ -50,18 +50,30 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 def _too_many_attempts(request, submitter_hash: str) -> str:
     limit, seconds = conf.parse_rate(conf.attempt_limit())
-    usage = get_usage(request, group="intake.report_page", key=lambda group, req: submitter_hash or "unknown",
-                      rate=(limit, seconds), method="POST", increment=True)
+    usage = get_usage(
+        request,
+        group="intake.report_page",
+        key=lambda group, req: submitter_hash or "unknown",
+        rate=(limit, seconds),
+        method="POST",
+        increment=True,
+    )
     if usage is None or not usage["should_limit"]:
         return ""
     minutes = max(1, usage["time_left"] // 60 + 1) if usage["time_left"] > 0 else 60
-    return (f"Too many attempts have been made from your connection (at most {limit} in "
-            f"{services._period(seconds)}). Nothing was stored. Please try again in about {minutes} "
-            "minutes, or call 101 (999 in an emergency).")
+    return (
+        f"Too many attempts have been made from your connection (at most {limit} in "
+        f"{services._period(seconds)}). Nothing was stored. Please try again in about {minutes} "
+        "minutes, or call 101 (999 in an emergency)."
+    )
 
 
 def _correct(request) -> str:
-    files = " Your browser has forgotten the files you chose: choose them again." if request.FILES else ""
+    files = (
+        " Your browser has forgotten the files you chose: choose them again."
+        if request.FILES
+        else ""
+    )
     return "Nothing was sent: please correct what is marked below." + files
 
 
@@ -75,9 +87,16 @@ def _submit(request) -> HttpResponse:
     if request.POST.get(conf.honeypot_field(), "").strip():
         logger.warning("Reporting page: honeypot field filled")
         fresh = ReportForm(initial={"form_token": services.new_form_token()})
-        return _page(request, fresh, status=400, refusal=(
-            "Your report was refused because a field that people cannot see was filled in, which only "
-            "automated programs do. Nothing was stored. If you are a person, reload the page and try again."))
+        return _page(
+            request,
+            fresh,
+            status=400,
+            refusal=(
+                "Your report was refused because a field that people cannot see was filled in, "
+                "which only automated programs do. Nothing was stored. If you are a person, "
+                "reload the page and try again."
+            ),
+        )
     if not form.is_valid():
         return _page(request, form, status=400, refusal=_correct(request))
     data = form.cleaned_data
@@ -86,12 +105,21 @@ def _submit(request) -> HttpResponse:
         # as a keyed hash, for rate limits.
         with acting_as(label=AUDIT_LABEL):
             report = services.submit_report(
-                reporter_type=data["reporter_type"], concern=data["concern"], text=data["text"],
-                place=data["place"], when_text=data["when_text"], links=data["links"],
-                handles=data["handles"], phones=data["phones"], names=data["names"],
-                reporter_name=data["reporter_name"], reporter_organisation=data["reporter_organisation"],
-                reporter_email=data["reporter_email"], reporter_phone=data["reporter_phone"],
-                files=request.FILES.getlist("files"), submitter_hash=submitter_hash,
+                reporter_type=data["reporter_type"],
+                concern=data["concern"],
+                text=data["text"],
+                place=data["place"],
+                when_text=data["when_text"],
+                links=data["links"],
+                handles=data["handles"],
+                phones=data["phones"],
+                names=data["names"],
+                reporter_name=data["reporter_name"],
+                reporter_organisation=data["reporter_organisation"],
+                reporter_email=data["reporter_email"],
+                reporter_phone=data["reporter_phone"],
+                files=request.FILES.getlist("files"),
+                submitter_hash=submitter_hash,
                 form_token=data["form_token"],
                 earlier_file_problems=getattr(request, "intake_upload_problems", []),
                 attempted_files=getattr(request, "intake_upload_count", None),

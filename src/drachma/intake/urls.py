@@ -16,6 +16,12 @@ urlpatterns = [
     path("reports/<str:report_ref>/matches/", views.report_rematch, name="rematch"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<str:referral_ref>/", views.referral_detail, name="referral_detail"),
-    path("referrals/<str:referral_ref>/reassign/", views.referral_reassign, name="referral_reassign"),
-    path("referrals/<str:referral_ref>/<str:referral_action>/", views.referral_transition, name="referral_transition"),
+    path(
+        "referrals/<str:referral_ref>/reassign/", views.referral_reassign, name="referral_reassign"
+    ),
+    path(
+        "referrals/<str:referral_ref>/<str:referral_action>/",
+        views.referral_transition,
+        name="referral_transition",
+    ),
 ]

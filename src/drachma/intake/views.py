@@ -41,18 +41,24 @@ def _referral(reference: str) -> Referral:
         raise Http404("No such referral.") from None
 
 
-
-
 def _back(report_ref: str):
     return redirect("intake:detail", report_ref=report_ref)
 
 
 @require("intake.view_report")
 def report_list(request):
-    filterset = ReportFilterSet(request.GET, queryset=selectors.report_queryset(), user=request.user)
+    filterset = ReportFilterSet(
+        request.GET, queryset=selectors.report_queryset(), user=request.user
+    )
     queryset = filterset.qs if filterset.is_valid() else selectors.report_queryset().none()
-    context = {"filterset": filterset, "counts": selectors.queue_counts(), **paginate(request, queryset)}
-    record_list_view(request, Report, [r.pk for r in context["page_obj"]], query=request.GET.urlencode())
+    context = {
+        "filterset": filterset,
+        "counts": selectors.queue_counts(),
+        **paginate(request, queryset),
+    }
+    record_list_view(
+        request, Report, [r.pk for r in context["page_obj"]], query=request.GET.urlencode()
+    )
     return render(request, "intake/report_list.html", context)
 
 
@@ -60,7 +66,11 @@ def report_list(request):
 def report_detail(request, report_ref: str):
     report = _report(report_ref)
     show_contact = request.user.has_perm("intake.view_reporter_contact")
-    record_view(request, report, fields=["reporter_contact"] if show_contact and report.has_contact else None)
+    record_view(
+        request,
+        report,
+        fields=["reporter_contact"] if show_contact and report.has_contact else None,
+    )
     allowed = {t.name for t in TRIAGE.allowed(report.status, request.user)}
     context = {
         "report": report,
@@ -79,27 +89,38 @@ def report_detail(request, report_ref: str):
 @require("intake.triage_report", hide=True, methods=["POST"])
 def report_assign(request, report_ref: str):
     report = _plain_report(report_ref)
-    submit_form(request, AssignForm(request.POST),
-                lambda data: services.assign_report(report, user=request.user, assignee=data["assignee"] or request.user),
-                "Report assigned.")
+    submit_form(
+        request,
+        AssignForm(request.POST),
+        lambda data: services.assign_report(
+            report, user=request.user, assignee=data["assignee"] or request.user
+        ),
+        "Report assigned.",
+    )
     return _back(report_ref)
 
 
 @require("intake.triage_report", hide=True, methods=["POST"])
 def report_close(request, report_ref: str):
     report = _plain_report(report_ref)
-    submit_form(request, ReasonForm(request.POST),
-                lambda data: services.close_report(report, user=request.user, reason=data["reason"]),
-                "Report closed.")
+    submit_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.close_report(report, user=request.user, reason=data["reason"]),
+        "Report closed.",
+    )
     return _back(report_ref)
 
 
 @require("intake.reopen_report", hide=True, methods=["POST"])
 def report_reopen(request, report_ref: str):
     report = _plain_report(report_ref)
-    submit_form(request, ReasonForm(request.POST),
-                lambda data: services.reopen_report(report, user=request.user, reason=data["reason"]),
-                "Report reopened.")
+    submit_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.reopen_report(report, user=request.user, reason=data["reason"]),
+        "Report reopened.",
+    )
     return _back(report_ref)
 
 
@@ -107,14 +128,18 @@ def link_targets(data: dict) -> dict:
     """Records named by a link form or API call; ValidationError naming one that does not exist."""
     targets = {}
     if data.get("incident"):
-        targets["incident"] = Incident.objects.filter(reference=str(data["incident"]).strip()).first()
+        targets["incident"] = Incident.objects.filter(
+            reference=str(data["incident"]).strip()
+        ).first()
         if targets["incident"] is None:
             raise ValidationError({"incident": f"There is no incident {data['incident']}."})
     if data.get("group"):
         from drachma.intelligence.models import Group
 
         group = data["group"]
-        targets["group"] = group if isinstance(group, Group) else Group.objects.filter(pk=group).first()
+        targets["group"] = (
+            group if isinstance(group, Group) else Group.objects.filter(pk=group).first()
+        )
         if targets["group"] is None:
             raise ValidationError({"group": f"There is no group {group}."})
     if data.get("person"):
@@ -127,18 +152,26 @@ def link_targets(data: dict) -> dict:
 @require("intake.triage_report", hide=True, methods=["POST"])
 def report_link(request, report_ref: str):
     report = _plain_report(report_ref)
-    submit_form(request, LinkForm(request.POST),
-                lambda data: services.link_report(report, user=request.user, note=data["note"], **link_targets(data)),
-                lambda link: f"Report linked to {link.target_kind} {link.target}.")
+    submit_form(
+        request,
+        LinkForm(request.POST),
+        lambda data: services.link_report(
+            report, user=request.user, note=data["note"], **link_targets(data)
+        ),
+        lambda link: f"Report linked to {link.target_kind} {link.target}.",
+    )
     return _back(report_ref)
 
 
 @require("intake.add_referral", hide=True, methods=["POST"])
 def report_refer(request, report_ref: str):
     report = _plain_report(report_ref)
-    submit_form(request, ReferForm(request.POST),
-                lambda data: services.refer_report(report, user=request.user, **data),
-                lambda referral: f"Referral {referral.reference} made.")
+    submit_form(
+        request,
+        ReferForm(request.POST),
+        lambda data: services.refer_report(report, user=request.user, **data),
+        lambda referral: f"Referral {referral.reference} made.",
+    )
     return _back(report_ref)
 
 
@@ -155,17 +188,29 @@ def report_convert(request, report_ref: str):
     """The incident form, filled in from the report; saving it converts the report."""
     report = _plain_report(report_ref)
     if "convert" not in {t.name for t in TRIAGE.allowed(report.status, request.user)}:
-        messages.error(request, f"A report that is {report.get_status_display().lower()} cannot be turned into an incident.")
+        messages.error(
+            request,
+            (
+                f"A report that is {report.get_status_display().lower()} cannot be turned into "
+                "an incident."
+            ),
+        )
         return _back(report_ref)
     form = IncidentForm(request.POST or None, initial=services.incident_initial(report))
     if request.method == "POST" and form.is_valid():
         try:
-            incident = services.convert_report(report, user=request.user, groups=form.cleaned_data["groups"],
-                                               **form.service_fields())
+            incident = services.convert_report(
+                report,
+                user=request.user,
+                groups=form.cleaned_data["groups"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"Report {report.reference} is now incident {incident.reference}.")
+            messages.success(
+                request, f"Report {report.reference} is now incident {incident.reference}."
+            )
             return redirect("incidents:detail", reference=incident.reference)
     record_view(request, report)
     return render(request, "intake/report_convert.html", {"form": form, "report": report})
@@ -173,12 +218,21 @@ def report_convert(request, report_ref: str):
 
 # --- referrals ----------------------------------------------------------------------------
 
+
 @require("intake.view_referral")
 def referral_list(request):
-    filterset = ReferralFilterSet(request.GET, queryset=selectors.referral_queryset(), user=request.user)
+    filterset = ReferralFilterSet(
+        request.GET, queryset=selectors.referral_queryset(), user=request.user
+    )
     queryset = filterset.qs if filterset.is_valid() else selectors.referral_queryset().none()
-    context = {"filterset": filterset, "counts": selectors.referral_counts(), **paginate(request, queryset)}
-    record_list_view(request, Referral, [r.pk for r in context["page_obj"]], query=request.GET.urlencode())
+    context = {
+        "filterset": filterset,
+        "counts": selectors.referral_counts(),
+        **paginate(request, queryset),
+    }
+    record_list_view(
+        request, Referral, [r.pk for r in context["page_obj"]], query=request.GET.urlencode()
+    )
     return render(request, "intake/referral_list.html", context)
 
 
@@ -190,7 +244,8 @@ def referral_detail(request, referral_ref: str):
         "referral": referral,
         "transitions": REFERRAL.allowed(referral.status, request.user),
         "action_form": ReferralActionForm(),
-        "can_reassign": request.user.has_perm("intake.work_referral") and referral.status in ("accepted", "investigating"),
+        "can_reassign": request.user.has_perm("intake.work_referral")
+        and referral.status in ("accepted", "investigating"),
     }
     return render(request, "intake/referral_detail.html", context)
 
@@ -198,10 +253,17 @@ def referral_detail(request, referral_ref: str):
 @require("intake.work_referral", hide=True, methods=["POST"])
 def referral_transition(request, referral_ref: str, referral_action: str):
     referral = _referral(referral_ref)
-    submit_form(request, ReferralActionForm(request.POST),
-                lambda data: services.transition_referral(referral, referral_action, user=request.user,
-                                                          note=data["note"], owner=data["owner"]),
-                lambda _: f"Referral {referral.reference}: {REFERRAL.transition(referral_action).label.lower()} done.")
+    submit_form(
+        request,
+        ReferralActionForm(request.POST),
+        lambda data: services.transition_referral(
+            referral, referral_action, user=request.user, note=data["note"], owner=data["owner"]
+        ),
+        lambda _: (
+            f"Referral {referral.reference}: "
+            f"{REFERRAL.transition(referral_action).label.lower()} done."
+        ),
+    )
     return redirect("intake:referral_detail", referral_ref=referral_ref)
 
 
@@ -211,7 +273,9 @@ def referral_reassign(request, referral_ref: str):
     form = ReferralActionForm(request.POST)
     if form.is_valid() and form.cleaned_data["owner"]:
         try:
-            services.reassign_referral(referral, user=request.user, owner=form.cleaned_data["owner"])
+            services.reassign_referral(
+                referral, user=request.user, owner=form.cleaned_data["owner"]
+            )
             messages.success(request, "Referral reassigned.")
         except ValidationError as exc:
             flash_validation_error(request, exc)

@@ -41,6 +41,7 @@ def filtered(filterset_class, filters: Schema, queryset):
 
 # --- groups -----------------------------------------------------------------------------
 
+
 class GroupFilters(Schema):
     q: str | None = Field(None, description="Name, alias or platform handle")
     status: GroupStatus | None = None
@@ -94,7 +95,9 @@ class GroupOut(Schema):
     description: str
     aliases: list[str]
     accounts: list[AccountOut]
-    first_seen: datetime.datetime | None = Field(None, description="Earliest incident or intelligence")
+    first_seen: datetime.datetime | None = Field(
+        None, description="Earliest incident or intelligence"
+    )
     last_seen: datetime.datetime | None = Field(None, description="Latest incident or intelligence")
     mopi_group: int
     review_date: datetime.date
@@ -143,12 +146,16 @@ def create_group(request, payload: GroupIn):
     return Status(201, _group(group.pk))
 
 
-@router.get("/groups/{int:group_id}", response=GroupOut, auth=Allow("intelligence.view_group", hide=True))
+@router.get(
+    "/groups/{int:group_id}", response=GroupOut, auth=Allow("intelligence.view_group", hide=True)
+)
 def get_group(request, group_id: int):
     return _group(group_id)
 
 
-@router.patch("/groups/{int:group_id}", response=GroupOut, auth=Allow("intelligence.change_group", hide=True))
+@router.patch(
+    "/groups/{int:group_id}", response=GroupOut, auth=Allow("intelligence.change_group", hide=True)
+)
 def update_group(request, group_id: int, payload: GroupPatch):
     group = get_object_or_404(Group, pk=group_id)
     data = _group_data(payload.dict(exclude_unset=True))
@@ -172,14 +179,23 @@ def _timeline_item(item: dict) -> dict:
         summary = f"{obj.get_kind_display()}, {where}" if where else obj.get_kind_display()
     else:
         summary = f"Graded {obj.grading}"
-    return {"when": item["when"], "kind": item["kind"], "reference": obj.reference, "id": obj.pk,
-            "status": obj.status, "summary": summary}
+    return {
+        "when": item["when"],
+        "kind": item["kind"],
+        "reference": obj.reference,
+        "id": obj.pk,
+        "status": obj.status,
+        "summary": summary,
+    }
 
 
-@router.get("/groups/{int:group_id}/timeline", response=list[TimelineItemOut],
-            auth=Allow("intelligence.view_group", "incidents.view_incident", hide=True),
-            description="The group's incidents and, for roles that may see intelligence, its "
-            "intelligence entries; newest first.")
+@router.get(
+    "/groups/{int:group_id}/timeline",
+    response=list[TimelineItemOut],
+    auth=Allow("intelligence.view_group", "incidents.view_incident", hide=True),
+    description="The group's incidents and, for roles that may see intelligence, its "
+    "intelligence entries; newest first.",
+)
 @paginate(PageNumberPagination)
 def group_timeline(request, group_id: int):
     group = get_object_or_404(Group, pk=group_id)
@@ -190,6 +206,7 @@ def group_timeline(request, group_id: int):
 
 
 # --- intelligence entries ---------------------------------------------------------------
+
 
 class EntryFilters(Schema):
     learned_from: datetime.date | None = None
@@ -306,11 +323,23 @@ def _entry_data(data: dict) -> dict:
         found = list(Incident.objects.filter(reference__in=refs))
         missing = refs - {i.reference for i in found}
         if missing:
-            raise ValidationError({"incidents": f"Unknown incident references: {', '.join(sorted(missing))}."})
+            raise ValidationError(
+                {"incidents": f"Unknown incident references: {', '.join(sorted(missing))}."}
+            )
         data["incidents"] = found
-    for name in ("learned_at", "source_type", "source_evaluation", "intelligence_assessment", "handling_code",
-                 "text", "mopi_group", "source_description", "handling_conditions", "legacy_grading",
-                 "sanitised_text"):
+    for name in (
+        "learned_at",
+        "source_type",
+        "source_evaluation",
+        "intelligence_assessment",
+        "handling_code",
+        "text",
+        "mopi_group",
+        "source_description",
+        "handling_conditions",
+        "legacy_grading",
+        "sanitised_text",
+    ):
         if name in data and data[name] is None:
             raise ValidationError({name: "This field cannot be null."})
     return data
@@ -340,14 +369,20 @@ def create_entry(request, payload: EntryIn):
     return Status(201, _entry(entry.pk))
 
 
-@router.get("/entries/{int:entry_id}", response=EntryOut,
-            auth=Allow("intelligence.view_intelligenceentry", hide=True))
+@router.get(
+    "/entries/{int:entry_id}",
+    response=EntryOut,
+    auth=Allow("intelligence.view_intelligenceentry", hide=True),
+)
 def get_entry(request, entry_id: int):
     return _entry(entry_id)
 
 
-@router.patch("/entries/{int:entry_id}", response=EntryOut,
-              auth=Allow("intelligence.change_intelligenceentry", hide=True))
+@router.patch(
+    "/entries/{int:entry_id}",
+    response=EntryOut,
+    auth=Allow("intelligence.change_intelligenceentry", hide=True),
+)
 def update_entry(request, entry_id: int, payload: EntryPatch):
     entry = _entry(entry_id)
     data = _entry_data(payload.dict(exclude_unset=True))
@@ -356,10 +391,13 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
     return _entry(entry_id)
 
 
-@router.post("/entries/{int:entry_id}/{action}", response=EntryOut,
-             auth=Allow("intelligence.view_intelligenceentry", hide=True),
-             description="A workflow step: assess, return_for_correction (note required), resubmit, link. "
-             "The step's own permission is checked by the workflow.")
+@router.post(
+    "/entries/{int:entry_id}/{action}",
+    response=EntryOut,
+    auth=Allow("intelligence.view_intelligenceentry", hide=True),
+    description="A workflow step: assess, return_for_correction (note required), resubmit, link. "
+    "The step's own permission is checked by the workflow.",
+)
 def transition_entry(request, entry_id: int, action: str, payload: TransitionIn):
     entry = _entry(entry_id)
     services.transition_entry(entry, action, user=request.user, note=payload.note)

@@ -36,9 +36,14 @@ class GroupFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="Name, alias or handle", method="filter_search")
     status = filters.ChoiceFilter(choices=GroupStatus.choices)
     borough = filters.ModelChoiceFilter(
-        queryset=Borough.objects.all(), to_field_name="code", field_name="home_borough", label="Home borough"
+        queryset=Borough.objects.all(),
+        to_field_name="code",
+        field_name="home_borough",
+        label="Home borough",
     )
-    platform = filters.ChoiceFilter(choices=Platform.choices, field_name="accounts__platform", distinct=True)
+    platform = filters.ChoiceFilter(
+        choices=Platform.choices, field_name="accounts__platform", distinct=True
+    )
 
     class Meta:
         model = Group
@@ -46,7 +51,9 @@ class GroupFilterSet(filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__name__icontains=value) | Q(accounts__handle__icontains=value)
+            Q(name__icontains=value)
+            | Q(aliases__name__icontains=value)
+            | Q(accounts__handle__icontains=value)
         ).distinct()
 
 
@@ -57,7 +64,9 @@ class IntelligenceEntryFilterSet(PeriodCheck, filters.FilterSet):
     learned_to = filters.DateFilter(field_name="learned_at", lookup_expr="date__lte")
     group = filters.ModelChoiceFilter(queryset=Group.objects.all())
     borough = filters.ModelChoiceFilter(
-        queryset=Borough.objects.all(), to_field_name="code", field_name="group__home_borough",
+        queryset=Borough.objects.all(),
+        to_field_name="code",
+        field_name="group__home_borough",
         label="Group's home borough",
     )
     source = filters.ChoiceFilter(choices=SourceType.choices, field_name="source_type")
@@ -65,7 +74,9 @@ class IntelligenceEntryFilterSet(PeriodCheck, filters.FilterSet):
     source_evaluation = filters.ChoiceFilter(choices=SourceEvaluation.choices)
     intelligence_assessment = filters.ChoiceFilter(choices=IntelligenceAssessment.choices)
     handling_code = filters.ChoiceFilter(choices=HandlingCode.choices)
-    incident = filters.CharFilter(field_name="incidents__reference", lookup_expr="iexact", distinct=True)
+    incident = filters.CharFilter(
+        field_name="incidents__reference", lookup_expr="iexact", distinct=True
+    )
 
     class Meta:
         model = IntelligenceEntry

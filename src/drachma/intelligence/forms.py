@@ -10,27 +10,41 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class GroupForm(forms.ModelForm):
     aliases = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One alias per line.",
     )
     accounts = forms.CharField(
-        label="Platform accounts", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Platform accounts",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line: platform, handle, URL (optional), separated by commas. "
         f"Platforms: {', '.join(Platform.values)}.",
     )
 
     class Meta:
         model = Group
-        fields = ["name", "status", "home_borough", "home_area_text", "description", "mopi_group", "review_date"]
+        fields = [
+            "name",
+            "status",
+            "home_borough",
+            "home_area_text",
+            "description",
+            "mopi_group",
+            "review_date",
+        ]
         widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["review_date"].required = False
         if self.instance.pk:
-            self.fields["aliases"].initial = "\n".join(self.instance.aliases.values_list("name", flat=True))
+            self.fields["aliases"].initial = "\n".join(
+                self.instance.aliases.values_list("name", flat=True)
+            )
             self.fields["accounts"].initial = "\n".join(
-                ", ".join(filter(None, [a.platform, a.handle, a.url])) for a in self.instance.accounts.all()
+                ", ".join(filter(None, [a.platform, a.handle, a.url]))
+                for a in self.instance.accounts.all()
             )
 
     def clean_aliases(self) -> list[str]:
@@ -48,21 +62,34 @@ class GroupForm(forms.ModelForm):
             parts = [p.strip() for p in line.split(",")]
             if len(parts) < 2 or parts[0] not in Platform.values:
                 raise ValidationError(
-                    f"Line {number}: write 'platform, handle[, URL]' with a platform among {', '.join(Platform.values)}."
+                    f"Line {number}: write 'platform, handle[, URL]' with a platform among "
+                    f"{', '.join(Platform.values)}."
                 )
-            account = {"platform": parts[0], "handle": parts[1], "url": parts[2] if len(parts) > 2 else ""}
+            account = {
+                "platform": parts[0],
+                "handle": parts[1],
+                "url": parts[2] if len(parts) > 2 else "",
+            }
             # Checked here too, so that a bad line is reported beside this field, by its number.
             try:
                 PlatformAccount(**account).clean_fields(exclude=["group"])
             except ValidationError as exc:
                 raise ValidationError(
-                    f"Line {number}: " + " ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+                    f"Line {number}: "
+                    + " ".join(
+                        f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items()
+                    )
                 ) from None
-            taken = PlatformAccount.objects.filter(platform=account["platform"], handle=account["handle"])
+            taken = PlatformAccount.objects.filter(
+                platform=account["platform"], handle=account["handle"]
+            )
             if self.instance.pk:
                 taken = taken.exclude(group=self.instance)
             if taken.exists():
-                raise ValidationError(f"Line {number}: {account['handle']} on {account['platform']} is another group's account.")
+                raise ValidationError(
+                    f"Line {number}: {account['handle']} on {account['platform']} is another "
+                    "group's account."
+                )
             accounts.append(account)
         return accounts
 
@@ -75,15 +102,26 @@ class GroupForm(forms.ModelForm):
 
 class IntelligenceEntryForm(forms.ModelForm):
     incidents = forms.CharField(
-        required=False, help_text="References of related incidents, separated by spaces or commas.",
+        required=False,
+        help_text="References of related incidents, separated by spaces or commas.",
     )
 
     class Meta:
         model = IntelligenceEntry
         fields = [
-            "group", "learned_at", "source_type", "source_description", "source_evaluation",
-            "intelligence_assessment", "handling_code", "handling_conditions", "legacy_grading",
-            "text", "sanitised_text", "mopi_group", "review_date",
+            "group",
+            "learned_at",
+            "source_type",
+            "source_description",
+            "source_evaluation",
+            "intelligence_assessment",
+            "handling_code",
+            "handling_conditions",
+            "legacy_grading",
+            "text",
+            "sanitised_text",
+            "mopi_group",
+            "review_date",
         ]
         widgets = {
             "learned_at": DATETIME,
@@ -94,10 +132,16 @@ class IntelligenceEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["review_date"].required = False
         if self.instance.pk:
-            self.fields["incidents"].initial = " ".join(self.instance.incidents.values_list("reference", flat=True))
+            self.fields["incidents"].initial = " ".join(
+                self.instance.incidents.values_list("reference", flat=True)
+            )
 
     def clean_incidents(self) -> list[Incident]:
-        refs = {r.strip().upper() for r in self.cleaned_data["incidents"].replace(",", " ").split() if r.strip()}
+        refs = {
+            r.strip().upper()
+            for r in self.cleaned_data["incidents"].replace(",", " ").split()
+            if r.strip()
+        }
         found = list(Incident.objects.filter(reference__in=refs))
         missing = refs - {i.reference for i in found}
         if missing:
@@ -111,4 +155,6 @@ class IntelligenceEntryForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -2,5 +2,7 @@ from drachma.core.navigation import MenuItem, register
 
 register(
     MenuItem("Groups", "intelligence:group_list", "intelligence.view_group", order=20),
-    MenuItem("Intelligence", "intelligence:entry_list", "intelligence.view_intelligenceentry", order=25),
+    MenuItem(
+        "Intelligence", "intelligence:entry_list", "intelligence.view_intelligenceentry", order=25
+    ),
 )

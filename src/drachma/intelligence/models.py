@@ -22,7 +22,9 @@ class Group(ReviewableRecord):
     """An online child abuse activist group ("paedophile hunters"). Not a partner."""
 
     name = models.CharField(max_length=120, unique=True)
-    status = models.CharField(max_length=12, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    status = models.CharField(
+        max_length=12, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
+    )
     home_borough = models.ForeignKey(
         "areas.Borough", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -44,9 +46,7 @@ class GroupAlias(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["group", "name"], name="unique_group_alias")
-        ]
+        constraints = [models.UniqueConstraint(fields=["group", "name"], name="unique_group_alias")]
         verbose_name_plural = "group aliases"
 
     def __str__(self) -> str:
@@ -62,9 +62,7 @@ class PlatformAccount(models.Model):
     class Meta:
         ordering = ["platform", "handle"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["platform", "handle"], name="unique_platform_handle"
-            )
+            models.UniqueConstraint(fields=["platform", "handle"], name="unique_platform_handle")
         ]
 
     def __str__(self) -> str:
@@ -125,16 +123,20 @@ class IntelligenceEntry(ReviewableRecord):
     handling_code = models.CharField(max_length=1, choices=HandlingCode.choices)
     handling_conditions = models.TextField(blank=True, max_length=2000)
     legacy_grading = models.CharField(
-        "previous 5x5x5 grading", max_length=3, blank=True,
+        "previous 5x5x5 grading",
+        max_length=3,
+        blank=True,
         help_text="Older records may carry an E/1–5/H grading; kept as received.",
     )
     text = models.TextField("intelligence", max_length=20000)
     sanitised_text = models.TextField(
-        blank=True, max_length=20000,
+        blank=True,
+        max_length=20000,
         help_text="Source and subject identifiers removed, for sharing.",
     )
     status = models.CharField(
-        max_length=20, choices=IntelligenceStatus.choices,
+        max_length=20,
+        choices=IntelligenceStatus.choices,
         default=IntelligenceStatus.REQUIRES_ASSESSMENT,
     )
     returned_reason = models.TextField(blank=True, max_length=2000)
@@ -162,8 +164,10 @@ class IntelligenceEntry(ReviewableRecord):
         super().clean()
         if self.legacy_grading and not LEGACY_GRADING.fullmatch(self.legacy_grading):
             raise ValidationError(
-                {"legacy_grading": "A 5x5x5 grading is a source letter A-E, then intelligence "
-                                   "and handling numbers 1-5, e.g. B24."}
+                {
+                    "legacy_grading": "A 5x5x5 grading is a source letter A-E, then intelligence "
+                    "and handling numbers 1-5, e.g. B24."
+                }
             )
         if self.handling_code == HandlingCode.CONDITIONS and not self.handling_conditions.strip():
             raise ValidationError(
@@ -191,4 +195,3 @@ class IntelligenceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.from_status} → {self.to_status}"
-

@@ -9,10 +9,14 @@ from drachma.intelligence.models import Group, IntelligenceEntry
 
 def groups_with_activity() -> QuerySet[Group]:
     """Groups annotated with ``first_seen``/``last_seen`` from their incidents and intelligence."""
+
     def agg(model, field, fn, link):
         return Subquery(
-            model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
-            .annotate(v=fn(field)).values("v")[:1],
+            model.objects.filter(**{link: OuterRef("pk")})
+            .order_by()
+            .values(link)
+            .annotate(v=fn(field))
+            .values("v")[:1],
             output_field=DateTimeField(),
         )
 

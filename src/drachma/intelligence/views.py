@@ -19,7 +19,11 @@ def group_list(request):
     status = request.GET.get("status", "")
     if status:
         groups = groups.filter(status=status)
-    return render(request, "intelligence/group_list.html", {"groups": groups, "status": status, "statuses": GroupStatus.choices})
+    return render(
+        request,
+        "intelligence/group_list.html",
+        {"groups": groups, "status": status, "statuses": GroupStatus.choices},
+    )
 
 
 @require("intelligence.view_group", hide=True)
@@ -38,8 +42,11 @@ def _save_group(request, group=None):
     if request.method == "POST" and form.is_valid():
         try:
             group = services.save_group(
-                group, user=request.user, aliases=form.cleaned_data["aliases"],
-                accounts=form.cleaned_data["accounts"], **form.service_fields(),
+                group,
+                user=request.user,
+                aliases=form.cleaned_data["aliases"],
+                accounts=form.cleaned_data["accounts"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -65,24 +72,37 @@ def entry_list(request):
     status = request.GET.get("status", "")
     if status in IntelligenceStatus.values:
         entries = entries.filter(status=status)
-    context = {"status": status, "statuses": IntelligenceStatus.choices, **paginate(request, entries)}
+    context = {
+        "status": status,
+        "statuses": IntelligenceStatus.choices,
+        **paginate(request, entries),
+    }
     return render(request, "intelligence/entry_list.html", context)
 
 
 @require("intelligence.view_intelligenceentry", hide=True)
 def entry_detail(request, entry_id: int):
     entry = get_object_or_404(
-        IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related("incidents", "events__by"),
+        IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related(
+            "incidents", "events__by"
+        ),
         pk=entry_id,
     )
     record_view(request, entry)
-    return render(request, "intelligence/entry_detail.html", {
-        "entry": entry,
-        # Only the moves this user may make now (an author does not assess their own entry).
-        "transitions": [t for t in INTELLIGENCE_WORKFLOW.allowed(entry.status, request.user)
-                        if t.name in services.available_transitions(entry, request.user)],
-        "transition_form": TransitionForm(),
-    })
+    return render(
+        request,
+        "intelligence/entry_detail.html",
+        {
+            "entry": entry,
+            # Only the moves this user may make now (an author does not assess their own entry).
+            "transitions": [
+                t
+                for t in INTELLIGENCE_WORKFLOW.allowed(entry.status, request.user)
+                if t.name in services.available_transitions(entry, request.user)
+            ],
+            "transition_form": TransitionForm(),
+        },
+    )
 
 
 @require("intelligence.add_intelligenceentry", methods=["GET", "POST"])
@@ -90,11 +110,15 @@ def entry_create(request):
     form = IntelligenceEntryForm(request.POST or None, initial={"group": request.GET.get("group")})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.create_entry(user=request.user, incidents=form.cleaned_data["incidents"], **form.service_fields())
+            entry = services.create_entry(
+                user=request.user, incidents=form.cleaned_data["incidents"], **form.service_fields()
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"Intelligence {entry.reference} recorded; it requires assessment.")
+            messages.success(
+                request, f"Intelligence {entry.reference} recorded; it requires assessment."
+            )
             return redirect("intelligence:entry_detail", entry_id=entry.pk)
     return render(request, "intelligence/entry_form.html", {"form": form})
 
@@ -105,7 +129,12 @@ def entry_edit(request, entry_id: int):
     form = IntelligenceEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_entry(entry, user=request.user, incidents=form.cleaned_data["incidents"], **form.service_fields())
+            services.update_entry(
+                entry,
+                user=request.user,
+                incidents=form.cleaned_data["incidents"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -120,7 +149,9 @@ def entry_transition(request, entry_id: int, action: str):
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
-        services.transition_entry(entry, action, user=request.user, note=form.cleaned_data.get("note", ""))
+        services.transition_entry(
+            entry, action, user=request.user, note=form.cleaned_data.get("note", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

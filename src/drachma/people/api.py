@@ -30,7 +30,9 @@ class PersonOut(Schema):
     family_name: str
     full_name: str
     known_as: str
-    date_of_birth: datetime.date | None = Field(None, description="Null unless your role may see identifiers")
+    date_of_birth: datetime.date | None = Field(
+        None, description="Null unless your role may see identifiers"
+    )
     address: str | None = Field(None, description="Null unless your role may see identifiers")
     postcode: str | None = Field(None, description="Null unless your role may see identifiers")
     flag_learning_disability: bool
@@ -128,7 +130,9 @@ def _refuse_identifiers(request, data: dict) -> None:
         return
     given = [n for n in IDENTIFIERS if data.get(n) not in (None, "")]
     if given:
-        raise ValidationError({n: "Your role may not record a person's identifiers." for n in given})
+        raise ValidationError(
+            {n: "Your role may not record a person's identifiers." for n in given}
+        )
 
 
 def _viewed_fields(request) -> list[str] | None:
@@ -139,7 +143,9 @@ def _duplicates(request, **query) -> list[dict]:
     found = selectors.possible_duplicates(**query)
     if found:
         record_list_view(request, Person, [d.person.pk for d in found], query="duplicate check")
-    return [{"person": _shown(request, d.person), "score": d.score, "reasons": d.reasons} for d in found]
+    return [
+        {"person": _shown(request, d.person), "score": d.score, "reasons": d.reasons} for d in found
+    ]
 
 
 class AuditedPeoplePagination(PageNumberPagination):
@@ -150,7 +156,9 @@ class AuditedPeoplePagination(PageNumberPagination):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         people = list(page[self.items_attribute])
         filters = params.get("filters")
-        record_list_view(request, Person, [p.pk for p in people], query=getattr(filters, "q", None) or "")
+        record_list_view(
+            request, Person, [p.pk for p in people], query=getattr(filters, "q", None) or ""
+        )
         page[self.items_attribute] = [_shown(request, p) for p in people]
         return page
 
@@ -161,42 +169,73 @@ def list_people(request, filters: PersonFilters = Query(...)):
     return selectors.search(Person.objects.all(), (filters.q or "").strip())
 
 
-@router.get("/people/duplicates", response=list[DuplicateOut], auth=Allow("people.add_person"),
-            description="Possible duplicates of a person about to be entered: close names, the same "
-            "date of birth, the same postcode. Each person shown is audited.")
+@router.get(
+    "/people/duplicates",
+    response=list[DuplicateOut],
+    auth=Allow("people.add_person"),
+    description="Possible duplicates of a person about to be entered: close names, the same "
+    "date of birth, the same postcode. Each person shown is audited.",
+)
 def possible_duplicates(request, query: DuplicateQuery = Query(...)):
-    return _duplicates(request, given_names=query.given_names, family_name=query.family_name,
-                       date_of_birth=query.date_of_birth, postcode=query.postcode)
+    return _duplicates(
+        request,
+        given_names=query.given_names,
+        family_name=query.family_name,
+        date_of_birth=query.date_of_birth,
+        postcode=query.postcode,
+    )
 
 
-@router.post("/people", response={201: PersonOut, 409: DuplicatesFound}, auth=Allow("people.add_person"),
-             description="Answers 409 with the possible duplicates unless confirm_not_duplicate is true.")
+@router.post(
+    "/people",
+    response={201: PersonOut, 409: DuplicatesFound},
+    auth=Allow("people.add_person"),
+    description="Answers 409 with the possible duplicates unless confirm_not_duplicate is true.",
+)
 def create_person(request, payload: PersonIn):
     data = payload.dict()
     confirmed = data.pop("confirm_not_duplicate")
     _refuse_identifiers(request, data)
     if not confirmed:
-        duplicates = _duplicates(request, given_names=data["given_names"], family_name=data["family_name"],
-                                 date_of_birth=data["date_of_birth"], postcode=data["postcode"])
+        duplicates = _duplicates(
+            request,
+            given_names=data["given_names"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+        )
         if duplicates:
-            return Status(409, {
-                "errors": [{"field": "confirm_not_duplicate",
-                            "message": "This person may already be recorded: check the duplicates, then "
-                            "send confirm_not_duplicate: true to save anyway."}],
-                "duplicates": duplicates,
-            })
+            return Status(
+                409,
+                {
+                    "errors": [
+                        {
+                            "field": "confirm_not_duplicate",
+                            "message": (
+                                "This person may already be recorded: check the duplicates, then "
+                                "send confirm_not_duplicate: true to save anyway."
+                            ),
+                        }
+                    ],
+                    "duplicates": duplicates,
+                },
+            )
     person = services.create_person(user=request.user, **data)
     return Status(201, _shown(request, person))
 
 
-@router.get("/people/{int:person_id}", response=PersonOut, auth=Allow("people.view_person", hide=True))
+@router.get(
+    "/people/{int:person_id}", response=PersonOut, auth=Allow("people.view_person", hide=True)
+)
 def get_person(request, person_id: int):
     person = get_object_or_404(Person, pk=person_id)
     record_view(request, person, fields=_viewed_fields(request))
     return _shown(request, person)
 
 
-@router.patch("/people/{int:person_id}", response=PersonOut, auth=Allow("people.change_person", hide=True))
+@router.patch(
+    "/people/{int:person_id}", response=PersonOut, auth=Allow("people.change_person", hide=True)
+)
 def update_person(request, person_id: int, payload: PersonPatch):
     person = get_object_or_404(Person, pk=person_id)
     data = payload.dict(exclude_unset=True)
@@ -206,11 +245,16 @@ def update_person(request, person_id: int, payload: PersonPatch):
     return _shown(request, person)
 
 
-@router.get("/people/{int:person_id}/incidents", response=list[InvolvementOut],
-            auth=Allow("people.view_person", "incidents.view_incidentperson", hide=True),
-            description="The incidents the person is involved in, with their role; newest first.")
+@router.get(
+    "/people/{int:person_id}/incidents",
+    response=list[InvolvementOut],
+    auth=Allow("people.view_person", "incidents.view_incidentperson", hide=True),
+    description="The incidents the person is involved in, with their role; newest first.",
+)
 def person_incidents(request, person_id: int):
     person = get_object_or_404(Person, pk=person_id)
-    involvements = list(person.involvements.select_related("incident").order_by("-incident__occurred_at"))
+    involvements = list(
+        person.involvements.select_related("incident").order_by("-incident__occurred_at")
+    )
     record_view(request, person, fields=["involvements"])
     return involvements

@@ -4,15 +4,82 @@ from drachma.core.seeding import DemoContext
 from drachma.people import services
 
 # Common given and family names, combined at random: the people are invented.
-GIVEN = ["James", "Daniel", "Michael", "David", "Paul", "Mark", "Lee", "Craig", "Steven", "Gary",
-         "Wayne", "Darren", "Jason", "Ryan", "Adam", "Kevin", "Liam", "Connor", "Tom", "Jamie",
-         "Sarah", "Emma", "Claire", "Joanne", "Lisa", "Rachel", "Amy", "Laura", "Nicola", "Kelly"]
-FAMILY = ["Ashworth", "Barlow", "Birch", "Brierley", "Clegg", "Crompton", "Dawson", "Entwistle",
-          "Fletcher", "Greenhalgh", "Hargreaves", "Holt", "Howarth", "Kershaw", "Lord", "Marsden",
-          "Nuttall", "Ogden", "Pilling", "Ramsbottom", "Schofield", "Smethurst", "Tattersall",
-          "Whitworth", "Worsley", "Yates", "Hussain", "Kowalski", "Nowak", "Okonkwo"]
-STREETS = ["Mill Lane", "Church Street", "Victoria Road", "Canal Side", "Moss Lane", "Albert Terrace",
-           "Station Road", "Park View", "Bury Old Road", "Oldham Road"]
+GIVEN = [
+    "James",
+    "Daniel",
+    "Michael",
+    "David",
+    "Paul",
+    "Mark",
+    "Lee",
+    "Craig",
+    "Steven",
+    "Gary",
+    "Wayne",
+    "Darren",
+    "Jason",
+    "Ryan",
+    "Adam",
+    "Kevin",
+    "Liam",
+    "Connor",
+    "Tom",
+    "Jamie",
+    "Sarah",
+    "Emma",
+    "Claire",
+    "Joanne",
+    "Lisa",
+    "Rachel",
+    "Amy",
+    "Laura",
+    "Nicola",
+    "Kelly",
+]
+FAMILY = [
+    "Ashworth",
+    "Barlow",
+    "Birch",
+    "Brierley",
+    "Clegg",
+    "Crompton",
+    "Dawson",
+    "Entwistle",
+    "Fletcher",
+    "Greenhalgh",
+    "Hargreaves",
+    "Holt",
+    "Howarth",
+    "Kershaw",
+    "Lord",
+    "Marsden",
+    "Nuttall",
+    "Ogden",
+    "Pilling",
+    "Ramsbottom",
+    "Schofield",
+    "Smethurst",
+    "Tattersall",
+    "Whitworth",
+    "Worsley",
+    "Yates",
+    "Hussain",
+    "Kowalski",
+    "Nowak",
+    "Okonkwo",
+]
+STREETS = [
+    "Mill Lane",
+    "Church Street",
+    "Victoria Road",
+    "Canal Side",
+    "Moss Lane",
+    "Albert Terrace",
+    "Station Road",
+    "Park View",
+    "Bury Old Road",
+    "Oldham Road",
+]
 
 
 def seed(ctx: DemoContext) -> None:
@@ -32,9 +99,12 @@ def seed(ctx: DemoContext) -> None:
             "flag_children_in_household": adult and rng.random() < 0.2,
         }
         person = services.create_person(
-            given_names=given, family_name=family,
+            given_names=given,
+            family_name=family,
             date_of_birth=datetime.date(2026, 11, 1) - datetime.timedelta(days=age_days),
-            address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}", postcode=f"M{rng.randint(1, 40)} {rng.randint(1, 9)}XX",
-            mopi_group=rng.choice([2, 2, 3, 4]), **flags,
+            address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+            postcode=f"M{rng.randint(1, 40)} {rng.randint(1, 9)}XX",
+            mopi_group=rng.choice([2, 2, 3, 4]),
+            **flags,
         )
         ctx.people.append(person)

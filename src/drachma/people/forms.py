@@ -7,10 +7,21 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "given_names", "family_name", "known_as", "date_of_birth", "address", "postcode",
-            "flag_learning_disability", "flag_mental_ill_health", "flag_self_harm",
-            "flag_children_in_household", "flag_other", "flag_other_text", "notes",
-            "mopi_group", "review_date",
+            "given_names",
+            "family_name",
+            "known_as",
+            "date_of_birth",
+            "address",
+            "postcode",
+            "flag_learning_disability",
+            "flag_mental_ill_health",
+            "flag_self_harm",
+            "flag_children_in_household",
+            "flag_other",
+            "flag_other_text",
+            "notes",
+            "mopi_group",
+            "review_date",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -26,8 +37,10 @@ class PersonForm(forms.ModelForm):
             for name in ("date_of_birth", "address", "postcode"):
                 del self.fields[name]
         dup_attrs = {
-            "hx-get": "/people/duplicates/", "hx-trigger": "change, keyup changed delay:500ms",
-            "hx-target": "#duplicates", "hx-include": "closest form",
+            "hx-get": "/people/duplicates/",
+            "hx-trigger": "change, keyup changed delay:500ms",
+            "hx-target": "#duplicates",
+            "hx-include": "closest form",
         }
         for name in ("given_names", "family_name", "date_of_birth", "postcode"):
             if name in self.fields:

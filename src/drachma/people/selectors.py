@@ -20,14 +20,23 @@ def search(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
     terms = text.split()
     for term in terms:
         queryset = queryset.filter(
-            Q(given_names__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
+            Q(given_names__icontains=term)
+            | Q(family_name__icontains=term)
+            | Q(known_as__icontains=term)
         )
     return queryset
 
 
-def possible_duplicates(*, given_names: str, family_name: str, date_of_birth=None,
-                        postcode: str = "", exclude_pk=None, limit: int = 10,
-                        threshold: float = 80.0) -> list[PossibleDuplicate]:
+def possible_duplicates(
+    *,
+    given_names: str,
+    family_name: str,
+    date_of_birth=None,
+    postcode: str = "",
+    exclude_pk=None,
+    limit: int = 10,
+    threshold: float = 80.0,
+) -> list[PossibleDuplicate]:
     """People who may be the one being entered: a close name (fuzzy), the same date of
     birth, or the same postcode with a similar name. Candidates come from the database by
     cheap filters; rapidfuzz scores them."""
@@ -50,7 +59,9 @@ def possible_duplicates(*, given_names: str, family_name: str, date_of_birth=Non
     for person in candidates[:2000]:
         score = fuzz.token_sort_ratio(full, person.full_name, processor=default_process)
         if person.known_as:
-            score = max(score, fuzz.token_sort_ratio(full, person.known_as, processor=default_process))
+            score = max(
+                score, fuzz.token_sort_ratio(full, person.known_as, processor=default_process)
+            )
         reasons = []
         if score >= threshold:
             reasons.append(f"name {score:.0f}% similar")

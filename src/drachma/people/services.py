@@ -3,9 +3,20 @@ from django.db import transaction
 from drachma.people.models import Person
 
 EDITABLE_FIELDS = {
-    "given_names", "family_name", "known_as", "date_of_birth", "address", "postcode",
-    "flag_learning_disability", "flag_mental_ill_health", "flag_self_harm",
-    "flag_children_in_household", "flag_other", "flag_other_text", "notes", "mopi_group",
+    "given_names",
+    "family_name",
+    "known_as",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "flag_learning_disability",
+    "flag_mental_ill_health",
+    "flag_self_harm",
+    "flag_children_in_household",
+    "flag_other",
+    "flag_other_text",
+    "notes",
+    "mopi_group",
     "review_date",
 }
 
@@ -17,7 +28,11 @@ def _apply(person: Person, fields: dict) -> None:
     if unknown:
         raise ValidationError({f: "This field cannot be set." for f in sorted(unknown)})
     for name, value in fields.items():
-        setattr(person, name, value if value is not None or name in {"date_of_birth", "review_date"} else "")
+        setattr(
+            person,
+            name,
+            value if value is not None or name in {"date_of_birth", "review_date"} else "",
+        )
     person.postcode = person.postcode.strip().upper()
 
 

@@ -34,9 +34,15 @@ def person_detail(request, person_id: int):
     show_identifiers = request.user.has_perm("people.view_person_identifiers")
     record_view(request, person, fields=["address", "date_of_birth"] if show_identifiers else None)
     involvements = person.involvements.select_related("incident").order_by("-incident__occurred_at")
-    return render(request, "people/person_detail.html", {
-        "person": person, "show_identifiers": show_identifiers, "involvements": involvements,
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "show_identifiers": show_identifiers,
+            "involvements": involvements,
+        },
+    )
 
 
 @require("people.add_person", methods=["GET", "POST"])
@@ -45,8 +51,10 @@ def person_create(request):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         duplicates = selectors.possible_duplicates(
-            given_names=form.cleaned_data["given_names"], family_name=form.cleaned_data["family_name"],
-            date_of_birth=form.cleaned_data.get("date_of_birth"), postcode=form.cleaned_data.get("postcode", ""),
+            given_names=form.cleaned_data["given_names"],
+            family_name=form.cleaned_data["family_name"],
+            date_of_birth=form.cleaned_data.get("date_of_birth"),
+            postcode=form.cleaned_data.get("postcode", ""),
         )
         # Possible duplicates are shown once; saving anyway is a deliberate second submit.
         if duplicates and not request.POST.get("confirm_not_duplicate"):
@@ -76,7 +84,9 @@ def person_edit(request, person_id: int):
             messages.success(request, f"{person.full_name} updated.")
             return redirect("people:detail", person_id=person.pk)
     else:
-        record_view(request, person, fields=["address", "date_of_birth"] if show_identifiers else None)
+        record_view(
+            request, person, fields=["address", "date_of_birth"] if show_identifiers else None
+        )
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
@@ -87,8 +97,10 @@ def duplicates(request):
     form.is_valid()  # partial input is normal here; use what parsed
     data = form.cleaned_data
     found = selectors.possible_duplicates(
-        given_names=data.get("given_names", ""), family_name=data.get("family_name", ""),
-        date_of_birth=data.get("date_of_birth"), postcode=data.get("postcode", ""),
+        given_names=data.get("given_names", ""),
+        family_name=data.get("family_name", ""),
+        date_of_birth=data.get("date_of_birth"),
+        postcode=data.get("postcode", ""),
     )
     if found:
         record_list_view(request, Person, [d.person.pk for d in found], query="duplicate check")

@@ -23,7 +23,9 @@ class RetentionDecision(models.Model):
     reason = models.TextField(max_length=2000)
     previous_review_date = models.DateField()
     next_review_date = models.DateField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -18,12 +18,15 @@ class DueRecord:
 
 def reviewable_models() -> list[type[Model]]:
     return [
-        m for m in apps.get_models()
+        m
+        for m in apps.get_models()
         if issubclass(m, ReviewableRecord) and m.__module__.startswith("drachma.")
     ]
 
 
-def due_for_review(on: datetime.date, *, kind: str | None = None, limit: int = 500) -> list[DueRecord]:
+def due_for_review(
+    on: datetime.date, *, kind: str | None = None, limit: int = 500
+) -> list[DueRecord]:
     """Records whose review date is on or before ``on``, soonest first, across all record types."""
     due = []
     for model in reviewable_models():

@@ -10,8 +10,9 @@ from drachma.retention.models import RetentionDecision, ReviewOutcome
 
 
 @transaction.atomic
-def review_record(record, *, outcome: str, reason: str, user,
-                  next_review_date: datetime.date | None = None) -> RetentionDecision:
+def review_record(
+    record, *, outcome: str, reason: str, user, next_review_date: datetime.date | None = None
+) -> RetentionDecision:
     """Record a review decision. Retaining sets the next review date; disposing deletes the
     record, unless other records depend on it (then nothing changes and the error says what)."""
     reason = (reason or "").strip()
@@ -22,13 +23,19 @@ def review_record(record, *, outcome: str, reason: str, user,
     today = timezone.localdate()
     if outcome == ReviewOutcome.RETAIN:
         if next_review_date is None or next_review_date <= today:
-            raise ValidationError({"next_review_date": "A retained record needs a review date in the future."})
+            raise ValidationError(
+                {"next_review_date": "A retained record needs a review date in the future."}
+            )
         if next_review_date > today.replace(year=today.year + 10):
             raise ValidationError({"next_review_date": "Review at least every ten years."})
     decision = RetentionDecision(
-        content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk),
-        record_repr=str(record)[:200], outcome=outcome, reason=reason,
-        previous_review_date=record.review_date, next_review_date=next_review_date if outcome == ReviewOutcome.RETAIN else None,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=str(record.pk),
+        record_repr=str(record)[:200],
+        outcome=outcome,
+        reason=reason,
+        previous_review_date=record.review_date,
+        next_review_date=next_review_date if outcome == ReviewOutcome.RETAIN else None,
         decided_by=user,
     )
     decision.save()
@@ -42,7 +49,12 @@ def review_record(record, *, outcome: str, reason: str, user,
         except ProtectedError as exc:
             blockers = sorted({f"{o._meta.verbose_name} {o}" for o in exc.protected_objects})[:5]
             raise ValidationError(
-                {"outcome": "This record cannot be disposed of while other records depend on it: "
-                 + "; ".join(blockers) + ". Review those first."}
+                {
+                    "outcome": (
+                        "This record cannot be disposed of while other records depend on it: "
+                        + "; ".join(blockers)
+                        + ". Review those first."
+                    )
+                }
             ) from None
     return decision

@@ -26,11 +26,21 @@ def due_list(request):
     on = timezone.localdate() + datetime.timedelta(days=horizon)
     kind = request.GET.get("kind") or None
     due = selectors.due_for_review(on, kind=kind)
-    return render(request, "retention/due_list.html", {
-        "due": due, "days": horizon, "kind": kind, "today": timezone.localdate(),
-        "kinds": [(m._meta.label_lower, m._meta.verbose_name_plural) for m in selectors.reviewable_models()],
-        "counts": selectors.counts_due(on),
-    })
+    return render(
+        request,
+        "retention/due_list.html",
+        {
+            "due": due,
+            "days": horizon,
+            "kind": kind,
+            "today": timezone.localdate(),
+            "kinds": [
+                (m._meta.label_lower, m._meta.verbose_name_plural)
+                for m in selectors.reviewable_models()
+            ],
+            "counts": selectors.counts_due(on),
+        },
+    )
 
 
 def _record(kind: str, record_id: str):
@@ -58,14 +68,27 @@ def review(request, kind: str, record_id: str):
     else:
         record_view(request, record, fields=["review"])
     history = RetentionDecision.objects.filter(
-        content_type__app_label=kind.split(".")[0], content_type__model=kind.split(".")[1], object_id=str(record.pk)
+        content_type__app_label=kind.split(".")[0],
+        content_type__model=kind.split(".")[1],
+        object_id=str(record.pk),
     )
-    return render(request, "retention/review.html", {
-        "record": record, "kind": kind, "form": form, "history": history,
-        "model_name": apps.get_model(kind)._meta.verbose_name,
-    })
+    return render(
+        request,
+        "retention/review.html",
+        {
+            "record": record,
+            "kind": kind,
+            "form": form,
+            "history": history,
+            "model_name": apps.get_model(kind)._meta.verbose_name,
+        },
+    )
 
 
 @require("retention.view_retentiondecision")
 def decisions(request):
-    return render(request, "retention/decisions.html", paginate(request, RetentionDecision.objects.select_related("decided_by", "content_type")))
+    return render(
+        request,
+        "retention/decisions.html",
+        paginate(request, RetentionDecision.objects.select_related("decided_by", "content_type")),
+    )

@@ -30,6 +30,7 @@ router = Router()
 
 # --- schemas ------------------------------------------------------------------------------
 
+
 class FactorIn(Schema):
     score: int = Field(description="1 low, 2 medium, 3 high")
     rationale: str = Field("", max_length=2000)
@@ -45,7 +46,9 @@ class AssessmentIn(Schema):
     engagement: FactorIn
     grade: Grade | None = Field(None, description="Only to override the proposed grade")
     override_reason: str = Field("", max_length=2000)
-    reason_for_reassessment: str = Field("", max_length=2000, description="Required when the incident was assessed before")
+    reason_for_reassessment: str = Field(
+        "", max_length=2000, description="Required when the incident was assessed before"
+    )
     plan: bool = Field(True, description="Add the actions the grading rules require")
 
 
@@ -70,7 +73,10 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def resolve_factors(obj) -> list[dict]:
-        return [{"factor": f["factor"], "score": f["score"], "rationale": f["rationale"]} for f in obj.factors()]
+        return [
+            {"factor": f["factor"], "score": f["score"], "rationale": f["rationale"]}
+            for f in obj.factors()
+        ]
 
 
 class AssessmentFilters(FilterSchema):
@@ -78,8 +84,12 @@ class AssessmentFilters(FilterSchema):
 
 
 class ActionFilters(FilterSchema):
-    scope: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in SCOPES)} (default: team)")
-    status: str | None = Field(None, description=f"One of: {', '.join(k for k, _ in STATES)} (default: active)")
+    scope: str | None = Field(
+        None, description=f"One of: {', '.join(k for k, _ in SCOPES)} (default: team)"
+    )
+    status: str | None = Field(
+        None, description=f"One of: {', '.join(k for k, _ in STATES)} (default: active)"
+    )
     overdue: bool | None = None
     grade: Grade | None = None
     kind: ActionKind | None = None
@@ -90,10 +100,14 @@ class ActionFilters(FilterSchema):
 class ActionIn(Schema):
     incident: str = Field(description="The incident's reference")
     kind: ActionKind
-    owner: str | None = Field(None, description="A safeguarding officer's or supervisor's username (default: you)")
+    owner: str | None = Field(
+        None, description="A safeguarding officer's or supervisor's username (default: you)"
+    )
     person: int | None = Field(None, description="A person involved in the incident")
     description: str = Field("", max_length=2000)
-    due_at: datetime.datetime | None = Field(None, description="Leave out for the time the grade and type give")
+    due_at: datetime.datetime | None = Field(
+        None, description="Leave out for the time the grade and type give"
+    )
 
 
 class ActionSummaryOut(Schema):
@@ -138,12 +152,22 @@ class ActionOut(ActionSummaryOut):
 
 
 class TransitionIn(Schema):
-    transition: str = Field(description="start, complete, cancel or reopen (reopen: supervisors only)")
-    note: str = Field("", max_length=2000, description="The outcome (complete); the reason (cancel, reopen: required)")
+    transition: str = Field(
+        description="start, complete, cancel or reopen (reopen: supervisors only)"
+    )
+    note: str = Field(
+        "",
+        max_length=2000,
+        description="The outcome (complete); the reason (cancel, reopen: required)",
+    )
 
 
 class OwnerIn(Schema):
-    owner: str = Field(description="The username of the safeguarding officer or supervisor who takes the action over")
+    owner: str = Field(
+        description=(
+            "The username of the safeguarding officer or supervisor who takes the action over"
+        )
+    )
 
 
 class TimeIn(Schema):
@@ -181,12 +205,15 @@ class CountsOut(Schema):
     by_grade: dict[str, CountPair]
     by_kind: dict[str, CountPair]
     by_status: dict[str, int]
-    response: ResponseOut = Field(description="From an incident being received to the first work on its actions")
+    response: ResponseOut = Field(
+        description="From an incident being received to the first work on its actions"
+    )
     hours_by_month: list[MonthHours]
     hours_by_area: list[AreaHours]
 
 
 # --- helpers ------------------------------------------------------------------------------
+
 
 def _incident(reference: str) -> Incident:
     incident = Incident.objects.filter(reference=reference).first()
@@ -213,40 +240,61 @@ def _action(action_id: int) -> SafeguardingAction:
 
 # --- assessments --------------------------------------------------------------------------
 
-@router.get("/assessments", response=list[AssessmentOut], auth=Allow("safeguarding.view_thriveassessment"))
+
+@router.get(
+    "/assessments", response=list[AssessmentOut], auth=Allow("safeguarding.view_thriveassessment")
+)
 @paginate(PageNumberPagination)
 def list_assessments(request, filters: AssessmentFilters = Query(...)):
-    qs = ThriveAssessment.objects.select_related("incident", "assessed_by").order_by("-assessed_at", "-pk")
+    qs = ThriveAssessment.objects.select_related("incident", "assessed_by").order_by(
+        "-assessed_at", "-pk"
+    )
     if filters.incident:
         qs = qs.filter(incident__reference=filters.incident)
     return qs
 
 
-@router.get("/assessments/{assessment_id}", response=AssessmentOut,
-            auth=Allow("safeguarding.view_thriveassessment", hide=True))
+@router.get(
+    "/assessments/{assessment_id}",
+    response=AssessmentOut,
+    auth=Allow("safeguarding.view_thriveassessment", hide=True),
+)
 def get_assessment(request, assessment_id: int):
-    assessment = ThriveAssessment.objects.select_related("incident", "assessed_by").filter(pk=assessment_id).first()
+    assessment = (
+        ThriveAssessment.objects.select_related("incident", "assessed_by")
+        .filter(pk=assessment_id)
+        .first()
+    )
     if assessment is None:
         raise Http404
     record_view(request, assessment)
     return assessment
 
 
-@router.post("/assessments", response={201: AssessmentOut}, auth=Allow("safeguarding.add_thriveassessment"))
+@router.post(
+    "/assessments", response={201: AssessmentOut}, auth=Allow("safeguarding.add_thriveassessment")
+)
 def create_assessment(request, payload: AssessmentIn):
     data = payload.dict()
     assessment = services.record_assessment(
-        incident=_incident(payload.incident), user=request.user,
-        scores={f: data[f]["score"] for f in FACTORS}, rationales={f: data[f]["rationale"] for f in FACTORS},
-        grade=payload.grade, override_reason=payload.override_reason,
-        reason_for_reassessment=payload.reason_for_reassessment, plan=payload.plan,
+        incident=_incident(payload.incident),
+        user=request.user,
+        scores={f: data[f]["score"] for f in FACTORS},
+        rationales={f: data[f]["rationale"] for f in FACTORS},
+        grade=payload.grade,
+        override_reason=payload.override_reason,
+        reason_for_reassessment=payload.reason_for_reassessment,
+        plan=payload.plan,
     )
     return Status(201, assessment)
 
 
 # --- actions ------------------------------------------------------------------------------
 
-@router.get("/actions", response=list[ActionSummaryOut], auth=Allow("safeguarding.view_safeguardingaction"))
+
+@router.get(
+    "/actions", response=list[ActionSummaryOut], auth=Allow("safeguarding.view_safeguardingaction")
+)
 @paginate(PageNumberPagination)
 def list_actions(request, filters: ActionFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
@@ -256,7 +304,9 @@ def list_actions(request, filters: ActionFilters = Query(...)):
     return filterset.qs
 
 
-@router.post("/actions", response={201: ActionOut}, auth=Allow("safeguarding.add_safeguardingaction"))
+@router.post(
+    "/actions", response={201: ActionOut}, auth=Allow("safeguarding.add_safeguardingaction")
+)
 def create_action(request, payload: ActionIn):
     incident = _incident(payload.incident)
     person = None
@@ -265,28 +315,45 @@ def create_action(request, payload: ActionIn):
         if person is None:
             raise ValidationError({"person": f"There is no person {payload.person}."})
     action = services.create_action(
-        incident=incident, user=request.user, kind=payload.kind, owner=_user(payload.owner, "owner") or request.user,
-        person=person, description=payload.description, due_at=payload.due_at,
+        incident=incident,
+        user=request.user,
+        kind=payload.kind,
+        owner=_user(payload.owner, "owner") or request.user,
+        person=person,
+        description=payload.description,
+        due_at=payload.due_at,
     )
     return Status(201, selectors.action_detail(action.pk))
 
 
-@router.get("/actions/{action_id}", response=ActionOut, auth=Allow("safeguarding.view_safeguardingaction", hide=True))
+@router.get(
+    "/actions/{action_id}",
+    response=ActionOut,
+    auth=Allow("safeguarding.view_safeguardingaction", hide=True),
+)
 def get_action(request, action_id: int):
     action = _action(action_id)
     record_view(request, action)
     return action
 
 
-@router.post("/actions/{action_id}/transitions", response=ActionOut,
-             auth=Allow("safeguarding.work_safeguardingaction", hide=True))
+@router.post(
+    "/actions/{action_id}/transitions",
+    response=ActionOut,
+    auth=Allow("safeguarding.work_safeguardingaction", hide=True),
+)
 def transition_action(request, action_id: int, payload: TransitionIn):
-    services.transition_action(_action(action_id), payload.transition, user=request.user, note=payload.note)
+    services.transition_action(
+        _action(action_id), payload.transition, user=request.user, note=payload.note
+    )
     return _action(action_id)
 
 
-@router.post("/actions/{action_id}/owner", response=ActionOut,
-             auth=Allow("safeguarding.change_safeguardingaction", hide=True))
+@router.post(
+    "/actions/{action_id}/owner",
+    response=ActionOut,
+    auth=Allow("safeguarding.change_safeguardingaction", hide=True),
+)
 def reassign_action(request, action_id: int, payload: OwnerIn):
     """Hand an open or in-progress action to another safeguarding officer or supervisor; the
     new owner is told, and the change is kept in the action's history."""
@@ -298,14 +365,25 @@ def reassign_action(request, action_id: int, payload: OwnerIn):
     return _action(action_id)
 
 
-@router.post("/actions/{action_id}/time", response={201: TimeOut}, auth=Allow("safeguarding.add_timeentry", hide=True))
+@router.post(
+    "/actions/{action_id}/time",
+    response={201: TimeOut},
+    auth=Allow("safeguarding.add_timeentry", hide=True),
+)
 def record_time(request, action_id: int, payload: TimeIn):
-    entry = services.record_time(_action(action_id), user=request.user, minutes=payload.minutes,
-                                 spent_on=payload.spent_on, officer=_user(payload.officer, "officer"), note=payload.note)
+    entry = services.record_time(
+        _action(action_id),
+        user=request.user,
+        minutes=payload.minutes,
+        spent_on=payload.spent_on,
+        officer=_user(payload.officer, "officer"),
+        note=payload.note,
+    )
     return Status(201, entry)
 
 
 # --- counts -------------------------------------------------------------------------------
+
 
 @router.get("/counts", response=CountsOut, auth=Allow("safeguarding.view_safeguarding_counts"))
 def counts(request):
@@ -313,6 +391,9 @@ def counts(request):
     by month and by area. No names."""
     data = selectors.counts()
     response = data["response"]
-    data["response"] = {"incidents": response.incidents, "median_minutes": response.median_minutes,
-                        "p90_minutes": response.p90_minutes}
+    data["response"] = {
+        "incidents": response.incidents,
+        "median_minutes": response.median_minutes,
+        "p90_minutes": response.p90_minutes,
+    }
     return data

@@ -83,12 +83,18 @@ def bank_holidays(year: int) -> frozenset[datetime.date]:
     christmas = datetime.date(year, 12, 25)
     christmas_off = weekday_on_or_after(christmas)
     boxing_off = weekday_on_or_after(christmas_off + datetime.timedelta(days=1))
-    return frozenset({
-        weekday_on_or_after(datetime.date(year, 1, 1)),
-        e - datetime.timedelta(days=2), e + datetime.timedelta(days=1),
-        first_monday(5), last_monday(5), last_monday(8),
-        christmas_off, boxing_off,
-    })
+    return frozenset(
+        {
+            weekday_on_or_after(datetime.date(year, 1, 1)),
+            e - datetime.timedelta(days=2),
+            e + datetime.timedelta(days=1),
+            first_monday(5),
+            last_monday(5),
+            last_monday(8),
+            christmas_off,
+            boxing_off,
+        }
+    )
 
 
 def is_working_day(day: datetime.date) -> bool:
@@ -119,24 +125,48 @@ class WorkingDays:
 # 15 minutes and priority (grade 2) within an hour; the rest of the plan follows from those.
 DUE = {
     G.EMERGENCY: {
-        K.WELFARE_CHECK: Elapsed(15), K.MENTAL_HEALTH_CRISIS: Elapsed(60), K.PROTECTIVE_PATROLS: Elapsed(60),
-        K.SUICIDE_PREVENTION: Elapsed(4 * 60), K.FAMILY_LIAISON: Elapsed(4 * 60), K.CHILDRENS_SERVICES: Elapsed(4 * 60),
-        K.ADULT_SOCIAL_CARE: WallClock(24), K.VICTIM_SUPPORT: WorkingDays(1, 9), K.OTHER: Elapsed(4 * 60),
+        K.WELFARE_CHECK: Elapsed(15),
+        K.MENTAL_HEALTH_CRISIS: Elapsed(60),
+        K.PROTECTIVE_PATROLS: Elapsed(60),
+        K.SUICIDE_PREVENTION: Elapsed(4 * 60),
+        K.FAMILY_LIAISON: Elapsed(4 * 60),
+        K.CHILDRENS_SERVICES: Elapsed(4 * 60),
+        K.ADULT_SOCIAL_CARE: WallClock(24),
+        K.VICTIM_SUPPORT: WorkingDays(1, 9),
+        K.OTHER: Elapsed(4 * 60),
     },
     G.PRIORITY: {
-        K.WELFARE_CHECK: Elapsed(60), K.MENTAL_HEALTH_CRISIS: Elapsed(4 * 60), K.PROTECTIVE_PATROLS: Elapsed(4 * 60),
-        K.SUICIDE_PREVENTION: WallClock(24), K.FAMILY_LIAISON: WallClock(24), K.CHILDRENS_SERVICES: WallClock(24),
-        K.ADULT_SOCIAL_CARE: WorkingDays(1, 9), K.VICTIM_SUPPORT: WorkingDays(1, 9), K.OTHER: WallClock(24),
+        K.WELFARE_CHECK: Elapsed(60),
+        K.MENTAL_HEALTH_CRISIS: Elapsed(4 * 60),
+        K.PROTECTIVE_PATROLS: Elapsed(4 * 60),
+        K.SUICIDE_PREVENTION: WallClock(24),
+        K.FAMILY_LIAISON: WallClock(24),
+        K.CHILDRENS_SERVICES: WallClock(24),
+        K.ADULT_SOCIAL_CARE: WorkingDays(1, 9),
+        K.VICTIM_SUPPORT: WorkingDays(1, 9),
+        K.OTHER: WallClock(24),
     },
     G.SCHEDULED: {
-        K.WELFARE_CHECK: WallClock(48), K.MENTAL_HEALTH_CRISIS: WallClock(24), K.PROTECTIVE_PATROLS: WallClock(48),
-        K.SUICIDE_PREVENTION: WallClock(48), K.FAMILY_LIAISON: WorkingDays(2, 17), K.CHILDRENS_SERVICES: WorkingDays(1, 17),
-        K.ADULT_SOCIAL_CARE: WorkingDays(2, 17), K.VICTIM_SUPPORT: WorkingDays(3, 17), K.OTHER: WorkingDays(3, 17),
+        K.WELFARE_CHECK: WallClock(48),
+        K.MENTAL_HEALTH_CRISIS: WallClock(24),
+        K.PROTECTIVE_PATROLS: WallClock(48),
+        K.SUICIDE_PREVENTION: WallClock(48),
+        K.FAMILY_LIAISON: WorkingDays(2, 17),
+        K.CHILDRENS_SERVICES: WorkingDays(1, 17),
+        K.ADULT_SOCIAL_CARE: WorkingDays(2, 17),
+        K.VICTIM_SUPPORT: WorkingDays(3, 17),
+        K.OTHER: WorkingDays(3, 17),
     },
     G.RESOLUTION: {
-        K.WELFARE_CHECK: WorkingDays(3, 17), K.MENTAL_HEALTH_CRISIS: WorkingDays(1, 17), K.PROTECTIVE_PATROLS: WorkingDays(5, 17),
-        K.SUICIDE_PREVENTION: WorkingDays(2, 17), K.FAMILY_LIAISON: WorkingDays(5, 17), K.CHILDRENS_SERVICES: WorkingDays(1, 17),
-        K.ADULT_SOCIAL_CARE: WorkingDays(5, 17), K.VICTIM_SUPPORT: WorkingDays(5, 17), K.OTHER: WorkingDays(5, 17),
+        K.WELFARE_CHECK: WorkingDays(3, 17),
+        K.MENTAL_HEALTH_CRISIS: WorkingDays(1, 17),
+        K.PROTECTIVE_PATROLS: WorkingDays(5, 17),
+        K.SUICIDE_PREVENTION: WorkingDays(2, 17),
+        K.FAMILY_LIAISON: WorkingDays(5, 17),
+        K.CHILDRENS_SERVICES: WorkingDays(1, 17),
+        K.ADULT_SOCIAL_CARE: WorkingDays(5, 17),
+        K.VICTIM_SUPPORT: WorkingDays(5, 17),
+        K.OTHER: WorkingDays(5, 17),
     },
 }
 
@@ -159,8 +189,10 @@ def parse_rule(text: str) -> Elapsed | WallClock | WorkingDays:
             return Elapsed(int(value[:-1]) * 60)
     except ValueError:
         pass
-    raise ImproperlyConfigured(f"DRACHMA_SAFEGUARDING_DUE: cannot read the deadline {text!r} "
-                               "(write 15m, 4h, +24h or 1wd@09).")
+    raise ImproperlyConfigured(
+        f"DRACHMA_SAFEGUARDING_DUE: cannot read the deadline {text!r} "
+        "(write 15m, 4h, +24h or 1wd@09)."
+    )
 
 
 def table() -> dict:
@@ -171,7 +203,9 @@ def table() -> dict:
     for grade, row in overrides.items():
         for kind, text in row.items():
             if grade not in G.values or kind not in K.values:
-                raise ImproperlyConfigured(f"DRACHMA_SAFEGUARDING_DUE: unknown grade or action type {grade}/{kind}.")
+                raise ImproperlyConfigured(
+                    f"DRACHMA_SAFEGUARDING_DUE: unknown grade or action type {grade}/{kind}."
+                )
             merged[G(grade)][K(kind)] = parse_rule(text)
     return merged
 

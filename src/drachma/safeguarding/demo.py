@@ -12,25 +12,45 @@ from drachma.safeguarding import services
 from drachma.safeguarding.models import FACTORS, ActionStatus, SafeguardingAction
 
 RATIONALES = {
-    "threat": ["Group members posted his street name; comments urge people to visit.",
-               "No threats seen since the stream ended.", "A crowd gathered and followed him to his car."],
-    "harm": ["Footage viewed widely; he has lost his job.", "No injury; distress reported by family.",
-             "Windows at the family home were broken overnight."],
-    "risk": ["Family say he has not eaten or slept since; previous overdose in 2021.",
-             "Low: he is staying with his brother away from the address.", "Further visits announced on the group's page."],
-    "investigation": ["Group's chat logs to be secured; suspect interview pending.",
-                      "Harassment of the family to be investigated.", "Referral to the online child abuse team made."],
-    "vulnerability": ["Flagged learning disability; lives alone.", "Two children in the household.",
-                      "No known vulnerability."],
-    "engagement": ["Engages with officers by phone.", "Declined contact; sister is the point of contact.",
-                   "Family willing to meet the liaison officer."],
+    "threat": [
+        "Group members posted his street name; comments urge people to visit.",
+        "No threats seen since the stream ended.",
+        "A crowd gathered and followed him to his car.",
+    ],
+    "harm": [
+        "Footage viewed widely; he has lost his job.",
+        "No injury; distress reported by family.",
+        "Windows at the family home were broken overnight.",
+    ],
+    "risk": [
+        "Family say he has not eaten or slept since; previous overdose in 2021.",
+        "Low: he is staying with his brother away from the address.",
+        "Further visits announced on the group's page.",
+    ],
+    "investigation": [
+        "Group's chat logs to be secured; suspect interview pending.",
+        "Harassment of the family to be investigated.",
+        "Referral to the online child abuse team made.",
+    ],
+    "vulnerability": [
+        "Flagged learning disability; lives alone.",
+        "Two children in the household.",
+        "No known vulnerability.",
+    ],
+    "engagement": [
+        "Engages with officers by phone.",
+        "Declined contact; sister is the point of contact.",
+        "Family willing to meet the liaison officer.",
+    ],
 }
 REASSESSMENT = [
     "The footage has spread: shared more than 5,000 times overnight.",
     "His address was published in the comments under the stream.",
     "A threat was made against his partner by message this morning.",
 ]
-OVERRIDE = "Officer's judgement: the family report he has talked of ending his life since the stream."
+OVERRIDE = (
+    "Officer's judgement: the family report he has talked of ending his life since the stream."
+)
 
 
 def _scores(rng, incident) -> dict[str, int]:
@@ -43,8 +63,10 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     now = timezone.now()
     officers = ctx.users[Role.SAFEGUARDING_OFFICER] + [ctx.user(Role.SUPERVISOR)]
-    recent = sorted((i for i in ctx.incidents if i.received_at > now - datetime.timedelta(days=548)),
-                    key=lambda i: i.received_at)
+    recent = sorted(
+        (i for i in ctx.incidents if i.received_at > now - datetime.timedelta(days=548)),
+        key=lambda i: i.received_at,
+    )
     if not recent:
         return
     live = recent[-6:]  # the latest incidents: their plans are still being worked
@@ -52,32 +74,55 @@ def seed(ctx: DemoContext) -> None:
         officer = rng.choice(officers)
         if incident in live:  # both demo officers have open and overdue work in their queues
             officer = ctx.user(Role.SAFEGUARDING_OFFICER, live.index(incident))
-        assessed_at = min(incident.received_at + datetime.timedelta(minutes=rng.choice([10, 20, 35, 60, 90, 240])), now)
+        assessed_at = min(
+            incident.received_at
+            + datetime.timedelta(minutes=rng.choice([10, 20, 35, 60, 90, 240])),
+            now,
+        )
         scores = _scores(rng, incident)
         override = rng.random() < 0.08
         services.record_assessment(
-            incident=incident, user=officer, scores=scores,
+            incident=incident,
+            user=officer,
+            scores=scores,
             rationales={f: rng.choice(RATIONALES[f]) for f in FACTORS},
-            grade="emergency" if override else None, override_reason=OVERRIDE if override else "",
+            grade="emergency" if override else None,
+            override_reason=OVERRIDE if override else "",
             now=assessed_at,
         )
         if incident.kind == "publication" and rng.random() < 0.5:
             later = min(assessed_at + datetime.timedelta(hours=rng.choice([6, 20, 30])), now)
             scores = {**scores, "threat": 3}
-            services.record_assessment(incident=incident, user=officer, scores=scores,
-                                       rationales={f: rng.choice(RATIONALES[f]) for f in FACTORS},
-                                       reason_for_reassessment=rng.choice(REASSESSMENT), now=later)
+            services.record_assessment(
+                incident=incident,
+                user=officer,
+                scores=scores,
+                rationales={f: rng.choice(RATIONALES[f]) for f in FACTORS},
+                reason_for_reassessment=rng.choice(REASSESSMENT),
+                now=later,
+            )
         if not incident.safeguarding_actions.exists() and rng.random() < 0.6:
-            services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer,
-                                   description="Phone call to check on the subject.", now=assessed_at)
+            services.create_action(
+                incident=incident,
+                user=officer,
+                kind="welfare_check",
+                owner=officer,
+                description="Phone call to check on the subject.",
+                now=assessed_at,
+            )
         if incident in live:
             _leave_open(ctx, incident)
         else:
             _work_done(ctx, incident)
     # Something not yet due, beside the overdue work.
     latest = live[-1]
-    services.create_action(incident=latest, user=ctx.user(Role.SUPERVISOR), kind="victim_support",
-                           owner=ctx.user(Role.SAFEGUARDING_OFFICER), description="Refer the family to Victim Support.")
+    services.create_action(
+        incident=latest,
+        user=ctx.user(Role.SUPERVISOR),
+        kind="victim_support",
+        owner=ctx.user(Role.SAFEGUARDING_OFFICER),
+        description="Refer the family to Victim Support.",
+    )
     services.sweep_deadlines()
 
 
@@ -85,17 +130,29 @@ def _work_done(ctx: DemoContext, incident) -> None:
     rng = ctx.rng
     now = timezone.now()
     for action in incident.safeguarding_actions.filter(status=ActionStatus.OPEN):
-        start = action.created_at + datetime.timedelta(minutes=rng.choice([5, 15, 30, 45, 90, 180, 600]))
+        start = action.created_at + datetime.timedelta(
+            minutes=rng.choice([5, 15, 30, 45, 90, 180, 600])
+        )
         if start >= now:
             continue
         if rng.random() < 0.07:
-            services.transition_action(action, "cancel", user=action.owner, note="Subject moved out of the force area; "
-                                       "handed to the receiving force.", now=start)
+            services.transition_action(
+                action,
+                "cancel",
+                user=action.owner,
+                note="Subject moved out of the force area; handed to the receiving force.",
+                now=start,
+            )
             continue
         services.transition_action(action, "start", user=action.owner, now=start)
         finished = min(start + datetime.timedelta(hours=rng.choice([1, 2, 5, 26])), now)
-        services.transition_action(action, "complete", user=action.owner, note="Done; no further concerns raised.",
-                                   now=finished)
+        services.transition_action(
+            action,
+            "complete",
+            user=action.owner,
+            note="Done; no further concerns raised.",
+            now=finished,
+        )
         _time(rng, action, timezone.localtime(start).date())
 
 
@@ -110,5 +167,10 @@ def _leave_open(ctx: DemoContext, incident) -> None:
 
 
 def _time(rng, action: SafeguardingAction, day: datetime.date) -> None:
-    services.record_time(action, user=action.owner, minutes=rng.choice([20, 30, 45, 60, 90, 120, 180]),
-                         spent_on=min(day, timezone.localdate()), note="")
+    services.record_time(
+        action,
+        user=action.owner,
+        minutes=rng.choice([20, 30, 45, 60, 90, 120, 180]),
+        spent_on=min(day, timezone.localdate()),
+        note="",
+    )

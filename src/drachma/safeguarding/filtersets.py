@@ -13,13 +13,21 @@ SCOPES = [("mine", "Mine"), ("team", "My team's"), ("all", "Everyone's")]
 
 
 class ActionFilterSet(filters.FilterSet):
-    scope = filters.ChoiceFilter(choices=SCOPES, method="filter_scope", empty_label=None, label="Whose")
+    scope = filters.ChoiceFilter(
+        choices=SCOPES, method="filter_scope", empty_label=None, label="Whose"
+    )
     status = filters.ChoiceFilter(choices=STATES, method="filter_status", empty_label=None)
-    overdue = filters.BooleanFilter(method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only")
+    overdue = filters.BooleanFilter(
+        method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only"
+    )
     grade = filters.ChoiceFilter(choices=Grade.choices)
     kind = filters.ChoiceFilter(choices=ActionKind.choices, label="Type")
-    incident = filters.CharFilter(field_name="incident__reference", lookup_expr="iexact", label="Incident")
-    owner = filters.CharFilter(field_name="owner__username", lookup_expr="iexact", label="Owner (username)")
+    incident = filters.CharFilter(
+        field_name="incident__reference", lookup_expr="iexact", label="Incident"
+    )
+    owner = filters.CharFilter(
+        field_name="owner__username", lookup_expr="iexact", label="Owner (username)"
+    )
 
     class Meta:
         model = SafeguardingAction

@@ -18,8 +18,12 @@ FACTOR_HELP = {
 
 
 def owners():
-    return get_user_model().objects.filter(is_active=True, groups__name__in=OWNER_ROLES).distinct().order_by(
-        "last_name", "first_name", "username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=OWNER_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -31,11 +35,18 @@ class AssessmentForm(forms.Form):
     """THRIVE: each factor scored with its rationale; the grade proposed by grading.py may be
     overridden with a reason."""
 
-    grade = forms.ChoiceField(label="Response grade", required=False,
-                              choices=[("", "Accept the proposed grade"), *Grade.choices],
-                              help_text="Choose a grade only to override the proposal; say why below.")
-    override_reason = forms.CharField(label="Reason for overriding the proposed grade", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    grade = forms.ChoiceField(
+        label="Response grade",
+        required=False,
+        choices=[("", "Accept the proposed grade"), *Grade.choices],
+        help_text="Choose a grade only to override the proposal; say why below.",
+    )
+    override_reason = forms.CharField(
+        label="Reason for overriding the proposed grade",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
     def __init__(self, *args, reassessment: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,17 +54,30 @@ class AssessmentForm(forms.Form):
         for f in FACTORS:
             label = Factor(f).label
             fields[f"{f}_score"] = forms.TypedChoiceField(
-                label=f"{label}: score", choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
-                error_messages={"required": f"Score {label.lower()}."})
+                label=f"{label}: score",
+                choices=SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Score {label.lower()}."},
+            )
             fields[f"{f}_rationale"] = forms.CharField(
-                label=f"{label}: rationale", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                label=f"{label}: rationale",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
                 help_text=FACTOR_HELP[f],
-                error_messages={"required": f"Write the rationale for the {label.lower()} score."})
+                error_messages={"required": f"Write the rationale for the {label.lower()} score."},
+            )
         if reassessment:
             fields["reason_for_reassessment"] = forms.CharField(
-                label="What has changed since the last assessment?", widget=forms.Textarea(attrs={"rows": 2}),
-                max_length=2000, help_text="For example: the footage has spread, the address was published, a threat was made.",
-                error_messages={"required": "Say what changed since the last assessment."})
+                label="What has changed since the last assessment?",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                help_text=(
+                    "For example: the footage has spread, the address was published, a threat "
+                    "was made."
+                ),
+                error_messages={"required": "Say what changed since the last assessment."},
+            )
         self.fields = {**fields, **self.fields}
 
     def service_fields(self) -> dict:
@@ -72,29 +96,53 @@ class AssessmentForm(forms.Form):
 
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=ActionKind.choices)
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="For whom",
-                                    help_text="Leave empty for an action about the whole incident.")
-    owner = OwnerChoiceField(queryset=get_user_model().objects.none(),
-                             error_messages={"invalid_choice": "Choose a safeguarding officer or supervisor as the owner."})
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    due_at = forms.DateTimeField(label="Due", required=False, widget=DATETIME,
-                                 help_text="UK time. Leave empty for the time the grade and type give.")
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="For whom",
+        help_text="Leave empty for an action about the whole incident.",
+    )
+    owner = OwnerChoiceField(
+        queryset=get_user_model().objects.none(),
+        error_messages={
+            "invalid_choice": "Choose a safeguarding officer or supervisor as the owner."
+        },
+    )
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    due_at = forms.DateTimeField(
+        label="Due",
+        required=False,
+        widget=DATETIME,
+        help_text="UK time. Leave empty for the time the grade and type give.",
+    )
 
     def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners()
         if incident is not None:
-            self.fields["person"].queryset = Person.objects.filter(involvements__incident=incident).distinct()
+            self.fields["person"].queryset = Person.objects.filter(
+                involvements__incident=incident
+            ).distinct()
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                           help_text="The outcome when completing; the reason when cancelling or reopening.")
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="The outcome when completing; the reason when cancelling or reopening.",
+    )
 
 
 class OwnerForm(forms.Form):
-    owner = OwnerChoiceField(queryset=get_user_model().objects.none(),
-                             error_messages={"invalid_choice": "Choose a safeguarding officer or supervisor as the owner."})
+    owner = OwnerChoiceField(
+        queryset=get_user_model().objects.none(),
+        error_messages={
+            "invalid_choice": "Choose a safeguarding officer or supervisor as the owner."
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +151,9 @@ class OwnerForm(forms.Form):
 
 class TimeForm(forms.Form):
     minutes = forms.IntegerField(min_value=1, max_value=24 * 60, help_text="Officer minutes spent.")
-    spent_on = forms.DateField(label="Date worked", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                               initial=timezone.localdate)
+    spent_on = forms.DateField(
+        label="Date worked",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
     note = forms.CharField(required=False, max_length=300)

@@ -64,9 +64,14 @@ class Proposal:
 def facts_for(incident) -> IncidentFacts:
     """The incident's facts and its people's vulnerability flags (one query)."""
     people = tuple(
-        PersonFacts(role=inv.role, learning_disability=inv.person.flag_learning_disability,
-                    mental_ill_health=inv.person.flag_mental_ill_health, self_harm=inv.person.flag_self_harm,
-                    children_in_household=inv.person.flag_children_in_household, person_id=inv.person_id)
+        PersonFacts(
+            role=inv.role,
+            learning_disability=inv.person.flag_learning_disability,
+            mental_ill_health=inv.person.flag_mental_ill_health,
+            self_harm=inv.person.flag_self_harm,
+            children_in_household=inv.person.flag_children_in_household,
+            person_id=inv.person_id,
+        )
         for inv in incident.involvements.select_related("person")
     )
     return IncidentFacts(kind=incident.kind, live_streamed=incident.live_streamed, people=people)
@@ -83,8 +88,15 @@ def base_from_scores(scores: dict[str, int], facts: IncidentFacts, p: Proposal) 
     """R1. The six scores added up (6 to 18): 15+ emergency, 11+ priority, 8+ scheduled,
     otherwise resolution without deployment."""
     total = sum(scores.values())
-    grade = (Grade.EMERGENCY if total >= 15 else Grade.PRIORITY if total >= 11
-             else Grade.SCHEDULED if total >= 8 else Grade.RESOLUTION)
+    grade = (
+        Grade.EMERGENCY
+        if total >= 15
+        else Grade.PRIORITY
+        if total >= 11
+        else Grade.SCHEDULED
+        if total >= 8
+        else Grade.RESOLUTION
+    )
     p.grade = grade
     p.reasons.append(f"R1: THRIVE scores total {total} of 18: {Grade(grade).label.lower()}.")
 
@@ -106,15 +118,21 @@ def live_streamed_vulnerable_subject(scores, facts, p) -> None:
     """R4. A live-streamed confrontation of a subject flagged with a learning disability or
     previous self-harm: at least priority."""
     if facts.live_streamed and any(s.learning_disability or s.self_harm for s in facts.subjects):
-        p.raise_to(Grade.PRIORITY, "R4: live-streamed confrontation of a subject with a learning disability "
-                                   "or previous self-harm: at least priority.")
+        p.raise_to(
+            Grade.PRIORITY,
+            "R4: live-streamed confrontation of a subject with a learning disability "
+            "or previous self-harm: at least priority.",
+        )
 
 
 def self_harm_under_threat(scores, facts, p) -> None:
     """R5. A subject flagged with previous self-harm while the threat or risk is high:
     emergency, with suicide-prevention signposting and a mental-health crisis referral."""
     if any(s.self_harm for s in facts.subjects) and HIGH in (scores["threat"], scores["risk"]):
-        p.raise_to(Grade.EMERGENCY, "R5: subject with previous self-harm and high threat or risk: emergency.")
+        p.raise_to(
+            Grade.EMERGENCY,
+            "R5: subject with previous self-harm and high threat or risk: emergency.",
+        )
 
 
 def vulnerable_subject_minimum(scores, facts, p) -> None:
@@ -152,8 +170,14 @@ def plan_for_subjects(scores, facts, p) -> None:
             p.need(ActionKind.ADULT_SOCIAL_CARE, "R10: subject with a learning disability.", s)
         if s.self_harm:
             p.need(ActionKind.SUICIDE_PREVENTION, "R10: subject with previous self-harm.", s)
-        if (s.self_harm and HIGH in (scores["threat"], scores["risk"])) or (s.mental_ill_health and scores["risk"] == HIGH):
-            p.need(ActionKind.MENTAL_HEALTH_CRISIS, "R10: self-harm or mental ill health with high risk.", s)
+        if (s.self_harm and HIGH in (scores["threat"], scores["risk"])) or (
+            s.mental_ill_health and scores["risk"] == HIGH
+        ):
+            p.need(
+                ActionKind.MENTAL_HEALTH_CRISIS,
+                "R10: self-harm or mental ill health with high risk.",
+                s,
+            )
 
 
 def family_threatened(scores, facts, p) -> None:
@@ -161,7 +185,10 @@ def family_threatened(scores, facts, p) -> None:
     threat: at least priority, protective patrols at the address and victim support for the
     family (and family liaison when a family member is recorded)."""
     if facts.kind in ("family_harassment", "publication") and scores["threat"] >= MEDIUM:
-        p.raise_to(Grade.PRIORITY, "R8: the family or the subject's address is targeted: at least priority.")
+        p.raise_to(
+            Grade.PRIORITY,
+            "R8: the family or the subject's address is targeted: at least priority.",
+        )
         p.need(ActionKind.PROTECTIVE_PATROLS, "R8: the address is targeted.")
         p.need(ActionKind.VICTIM_SUPPORT, "R8: victim support for the family.")
         if any(x.role == "family" for x in facts.people):

@@ -1,6 +1,13 @@
 from drachma.core.navigation import MenuItem, register
 
 register(
-    MenuItem("Safeguarding", "safeguarding:queue", "safeguarding.view_safeguardingaction", order=14),
-    MenuItem("Safeguarding overview", "safeguarding:overview", "safeguarding.view_safeguarding_overview", order=15),
+    MenuItem(
+        "Safeguarding", "safeguarding:queue", "safeguarding.view_safeguardingaction", order=14
+    ),
+    MenuItem(
+        "Safeguarding overview",
+        "safeguarding:overview",
+        "safeguarding.view_safeguarding_overview",
+        order=15,
+    ),
 )

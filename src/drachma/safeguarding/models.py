@@ -72,7 +72,9 @@ def _rationale_field(label: str) -> models.TextField:
 class ThriveAssessment(models.Model):
     """One THRIVE assessment of an incident, as made; a reassessment is a new record."""
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="thrive_assessments")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="thrive_assessments"
+    )
     threat_score = _score_field("threat")
     threat_rationale = _rationale_field("Threat")
     harm_score = _score_field("harm")
@@ -86,15 +88,21 @@ class ThriveAssessment(models.Model):
     engagement_score = _score_field("engagement")
     engagement_rationale = _rationale_field("Engagement")
 
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     assessed_at = models.DateTimeField(default=timezone.now)
     proposed_grade = models.CharField(max_length=12, choices=Grade.choices)
-    proposal_reasons = models.JSONField(default=list, blank=True,
-                                        help_text="The grading rules that gave the proposed grade, in words.")
+    proposal_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The grading rules that gave the proposed grade, in words.",
+    )
     grade = models.CharField("final grade", max_length=12, choices=Grade.choices)
     override_reason = models.TextField(blank=True, max_length=2000)
-    previous = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="next_assessment")
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_assessment"
+    )
     reason_for_reassessment = models.TextField(blank=True, max_length=2000)
 
     class Meta:
@@ -107,7 +115,9 @@ class ThriveAssessment(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ValidationError("A THRIVE assessment is never changed; record a reassessment instead.")
+            raise ValidationError(
+                "A THRIVE assessment is never changed; record a reassessment instead."
+            )
         super().save(*args, **kwargs)
 
     @property
@@ -118,18 +128,33 @@ class ThriveAssessment(models.Model):
         return {f: getattr(self, f"{f}_score") for f in FACTORS}
 
     def factors(self) -> list[dict]:
-        return [{"factor": f, "label": Factor(f).label, "score": getattr(self, f"{f}_score"),
-                 "score_label": Score(getattr(self, f"{f}_score")).label if getattr(self, f"{f}_score") else "",
-                 "rationale": getattr(self, f"{f}_rationale")} for f in FACTORS]
+        return [
+            {
+                "factor": f,
+                "label": Factor(f).label,
+                "score": getattr(self, f"{f}_score"),
+                "score_label": Score(getattr(self, f"{f}_score")).label
+                if getattr(self, f"{f}_score")
+                else "",
+                "rationale": getattr(self, f"{f}_rationale"),
+            }
+            for f in FACTORS
+        ]
 
     def clean(self):
         super().clean()
         errors = {}
         for f in FACTORS:
             if not (getattr(self, f"{f}_rationale") or "").strip():
-                errors[f"{f}_rationale"] = f"Write the rationale for the {Factor(f).label.lower()} score."
-        if self.grade and self.proposed_grade and self.grade != self.proposed_grade \
-                and not self.override_reason.strip():
+                errors[f"{f}_rationale"] = (
+                    f"Write the rationale for the {Factor(f).label.lower()} score."
+                )
+        if (
+            self.grade
+            and self.proposed_grade
+            and self.grade != self.proposed_grade
+            and not self.override_reason.strip()
+        ):
             errors["override_reason"] = "Say why the grade differs from the proposed grade."
         if self.previous_id and not self.reason_for_reassessment.strip():
             errors["reason_for_reassessment"] = "Say what changed since the last assessment."
@@ -142,27 +167,60 @@ class ThriveAssessment(models.Model):
 class SafeguardingAction(models.Model):
     """One action of an incident's safeguarding plan."""
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="safeguarding_actions")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="safeguarding_actions"
+    )
     # Indexes cost the sweep's bulk UPDATE on every row: FKs never searched by are left without
     # one, and the owner's is the (owner, status) index below.
-    assessment = models.ForeignKey(ThriveAssessment, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
-                                   related_name="actions", help_text="The assessment the action was planned under.")
+    assessment = models.ForeignKey(
+        ThriveAssessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="actions",
+        help_text="The assessment the action was planned under.",
+    )
     kind = models.CharField("type", max_length=24, choices=ActionKind.choices)
     description = models.TextField(blank=True, max_length=2000)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                               help_text="Whom the action is for, when it is one person.")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, db_index=False,
-                              related_name="safeguarding_actions")
-    grade = models.CharField(max_length=12, choices=Grade.choices,
-                             help_text="The incident's grade when the due time was set.")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whom the action is for, when it is one person.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="safeguarding_actions",
+    )
+    grade = models.CharField(
+        max_length=12,
+        choices=Grade.choices,
+        help_text="The incident's grade when the due time was set.",
+    )
     due_at = models.DateTimeField("due")
-    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    overdue = models.BooleanField(default=False, help_text="Found past its due time while still open.")
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    overdue = models.BooleanField(
+        default=False, help_text="Found past its due time while still open."
+    )
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, db_index=False,
-                                   related_name="+")
-    started_at = models.DateTimeField(null=True, blank=True, help_text="When work on it first began.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        db_index=False,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When work on it first began."
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, max_length=2000)
     cancel_reason = models.TextField(blank=True, max_length=2000)
@@ -173,14 +231,20 @@ class SafeguardingAction(models.Model):
             ("work_safeguardingaction", "Can start, complete and cancel safeguarding actions"),
             ("reopen_safeguardingaction", "Can reopen a done or cancelled safeguarding action"),
             ("view_safeguarding_overview", "Can see the supervisor's view of safeguarding work"),
-            ("view_safeguarding_counts", "Can see safeguarding counts and officer hours (no names)"),
+            (
+                "view_safeguarding_counts",
+                "Can see safeguarding counts and officer hours (no names)",
+            ),
         ]
         indexes = [
             # The deadline sweep runs every minute: this index holds only the actions not yet
             # announced, so a sweep with nothing new to mark reads next to nothing. (Its
             # condition has no parameter, so SQLite's planner can use it too.)
-            models.Index(fields=["status", "due_at"], name="sg_action_unannounced",
-                         condition=models.Q(overdue_notified_at__isnull=True)),
+            models.Index(
+                fields=["status", "due_at"],
+                name="sg_action_unannounced",
+                condition=models.Q(overdue_notified_at__isnull=True),
+            ),
             models.Index(fields=["owner", "status"], name="sg_action_owner_status"),
         ]
 
@@ -204,7 +268,11 @@ class SafeguardingAction(models.Model):
             errors["description"] = "Describe the action."
         if self.status == ActionStatus.CANCELLED and not self.cancel_reason.strip():
             errors["cancel_reason"] = "Give the reason for cancelling the action."
-        if self.assessment_id and self.incident_id and self.assessment.incident_id != self.incident_id:
+        if (
+            self.assessment_id
+            and self.incident_id
+            and self.assessment.incident_id != self.incident_id
+        ):
             errors["assessment"] = "The assessment is of another incident."
         if errors:
             raise ValidationError(errors)
@@ -217,7 +285,9 @@ class ActionEvent(models.Model):
     transition = models.CharField(max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=2000)
 
@@ -231,12 +301,18 @@ class ActionEvent(models.Model):
 class TimeEntry(models.Model):
     """Officer time spent on an action: the demand figure a force shows its council."""
 
-    action = models.ForeignKey(SafeguardingAction, on_delete=models.CASCADE, related_name="time_entries")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.ForeignKey(
+        SafeguardingAction, on_delete=models.CASCADE, related_name="time_entries"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     minutes = models.PositiveIntegerField()
     spent_on = models.DateField("date worked")
     note = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -254,7 +330,11 @@ class TimeEntry(models.Model):
             errors["minutes"] = "Give between 1 minute and 24 hours (1440 minutes)."
         if self.spent_on and self.spent_on > timezone.localdate():
             errors["spent_on"] = "The date worked is in the future."
-        if self.spent_on and self.action_id and self.spent_on < timezone.localtime(self.action.incident.occurred_at).date():
+        if (
+            self.spent_on
+            and self.action_id
+            and self.spent_on < timezone.localtime(self.action.incident.occurred_at).date()
+        ):
             errors["spent_on"] = "The date worked is before the incident occurred."
         if errors:
             raise ValidationError(errors)

@@ -7,8 +7,10 @@ def dashboard_panel(request) -> str | None:
     """My overdue actions, for those who own safeguarding work."""
     if not request.user.has_perm("safeguarding.work_safeguardingaction"):
         return None
-    context = {"overdue": selectors.my_overdue(request.user),
-               "counts": selectors.queue_counts([request.user.pk])}
+    context = {
+        "overdue": selectors.my_overdue(request.user),
+        "counts": selectors.queue_counts([request.user.pk]),
+    }
     return render_to_string("safeguarding/dashboard_panel.html", context, request=request)
 
 
@@ -21,7 +23,9 @@ def incident_panel(request, incident) -> str | None:
         "incident": incident,
         "assessments": assessments,
         "latest": assessments[0] if assessments else None,
-        "plan": selectors.plan_for(incident) if request.user.has_perm("safeguarding.view_safeguardingaction") else [],
+        "plan": selectors.plan_for(incident)
+        if request.user.has_perm("safeguarding.view_safeguardingaction")
+        else [],
         "can_assess": request.user.has_perm("safeguarding.add_thriveassessment"),
         "can_plan": request.user.has_perm("safeguarding.add_safeguardingaction"),
     }

@@ -27,8 +27,13 @@ def action_queryset(now: datetime.datetime | None = None) -> QuerySet[Safeguardi
     now = now or timezone.now()
     return (
         SafeguardingAction.objects.select_related("incident", "owner", "person")
-        .annotate(past_due=Case(When(status__in=ACTIVE, due_at__lt=now, then=Value(1)), default=Value(0),
-                                output_field=IntegerField()))
+        .annotate(
+            past_due=Case(
+                When(status__in=ACTIVE, due_at__lt=now, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("-past_due", "due_at", "pk")
     )
 
@@ -48,23 +53,32 @@ def team_of(user) -> list[int]:
 
 def action_detail(action_id: int) -> SafeguardingAction:
     return (
-        SafeguardingAction.objects.select_related("incident", "owner", "person", "assessment", "created_by")
+        SafeguardingAction.objects.select_related(
+            "incident", "owner", "person", "assessment", "created_by"
+        )
         .prefetch_related("events__by", "time_entries__officer")
         .get(pk=action_id)
     )
 
 
 def assessments_for(incident) -> list[ThriveAssessment]:
-    return list(ThriveAssessment.objects.filter(incident=incident).select_related("assessed_by")
-                .order_by("-assessed_at", "-pk"))
+    return list(
+        ThriveAssessment.objects.filter(incident=incident)
+        .select_related("assessed_by")
+        .order_by("-assessed_at", "-pk")
+    )
 
 
 def plan_for(incident) -> list[SafeguardingAction]:
-    return list(action_queryset().filter(incident=incident).annotate(minutes=Sum("time_entries__minutes")))
+    return list(
+        action_queryset().filter(incident=incident).annotate(minutes=Sum("time_entries__minutes"))
+    )
 
 
 def my_overdue(user, limit: int = 10) -> list[SafeguardingAction]:
-    return list(action_queryset().filter(owner=user, status__in=ACTIVE, due_at__lt=timezone.now())[:limit])
+    return list(
+        action_queryset().filter(owner=user, status__in=ACTIVE, due_at__lt=timezone.now())[:limit]
+    )
 
 
 def queue_counts(user_ids: list[int] | None = None) -> dict:
@@ -72,11 +86,17 @@ def queue_counts(user_ids: list[int] | None = None) -> dict:
     qs = SafeguardingAction.objects.filter(status__in=ACTIVE)
     if user_ids is not None:
         qs = qs.filter(owner_id__in=user_ids)
-    return qs.aggregate(active=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
-                        due_today=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + datetime.timedelta(hours=24))))
+    return qs.aggregate(
+        active=Count("pk"),
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_today=Count(
+            "pk", filter=Q(due_at__gte=now, due_at__lt=now + datetime.timedelta(hours=24))
+        ),
+    )
 
 
 # --- figures -------------------------------------------------------------------------------
+
 
 def percentile(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile (p in 0..100) of the values; None when there are none."""
@@ -122,14 +142,18 @@ class ResponseTimes:
         return self.as_text(self.p90_minutes)
 
 
-def response_times(start: datetime.datetime | None = None, end: datetime.datetime | None = None) -> ResponseTimes:
+def response_times(
+    start: datetime.datetime | None = None, end: datetime.datetime | None = None
+) -> ResponseTimes:
     qs = SafeguardingAction.objects.filter(started_at__isnull=False)
     if start:
         qs = qs.filter(incident__received_at__gte=start)
     if end:
         qs = qs.filter(incident__received_at__lt=end)
     rows = qs.values("incident_id", "incident__received_at").annotate(first=Min("started_at"))
-    minutes = [max(0.0, (r["first"] - r["incident__received_at"]).total_seconds() / 60) for r in rows]
+    minutes = [
+        max(0.0, (r["first"] - r["incident__received_at"]).total_seconds() / 60) for r in rows
+    ]
     return ResponseTimes(len(minutes), median(minutes), percentile(minutes, 90))
 
 
@@ -142,21 +166,39 @@ def _time_entries(start: datetime.date | None, end: datetime.date | None) -> Que
     return qs
 
 
-def hours_by_month(start: datetime.date | None = None, end: datetime.date | None = None) -> list[dict]:
-    rows = (_time_entries(start, end).annotate(month=TruncMonth("spent_on")).values("month")
-            .annotate(minutes=Sum("minutes")).order_by("month"))
-    return [{"month": r["month"], "label": f"{r['month']:%b %Y}", "hours": round(r["minutes"] / 60, 1)} for r in rows]
+def hours_by_month(
+    start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict]:
+    rows = (
+        _time_entries(start, end)
+        .annotate(month=TruncMonth("spent_on"))
+        .values("month")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("month")
+    )
+    return [
+        {"month": r["month"], "label": f"{r['month']:%b %Y}", "hours": round(r["minutes"] / 60, 1)}
+        for r in rows
+    ]
 
 
-def hours_by_area(start: datetime.date | None = None, end: datetime.date | None = None) -> list[dict]:
+def hours_by_area(
+    start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict]:
     """Officer hours by the borough of the incident (its ward's borough when only the ward is
     recorded); incidents outside Greater Manchester together."""
-    rows = (_time_entries(start, end)
-            .values("action__incident__borough__name", "action__incident__ward__borough__name")
-            .annotate(minutes=Sum("minutes")))
+    rows = (
+        _time_entries(start, end)
+        .values("action__incident__borough__name", "action__incident__ward__borough__name")
+        .annotate(minutes=Sum("minutes"))
+    )
     totals: dict[str, int] = {}
     for r in rows:
-        area = r["action__incident__borough__name"] or r["action__incident__ward__borough__name"] or OUTSIDE_GM
+        area = (
+            r["action__incident__borough__name"]
+            or r["action__incident__ward__borough__name"]
+            or OUTSIDE_GM
+        )
         totals[area] = totals.get(area, 0) + r["minutes"]
     ordered = sorted(totals.items(), key=lambda kv: (kv[0] == OUTSIDE_GM, kv[0]))
     return [{"area": area, "hours": round(m / 60, 1)} for area, m in ordered]
@@ -169,12 +211,22 @@ def total_hours(start: datetime.date | None = None, end: datetime.date | None = 
 
 def overdue_by_owner() -> list[dict]:
     now = timezone.now()
-    rows = (SafeguardingAction.objects.filter(status__in=ACTIVE)
-            .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
-            .annotate(active=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
-            .order_by("-overdue", "owner__last_name", "owner__username"))
-    return [{"owner": f"{r['owner__first_name']} {r['owner__last_name']}".strip() or r["owner__username"],
-             "username": r["owner__username"], "active": r["active"], "overdue": r["overdue"]} for r in rows]
+    rows = (
+        SafeguardingAction.objects.filter(status__in=ACTIVE)
+        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(active=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+        .order_by("-overdue", "owner__last_name", "owner__username")
+    )
+    return [
+        {
+            "owner": f"{r['owner__first_name']} {r['owner__last_name']}".strip()
+            or r["owner__username"],
+            "username": r["owner__username"],
+            "active": r["active"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
 
 
 def counts() -> dict:
@@ -182,10 +234,14 @@ def counts() -> dict:
     now = timezone.now()
     active = SafeguardingAction.objects.filter(status__in=ACTIVE)
     by_grade = {g: {"active": 0, "overdue": 0} for g in Grade.values}
-    for r in active.values("grade").annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))):
+    for r in active.values("grade").annotate(
+        n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))
+    ):
         by_grade[r["grade"]] = {"active": r["n"], "overdue": r["late"]}
     by_kind = {k: {"active": 0, "overdue": 0} for k in ActionKind.values}
-    for r in active.values("kind").annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))):
+    for r in active.values("kind").annotate(
+        n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))
+    ):
         by_kind[r["kind"]] = {"active": r["n"], "overdue": r["late"]}
     by_status = {s: 0 for s in ActionStatus.values}
     for r in SafeguardingAction.objects.values("status").annotate(n=Count("pk")):

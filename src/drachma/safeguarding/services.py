@@ -47,8 +47,12 @@ def _check_owner(user, field: str = "owner") -> None:
     if user is None:
         raise ValidationError({field: "Choose who owns the action."})
     if not may_own_actions(user):
-        raise ValidationError({field: f"{user.get_username()} is not a safeguarding officer or supervisor; "
-                                      "choose someone who holds one of those roles."})
+        raise ValidationError(
+            {
+                field: f"{user.get_username()} is not a safeguarding officer or supervisor; "
+                "choose someone who holds one of those roles."
+            }
+        )
 
 
 def action_url(action: SafeguardingAction) -> str:
@@ -56,7 +60,9 @@ def action_url(action: SafeguardingAction) -> str:
 
 
 def latest_assessment(incident: Incident) -> ThriveAssessment | None:
-    return ThriveAssessment.objects.filter(incident=incident).order_by("-assessed_at", "-pk").first()
+    return (
+        ThriveAssessment.objects.filter(incident=incident).order_by("-assessed_at", "-pk").first()
+    )
 
 
 def _clean_scores(scores: dict, rationales: dict) -> tuple[dict[str, int], dict[str, str]]:
@@ -69,11 +75,15 @@ def _clean_scores(scores: dict, rationales: dict) -> tuple[dict[str, int], dict[
         except (TypeError, ValueError):
             value = None
         if value not in Score.values:
-            errors[f"{f}_score"] = f"Score {Factor(f).label.lower()} 1 (low), 2 (medium) or 3 (high)."
+            errors[f"{f}_score"] = (
+                f"Score {Factor(f).label.lower()} 1 (low), 2 (medium) or 3 (high)."
+            )
         clean_scores[f] = value
         text = (rationales.get(f) or "").strip()
         if not text:
-            errors[f"{f}_rationale"] = f"Write the rationale for the {Factor(f).label.lower()} score."
+            errors[f"{f}_rationale"] = (
+                f"Write the rationale for the {Factor(f).label.lower()} score."
+            )
         clean_rationales[f] = text
     if errors:
         raise ValidationError(errors)
@@ -85,9 +95,18 @@ def preview(incident: Incident, scores: dict[str, int]) -> grading.Proposal:
 
 
 @transaction.atomic
-def record_assessment(*, incident: Incident, user, scores: dict, rationales: dict, grade: str | None = None,
-                      override_reason: str = "", reason_for_reassessment: str = "", plan: bool = True,
-                      now: datetime.datetime | None = None) -> ThriveAssessment:
+def record_assessment(
+    *,
+    incident: Incident,
+    user,
+    scores: dict,
+    rationales: dict,
+    grade: str | None = None,
+    override_reason: str = "",
+    reason_for_reassessment: str = "",
+    plan: bool = True,
+    now: datetime.datetime | None = None,
+) -> ThriveAssessment:
     """Record a THRIVE assessment (or a reassessment) and the grade; add the actions the
     grading rules require that the plan lacks, and bring forward the deadlines of open
     actions when the grade rises."""
@@ -100,16 +119,30 @@ def record_assessment(*, incident: Incident, user, scores: dict, rationales: dic
     proposal = preview(incident, scores)
     previous = latest_assessment(incident)
     assessment = ThriveAssessment(
-        incident=incident, assessed_by=user, assessed_at=now, proposed_grade=proposal.grade,
-        proposal_reasons=proposal.reasons, grade=grade or proposal.grade,
-        override_reason=(override_reason or "").strip() if (grade or proposal.grade) != proposal.grade else "",
-        previous=previous, reason_for_reassessment=(reason_for_reassessment or "").strip(),
-        **{f"{f}_score": scores[f] for f in FACTORS}, **{f"{f}_rationale": rationales[f] for f in FACTORS},
+        incident=incident,
+        assessed_by=user,
+        assessed_at=now,
+        proposed_grade=proposal.grade,
+        proposal_reasons=proposal.reasons,
+        grade=grade or proposal.grade,
+        override_reason=(override_reason or "").strip()
+        if (grade or proposal.grade) != proposal.grade
+        else "",
+        previous=previous,
+        reason_for_reassessment=(reason_for_reassessment or "").strip(),
+        **{f"{f}_score": scores[f] for f in FACTORS},
+        **{f"{f}_rationale": rationales[f] for f in FACTORS},
     )
     assessment.full_clean()
     assessment.save()
-    record_decision(assessment, "grade", proposed=assessment.proposed_grade, grade=assessment.grade,
-                    override_reason=assessment.override_reason, reassessment=bool(previous))
+    record_decision(
+        assessment,
+        "grade",
+        proposed=assessment.proposed_grade,
+        grade=assessment.grade,
+        override_reason=assessment.override_reason,
+        reassessment=bool(previous),
+    )
     _retime_open_actions(incident, assessment, user=user, now=now)
     if plan and proposal.actions:
         _plan_required_actions(incident, assessment, proposal, user=user, now=now)
@@ -117,34 +150,62 @@ def record_assessment(*, incident: Incident, user, scores: dict, rationales: dic
 
 
 def _retime_open_actions(incident: Incident, assessment: ThriveAssessment, *, user, now) -> None:
-    for action in SafeguardingAction.objects.select_for_update().filter(incident=incident, status__in=ACTIVE):
+    for action in SafeguardingAction.objects.select_for_update().filter(
+        incident=incident, status__in=ACTIVE
+    ):
         new_due = deadlines.due_at(assessment.grade, action.kind, now)
         if new_due < action.due_at:
-            ActionEvent.objects.create(action=action, transition="retime", from_status=action.status,
-                                       to_status=action.status, by=user,
-                                       note=f"Grade now {assessment.get_grade_display().lower()}: due "
-                                            f"{timezone.localtime(new_due):%d/%m/%Y %H:%M}, was "
-                                            f"{timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.")
+            ActionEvent.objects.create(
+                action=action,
+                transition="retime",
+                from_status=action.status,
+                to_status=action.status,
+                by=user,
+                note=f"Grade now {assessment.get_grade_display().lower()}: due "
+                f"{timezone.localtime(new_due):%d/%m/%Y %H:%M}, was "
+                f"{timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
+            )
             action.due_at, action.grade = new_due, assessment.grade
             action.save(update_fields=["due_at", "grade"])
 
 
 def _plan_required_actions(incident, assessment, proposal: grading.Proposal, *, user, now) -> None:
-    have = {(a.kind, a.person_id) for a in SafeguardingAction.objects.filter(incident=incident, status__in=ACTIVE)}
+    have = {
+        (a.kind, a.person_id)
+        for a in SafeguardingAction.objects.filter(incident=incident, status__in=ACTIVE)
+    }
     owner = user if may_own_actions(user) else None
     if owner is None:
         return
     for kind, person_id, reason in proposal.actions:
         if (kind, person_id) in have:
             continue
-        create_action(incident=incident, user=user, kind=kind, owner=owner, person_id=person_id,
-                      description=reason, assessment=assessment, now=now)
+        create_action(
+            incident=incident,
+            user=user,
+            kind=kind,
+            owner=owner,
+            person_id=person_id,
+            description=reason,
+            assessment=assessment,
+            now=now,
+        )
 
 
 @transaction.atomic
-def create_action(*, incident: Incident, user, kind: str, owner, description: str = "", person=None,
-                  person_id: int | None = None, assessment: ThriveAssessment | None = None,
-                  due_at: datetime.datetime | None = None, now: datetime.datetime | None = None) -> SafeguardingAction:
+def create_action(
+    *,
+    incident: Incident,
+    user,
+    kind: str,
+    owner,
+    description: str = "",
+    person=None,
+    person_id: int | None = None,
+    assessment: ThriveAssessment | None = None,
+    due_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> SafeguardingAction:
     """Add an action to the incident's plan; its due time comes from the table unless given."""
     now = now or timezone.now()
     if kind not in ActionKind.values:
@@ -152,34 +213,64 @@ def create_action(*, incident: Incident, user, kind: str, owner, description: st
     _check_owner(owner)
     assessment = assessment or latest_assessment(incident)
     if assessment is None:
-        raise ValidationError({"incident": "Assess the incident (THRIVE) before planning its actions: "
-                                           "the due time depends on the grade."})
+        raise ValidationError(
+            {
+                "incident": "Assess the incident (THRIVE) before planning its actions: "
+                "the due time depends on the grade."
+            }
+        )
     due_at = as_aware(due_at, "due_at")
     if person is not None:
         person_id = person.pk
     if person_id is not None and not incident.involvements.filter(person_id=person_id).exists():
         raise ValidationError({"person": "That person is not involved in this incident."})
     action = SafeguardingAction(
-        incident=incident, assessment=assessment, kind=kind, description=(description or "").strip(),
-        person_id=person_id, owner=owner, grade=assessment.grade,
+        incident=incident,
+        assessment=assessment,
+        kind=kind,
+        description=(description or "").strip(),
+        person_id=person_id,
+        owner=owner,
+        grade=assessment.grade,
         due_at=due_at or deadlines.due_at(assessment.grade, kind, now),
-        created_at=now, created_by=user,
+        created_at=now,
+        created_by=user,
     )
     action.full_clean()
     action.save()
-    ActionEvent.objects.create(action=action, transition="plan", to_status=action.status, by=user, at=now,
-                               note=f"Owner {owner.get_username()}; due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.")
+    ActionEvent.objects.create(
+        action=action,
+        transition="plan",
+        to_status=action.status,
+        by=user,
+        at=now,
+        note=(
+            f"Owner {owner.get_username()}; due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}."
+        ),
+    )
     if owner != user:
-        notify(owner, f"Safeguarding action for you: {action}",
-               f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.", link=action_url(action))
+        notify(
+            owner,
+            f"Safeguarding action for you: {action}",
+            f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
+            link=action_url(action),
+        )
     return action
 
 
 @transaction.atomic
-def transition_action(action: SafeguardingAction, name: str, *, user, note: str = "",
-                      now: datetime.datetime | None = None) -> SafeguardingAction:
+def transition_action(
+    action: SafeguardingAction,
+    name: str,
+    *,
+    user,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> SafeguardingAction:
     now = now or timezone.now()
-    locked = SafeguardingAction.objects.select_for_update().select_related("incident").get(pk=action.pk)
+    locked = (
+        SafeguardingAction.objects.select_for_update().select_related("incident").get(pk=action.pk)
+    )
     transition = ACTION.check(locked.status, name, user)
     note = (note or "").strip()
     before = locked.status
@@ -204,8 +295,15 @@ def transition_action(action: SafeguardingAction, name: str, *, user, note: str 
     locked.status = transition.target
     locked.full_clean()
     locked.save()
-    ActionEvent.objects.create(action=locked, transition=name, from_status=before, to_status=locked.status,
-                               by=user, at=now, note=note)
+    ActionEvent.objects.create(
+        action=locked,
+        transition=name,
+        from_status=before,
+        to_status=locked.status,
+        by=user,
+        at=now,
+        note=note,
+    )
     record_decision(locked, name, from_status=before, to_status=str(locked.status), note=note)
     return locked
 
@@ -219,23 +317,47 @@ def reassign_action(action: SafeguardingAction, *, user, owner) -> SafeguardingA
     action.owner = owner
     action.full_clean()
     action.save(update_fields=["owner"])
-    ActionEvent.objects.create(action=action, transition="reassign", from_status=action.status,
-                               to_status=action.status, by=user,
-                               note=f"Owner {previous.get_username()} → {owner.get_username()}.")
+    ActionEvent.objects.create(
+        action=action,
+        transition="reassign",
+        from_status=action.status,
+        to_status=action.status,
+        by=user,
+        note=f"Owner {previous.get_username()} → {owner.get_username()}.",
+    )
     if owner != user:
-        notify(owner, f"Safeguarding action for you: {action}",
-               f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.", link=action_url(action))
+        notify(
+            owner,
+            f"Safeguarding action for you: {action}",
+            f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
+            link=action_url(action),
+        )
     return action
 
 
 @transaction.atomic
-def record_time(action: SafeguardingAction, *, user, minutes: int, spent_on: datetime.date, officer=None,
-                note: str = "") -> TimeEntry:
+def record_time(
+    action: SafeguardingAction,
+    *,
+    user,
+    minutes: int,
+    spent_on: datetime.date,
+    officer=None,
+    note: str = "",
+) -> TimeEntry:
     officer = officer or user
     if not may_own_actions(officer):
-        raise ValidationError({"officer": f"{officer.get_username()} is not a safeguarding officer or supervisor."})
-    entry = TimeEntry(action=action, officer=officer, minutes=minutes, spent_on=spent_on,
-                      note=(note or "").strip(), recorded_by=user)
+        raise ValidationError(
+            {"officer": f"{officer.get_username()} is not a safeguarding officer or supervisor."}
+        )
+    entry = TimeEntry(
+        action=action,
+        officer=officer,
+        minutes=minutes,
+        spent_on=spent_on,
+        note=(note or "").strip(),
+        recorded_by=user,
+    )
     entry.full_clean()
     entry.save()
     return entry
@@ -258,7 +380,9 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
     message per person told, and one audit entry for the sweep."""
     now = now or timezone.now()
     marked = SafeguardingAction.objects.filter(
-        status__in=ACTIVE, due_at__lt=now, overdue_notified_at__isnull=True,
+        status__in=ACTIVE,
+        due_at__lt=now,
+        overdue_notified_at__isnull=True,
     ).update(overdue=True, overdue_notified_at=now)
     if not marked:
         return 0
@@ -266,15 +390,28 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
     total: dict[int, int] = defaultdict(int)
     own: dict[int, int] = defaultdict(int)
     supervisor_of: dict[int, int] = {}
-    for row in (stamped.order_by().values("owner_id", "owner__account__supervisor_id").annotate(n=Count("pk"))):
+    for row in (
+        stamped.order_by()
+        .values("owner_id", "owner__account__supervisor_id")
+        .annotate(n=Count("pk"))
+    ):
         owner_id, supervisor_id = row["owner_id"], row["owner__account__supervisor_id"]
         total[owner_id] += row["n"]
         own[owner_id] += row["n"]
         if supervisor_id and supervisor_id != owner_id:
             total[supervisor_id] += row["n"]
             supervisor_of[owner_id] = supervisor_id
-    first = (stamped.annotate(rank=Window(RowNumber(), partition_by=[F("owner_id")], order_by=[F("due_at").asc(), F("pk").asc()]))
-             .filter(rank__lte=MAX_LISTED).values_list("due_at", "pk", "kind", "incident__reference", "owner_id"))
+    first = (
+        stamped.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("owner_id")],
+                order_by=[F("due_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=MAX_LISTED)
+        .values_list("due_at", "pk", "kind", "incident__reference", "owner_id")
+    )
     listed: dict[int, list[tuple]] = defaultdict(list)
     for item in first:
         listed[item[4]].append(item)
@@ -287,16 +424,31 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
         if user is None or not user.is_active:
             continue
         items = sorted(listed[user_id])[:MAX_LISTED]
-        subject = (f"{count} safeguarding action{'s' if count != 1 else ''} now overdue"
-                   + (f" ({own[user_id]} yours)" if own[user_id] and own[user_id] != count else ""))
-        # The e-mail leaves the force's systems: it names the incident and the type of action, never a person.
-        lines = [f"- {ActionKind(kind).label} on {reference}, due {timezone.localtime(due):%d/%m/%Y %H:%M}"
-                 + ("" if owner_id == user_id else " (your team)")
-                 for due, _, kind, reference, owner_id in items]
+        subject = f"{count} safeguarding action{'s' if count != 1 else ''} now overdue" + (
+            f" ({own[user_id]} yours)" if own[user_id] and own[user_id] != count else ""
+        )
+        # The e-mail leaves the force's systems: it names the incident and the type of action,
+        # never a person.
+        lines = [
+            (
+                f"- {ActionKind(kind).label} on {reference}, due "
+                f"{timezone.localtime(due):%d/%m/%Y %H:%M}"
+            )
+            + ("" if owner_id == user_id else " (your team)")
+            for due, _, kind, reference, owner_id in items
+        ]
         if count > len(items):
             lines.append(f"… and {count - len(items)} more.")
         notify(user, subject, "\n".join(lines), link=f"{queue}?overdue=true")
     # The rows are those stamped with this sweep's time (a bulk UPDATE has no per-row audit).
-    append(AuditAction.UPDATE, model=SafeguardingAction._meta.label_lower, object_repr="deadline sweep",
-           changes={"overdue": [False, True], "overdue_notified_at": [None, now.isoformat()], "actions": marked})
+    append(
+        AuditAction.UPDATE,
+        model=SafeguardingAction._meta.label_lower,
+        object_repr="deadline sweep",
+        changes={
+            "overdue": [False, True],
+            "overdue_notified_at": [None, now.isoformat()],
+            "actions": marked,
+        },
+    )
     return marked

@@ -12,5 +12,9 @@ urlpatterns = [
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("actions/<int:action_id>/owner/", views.action_reassign, name="action_reassign"),
     path("actions/<int:action_id>/time/", views.action_time, name="action_time"),
-    path("actions/<int:action_id>/<str:action_transition>/", views.action_transition, name="action_transition"),
+    path(
+        "actions/<int:action_id>/<str:action_transition>/",
+        views.action_transition,
+        name="action_transition",
+    ),
 ]

@@ -34,11 +34,12 @@ def _action(action_id: int) -> SafeguardingAction:
         raise Http404("No such action.") from None
 
 
-
 @require("safeguarding.view_safeguardingaction")
 def queue(request):
     """Mine and my team's actions, past due first, then by due time."""
-    filterset = ActionFilterSet(request.GET, queryset=selectors.action_queryset(), user=request.user)
+    filterset = ActionFilterSet(
+        request.GET, queryset=selectors.action_queryset(), user=request.user
+    )
     queryset = filterset.qs if filterset.is_valid() else selectors.action_queryset().none()
     context = {
         "filterset": filterset,
@@ -50,7 +51,12 @@ def queue(request):
         from drachma.intake.selectors import urgent_untriaged
 
         context["urgent_reports"] = urgent_untriaged()
-    record_list_view(request, SafeguardingAction, [a.pk for a in context["page_obj"]], query=request.GET.urlencode())
+    record_list_view(
+        request,
+        SafeguardingAction,
+        [a.pk for a in context["page_obj"]],
+        query=request.GET.urlencode(),
+    )
     return render(request, "safeguarding/queue.html", context)
 
 
@@ -67,24 +73,40 @@ def assess(request, reference: str):
             proposal = services.preview(incident, form.scores())
         else:
             try:
-                assessment = services.record_assessment(incident=incident, user=request.user, **form.service_fields())
+                assessment = services.record_assessment(
+                    incident=incident, user=request.user, **form.service_fields()
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, f"THRIVE assessment recorded: {assessment.get_grade_display().lower()}.")
+                messages.success(
+                    request,
+                    f"THRIVE assessment recorded: {assessment.get_grade_display().lower()}.",
+                )
                 return redirect("incidents:detail", reference=incident.reference)
     record_view(request, incident)
     facts = grading.facts_for(incident)
-    flagged = [p for p in facts.people
-               if p.learning_disability or p.self_harm or p.mental_ill_health or p.children_in_household]
-    context = {"incident": incident, "form": form, "previous": previous, "proposal": proposal, "flagged": flagged}
+    flagged = [
+        p
+        for p in facts.people
+        if p.learning_disability or p.self_harm or p.mental_ill_health or p.children_in_household
+    ]
+    context = {
+        "incident": incident,
+        "form": form,
+        "previous": previous,
+        "proposal": proposal,
+        "flagged": flagged,
+    }
     return render(request, "safeguarding/assessment_form.html", context)
 
 
 @require("safeguarding.view_thriveassessment", hide=True)
 def assessment_detail(request, assessment_id: int):
     try:
-        assessment = ThriveAssessment.objects.select_related("incident", "assessed_by", "previous").get(pk=assessment_id)
+        assessment = ThriveAssessment.objects.select_related(
+            "incident", "assessed_by", "previous"
+        ).get(pk=assessment_id)
     except ThriveAssessment.DoesNotExist:
         raise Http404("No such assessment.") from None
     record_view(request, assessment)
@@ -98,15 +120,27 @@ def action_add(request, reference: str):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            action = services.create_action(incident=incident, user=request.user, kind=d["kind"], owner=d["owner"],
-                                            person=d["person"], description=d["description"], due_at=d["due_at"])
+            action = services.create_action(
+                incident=incident,
+                user=request.user,
+                kind=d["kind"],
+                owner=d["owner"],
+                person=d["person"],
+                description=d["description"],
+                due_at=d["due_at"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, f"Action added: {action.get_kind_display()}.")
             return redirect("incidents:detail", reference=incident.reference)
     latest = services.latest_assessment(incident)
-    context = {"incident": incident, "form": form, "latest": latest, "table": deadlines.table_rows()}
+    context = {
+        "incident": incident,
+        "form": form,
+        "latest": latest,
+        "table": deadlines.table_rows(),
+    }
     return render(request, "safeguarding/action_form.html", context)
 
 
@@ -131,8 +165,16 @@ def action_transition(request, action_id: int, action_transition: str):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.transition_action(action, action_transition, user=request.user, note=form.cleaned_data["note"])
-            messages.success(request, f"{action.get_kind_display()}: {ACTION.transition(action_transition).label.lower()} done.")
+            services.transition_action(
+                action, action_transition, user=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(
+                request,
+                (
+                    f"{action.get_kind_display()}: "
+                    f"{ACTION.transition(action_transition).label.lower()} done."
+                ),
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:

@@ -13,11 +13,17 @@ router = Router()
 class PeriodQuery(Schema):
     start: datetime.date = Field(description="First day, YYYY-MM-DD (UK time)")
     end: datetime.date = Field(description="Last day, YYYY-MM-DD")
-    areas: list[str] = Field(default_factory=list, description="ONS borough/ward codes, district:<id>, outside")
+    areas: list[str] = Field(
+        default_factory=list, description="ONS borough/ward codes, district:<id>, outside"
+    )
 
 
 class CountsQuery(PeriodQuery):
-    by: str = Field(description=f"One of: {', '.join(n for n, d in selectors.DIMENSIONS.items() if not d.name_bearing)}")
+    by: str = Field(
+        description=(
+            f"One of: {', '.join(n for n, d in selectors.DIMENSIONS.items() if not d.name_bearing)}"
+        )
+    )
 
 
 class RowOut(Schema):
@@ -47,8 +53,12 @@ def counts(request, q: CountsQuery = Query(...)):
         raise ValidationError({"by": "This breakdown names people and is not available."})
     rows = selectors.counts_by(period, q.by, areas=areas)
     return {
-        "start": period.start, "end": period.end, "by": q.by,
-        "rows": [{"key": str(r.key), "label": r.label, "count": r.count, "extra": r.extra} for r in rows],
+        "start": period.start,
+        "end": period.end,
+        "by": q.by,
+        "rows": [
+            {"key": str(r.key), "label": r.label, "count": r.count, "extra": r.extra} for r in rows
+        ],
         "total": selectors.total(period, areas),
     }
 
@@ -83,14 +93,28 @@ def hotspot_statistics(request, q: HotspotQuery = Query(...)):
         raise ValidationError({"level": "Choose borough or ward."})
     if q.level == "borough":
         rows = selectors.counts_by(period, "borough", areas=areas)
-        result = hotspots.borough_hotspots({r.extra["code"]: r.count for r in rows if "code" in r.extra}, per_100k=q.per_100k)
+        result = hotspots.borough_hotspots(
+            {r.extra["code"]: r.count for r in rows if "code" in r.extra}, per_100k=q.per_100k
+        )
     else:
         rows = selectors.counts_by(period, "ward", areas=areas)
         result = hotspots.ward_hotspots({r.key: r.count for r in rows if r.key})
     return {
-        "level": q.level, "tested": result.tested, "message": result.message, "method": result.method,
-        "areas": [{"code": a.code, "name": a.name, "value": a.value, "z": a.z, "p_value": a.p_sim_two_sided,
-                   "classification": a.classification} for a in result.areas],
+        "level": q.level,
+        "tested": result.tested,
+        "message": result.message,
+        "method": result.method,
+        "areas": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "value": a.value,
+                "z": a.z,
+                "p_value": a.p_sim_two_sided,
+                "classification": a.classification,
+            }
+            for a in result.areas
+        ],
     }
 
 

@@ -30,8 +30,13 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
-def to_xlsx(header: list[str] | None, rows: list[list], *, title: str = "Statistics",
-            bold: tuple[int, ...] = ()) -> bytes:
+def to_xlsx(
+    header: list[str] | None,
+    rows: list[list],
+    *,
+    title: str = "Statistics",
+    bold: tuple[int, ...] = (),
+) -> bytes:
     """Rows as a one-sheet workbook. A shown ``Cell`` becomes a number (so it can be summed),
     a withheld one its display text; ``bold`` lists 0-based row indexes (besides the header)."""
     book = Workbook()
@@ -71,8 +76,21 @@ def _safe(value):
 
 
 INCIDENT_COLUMNS = [
-    "reference", "occurred_date", "received_date", "borough", "ward_code", "ward", "area", "source",
-    "kind", "status", "outcome", "live_streamed", "stream_platform", "police_attended", "groups",
+    "reference",
+    "occurred_date",
+    "received_date",
+    "borough",
+    "ward_code",
+    "ward",
+    "area",
+    "source",
+    "kind",
+    "status",
+    "outcome",
+    "live_streamed",
+    "stream_platform",
+    "police_attended",
+    "groups",
 ]
 
 
@@ -93,25 +111,37 @@ def incident_rows(period: Period, areas: AreaFilter | None = None):
     )
     for i in qs.iterator(chunk_size=2000):
         yield [
-            i.reference, timezone.localtime(i.occurred_at).date().isoformat(),
+            i.reference,
+            timezone.localtime(i.occurred_at).date().isoformat(),
             timezone.localtime(i.received_at).date().isoformat(),
-            i.borough.name if i.borough else OUTSIDE_GM, i.ward.code if i.ward else "",
-            i.ward.name if i.ward else "", ward_area.get(i.ward_id, i.borough.name if i.borough else OUTSIDE_GM),
-            i.get_source_display(), i.get_kind_display(), i.get_status_display(), i.get_outcome_display(),
-            "yes" if i.live_streamed else "no", i.get_stream_platform_display() if i.stream_platform else "",
-            "yes" if i.police_attended else "no", "; ".join(g.name for g in i.groups.all()),
+            i.borough.name if i.borough else OUTSIDE_GM,
+            i.ward.code if i.ward else "",
+            i.ward.name if i.ward else "",
+            ward_area.get(i.ward_id, i.borough.name if i.borough else OUTSIDE_GM),
+            i.get_source_display(),
+            i.get_kind_display(),
+            i.get_status_display(),
+            i.get_outcome_display(),
+            "yes" if i.live_streamed else "no",
+            i.get_stream_platform_display() if i.stream_platform else "",
+            "yes" if i.police_attended else "no",
+            "; ".join(g.name for g in i.groups.all()),
         ]
 
 
 # --- the FOI answer as a workbook ----------------------------------------------------------
+
 
 def foi_xlsx(answer: "foi.FOIAnswer") -> bytes:
     """The FOI answer laid out as its CSV is, the same published cells (small-number rule
     applied), with the headline sentences on top."""
     rows = foi.answer_rows(answer)
     headline = [[line] for line in answer.headline()] + [[]]
-    bold = tuple(len(headline) + i for i, row in enumerate(rows)
-                 if len(row) == 2 and row[1] == "Reports" or (row and row[0] == "Total"))
+    bold = tuple(
+        len(headline) + i
+        for i, row in enumerate(rows)
+        if len(row) == 2 and row[1] == "Reports" or (row and row[0] == "Total")
+    )
     return to_xlsx(None, headline + rows, title="FOI answer", bold=(0, *bold))
 
 
@@ -123,8 +153,9 @@ def foi_xlsx(answer: "foi.FOIAnswer") -> bytes:
 MAX_CROSSTAB_CELLS = 300
 
 
-def crosstab_table(period: Period, rows_by: str, cols_by: str, *,
-                   areas: AreaFilter | None = None) -> Table2D | None:
+def crosstab_table(
+    period: Period, rows_by: str, cols_by: str, *, areas: AreaFilter | None = None
+) -> Table2D | None:
     """``selectors.crosstab`` with the force's small-number rule applied to every cell and the
     row, column and grand totals protected (secondary suppression and the recovery audit, as
     for FOI tables). None when the period holds no incidents.
@@ -144,18 +175,26 @@ def crosstab_table(period: Period, rows_by: str, cols_by: str, *,
     if not rows or not cols:
         return None
     if len(rows) * len(cols) > MAX_CROSSTAB_CELLS:
-        raise ValidationError({"by": (
-            f"{dims[0].label} by {dims[1].label} would be a table of {len(rows)} x {len(cols)} cells; "
-            f"at most {MAX_CROSSTAB_CELLS} can be protected at once. Choose a shorter period, fewer "
-            "areas or a coarser breakdown.")})
+        raise ValidationError(
+            {
+                "by": (
+                    f"{dims[0].label} by {dims[1].label} would be a table of {len(rows)} x "
+                    f"{len(cols)} cells; at most {MAX_CROSSTAB_CELLS} can be protected at once. "
+                    "Choose a shorter period, fewer areas or a coarser breakdown."
+                )
+            }
+        )
     counts = [[table["cells"].get((r, c), 0) for c, _ in cols] for r, _ in rows]
     rule = foi.rule()
     try:
         # Only the dimensions marked as people: the suppression module's token list also
         # catches "source" (an informant), which here is the channel of a report.
-        refuse_person_breakdown([d.name for d in dims if d.name_bearing],
-                                [n for row in counts for n in row], rule=rule)
-        return suppress_2d([label for _, label in rows], [label for _, label in cols], counts, rule=rule)
+        refuse_person_breakdown(
+            [d.name for d in dims if d.name_bearing], [n for row in counts for n in row], rule=rule
+        )
+        return suppress_2d(
+            [label for _, label in rows], [label for _, label in cols], counts, rule=rule
+        )
     except DisclosureError as exc:
         raise ValidationError({"by": f"Refused: {exc}."}) from None
 
@@ -167,8 +206,12 @@ def _readable(by: str, keyed: list[tuple]) -> list[tuple]:
     if by == "ward":
         from drachma.areas.models import Ward
 
-        names = {w.code: f"{w.name} ({w.borough.name})" for w in Ward.objects.select_related("borough")
-                 .defer("boundary", "borough__boundary").filter(code__in=[k for k, _ in keyed if k])}
+        names = {
+            w.code: f"{w.name} ({w.borough.name})"
+            for w in Ward.objects.select_related("borough")
+            .defer("boundary", "borough__boundary")
+            .filter(code__in=[k for k, _ in keyed if k])
+        }
         names[""] = "Ward not known or outside Greater Manchester"
     return [(k, names.get(k, label) or selectors.NOT_RECORDED) for k, label in keyed]
 
@@ -179,8 +222,10 @@ def crosstab_rows(table: Table2D | None, rows_by: str, cols_by: str) -> tuple[li
     if table is None:
         return [corner, "Total"], [["No incidents in this period", 0]]
     header = [corner, *table.column_labels, "Total"]
-    body = [[label, *cells, total]
-            for label, cells, total in zip(table.row_labels, table.cells, table.row_totals, strict=True)]
+    body = [
+        [label, *cells, total]
+        for label, cells, total in zip(table.row_labels, table.cells, table.row_totals, strict=True)
+    ]
     body.append(["Total", *table.column_totals, table.grand_total])
     body += [[], [table.rule.footnote]]
     return header, body

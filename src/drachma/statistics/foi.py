@@ -28,7 +28,9 @@ TOP_AREAS = 3
 
 
 def rule() -> SuppressionRule:
-    return SuppressionRule(threshold=conf.suppression_threshold() + 1, suppress_zero=conf.suppress_zero())
+    return SuppressionRule(
+        threshold=conf.suppression_threshold() + 1, suppress_zero=conf.suppress_zero()
+    )
 
 
 @dataclass
@@ -49,14 +51,25 @@ class FOIAnswer:
 
     def headline(self) -> list[str]:
         p = self.period
-        lines = [f"From {p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y} the force received "
-                 f"{self.total.display} reports relating to online child abuse activist groups."]
+        lines = [
+            f"From {p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y} the force received "
+            f"{self.total.display} reports relating to online child abuse activist groups."
+        ]
         if self.areas is None and not self.within_gm.suppressed:
-            lines.append(f"{self.within_gm.display} of them concerned incidents within Greater Manchester.")
+            lines.append(
+                f"{self.within_gm.display} of them concerned incidents within Greater Manchester."
+            )
         elif self.areas is None:
-            lines.append("The number within Greater Manchester is withheld so that a small figure cannot be worked out from it.")
+            lines.append(
+                "The number within Greater Manchester is withheld so that a small figure "
+                "cannot be worked out from it."
+            )
         if self.top_areas:
-            lines.append("The areas with the most reports were " + _join(f"{a} ({n})" for a, n in self.top_areas) + ".")
+            lines.append(
+                "The areas with the most reports were "
+                + _join(f"{a} ({n})" for a, n in self.top_areas)
+                + "."
+            )
         return lines
 
 
@@ -71,7 +84,9 @@ def _withheld(table: Table1D) -> Table1D:
     return Table1D(table.categories, table.cells, total, table.rule)
 
 
-def foi_answer(period: Period, *, by: str | list[str] = "area", areas: AreaFilter | None = None) -> FOIAnswer:
+def foi_answer(
+    period: Period, *, by: str | list[str] = "area", areas: AreaFilter | None = None
+) -> FOIAnswer:
     """The answer, every table protected on its own and against the others.
 
     Tables of different breakdowns share only their total, so the total is published in all
@@ -83,15 +98,20 @@ def foi_answer(period: Period, *, by: str | list[str] = "area", areas: AreaFilte
     if not breakdowns:
         raise ValidationError({"by": "Choose at least one breakdown."})
     if "group" in breakdowns:
-        raise ValidationError({"by": "Group names are not published in FOI answers; choose another breakdown."})
+        raise ValidationError(
+            {"by": "Group names are not published in FOI answers; choose another breakdown."}
+        )
     the_rule = rule()
     tables: dict[str, Table1D] = {}
     for name in dict.fromkeys(["area", *breakdowns]):
         dim = selectors.dimension(name)
-        rows = selectors.counts_by(period, name, areas=areas) or [selectors.Row("", "None recorded", 0)]
+        rows = selectors.counts_by(period, name, areas=areas) or [
+            selectors.Row("", "None recorded", 0)
+        ]
         try:
             tables[name] = suppress_1d(
-                [(r.label, r.count) for r in rows], rule=the_rule,
+                [(r.label, r.count) for r in rows],
+                rule=the_rule,
                 dimension=dim.name if dim.name_bearing else None,
             )
         except DisclosureError as exc:
@@ -102,16 +122,25 @@ def foi_answer(period: Period, *, by: str | list[str] = "area", areas: AreaFilte
     total = area_table.total
     outside = dict(area_table.rows()).get(selectors.OUTSIDE_GM) or Cell("0", CellStatus.SHOWN, 0)
     if not total.suppressed and not outside.suppressed:
-        within = Cell(f"{total.published - outside.published:,}", CellStatus.SHOWN, total.published - outside.published)
+        within = Cell(
+            f"{total.published - outside.published:,}",
+            CellStatus.SHOWN,
+            total.published - outside.published,
+        )
     else:
         within = Cell(the_rule.secondary_label, CellStatus.SECONDARY, None)
     # Top areas: only published figures, largest first; "outside" is not an area.
-    shown = [(c, cell) for c, cell in area_table.rows()
-             if not cell.suppressed and c != selectors.OUTSIDE_GM and cell.published]
+    shown = [
+        (c, cell)
+        for c, cell in area_table.rows()
+        if not cell.suppressed and c != selectors.OUTSIDE_GM and cell.published
+    ]
     shown.sort(key=lambda item: -item[1].published)
     top = [(c, cell.display) for c, cell in shown[:TOP_AREAS]]
     published = {name: tables[name] for name in breakdowns}
-    return FOIAnswer(period, areas, total, within, outside, top, published, the_rule, timezone.now())
+    return FOIAnswer(
+        period, areas, total, within, outside, top, published, the_rule, timezone.now()
+    )
 
 
 def answer_rows(answer: FOIAnswer) -> list[list]:

@@ -23,8 +23,12 @@ class PeriodForm(forms.Form):
 
     start = forms.DateField(widget=DATE, label="From")
     end = forms.DateField(widget=DATE, label="To")
-    areas = forms.MultipleChoiceField(choices=(), required=False, help_text="None chosen: all areas.",
-                                      widget=forms.SelectMultiple(attrs={"size": 6}))
+    areas = forms.MultipleChoiceField(
+        choices=(),
+        required=False,
+        help_text="None chosen: all areas.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +39,9 @@ class PeriodForm(forms.Form):
         if not data.get("start") and not data.get("end"):
             today = timezone.localdate()
             data = data.copy()
-            data["start"] = (today.replace(day=1) - datetime.timedelta(days=365)).replace(day=1).isoformat()
+            data["start"] = (
+                (today.replace(day=1) - datetime.timedelta(days=365)).replace(day=1).isoformat()
+            )
             data["end"] = today.isoformat()
         return cls(data)
 
@@ -54,7 +60,8 @@ class PeriodForm(forms.Form):
 
 class FOIForm(PeriodForm):
     by = forms.MultipleChoiceField(
-        label="Breakdowns", widget=forms.CheckboxSelectMultiple,
+        label="Breakdowns",
+        widget=forms.CheckboxSelectMultiple,
         choices=[(d.name, d.label) for d in DIMENSIONS.values() if d.name not in ("group",)],
         initial=["area"],
     )

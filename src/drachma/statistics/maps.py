@@ -360,7 +360,8 @@ def choropleth_svg(
             tip += f", {status[code]}"
         out.append(
             f'<path d="{paths[code]}" fill="{fill}" data-code="{esc(code)}" '
-            f'data-name="{esc(area.name)}" id="{ident}-{esc(code)}"><title>{esc(tip)}</title></path>'
+            f'data-name="{esc(area.name)}" '
+            f'id="{ident}-{esc(code)}"><title>{esc(tip)}</title></path>'
         )
     out.append("</g>")
 

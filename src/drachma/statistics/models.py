@@ -30,7 +30,8 @@ class MonthlyCount(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "month", "borough_id", "ward_id", "value"], name="unique_monthly_count"
+                fields=["dimension", "month", "borough_id", "ward_id", "value"],
+                name="unique_monthly_count",
             )
         ]
 

@@ -13,7 +13,9 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
     data = selectors.overview(period, areas)
     by_borough = selectors.counts_by(period, "borough", areas=areas)
     borough_counts = {r.extra["code"]: r.count for r in by_borough if "code" in r.extra}
-    ward_counts = {r.key: r.count for r in selectors.counts_by(period, "ward", areas=areas) if r.key}
+    ward_counts = {
+        r.key: r.count for r in selectors.counts_by(period, "ward", areas=areas) if r.key
+    }
     borough_gi = hotspots.borough_hotspots(borough_counts, per_100k=measure == "rate")
     ward_gi = hotspots.ward_hotspots(ward_counts)
     values = hotspots.rates_per_100k(borough_counts) if measure == "rate" else borough_counts
@@ -25,23 +27,45 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
         "borough_gi": borough_gi,
         "ward_gi": ward_gi,
         "ward_hot": [a for a in ward_gi.areas if a.classification != "not significant"],
-        "ranking": [(r, borough_gi.by_code().get(r.code))
-                    for r in hotspots.rank_areas(borough_counts, by="rate" if measure == "rate" else "count")],
+        "ranking": [
+            (r, borough_gi.by_code().get(r.code))
+            for r in hotspots.rank_areas(
+                borough_counts, by="rate" if measure == "rate" else "count"
+            )
+        ],
         "map_svg": maps.choropleth_svg(
-            values, title=f"Incidents {'per 100,000 residents' if measure == 'rate' else ''} by borough, {period}".replace("  ", " "),
-            kind=measure, value_label="Per 100,000" if measure == "rate" else "Incidents", hotspots=borough_gi,
+            values,
+            title=(
+                f"Incidents {'per 100,000 residents' if measure == 'rate' else ''} by borough, "
+                f"{period}"
+            ).replace("  ", " "),
+            kind=measure,
+            value_label="Per 100,000" if measure == "rate" else "Incidents",
+            hotspots=borough_gi,
         ),
-        "ward_map_svg": maps.choropleth_svg(ward_counts, title=f"Incidents by ward, {period}", level="ward",
-                                            hotspots=ward_gi, value_label="Incidents"),
+        "ward_map_svg": maps.choropleth_svg(
+            ward_counts,
+            title=f"Incidents by ward, {period}",
+            level="ward",
+            hotspots=ward_gi,
+            value_label="Incidents",
+        ),
         "series_svg": charts.time_series_svg(
-            [(r.label, r.count) for r in series], title=f"Incidents by {data['time_by']}, {period}",
-            previous=[r.count for r in before] if before else None, x_label=data["time_by"].capitalize(),
+            [(r.label, r.count) for r in series],
+            title=f"Incidents by {data['time_by']}, {period}",
+            previous=[r.count for r in before] if before else None,
+            x_label=data["time_by"].capitalize(),
             y_label="Incidents",
         ),
         "breakdown_svgs": {
-            name: charts.bar_chart_svg([(r.label, r.count) for r in rows], title=f"Incidents by {selectors.DIMENSIONS[name].label.lower()}, {period}",
-                                       x_label="Incidents", sort=name in ("area", "group"))
-            for name, rows in data["breakdowns"].items() if rows
+            name: charts.bar_chart_svg(
+                [(r.label, r.count) for r in rows],
+                title=f"Incidents by {selectors.DIMENSIONS[name].label.lower()}, {period}",
+                x_label="Incidents",
+                sort=name in ("area", "group"),
+            )
+            for name, rows in data["breakdowns"].items()
+            if rows
         },
     }
     return context
@@ -68,23 +92,44 @@ def board_report_context(period: Period) -> dict:
     for label, cell in answer.tables["area"].rows():
         before = before_cells.get(label)
         change = None
-        if before is not None and not cell.suppressed and not before.suppressed and before.published:
+        if (
+            before is not None
+            and not cell.suppressed
+            and not before.suppressed
+            and before.published
+        ):
             change = round((cell.published - before.published) * 100 / before.published, 1)
-        trend.append({"area": label, "now": cell.display, "before": before.display if before else "0", "change": change})
+        trend.append(
+            {
+                "area": label,
+                "now": cell.display,
+                "before": before.display if before else "0",
+                "change": change,
+            }
+        )
 
     by_borough = selectors.counts_by(period, "borough")
     borough_counts = {r.extra["code"]: r.count for r in by_borough if "code" in r.extra}
-    display = {r.extra["code"]: area_cells[r.label].display for r in by_borough
-               if "code" in r.extra and r.label in area_cells}
+    display = {
+        r.extra["code"]: area_cells[r.label].display
+        for r in by_borough
+        if "code" in r.extra and r.label in area_cells
+    }
     gi = hotspots.borough_hotspots(borough_counts)
     series, time_by = protected_series(period, answer)
-    before_series = protected_series(period.year_before(), previous, only=time_by)[0] if series else None
+    before_series = (
+        protected_series(period.year_before(), previous, only=time_by)[0] if series else None
+    )
     series_svg = None
     if series:
         series_svg = charts.time_series_svg(
-            series, title=f"Incidents by {time_by}, {period}",
-            previous=[cell for _, cell in before_series] if before_series and len(before_series) == len(series) else None,
-            x_label=time_by.capitalize(), y_label="Incidents",
+            series,
+            title=f"Incidents by {time_by}, {period}",
+            previous=[cell for _, cell in before_series]
+            if before_series and len(before_series) == len(series)
+            else None,
+            x_label=time_by.capitalize(),
+            y_label="Incidents",
         )
     return {
         "period": period,
@@ -93,8 +138,13 @@ def board_report_context(period: Period) -> dict:
         "trend": trend,
         # Each borough's printed figure is its published (protected) one; shading puts every
         # count below the threshold in one class (maps.py), so it reveals no more.
-        "map_svg": maps.choropleth_svg(borough_counts, title=f"Incidents by borough, {period}", hotspots=gi,
-                                       display=display, value_label="Incidents"),
+        "map_svg": maps.choropleth_svg(
+            borough_counts,
+            title=f"Incidents by borough, {period}",
+            hotspots=gi,
+            display=display,
+            value_label="Incidents",
+        ),
         "hotspots": gi,
         "series_svg": series_svg,
         "time_by": time_by,
@@ -108,8 +158,15 @@ def protected_series(period: Period, answer: FOIAnswer, only: str | None = None)
     from drachma.statistics.suppression import suppress_1d
 
     span_days = (period.end - period.start).days
-    candidates = [only] if only else [g for g, limit in (("month", 3 * 366), ("quarter", 6 * 366), ("year", 10**6))
-                                      if span_days <= limit]
+    candidates = (
+        [only]
+        if only
+        else [
+            g
+            for g, limit in (("month", 3 * 366), ("quarter", 6 * 366), ("year", 10**6))
+            if span_days <= limit
+        ]
+    )
     for by in candidates:
         rows = selectors.counts_by(period, by)
         table = suppress_1d([(r.label, r.count) for r in rows], rule=answer.rule)

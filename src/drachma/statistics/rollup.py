@@ -12,7 +12,13 @@ from django.utils import timezone
 from drachma.statistics.models import MonthlyCount
 
 ROLLED = ("source", "kind", "outcome", "status", "officer", "group")
-FIELDS = {"source": "source", "kind": "kind", "outcome": "outcome", "status": "status", "officer": "created_by_id"}
+FIELDS = {
+    "source": "source",
+    "kind": "kind",
+    "outcome": "outcome",
+    "status": "status",
+    "officer": "created_by_id",
+}
 Key = tuple[datetime.date, int, int, str, str]
 
 
@@ -43,8 +49,10 @@ def apply(deltas: Counter) -> None:
         return
     table = MonthlyCount._meta.db_table
     sql = (
-        f"INSERT INTO {table} (month, borough_id, ward_id, dimension, value, n) VALUES (%s, %s, %s, %s, %s, %s) "
-        f"ON CONFLICT (dimension, month, borough_id, ward_id, value) DO UPDATE SET n = {table}.n + excluded.n"
+        f"INSERT INTO {table} (month, borough_id, ward_id, dimension, value, n) "
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (dimension, month, borough_id, ward_id, value) "
+        f"DO UPDATE SET n = {table}.n + excluded.n"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -60,7 +68,11 @@ def incident_values(incident_id: int) -> tuple[dict | None, list[int]]:
         .values("occurred_at", "borough_id", "ward_id", *FIELDS.values())
         .first()
     )
-    groups = list(Incident.groups.through.objects.filter(incident_id=incident_id).values_list("group_id", flat=True))
+    groups = list(
+        Incident.groups.through.objects.filter(incident_id=incident_id).values_list(
+            "group_id", flat=True
+        )
+    )
     return values, groups
 
 
@@ -75,17 +87,29 @@ def rebuild() -> int:
 
     def add(queryset, dimension, value_of):
         for r in queryset:
-            rows.append(MonthlyCount(
-                month=_date(r["m"]), borough_id=r["borough_id"] or 0, ward_id=r["ward_id"] or 0,
-                dimension=dimension, value=value_of(r), n=r["n"],
-            ))
+            rows.append(
+                MonthlyCount(
+                    month=_date(r["m"]),
+                    borough_id=r["borough_id"] or 0,
+                    ward_id=r["ward_id"] or 0,
+                    dimension=dimension,
+                    value=value_of(r),
+                    n=r["n"],
+                )
+            )
 
     add(base.values("m", "borough_id", "ward_id").annotate(n=Count("pk")), "total", lambda r: "")
     for dim, field in FIELDS.items():
-        add(base.values("m", "borough_id", "ward_id", v=F(field)).annotate(n=Count("pk")), dim,
-            lambda r: "" if r["v"] is None else str(r["v"]))
-    add(base.values("m", "borough_id", "ward_id", v=F("groups")).annotate(n=Count("pk")),
-        "group", lambda r: "" if r["v"] is None else str(r["v"]))
+        add(
+            base.values("m", "borough_id", "ward_id", v=F(field)).annotate(n=Count("pk")),
+            dim,
+            lambda r: "" if r["v"] is None else str(r["v"]),
+        )
+    add(
+        base.values("m", "borough_id", "ward_id", v=F("groups")).annotate(n=Count("pk")),
+        "group",
+        lambda r: "" if r["v"] is None else str(r["v"]),
+    )
     MonthlyCount.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 

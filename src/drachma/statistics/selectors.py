@@ -32,6 +32,7 @@ NO_GROUP = "No group recorded"
 
 # --- periods -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Period:
     """An inclusive range of calendar days, in UK time."""
@@ -66,7 +67,11 @@ class Period:
         """The first and last month lying wholly inside the period, if any."""
         first = self.start if self.start.day == 1 else _next_month(self.start)
         after_end = self.end + datetime.timedelta(days=1)
-        last = _prev_month(after_end.replace(day=1)) if after_end.day == 1 else _prev_month(self.end.replace(day=1))
+        last = (
+            _prev_month(after_end.replace(day=1))
+            if after_end.day == 1
+            else _prev_month(self.end.replace(day=1))
+        )
         return (first, last) if first <= last else None
 
     def __str__(self) -> str:
@@ -103,6 +108,7 @@ def _as_date(value, name, errors):
 
 
 # --- breakdowns ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Dimension:
@@ -149,6 +155,7 @@ def dimension(name: str) -> Dimension:
 
 # --- areas ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AreaFilter:
     """Areas named by ONS code (borough E08…, ward E05…), ``district:<id>`` or ``outside``."""
@@ -173,8 +180,14 @@ class AreaFilter:
                 ward_ids.append(wards[v])
             elif v.lower() == "outside":
                 outside = True
-            elif v.startswith("district:") and v[9:].isdigit() and District.objects.filter(pk=int(v[9:])).exists():
-                ward_ids += list(District.objects.get(pk=int(v[9:])).wards.values_list("pk", flat=True))
+            elif (
+                v.startswith("district:")
+                and v[9:].isdigit()
+                and District.objects.filter(pk=int(v[9:])).exists()
+            ):
+                ward_ids += list(
+                    District.objects.get(pk=int(v[9:])).wards.values_list("pk", flat=True)
+                )
             else:
                 unknown.append(v)
         if unknown:
@@ -188,7 +201,11 @@ class AreaFilter:
         if self.ward_ids:
             q |= Q(**{f"{ward}__in": self.ward_ids})
         if self.outside:
-            q |= Q(**{borough: outside_value}) if outside_value is not None else Q(**{f"{borough}__isnull": True})
+            q |= (
+                Q(**{borough: outside_value})
+                if outside_value is not None
+                else Q(**{f"{borough}__isnull": True})
+            )
         return q
 
 
@@ -220,29 +237,43 @@ def incidents_in(period: Period, areas: AreaFilter | None = None) -> QuerySet[In
 # --- counting ------------------------------------------------------------------------------
 
 # What each breakdown is counted by: the monthly-count dimension and the key fields.
-_SPATIAL_KEYS = {"area": ("ward_id", "borough_id"), "borough": ("borough_id",), "ward": ("ward_id",)}
+_SPATIAL_KEYS = {
+    "area": ("ward_id", "borough_id"),
+    "borough": ("borough_id",),
+    "ward": ("ward_id",),
+}
 
 
 def _raw_key(field_name: str):
-    return {"month": TruncMonth("occurred_at"), "value_group": F("groups")}.get(field_name, F(field_name))
+    return {"month": TruncMonth("occurred_at"), "value_group": F("groups")}.get(
+        field_name, F(field_name)
+    )
 
 
-def _count(period: Period, areas: AreaFilter | None, keys: tuple[str, ...], value_dim: str = "total") -> Counter:
+def _count(
+    period: Period, areas: AreaFilter | None, keys: tuple[str, ...], value_dim: str = "total"
+) -> Counter:
     """Counts keyed by tuples of ``keys`` (among month, borough_id, ward_id, value), for the
     rolled dimension ``value_dim``: whole months from MonthlyCount, part-months from incidents."""
     counts: Counter = Counter()
     months = period.whole_months()
     raw_ranges = [period.bounds]
     if months:
-        rolled = MonthlyCount.objects.filter(dimension=value_dim, month__gte=months[0], month__lte=months[1])
+        rolled = MonthlyCount.objects.filter(
+            dimension=value_dim, month__gte=months[0], month__lte=months[1]
+        )
         if areas is not None:
             rolled = rolled.filter(areas.q(outside_value=0))
         for row in rolled.values(*keys).annotate(n=Sum("n")).order_by():
             counts[tuple(_none(k, row[k]) for k in keys)] += row["n"]
         start, end = period.bounds
         raw_ranges = [(start, _midnight(months[0])), (_midnight(_next_month(months[1])), end)]
-    raw_fields = {"month": "month", "borough_id": "borough_id", "ward_id": "ward_id",
-                  "value": "value_group" if value_dim == "group" else FIELDS.get(value_dim)}
+    raw_fields = {
+        "month": "month",
+        "borough_id": "borough_id",
+        "ward_id": "ward_id",
+        "value": "value_group" if value_dim == "group" else FIELDS.get(value_dim),
+    }
     for low, high in raw_ranges:
         if low >= high:
             continue
@@ -362,20 +393,38 @@ def counts_by(period: Period, by: str, *, areas: AreaFilter | None = None) -> li
             rows.append(Row(OUTSIDE_GM, OUTSIDE_GM, counted[OUTSIDE_GM]))
         return sorted(rows, key=lambda r: (-r.count, r.label))
     if by == "borough":
-        rows = [Row(b.name, b.name, counted.get(b.name, 0), {"code": b.code, "population": b.population})
-                for b in Borough.objects.defer("boundary").order_by("name")]
+        rows = [
+            Row(
+                b.name, b.name, counted.get(b.name, 0), {"code": b.code, "population": b.population}
+            )
+            for b in Borough.objects.defer("boundary").order_by("name")
+        ]
         if counted.get(OUTSIDE_GM):
             rows.append(Row(OUTSIDE_GM, OUTSIDE_GM, counted[OUTSIDE_GM]))
         return rows
     if by == "ward":
-        wards = {w.code: w for w in Ward.objects.select_related("borough").defer("boundary", "borough__boundary")
-                 .filter(code__in=[k for k in counted if k])}
-        rows = [Row(code, f"{wards[code].name} ({wards[code].borough.name})", n, {"borough": wards[code].borough.name})
-                for code, n in counted.items() if code in wards]
+        wards = {
+            w.code: w
+            for w in Ward.objects.select_related("borough")
+            .defer("boundary", "borough__boundary")
+            .filter(code__in=[k for k in counted if k])
+        }
+        rows = [
+            Row(
+                code,
+                f"{wards[code].name} ({wards[code].borough.name})",
+                n,
+                {"borough": wards[code].borough.name},
+            )
+            for code, n in counted.items()
+            if code in wards
+        ]
         if counted.get(""):
             rows.append(Row("", "Ward not known or outside Greater Manchester", counted[""]))
         return sorted(rows, key=lambda r: (-r.count, r.label))
-    return sorted((Row(k, str(k), n) for k, n in counted.items()), key=lambda r: (-r.count, r.label))
+    return sorted(
+        (Row(k, str(k), n) for k, n in counted.items()), key=lambda r: (-r.count, r.label)
+    )
 
 
 def total(period: Period, areas: AreaFilter | None = None) -> int:
@@ -401,7 +450,9 @@ def rates_per_100k(period: Period) -> list[Row]:
 def trend(period: Period, by: str, *, areas: AreaFilter | None = None) -> list[Row]:
     """Each value's count against the same period a year before."""
     if dimension(by).time:
-        raise ValidationError({"by": "Compare a time breakdown by choosing a longer period instead."})
+        raise ValidationError(
+            {"by": "Compare a time breakdown by choosing a longer period instead."}
+        )
     now = {r.key: r for r in counts_by(period, by, areas=areas)}
     before = {r.key: r for r in counts_by(period.year_before(), by, areas=areas)}
     rows = []
@@ -414,7 +465,9 @@ def trend(period: Period, by: str, *, areas: AreaFilter | None = None) -> list[R
     return rows
 
 
-def crosstab(period: Period, rows_by: str, cols_by: str, *, areas: AreaFilter | None = None) -> dict:
+def crosstab(
+    period: Period, rows_by: str, cols_by: str, *, areas: AreaFilter | None = None
+) -> dict:
     """A two-way table ``{(row key, column key): count}`` with the labels of each.
 
     One side may be any breakdown; the other must be a time or area breakdown (both come
@@ -437,8 +490,8 @@ def crosstab(period: Period, rows_by: str, cols_by: str, *, areas: AreaFilter | 
     namers = [_namer(rows_by), _namer(cols_by)]
     cells: Counter = Counter()
     for key, n in _count(period, areas, tuple(keys), rolled).items():
-        r = namers[0](*key[parts[0][0]:parts[0][1]])
-        c = namers[1](*key[parts[1][0]:parts[1][1]])
+        r = namers[0](*key[parts[0][0] : parts[0][1]])
+        c = namers[1](*key[parts[1][0] : parts[1][1]])
         cells[(r, c)] += n
     row_keys = sorted({k[0] for k in cells}, key=str)
     col_keys = sorted({k[1] for k in cells}, key=str)
@@ -461,7 +514,9 @@ def overview(period: Period, areas: AreaFilter | None = None) -> dict:
         "summary": summary(period, areas),
         "time_by": time_by,
         "series": counts_by(period, time_by, areas=areas),
-        "series_before": counts_by(period.year_before(), time_by, areas=areas) if time_by == "month" and span_days <= 366 else None,
+        "series_before": counts_by(period.year_before(), time_by, areas=areas)
+        if time_by == "month" and span_days <= 366
+        else None,
         "breakdowns": {name: counts_by(period, name, areas=areas) for name in OVERVIEW_BREAKDOWNS},
         "rates": rates_per_100k(period) if areas is None else None,
         "trend": trend(period, "area", areas=areas),

@@ -38,12 +38,26 @@ def _after_delete(sender, instance, **kwargs):
 def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     from drachma.incidents.models import Incident
 
-    if action not in {"pre_add", "pre_remove", "pre_clear", "post_add", "post_remove", "post_clear"}:
+    if action not in {
+        "pre_add",
+        "pre_remove",
+        "pre_clear",
+        "post_add",
+        "post_remove",
+        "post_clear",
+    }:
         return
     incident_ids = list(pk_set or []) if reverse else [instance.pk]
     if reverse and action.endswith("clear"):
-        incident_ids = list(Incident.groups.through.objects.filter(group_id=instance.pk).values_list("incident_id", flat=True)) \
-            if action == "pre_clear" else getattr(instance, "_stats_cleared", [])
+        incident_ids = (
+            list(
+                Incident.groups.through.objects.filter(group_id=instance.pk).values_list(
+                    "incident_id", flat=True
+                )
+            )
+            if action == "pre_clear"
+            else getattr(instance, "_stats_cleared", [])
+        )
         if action == "pre_clear":
             instance._stats_cleared = incident_ids
     state = getattr(instance, "_stats_m2m", {})
@@ -65,4 +79,6 @@ def connect() -> None:
     post_save.connect(_after_save, sender=Incident, dispatch_uid="stats-post-save")
     pre_delete.connect(_before, sender=Incident, dispatch_uid="stats-pre-delete")
     post_delete.connect(_after_delete, sender=Incident, dispatch_uid="stats-post-delete")
-    m2m_changed.connect(_groups_changed, sender=Incident.groups.through, dispatch_uid="stats-groups")
+    m2m_changed.connect(
+        _groups_changed, sender=Incident.groups.through, dispatch_uid="stats-groups"
+    )

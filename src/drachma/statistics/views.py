@@ -19,8 +19,14 @@ def overview(request):
     context = {"form": form, "tables": TABLES}
     if form.is_valid():
         data = form.cleaned_data
-        measure = "rate" if request.GET.get("measure") == "rate" and data["area_filter"] is None else "count"
-        context.update(reports.overview_context(data["period"], data["area_filter"], measure=measure))
+        measure = (
+            "rate"
+            if request.GET.get("measure") == "rate" and data["area_filter"] is None
+            else "count"
+        )
+        context.update(
+            reports.overview_context(data["period"], data["area_filter"], measure=measure)
+        )
         context["query"] = request.GET.urlencode()
     return render(request, "statistics/overview.html", context)
 
@@ -33,13 +39,19 @@ def table_export(request, by: str, fmt: str):
         return _crosstab_export(request, rows_by, cols_by, fmt)
     form = PeriodForm.default(request.GET)
     if by not in TABLES or fmt not in ("csv", "xlsx") or not form.is_valid():
-        errors = form.errors.as_text() if form.is_bound and not form.is_valid() else f"Unknown table or format: {by}.{fmt}"
+        errors = (
+            form.errors.as_text()
+            if form.is_bound and not form.is_valid()
+            else f"Unknown table or format: {by}.{fmt}"
+        )
         return HttpResponse(f"Cannot export: {errors}", status=400, content_type="text/plain")
     period, areas = form.cleaned_data["period"], form.cleaned_data["area_filter"]
     rows = selectors.counts_by(period, by, areas=areas)
     header = [selectors.DIMENSIONS[by].label, "Incidents"]
     body = [[r.label, r.count] for r in rows]
-    return _download(header, body, fmt, f"incidents-by-{by}-{period.start}-{period.end}", TABLES[by])
+    return _download(
+        header, body, fmt, f"incidents-by-{by}-{period.start}-{period.end}", TABLES[by]
+    )
 
 
 def _crosstab_export(request, by: str, by2: str, fmt: str):
@@ -52,8 +64,10 @@ def _crosstab_export(request, by: str, by2: str, fmt: str):
         if name not in selectors.DIMENSIONS:
             return _refuse(f"Unknown breakdown {name!r}; choose from {', '.join(TABLES)}.")
         if selectors.DIMENSIONS[name].name_bearing:
-            return _refuse(f"Refused: a breakdown by {selectors.DIMENSIONS[name].label.lower()} would reveal "
-                           "a person; statistics tables are not broken down by people.")
+            return _refuse(
+                f"Refused: a breakdown by {selectors.DIMENSIONS[name].label.lower()} would reveal "
+                "a person; statistics tables are not broken down by people."
+            )
     if not form.is_valid():
         return _refuse(form.errors.as_text())
     period, areas = form.cleaned_data["period"], form.cleaned_data["area_filter"]
@@ -63,7 +77,9 @@ def _crosstab_export(request, by: str, by2: str, fmt: str):
         return _refuse(" ".join(e for errors in exc.message_dict.values() for e in errors))
     header, body = exports.crosstab_rows(table, by, by2)
     title = f"{TABLES[by]} by {TABLES[by2]}"
-    return _download(header, body, fmt, f"incidents-by-{by}-by-{by2}-{period.start}-{period.end}", title)
+    return _download(
+        header, body, fmt, f"incidents-by-{by}-by-{by2}-{period.start}-{period.end}", title
+    )
 
 
 def _refuse(message: str) -> HttpResponse:
@@ -74,19 +90,38 @@ def _refuse(message: str) -> HttpResponse:
 def incidents_export(request, fmt: str):
     form = PeriodForm.default(request.GET)
     if fmt not in ("csv", "xlsx") or not form.is_valid():
-        return HttpResponse(f"Cannot export: {form.errors.as_text() or 'unknown format'}", status=400, content_type="text/plain")
+        return HttpResponse(
+            f"Cannot export: {form.errors.as_text() or 'unknown format'}",
+            status=400,
+            content_type="text/plain",
+        )
     period, areas = form.cleaned_data["period"], form.cleaned_data["area_filter"]
-    append("export", model="incidents.incident", object_repr=f"analyst extract {period}",
-           changes={"period": str(period), "areas": list(form.cleaned_data.get("areas") or []), "format": fmt})
+    append(
+        "export",
+        model="incidents.incident",
+        object_repr=f"analyst extract {period}",
+        changes={
+            "period": str(period),
+            "areas": list(form.cleaned_data.get("areas") or []),
+            "format": fmt,
+        },
+    )
     rows = list(exports.incident_rows(period, areas))
-    return _download(exports.INCIDENT_COLUMNS, rows, fmt, f"incidents-{period.start}-{period.end}", "Incidents")
+    return _download(
+        exports.INCIDENT_COLUMNS, rows, fmt, f"incidents-{period.start}-{period.end}", "Incidents"
+    )
 
 
 def _download(header, rows, fmt, filename, title):
     if fmt == "csv":
-        return attachment(exports.to_csv(header, rows), filename=f"{filename}.csv", content_type=exports.CSV_TYPE)
-    return attachment(exports.to_xlsx(header, rows, title=title), filename=f"{filename}.xlsx",
-                      content_type=exports.XLSX_TYPE)
+        return attachment(
+            exports.to_csv(header, rows), filename=f"{filename}.csv", content_type=exports.CSV_TYPE
+        )
+    return attachment(
+        exports.to_xlsx(header, rows, title=title),
+        filename=f"{filename}.xlsx",
+        content_type=exports.XLSX_TYPE,
+    )
 
 
 @require("statistics.answer_foi")
@@ -98,23 +133,36 @@ def foi_answer(request):
     context = {"form": form}
     if form.is_bound and form.is_valid():
         try:
-            answer = foi.foi_answer(form.cleaned_data["period"], by=form.cleaned_data["by"],
-                                    areas=form.cleaned_data["area_filter"])
+            answer = foi.foi_answer(
+                form.cleaned_data["period"],
+                by=form.cleaned_data["by"],
+                areas=form.cleaned_data["area_filter"],
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for e in errors:
                     form.add_error(field if field in form.fields else None, e)
         else:
             fmt = request.GET.get("format", "html")
-            append("export", model="statistics.foi", object_repr=f"FOI answer {answer.period}",
-                   changes={"by": form.cleaned_data["by"], "format": fmt})
+            append(
+                "export",
+                model="statistics.foi",
+                object_repr=f"FOI answer {answer.period}",
+                changes={"by": form.cleaned_data["by"], "format": fmt},
+            )
             name = f"foi-{answer.period.start}-{answer.period.end}.{fmt}"
             if fmt == "csv":
-                return attachment(foi.as_csv(answer).encode("utf-8"), filename=name, content_type=exports.CSV_TYPE)
+                return attachment(
+                    foi.as_csv(answer).encode("utf-8"), filename=name, content_type=exports.CSV_TYPE
+                )
             if fmt == "xlsx":
-                return attachment(exports.foi_xlsx(answer), filename=name, content_type=exports.XLSX_TYPE)
+                return attachment(
+                    exports.foi_xlsx(answer), filename=name, content_type=exports.XLSX_TYPE
+                )
             if fmt == "pdf":
-                return attachment(reports.foi_pdf(answer), filename=name, content_type="application/pdf")
+                return attachment(
+                    reports.foi_pdf(answer), filename=name, content_type="application/pdf"
+                )
             context["answer"] = answer
             context["query"] = request.GET.urlencode()
     return render(request, "statistics/foi.html", context)
@@ -127,10 +175,18 @@ def board_report(request):
         if form.is_valid():
             period = form.cleaned_data["period"]
             pdf = reports.board_report_pdf(period)
-            append("export", model="statistics.board_report", object_repr=f"Board report {period}",
-                   changes={"period": str(period)})
+            append(
+                "export",
+                model="statistics.board_report",
+                object_repr=f"Board report {period}",
+                changes={"period": str(period)},
+            )
             response = StreamingHttpResponse(iter([pdf]), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="board-report-{period.start}-{period.end}.pdf"'
+            response["Content-Disposition"] = (
+                f'attachment; filename="board-report-{period.start}-{period.end}.pdf"'
+            )
             return response
         messages.error(request, "The report could not be made: see the errors below.")
-    return render(request, "statistics/board_report.html", {"form": form, "today": timezone.localdate()})
+    return render(
+        request, "statistics/board_report.html", {"form": form, "today": timezone.localdate()}
+    )

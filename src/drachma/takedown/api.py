@@ -31,6 +31,7 @@ router = Router()
 
 # --- schemas ---------------------------------------------------------------------------------
 
+
 class ItemFilters(FilterSchema):
     q: str | None = Field(None, description="Reference, address, account or SHA-256")
     platform: Platform | None = None
@@ -172,11 +173,17 @@ class OpenIn(Schema):
 
 
 class TransitionIn(Schema):
-    action: str = Field(description="confirm, discard, ask_group, group_removed, group_refused, no_answer, "
-                                    "report_to_platform, platform_removed, platform_rejected, platform_pending, "
-                                    "escalate or close")
-    note: str = Field("", max_length=5000, description="The message to the group (ask_group), the rules breached "
-                                                       "(report_to_platform), a reason or answer otherwise.")
+    action: str = Field(
+        description="confirm, discard, ask_group, group_removed, group_refused, no_answer, "
+        "report_to_platform, platform_removed, platform_rejected, platform_pending, "
+        "escalate or close"
+    )
+    note: str = Field(
+        "",
+        max_length=5000,
+        description="The message to the group (ask_group), the rules breached "
+        "(report_to_platform), a reason or answer otherwise.",
+    )
     platform_reference: str = Field("", max_length=200)
 
 
@@ -232,6 +239,7 @@ class FiguresOut(Schema):
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def _item(reference: str) -> ContentItem:
     try:
         return selectors.item_detail(reference)
@@ -257,10 +265,12 @@ def _resolve(data: dict) -> dict:
     errors = {}
     if data.get("group") is not None:
         data["group"] = Group.objects.filter(pk=data["group"]).first() or errors.setdefault(
-            "group", f"There is no group {data['group']}.")
+            "group", f"There is no group {data['group']}."
+        )
     if data.get("bank") is not None:
         data["bank"] = MatchBank.objects.filter(pk=data["bank"]).first() or errors.setdefault(
-            "bank", f"There is no match bank {data['bank']}.")
+            "bank", f"There is no match bank {data['bank']}."
+        )
     if data.get("incident"):
         try:
             data["incident"] = incident_by_reference(data["incident"])
@@ -272,6 +282,7 @@ def _resolve(data: dict) -> dict:
 
 
 # --- footage ---------------------------------------------------------------------------------
+
 
 @router.get("/items", response=list[ItemSummaryOut], auth=Allow("takedown.view_contentitem"))
 @paginate(PageNumberPagination)
@@ -290,12 +301,16 @@ def create_item(request, payload: ItemIn):
     return Status(201, _item_out(request, _item(item.reference)))
 
 
-@router.get("/items/{item_ref}", response=ItemOut, auth=Allow("takedown.view_contentitem", hide=True))
+@router.get(
+    "/items/{item_ref}", response=ItemOut, auth=Allow("takedown.view_contentitem", hide=True)
+)
 def get_item(request, item_ref: str):
     return _item_out(request, _item(item_ref))
 
 
-@router.patch("/items/{item_ref}", response=ItemOut, auth=Allow("takedown.change_contentitem", hide=True))
+@router.patch(
+    "/items/{item_ref}", response=ItemOut, auth=Allow("takedown.change_contentitem", hide=True)
+)
 def update_item(request, item_ref: str, payload: ItemUpdateIn):
     item = ContentItem.objects.filter(reference=item_ref).first()
     if item is None:
@@ -311,17 +326,30 @@ def update_item(request, item_ref: str, payload: ItemUpdateIn):
     return _item_out(request, _item(item_ref))
 
 
-@router.post("/items/{item_ref}/captures", response={201: CaptureResultOut},
-             auth=Allow("takedown.add_capture", hide=True))
+@router.post(
+    "/items/{item_ref}/captures",
+    response={201: CaptureResultOut},
+    auth=Allow("takedown.add_capture", hide=True),
+)
 def capture_item(request, item_ref: str, file: File[UploadedFile]):
     """Upload a captured copy (multipart, field ``file``): it is kept as an exhibit, hashed and
     matched against the bank; a match opens a draft takedown request for review."""
     item = _item(item_ref)
     result = services.capture(item, user=request.user, file=file, filename=file.name or "")
-    capture = Capture.objects.select_related("evidence", "captured_by").prefetch_related("hashes").get(pk=result.capture.pk)
-    return Status(201, {"capture": capture, "matches": result.matches,
-                        "draft_request": result.draft.reference if result.draft else None,
-                        "matchable": result.matchable})
+    capture = (
+        Capture.objects.select_related("evidence", "captured_by")
+        .prefetch_related("hashes")
+        .get(pk=result.capture.pk)
+    )
+    return Status(
+        201,
+        {
+            "capture": capture,
+            "matches": result.matches,
+            "draft_request": result.draft.reference if result.draft else None,
+            "matchable": result.matchable,
+        },
+    )
 
 
 @router.post("/match", response=list[FileMatchOut], auth=Allow("takedown.add_capture"))
@@ -331,8 +359,11 @@ def match_file(request, file: File[UploadedFile]):
         return [m.as_dict() | {"content_item": m.reference} for m in services.match(media)]
 
 
-@router.post("/captures/{capture_id}/false-match", response=list[HashOut],
-             auth=Allow("takedown.mark_false_match", hide=True))
+@router.post(
+    "/captures/{capture_id}/false-match",
+    response=list[HashOut],
+    auth=Allow("takedown.mark_false_match", hide=True),
+)
 def mark_false_match(request, capture_id: int, payload: ReasonIn):
     capture = Capture.objects.filter(pk=capture_id).first()
     if capture is None:
@@ -341,7 +372,11 @@ def mark_false_match(request, capture_id: int, payload: ReasonIn):
     return list(capture.hashes.all())
 
 
-@router.post("/matches/{match_id}/review", response=MatchOut, auth=Allow("takedown.review_contentmatch", hide=True))
+@router.post(
+    "/matches/{match_id}/review",
+    response=MatchOut,
+    auth=Allow("takedown.review_contentmatch", hide=True),
+)
 def review_match(request, match_id: int, payload: ReviewIn):
     match = ContentMatch.objects.select_related("matched_item").filter(pk=match_id).first()
     if match is None:
@@ -351,8 +386,12 @@ def review_match(request, match_id: int, payload: ReviewIn):
 
 # --- takedown requests -----------------------------------------------------------------------
 
-@router.post("/items/{item_ref}/requests", response={201: RequestOut},
-             auth=Allow("takedown.add_takedownrequest", hide=True))
+
+@router.post(
+    "/items/{item_ref}/requests",
+    response={201: RequestOut},
+    auth=Allow("takedown.add_takedownrequest", hide=True),
+)
 def open_request(request, item_ref: str, payload: OpenIn):
     opened = services.open_request(_item(item_ref), user=request.user, note=payload.note)
     return Status(201, _request(opened.reference))
@@ -375,20 +414,33 @@ def list_requests(request, overdue: bool = False, state: str | None = None):
     return rows.prefetch_related("events__by")
 
 
-@router.get("/requests/{request_ref}", response=RequestOut, auth=Allow("takedown.view_takedownrequest", hide=True))
+@router.get(
+    "/requests/{request_ref}",
+    response=RequestOut,
+    auth=Allow("takedown.view_takedownrequest", hide=True),
+)
 def get_request(request, request_ref: str):
     return _request(request_ref)
 
 
-@router.post("/requests/{request_ref}/transitions", response=RequestOut,
-             auth=Allow("takedown.work_takedownrequest", hide=True))
+@router.post(
+    "/requests/{request_ref}/transitions",
+    response=RequestOut,
+    auth=Allow("takedown.work_takedownrequest", hide=True),
+)
 def transition_request(request, request_ref: str, payload: TransitionIn):
-    services.transition_request(_request(request_ref), payload.action, user=request.user, note=payload.note,
-                                platform_reference=payload.platform_reference)
+    services.transition_request(
+        _request(request_ref),
+        payload.action,
+        user=request.user,
+        note=payload.note,
+        platform_reference=payload.platform_reference,
+    )
     return _request(request_ref)
 
 
 # --- banks and figures -----------------------------------------------------------------------
+
 
 @router.get("/banks", response=list[BankOut], auth=Allow("takedown.view_matchbank"))
 def list_banks(request):
@@ -400,7 +452,9 @@ def create_bank(request, payload: NewBankIn):
     return Status(201, services.create_bank(user=request.user, **payload.dict()))
 
 
-@router.post("/banks/{bank_id}", response=BankOut, auth=Allow("takedown.configure_matchbank", hide=True))
+@router.post(
+    "/banks/{bank_id}", response=BankOut, auth=Allow("takedown.configure_matchbank", hide=True)
+)
 def configure_bank(request, bank_id: int, payload: BankIn):
     bank = MatchBank.objects.filter(pk=bank_id).first()
     if bank is None:
@@ -409,10 +463,21 @@ def configure_bank(request, bank_id: int, payload: BankIn):
 
 
 @router.get("/figures", response=FiguresOut, auth=Allow("takedown.view_takedown_figures"))
-def figures(request, by: str = "platform", start: datetime.date | None = None, end: datetime.date | None = None):
+def figures(
+    request,
+    by: str = "platform",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+):
     """Removal rate and median days to removal by platform, group or month (the transparency
     table), for the requests identified between ``start`` and ``end`` (inclusive)."""
     if start and end and end < start:
         raise ValidationError({"end": "The period ends before it starts."})
     rows, total = selectors.figures(by, start=start, end=end)
-    return {"by": by, "start": start, "end": end, "rows": [r.as_dict() for r in rows], "total": total.as_dict()}
+    return {
+        "by": by,
+        "start": start,
+        "end": end,
+        "rows": [r.as_dict() for r in rows],
+        "total": total.as_dict(),
+    }

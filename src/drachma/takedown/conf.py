@@ -22,7 +22,9 @@ DEFAULT_DEADLINE_DAYS = {
 
 def no_answer_days() -> int:
     """Days a group has to answer a request to remove footage before it counts as no answer."""
-    return int(getattr(settings, "DRACHMA_TAKEDOWN_NO_ANSWER_DAYS", DEFAULT_DEADLINE_DAYS["removal_asked"]))
+    return int(
+        getattr(settings, "DRACHMA_TAKEDOWN_NO_ANSWER_DAYS", DEFAULT_DEADLINE_DAYS["removal_asked"])
+    )
 
 
 def deadline_days(state: str) -> int | None:

@@ -11,18 +11,24 @@ from drachma.takedown.models import FINISHED, ContentItem, Platform, TakedownReq
 NONE = "none"
 OPEN = "open"
 OVERDUE = "overdue"
-STATES = [(OPEN, "Any open request"), (OVERDUE, "Past its deadline"), (NONE, "No open request"),
-          *TakedownState.choices]
+STATES = [
+    (OPEN, "Any open request"),
+    (OVERDUE, "Past its deadline"),
+    (NONE, "No open request"),
+    *TakedownState.choices,
+]
 
 
 class ContentItemFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label="Search", method="filter_search",
-                           help_text="Reference, address, account or SHA-256")
+    q = filters.CharFilter(
+        label="Search", method="filter_search", help_text="Reference, address, account or SHA-256"
+    )
     platform = filters.ChoiceFilter(choices=Platform.choices)
     group = filters.ModelChoiceFilter(queryset=Group.objects.all())
     state = filters.ChoiceFilter(choices=STATES, method="filter_state", label="Takedown")
-    matched = filters.BooleanFilter(label="Matches earlier footage", method="filter_matched",
-                                    widget=forms.CheckboxInput)
+    matched = filters.BooleanFilter(
+        label="Matches earlier footage", method="filter_matched", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = ContentItem
@@ -36,7 +42,9 @@ class ContentItemFilterSet(filters.FilterSet):
         if value == OPEN:
             return queryset.filter(pk__in=live.values("content_item"))
         if value == OVERDUE:
-            return queryset.filter(pk__in=live.filter(deadline__lt=timezone.now()).values("content_item"))
+            return queryset.filter(
+                pk__in=live.filter(deadline__lt=timezone.now()).values("content_item")
+            )
         if value == NONE:
             return queryset.exclude(pk__in=live.values("content_item"))
         return queryset.filter(requests__state=value).distinct()

@@ -22,17 +22,34 @@ def incident_by_reference(value: str):
 
 
 class ContentItemForm(forms.ModelForm):
-    incident_reference = forms.CharField(label="Incident", required=False, max_length=20,
-                                         help_text="The reference of the incident the footage shows, if known.")
+    incident_reference = forms.CharField(
+        label="Incident",
+        required=False,
+        max_length=20,
+        help_text="The reference of the incident the footage shows, if known.",
+    )
     group = forms.ModelChoiceField(queryset=Group.objects.all(), required=False)
-    bank = forms.ModelChoiceField(queryset=MatchBank.objects.all(), required=False,
-                                  help_text="Left empty, the default bank.")
+    bank = forms.ModelChoiceField(
+        queryset=MatchBank.objects.all(), required=False, help_text="Left empty, the default bank."
+    )
 
     class Meta:
         model = ContentItem
-        fields = ["url", "platform", "account", "group", "first_seen_at", "views_when_seen", "notes", "bank"]
+        fields = [
+            "url",
+            "platform",
+            "account",
+            "group",
+            "first_seen_at",
+            "views_when_seen",
+            "notes",
+            "bank",
+        ]
         widgets = {"first_seen_at": DATETIME, "notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"first_seen_at": "UK time.", "views_when_seen": "The view count the platform showed."}
+        help_texts = {
+            "first_seen_at": "UK time.",
+            "views_when_seen": "The view count the platform showed.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,15 +65,20 @@ class ContentItemForm(forms.ModelForm):
         return self.cleaned_data.get("bank") or default_bank()
 
     def service_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("incident_reference", "file")}
+        data = {
+            k: v for k, v in self.cleaned_data.items() if k not in ("incident_reference", "file")
+        }
         data["incident"] = self.cleaned_data.get("incident_reference")
         return data
 
 
 class NewContentItemForm(ContentItemForm):
-    file = forms.FileField(required=False, label="Captured copy",
-                           help_text=f"An image or video as downloaded (up to {conf.max_capture_bytes() // conf.MB} MB); "
-                                     "it is kept as an exhibit, hashed and matched against known footage.")
+    file = forms.FileField(
+        required=False,
+        label="Captured copy",
+        help_text=f"An image or video as downloaded (up to {conf.max_capture_bytes() // conf.MB} "
+        "MB); it is kept as an exhibit, hashed and matched against known footage.",
+    )
 
 
 class CaptureForm(forms.Form):
@@ -64,20 +86,28 @@ class CaptureForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     platform_reference = forms.CharField(required=False, max_length=200)
 
 
 class OpenRequestForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FalseMatchForm(forms.Form):
-    reason = forms.CharField(max_length=500, help_text="Why it matches things it should not (a black frame, a logo).")
+    reason = forms.CharField(
+        max_length=500, help_text="Why it matches things it should not (a black frame, a logo)."
+    )
 
 
 class ReviewForm(forms.Form):
-    review = forms.ChoiceField(choices=[(MatchReview.CONFIRMED, "A copy"), (MatchReview.NOT_A_COPY, "Not a copy")])
+    review = forms.ChoiceField(
+        choices=[(MatchReview.CONFIRMED, "A copy"), (MatchReview.NOT_A_COPY, "Not a copy")]
+    )
     note = forms.CharField(required=False, max_length=500)
 
 
@@ -94,7 +124,9 @@ class NewBankForm(forms.ModelForm):
 
 
 class FiguresForm(forms.Form):
-    by = forms.ChoiceField(choices=list(FIGURE_DIMENSIONS.items()), initial="platform", required=False)
+    by = forms.ChoiceField(
+        choices=list(FIGURE_DIMENSIONS.items()), initial="platform", required=False
+    )
     start = forms.DateField(required=False, widget=DATE)
     end = forms.DateField(required=False, widget=DATE)
 

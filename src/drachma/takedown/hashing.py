@@ -106,7 +106,8 @@ def media_kind(path: str | Path) -> Literal["image", "video"]:
         return "video"
     described = f" ({guess.mime})" if guess is not None else ""
     raise MediaError(
-        f"unsupported format{described}: the file is neither an image nor a video that can be decoded"
+        f"unsupported format{described}: the file is neither an image nor a video that can "
+        "be decoded"
     )
 
 
@@ -114,8 +115,27 @@ def media_kind(path: str | Path) -> Literal["image", "video"]:
 # (tty) and any file named .jpg as a one-frame image sequence (image2); those are not videos.
 VIDEO_CONTAINERS = frozenset(
     {
-        "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "flv", "mpegts",
-        "mpeg", "ogg", "asf", "dv", "mxf", "nut", "h264", "hevc", "m4v", "rm",
+        "mov",
+        "mp4",
+        "m4a",
+        "3gp",
+        "3g2",
+        "mj2",
+        "matroska",
+        "webm",
+        "avi",
+        "flv",
+        "mpegts",
+        "mpeg",
+        "ogg",
+        "asf",
+        "dv",
+        "mxf",
+        "nut",
+        "h264",
+        "hevc",
+        "m4v",
+        "rm",
     }
 )
 
@@ -130,7 +150,9 @@ def _video_container(path: str | Path):
         raise MediaError(f"corrupt or unsupported video: {exc}") from exc
     if not VIDEO_CONTAINERS.intersection(container.format.name.split(",")):
         container.close()
-        raise MediaError(f"unsupported format: {container.format.long_name} is not a video container")
+        raise MediaError(
+            f"unsupported format: {container.format.long_name} is not a video container"
+        )
     if not container.streams.video:
         container.close()
         raise MediaError("not a video: the file has no video stream")

@@ -54,8 +54,16 @@ from drachma.takedown.models import (
 )
 
 # pdqhash's order of the dihedral hashes (compute_dihedral): the first is the image as it is.
-TRANSFORMS = ("", "rotated 90°", "rotated 180°", "rotated 270°", "mirrored left to right",
-              "mirrored top to bottom", "flipped on the diagonal", "flipped on the other diagonal")
+TRANSFORMS = (
+    "",
+    "rotated 90°",
+    "rotated 180°",
+    "rotated 270°",
+    "mirrored left to right",
+    "mirrored top to bottom",
+    "flipped on the diagonal",
+    "flipped on the other diagonal",
+)
 
 # How far back (in MediaHash primary keys) a catch-up looks for rows committed out of order;
 # anything further back is found by the count-and-sum check.
@@ -104,15 +112,23 @@ class Match:
     hash_id: int | None = None
 
     def as_dict(self) -> dict:
-        return {"content_item": self.reference, "url": self.url, "platform": self.platform,
-                "capture": self.capture_id, "kind": self.kind, "distance": self.distance,
-                "frame_share": None if self.frame_share is None else round(self.frame_share, 3),
-                "transform": self.transform}
+        return {
+            "content_item": self.reference,
+            "url": self.url,
+            "platform": self.platform,
+            "capture": self.capture_id,
+            "kind": self.kind,
+            "distance": self.distance,
+            "frame_share": None if self.frame_share is None else round(self.frame_share, 3),
+            "transform": self.transform,
+        }
 
     @property
     def sort_key(self):
         order = {MatchKind.EXACT: 0, MatchKind.IMAGE: 1, MatchKind.VIDEO: 1}[self.kind]
-        closeness = self.distance if self.distance is not None else (1 - (self.frame_share or 0)) * 256
+        closeness = (
+            self.distance if self.distance is not None else (1 - (self.frame_share or 0)) * 256
+        )
         return (order, closeness, self.capture_id)
 
 
@@ -130,7 +146,9 @@ def hash_media(path, *, max_bytes: int | None = None) -> HashedMedia:
     if size == 0:
         raise ValidationError({"file": "The file is empty."})
     if size > limit:
-        raise ValidationError({"file": f"The file is {size:,} bytes; the limit is {limit:,} bytes."})
+        raise ValidationError(
+            {"file": f"The file is {size:,} bytes; the limit is {limit:,} bytes."}
+        )
     try:
         images, frames = [], []
         kind = hashing.media_kind(path)
@@ -144,7 +162,9 @@ def hash_media(path, *, max_bytes: int | None = None) -> HashedMedia:
     except hashing.MediaError as exc:
         message = str(exc).strip() or "The file cannot be hashed."
         raise ValidationError({"file": message[0].upper() + message[1:]}) from None
-    return HashedMedia(path=path, sha256=sha256, kind=str(kind), size=size, image_hashes=images, frames=frames)
+    return HashedMedia(
+        path=path, sha256=sha256, kind=str(kind), size=size, image_hashes=images, frames=frames
+    )
 
 
 class FootageIndex:
@@ -188,7 +208,9 @@ class FootageIndex:
                         self._build()
             except Exception:
                 # Not fatal: the first search builds it (and reports the error if it persists).
-                logger.exception("The footage index could not be built at start; it will be built on first use.")
+                logger.exception(
+                    "The footage index could not be built at start; it will be built on first use."
+                )
                 self.reset()
             finally:
                 holding.set()
@@ -213,8 +235,9 @@ class FootageIndex:
     # --- keeping in step -------------------------------------------------------------------
 
     def _rows(self, queryset):
-        return queryset.values_list("pk", "capture_id", "kind", "hash", "quality", "frame_index", "timestamp",
-                                    "false_match").order_by("pk")
+        return queryset.values_list(
+            "pk", "capture_id", "kind", "hash", "quality", "frame_index", "timestamp", "false_match"
+        ).order_by("pk")
 
     def _build(self) -> None:
         usable = MediaHash.objects.filter(false_match=False, quality__gte=hashing.MIN_QUALITY)
@@ -231,7 +254,9 @@ class FootageIndex:
     def _mark(self, top: int) -> None:
         if top > self._high_water:
             self._high_water = top
-            self._high_water_hash = MediaHash.objects.filter(pk=top).values_list("hash", flat=True).first() or ""
+            self._high_water_hash = (
+                MediaHash.objects.filter(pk=top).values_list("hash", flat=True).first() or ""
+            )
         floor = self._high_water - LOOKBACK
         self._seen = {pk for pk in self._seen if pk > floor}
 
@@ -257,7 +282,13 @@ class FootageIndex:
                     ids, hexes = [], []
             else:
                 self._videos.setdefault(capture_id, []).append(
-                    hashing.FrameHash(frame=frame_index or 0, timestamp=timestamp or 0.0, pdq=hex_, quality=quality))
+                    hashing.FrameHash(
+                        frame=frame_index or 0,
+                        timestamp=timestamp or 0.0,
+                        pdq=hex_,
+                        quality=quality,
+                    )
+                )
                 touched.add(capture_id)
         if ids:
             self._pdq.add(ids, hexes)
@@ -269,17 +300,30 @@ class FootageIndex:
         if self._pdq is None:
             self._build()
             return
-        if self._high_water and not MediaHash.objects.filter(pk=self._high_water, hash=self._high_water_hash).exists():
+        if (
+            self._high_water
+            and not MediaHash.objects.filter(
+                pk=self._high_water, hash=self._high_water_hash
+            ).exists()
+        ):
             # The last row seen was rolled back and its key reused (SQLite does): start again.
             self._build()
             return
-        rows = list(self._rows(MediaHash.objects.filter(pk__gt=self._high_water - LOOKBACK).exclude(pk__in=self._seen)))
+        rows = list(
+            self._rows(
+                MediaHash.objects.filter(pk__gt=self._high_water - LOOKBACK).exclude(
+                    pk__in=self._seen
+                )
+            )
+        )
         if rows:
             self._load_list(rows)
         # The check costs one scan of the keys (about 0.1 s for a million rows on PostgreSQL),
         # so it runs at most once in DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS.
         now = time.monotonic()
-        if now - self._checked_at >= float(getattr(settings, "DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS", 2.0)):
+        if now - self._checked_at >= float(
+            getattr(settings, "DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS", 2.0)
+        ):
             self._checked_at = now
             if not self._in_step():
                 self._reconcile()
@@ -287,26 +331,37 @@ class FootageIndex:
     def _in_step(self) -> bool:
         """Whether the database holds, up to the high-water mark, as many rows as the index
         has read and with the same sum of keys: one query, whatever the bank's size."""
-        seen = MediaHash.objects.filter(pk__lte=self._high_water).aggregate(n=Count("pk"), total=Sum("pk"))
+        seen = MediaHash.objects.filter(pk__lte=self._high_water).aggregate(
+            n=Count("pk"), total=Sum("pk")
+        )
         return seen["n"] == self._count and int(seen["total"] or 0) == self._sum
 
     def _reconcile(self) -> None:
         """Read the rows the index missed and forget the ones deleted, by comparing its keys
         with the database's up to the high-water mark."""
-        in_db = np.fromiter(MediaHash.objects.filter(pk__lte=self._high_water).order_by("pk")
-                            .values_list("pk", flat=True).iterator(chunk_size=20_000), dtype=np.int64)
+        in_db = np.fromiter(
+            MediaHash.objects.filter(pk__lte=self._high_water)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .iterator(chunk_size=20_000),
+            dtype=np.int64,
+        )
         held = np.unique(np.frombuffer(self._ids, dtype=np.int64))
         gone = np.setdiff1d(held, in_db, assume_unique=True).tolist()
         missed = np.setdiff1d(in_db, held, assume_unique=True).tolist()
         if gone:
             self._forget(gone)
         for start in range(0, len(missed), BATCH):
-            self._load(self._rows(MediaHash.objects.filter(pk__in=missed[start:start + BATCH])))
+            self._load(self._rows(MediaHash.objects.filter(pk__in=missed[start : start + BATCH])))
         # The loads above counted their rows; the database's list is the truth for the range.
         self._ids = array("q")
         self._ids.frombytes(in_db.tobytes())
         self._count, self._sum = len(in_db), int(in_db.sum())
-        logger.info("Footage index caught up by key comparison: %d rows read, %d forgotten.", len(missed), len(gone))
+        logger.info(
+            "Footage index caught up by key comparison: %d rows read, %d forgotten.",
+            len(missed),
+            len(gone),
+        )
 
     def _forget(self, hash_ids: list[int]) -> None:
         """Drop deleted rows (a disposed capture, a rolled-back transaction's rows)."""
@@ -314,8 +369,11 @@ class FootageIndex:
         self._pdq.remove(hash_ids)
         if self._videos:
             # Frame rows go with their capture: drop the videos that have no frames left.
-            alive = set(MediaHash.objects.filter(kind=HashKind.VPDQ_FRAME)
-                        .values_list("capture_id", flat=True).distinct())
+            alive = set(
+                MediaHash.objects.filter(kind=HashKind.VPDQ_FRAME)
+                .values_list("capture_id", flat=True)
+                .distinct()
+            )
             for capture_id in set(self._videos) - alive:
                 self._video.remove_video(capture_id)
                 del self._videos[capture_id]
@@ -344,11 +402,19 @@ class FootageIndex:
                 self._pdq.remove(pdq_ids)
             gone = set(hash_ids)
             for capture_id in {c for _, c, kind in rows if kind == HashKind.VPDQ_FRAME}:
-                remaining = MediaHash.objects.filter(capture_id=capture_id, false_match=False,
-                                                     quality__gte=hashing.MIN_QUALITY).exclude(pk__in=gone)
+                remaining = MediaHash.objects.filter(
+                    capture_id=capture_id, false_match=False, quality__gte=hashing.MIN_QUALITY
+                ).exclude(pk__in=gone)
                 self._video.remove_video(capture_id)
-                frames = [hashing.FrameHash(frame=f.frame_index or 0, timestamp=f.timestamp or 0.0, pdq=f.hash,
-                                            quality=f.quality) for f in remaining]
+                frames = [
+                    hashing.FrameHash(
+                        frame=f.frame_index or 0,
+                        timestamp=f.timestamp or 0.0,
+                        pdq=f.hash,
+                        quality=f.quality,
+                    )
+                    for f in remaining
+                ]
                 self._videos[capture_id] = frames
                 if frames:
                     self._video.add_video(capture_id, frames)
@@ -375,8 +441,16 @@ class FootageIndex:
                 candidate_ids = {hid for per_query in hits for hid, _ in per_query}
             else:
                 frames = [f for f in media.frames if f.quality >= hashing.MIN_QUALITY]
-                candidate_ids = {vid for vid, _ in self._video.search(frames, max_distance=max_distance,
-                                                                      min_share=min_share)} if frames else set()
+                candidate_ids = (
+                    {
+                        vid
+                        for vid, _ in self._video.search(
+                            frames, max_distance=max_distance, min_share=min_share
+                        )
+                    }
+                    if frames
+                    else set()
+                )
 
         if media.kind == MediaKind.IMAGE:
             self._verify_images(media, candidate_ids, found)
@@ -385,36 +459,53 @@ class FootageIndex:
         matches = [m for m in found.values() if m.content_item_id != exclude_item_id]
         return sorted(matches, key=lambda m: m.sort_key)
 
-    def _verify_images(self, media: HashedMedia, hash_ids: set[int], found: dict[int, Match]) -> None:
-        queries = [(i, h.pdq) for i, h in enumerate(media.image_hashes) if h.quality >= hashing.MIN_QUALITY]
-        rows = (MediaHash.objects.filter(pk__in=hash_ids, kind=HashKind.PDQ, false_match=False,
-                                         quality__gte=hashing.MIN_QUALITY)
-                .select_related("capture__content_item__bank"))
+    def _verify_images(
+        self, media: HashedMedia, hash_ids: set[int], found: dict[int, Match]
+    ) -> None:
+        queries = [
+            (i, h.pdq) for i, h in enumerate(media.image_hashes) if h.quality >= hashing.MIN_QUALITY
+        ]
+        rows = MediaHash.objects.filter(
+            pk__in=hash_ids, kind=HashKind.PDQ, false_match=False, quality__gte=hashing.MIN_QUALITY
+        ).select_related("capture__content_item__bank")
         for row in rows:
             distance, which = min((hamming(q, row.hash), i) for i, q in queries)
             if distance > row.capture.content_item.bank.match_distance:
                 continue
             current = found.get(row.capture_id)
             if current is None or (current.kind != MatchKind.EXACT and distance < current.distance):
-                found[row.capture_id] = _match(row.capture, MatchKind.IMAGE, distance=distance,
-                                               transform=TRANSFORMS[which] if which < len(TRANSFORMS) else "",
-                                               hash_id=row.pk)
+                found[row.capture_id] = _match(
+                    row.capture,
+                    MatchKind.IMAGE,
+                    distance=distance,
+                    transform=TRANSFORMS[which] if which < len(TRANSFORMS) else "",
+                    hash_id=row.pk,
+                )
 
-    def _verify_videos(self, media: HashedMedia, capture_ids: set[int], found: dict[int, Match]) -> None:
+    def _verify_videos(
+        self, media: HashedMedia, capture_ids: set[int], found: dict[int, Match]
+    ) -> None:
         # HMA's rule, as matcher.VideoIndex applies it: usable frames, each distinct hash once
         # (a still scene repeats one hash and must not make up the share on its own).
-        query = list(dict.fromkeys(int(f.pdq, 16) for f in media.frames if f.quality >= hashing.MIN_QUALITY))
+        query = list(
+            dict.fromkeys(int(f.pdq, 16) for f in media.frames if f.quality >= hashing.MIN_QUALITY)
+        )
         if not query:
             return
         known = defaultdict(list)
         for capture_id, hex_ in MediaHash.objects.filter(
-                capture_id__in=capture_ids, kind=HashKind.VPDQ_FRAME, false_match=False,
-                quality__gte=hashing.MIN_QUALITY).values_list("capture_id", "hash"):
+            capture_id__in=capture_ids,
+            kind=HashKind.VPDQ_FRAME,
+            false_match=False,
+            quality__gte=hashing.MIN_QUALITY,
+        ).values_list("capture_id", "hash"):
             known[capture_id].append(int(hex_, 16))
         for capture in Capture.objects.filter(pk__in=known).select_related("content_item__bank"):
             bank = capture.content_item.bank
             frames = known[capture.pk]
-            matched = sum(1 for q in query if any((q ^ k).bit_count() <= bank.match_distance for k in frames))
+            matched = sum(
+                1 for q in query if any((q ^ k).bit_count() <= bank.match_distance for k in frames)
+            )
             share = matched / len(query)
             if share >= bank.video_match_share and capture.pk not in found:
                 found[capture.pk] = _match(capture, MatchKind.VIDEO, frame_share=share)
@@ -422,8 +513,15 @@ class FootageIndex:
 
 def _match(capture: Capture, kind: str, **details) -> Match:
     item = capture.content_item
-    return Match(capture_id=capture.pk, content_item_id=item.pk, reference=item.reference, url=item.url,
-                 platform=item.platform, kind=str(kind), **details)
+    return Match(
+        capture_id=capture.pk,
+        content_item_id=item.pk,
+        reference=item.reference,
+        url=item.url,
+        platform=item.platform,
+        kind=str(kind),
+        **details,
+    )
 
 
 footage_index = FootageIndex()

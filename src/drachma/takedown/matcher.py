@@ -77,9 +77,9 @@ class PDQIndex:
     value's low bits, so a bucket holds several values); a search opens the buckets of the
     query's chunk values and of all their variants with up to ``floor(r / 16)`` bits flipped
     (at most 16 x 17 = 272 buckets at ``r = 31``) and compares every hash found there with the
-    query on all 256 bits. Nothing within ``r`` can be missed and nothing farther is returned: recall
-    1.0 and precision 1.0 (``tests/takedown/test_matcher.py`` checks this against a NumPy
-    brute force, at distances 31 and 32 among others).
+    query on all 256 bits. Nothing within ``r`` can be missed and nothing farther is returned:
+    recall 1.0 and precision 1.0 (``tests/takedown/test_matcher.py`` checks this against a
+    NumPy brute force, at distances 31 and 32 among others).
 
     HMA uses the same guarantee through faiss's ``IndexBinaryMultiHash(256, 16, 16)`` with one
     flip, whose buckets hold ids in hash maps and whose candidates go through a hash set
@@ -196,7 +196,9 @@ class PDQIndex:
             faiss.cast_integer_to_idx_t_ptr,
             faiss.cast_integer_to_uint8_ptr,
         )
-        for start, end, value in zip(starts.tolist(), ends.tolist(), values[starts].tolist(), strict=True):
+        for start, end, value in zip(
+            starts.tolist(), ends.tolist(), values[starts].tolist(), strict=True
+        ):
             add_entries(
                 base + value,
                 end - start,
@@ -236,7 +238,9 @@ class PDQIndex:
             size = last
             list_ids = faiss.rev_swig_ptr(self._lists.get_ids(list_no), size)
 
-    def search(self, hash_hex: str, max_distance: int = PDQ_MATCH_DISTANCE) -> list[tuple[int, int]]:
+    def search(
+        self, hash_hex: str, max_distance: int = PDQ_MATCH_DISTANCE
+    ) -> list[tuple[int, int]]:
         """(id, distance) of every stored hash within ``max_distance`` bits, nearest first."""
         return self.search_many([hash_hex], max_distance)[0]
 
@@ -415,6 +419,8 @@ def _frame(frame: FrameHash | dict) -> FrameHash:
             quality=int(frame["quality"]),
         )
     except KeyError as exc:
-        raise ValueError(f"a video frame needs frame, timestamp, pdq and quality: {exc} is missing") from None
+        raise ValueError(
+            f"a video frame needs frame, timestamp, pdq and quality: {exc} is missing"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise ValueError(f"a video frame's values are not right: {exc}") from None

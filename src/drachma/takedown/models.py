@@ -36,11 +36,15 @@ class MatchBank(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=500, blank=True)
     match_distance = models.PositiveSmallIntegerField(
-        default=DEFAULT_MATCH_DISTANCE, validators=[MaxValueValidator(64)],
-        help_text="Largest Hamming distance (of 256 bits) between PDQ hashes that counts as a match.",
+        default=DEFAULT_MATCH_DISTANCE,
+        validators=[MaxValueValidator(64)],
+        help_text=(
+            "Largest Hamming distance (of 256 bits) between PDQ hashes that counts as a match."
+        ),
     )
     video_match_share = models.FloatField(
-        default=DEFAULT_VIDEO_SHARE, validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
+        default=DEFAULT_VIDEO_SHARE,
+        validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
         help_text="Share of a video's frames (of quality 50 or more) that must match.",
     )
     is_default = models.BooleanField(default=False, editable=False)
@@ -48,8 +52,11 @@ class MatchBank(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
-                                    name="one_default_match_bank"),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_match_bank",
+            ),
         ]
         permissions = [("configure_matchbank", "Can change a match bank's matching rule")]
 
@@ -63,18 +70,36 @@ class ContentItem(ReviewableRecord):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     url = models.URLField("web address", max_length=2000, validators=[validate_http_url])
     platform = models.CharField(max_length=12, choices=Platform.choices)
-    account = models.CharField("posting account", max_length=200, blank=True,
-                               help_text="The account that posted it, as the platform shows it.")
-    group = models.ForeignKey("intelligence.Group", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="content_items")
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="content_items", help_text="The incident the footage shows.")
+    account = models.CharField(
+        "posting account",
+        max_length=200,
+        blank=True,
+        help_text="The account that posted it, as the platform shows it.",
+    )
+    group = models.ForeignKey(
+        "intelligence.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="content_items",
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="content_items",
+        help_text="The incident the footage shows.",
+    )
     bank = models.ForeignKey(MatchBank, on_delete=models.PROTECT, related_name="items")
-    first_seen_at = models.DateTimeField("first seen", default=timezone.now, validators=[validate_not_future])
+    first_seen_at = models.DateTimeField(
+        "first seen", default=timezone.now, validators=[validate_not_future]
+    )
     views_when_seen = models.PositiveBigIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=5000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-first_seen_at", "-pk"]
@@ -95,12 +120,15 @@ class Capture(models.Model):
     # Disposing of a content item at its MoPI review takes its captures, hashes, matches and
     # requests with it; the exhibit stays in evidence, reviewed on its own.
     content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="captures")
-    evidence = models.ForeignKey("evidence.EvidenceItem", on_delete=models.PROTECT, related_name="takedown_captures")
+    evidence = models.ForeignKey(
+        "evidence.EvidenceItem", on_delete=models.PROTECT, related_name="takedown_captures"
+    )
     sha256 = models.CharField(max_length=64, db_index=True)
     media_kind = models.CharField(max_length=5, choices=MediaKind.choices)
     captured_at = models.DateTimeField(default=timezone.now)
-    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["captured_at", "pk"]
@@ -122,12 +150,17 @@ class MediaHash(models.Model):
     hash = models.CharField(max_length=64, help_text="256 bits, hexadecimal.")
     quality = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     frame_index = models.PositiveIntegerField(null=True, blank=True)
-    timestamp = models.FloatField(null=True, blank=True, help_text="Seconds from the start of the video.")
+    timestamp = models.FloatField(
+        null=True, blank=True, help_text="Seconds from the start of the video."
+    )
     false_match = models.BooleanField(
-        default=False, help_text="A known false match (a black frame, a logo): never used for matching.")
+        default=False,
+        help_text="A known false match (a black frame, a logo): never used for matching.",
+    )
     false_match_reason = models.CharField(max_length=500, blank=True)
-    false_match_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+")
+    false_match_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     false_match_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -166,26 +199,40 @@ class ContentMatch(models.Model):
 
     capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="matches")
     content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="matches")
-    matched_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="matched_by")
-    matched_capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="matched_by")
+    matched_item = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="matched_by"
+    )
+    matched_capture = models.ForeignKey(
+        Capture, on_delete=models.CASCADE, related_name="matched_by"
+    )
     kind = models.CharField(max_length=5, choices=MatchKind.choices)
-    distance = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                help_text="Hamming distance of the closest PDQ hashes (images).")
-    frame_share = models.FloatField(null=True, blank=True,
-                                    help_text="Share of the new video's frames that match (videos).")
-    transform = models.CharField(max_length=30, blank=True,
-                                 help_text="How the new copy was turned to match (rotated, mirrored).")
+    distance = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Hamming distance of the closest PDQ hashes (images)."
+    )
+    frame_share = models.FloatField(
+        null=True, blank=True, help_text="Share of the new video's frames that match (videos)."
+    )
+    transform = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="How the new copy was turned to match (rotated, mirrored).",
+    )
     found_at = models.DateTimeField(default=timezone.now)
-    review = models.CharField(max_length=10, choices=MatchReview.choices, default=MatchReview.UNREVIEWED)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    review = models.CharField(
+        max_length=10, choices=MatchReview.choices, default=MatchReview.UNREVIEWED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-found_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["capture", "matched_capture"], name="unique_capture_match"),
+            models.UniqueConstraint(
+                fields=["capture", "matched_capture"], name="unique_capture_match"
+            ),
         ]
         permissions = [("review_contentmatch", "Can review a match between footage")]
 
@@ -231,34 +278,49 @@ class TakedownRequest(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="requests")
-    state = models.CharField(max_length=20, choices=TakedownState.choices, default=TakedownState.IDENTIFIED)
+    state = models.CharField(
+        max_length=20, choices=TakedownState.choices, default=TakedownState.IDENTIFIED
+    )
     deadline = models.DateTimeField(null=True, blank=True, help_text="When the next step is due.")
-    opened_from_match = models.ForeignKey(ContentMatch, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="+", help_text="The match that opened this draft.")
+    opened_from_match = models.ForeignKey(
+        ContentMatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The match that opened this draft.",
+    )
     identified_at = models.DateTimeField(null=True, blank=True)
     group_message = models.TextField("message to the group", blank=True, max_length=5000)
     removal_asked_at = models.DateTimeField(null=True, blank=True)
     group_answer = models.TextField(blank=True, max_length=5000)
-    rules_breached = models.TextField(blank=True, max_length=2000,
-                                      help_text="Which of the platform's rules the footage breaches.")
+    rules_breached = models.TextField(
+        blank=True, max_length=2000, help_text="Which of the platform's rules the footage breaches."
+    )
     platform_reference = models.CharField(max_length=200, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.CharField(max_length=8, choices=RemovedBy.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["deadline", "pk"]
         indexes = [models.Index(fields=["state", "deadline"])]
         constraints = [
             # One live request per piece of footage: a second would split its history.
-            models.UniqueConstraint(fields=["content_item"], condition=~models.Q(state__in=["closed", "discarded"]),
-                                    name="one_open_takedown_per_item"),
+            models.UniqueConstraint(
+                fields=["content_item"],
+                condition=~models.Q(state__in=["closed", "discarded"]),
+                name="one_open_takedown_per_item",
+            ),
         ]
-        permissions = [("work_takedownrequest", "Can work takedown requests through their steps"),
-                       ("view_takedown_figures", "Can see takedown figures (no personal data)")]
+        permissions = [
+            ("work_takedownrequest", "Can work takedown requests through their steps"),
+            ("view_takedown_figures", "Can see takedown figures (no personal data)"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or "new takedown request"
@@ -291,8 +353,12 @@ class TakedownEvent(models.Model):
     transition = models.CharField(max_length=30)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    by_description = models.CharField(max_length=100, blank=True, help_text="Who acted where no user did.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_description = models.CharField(
+        max_length=100, blank=True, help_text="Who acted where no user did."
+    )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=5000)
 

@@ -21,7 +21,9 @@ def incident_panel(request, incident) -> str | None:
     items = list(selectors.items_for_incident(incident))
     if not items:
         return None
-    return render_to_string("takedown/incident_panel.html", {"items": items, "incident": incident}, request=request)
+    return render_to_string(
+        "takedown/incident_panel.html", {"items": items, "incident": incident}, request=request
+    )
 
 
 def board_report_section(period) -> str | None:
@@ -34,11 +36,20 @@ def board_report_section(period) -> str | None:
 
     rows, total = selectors.figures("platform", start=period.start, end=period.end)
     if not total.requests:
-        return render_to_string("takedown/board_report_section.html", {"period": period, "rows": [], "total": None})
+        return render_to_string(
+            "takedown/board_report_section.html", {"period": period, "rows": [], "total": None}
+        )
     table = suppress_1d([(r.label, r.requests) for r in rows])
     published = []
     for row, (_, cell) in zip(rows, table.rows(), strict=True):
-        published.append({"label": row.label, "cell": cell, "row": None if cell.suppressed else row})
-    context = {"period": period, "rows": published, "total_cell": table.total,
-               "total": None if table.total.suppressed else total, "footnote": table.rule.footnote}
+        published.append(
+            {"label": row.label, "cell": cell, "row": None if cell.suppressed else row}
+        )
+    context = {
+        "period": period,
+        "rows": published,
+        "total_cell": table.total,
+        "total": None if table.total.suppressed else total,
+        "footnote": table.rule.footnote,
+    }
     return render_to_string("takedown/board_report_section.html", context)

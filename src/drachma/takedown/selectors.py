@@ -27,7 +27,10 @@ def item_queryset() -> QuerySet[ContentItem]:
     return (
         ContentItem.objects.select_related("group", "incident", "bank")
         .prefetch_related(Prefetch("requests", live, to_attr="live_requests"))
-        .annotate(capture_count=Count("captures", distinct=True), match_count=Count("matches", distinct=True))
+        .annotate(
+            capture_count=Count("captures", distinct=True),
+            match_count=Count("matches", distinct=True),
+        )
         .order_by("-first_seen_at", "-pk")
     )
 
@@ -37,21 +40,34 @@ def search(queryset: QuerySet[ContentItem], text: str) -> QuerySet[ContentItem]:
     if not text:
         return queryset
     return queryset.filter(
-        Q(reference__iexact=text) | Q(url__icontains=text) | Q(account__icontains=text)
-        | Q(requests__reference__iexact=text) | Q(captures__sha256__iexact=text.lower())
+        Q(reference__iexact=text)
+        | Q(url__icontains=text)
+        | Q(account__icontains=text)
+        | Q(requests__reference__iexact=text)
+        | Q(captures__sha256__iexact=text.lower())
     ).distinct()
 
 
 def item_detail(reference: str) -> ContentItem:
-    matches = ContentMatch.objects.select_related("matched_item", "matched_item__group", "capture", "reviewed_by")
+    matches = ContentMatch.objects.select_related(
+        "matched_item", "matched_item__group", "capture", "reviewed_by"
+    )
     matched_by = ContentMatch.objects.select_related("content_item", "capture")
     return (
         ContentItem.objects.select_related("group", "incident", "bank", "created_by")
         .prefetch_related(
-            Prefetch("captures", Capture.objects.select_related("evidence", "captured_by").prefetch_related(
-                Prefetch("hashes", MediaHash.objects.order_by("frame_index", "pk")))),
-            Prefetch("matches", matches), Prefetch("matched_by", matched_by),
-            Prefetch("requests", TakedownRequest.objects.prefetch_related("events__by").order_by("-created_at")),
+            Prefetch(
+                "captures",
+                Capture.objects.select_related("evidence", "captured_by").prefetch_related(
+                    Prefetch("hashes", MediaHash.objects.order_by("frame_index", "pk"))
+                ),
+            ),
+            Prefetch("matches", matches),
+            Prefetch("matched_by", matched_by),
+            Prefetch(
+                "requests",
+                TakedownRequest.objects.prefetch_related("events__by").order_by("-created_at"),
+            ),
         )
         .get(reference=reference)
     )
@@ -72,13 +88,23 @@ def earlier_history(item: ContentItem) -> list[dict]:
 
 
 def request_queryset() -> QuerySet[TakedownRequest]:
-    return TakedownRequest.objects.select_related("content_item", "content_item__group").order_by("deadline", "pk")
+    return TakedownRequest.objects.select_related("content_item", "content_item__group").order_by(
+        "deadline", "pk"
+    )
 
 
 def request_detail(reference: str) -> TakedownRequest:
-    return (TakedownRequest.objects.select_related("content_item", "content_item__group", "opened_from_match",
-                                                   "opened_from_match__matched_item", "created_by")
-            .prefetch_related("events__by").get(reference=reference))
+    return (
+        TakedownRequest.objects.select_related(
+            "content_item",
+            "content_item__group",
+            "opened_from_match",
+            "opened_from_match__matched_item",
+            "created_by",
+        )
+        .prefetch_related("events__by")
+        .get(reference=reference)
+    )
 
 
 def overdue_requests(now: datetime.datetime | None = None) -> QuerySet[TakedownRequest]:
@@ -98,8 +124,16 @@ def queue_counts(now: datetime.datetime | None = None) -> dict:
         overdue=Count("pk", filter=Q(deadline__lt=now)),
         drafts=Count("pk", filter=Q(state=TakedownState.DRAFT)),
         asked=Count("pk", filter=Q(state=TakedownState.REMOVAL_ASKED)),
-        with_platform=Count("pk", filter=Q(state__in=[TakedownState.REPORTED_TO_PLATFORM, TakedownState.PENDING,
-                                                      TakedownState.ESCALATED])),
+        with_platform=Count(
+            "pk",
+            filter=Q(
+                state__in=[
+                    TakedownState.REPORTED_TO_PLATFORM,
+                    TakedownState.PENDING,
+                    TakedownState.ESCALATED,
+                ]
+            ),
+        ),
     )
 
 
@@ -128,19 +162,32 @@ class FigureRow:
         return round(self.removed * 100 / self.requests, 1) if self.requests else None
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "requests": self.requests, "removed": self.removed,
-                "removal_rate": self.removal_rate, "removed_by_group": self.removed_by_group,
-                "removed_by_platform": self.removed_by_platform, "median_days_to_removal": self.median_days}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "requests": self.requests,
+            "removed": self.removed,
+            "removal_rate": self.removal_rate,
+            "removed_by_group": self.removed_by_group,
+            "removed_by_platform": self.removed_by_platform,
+            "median_days_to_removal": self.median_days,
+        }
 
 
 def _bounds(start: datetime.date | None, end: datetime.date | None):
     tz = timezone.get_current_timezone()
     lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz) if start else None
-    hi = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz) if end else None
+    hi = (
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        if end
+        else None
+    )
     return lo, hi
 
 
-def figures(by: str, *, start: datetime.date | None = None, end: datetime.date | None = None) -> tuple[list[FigureRow], FigureRow]:
+def figures(
+    by: str, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> tuple[list[FigureRow], FigureRow]:
     """Removal rate and median days to removal by platform, group or month, for the requests
     identified in the period (drafts never confirmed and discarded ones are not requests).
 
@@ -156,8 +203,13 @@ def figures(by: str, *, start: datetime.date | None = None, end: datetime.date |
         rows = rows.filter(identified_at__gte=lo)
     if hi:
         rows = rows.filter(identified_at__lt=hi)
-    values = rows.values_list("identified_at", "removed_at", "removed_by", "content_item__platform",
-                              "content_item__group__name")
+    values = rows.values_list(
+        "identified_at",
+        "removed_at",
+        "removed_by",
+        "content_item__platform",
+        "content_item__group__name",
+    )
     platform_labels = dict(Platform.choices)
     buckets: dict[str, list] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -175,15 +227,22 @@ def figures(by: str, *, start: datetime.date | None = None, end: datetime.date |
     def row(key: str, label: str, entries: list) -> FigureRow:
         removed = [(i, r, b) for i, r, b in entries if r is not None]
         days = [(r - i).total_seconds() / 86400 for i, r, _ in removed]
-        return FigureRow(key=key, label=label, requests=len(entries), removed=len(removed),
-                         removed_by_group=sum(1 for *_, b in removed if b == "group"),
-                         removed_by_platform=sum(1 for *_, b in removed if b == "platform"),
-                         median_days=round(statistics.median(days), 1) if days else None)
+        return FigureRow(
+            key=key,
+            label=label,
+            requests=len(entries),
+            removed=len(removed),
+            removed_by_group=sum(1 for *_, b in removed if b == "group"),
+            removed_by_platform=sum(1 for *_, b in removed if b == "platform"),
+            median_days=round(statistics.median(days), 1) if days else None,
+        )
 
     if by == "platform":
         order = [k for k in platform_labels if k in buckets]
     elif by == "group":
-        order = sorted((k for k in buckets if k != NO_GROUP), key=str.lower) + ([NO_GROUP] if NO_GROUP in buckets else [])
+        order = sorted((k for k in buckets if k != NO_GROUP), key=str.lower) + (
+            [NO_GROUP] if NO_GROUP in buckets else []
+        )
     else:
         order = sorted(buckets)
     table = [row(k, labels[k], buckets[k]) for k in order]

@@ -56,14 +56,19 @@ def _index():
 def default_bank() -> MatchBank:
     bank = MatchBank.objects.filter(is_default=True).first()
     if bank is None:
-        bank, _ = MatchBank.objects.get_or_create(name=conf.default_bank_name(), defaults={"is_default": True})
+        bank, _ = MatchBank.objects.get_or_create(
+            name=conf.default_bank_name(), defaults={"is_default": True}
+        )
     return bank
 
 
 # --- files -----------------------------------------------------------------------------------
 
+
 @contextmanager
-def hashed_upload(source, *, filename: str = "", max_bytes: int | None = None) -> Iterator[HashedMedia]:
+def hashed_upload(
+    source, *, filename: str = "", max_bytes: int | None = None
+) -> Iterator[HashedMedia]:
     """Spool an upload (or a path) to a temporary file, refusing it past the size limit before
     it is all read, and hash it. The temporary file is gone when the block ends."""
     # The hashers (and faiss) load on first use, not when Django starts.
@@ -75,21 +80,30 @@ def hashed_upload(source, *, filename: str = "", max_bytes: int | None = None) -
         return
     declared = getattr(source, "size", None)
     if declared is not None and declared > limit:
-        raise ValidationError({"file": f"The file is {declared:,} bytes; the limit is {limit:,} bytes."})
+        raise ValidationError(
+            {"file": f"The file is {declared:,} bytes; the limit is {limit:,} bytes."}
+        )
     suffix = Path(filename or getattr(source, "name", "") or "").suffix[:10]
     with tempfile.NamedTemporaryFile(suffix=suffix) as spool:
         size = 0
-        chunks = source.chunks(CHUNK) if hasattr(source, "chunks") else iter(lambda: source.read(CHUNK), b"")
+        chunks = (
+            source.chunks(CHUNK)
+            if hasattr(source, "chunks")
+            else iter(lambda: source.read(CHUNK), b"")
+        )
         for chunk in chunks:
             size += len(chunk)
             if size > limit:
-                raise ValidationError({"file": f"The file is larger than the limit of {limit:,} bytes."})
+                raise ValidationError(
+                    {"file": f"The file is larger than the limit of {limit:,} bytes."}
+                )
             spool.write(chunk)
         spool.flush()
         yield hash_media(spool.name, max_bytes=limit)
 
 
 # --- content items ----------------------------------------------------------------------------
+
 
 @dataclass
 class CaptureResult:
@@ -102,74 +116,149 @@ class CaptureResult:
         return self.capture.hashes.filter(quality__gte=50, false_match=False).exists()
 
 
-def create_content_item(*, user, url: str, platform: str, account: str = "", group=None, incident=None,
-                        first_seen_at: datetime.datetime | None = None, views_when_seen: int | None = None,
-                        notes: str = "", bank: MatchBank | None = None, file=None, filename: str = "",
-                        max_bytes: int | None = None) -> ContentItem:
-    """Record a piece of footage, with its captured copy when ``file`` is given (both or neither)."""
+def create_content_item(
+    *,
+    user,
+    url: str,
+    platform: str,
+    account: str = "",
+    group=None,
+    incident=None,
+    first_seen_at: datetime.datetime | None = None,
+    views_when_seen: int | None = None,
+    notes: str = "",
+    bank: MatchBank | None = None,
+    file=None,
+    filename: str = "",
+    max_bytes: int | None = None,
+) -> ContentItem:
+    """Record a piece of footage, with its captured copy when ``file`` is given (both or
+    neither)."""
     item = ContentItem(
-        url=(url or "").strip(), platform=platform, account=(account or "").strip(), group=group,
-        incident=incident, first_seen_at=first_seen_at or timezone.now(), views_when_seen=views_when_seen,
-        notes=notes or "", bank=bank or default_bank(), created_by=user,
+        url=(url or "").strip(),
+        platform=platform,
+        account=(account or "").strip(),
+        group=group,
+        incident=incident,
+        first_seen_at=first_seen_at or timezone.now(),
+        views_when_seen=views_when_seen,
+        notes=notes or "",
+        bank=bank or default_bank(),
+        created_by=user,
     )
     item.full_clean(exclude=["reference", "review_date"])
     if file is None:
         return _save_item(item)
     with hashed_upload(file, filename=filename, max_bytes=max_bytes) as media, transaction.atomic():
         _save_item(item)
-        _store_capture(item, media, user=user, filename=filename or getattr(file, "name", "") or "capture")
+        _store_capture(
+            item, media, user=user, filename=filename or getattr(file, "name", "") or "capture"
+        )
     return item
 
 
 def _save_item(item: ContentItem) -> ContentItem:
     with transaction.atomic():
-        item.reference = ReferenceCounter.next_reference(ITEM_PREFIX, timezone.localtime(item.first_seen_at).year)
+        item.reference = ReferenceCounter.next_reference(
+            ITEM_PREFIX, timezone.localtime(item.first_seen_at).year
+        )
         item.save()
     return item
 
 
 @transaction.atomic
 def update_content_item(item: ContentItem, *, user, **fields) -> ContentItem:
-    allowed = {"url", "platform", "account", "group", "incident", "first_seen_at", "views_when_seen", "notes", "bank"}
+    allowed = {
+        "url",
+        "platform",
+        "account",
+        "group",
+        "incident",
+        "first_seen_at",
+        "views_when_seen",
+        "notes",
+        "bank",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({"__all__": f"Cannot change {', '.join(sorted(unknown))}."})
     for name, value in fields.items():
-        setattr(item, name, value.strip() if isinstance(value, str) and name in ("url", "account") else value)
+        setattr(
+            item,
+            name,
+            value.strip() if isinstance(value, str) and name in ("url", "account") else value,
+        )
     item.full_clean(exclude=["reference", "review_date"])
     item.save()
     return item
 
 
-def capture(item: ContentItem, *, user, file, filename: str = "", captured_at=None,
-            max_bytes: int | None = None) -> CaptureResult:
+def capture(
+    item: ContentItem,
+    *,
+    user,
+    file,
+    filename: str = "",
+    captured_at=None,
+    max_bytes: int | None = None,
+) -> CaptureResult:
     """Keep a copy of ``item``'s footage as evidence, hash it and match it against the bank."""
     with hashed_upload(file, filename=filename, max_bytes=max_bytes) as media:
-        return _store_capture(item, media, user=user, filename=filename or getattr(file, "name", "") or "capture",
-                              captured_at=captured_at)
+        return _store_capture(
+            item,
+            media,
+            user=user,
+            filename=filename or getattr(file, "name", "") or "capture",
+            captured_at=captured_at,
+        )
 
 
 @transaction.atomic
-def _store_capture(item: ContentItem, media: HashedMedia, *, user, filename: str, captured_at=None) -> CaptureResult:
+def _store_capture(
+    item: ContentItem, media: HashedMedia, *, user, filename: str, captured_at=None
+) -> CaptureResult:
     from drachma.takedown.index import footage_index, match_media
 
     # Matched before this capture's own hashes exist, so it never matches itself.
     found = match_media(media, exclude_item_id=item.pk)
     with open(media.path, "rb") as f:
         exhibit = receive_file(
-            f, original_filename=Path(filename).name or "capture", received_from_type="officer",
+            f,
+            original_filename=Path(filename).name or "capture",
+            received_from_type="officer",
             received_from=user.get_full_name() or user.get_username() if user else "",
-            via="takedown capture", user=user, incident=item.incident, kind=media.kind,
-            description=f"Captured copy of {item.reference}: {item.url}"[:5000], max_bytes=media.size,
+            via="takedown capture",
+            user=user,
+            incident=item.incident,
+            kind=media.kind,
+            description=f"Captured copy of {item.reference}: {item.url}"[:5000],
+            max_bytes=media.size,
         )
-    cap = Capture.objects.create(content_item=item, evidence=exhibit, sha256=media.sha256, media_kind=media.kind,
-                                 captured_at=captured_at or timezone.now(), captured_by=user)
+    cap = Capture.objects.create(
+        content_item=item,
+        evidence=exhibit,
+        sha256=media.sha256,
+        media_kind=media.kind,
+        captured_at=captured_at or timezone.now(),
+        captured_by=user,
+    )
     if media.kind == MediaKind.IMAGE:
         original = media.original
-        rows = [MediaHash(capture=cap, kind=HashKind.PDQ, hash=original.pdq, quality=original.quality)]
+        rows = [
+            MediaHash(capture=cap, kind=HashKind.PDQ, hash=original.pdq, quality=original.quality)
+        ]
     else:
-        rows = [MediaHash(capture=cap, kind=HashKind.VPDQ_FRAME, hash=f.pdq, quality=f.quality,
-                          frame_index=f.frame, timestamp=f.timestamp) for f in media.frames]
+        rows = [
+            MediaHash(
+                capture=cap,
+                kind=HashKind.VPDQ_FRAME,
+                hash=f.pdq,
+                quality=f.quality,
+                frame_index=f.frame,
+                timestamp=f.timestamp,
+            )
+            for f in media.frames
+        ]
     for row in rows[:1]:
         row.full_clean(exclude=["capture"])
     MediaHash.objects.bulk_create(rows)
@@ -178,10 +267,18 @@ def _store_capture(item: ContentItem, media: HashedMedia, *, user, filename: str
     result = CaptureResult(capture=cap)
     for m in found:
         result.matches.append(_link(cap, item, m))
-    if result.matches and not item.requests.exclude(state__in=[TakedownState.CLOSED, TakedownState.DISCARDED]).exists():
+    if (
+        result.matches
+        and not item.requests.exclude(
+            state__in=[TakedownState.CLOSED, TakedownState.DISCARDED]
+        ).exists()
+    ):
         best = result.matches[0]
         result.draft = open_request(
-            item, user=user, draft=True, match=best,
+            item,
+            user=user,
+            draft=True,
+            match=best,
             note=f"Opened for review: looks like {best.matched_item.reference} ({best.measure}).",
         )
     return result
@@ -194,15 +291,23 @@ def match(media: HashedMedia) -> list[Match]:
 
 def _link(cap: Capture, item: ContentItem, m: Match) -> ContentMatch:
     return ContentMatch.objects.create(
-        capture=cap, content_item=item, matched_item_id=m.content_item_id, matched_capture_id=m.capture_id,
-        kind=m.kind, distance=m.distance, frame_share=m.frame_share, transform=m.transform,
+        capture=cap,
+        content_item=item,
+        matched_item_id=m.content_item_id,
+        matched_capture_id=m.capture_id,
+        kind=m.kind,
+        distance=m.distance,
+        frame_share=m.frame_share,
+        transform=m.transform,
     )
 
 
 @transaction.atomic
 def review_match(match: ContentMatch, *, user, review: str, note: str = "") -> ContentMatch:
     if review not in (MatchReview.CONFIRMED, MatchReview.NOT_A_COPY):
-        raise ValidationError({"review": "Say whether the match is a copy (confirmed) or not (not_a_copy)."})
+        raise ValidationError(
+            {"review": "Say whether the match is a copy (confirmed) or not (not_a_copy)."}
+        )
     match.review, match.reviewed_by, match.reviewed_at = review, user, timezone.now()
     match.review_note = (note or "").strip()[:500]
     match.full_clean()
@@ -211,20 +316,29 @@ def review_match(match: ContentMatch, *, user, review: str, note: str = "") -> C
 
 
 @transaction.atomic
-def mark_false_match(*, user, reason: str, capture: Capture | None = None,
-                     media_hash: MediaHash | None = None) -> list[int]:
+def mark_false_match(
+    *, user, reason: str, capture: Capture | None = None, media_hash: MediaHash | None = None
+) -> list[int]:
     """Stop a hash (or all of a capture's) matching anything: a black frame, a logo, a meme."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why this is a false match."})
     if (capture is None) == (media_hash is None):
         raise ValidationError({"__all__": "Mark one hash or one capture."})
-    rows = MediaHash.objects.filter(pk=media_hash.pk) if media_hash else MediaHash.objects.filter(capture=capture)
+    rows = (
+        MediaHash.objects.filter(pk=media_hash.pk)
+        if media_hash
+        else MediaHash.objects.filter(capture=capture)
+    )
     ids = list(rows.filter(false_match=False).values_list("pk", flat=True))
     if not ids:
         raise ValidationError({"__all__": "Already marked as a false match."})
-    MediaHash.objects.filter(pk__in=ids).update(false_match=True, false_match_reason=reason[:500],
-                                                false_match_by=user, false_match_at=timezone.now())
+    MediaHash.objects.filter(pk__in=ids).update(
+        false_match=True,
+        false_match_reason=reason[:500],
+        false_match_by=user,
+        false_match_at=timezone.now(),
+    )
     target = capture or media_hash.capture
     record_decision(target, "false_match", hashes=len(ids), reason=reason[:500])
     transaction.on_commit(lambda: _index().remove_hashes(ids))
@@ -232,20 +346,38 @@ def mark_false_match(*, user, reason: str, capture: Capture | None = None,
 
 
 @transaction.atomic
-def create_bank(*, user, name: str, match_distance: int = 31, video_match_share: float = 0.8,
-                description: str = "") -> MatchBank:
+def create_bank(
+    *,
+    user,
+    name: str,
+    match_distance: int = 31,
+    video_match_share: float = 0.8,
+    description: str = "",
+) -> MatchBank:
     """A new bank of footage with its own rule (say, a stricter one for a much-copied logo)."""
-    bank = MatchBank(name=(name or "").strip(), match_distance=match_distance,
-                     video_match_share=video_match_share, description=description or "")
+    bank = MatchBank(
+        name=(name or "").strip(),
+        match_distance=match_distance,
+        video_match_share=video_match_share,
+        description=description or "",
+    )
     bank.full_clean()
     bank.save()
-    record_decision(bank, "create", match_distance=bank.match_distance, video_match_share=bank.video_match_share)
+    record_decision(
+        bank, "create", match_distance=bank.match_distance, video_match_share=bank.video_match_share
+    )
     return bank
 
 
 @transaction.atomic
-def configure_bank(bank: MatchBank, *, user, match_distance: int | None = None,
-                   video_match_share: float | None = None, description: str | None = None) -> MatchBank:
+def configure_bank(
+    bank: MatchBank,
+    *,
+    user,
+    match_distance: int | None = None,
+    video_match_share: float | None = None,
+    description: str | None = None,
+) -> MatchBank:
     before = {"match_distance": bank.match_distance, "video_match_share": bank.video_match_share}
     if match_distance is not None:
         bank.match_distance = match_distance
@@ -255,12 +387,17 @@ def configure_bank(bank: MatchBank, *, user, match_distance: int | None = None,
         bank.description = description
     bank.full_clean()
     bank.save()
-    record_decision(bank, "configure", before=before,
-                    after={"match_distance": bank.match_distance, "video_match_share": bank.video_match_share})
+    record_decision(
+        bank,
+        "configure",
+        before=before,
+        after={"match_distance": bank.match_distance, "video_match_share": bank.video_match_share},
+    )
     return bank
 
 
 # --- takedown requests ------------------------------------------------------------------------
+
 
 def _deadline(state: str, start: datetime.datetime) -> datetime.datetime | None:
     days = conf.deadline_days(state)
@@ -268,18 +405,34 @@ def _deadline(state: str, start: datetime.datetime) -> datetime.datetime | None:
 
 
 @transaction.atomic
-def open_request(item: ContentItem, *, user, note: str = "", draft: bool = False,
-                 match: ContentMatch | None = None, at: datetime.datetime | None = None) -> TakedownRequest:
+def open_request(
+    item: ContentItem,
+    *,
+    user,
+    note: str = "",
+    draft: bool = False,
+    match: ContentMatch | None = None,
+    at: datetime.datetime | None = None,
+) -> TakedownRequest:
     """Open a takedown request for ``item``: identified, or a draft for review after a match."""
     live = item.requests.exclude(state__in=[TakedownState.CLOSED, TakedownState.DISCARDED]).first()
     if live is not None:
-        raise ValidationError({"content_item": f"{item.reference} already has an open takedown request, "
-                                               f"{live.reference} ({live.get_state_display().lower()})."})
+        raise ValidationError(
+            {
+                "content_item": f"{item.reference} already has an open takedown request, "
+                f"{live.reference} ({live.get_state_display().lower()})."
+            }
+        )
     now = at or timezone.now()
     state = TakedownState.DRAFT if draft else TakedownState.IDENTIFIED
     request = TakedownRequest(
-        content_item=item, state=state, deadline=_deadline(state, now), opened_from_match=match,
-        identified_at=None if draft else now, created_at=now, created_by=user,
+        content_item=item,
+        state=state,
+        deadline=_deadline(state, now),
+        opened_from_match=match,
+        identified_at=None if draft else now,
+        created_at=now,
+        created_by=user,
         reference=ReferenceCounter.next_reference(REQUEST_PREFIX, timezone.localtime(now).year),
     )
     request.full_clean()
@@ -287,16 +440,35 @@ def open_request(item: ContentItem, *, user, note: str = "", draft: bool = False
         with transaction.atomic():
             request.save()
     except IntegrityError:
-        raise ValidationError({"content_item": f"{item.reference} already has an open takedown request."}) from None
-    TakedownEvent.objects.create(request=request, transition="open", from_state="", to_state=state, by=user, at=now,
-                                 by_description="" if user else "matching", note=(note or "").strip())
+        raise ValidationError(
+            {"content_item": f"{item.reference} already has an open takedown request."}
+        ) from None
+    TakedownEvent.objects.create(
+        request=request,
+        transition="open",
+        from_state="",
+        to_state=state,
+        by=user,
+        at=now,
+        by_description="" if user else "matching",
+        note=(note or "").strip(),
+    )
     return request
 
 
 @transaction.atomic
-def transition_request(request: TakedownRequest, action: str, *, user, note: str = "", platform_reference: str = "",
-                       at: datetime.datetime | None = None, by_description: str = "") -> TakedownRequest:
-    """Take one step of the takedown workflow (see workflow.TAKEDOWN); ValidationError if not allowed."""
+def transition_request(
+    request: TakedownRequest,
+    action: str,
+    *,
+    user,
+    note: str = "",
+    platform_reference: str = "",
+    at: datetime.datetime | None = None,
+    by_description: str = "",
+) -> TakedownRequest:
+    """Take one step of the takedown workflow (see workflow.TAKEDOWN); ValidationError if not
+    allowed."""
     locked = TakedownRequest.objects.select_for_update().get(pk=request.pk)
     transition = TAKEDOWN.check(locked.state, action, user)
     note = (note or "").strip()
@@ -305,8 +477,14 @@ def transition_request(request: TakedownRequest, action: str, *, user, note: str
         raise ValidationError({"note": NOTE_REQUIRED[action]})
     now = at or timezone.now()
     if action == "no_answer" and locked.deadline and locked.deadline > now:
-        raise ValidationError({"transition": f"The group has until {timezone.localtime(locked.deadline):%d/%m/%Y %H:%M} "
-                                             "to answer."})
+        raise ValidationError(
+            {
+                "transition": (
+                    f"The group has until {timezone.localtime(locked.deadline):%d/%m/%Y %H:%M} "
+                    "to answer."
+                )
+            }
+        )
     if action == "confirm":
         locked.identified_at = now
     elif action == "ask_group":
@@ -326,9 +504,19 @@ def transition_request(request: TakedownRequest, action: str, *, user, note: str
     locked.deadline = _deadline(locked.state, now)
     locked.full_clean()
     locked.save()
-    TakedownEvent.objects.create(request=locked, transition=action, from_state=from_state, to_state=locked.state,
-                                 by=user, by_description=by_description, at=now, note=note)
-    record_decision(locked, action, from_state=from_state, to_state=str(locked.state), note=note[:500])
+    TakedownEvent.objects.create(
+        request=locked,
+        transition=action,
+        from_state=from_state,
+        to_state=locked.state,
+        by=user,
+        by_description=by_description,
+        at=now,
+        note=note,
+    )
+    record_decision(
+        locked, action, from_state=from_state, to_state=str(locked.state), note=note[:500]
+    )
     request.refresh_from_db()
     return locked
 
@@ -343,9 +531,12 @@ def _tell_who_asked(request: TakedownRequest) -> None:
 
     from drachma.core.services import notify
 
-    notify(recipient, f"Takedown {request.reference}: no answer from the group",
-           "The group has not answered the request to remove the footage; report it to the platform.",
-           link=reverse("takedown:detail", kwargs={"item_ref": request.content_item.reference}))
+    notify(
+        recipient,
+        f"Takedown {request.reference}: no answer from the group",
+        "The group has not answered the request to remove the footage; report it to the platform.",
+        link=reverse("takedown:detail", kwargs={"item_ref": request.content_item.reference}),
+    )
 
 
 def record_no_answers(now: datetime.datetime | None = None) -> int:
@@ -356,14 +547,22 @@ def record_no_answers(now: datetime.datetime | None = None) -> int:
     waiting = TakedownRequest.objects.filter(state=TakedownState.REMOVAL_ASKED, deadline__lte=now)
     for pk in list(waiting.values_list("pk", flat=True)):
         with transaction.atomic():
-            request = (TakedownRequest.objects.select_for_update()
-                       .filter(pk=pk, state=TakedownState.REMOVAL_ASKED, deadline__lte=now).first())
+            request = (
+                TakedownRequest.objects.select_for_update()
+                .filter(pk=pk, state=TakedownState.REMOVAL_ASKED, deadline__lte=now)
+                .first()
+            )
             if request is None:
                 continue
             asked = request.removal_asked_at or request.deadline
             moved_request = transition_request(
-                request, "no_answer", user=None, at=now, by_description="the no-answer sweep",
-                note=f"No answer from the group since {timezone.localtime(asked):%d/%m/%Y}.")
+                request,
+                "no_answer",
+                user=None,
+                at=now,
+                by_description="the no-answer sweep",
+                note=f"No answer from the group since {timezone.localtime(asked):%d/%m/%Y}.",
+            )
             _tell_who_asked(moved_request)
             moved += 1
     return moved

@@ -15,7 +15,11 @@ urlpatterns = [
     path("banks/<int:bank_id>/", views.bank_edit, name="bank_edit"),
     path("captures/<int:capture_id>/false-match/", views.capture_false_match, name="false_match"),
     path("matches/<int:match_id>/review/", views.match_review, name="match_review"),
-    path("requests/<str:request_ref>/<str:request_action>/", views.request_transition, name="transition"),
+    path(
+        "requests/<str:request_ref>/<str:request_action>/",
+        views.request_transition,
+        name="transition",
+    ),
     path("<str:item_ref>/", views.item_detail, name="detail"),
     path("<str:item_ref>/edit/", views.item_edit, name="edit"),
     path("<str:item_ref>/captures/", views.item_capture, name="capture"),

@@ -38,8 +38,6 @@ def _item(reference: str) -> ContentItem:
         raise Http404("No such footage.") from None
 
 
-
-
 def _back(reference: str):
     return redirect("takedown:detail", item_ref=reference)
 
@@ -52,7 +50,10 @@ def _capture_message(request, result) -> None:
             text += f" Draft takedown {result.draft.reference} opened for review."
         messages.warning(request, text)
     elif not result.matchable:
-        messages.warning(request, "Captured, but the image or video is too plain (PDQ quality below 50) to be matched.")
+        messages.warning(
+            request,
+            "Captured, but the image or video is too plain (PDQ quality below 50) to be matched.",
+        )
     else:
         messages.success(request, "Captured and hashed; it matches no earlier footage.")
 
@@ -62,8 +63,14 @@ def item_list(request):
     queryset = selectors.item_queryset()
     filterset = ContentItemFilterSet(request.GET, queryset=queryset)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {"filterset": filterset, "counts": selectors.queue_counts(), **paginate(request, rows)}
-    record_list_view(request, ContentItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode())
+    context = {
+        "filterset": filterset,
+        "counts": selectors.queue_counts(),
+        **paginate(request, rows),
+    }
+    record_list_view(
+        request, ContentItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode()
+    )
     return render(request, "takedown/item_list.html", context)
 
 
@@ -73,7 +80,9 @@ def item_create(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
-            item = services.create_content_item(user=request.user, file=upload, **form.service_fields())
+            item = services.create_content_item(
+                user=request.user, file=upload, **form.service_fields()
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -81,8 +90,12 @@ def item_create(request):
             if upload is not None:
                 result_matches = list(item.matches.all())
                 if result_matches:
-                    messages.warning(request, "It matches earlier footage: " + ", ".join(
-                        sorted({m.matched_item.reference for m in result_matches})) + ". A draft takedown is open for review.")
+                    messages.warning(
+                        request,
+                        "It matches earlier footage: "
+                        + ", ".join(sorted({m.matched_item.reference for m in result_matches}))
+                        + ". A draft takedown is open for review.",
+                    )
             return _back(item.reference)
     return render(request, "takedown/item_form.html", {"form": form, "title": "Record footage"})
 
@@ -115,14 +128,19 @@ def item_edit(request, item_ref: str):
     form = ContentItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_content_item(ContentItem.objects.get(pk=item.pk), user=request.user,
-                                         **form.service_fields())
+            services.update_content_item(
+                ContentItem.objects.get(pk=item.pk), user=request.user, **form.service_fields()
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, "Saved.")
             return _back(item.reference)
-    return render(request, "takedown/item_form.html", {"form": form, "title": f"Edit {item.reference}", "item": item})
+    return render(
+        request,
+        "takedown/item_form.html",
+        {"form": form, "title": f"Edit {item.reference}", "item": item},
+    )
 
 
 @require("takedown.add_capture", hide=True, methods=["POST"])
@@ -165,9 +183,17 @@ def request_transition(request, request_ref: str, request_action: str):
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            services.transition_request(takedown, request_action, user=request.user, note=form.cleaned_data["note"],
-                                        platform_reference=form.cleaned_data["platform_reference"])
-            messages.success(request, f"{takedown.reference}: {TAKEDOWN.transition(request_action).label.lower()}: done.")
+            services.transition_request(
+                takedown,
+                request_action,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                platform_reference=form.cleaned_data["platform_reference"],
+            )
+            messages.success(
+                request,
+                f"{takedown.reference}: {TAKEDOWN.transition(request_action).label.lower()}: done.",
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:
@@ -183,9 +209,14 @@ def capture_false_match(request, capture_id: int):
     form = FalseMatchForm(request.POST)
     if form.is_valid():
         try:
-            ids = services.mark_false_match(capture=capture, user=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, f"{len(ids)} hash{'es' if len(ids) != 1 else ''} marked as a known false match: "
-                                      "they no longer match anything.")
+            ids = services.mark_false_match(
+                capture=capture, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                f"{len(ids)} hash{'es' if len(ids) != 1 else ''} marked as a known false match: "
+                "they no longer match anything.",
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:
@@ -213,8 +244,12 @@ def match_review(request, match_id: int):
 @require("takedown.view_takedownrequest")
 def work_queue(request):
     overdue = selectors.overdue_requests()
-    context = {"overdue": overdue, "drafts": selectors.drafts_to_review(), "counts": selectors.queue_counts(),
-               "now": timezone.now()}
+    context = {
+        "overdue": overdue,
+        "drafts": selectors.drafts_to_review(),
+        "counts": selectors.queue_counts(),
+        "now": timezone.now(),
+    }
     record_list_view(request, TakedownRequest, [r.pk for r in overdue], query="overdue")
     return render(request, "takedown/queue.html", context)
 
@@ -245,34 +280,68 @@ def _figures(request):
 @require("takedown.view_takedown_figures")
 def figures(request):
     form, rows, total = _figures(request)
-    by = form.cleaned_data.get("by", "platform") if form.is_bound and form.is_valid() else "platform"
-    return render(request, "takedown/figures.html", {"form": form, "rows": rows, "total": total,
-                                                     "by_label": selectors.FIGURE_DIMENSIONS.get(by, "Platform"),
-                                                     "query": request.GET.urlencode()})
+    by = (
+        form.cleaned_data.get("by", "platform") if form.is_bound and form.is_valid() else "platform"
+    )
+    return render(
+        request,
+        "takedown/figures.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "by_label": selectors.FIGURE_DIMENSIONS.get(by, "Platform"),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @require("takedown.view_takedown_figures")
 def figures_csv(request):
     form, rows, total = _figures(request)
     if form.is_bound and not form.is_valid():
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     by = form.cleaned_data.get("by", "platform") if form.is_bound else "platform"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="takedown-by-{by}.csv"'
     writer = csv.writer(response)
-    writer.writerow([by, "requests", "removed", "removal_rate_percent", "removed_by_group", "removed_by_platform",
-                     "median_days_to_removal"])
+    writer.writerow(
+        [
+            by,
+            "requests",
+            "removed",
+            "removal_rate_percent",
+            "removed_by_group",
+            "removed_by_platform",
+            "median_days_to_removal",
+        ]
+    )
     for row in [*rows, total] if total else rows:
-        writer.writerow([row.label, row.requests, row.removed, "" if row.removal_rate is None else row.removal_rate,
-                         row.removed_by_group, row.removed_by_platform,
-                         "" if row.median_days is None else row.median_days])
+        writer.writerow(
+            [
+                row.label,
+                row.requests,
+                row.removed,
+                "" if row.removal_rate is None else row.removal_rate,
+                row.removed_by_group,
+                row.removed_by_platform,
+                "" if row.median_days is None else row.median_days,
+            ]
+        )
     return response
 
 
 @require("takedown.view_matchbank")
 def bank_list(request):
-    return render(request, "takedown/banks.html", {"banks": MatchBank.objects.all(), "new_form": NewBankForm()})
+    return render(
+        request,
+        "takedown/banks.html",
+        {"banks": MatchBank.objects.all(), "new_form": NewBankForm()},
+    )
 
 
 @require("takedown.configure_matchbank", methods=["POST"])

@@ -42,7 +42,10 @@ def test_whatsapp_output():
     assert multi["source_lines"] == [5, 6, 7]
     assert multi["text"] == "yes. we meet at the gate\nbring the camera\nand a charger"
     attached = data["messages"][6]
-    assert (attached["kind"], attached["attachments"]) == ("attachment", ["IMG-20210312-WA0007.jpg"])
+    assert (attached["kind"], attached["attachments"]) == (
+        "attachment",
+        ["IMG-20210312-WA0007.jpg"],
+    )
     edited = data["messages"][9]
     assert (edited["text"], edited["edited"]) == ("Meet at 10 not 11", True)
     assert data["messages"][0]["details"] == {"event": "encryption_notice"}
@@ -67,7 +70,8 @@ def test_media_folder_and_gap_options(tmp_path):
     assert media["missing"] == []
     assert media["unreferenced_supplied"] == ["unrelated.opus"]
     assert [(g["start_timestamp"], g["end_timestamp"]) for g in data["quality"]["gaps"]] == [
-        ("2021-03-12T18:09", "2021-03-13T09:15")]
+        ("2021-03-12T18:09", "2021-03-13T09:15")
+    ]
 
 
 def test_json_formats_and_no_quality():

@@ -48,7 +48,7 @@ def test_messenger_mojibake_bom_newest_first():
     raw = (SAMPLES / "messenger_mojibake_bom.json").read_text(encoding="utf-8-sig").split("\n")
     first = m[0]
     assert raw[first.first_line - 1].strip() == "{"
-    assert '"Hi Zo\\u00c3\\u00ab"' in "\n".join(raw[first.first_line - 1:first.last_line])
+    assert '"Hi Zo\\u00c3\\u00ab"' in "\n".join(raw[first.first_line - 1 : first.last_line])
     d = conv.message_dict(m[0], 0)
     assert d["utc"] == "2021-03-12T14:40:00.000+00:00" and d["utc_basis"] == "stated"
 
@@ -63,7 +63,9 @@ def test_instagram_reactions_and_media():
         ("nightowl_99", "attachment", ""),
         ("sam.p", "reaction", "Reacted ❤️ to your message"),
     ]
-    assert conv.messages[2].attachments == ("your_instagram_activity/messages/inbox/samp_178/videos/v1.mp4",)
+    assert conv.messages[2].attachments == (
+        "your_instagram_activity/messages/inbox/samp_178/videos/v1.mp4",
+    )
     assert conv.messages[0].timestamp == "2023-11-14T22:13:20.000+00:00"
 
 
@@ -79,13 +81,19 @@ def test_meta_file_already_in_time_order_is_not_reversed():
     conv = parse_chat_bytes(json.dumps(doc).encode())
     assert [m.text for m in conv.messages] == ["first", "second", "out of step"]
     assert [w.code for w in conv.warnings] == ["out_of_order"]
-    assert conv.format_details["platform_basis"].startswith("Messenger and Instagram use the same layout")
+    assert conv.format_details["platform_basis"].startswith(
+        "Messenger and Instagram use the same layout"
+    )
 
 
 def test_messenger_10000_message_file_is_flagged():
-    doc = {"participants": [{"name": "A"}],
-           "messages": [{"sender_name": "A", "timestamp_ms": 10_000_000 - i, "content": str(i)}
-                        for i in range(10_000)]}
+    doc = {
+        "participants": [{"name": "A"}],
+        "messages": [
+            {"sender_name": "A", "timestamp_ms": 10_000_000 - i, "content": str(i)}
+            for i in range(10_000)
+        ],
+    }
     conv = parse_chat_bytes(json.dumps(doc).encode(), name="message_2.json")
     assert conv.format_details["file_message_limit_reached"] is True
     assert conv.source_name == "message_2.json"
@@ -126,16 +134,26 @@ def test_telegram_entities_service_edited_media_and_escapes():
 
 
 def test_telegram_without_any_unixtime():
-    doc = {"name": "X", "type": "personal_chat", "id": 1, "messages": [
-        {"id": 1, "type": "message", "date": "2020-01-01T12:00:00", "from": "A", "text": "hi"},
-    ]}
+    doc = {
+        "name": "X",
+        "type": "personal_chat",
+        "id": 1,
+        "messages": [
+            {"id": 1, "type": "message", "date": "2020-01-01T12:00:00", "from": "A", "text": "hi"},
+        ],
+    }
     conv = parse_chat_bytes(json.dumps(doc).encode(), timezone="America/New_York")
     assert conv.utc(conv.messages[0])[0] == datetime(2020, 1, 1, 17, 0, tzinfo=UTC)
 
 
 def test_telegram_account_export_is_refused_with_advice():
-    doc = {"about": "...", "chats": {"about": "...", "list": [{"name": "Mum", "messages": []},
-                                                             {"name": "Work", "messages": []}]}}
+    doc = {
+        "about": "...",
+        "chats": {
+            "about": "...",
+            "list": [{"name": "Mum", "messages": []}, {"name": "Work", "messages": []}],
+        },
+    }
     with pytest.raises(ChatParseError, match="whole-account Telegram export holding 2 chats"):
         parse_chat_bytes(json.dumps(doc).encode())
 

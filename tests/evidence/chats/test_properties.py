@@ -35,12 +35,17 @@ def us_12h(d, mo, y, h, mi, s):
 LAYOUTS = [android, ios, us_12h]
 
 stamp = st.tuples(
-    st.integers(1, 28), st.integers(1, 12), st.integers(2009, 2030),
-    st.integers(0, 23), st.integers(0, 59), st.integers(0, 59),
+    st.integers(1, 28),
+    st.integers(1, 12),
+    st.integers(2009, 2030),
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.integers(0, 59),
 )
 # Impossible dates and times: 31 February, month 13, hour 24.
-bad_stamp = st.sampled_from([(31, 2, 2021, 10, 0, 0), (5, 13, 2021, 10, 0, 0),
-                             (5, 5, 2021, 24, 0, 0)])
+bad_stamp = st.sampled_from(
+    [(31, 2, 2021, 10, 0, 0), (5, 13, 2021, 10, 0, 0), (5, 5, 2021, 24, 0, 0)]
+)
 # Anything but a newline: marks, CR, emoji, quotes, colons, lone surrogates excluded.
 free_text = st.text(
     alphabet=st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)),
@@ -49,11 +54,18 @@ free_text = st.text(
 names = st.sampled_from(["Ann", "Ben", "\u202a+44 7700 900123\u202c", "Zoë", "~\u202fSam"])
 bodies = st.one_of(
     free_text,
-    st.sampled_from([
-        "<Media omitted>", "This message was deleted", "\u200eimage omitted",
-        "IMG-20200101-WA0001.jpg (file attached)", "\u200e<attached: 00000012-PHOTO.jpg>",
-        "hello <This message was edited>", "Missed voice call", "",
-    ]),
+    st.sampled_from(
+        [
+            "<Media omitted>",
+            "This message was deleted",
+            "\u200eimage omitted",
+            "IMG-20200101-WA0001.jpg (file attached)",
+            "\u200e<attached: 00000012-PHOTO.jpg>",
+            "hello <This message was edited>",
+            "Missed voice call",
+            "",
+        ]
+    ),
 )
 
 
@@ -117,17 +129,42 @@ def test_any_bytes_give_a_conversation_or_a_chat_parse_error(data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["messages", "participants", "sender_name", "timestamp_ms", "content",
-                         "date", "date_unixtime", "text", "type", "from", "photos", "chats",
-                         "list", "reactions", "action", "is_unsent"]),
-        children, max_size=5),
-    max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "messages",
+                        "participants",
+                        "sender_name",
+                        "timestamp_ms",
+                        "content",
+                        "date",
+                        "date_unixtime",
+                        "text",
+                        "type",
+                        "from",
+                        "photos",
+                        "chats",
+                        "list",
+                        "reactions",
+                        "action",
+                        "is_unsent",
+                    ]
+                ),
+                children,
+                max_size=5,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_any_json_gives_a_conversation_or_a_chat_parse_error(value):
 
-
     with suppress(ChatParseError):
-        parse_chat_bytes(json.dumps({"messages": value} if not isinstance(value, dict) else value).encode())
+        parse_chat_bytes(
+            json.dumps({"messages": value} if not isinstance(value, dict) else value).encode()
+        )

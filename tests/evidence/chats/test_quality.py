@@ -15,23 +15,43 @@ def conversation(messages, **kw):
     for i, m in enumerate(messages, start=1):
         m.first_line = m.last_line = i
     senders = list(dict.fromkeys(m.sender for m in messages if m.sender))
-    return Conversation(format=kw.pop("format", "whatsapp"), messages=messages,
-                        participants=senders, locale="en", **kw)
+    return Conversation(
+        format=kw.pop("format", "whatsapp"),
+        messages=messages,
+        participants=senders,
+        locale="en",
+        **kw,
+    )
 
 
 def base():
     return [
-        msg(None, "2021-03-01T10:00", "Messages and calls are end-to-end encrypted.", "system",
-            details={"event": "encryption_notice"}),
+        msg(
+            None,
+            "2021-03-01T10:00",
+            "Messages and calls are end-to-end encrypted.",
+            "system",
+            details={"event": "encryption_notice"},
+        ),
         msg("Ann", "2021-03-01T10:01", "Hello Ben"),
         msg("Ben", "2021-03-01T10:05", "Hi"),
-        msg("Ann", "2021-03-01T10:06", "IMG-1.jpg (file attached)", "attachment",
-            attachments=("IMG-1.jpg",)),
+        msg(
+            "Ann",
+            "2021-03-01T10:06",
+            "IMG-1.jpg (file attached)",
+            "attachment",
+            attachments=("IMG-1.jpg",),
+        ),
         msg("Ben", "2021-03-01T10:07", "<Media omitted>", "media_omitted"),
         msg("Ann", "2021-03-03T12:07", "This message was deleted", "deleted"),
         msg("Ben", "2021-03-03T12:30", "ok", edited=True),
-        msg("Ann", "2021-03-03T12:31", "IMG-2.jpg (file attached)", "attachment",
-            attachments=("IMG-2.jpg",)),
+        msg(
+            "Ann",
+            "2021-03-03T12:31",
+            "IMG-2.jpg (file attached)",
+            "attachment",
+            attachments=("IMG-2.jpg",),
+        ),
     ]
 
 
@@ -48,7 +68,13 @@ def test_span_counts_and_first_sender():
     assert report.participants["Ben"]["first"]["timestamp"] == "2021-03-01T10:05"
     assert report.first_sender["sender"] == "Ann"
     assert report.first_sender["index"] == 1
-    assert report.kinds == {"system": 1, "text": 3, "attachment": 2, "media_omitted": 1, "deleted": 1}
+    assert report.kinds == {
+        "system": 1,
+        "text": 3,
+        "attachment": 2,
+        "media_omitted": 1,
+        "deleted": 1,
+    }
     assert report.edited_count == 1
     assert report.format == "whatsapp" and report.locale == "en"
     assert report.zone == "Europe/London" and report.zone_assumed is True
@@ -57,8 +83,17 @@ def test_span_counts_and_first_sender():
 def test_gaps_longer_than_the_threshold():
     report = quality_report(conversation(base()))
     assert report.gap_threshold_seconds == 86400
-    assert [(g["after_index"], g["before_index"], g["start_timestamp"], g["end_timestamp"],
-             g["seconds"], g["length"]) for g in report.gaps] == [
+    assert [
+        (
+            g["after_index"],
+            g["before_index"],
+            g["start_timestamp"],
+            g["end_timestamp"],
+            g["seconds"],
+            g["length"],
+        )
+        for g in report.gaps
+    ] == [
         (4, 5, "2021-03-01T10:07", "2021-03-03T12:07", 2 * 86400 + 2 * 3600, "2 days 2 hours"),
     ]
     tighter = quality_report(conversation(base()), gap_threshold=timedelta(minutes=3))
@@ -94,7 +129,10 @@ def test_out_of_order_and_duplicates():
     assert order["out_of_order_count"] == 1
     (item,) = order["out_of_order"]
     assert (item["index"], item["timestamp"], item["previous"]["timestamp"]) == (
-        3, "2021-03-01T09:00", "2021-03-01T10:05")
+        3,
+        "2021-03-01T09:00",
+        "2021-03-01T10:05",
+    )
     assert item["earlier_by_seconds"] == 65 * 60
     assert order["duplicate_count"] == 0
     assert order["note"].startswith("Messages are kept in the order the file gives them")
@@ -116,10 +154,14 @@ def test_partial_whatsapp_without_notice_and_reply_like_start():
     partial = report.partial
     assert partial["looks_partial"] is True
     assert partial["checks"]["starts_with_encryption_notice_or_group_creation"] is False
-    assert any("does not begin with WhatsApp's end-to-end encryption notice" in r
-               for r in partial["reasons"])
-    assert any("first message (from Ann) opens with a word that usually answers something" in r
-               for r in partial["reasons"])
+    assert any(
+        "does not begin with WhatsApp's end-to-end encryption notice" in r
+        for r in partial["reasons"]
+    )
+    assert any(
+        "first message (from Ann) opens with a word that usually answers something" in r
+        for r in partial["reasons"]
+    )
     assert partial["checks"]["first_authored_message_starts_lower_case"] is True
     # Ends with a question asked a minute after the other side's message, unanswered.
     assert partial["checks"]["ends_in_active_exchange"] is True
@@ -128,8 +170,15 @@ def test_partial_whatsapp_without_notice_and_reply_like_start():
 
 
 def test_first_message_starting_with_an_ellipsis_or_lower_case():
-    start = [msg(None, "2021-03-01T10:00", "Messages and calls are end-to-end encrypted.",
-                 "system", details={"event": "encryption_notice"})]
+    start = [
+        msg(
+            None,
+            "2021-03-01T10:00",
+            "Messages and calls are end-to-end encrypted.",
+            "system",
+            details={"event": "encryption_notice"},
+        )
+    ]
     dots = conversation(start + [msg("Ann", "2021-03-01T10:01", "...as I was saying")])
     assert any("starts with an ellipsis" in r for r in quality_report(dots).partial["reasons"])
     lower = conversation(start + [msg("Ann", "2021-03-01T10:01", "hey you")])
@@ -147,10 +196,15 @@ def test_complete_looking_export_has_no_reasons():
 
 def test_skipped_lines_and_messenger_parts_are_reasons():
     conv = conversation(base(), skipped_lines=[SkippedLine(1, "garbage")])
-    assert any("come before the first message header" in r
-               for r in quality_report(conv).partial["reasons"])
-    messenger = conversation(base()[1:], format="messenger", source_name="message_3.json",
-                             format_details={"file_message_limit_reached": True})
+    assert any(
+        "come before the first message header" in r for r in quality_report(conv).partial["reasons"]
+    )
+    messenger = conversation(
+        base()[1:],
+        format="messenger",
+        source_name="message_3.json",
+        format_details={"file_message_limit_reached": True},
+    )
     reasons = quality_report(messenger).partial["reasons"]
     assert any("exactly 10,000 messages" in r for r in reasons)
     assert any("The file is message_3.json" in r for r in reasons)

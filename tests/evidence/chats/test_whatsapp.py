@@ -31,17 +31,29 @@ def test_android_english_24h_day_first():
     assert conv.format_details["date_order_basis"] == "line 11 has a first number above 12"
     assert conv.format_details["clock"] == "24-hour"
     assert rows(conv) == [
-        (None, "2021-03-12T18:01", "system",
-         "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
-         "WhatsApp, can read or listen to them. Tap to learn more."),
+        (
+            None,
+            "2021-03-12T18:01",
+            "system",
+            "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+            "WhatsApp, can read or listen to them. Tap to learn more.",
+        ),
         (None, "2021-03-12T18:01", "system", 'Sam Hunter created group "Park watch: Sat"'),
         (None, "2021-03-12T18:02", "system", "Sam Hunter added +44 7700 900123"),
         ("Sam Hunter", "2021-03-12T18:05", "text", "Right, everyone here?"),
-        ("+44 7700 900123", "2021-03-12T18:06", "text",
-         "yes. we meet at the gate\nbring the camera\nand a charger"),
+        (
+            "+44 7700 900123",
+            "2021-03-12T18:06",
+            "text",
+            "yes. we meet at the gate\nbring the camera\nand a charger",
+        ),
         ("Sam Hunter", "2021-03-12T18:07", "media_omitted", "<Media omitted>"),
-        ("+44 7700 900123", "2021-03-12T18:09", "attachment",
-         "IMG-20210312-WA0007.jpg (file attached)\nthis is him"),
+        (
+            "+44 7700 900123",
+            "2021-03-12T18:09",
+            "attachment",
+            "IMG-20210312-WA0007.jpg (file attached)\nthis is him",
+        ),
         ("Sam Hunter", "2021-03-13T09:15", "deleted", "This message was deleted"),
         ("+44 7700 900123", "2021-03-13T09:16", "deleted", "You deleted this message"),
         ("Sam Hunter", "2021-03-13T09:20", "text", "Meet at 10 not 11"),
@@ -82,10 +94,17 @@ def test_ios_brackets_bom_and_direction_marks():
     assert conv.participants == ["Alex Doe", "Riley"]
     m = conv.messages
     assert (m[0].sender, m[0].kind, m[0].details) == (
-        None, "system", {"event": "encryption_notice", "header_name": "Chat Group"})
+        None,
+        "system",
+        {"event": "encryption_notice", "header_name": "Chat Group"},
+    )
     assert m[0].text.startswith("\u200eMessages and calls")  # the text keeps its marks
     assert m[1].details["event"] == "group_created"
-    assert (m[2].sender, m[2].timestamp, m[2].text) == ("Alex Doe", "2022-02-14T20:01:15", "Hello there")
+    assert (m[2].sender, m[2].timestamp, m[2].text) == (
+        "Alex Doe",
+        "2022-02-14T20:01:15",
+        "Hello there",
+    )
     assert m[3].kind == "attachment"
     assert m[3].attachments == ("00000012-PHOTO-2022-02-14-20-02-00.jpg",)
     assert (m[4].kind, m[4].text) == ("media_omitted", "\u200eimage omitted")
@@ -113,13 +132,23 @@ def test_german_export():
     assert conv.locale == "de"
     assert conv.format_details["layout"] == "DD.MM.YY, HH:MM - Name: text"
     assert [(m.sender, m.kind) for m in conv.messages] == [
-        (None, "system"), (None, "system"), (None, "system"),
-        ("Uwe", "text"), ("Jana", "media_omitted"), ("Uwe", "attachment"),
-        ("Jana", "deleted"), ("Uwe", "text"), (None, "system"),
+        (None, "system"),
+        (None, "system"),
+        (None, "system"),
+        ("Uwe", "text"),
+        ("Jana", "media_omitted"),
+        ("Uwe", "attachment"),
+        ("Jana", "deleted"),
+        ("Uwe", "text"),
+        (None, "system"),
     ]
     m = conv.messages
     assert [x.details["event"] for x in (m[0], m[1], m[2], m[8])] == [
-        "encryption_notice", "group_created", "added", "left"]
+        "encryption_notice",
+        "group_created",
+        "added",
+        "left",
+    ]
     assert m[5].attachments == ("IMG-20210115-WA0003.jpg",)
     assert (m[7].text, m[7].edited) == ("Bis morgen", True)
     assert m[0].wall == datetime(2021, 1, 15, 21, 5)
@@ -144,7 +173,11 @@ def test_spanish_export_with_a_m_p_m():
     assert m[3].text == "Hola\n¿qué tal?"
     assert (m[7].text, m[7].edited) == ("Vale", True)
     assert [x.details["event"] for x in (m[0], m[1], m[2], m[8])] == [
-        "encryption_notice", "group_created", "added", "left"]
+        "encryption_notice",
+        "group_created",
+        "added",
+        "left",
+    ]
 
 
 def test_french_export_without_comma_and_colon_in_group_name():
@@ -154,11 +187,18 @@ def test_french_export_without_comma_and_colon_in_group_name():
     m = conv.messages
     # "Famille : été" has ": " inside the quoted name: still one system line, not a sender.
     assert (m[1].sender, m[1].kind, m[1].text) == (
-        None, "system", "Marie a créé le groupe « Famille : été »")
+        None,
+        "system",
+        "Marie a créé le groupe « Famille : été »",
+    )
     assert m[1].details == {"event": "group_created"}
     assert [(x.sender, x.kind) for x in m[3:]] == [
-        ("Marie", "text"), ("Paul", "attachment"), ("Paul", "media_omitted"),
-        ("Paul", "deleted"), ("Marie", "text"), (None, "system"),
+        ("Marie", "text"),
+        ("Paul", "attachment"),
+        ("Paul", "media_omitted"),
+        ("Paul", "deleted"),
+        ("Marie", "text"),
+        (None, "system"),
     ]
     assert m[4].attachments == ("IMG-20260312-WA0001.jpg",)
     assert (m[7].text, m[7].edited) == ("À demain", True)
@@ -178,24 +218,19 @@ def test_ambiguous_dates_are_read_day_first_with_a_warning():
 
 
 def test_ambiguous_dates_prefer_the_reading_that_keeps_them_in_order():
-    text = (
-        "01/12/2021, 10:00 - Ann: a\n"
-        "02/12/2021, 10:00 - Ben: b\n"
-        "03/12/2021, 10:00 - Ann: c\n"
-    )
+    text = "01/12/2021, 10:00 - Ann: a\n02/12/2021, 10:00 - Ben: b\n03/12/2021, 10:00 - Ann: c\n"
     # Day-first: 1, 2, 3 December. Month-first: 12 January, 12 February, 12 March. Both in
     # order; the tie goes to day-first. Reversed steps make month-first the better reading:
-    text2 = (
-        "01/02/2021, 10:00 - Ann: a\n"
-        "02/01/2021, 10:00 - Ben: b\n"
-        "03/01/2021, 10:00 - Ann: c\n"
-    )
+    text2 = "01/02/2021, 10:00 - Ann: a\n02/01/2021, 10:00 - Ben: b\n03/01/2021, 10:00 - Ann: c\n"
     assert parse_chat_bytes(text.encode()).messages[2].wall == datetime(2021, 12, 3, 10)
     conv = parse_chat_bytes(text2.encode())
     assert conv.format_details["date_order"] == "month-first"
     # Month-first: 2 January, 1 February, 1 March. Day-first would go 1 Feb, 2 Jan, 3 Jan.
     assert [m.wall.date().isoformat() for m in conv.messages] == [
-        "2021-01-02", "2021-02-01", "2021-03-01"]
+        "2021-01-02",
+        "2021-02-01",
+        "2021-03-01",
+    ]
     assert conv.warnings[0].code == "ambiguous_dates"
     assert "month-first it has 0 backward steps, day-first 1" in conv.warnings[0].message
 
@@ -205,15 +240,16 @@ def test_only_a_later_line_decides_the_date_order():
     assert conv.format_details["date_order"] == "month-first"
     assert conv.format_details["date_order_basis"] == "line 4 has a second number above 12"
     assert [m.wall.date().isoformat() for m in conv.messages] == [
-        "2021-01-02", "2021-01-03", "2021-01-05", "2021-01-20"]
+        "2021-01-02",
+        "2021-01-03",
+        "2021-01-05",
+        "2021-01-20",
+    ]
     assert conv.warnings == []
 
 
 def test_contradicting_date_orders_are_an_error_naming_both_lines():
-    text = (
-        "13/01/2021, 10:00 - Ann: day first\n"
-        "01/14/2021, 10:00 - Ben: month first\n"
-    )
+    text = "13/01/2021, 10:00 - Ann: day first\n01/14/2021, 10:00 - Ben: month first\n"
     with pytest.raises(ChatParseError) as e:
         parse_chat_bytes(text.encode())
     assert e.value.line == 2
@@ -261,7 +297,7 @@ def test_lines_before_the_first_header_are_listed_not_dropped_and_crlf_is_read()
 
 def test_text_is_never_normalized():
     # Decomposed "é" (e + U+0301), a ZWJ emoji sequence and a soft hyphen stay as they are.
-    body = "cafe\u0301 \U0001F469\u200D\U0001F467 soft\u00adhyphen  trailing  "
+    body = "cafe\u0301 \U0001f469\u200d\U0001f467 soft\u00adhyphen  trailing  "
     conv = parse_chat_bytes(f"21/06/2021, 14:00 - Ann: {body}\n".encode())
     assert conv.messages[0].text == body
 
@@ -281,7 +317,9 @@ def test_header_like_line_of_another_layout_stays_in_the_message_and_is_reported
     )
     conv = parse_chat_bytes(text.encode())
     assert [m.sender for m in conv.messages] == ["Ann", "Ben"]
-    assert conv.messages[0].text == "pasted:\n[21/06/2021, 13:00:00] Bob: something Bob said elsewhere"
+    assert (
+        conv.messages[0].text == "pasted:\n[21/06/2021, 13:00:00] Bob: something Bob said elsewhere"
+    )
     assert [(w.code, w.lines) for w in conv.warnings] == [
         ("mixed_header_layouts", []),
         ("header_like_continuation", [2]),
@@ -332,7 +370,9 @@ def test_invalid_utf8_inside_an_export_names_the_line():
 
 def test_size_limit_is_configurable_and_says_both_figures():
     data = b"21/06/2021, 14:00 - Ann: hello\n"
-    with pytest.raises(ChatParseError, match=r"The file is 31 bytes, more than the limit of 10 bytes"):
+    with pytest.raises(
+        ChatParseError, match=r"The file is 31 bytes, more than the limit of 10 bytes"
+    ):
         parse_chat_bytes(data, max_bytes=10)
     assert len(parse_chat_bytes(data, max_bytes=None).messages) == 1
 
@@ -351,7 +391,8 @@ def test_messages_spanning_chunk_boundaries(monkeypatch):
     monkeypatch.setattr(whatsapp, "CHUNK", 37)
     text = "".join(
         f"21/06/2021, 14:{i:02d} - {'Ann' if i % 2 else 'Ben'}: message {i}"
-        + ("\nmore\nand more" if i % 3 == 0 else "") + "\n"
+        + ("\nmore\nand more" if i % 3 == 0 else "")
+        + "\n"
         for i in range(40)
     )
     conv = parse_chat_bytes(text.encode())
@@ -391,17 +432,29 @@ def test_timezone_and_dst():
 @pytest.mark.parametrize(
     ("line", "kind", "attachments", "locale"),
     [
-        ("\u200e<Anhang: 00000014-PHOTO-2021-01-15-21-05-00.jpg>", "attachment",
-         ("00000014-PHOTO-2021-01-15-21-05-00.jpg",), "de"),
+        (
+            "\u200e<Anhang: 00000014-PHOTO-2021-01-15-21-05-00.jpg>",
+            "attachment",
+            ("00000014-PHOTO-2021-01-15-21-05-00.jpg",),
+            "de",
+        ),
         ("\u200eBild weggelassen", "media_omitted", (), "de"),
         ("\u200eVerpasster Sprachanruf", "call", (), "de"),
-        ("\u200e<adjunto: 00000015-AUDIO-2021-01-15-21-05-00.opus>", "attachment",
-         ("00000015-AUDIO-2021-01-15-21-05-00.opus",), "es"),
+        (
+            "\u200e<adjunto: 00000015-AUDIO-2021-01-15-21-05-00.opus>",
+            "attachment",
+            ("00000015-AUDIO-2021-01-15-21-05-00.opus",),
+            "es",
+        ),
         ("\u200eimagen omitida", "media_omitted", (), "es"),
         ("\u200eLlamada de voz perdida", "call", (), "es"),
         ("\u200eEliminaste este mensaje.", "deleted", (), "es"),
-        ("\u200e<pièce jointe : 00000016-PHOTO-2021-01-15-21-05-00.jpg>", "attachment",
-         ("00000016-PHOTO-2021-01-15-21-05-00.jpg",), "fr"),
+        (
+            "\u200e<pièce jointe : 00000016-PHOTO-2021-01-15-21-05-00.jpg>",
+            "attachment",
+            ("00000016-PHOTO-2021-01-15-21-05-00.jpg",),
+            "fr",
+        ),
         ("\u200eimage absente", "media_omitted", (), "fr"),
         ("\u200eAppel vidéo manqué", "call", (), "fr"),
         ("\u200eVous avez supprimé ce message", "deleted", (), "fr"),
@@ -438,18 +491,28 @@ def test_ios_system_lines_in_german():
 @pytest.mark.parametrize(
     ("text", "layout", "stamps"),
     [
-        ("[2021-03-12, 18:01:00] Ann: a\n[2021-03-13, 09:00:05] Ben: b\n",
-         "[YYYY-MM-DD, HH:MM:SS] Name: text", ["2021-03-12T18:01:00", "2021-03-13T09:00:05"]),
-        ("12-03-2021 18.01 - Ann: a\n13-03-2021 09.00 - Ben: b\n",
-         "DD-MM-YY HH.MM - Name: text", ["2021-03-12T18:01", "2021-03-13T09:00"]),
-        ("3/12/21, 6:01PM - Ann: a\n3/13/21, 9:00AM - Ben: b\n",
-         "MM/DD/YY, HH:MM AM/PM - Name: text", ["2021-03-12T18:01", "2021-03-13T09:00"]),
-        ("22/01/2021 à 15:51 - Ann: a\n",
-         "DD/MM/YY à HH:MM - Name: text", ["2021-01-22T15:51"]),
-        ("2022/12/14, 13:34. - Ann: a\n",
-         "YYYY/MM/DD, HH:MM - Name: text", ["2022-12-14T13:34"]),
-        ("[09/10/22 10:37:00 p.m.] Ann: a\n[13/10/22 10:37:00 a.m.] Ben: b\n",
-         "[DD/MM/YY HH:MM:SS AM/PM] Name: text", ["2022-10-09T22:37:00", "2022-10-13T10:37:00"]),
+        (
+            "[2021-03-12, 18:01:00] Ann: a\n[2021-03-13, 09:00:05] Ben: b\n",
+            "[YYYY-MM-DD, HH:MM:SS] Name: text",
+            ["2021-03-12T18:01:00", "2021-03-13T09:00:05"],
+        ),
+        (
+            "12-03-2021 18.01 - Ann: a\n13-03-2021 09.00 - Ben: b\n",
+            "DD-MM-YY HH.MM - Name: text",
+            ["2021-03-12T18:01", "2021-03-13T09:00"],
+        ),
+        (
+            "3/12/21, 6:01PM - Ann: a\n3/13/21, 9:00AM - Ben: b\n",
+            "MM/DD/YY, HH:MM AM/PM - Name: text",
+            ["2021-03-12T18:01", "2021-03-13T09:00"],
+        ),
+        ("22/01/2021 à 15:51 - Ann: a\n", "DD/MM/YY à HH:MM - Name: text", ["2021-01-22T15:51"]),
+        ("2022/12/14, 13:34. - Ann: a\n", "YYYY/MM/DD, HH:MM - Name: text", ["2022-12-14T13:34"]),
+        (
+            "[09/10/22 10:37:00 p.m.] Ann: a\n[13/10/22 10:37:00 a.m.] Ben: b\n",
+            "[DD/MM/YY HH:MM:SS AM/PM] Name: text",
+            ["2022-10-09T22:37:00", "2022-10-13T10:37:00"],
+        ),
     ],
 )
 def test_other_layouts(text, layout, stamps):
@@ -470,8 +533,7 @@ def test_half_hour_clock_changes():
     )
     conv = parse_chat_bytes(text.encode(), timezone="Australia/Lord_Howe")
     d = list(conv.iter_message_dicts())
-    assert [x.get("utc_note", "")[:12] for x in d] == [
-        "", "nonexistent:", "", "ambiguous: 2", ""]
+    assert [x.get("utc_note", "")[:12] for x in d] == ["", "nonexistent:", "", "ambiguous: 2", ""]
     assert d[0]["utc"] == "2021-10-02T15:29+00:00"  # +10:30
     assert d[2]["utc"] == "2021-10-02T15:45+00:00"  # +11:00
     assert d[4]["utc"] == "2021-04-13T01:30+00:00"  # +10:30

@@ -44,7 +44,7 @@ def _unknown(why: str) -> UnknownChatFormat:
 
 
 def _kind_of_head(head: bytes) -> str:
-    """"json", "text", or raises UnknownChatFormat for what is plainly neither."""
+    """ "json", "text", or raises UnknownChatFormat for what is plainly neither."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "text"
     body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
@@ -82,9 +82,16 @@ def _from_json(data: bytes, name: str | None, zone_name: str, zone_source: str) 
     )
 
 
-def _parse(opener: Callable[[], BinaryIO], size: int, *, name: str | None,
-           timezone: str | None, max_bytes: int | None, date_order: str,
-           default_date_order: str) -> Conversation:
+def _parse(
+    opener: Callable[[], BinaryIO],
+    size: int,
+    *,
+    name: str | None,
+    timezone: str | None,
+    max_bytes: int | None,
+    date_order: str,
+    default_date_order: str,
+) -> Conversation:
     zone, zone_name, zone_source = get_zone(timezone)
     if max_bytes is not None and size > max_bytes:
         raise ChatTooLarge(size, max_bytes)
@@ -96,16 +103,25 @@ def _parse(opener: Callable[[], BinaryIO], size: int, *, name: str | None,
         return _from_json(data, name, zone_name, zone_source)
     try:
         return whatsapp.parse(
-            opener, zone_name=zone_name, zone_source=zone_source, name=name,
-            date_order=date_order, default_date_order=default_date_order,
+            opener,
+            zone_name=zone_name,
+            zone_source=zone_source,
+            name=name,
+            date_order=date_order,
+            default_date_order=default_date_order,
         )
     except whatsapp.NotWhatsApp:
         raise _unknown("no line looks like a WhatsApp message header and it is not JSON") from None
 
 
-def parse_chat_file(path: str | os.PathLike, *, timezone: str | None = None,
-                    max_bytes: int | None = DEFAULT_MAX_BYTES, date_order: str = "auto",
-                    default_date_order: str = "day-first") -> Conversation:
+def parse_chat_file(
+    path: str | os.PathLike,
+    *,
+    timezone: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    date_order: str = "auto",
+    default_date_order: str = "day-first",
+) -> Conversation:
     """Read a chat export from disk.
 
     ``timezone`` is the IANA zone used to derive UTC from wall-clock times the export does not
@@ -121,25 +137,47 @@ def parse_chat_file(path: str | os.PathLike, *, timezone: str | None = None,
         raise ChatParseError(f"No such file: {path}") from None
     if path.is_dir():
         raise ChatParseError(f"{path} is a directory, not a chat export file.")
-    return _parse(lambda: open(path, "rb"), size, name=path.name, timezone=timezone,
-                  max_bytes=max_bytes, date_order=date_order,
-                  default_date_order=default_date_order)
+    return _parse(
+        lambda: open(path, "rb"),
+        size,
+        name=path.name,
+        timezone=timezone,
+        max_bytes=max_bytes,
+        date_order=date_order,
+        default_date_order=default_date_order,
+    )
 
 
-def parse_chat_bytes(data: bytes, *, name: str | None = None, timezone: str | None = None,
-                     max_bytes: int | None = DEFAULT_MAX_BYTES, date_order: str = "auto",
-                     default_date_order: str = "day-first") -> Conversation:
+def parse_chat_bytes(
+    data: bytes,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    date_order: str = "auto",
+    default_date_order: str = "day-first",
+) -> Conversation:
     """Read a chat export held in memory (an upload, a bundle member). Options as for
     ``parse_chat_file``; ``name`` is only recorded (and used to tell Instagram from Messenger
     when nothing else does)."""
-    return _parse(lambda: io.BytesIO(data), len(data), name=name, timezone=timezone,
-                  max_bytes=max_bytes, date_order=date_order,
-                  default_date_order=default_date_order)
+    return _parse(
+        lambda: io.BytesIO(data),
+        len(data),
+        name=name,
+        timezone=timezone,
+        max_bytes=max_bytes,
+        date_order=date_order,
+        default_date_order=default_date_order,
+    )
 
 
-def iter_whatsapp_messages(path: str | os.PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES,
-                           date_order: str = "auto",
-                           default_date_order: str = "day-first") -> Iterator[Message]:
+def iter_whatsapp_messages(
+    path: str | os.PathLike,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    date_order: str = "auto",
+    default_date_order: str = "day-first",
+) -> Iterator[Message]:
     """A WhatsApp export's messages one at a time, reading the file in chunks, for callers that
     do not need them all at once (counting, indexing, copying to a database)."""
     path = Path(path)
@@ -147,9 +185,12 @@ def iter_whatsapp_messages(path: str | os.PathLike, *, max_bytes: int | None = D
     if max_bytes is not None and size > max_bytes:
         raise ChatTooLarge(size, max_bytes)
     try:
-        reader = whatsapp.WhatsAppReader(lambda: open(path, "rb"), name=path.name,  # noqa: SIM115
-                                         date_order=date_order,
-                                         default_date_order=default_date_order)
+        reader = whatsapp.WhatsAppReader(
+            lambda: open(path, "rb"),  # noqa: SIM115
+            name=path.name,
+            date_order=date_order,
+            default_date_order=default_date_order,
+        )
     except whatsapp.NotWhatsApp:
         raise _unknown("no line looks like a WhatsApp message header") from None
     return reader.iter_messages()

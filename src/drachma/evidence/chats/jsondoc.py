@@ -49,14 +49,17 @@ def decode_json_text(data: bytes, *, format: str | None = None) -> tuple[str, bo
         raise ChatParseError(
             f"Line {line} is not valid UTF-8 (byte 0x{data[e.start]:02x}); the download is "
             "expected to be UTF-8 JSON.",
-            line=line, format=format,
+            line=line,
+            format=format,
         ) from None
 
 
 def _error(text: str, pos: int, what: str, format: str | None) -> ChatParseError:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return ChatParseError(f"Invalid JSON at line {line}, column {column}: {what}.", line=line, format=format)
+    return ChatParseError(
+        f"Invalid JSON at line {line}, column {column}: {what}.", line=line, format=format
+    )
 
 
 def read_document(text: str, *, bom: bool = False, format: str | None = None) -> Document:
@@ -79,27 +82,27 @@ def _walk(text: str, *, bom: bool, repaired: int, format: str | None) -> Documen
     decode = decoder.raw_decode
     ws = _WS.match
     i = ws(text, 0).end()
-    if text[i:i + 1] != "{":
+    if text[i : i + 1] != "{":
         raise _error(text, i, "expected the file to be one JSON object ('{')", format)
     i = ws(text, i + 1).end()
     top: dict[str, Any] = {}
     items: list[Item] | None = None
     line, counted = 1, 0
-    if text[i:i + 1] == "}":
+    if text[i : i + 1] == "}":
         i += 1
     else:
         while True:
-            if text[i:i + 1] != '"':
+            if text[i : i + 1] != '"':
                 raise _error(text, i, "expected a key in double quotes", format)
             key, i = decode(text, i)
             i = ws(text, i).end()
-            if text[i:i + 1] != ":":
+            if text[i : i + 1] != ":":
                 raise _error(text, i, "expected ':' after a key", format)
             i = ws(text, i + 1).end()
-            if key == "messages" and text[i:i + 1] == "[":
+            if key == "messages" and text[i : i + 1] == "[":
                 items = []
                 i = ws(text, i + 1).end()
-                if text[i:i + 1] == "]":
+                if text[i : i + 1] == "]":
                     i += 1
                 else:
                     while True:
@@ -111,18 +114,20 @@ def _walk(text: str, *, bom: bool, repaired: int, format: str | None) -> Documen
                         counted = i
                         items.append(Item(value, len(items), first, line))
                         i = ws(text, i).end()
-                        c = text[i:i + 1]
+                        c = text[i : i + 1]
                         if c == ",":
                             i = ws(text, i + 1).end()
                         elif c == "]":
                             i += 1
                             break
                         else:
-                            raise _error(text, i, "expected ',' or ']' in the messages array", format)
+                            raise _error(
+                                text, i, "expected ',' or ']' in the messages array", format
+                            )
             else:
                 top[key], i = decode(text, i)
             i = ws(text, i).end()
-            c = text[i:i + 1]
+            c = text[i : i + 1]
             if c == ",":
                 i = ws(text, i + 1).end()
             elif c == "}":

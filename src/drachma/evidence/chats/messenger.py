@@ -28,7 +28,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
 # Split downloads hold at most this many messages per file.
 FACEBOOK_FILE_LIMIT = 10_000
-_REACTION_TEXT = re.compile(r"^(?:Liked a message|(?:.+ )?[Rr]eacted .+ to (?:your|a|their|his|her) message)$")
+_REACTION_TEXT = re.compile(
+    r"^(?:Liked a message|(?:.+ )?[Rr]eacted .+ to (?:your|a|their|his|her) message)$"
+)
 _UNSENT_TEXT = re.compile(r"^(?:.+|You) unsent a message\.?$")
 
 
@@ -113,37 +115,45 @@ def parse(doc: Document, *, name: str | None, zone_name: str, zone_source: str) 
     newest_first = down > up
     if newest_first:
         messages.reverse()
-        warnings.append(ParseWarning(
-            "reversed",
-            "The file lists messages newest first, as Facebook and Instagram do; they are shown "
-            "oldest first. source_index gives each message's position in the file.",
-        ))
+        warnings.append(
+            ParseWarning(
+                "reversed",
+                "The file lists messages newest first, as Facebook and Instagram do; they are "
+                "shown oldest first. source_index gives each message's position in the file.",
+            )
+        )
     inversions = [
         messages[i].first_line
         for i in range(1, len(messages))
         if messages[i].wall < messages[i - 1].wall
     ]
     if inversions:
-        warnings.append(ParseWarning(
-            "out_of_order",
-            f"{len(inversions)} message(s) are out of step with the file's time order; they "
-            "are kept where the file puts them.",
-            inversions[:50],
-        ))
+        warnings.append(
+            ParseWarning(
+                "out_of_order",
+                f"{len(inversions)} message(s) are out of step with the file's time order; they "
+                "are kept where the file puts them.",
+                inversions[:50],
+            )
+        )
     senders = list(dict.fromkeys(m.sender for m in messages if m.sender is not None))
     former = [s for s in senders if s not in participants]
     if former and participants:
-        warnings.append(ParseWarning(
-            "unlisted_senders",
-            "Sent messages but are not in the file's participants list (the list is taken at "
-            f"download time, so they may have left): {', '.join(former)}.",
-        ))
+        warnings.append(
+            ParseWarning(
+                "unlisted_senders",
+                "Sent messages but are not in the file's participants list (the list is taken at "
+                f"download time, so they may have left): {', '.join(former)}.",
+            )
+        )
     if fix.repaired:
-        warnings.append(ParseWarning(
-            "mojibake_repaired",
-            f"{fix.repaired} string(s) were stored UTF-8-as-Latin-1 (Facebook's encoding bug) "
-            "and have been decoded back to the characters written.",
-        ))
+        warnings.append(
+            ParseWarning(
+                "mojibake_repaired",
+                f"{fix.repaired} string(s) were stored UTF-8-as-Latin-1 (Facebook's encoding bug) "
+                "and have been decoded back to the characters written.",
+            )
+        )
     details = {
         "platform_basis": basis,
         "title": title,
@@ -177,12 +187,15 @@ def _message(item: Item, fix: _Fixer, fmt: str) -> Message:
         raise ChatParseError(f"{where} is not a JSON object.", line=item.first_line, format=fmt)
     ts = m.get("timestamp_ms")
     if isinstance(ts, bool) or not isinstance(ts, int | float):
-        raise ChatParseError(f"{where} has no numeric timestamp_ms.", line=item.first_line, format=fmt)
+        raise ChatParseError(
+            f"{where} has no numeric timestamp_ms.", line=item.first_line, format=fmt
+        )
     try:
         wall = EPOCH + timedelta(milliseconds=ts)
     except OverflowError:
-        raise ChatParseError(f"{where} has an impossible timestamp_ms {ts}.",
-                             line=item.first_line, format=fmt) from None
+        raise ChatParseError(
+            f"{where} has an impossible timestamp_ms {ts}.", line=item.first_line, format=fmt
+        ) from None
     sender = fix(m["sender_name"]) if isinstance(m.get("sender_name"), str) else None
     content = fix(m["content"]) if isinstance(m.get("content"), str) else ""
     attachments: list[str] = []
@@ -227,7 +240,15 @@ def _message(item: Item, fix: _Fixer, fmt: str) -> Message:
     else:
         kind = "empty"
     return Message(
-        sender, wall, content, kind, item.first_line, item.last_line,
-        attachments=tuple(attachments), details=details or None, reactions=reactions,
-        source_index=item.index, precision=MILLISECONDS,
+        sender,
+        wall,
+        content,
+        kind,
+        item.first_line,
+        item.last_line,
+        attachments=tuple(attachments),
+        details=details or None,
+        reactions=reactions,
+        source_index=item.index,
+        precision=MILLISECONDS,
     )

@@ -180,7 +180,9 @@ class ZoneConverter:
             # (no zone changes its clocks twice in a day).
             start = datetime(wall.year, wall.month, wall.day)
             ends = (start, start + timedelta(hours=23, minutes=59, seconds=59))
-            offsets = {t.replace(tzinfo=self.zone, fold=f).utcoffset() for t in ends for f in (0, 1)}
+            offsets = {
+                t.replace(tzinfo=self.zone, fold=f).utcoffset() for t in ends for f in (0, 1)
+            }
             if len(offsets) == 1:
                 offset = self._days[day] = offsets.pop()
                 return offset, None

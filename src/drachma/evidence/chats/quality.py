@@ -159,16 +159,18 @@ def quality_report(
     for i in range(1, len(msgs)):
         delta = utcs[i] - utcs[i - 1]
         if delta > gap_threshold:
-            gaps.append({
-                "after_index": i - 1,
-                "before_index": i,
-                "start": _iso_utc(utcs[i - 1], msgs[i - 1].precision),
-                "end": _iso_utc(utcs[i], msgs[i].precision),
-                "start_timestamp": msgs[i - 1].timestamp,
-                "end_timestamp": msgs[i].timestamp,
-                "seconds": int(delta.total_seconds()),
-                "length": human_duration(delta.total_seconds()),
-            })
+            gaps.append(
+                {
+                    "after_index": i - 1,
+                    "before_index": i,
+                    "start": _iso_utc(utcs[i - 1], msgs[i - 1].precision),
+                    "end": _iso_utc(utcs[i], msgs[i].precision),
+                    "start_timestamp": msgs[i - 1].timestamp,
+                    "end_timestamp": msgs[i].timestamp,
+                    "seconds": int(delta.total_seconds()),
+                    "length": human_duration(delta.total_seconds()),
+                }
+            )
 
     deleted_refs = [_ref(conv, m, i) for i, m in enumerate(msgs) if m.kind == "deleted"]
     deleted_by: Counter[str] = Counter(m.sender or "(unknown)" for m in msgs if m.kind == "deleted")
@@ -188,8 +190,8 @@ def quality_report(
     ]
     if conv.zone_assumed:
         notes.append(
-            f"UTC times rest on the zone {conv.zone_name} "
-            f"({'chosen by the caller' if conv.zone_source == 'caller' else 'assumed by default'}); "
+            f"UTC times rest on the zone {conv.zone_name} ("
+            f"{'chosen by the caller' if conv.zone_source == 'caller' else 'assumed by default'}); "
             "the export itself states only the phone's local wall-clock time."
         )
     if msgs and msgs[0].precision == "minutes":
@@ -220,7 +222,9 @@ def _base(name: str) -> str:
     return PurePath(name.replace("\\", "/")).name
 
 
-def _media(conv: Conversation, msgs: list[Message], supplied: Iterable[str] | None) -> dict[str, Any]:
+def _media(
+    conv: Conversation, msgs: list[Message], supplied: Iterable[str] | None
+) -> dict[str, Any]:
     referenced = []
     for i, m in enumerate(msgs):
         for name in m.attachments:
@@ -231,8 +235,15 @@ def _media(conv: Conversation, msgs: list[Message], supplied: Iterable[str] | No
         "referenced": [name for name, _, _ in referenced][:MAX_LISTED],
         "placeholders_count": len(placeholders),
         "placeholders": [
-            {**_ref(conv, m, i), "text": m.text.split("\n", 1)[0],
-             **({"file_name": m.details["file_name"]} if m.details and "file_name" in m.details else {})}
+            {
+                **_ref(conv, m, i),
+                "text": m.text.split("\n", 1)[0],
+                **(
+                    {"file_name": m.details["file_name"]}
+                    if m.details and "file_name" in m.details
+                    else {}
+                ),
+            }
             for i, m in placeholders[:MAX_LISTED]
         ],
         "supplied_checked": supplied is not None,
@@ -289,9 +300,13 @@ def _order(conv: Conversation, msgs: list[Message], utcs: list[datetime]) -> dic
                 groups[key].append(first)
             groups[key].append(i)
     duplicates = [
-        {"indexes": idx, "sender": msgs[idx[0]].sender, "timestamp": msgs[idx[0]].timestamp,
-         "text": msgs[idx[0]].text[:200],
-         "lines": [msgs[i].first_line for i in idx]}
+        {
+            "indexes": idx,
+            "sender": msgs[idx[0]].sender,
+            "timestamp": msgs[idx[0]].timestamp,
+            "text": msgs[idx[0]].text[:200],
+            "lines": [msgs[i].first_line for i in idx],
+        }
         for idx in groups.values()
     ]
     return {
@@ -304,8 +319,13 @@ def _order(conv: Conversation, msgs: list[Message], utcs: list[datetime]) -> dic
     }
 
 
-def _partial(conv: Conversation, msgs: list[Message], utcs: list[datetime], authored: list[int],
-             reply_window: timedelta) -> dict[str, Any]:
+def _partial(
+    conv: Conversation,
+    msgs: list[Message],
+    utcs: list[datetime],
+    authored: list[int],
+    reply_window: timedelta,
+) -> dict[str, Any]:
     reasons: list[str] = []
     checks: dict[str, Any] = {}
     if conv.format == "whatsapp":
@@ -338,7 +358,11 @@ def _partial(conv: Conversation, msgs: list[Message], utcs: list[datetime], auth
                 "message_2.json…, newest first, so this is not the newest part."
             )
     if conv.format == "telegram":
-        ids = [m.details.get("message_id") for m in msgs if m.details and isinstance(m.details.get("message_id"), int)]
+        ids = [
+            m.details.get("message_id")
+            for m in msgs
+            if m.details and isinstance(m.details.get("message_id"), int)
+        ]
         chat_type = conv.format_details.get("chat_type") or ""
         if ids and ("supergroup" in chat_type or "channel" in chat_type):
             missing = sum(b - a - 1 for a, b in zip(ids, ids[1:], strict=False) if b > a + 1)

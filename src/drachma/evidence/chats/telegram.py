@@ -27,8 +27,16 @@ FORMAT = "telegram"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CALL_ACTIONS = ("phone_call", "group_call")
 _SERVICE_KEYS = (
-    "action", "actor", "actor_id", "title", "members", "duration_seconds", "discard_reason",
-    "message_id", "inviter", "text",
+    "action",
+    "actor",
+    "actor_id",
+    "title",
+    "members",
+    "duration_seconds",
+    "discard_reason",
+    "message_id",
+    "inviter",
+    "text",
 )
 
 
@@ -38,7 +46,11 @@ def looks_like(doc: Document) -> bool:
     if not doc.items:
         return "type" in doc.top or "name" in doc.top
     first = doc.items[0].value
-    return isinstance(first, dict) and ("date" in first or "date_unixtime" in first) and "timestamp_ms" not in first
+    return (
+        isinstance(first, dict)
+        and ("date" in first or "date_unixtime" in first)
+        and "timestamp_ms" not in first
+    )
 
 
 def is_account_export(doc: Document) -> bool:
@@ -64,8 +76,11 @@ def text_of(value: Any) -> str:
         return value
     if isinstance(value, list):
         return "".join(
-            part if isinstance(part, str)
-            else str(part.get("text", "")) if isinstance(part, dict) else ""
+            part
+            if isinstance(part, str)
+            else str(part.get("text", ""))
+            if isinstance(part, dict)
+            else ""
             for part in value
         )
     return ""
@@ -80,33 +95,40 @@ def parse(doc: Document, *, name: str | None, zone_name: str, zone_source: str) 
         if _instant_key(messages[i]) < _instant_key(messages[i - 1])
     ]
     if inversions:
-        warnings.append(ParseWarning(
-            "out_of_order",
-            f"{len(inversions)} message(s) are dated earlier than the message before them; "
-            "they are kept in file order.",
-            inversions[:50],
-        ))
+        warnings.append(
+            ParseWarning(
+                "out_of_order",
+                f"{len(inversions)} message(s) are dated earlier than the message before them; "
+                "they are kept in file order.",
+                inversions[:50],
+            )
+        )
     if doc.repaired_escapes:
-        warnings.append(ParseWarning(
-            "escapes_repaired",
-            f"{doc.repaired_escapes} invalid '\\xNN' escape(s) (written by older Telegram "
-            "Desktop versions) were read as the control characters they stand for.",
-        ))
+        warnings.append(
+            ParseWarning(
+                "escapes_repaired",
+                f"{doc.repaired_escapes} invalid '\\xNN' escape(s) (written by older Telegram "
+                "Desktop versions) were read as the control characters they stand for.",
+            )
+        )
     missing_unix = sum(1 for m in messages if m.utc_stated is None)
     if missing_unix:
-        warnings.append(ParseWarning(
-            "no_unixtime",
-            f"{missing_unix} message(s) have no date_unixtime; their UTC time is derived from "
-            f"the local 'date' in the zone {zone_name}, which may not be the zone of the "
-            "computer that made the export.",
-        ))
+        warnings.append(
+            ParseWarning(
+                "no_unixtime",
+                f"{missing_unix} message(s) have no date_unixtime; their UTC time is derived from "
+                f"the local 'date' in the zone {zone_name}, which may not be the zone of the "
+                "computer that made the export.",
+            )
+        )
     offsets = {
         int((m.wall - m.utc_stated.replace(tzinfo=None)).total_seconds() // 60)
-        for m in messages if m.utc_stated is not None and m.wall.tzinfo is None
+        for m in messages
+        if m.utc_stated is not None and m.wall.tzinfo is None
     }
-    participants = list(dict.fromkeys(
-        m.sender for m in messages if m.sender is not None and m.kind != "system"
-    ))
+    participants = list(
+        dict.fromkeys(m.sender for m in messages if m.sender is not None and m.kind != "system")
+    )
     details = {
         "chat_name": doc.top.get("name"),
         "chat_type": doc.top.get("type"),
@@ -145,19 +167,24 @@ def _message(item: Item) -> Message:
         try:
             utc_stated = EPOCH + timedelta(seconds=int(unix))
         except (TypeError, ValueError, OverflowError):
-            raise ChatParseError(f"{where} has an unreadable date_unixtime {unix!r}.",
-                                 line=item.first_line, format=FORMAT) from None
+            raise ChatParseError(
+                f"{where} has an unreadable date_unixtime {unix!r}.",
+                line=item.first_line,
+                format=FORMAT,
+            ) from None
     if isinstance(date_s, str):
         try:
             wall = datetime.fromisoformat(date_s)
         except ValueError:
-            raise ChatParseError(f"{where} has an unreadable date {date_s!r}.",
-                                 line=item.first_line, format=FORMAT) from None
+            raise ChatParseError(
+                f"{where} has an unreadable date {date_s!r}.", line=item.first_line, format=FORMAT
+            ) from None
     elif utc_stated is not None:
         wall = utc_stated
     else:
-        raise ChatParseError(f"{where} has neither date nor date_unixtime.",
-                             line=item.first_line, format=FORMAT)
+        raise ChatParseError(
+            f"{where} has neither date nor date_unixtime.", line=item.first_line, format=FORMAT
+        )
 
     text = text_of(m.get("text"))
     details: dict[str, Any] = {}
@@ -203,9 +230,18 @@ def _message(item: Item) -> Message:
         else:
             kind = "empty"
     return Message(
-        sender, wall, text, kind, item.first_line, item.last_line,
-        attachments=attachments, edited=edited, utc_stated=utc_stated,
-        details=details or None, reactions=reactions, source_index=item.index,
+        sender,
+        wall,
+        text,
+        kind,
+        item.first_line,
+        item.last_line,
+        attachments=attachments,
+        edited=edited,
+        utc_stated=utc_stated,
+        details=details or None,
+        reactions=reactions,
+        source_index=item.index,
         precision=SECONDS,
     )
 
@@ -228,7 +264,9 @@ def _reactions(value: Any) -> tuple[dict[str, Any], ...]:
         if recent:
             for who in recent:
                 if isinstance(who, dict):
-                    out.append({"reaction": emoji, "actor": who.get("from"), "date": who.get("date")})
+                    out.append(
+                        {"reaction": emoji, "actor": who.get("from"), "date": who.get("date")}
+                    )
         else:
             out.append({"reaction": emoji, "actor": None, "count": r.get("count")})
     return tuple(out)

@@ -87,8 +87,9 @@ class NotWhatsApp(ChatParseError):
 class Layout:
     """The header layout of one file, as learned from a sample of its lines."""
 
-    def __init__(self, bracket: bool, year_first: bool, ds: str, dts: str, ts: str,
-                 seconds: bool, ampm: bool):
+    def __init__(
+        self, bracket: bool, year_first: bool, ds: str, dts: str, ts: str, seconds: bool, ampm: bool
+    ):
         self.bracket, self.year_first, self.ds, self.dts = bracket, year_first, ds, dts
         self.ts, self.seconds, self.ampm = ts, seconds, ampm
 
@@ -101,8 +102,15 @@ class Layout:
             year_first = False
         else:
             return None
-        return cls(m["ob"] is not None, year_first, m["ds"], m["dts"], m["ts"],
-                   m["s"] is not None, m["ap"] is not None)
+        return cls(
+            m["ob"] is not None,
+            year_first,
+            m["ds"],
+            m["dts"],
+            m["ts"],
+            m["s"] is not None,
+            m["ap"] is not None,
+        )
 
     def key(self) -> tuple:
         return (self.bracket, self.year_first, self.ds, self.dts, self.ts, self.seconds, self.ampm)
@@ -120,8 +128,19 @@ class Layout:
             time_re += r"[ \u00a0\u202f]?" + _AMPM
         opening = r"\[" + _M + "*" if self.bracket else ""
         closing = r"\] ?" if self.bracket else r"\.?[ \u00a0]?[-–] "
-        return (_M + "*" + opening + "(" + date_re + ")" + re.escape(self.dts)
-                + "(" + time_re + ")" + closing)
+        return (
+            _M
+            + "*"
+            + opening
+            + "("
+            + date_re
+            + ")"
+            + re.escape(self.dts)
+            + "("
+            + time_re
+            + ")"
+            + closing
+        )
 
     def regex(self, first: str | None = None, second: str | None = None) -> re.Pattern:
         """The header regex: groups (date, time, rest). ``first``/``second`` narrow the date's
@@ -132,19 +151,32 @@ class Layout:
         return re.compile(r"\n" + self._prefix(first, second) + r"([^\n]*)")
 
     def describe(self, order: str) -> str:
-        parts = {"day-first": ("DD", "MM", "YY"), "month-first": ("MM", "DD", "YY"),
-                 "year-first": ("YYYY", "MM", "DD")}[order]
+        parts = {
+            "day-first": ("DD", "MM", "YY"),
+            "month-first": ("MM", "DD", "YY"),
+            "year-first": ("YYYY", "MM", "DD"),
+        }[order]
         d = self.ds.join(parts)
-        t = self.ts.join(["HH", "MM"] + (["SS"] if self.seconds else [])) + (" AM/PM" if self.ampm else "")
-        return f"[{d}{self.dts}{t}] Name: text" if self.bracket else f"{d}{self.dts}{t} - Name: text"
+        t = self.ts.join(["HH", "MM"] + (["SS"] if self.seconds else [])) + (
+            " AM/PM" if self.ampm else ""
+        )
+        return (
+            f"[{d}{self.dts}{t}] Name: text" if self.bracket else f"{d}{self.dts}{t} - Name: text"
+        )
 
 
 class WhatsAppReader:
     """Reads one WhatsApp export. Iterate it for messages; the conversation-level facts
     (participants, warnings, skipped lines, locale...) are complete once iteration ends."""
 
-    def __init__(self, source: Source, *, name: str | None = None, date_order: str = "auto",
-                 default_date_order: str = "day-first"):
+    def __init__(
+        self,
+        source: Source,
+        *,
+        name: str | None = None,
+        date_order: str = "auto",
+        default_date_order: str = "day-first",
+    ):
         if date_order not in ("auto", "day-first", "month-first"):
             raise ValueError("date_order must be 'auto', 'day-first' or 'month-first'")
         if default_date_order not in ("day-first", "month-first"):
@@ -189,12 +221,16 @@ class WhatsAppReader:
                 except UnicodeDecodeError as e:
                     # ``e.object`` is the decoder's pending bytes plus ``data``.
                     line = lines_before + e.object[: e.start].count(b"\n") + 1
-                    what = (f"byte 0x{e.object[e.start]:02x}" if e.start < len(e.object)
-                            else "the file ends inside a character")
+                    what = (
+                        f"byte 0x{e.object[e.start]:02x}"
+                        if e.start < len(e.object)
+                        else "the file ends inside a character"
+                    )
                     raise ChatParseError(
                         f"Line {line} is not valid {self._encoding.upper()} text ({what}); "
                         "a WhatsApp export is UTF-8.",
-                        line=line, format=FORMAT,
+                        line=line,
+                        format=FORMAT,
                     ) from None
                 lines_before += data.count(b"\n")
                 text = held + text
@@ -257,12 +293,14 @@ class WhatsAppReader:
         self.layout = layouts[best]
         if rest:
             others = sum(count for _, count in rest)
-            self.warnings.append(ParseWarning(
-                "mixed_header_layouts",
-                f"{others} of the first {sum(votes.values())} header-like lines use a different "
-                f"date/time layout from the rest; lines in another layout are read as part of "
-                f"the message above them.",
-            ))
+            self.warnings.append(
+                ParseWarning(
+                    "mixed_header_layouts",
+                    f"{others} of the first {sum(votes.values())} header-like lines use a "
+                    "different date/time layout from the rest; lines in another layout are read "
+                    "as part of the message above them.",
+                )
+            )
         self.header = self.layout.regex()
         self.order, self.order_basis = self._decide_order()
         self._prepare_warnings = list(self.warnings)
@@ -298,22 +336,32 @@ class WhatsAppReader:
                     last = m.group(1)
                     a, b, y = last.split(ds)
                     dates.append((int(a), int(b), int(y)))
+
         def backwards(day_first: bool) -> int:
             keys = [(y, b, a) if day_first else (y, a, b) for a, b, y in dates]
             return sum(1 for x, y in zip(keys, keys[1:], strict=False) if y < x)
+
         day_back, month_back = backwards(True), backwards(False)
         if day_back < month_back:
-            order, why = "day-first", f"read day-first it has {day_back} backward steps, month-first {month_back}"
+            order, why = (
+                "day-first",
+                f"read day-first it has {day_back} backward steps, month-first {month_back}",
+            )
         elif month_back < day_back:
-            order, why = "month-first", f"read month-first it has {month_back} backward steps, day-first {day_back}"
+            order, why = (
+                "month-first",
+                f"read month-first it has {month_back} backward steps, day-first {day_back}",
+            )
         else:
             order = self.default_order
             why = f"both readings keep the dates equally in order; {order} is the default"
-        self.warnings.append(ParseWarning(
-            "ambiguous_dates",
-            f"Every date in the file can be read day-first or month-first (no day above 12). "
-            f"Read {order}: {why}. Check against a date you know, or pass date_order.",
-        ))
+        self.warnings.append(
+            ParseWarning(
+                "ambiguous_dates",
+                f"Every date in the file can be read day-first or month-first (no day above 12). "
+                f"Read {order}: {why}. Check against a date you know, or pass date_order.",
+            )
+        )
         return order, f"ambiguous; {why}"
 
     # -- messages ------------------------------------------------------------------------
@@ -386,7 +434,7 @@ class WhatsAppReader:
                     date_s, time_s, rest = prev.groups()
                     if start > end:
                         n = buf.count("\n", end, start)
-                        append(message(date_s, time_s, rest, line, buf[end + 1:start], n))
+                        append(message(date_s, time_s, rest, line, buf[end + 1 : start], n))
                         line += 1 + n
                     else:
                         append(message(date_s, time_s, rest, line, None, 0))
@@ -396,7 +444,7 @@ class WhatsAppReader:
                     # The last message runs to the end of the file; the file's final newline
                     # ends its last line rather than starting another.
                     date_s, time_s, rest = prev.groups()
-                    region = buf[prev.end() + 1:]
+                    region = buf[prev.end() + 1 :]
                     if not region:
                         cont, n = None, 0
                     elif region.endswith("\n"):
@@ -412,7 +460,7 @@ class WhatsAppReader:
             if eof:
                 self.line_count = line - 1
                 break
-            buf = buf[prev.start():]
+            buf = buf[prev.start() :]
             base = line
         if not started:
             raise NotWhatsApp("The file has no WhatsApp message header.", format=FORMAT)
@@ -438,13 +486,16 @@ class WhatsAppReader:
         last_wall, last_line = datetime.min, 0
         last_date = last_time = ""
 
-        def make(date_s: str, time_s: str, rest: str, line: int, cont: str | None,
-                 n: int) -> Message:
+        def make(
+            date_s: str, time_s: str, rest: str, line: int, cont: str | None, n: int
+        ) -> Message:
             nonlocal last_wall, last_line, last_date, last_time
             if time_s != last_time or date_s != last_date:
                 # Messages of the same minute share one (immutable) datetime.
-                wall = _combine(dates.get(date_s) or parse_date(date_s, line),
-                                times.get(time_s) or parse_time(time_s, line))
+                wall = _combine(
+                    dates.get(date_s) or parse_date(date_s, line),
+                    times.get(time_s) or parse_time(time_s, line),
+                )
                 if wall < last_wall:
                     inversions.append((line, last_line))
                 last_wall, last_date, last_time = wall, date_s, time_s
@@ -463,7 +514,7 @@ class WhatsAppReader:
                 sender = heads.get(head, _UNKNOWN)
                 if sender is _UNKNOWN:
                     sender = new_sender(head, rest)
-                body = rest if sender is None else rest[colon + 2:]
+                body = rest if sender is None else rest[colon + 2 :]
             elif rest.endswith(":") and rest.count(":") == 1:
                 sender, body = new_sender(rest[:-1], rest), ""
             else:
@@ -493,8 +544,18 @@ class WhatsAppReader:
                         body = text
                     hits[edited_lang[em["word"].casefold()]] += 1
             if sender is None:
-                return Message(None, wall, text, "system", line, last, precision, (), edited,
-                               system_details(text))
+                return Message(
+                    None,
+                    wall,
+                    text,
+                    "system",
+                    line,
+                    last,
+                    precision,
+                    (),
+                    edited,
+                    system_details(text),
+                )
             kind, attachments, details = classify(text, body, cont is None)
             if kind == "system":
                 # An iOS notice: the "sender" is the chat's name, not an author.
@@ -502,8 +563,9 @@ class WhatsAppReader:
                 sender = None
             elif sender not in authors:
                 authors[sender] = None
-            return Message(sender, wall, text, kind, line, last, precision, attachments, edited,
-                           details)
+            return Message(
+                sender, wall, text, kind, line, last, precision, attachments, edited, details
+            )
 
         return make
 
@@ -511,7 +573,9 @@ class WhatsAppReader:
         """The sender named by ``head`` (the text before ": "), or None when the whole line is
         a system message with ": " inside its quoted group name or subject."""
         cleaned = head.translate(_DROP_MARKS)
-        if any(q in cleaned for q in "\"“”„«»") and S.COLON_SYSTEM.match(rest.translate(_DROP_MARKS)):
+        if any(q in cleaned for q in '"“”„«»') and S.COLON_SYSTEM.match(
+            rest.translate(_DROP_MARKS)
+        ):
             self._heads[head] = None
             return None
         sender = cleaned.strip()
@@ -519,7 +583,9 @@ class WhatsAppReader:
         self._heads[head] = sender
         return sender
 
-    def _classify(self, text: str, body: str, single: bool) -> tuple[str, tuple[str, ...], dict | None]:
+    def _classify(
+        self, text: str, body: str, single: bool
+    ) -> tuple[str, tuple[str, ...], dict | None]:
         """Kind, attachments and details of an authored message that may be more than text.
         ``body`` is its first line; ``single`` says whether it is the only line."""
         if not text:
@@ -533,7 +599,11 @@ class WhatsAppReader:
             if hit and (single or hit[0] == "media_omitted"):
                 hits[hit[1]] += 1
                 return hit[0], (), None
-        if single and low.startswith(S.ADMIN_DELETION_OPENINGS) and S.DELETED_BY_ADMIN.match(stripped):
+        if (
+            single
+            and low.startswith(S.ADMIN_DELETION_OPENINGS)
+            and S.DELETED_BY_ADMIN.match(stripped)
+        ):
             return "deleted", (), None
         if body.endswith(")"):
             am = S.ATTACHED_ANDROID.match(stripped.translate(_DROP_MARKS))
@@ -552,7 +622,7 @@ class WhatsAppReader:
                 return "media_omitted", (), {"file_name": _file_name(dm["name"])}
         if single and low.startswith(S.CALL_PREFIXES):
             for phrase in S.CALL_PREFIXES:
-                if low.startswith(phrase) and S.CALL_DETAIL.match(stripped[len(phrase):]):
+                if low.startswith(phrase) and S.CALL_DETAIL.match(stripped[len(phrase) :]):
                     hits[S.CALL_KEYS[phrase]] += 1
                     return "call", (), None
         if self.layout.bracket and text.startswith("\u200e"):
@@ -603,7 +673,8 @@ class WhatsAppReader:
             raise ChatParseError(
                 f"Line {line}: the date {text!r} is impossible read {self.order} "
                 f"(year {y}, month {mo}, day {d}).{why}",
-                line=line, format=FORMAT,
+                line=line,
+                format=FORMAT,
             ) from None
         self._dates[text] = value
         return value
@@ -611,7 +682,9 @@ class WhatsAppReader:
     def _parse_time(self, text: str, line: int) -> time:
         m = _TIME.match(text.translate(_DROP_MARKS))
         if not m:  # pragma: no cover - the header regex only lets times through
-            raise ChatParseError(f"Line {line}: cannot read the time {text!r}.", line=line, format=FORMAT)
+            raise ChatParseError(
+                f"Line {line}: cannot read the time {text!r}.", line=line, format=FORMAT
+            )
         h, mi = int(m[1]), int(m[2])
         s = int(m[3]) if m[3] else 0
         ap = m[4]
@@ -620,7 +693,8 @@ class WhatsAppReader:
                 raise ChatParseError(
                     f"Line {line}: the time {text.strip()!r} is impossible: hour {h} on a "
                     f"12-hour clock with {'AM' if ap in 'Aa' else 'PM'}.",
-                    line=line, format=FORMAT,
+                    line=line,
+                    format=FORMAT,
                 )
             if ap in "Pp" and h != 12:
                 h += 12
@@ -659,30 +733,36 @@ class WhatsAppReader:
             self.lang_hits["es"] += 1
         if self.inversions:
             first = self.inversions[0]
-            self.warnings.append(ParseWarning(
-                "out_of_order",
-                f"{len(self.inversions)} message(s) are dated earlier than the message before "
-                f"them (first at line {first[0]}, after line {first[1]}). They are kept in file "
-                "order.",
-                [line for line, _ in self.inversions[:MAX_REPORTED_LINES]],
-            ))
+            self.warnings.append(
+                ParseWarning(
+                    "out_of_order",
+                    f"{len(self.inversions)} message(s) are dated earlier than the message before "
+                    f"them (first at line {first[0]}, after line {first[1]}). They are kept in "
+                    "file order.",
+                    [line for line, _ in self.inversions[:MAX_REPORTED_LINES]],
+                )
+            )
         if self.skipped:
             blank = all(not s.text.strip(_PARSED_STRIP) for s in self.skipped)
-            self.warnings.append(ParseWarning(
-                "skipped_lines",
-                f"{len(self.skipped)} line(s) before the first message header belong to no "
-                "message" + (" (all blank)" if blank else "") + "; they are listed in "
-                "skipped_lines.",
-                [s.line for s in self.skipped[:MAX_REPORTED_LINES]],
-            ))
+            self.warnings.append(
+                ParseWarning(
+                    "skipped_lines",
+                    f"{len(self.skipped)} line(s) before the first message header belong to no "
+                    "message" + (" (all blank)" if blank else "") + "; they are listed in "
+                    "skipped_lines.",
+                    [s.line for s in self.skipped[:MAX_REPORTED_LINES]],
+                )
+            )
         if self.header_like_count:
-            self.warnings.append(ParseWarning(
-                "header_like_continuation",
-                f"{self.header_like_count} line(s) inside messages look like message headers "
-                "but not in this file's layout; they are kept as part of the message above. "
-                "They may be pasted text or lines from another export.",
-                self.header_like,
-            ))
+            self.warnings.append(
+                ParseWarning(
+                    "header_like_continuation",
+                    f"{self.header_like_count} line(s) inside messages look like message headers "
+                    "but not in this file's layout; they are kept as part of the message above. "
+                    "They may be pasted text or lines from another export.",
+                    self.header_like,
+                )
+            )
 
     @property
     def locale(self) -> str | None:
@@ -721,10 +801,20 @@ def iter_messages(source: Source, **options) -> Iterator[Message]:
     yield from WhatsAppReader(source, **options).iter_messages()
 
 
-def parse(source: Source, *, zone_name: str, zone_source: str, name: str | None = None,
-          date_order: str = "auto", default_date_order: str = "day-first") -> Conversation:
+def parse(
+    source: Source,
+    *,
+    zone_name: str,
+    zone_source: str,
+    name: str | None = None,
+    date_order: str = "auto",
+    default_date_order: str = "day-first",
+) -> Conversation:
     reader = WhatsAppReader(
-        source, name=name, date_order=date_order, default_date_order=default_date_order,
+        source,
+        name=name,
+        date_order=date_order,
+        default_date_order=default_date_order,
     )
     # The list of all messages grows to a million objects: keep the collector paused while it
     # does (see iter_batches), or every few batches it would walk them all again.

@@ -176,8 +176,19 @@ _Q = r"[\"“”„«»‘’']"
 SYSTEM = [
     # English
     ("encryption_notice", "en", r"^Messages and calls are end-to-end encrypted\b"),
-    ("encryption_notice", "en", r"^Messages (?:you send )?to this (?:group|chat).*end-to-end encryption"),
-    ("group_created", "en", r"^(?:.+ created (?:the )?group\b.*|You created (?:the )?group\b.*|.+ created this group\.?)$"),
+    (
+        "encryption_notice",
+        "en",
+        r"^Messages (?:you send )?to this (?:group|chat).*end-to-end encryption",
+    ),
+    (
+        "group_created",
+        "en",
+        (
+            r"^(?:.+ created (?:the )?group\b.*|You created (?:the )?group\b.*"
+            r"|.+ created this group\.?)$"
+        ),
+    ),
     ("added", "en", r"^(?:.+ added .+|You added .+|You were added|.+ added you)$"),
     ("removed", "en", r"^(?:.+ removed .+|You removed .+|You were removed)$"),
     ("left", "en", r"^(?:.+ left|You left)$"),
@@ -185,43 +196,93 @@ SYSTEM = [
     ("subject_changed", "en", r"^.+ changed the (?:subject|group name)\b.*$"),
     ("icon_changed", "en", r"^.+ (?:changed|deleted) this group's icon$"),
     ("description_changed", "en", r"^.+ changed the group description$"),
-    ("security_code_changed", "en", r"^(?:.+'s security code changed|Your security code with .+ changed)\b"),
+    (
+        "security_code_changed",
+        "en",
+        r"^(?:.+'s security code changed|Your security code with .+ changed)\b",
+    ),
     ("number_changed", "en", r"^.+ changed (?:their phone number|to \+?[\d ]+)"),
-    ("disappearing_messages", "en", r"(?:turned (?:on|off)|changed) disappearing messages|^Disappearing messages"),
+    (
+        "disappearing_messages",
+        "en",
+        r"(?:turned (?:on|off)|changed) disappearing messages|^Disappearing messages",
+    ),
     # German
     ("encryption_notice", "de", r"^Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt"),
-    ("encryption_notice", "de", r"^Nachrichten (?:in diesem Chat|an diese Gruppe).*Ende-zu-Ende-Verschlüsselung"),
+    (
+        "encryption_notice",
+        "de",
+        r"^Nachrichten (?:in diesem Chat|an diese Gruppe).*Ende-zu-Ende-Verschlüsselung",
+    ),
     ("group_created", "de", rf"^(?:.+ hat|Du hast) (?:die )?Gruppe {_Q}.*{_Q} erstellt\.?$"),
     ("left", "de", r"^(?:.+ hat|Du hast) die Gruppe verlassen\.?$"),
-    ("added", "de", r"^(?:(?:.+ hat|Du hast) .+ hinzugefügt|Du wurdest hinzugefügt|.+ hat dich hinzugefügt)\.?$"),
+    (
+        "added",
+        "de",
+        (
+            r"^(?:(?:.+ hat|Du hast) .+ hinzugefügt|Du wurdest hinzugefügt"
+            r"|.+ hat dich hinzugefügt)\.?$"
+        ),
+    ),
     ("removed", "de", r"^(?:.+ hat|Du hast) .+ entfernt\.?$"),
     ("joined", "de", r"^.+ ist .*über (?:den )?Einladungslink.* beigetreten\.?$"),
     ("subject_changed", "de", r"^.+ hat den (?:Betreff|Gruppennamen) .*geändert\.?$"),
     ("icon_changed", "de", r"^.+ hat das Gruppenbild (?:geändert|gelöscht)\.?$"),
     ("description_changed", "de", r"^.+ hat die Gruppenbeschreibung geändert\.?$"),
-    ("security_code_changed", "de", r"^(?:Deine Sicherheitsnummer für .+|Die Sicherheitsnummer von .+) hat sich geändert"),
+    (
+        "security_code_changed",
+        "de",
+        r"^(?:Deine Sicherheitsnummer für .+|Die Sicherheitsnummer von .+) hat sich geändert",
+    ),
     # Spanish
     ("encryption_notice", "es", r"^(?:Los mensajes|Las llamadas)\b.*\bde extremo a extremo"),
     ("group_created", "es", r"^(?:.+ creó|Creaste) (?:el )?grupo .+$"),
-    ("added", "es", r"^(?:.+ (?:añadió|agregó) a .+|(?:Añadiste|Agregaste) a .+|.+ te (?:añadió|agregó)\.?)$"),
+    (
+        "added",
+        "es",
+        r"^(?:.+ (?:añadió|agregó) a .+|(?:Añadiste|Agregaste) a .+|.+ te (?:añadió|agregó)\.?)$",
+    ),
     ("removed", "es", r"^(?:.+ eliminó a .+|Eliminaste a .+)$"),
     ("left", "es", r"^(?:.+ salió(?: del grupo)?|Saliste(?: del grupo)?)\.?$"),
     ("joined", "es", r"^.+ se unió .*enlace de invitación"),
     ("subject_changed", "es", r"^.+ cambió el (?:asunto|nombre del grupo)\b.*$"),
-    ("icon_changed", "es", r"^.+ (?:cambió|eliminó) (?:el ícono|el icono|la imagen|la foto) (?:de este grupo|del grupo)\.?$"),
+    (
+        "icon_changed",
+        "es",
+        (
+            r"^.+ (?:cambió|eliminó) (?:el ícono|el icono|la imagen|la foto)"
+            r" (?:de este grupo|del grupo)\.?$"
+        ),
+    ),
     ("description_changed", "es", r"^.+ cambió la descripción del grupo\.?$"),
-    ("security_code_changed", "es", r"^(?:El código de seguridad de .+|Tu código de seguridad con .+) cambió"),
+    (
+        "security_code_changed",
+        "es",
+        r"^(?:El código de seguridad de .+|Tu código de seguridad con .+) cambió",
+    ),
     # French
     ("encryption_notice", "fr", r"^Les messages\b.*\bde bout en bout"),
     ("group_created", "fr", r"^(?:.+ a créé|Vous avez créé) (?:le )?groupe .+$"),
     ("added", "fr", r"^(?:.+ a ajouté .+|Vous avez ajouté .+|.+ vous a ajouté(?:e|\(e\))?\.?)$"),
     ("removed", "fr", r"^(?:.+ a retiré .+|Vous avez retiré .+)$"),
-    ("left", "fr", r"^(?:.+ est parti(?:e|\(e\))?|.+ a quitté(?: le groupe)?|Vous êtes parti(?:e|\(e\))?)\.?$"),
+    (
+        "left",
+        "fr",
+        r"^(?:.+ est parti(?:e|\(e\))?|.+ a quitté(?: le groupe)?|Vous êtes parti(?:e|\(e\))?)\.?$",
+    ),
     ("joined", "fr", r"^.+ (?:a rejoint|s['’]est joint(?:e|\(e\))?) .*lien d['’]invitation"),
     ("subject_changed", "fr", r"^.+ a (?:modifié|changé) le (?:sujet|nom du groupe)\b.*$"),
-    ("icon_changed", "fr", r"^.+ a (?:modifié|changé|supprimé) (?:l['’]icône|la photo) (?:de ce groupe|du groupe)\.?$"),
+    (
+        "icon_changed",
+        "fr",
+        r"^.+ a (?:modifié|changé|supprimé) (?:l['’]icône|la photo) (?:de ce groupe|du groupe)\.?$",
+    ),
     ("description_changed", "fr", r"^.+ a (?:modifié|changé) la description du groupe\.?$"),
-    ("security_code_changed", "fr", r"^(?:Le code de sécurité de .+|Votre code de sécurité avec .+) a changé"),
+    (
+        "security_code_changed",
+        "fr",
+        r"^(?:Le code de sécurité de .+|Votre code de sécurité avec .+) a changé",
+    ),
 ]
 SYSTEM_PATTERNS = [(event, lang, re.compile(p)) for event, lang, p in SYSTEM]
 
@@ -232,7 +293,8 @@ COLON_SYSTEM = re.compile(
     rf"^(?:[^:\n]+ (?:created group|changed the subject|changed the group name|hat (?:die )?Gruppe"
     rf"|hat den (?:Betreff|Gruppennamen)|creó (?:el )?grupo|cambió el (?:asunto|nombre del grupo)"
     rf"|a créé (?:le )?groupe|a (?:modifié|changé) le (?:sujet|nom du groupe))"
-    rf"|You created group|Du hast (?:die )?Gruppe|Creaste (?:el )?grupo|Vous avez créé (?:le )?groupe)"
+    rf"|You created group|Du hast (?:die )?Gruppe|Creaste (?:el )?grupo"
+    rf"|Vous avez créé (?:le )?groupe)"
     rf".*{_Q}"
 )
 
@@ -264,16 +326,18 @@ def _case_variants(prefix: str) -> set[str]:
     return variants
 
 
-PLACEHOLDER_OPENINGS = frozenset(
-    v for p in _OPENINGS for v in _case_variants(p[:OPENING_LENGTH])
-)
+PLACEHOLDER_OPENINGS = frozenset(v for p in _OPENINGS for v in _case_variants(p[:OPENING_LENGTH]))
 # Every placeholder, casefolded and without a final period -> (kind, language).
 PLACEHOLDERS = {
     **{k: ("media_omitted", lang) for k, lang in MEDIA_KEYS.items()},
     **{k: ("call", lang) for k, lang in CALL_KEYS.items()},
     **{k: ("deleted", lang) for k, lang in DELETED_KEYS.items()},
 }
-ADMIN_DELETION_OPENINGS = ("this message was deleted by", "diese nachricht wurde vom",
-                           "un admin eliminó", "ce message a été supprimé par")
+ADMIN_DELETION_OPENINGS = (
+    "this message was deleted by",
+    "diese nachricht wurde vom",
+    "un admin eliminó",
+    "ce message a été supprimé par",
+)
 # First lines ending like this may name an attached or omitted file.
 SPECIAL_ENDINGS = (")", "omitted", "weggelassen", "omitido", "omis")

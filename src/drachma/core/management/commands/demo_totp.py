@@ -17,4 +17,6 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
         if device is None:
             raise CommandError(f"No demo user {username!r} with a TOTP device.")
-        self.stdout.write(f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}")
+        self.stdout.write(
+            f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+        )

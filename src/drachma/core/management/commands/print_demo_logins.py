@@ -14,8 +14,15 @@ class Command(BaseCommand):
         from drachma.accounts.demo import DEMO_USERS
 
         names = [row[0] for row in DEMO_USERS]
-        users = get_user_model().objects.filter(username__in=names).prefetch_related("groups").order_by("pk")
-        self.stdout.write(f"\nDemo logins at http://127.0.0.1:8000/ (password for all: {DEMO_PASSWORD})")
+        users = (
+            get_user_model()
+            .objects.filter(username__in=names)
+            .prefetch_related("groups")
+            .order_by("pk")
+        )
+        self.stdout.write(
+            f"\nDemo logins at http://127.0.0.1:8000/ (password for all: {DEMO_PASSWORD})"
+        )
         for user in users:
             roles = ", ".join(g.name for g in user.groups.all())
             self.stdout.write(f"  {user.username:<14} {roles}")
@@ -24,6 +31,7 @@ class Command(BaseCommand):
                 totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
                 self.stdout.write(
                     f"  {'':<14} second factor: TOTP key {totp_secret_base32(device)} "
-                    f"(code now: {totp.token():06d}; `python manage.py demo_totp {user.username}` prints a fresh one)"
+                    f"(code now: {totp.token():06d}; `python manage.py demo_totp "
+                    f"{user.username}` prints a fresh one)"
                 )
         self.stdout.write("")

@@ -11,14 +11,18 @@ class Command(BaseCommand):
     help = "Enqueue the periodic background tasks on their schedules (run beside db_worker)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Enqueue every periodic task once and exit.")
+        parser.add_argument(
+            "--once", action="store_true", help="Enqueue every periodic task once and exit."
+        )
 
     def handle(self, *args, once=False, **options):
         autodiscover_modules("tasks")
         if not PERIODIC:
             self.stdout.write("No periodic tasks registered.")
             return
-        self.stdout.write("Scheduling: " + ", ".join(f"{p.name} every {p.seconds}s" for p in PERIODIC))
+        self.stdout.write(
+            "Scheduling: " + ", ".join(f"{p.name} every {p.seconds}s" for p in PERIODIC)
+        )
         running = True
 
         def stop(*_):

@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2017)
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Do nothing if the demo users already exist (so `make run` loads it once).",
         )
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         self.stdout.write("Loading demo data:")
         with acting_as(label="seed_demo"), transaction.atomic():
             ctx = seed_all(seed, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data loaded: {len(ctx.groups)} groups, {len(ctx.incidents)} incidents, "
-            f"{len(ctx.people)} people."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {len(ctx.groups)} groups, {len(ctx.incidents)} incidents, "
+                f"{len(ctx.people)} people."
+            )
+        )

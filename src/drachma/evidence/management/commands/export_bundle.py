@@ -7,8 +7,11 @@ from drachma.incidents.models import Incident
 
 
 class Command(BaseCommand):
-    help = ("Write the prosecutor's bundle for an incident: exhibits, manifest, continuity statements, "
-            "conversations with quality reports, disclosure schedules, publication log, CASE/UCO JSON-LD.")
+    help = (
+        "Write the prosecutor's bundle for an incident: exhibits, manifest, continuity statements, "
+        "conversations with quality reports, disclosure schedules, publication log, CASE/UCO "
+        "JSON-LD."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("reference", help="the incident's reference, e.g. DR-2026-00012")
@@ -24,6 +27,8 @@ class Command(BaseCommand):
         except BundleError as exc:
             raise CommandError(str(exc)) from None
         exhibits = sum(1 for meta in result.files.values() if "exhibit" in meta)
-        self.stdout.write(self.style.SUCCESS(
-            f"Wrote {result.path}: {exhibits} exhibit(s), {len(result.files) + 2} files in all."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote {result.path}: {exhibits} exhibit(s), {len(result.files) + 2} files in all."
+            )
+        )

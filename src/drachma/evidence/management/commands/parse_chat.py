@@ -56,8 +56,12 @@ class Command(BaseCommand):
             help="quality report: a media file or a folder of media supplied with the export "
             "(repeatable); attachments the export names but that are not supplied are listed",
         )
-        parser.add_argument("--no-quality", action="store_true", help="leave out the quality report")
-        parser.add_argument("--indent", type=int, default=None, help="pretty-print with this indent")
+        parser.add_argument(
+            "--no-quality", action="store_true", help="leave out the quality report"
+        )
+        parser.add_argument(
+            "--indent", type=int, default=None, help="pretty-print with this indent"
+        )
 
     def handle(self, *args, **options):
         max_bytes = options["max_bytes"] or None
@@ -95,9 +99,13 @@ class Command(BaseCommand):
         # Written message by message so that a very large chat is never one giant string.
         out = self.stdout
         body = json.dumps(head, ensure_ascii=False, indent=indent)
-        out.write(body[:-1].rstrip() + ("," if head else "") + (
-            "\n" + " " * indent if indent is not None else " "
-        ) + '"messages": [', ending="")
+        out.write(
+            body[:-1].rstrip()
+            + ("," if head else "")
+            + ("\n" + " " * indent if indent is not None else " ")
+            + '"messages": [',
+            ending="",
+        )
         sep = ""
         for message in conversation.iter_message_dicts():
             out.write(sep + json.dumps(message, ensure_ascii=False), ending="")

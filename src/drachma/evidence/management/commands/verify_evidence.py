@@ -15,7 +15,10 @@ class Command(BaseCommand):
             actual = store.rehash(stored.sha256)
             checked += 1
             if actual is None:
-                problems.append(f"MISSING  {stored.sha256} ({', '.join(i.exhibit_ref for i in stored.items.all())})")
+                problems.append(
+                    f"MISSING  {stored.sha256} "
+                    f"({', '.join(i.exhibit_ref for i in stored.items.all())})"
+                )
             elif actual != stored.sha256:
                 problems.append(
                     f"CHANGED  {stored.sha256} now hashes to {actual} "

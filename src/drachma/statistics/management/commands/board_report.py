@@ -17,7 +17,9 @@ class Command(BaseCommand):
         try:
             period = Period.of(start, end)
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from None
         with open(output, "wb") as f:
             f.write(reports.board_report_pdf(period))
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}"))

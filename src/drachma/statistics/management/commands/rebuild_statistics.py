@@ -11,4 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         rows = rebuild()
-        self.stdout.write(self.style.SUCCESS(f"{rows} monthly count rows rebuilt in {time.perf_counter() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{rows} monthly count rows rebuilt in {time.perf_counter() - started:.1f} s."
+            )
+        )

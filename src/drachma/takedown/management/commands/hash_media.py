@@ -23,7 +23,9 @@ class Command(BaseCommand):
             default=None,
             help="refuse files larger than this many bytes (default: no limit)",
         )
-        parser.add_argument("--indent", type=int, default=None, help="pretty-print with this indent")
+        parser.add_argument(
+            "--indent", type=int, default=None, help="pretty-print with this indent"
+        )
 
     def handle(self, *args, **options):
         max_bytes = options["max_bytes"]

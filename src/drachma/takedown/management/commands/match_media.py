@@ -5,8 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = ("Print, as JSON, the known footage an image or video matches, with the distances: PDQ "
-            "bits for images (in any rotation or mirroring), the share of matching vPDQ frames for videos.")
+    help = (
+        "Print, as JSON, the known footage an image or video matches, with the distances: PDQ "
+        "bits for images (in any rotation or mirroring), the share of matching vPDQ frames for "
+        "videos."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The image or video to look up")
@@ -20,6 +23,11 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"{file}: {' '.join(exc.messages)}") from None
         matches = match_media(media)
-        result = {"file": str(file), "sha256": media.sha256, "media_kind": media.kind,
-                  "matchable": media.matchable, "matches": [m.as_dict() for m in matches]}
+        result = {
+            "file": str(file),
+            "sha256": media.sha256,
+            "media_kind": media.kind,
+            "matchable": media.matchable,
+            "matches": [m.as_dict() for m in matches],
+        }
         self.stdout.write(json.dumps(result, indent=2))
