@@ -2,22 +2,23 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Reinstall when the dependencies or system packages change (not for tool settings).
-STAMP := $(VENV)/.installed-$(shell sed -n '/^dependencies/,/^\[tool/p' pyproject.toml | cat - .ci/system-deps.sh | sha256sum | cut -c1-12)
+# Reinstall when the locked dependencies or the system packages change.
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock .ci/system-deps.sh | sha256sum | cut -c1-12)
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format migrate demo worker install clean-db
+.PHONY: run test lint format migrate demo worker install clean-db lock
 
 install: $(STAMP)
 
 $(STAMP):
 	bash .ci/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip wheel setuptools
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# Every dependency, tools included, at the version and hash the lock files name.
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -52,3 +53,10 @@ format: $(STAMP)
 
 clean-db:
 	rm -f var/drachma.sqlite3 var/drachma.sqlite3-wal var/drachma.sqlite3-shm
+
+# Re-resolve the lock files after changing pyproject.toml's dependencies (runtime, then dev on top).
+lock:
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
