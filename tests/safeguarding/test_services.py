@@ -16,6 +16,7 @@ from drachma.safeguarding.models import (
 )
 from drachma.safeguarding.workflow import ACTION
 from tests.safeguarding.conftest import rationales, scores
+from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -207,17 +208,16 @@ def action(make_incident, assess, officer):
 
 
 def _put(action, status):
-    SafeguardingAction.objects.filter(pk=action.pk).update(
-        status=status, cancel_reason="x" if status == "cancelled" else ""
-    )
-    action.refresh_from_db()
-    return action
+    return put_in_state(action, status=status, cancel_reason="x" if status == "cancelled" else "")
 
 
-ALLOWED = sorted(ACTION.pairs())
+# The steps that keep the state (a new owner, a new due time) are tested on their own below.
+KEEPING_STATE = {"reassign", "retime"}
+ALLOWED = sorted(p for p in ACTION.pairs() if p[1] not in KEEPING_STATE)
 ALL_STATES = ["open", "in_progress", "done", "cancelled"]
 FORBIDDEN = sorted(
-    {(s, t.name) for s in ALL_STATES for t in ACTION.transitions} - {(s, n) for s, n, _ in ALLOWED}
+    {(s, t.name) for s in ALL_STATES for t in ACTION.transitions if t.name not in KEEPING_STATE}
+    - {(s, n) for s, n, _ in ALLOWED}
 )
 
 
@@ -236,6 +236,37 @@ def test_the_machine_is_what_the_issue_says():
         )
         == ALLOWED
     )
+    assert sorted(p for p in ACTION.pairs() if p[1] in KEEPING_STATE) == [
+        ("in_progress", "reassign", "in_progress"),
+        ("in_progress", "retime", "in_progress"),
+        ("open", "reassign", "open"),
+        ("open", "retime", "open"),
+    ]
+
+
+@pytest.mark.parametrize("source", ["done", "cancelled"])
+def test_a_finished_action_keeps_its_owner(action, officer, make_user, source):
+    _put(action, source)
+    colleague = make_user("safeguarding_officer")
+    with pytest.raises(ValidationError) as err:
+        services.reassign_action(action, user=officer, owner=colleague)
+    assert err.value.message_dict == {
+        "owner": ["Only an open or in-progress action can change hands."]
+    }
+    action.refresh_from_db()
+    assert action.owner == officer and not action.events.filter(transition="reassign").exists()
+
+
+def test_the_state_is_never_written_by_hand(action):
+    from django.core.exceptions import PermissionDenied
+
+    action.status = "done"
+    with pytest.raises(PermissionDenied, match="changes only through its workflow"):
+        action.save()
+    with pytest.raises(PermissionDenied, match="not a bulk write"):
+        SafeguardingAction.objects.filter(pk=action.pk).update(status="done")
+    action.refresh_from_db()
+    assert action.status == "open"
 
 
 @pytest.mark.parametrize(("source", "name", "target"), ALLOWED)
@@ -245,7 +276,7 @@ def test_every_allowed_transition(action, officer, supervisor, source, name, tar
     done = services.transition_action(action, name, user=user, note="Because.")
     assert done.status == target
     event = done.events.get(transition=name)
-    assert (event.from_status, event.to_status, event.by) == (source, target, user)
+    assert (event.from_state, event.to_state, event.by) == (source, target, user)
     if name == "complete":
         assert done.completed_at and done.started_at and done.outcome == "Because."
     if name == "cancel":

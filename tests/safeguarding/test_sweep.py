@@ -115,11 +115,12 @@ def test_the_sweep_is_audited(incident, officer):
     late = _past_due(incident, officer, n=3)
     services.sweep_deadlines()
     entry = AuditEntry.objects.filter(object_repr="deadline sweep").get()
-    assert entry.changes["actions"] == 3
-    stamp = datetime.datetime.fromisoformat(entry.changes["overdue_notified_at"][1])
-    assert sorted(
-        SafeguardingAction.objects.filter(overdue_notified_at=stamp).values_list("pk", flat=True)
-    ) == sorted(a.pk for a in late)
+    # Every action marked is named, with what changed.
+    assert sorted(entry.changes["rows"]) == sorted(str(a.pk) for a in late)
+    for change in entry.changes["rows"].values():
+        assert change["overdue"] == [False, True]
+        stamp = datetime.datetime.fromisoformat(change["overdue_notified_at"][1])
+        assert stamp == SafeguardingAction.objects.get(pk=late[0].pk).overdue_notified_at
 
 
 def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from drachma.core.models import AuditedModel
 
-class Account(models.Model):
+
+class Account(AuditedModel):
     """Per-user settings that Django's user lacks: the user's supervisor and team."""
 
     user = models.OneToOneField(
@@ -32,7 +34,7 @@ class Account(models.Model):
         return f"Account of {self.user}"
 
 
-class APIToken(models.Model):
+class APIToken(AuditedModel):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
 
     PREFIX = "drt_"

@@ -2,8 +2,10 @@
 
 from django.db import models
 
+from drachma.core.models import AuditedModel
 
-class Borough(models.Model):
+
+class Borough(AuditedModel):
     code = models.CharField("ONS code", max_length=9, unique=True)
     name = models.CharField(max_length=100, unique=True)
     population = models.PositiveIntegerField(help_text="Census 2021 usual residents")
@@ -18,7 +20,7 @@ class Borough(models.Model):
         return self.name
 
 
-class Ward(models.Model):
+class Ward(AuditedModel):
     code = models.CharField("ONS code", max_length=9, unique=True)
     name = models.CharField(max_length=100)
     borough = models.ForeignKey(Borough, on_delete=models.PROTECT, related_name="wards")
@@ -35,7 +37,7 @@ class Ward(models.Model):
         return f"{self.name} ({self.borough.name})"
 
 
-class District(models.Model):
+class District(AuditedModel):
     """A force-defined area: a named set of wards, which need not follow borough lines."""
 
     name = models.CharField(max_length=120, unique=True)

@@ -8,8 +8,12 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from drachma.audit import recorder
+        from drachma.audit.services import append
+        from drachma.core import auditing
 
         recorder.connect()
+        # Core's workflow and base queryset record through this writer.
+        auditing.plug_in(append)
         from django.contrib.auth import signals
 
         signals.user_logged_in.connect(_logged_in, dispatch_uid="audit-login")

@@ -1,39 +1,18 @@
 """Signal handlers that write an audit entry for every create, update and delete."""
 
 from django.contrib.auth import get_user_model
-from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from drachma.audit.models import AuditAction
 from drachma.audit.services import append, jsonable, label_of
+from drachma.core import auditing
 
-REDACTED = "[redacted]"
-SECRET_FIELDS = {"password", "key", "key_hash", "token", "secret"}
-NOISE_FIELDS = {"updated_at", "created_at"}
-EXTRA_AUDITED = {"auth.user", "auth.group", "otp_totp.totpdevice", "otp_static.staticdevice"}
-
-
-def is_audited(model: type[models.Model]) -> bool:
-    if getattr(model, "audit_exclude", False):
-        return False
-    meta = model._meta
-    return meta.label_lower in EXTRA_AUDITED or model.__module__.startswith("drachma.")
-
-
-def _fields(model):
-    return [
-        f for f in model._meta.concrete_fields if f.name not in NOISE_FIELDS and not f.primary_key
-    ]
-
-
-def _value(field, raw):
-    if field.name in SECRET_FIELDS:
-        return REDACTED
-    return jsonable(raw)
-
-
-def snapshot(instance) -> dict:
-    return {f.name: _value(f, f.value_from_object(instance)) for f in _fields(type(instance))}
+# What is audited and how a record is written down are core's (``core.auditing``), shared
+# with the workflow and the bulk-write queryset, so every path records the same way.
+is_audited = auditing.is_audited
+snapshot = auditing.snapshot
+_fields = auditing.audited_fields
+_value = auditing.field_value
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
@@ -49,6 +28,10 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw or not is_audited(sender):
+        return
+    if getattr(instance, auditing.RECORDED_ELSEWHERE, False):
+        # A workflow transition records this change itself, with the transition (once).
+        delattr(instance, auditing.RECORDED_ELSEWHERE)
         return
     after = snapshot(instance)
     before = getattr(instance, "_audit_before", None)

@@ -12,10 +12,14 @@ are what ``manage.py access_matrix`` reads to draft docs/roles.md.
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+M = TypeVar("M", bound=Model)
 
 
 def require(*perms: str, hide: bool = False, methods: Iterable[str] = ("GET",)) -> Callable:
@@ -50,3 +54,19 @@ def public(view: Callable, methods: Iterable[str] = ("GET", "POST")) -> Callable
     view.hides = False
     view.is_public = True
     return view
+
+
+def get_or_404(source: type[M] | QuerySet[M], *, what: str = "", **lookup: Any) -> M:
+    """The one record ``lookup`` names in ``source``, or 404 saying what was not found.
+
+    A malformed key (text where a number is expected) is a record that does not exist, not
+    a server error. Selectors that read a record for a viewer use it before they mask and
+    record the view; ``source`` is then already narrowed to what the viewer may see, so a
+    record the viewer may not see answers the same 404 as one that does not exist.
+    """
+    queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
+    label = what or str(queryset.model._meta.verbose_name)
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404(f"No such {label}.") from None

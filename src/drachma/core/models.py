@@ -3,10 +3,12 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from drachma.core import workflow
+from drachma.core.querysets import AuditedManager
 from drachma.core.validators import text_length_errors
 
 
@@ -34,7 +36,66 @@ def default_review_date(group: int, start: datetime.date | None = None) -> datet
         return start.replace(year=start.year + years, day=28)
 
 
-class TimeStampedModel(models.Model):
+_NOT_LOADED = object()
+
+
+class AuditedModel(models.Model):
+    """The base of Drachma's records: bulk writes through its manager are audited
+    (``core.querysets``), and a copy masked for a viewer (``core.personal.mask``) cannot be
+    saved over the real values."""
+
+    objects = AuditedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.masked:
+            raise PermissionDenied(
+                f"This copy of {self._meta.verbose_name} was masked for a viewer "
+                f"({', '.join(sorted(self.masked))} hidden) and cannot be saved."
+            )
+        self._refuse_state_written_by_hand()
+        super().save(*args, **kwargs)
+        state_field = workflow.STATE_FIELDS.get(type(self))
+        if state_field is not None:
+            self._loaded_state = getattr(self, state_field)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        state_field = workflow.STATE_FIELDS.get(cls)
+        if state_field is not None and state_field in instance.__dict__:
+            instance._loaded_state = instance.__dict__[state_field]
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        state_field = workflow.STATE_FIELDS.get(type(self))
+        if state_field is not None and state_field in self.__dict__:
+            self._loaded_state = self.__dict__[state_field]
+
+    def _refuse_state_written_by_hand(self) -> None:
+        """A workflow's state changes only through its machine's ``apply`` (which locks the
+        row, checks the step, keeps the history and audits it); a record is created in its
+        first state, and never moved by assigning the field."""
+        state_field = workflow.STATE_FIELDS.get(type(self))
+        if state_field is None or self._state.adding or getattr(self, workflow.APPLYING, None):
+            return
+        loaded = self.__dict__.get("_loaded_state", _NOT_LOADED)
+        if loaded is not _NOT_LOADED and getattr(self, state_field) != loaded:
+            raise PermissionDenied(
+                f"{type(self).__name__}.{state_field} changes only through its workflow "
+                f"(from {loaded!r} to {getattr(self, state_field)!r} was written by hand)."
+            )
+
+    @property
+    def masked(self) -> frozenset[str]:
+        """The fields hidden from the viewer this copy was read for."""
+        return getattr(self, "_masked_fields", frozenset())
+
+
+class TimeStampedModel(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,7 +159,7 @@ class ReferenceCounter(models.Model):
         return f"{prefix}-{year}-{counter.last_number:0{width}d}"
 
 
-class Notification(models.Model):
+class Notification(AuditedModel):
     """A message for a user shown in the app (and usually also e-mailed)."""
 
     recipient = models.ForeignKey(
@@ -116,3 +177,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class WorkflowEvent(AuditedModel):
+    """One step of a workflow, kept as its history: the shared shape of every event model.
+
+    A concrete event model adds its foreign key to the record (and any fields of its own);
+    ``core.workflow.StateMachine.apply`` writes one row per transition. Events are never
+    changed or deleted. They are not audited row by row: the transition's own audit entry
+    names the event and every field the step changed.
+    """
+
+    transition = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_description = models.CharField(
+        max_length=200, blank=True, help_text="Who acted, where no user did (a scheduled sweep)."
+    )
+    note = models.TextField(blank=True, max_length=5000)
+
+    audit_exclude = True
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.transition} ({self.from_state or '-'} → {self.to_state})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Workflow events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Workflow events are never deleted.")

@@ -8,10 +8,10 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core.choices import Platform
-from drachma.core.models import ReviewableRecord, TimeStampedModel
+from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel
 
 
-class StoredFile(models.Model):
+class StoredFile(AuditedModel):
     """One distinct content in the store, by SHA-256. Many exhibits may share it."""
 
     sha256 = models.CharField(max_length=64, unique=True)
@@ -99,7 +99,7 @@ class CustodyEventKind(models.TextChoices):
     DISPOSED = "disposed", "Disposed"
 
 
-class CustodyEvent(models.Model):
+class CustodyEvent(AuditedModel):
     """One step in an exhibit's chain of custody. Append-only."""
 
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody_events")
@@ -136,7 +136,7 @@ class CustodyEvent(models.Model):
         raise PermissionDenied("Custody events are append-only.")
 
 
-class ParsedConversation(models.Model):
+class ParsedConversation(AuditedModel):
     """What Drachma read from a chat-export exhibit, and the quality report on it.
 
     The messages themselves are not copied into the database: they are re-derived from the

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core.choices import Platform
-from drachma.core.models import ReviewableRecord
+from drachma.core.models import AuditedModel, ReviewableRecord
 from drachma.core.validators import text_length_errors, validate_http_url, validate_not_future
 
 
@@ -127,7 +127,7 @@ class Incident(ReviewableRecord):
             raise ValidationError(errors)
 
 
-class IncidentPerson(models.Model):
+class IncidentPerson(AuditedModel):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="involvements"
@@ -147,7 +147,7 @@ class IncidentPerson(models.Model):
         return f"{self.person} as {self.get_role_display()} in {self.incident}"
 
 
-class LinkedCase(models.Model):
+class LinkedCase(AuditedModel):
     """The case against a suspect linked to the case against a group member from the same
     confrontation: the order of the two prosecutions matters, so the charging lawyer sees both."""
 

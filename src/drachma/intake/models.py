@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core.choices import Platform
-from drachma.core.models import ReviewableRecord
+from drachma.core.models import AuditedModel, ReviewableRecord
 
 
 class ReporterType(models.TextChoices):
@@ -125,7 +125,7 @@ class Report(ReviewableRecord):
             raise ValidationError({"close_reason": "Give the reason for closing the report."})
 
 
-class ReportFile(models.Model):
+class ReportFile(AuditedModel):
     """A file that came with a report: an exhibit in the evidence store."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="files")
@@ -152,7 +152,7 @@ class Source(models.TextChoices):
     LINK = "link", "From a link"
 
 
-class ReportLink(models.Model):
+class ReportLink(AuditedModel):
     """A web address the report names, as given and in its canonical form (for matching)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links")
@@ -175,7 +175,7 @@ class IdentifierKind(models.TextChoices):
     NAME = "name", "Name"
 
 
-class ReportIdentifier(models.Model):
+class ReportIdentifier(AuditedModel):
     """A handle, phone number or name the report gives, normalised for matching."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
@@ -203,7 +203,7 @@ class MatchKind(models.TextChoices):
     REPORT = "report", "Earlier report"
 
 
-class ReportMatch(models.Model):
+class ReportMatch(AuditedModel):
     """Something already known that a report names, and why we think so."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="matches")
@@ -245,7 +245,7 @@ class ReportMatch(models.Model):
         return self.incident or self.account or self.group or self.person or self.other_report
 
 
-class LinkedRecord(models.Model):
+class LinkedRecord(AuditedModel):
     """A triage decision that a report is about an existing incident, group or person."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="linked_records")
@@ -294,7 +294,7 @@ class LinkedRecord(models.Model):
             raise ValidationError({"target": "Link to one incident, group or person."})
 
 
-class ReportEvent(models.Model):
+class ReportEvent(AuditedModel):
     """One triage decision: who took it, from what status to what, and why."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
@@ -391,7 +391,7 @@ class Referral(ReviewableRecord):
             raise ValidationError(errors)
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(AuditedModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     transition = models.CharField(max_length=30)
     from_status = models.CharField(max_length=15)

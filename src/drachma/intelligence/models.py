@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core.choices import Platform
-from drachma.core.models import ReviewableRecord
+from drachma.core.models import AuditedModel, ReviewableRecord
 from drachma.core.validators import validate_http_url, validate_not_future
 
 
@@ -40,7 +40,7 @@ class Group(ReviewableRecord):
         return self.name
 
 
-class GroupAlias(models.Model):
+class GroupAlias(AuditedModel):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=120)
 
@@ -53,7 +53,7 @@ class GroupAlias(models.Model):
         return self.name
 
 
-class PlatformAccount(models.Model):
+class PlatformAccount(AuditedModel):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(max_length=12, choices=Platform.choices)
     handle = models.CharField(max_length=120)
@@ -179,7 +179,7 @@ class IntelligenceEntry(ReviewableRecord):
             )
 
 
-class IntelligenceEvent(models.Model):
+class IntelligenceEvent(AuditedModel):
     """One step of an entry's workflow: who moved it, from what, to what, and why."""
 
     entry = models.ForeignKey(IntelligenceEntry, on_delete=models.CASCADE, related_name="events")

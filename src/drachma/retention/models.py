@@ -6,13 +6,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from drachma.core.models import AuditedModel
+
 
 class ReviewOutcome(models.TextChoices):
     RETAIN = "retain", "Retain until a later review"
     DISPOSE = "dispose", "Dispose of the record"
 
 
-class RetentionDecision(models.Model):
+class RetentionDecision(AuditedModel):
     """A review of one record: retained (with the next review date) or disposed of, and why."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)

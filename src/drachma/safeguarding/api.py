@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.schemas import WorkflowEventOut
 from drachma.incidents.models import Incident
 from drachma.people.models import Person
 from drachma.safeguarding import selectors, services
@@ -123,15 +124,6 @@ class ActionSummaryOut(Schema):
     overdue_notified_at: datetime.datetime | None
 
 
-class EventOut(Schema):
-    transition: str
-    from_status: str
-    to_status: str
-    by: str | None = Field(None, alias="by.username")
-    at: datetime.datetime
-    note: str
-
-
 class TimeOut(Schema):
     id: int
     officer: str = Field(alias="officer.username")
@@ -147,7 +139,7 @@ class ActionOut(ActionSummaryOut):
     completed_at: datetime.datetime | None
     outcome: str
     cancel_reason: str
-    events: list[EventOut]
+    events: list[WorkflowEventOut]
     time_entries: list[TimeOut]
 
 

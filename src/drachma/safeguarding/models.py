@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from drachma.core.models import AuditedModel, WorkflowEvent
+
 
 class Factor(models.TextChoices):
     THREAT = "threat", "Threat"
@@ -69,7 +71,7 @@ def _rationale_field(label: str) -> models.TextField:
     return models.TextField(f"{label}: rationale", max_length=2000)
 
 
-class ThriveAssessment(models.Model):
+class ThriveAssessment(AuditedModel):
     """One THRIVE assessment of an incident, as made; a reassessment is a new record."""
 
     incident = models.ForeignKey(
@@ -164,7 +166,7 @@ class ThriveAssessment(models.Model):
             raise ValidationError(errors)
 
 
-class SafeguardingAction(models.Model):
+class SafeguardingAction(AuditedModel):
     """One action of an incident's safeguarding plan."""
 
     incident = models.ForeignKey(
@@ -278,27 +280,16 @@ class SafeguardingAction(models.Model):
             raise ValidationError(errors)
 
 
-class ActionEvent(models.Model):
-    """Each change of an action's state or owner, with who and why."""
+class ActionEvent(WorkflowEvent):
+    """Each step of an action's life (a change of state, owner or due time), with who and why."""
 
     action = models.ForeignKey(SafeguardingAction, on_delete=models.CASCADE, related_name="events")
-    transition = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, max_length=2000)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.transition}"
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
-class TimeEntry(models.Model):
+class TimeEntry(AuditedModel):
     """Officer time spent on an action: the demand figure a force shows its council."""
 
     action = models.ForeignKey(

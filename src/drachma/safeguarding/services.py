@@ -16,8 +16,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from drachma.audit.models import AuditAction
-from drachma.audit.services import append, record_decision
+from drachma.audit.services import record_decision
 from drachma.core.services import notify
 from drachma.incidents.models import Incident
 from drachma.incidents.services import as_aware
@@ -26,7 +25,6 @@ from drachma.safeguarding.models import (
     ACTIVE,
     FACTORS,
     OWNER_ROLES,
-    ActionEvent,
     ActionKind,
     Factor,
     Grade,
@@ -43,7 +41,7 @@ def may_own_actions(user) -> bool:
     return bool(user and user.is_active and user.groups.filter(name__in=OWNER_ROLES).exists())
 
 
-def _check_owner(user, field: str = "owner") -> None:
+def check_owner(user, field: str = "owner") -> None:
     if user is None:
         raise ValidationError({field: "Choose who owns the action."})
     if not may_own_actions(user):
@@ -57,6 +55,16 @@ def _check_owner(user, field: str = "owner") -> None:
 
 def action_url(action: SafeguardingAction) -> str:
     return reverse("safeguarding:action", kwargs={"action_id": action.pk})
+
+
+def tell_owner(action: SafeguardingAction) -> None:
+    """The owner of a new or handed-over action hears of it, with its due time."""
+    notify(
+        action.owner,
+        f"Safeguarding action for you: {action}",
+        f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
+        link=action_url(action),
+    )
 
 
 def latest_assessment(incident: Incident) -> ThriveAssessment | None:
@@ -150,23 +158,17 @@ def record_assessment(
 
 
 def _retime_open_actions(incident: Incident, assessment: ThriveAssessment, *, user, now) -> None:
-    for action in SafeguardingAction.objects.select_for_update().filter(
-        incident=incident, status__in=ACTIVE
-    ):
+    for action in SafeguardingAction.objects.filter(incident=incident, status__in=ACTIVE):
         new_due = deadlines.due_at(assessment.grade, action.kind, now)
         if new_due < action.due_at:
-            ActionEvent.objects.create(
-                action=action,
-                transition="retime",
-                from_status=action.status,
-                to_status=action.status,
-                by=user,
-                note=f"Grade now {assessment.get_grade_display().lower()}: due "
-                f"{timezone.localtime(new_due):%d/%m/%Y %H:%M}, was "
-                f"{timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
+            ACTION.apply(
+                action,
+                "retime",
+                user=user,
+                at=now,
+                grade=Grade(assessment.grade),
+                due_at=new_due,
             )
-            action.due_at, action.grade = new_due, assessment.grade
-            action.save(update_fields=["due_at", "grade"])
 
 
 def _plan_required_actions(incident, assessment, proposal: grading.Proposal, *, user, now) -> None:
@@ -210,7 +212,7 @@ def create_action(
     now = now or timezone.now()
     if kind not in ActionKind.values:
         raise ValidationError({"kind": f"Unknown action type {kind!r}."})
-    _check_owner(owner)
+    check_owner(owner)
     assessment = assessment or latest_assessment(incident)
     if assessment is None:
         raise ValidationError(
@@ -238,27 +240,20 @@ def create_action(
     )
     action.full_clean()
     action.save()
-    ActionEvent.objects.create(
-        action=action,
+    ACTION.start(
+        action,
+        user=user,
         transition="plan",
-        to_status=action.status,
-        by=user,
         at=now,
         note=(
             f"Owner {owner.get_username()}; due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}."
         ),
     )
     if owner != user:
-        notify(
-            owner,
-            f"Safeguarding action for you: {action}",
-            f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
-            link=action_url(action),
-        )
+        tell_owner(action)
     return action
 
 
-@transaction.atomic
 def transition_action(
     action: SafeguardingAction,
     name: str,
@@ -267,72 +262,14 @@ def transition_action(
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> SafeguardingAction:
-    now = now or timezone.now()
-    locked = (
-        SafeguardingAction.objects.select_for_update().select_related("incident").get(pk=action.pk)
-    )
-    transition = ACTION.check(locked.status, name, user)
-    note = (note or "").strip()
-    before = locked.status
-    if name == "cancel":
-        if not note:
-            raise ValidationError({"note": "Give the reason for cancelling the action."})
-        locked.cancel_reason = note
-    if name in ("start", "complete") and locked.started_at is None:
-        locked.started_at = now
-    if name == "complete":
-        locked.completed_at = now
-        locked.outcome = note
-    if name == "reopen":
-        if not note:
-            raise ValidationError({"note": "Give the reason for reopening the action."})
-        # A reopened action gets a fresh deadline (and a fresh warning if it is missed).
-        latest = latest_assessment(locked.incident)
-        grade = latest.grade if latest else locked.grade
-        locked.grade, locked.due_at = grade, deadlines.due_at(grade, locked.kind, now)
-        locked.overdue, locked.overdue_notified_at = False, None
-        locked.completed_at, locked.cancel_reason = None, ""
-    locked.status = transition.target
-    locked.full_clean()
-    locked.save()
-    ActionEvent.objects.create(
-        action=locked,
-        transition=name,
-        from_status=before,
-        to_status=locked.status,
-        by=user,
-        at=now,
-        note=note,
-    )
-    record_decision(locked, name, from_status=before, to_status=str(locked.status), note=note)
-    return locked
+    """Take one step of the action's workflow (see ``workflow.ACTION``)."""
+    return ACTION.apply(action, name, user=user, note=note, at=now)
 
 
-@transaction.atomic
 def reassign_action(action: SafeguardingAction, *, user, owner) -> SafeguardingAction:
-    _check_owner(owner)
-    if action.status not in ACTIVE:
-        raise ValidationError({"owner": "Only an open or in-progress action can change hands."})
-    previous = action.owner
-    action.owner = owner
-    action.full_clean()
-    action.save(update_fields=["owner"])
-    ActionEvent.objects.create(
-        action=action,
-        transition="reassign",
-        from_status=action.status,
-        to_status=action.status,
-        by=user,
-        note=f"Owner {previous.get_username()} → {owner.get_username()}.",
-    )
-    if owner != user:
-        notify(
-            owner,
-            f"Safeguarding action for you: {action}",
-            f"Due {timezone.localtime(action.due_at):%d/%m/%Y %H:%M}.",
-            link=action_url(action),
-        )
-    return action
+    """Hand an open or in-progress action to another officer; checked under the row's lock,
+    so an action completed or reassigned a moment earlier is refused or named correctly."""
+    return ACTION.apply(action, "reassign", user=user, owner=owner)
 
 
 @transaction.atomic
@@ -379,11 +316,15 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
     owner's (a window function, so never more than MAX_LISTED rows per owner); then one
     message per person told, and one audit entry for the sweep."""
     now = now or timezone.now()
-    marked = SafeguardingAction.objects.filter(
-        status__in=ACTIVE,
-        due_at__lt=now,
-        overdue_notified_at__isnull=True,
-    ).update(overdue=True, overdue_notified_at=now)
+    marked = (
+        SafeguardingAction.objects.filter(
+            status__in=ACTIVE,
+            due_at__lt=now,
+            overdue_notified_at__isnull=True,
+        )
+        .audited_as("deadline sweep")
+        .update(overdue=True, overdue_notified_at=now)
+    )
     if not marked:
         return 0
     stamped = SafeguardingAction.objects.filter(overdue_notified_at=now, overdue=True)
@@ -440,15 +381,4 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
         if count > len(items):
             lines.append(f"… and {count - len(items)} more.")
         notify(user, subject, "\n".join(lines), link=f"{queue}?overdue=true")
-    # The rows are those stamped with this sweep's time (a bulk UPDATE has no per-row audit).
-    append(
-        AuditAction.UPDATE,
-        model=SafeguardingAction._meta.label_lower,
-        object_repr="deadline sweep",
-        changes={
-            "overdue": [False, True],
-            "overdue_notified_at": [None, now.isoformat()],
-            "actions": marked,
-        },
-    )
     return marked

@@ -10,8 +10,10 @@ save, delete and change of groups; ``manage.py rebuild_statistics`` recomputes t
 
 from django.db import models
 
+from drachma.core.models import AuditedModel
 
-class MonthlyCount(models.Model):
+
+class MonthlyCount(AuditedModel):
     month = models.DateField(help_text="First day of the month, UK time.")
     # Plain ids, 0 for "none": a NULL would defeat the unique key that upserts rely on.
     borough_id = models.IntegerField()

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from drachma.core.models import ReviewableRecord
+from drachma.core.models import AuditedModel, ReviewableRecord
 from drachma.core.validators import validate_http_url, validate_not_future
 
 # PDQ hashes are 256 bits; HMA's default match distance is 31 bits.
@@ -29,7 +29,7 @@ class Platform(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class MatchBank(models.Model):
+class MatchBank(AuditedModel):
     """A bank of known footage with its own matching rule (HMA's banks). Every content item
     belongs to one; a match against its hashes counts within the bank's distance."""
 
@@ -114,7 +114,7 @@ class MediaKind(models.TextChoices):
     VIDEO = "video", "Video"
 
 
-class Capture(models.Model):
+class Capture(AuditedModel):
     """A copy of the footage as captured, kept as an exhibit in the evidence store."""
 
     # Disposing of a content item at its MoPI review takes its captures, hashes, matches and
@@ -142,7 +142,7 @@ class HashKind(models.TextChoices):
     VPDQ_FRAME = "vpdq_frame", "vPDQ frame (video)"
 
 
-class MediaHash(models.Model):
+class MediaHash(AuditedModel):
     """A perceptual hash of a capture: one PDQ hash for an image, one per sampled video frame."""
 
     capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="hashes")
@@ -194,7 +194,7 @@ class MatchReview(models.TextChoices):
     NOT_A_COPY = "not_a_copy", "Not a copy"
 
 
-class ContentMatch(models.Model):
+class ContentMatch(AuditedModel):
     """A new capture that looks like footage already known: the link between the two items."""
 
     capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="matches")
@@ -273,7 +273,7 @@ class RemovedBy(models.TextChoices):
     PLATFORM = "platform", "The platform"
 
 
-class TakedownRequest(models.Model):
+class TakedownRequest(AuditedModel):
     """The work of having one piece of footage removed, from identification to closure."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
@@ -346,7 +346,7 @@ class TakedownRequest(models.Model):
             raise ValidationError(errors)
 
 
-class TakedownEvent(models.Model):
+class TakedownEvent(AuditedModel):
     """One step of a takedown request: who, when, from what state to what, and why."""
 
     request = models.ForeignKey(TakedownRequest, on_delete=models.CASCADE, related_name="events")
