@@ -29,7 +29,7 @@ LANGUAGES = ("en", "de", "es", "fr")
 class HeaderVariant:
     """One message-header layout seen in real exports.
 
-    ``example`` is a header in that layout (our own words; invisible characters escaped),
+    ``example`` is a header in that layout (with its invisible characters),
     ``layout`` how Drachma describes it (``format_details["layout"]``), ``seen_in`` where it was
     collected. ``key`` names the sample export ``samples/variants/<key>.txt`` in the tests.
     """
@@ -86,7 +86,7 @@ HEADER_VARIANTS = (
     ),
     HeaderVariant(
         "android_12h_narrow_space",
-        "2/4/23, 10:35\u202fPM - ",
+        "2/14/23, 10:35\u202fPM - ",
         "MM/DD/YY, HH:MM AM/PM - Name: text",
         (f"{_PUSTUR} issue #248",),
         "U+202F (narrow no-break space) before PM, Android since 2023",
