@@ -1,24 +1,29 @@
 """WhatsApp "Export chat" text files from Android and iOS.
 
-The layout is detected, never asked for: Android (``31/12/2020, 23:59 - Name: text``) or iOS
-(``[31/12/2020, 23:59:01] Name: text``), 12- or 24-hour clock (``11:59 PM``, ``11:59 p. m.``,
-with a normal, no-break or narrow no-break space before the marker), any of ``/ . -`` between
-the date's parts, year first or last, and day-first or month-first dates. Day-first or
-month-first is decided from the whole file: the first header whose first number is above 12
-makes it day-first, one whose second number is above 12 makes it month-first, and the line that
-decided is reported. A file where every date could be read either way is read the way that keeps
-its dates in order (day-first on a tie, the UK convention) with a warning saying so.
+The layout is detected, never asked for: Android (``31/12/2020, 23:59 - Name: text``), iOS
+(``[31/12/2020, 23:59:01] Name: text``) or iOS before 2015 (``31.12.20 23.59.01: Name: text``),
+12- or 24-hour clock (``11:59 PM``, ``11:59 p. m.``, with a normal, no-break, narrow no-break or
+thin space before the marker), any of ``/ . -`` between the date's parts (or ``. `` with a dot
+after the year, ``13. 6. 2018.``), year first or last, ``klo`` or ``à`` before the time, and
+day-first or month-first dates. Every layout collected from real exports is listed, with where
+it was seen, in ``whatsapp_strings.HEADER_VARIANTS``. Day-first or month-first is decided from
+the whole file: the first header whose first number is above 12 makes it day-first, one whose
+second number is above 12 makes it month-first, and the line that decided is reported. A file
+where every date could be read either way is read the way that keeps its dates in order
+(day-first on a tie, the UK convention) with a warning saying so.
 
 A message is its header line plus every following line up to the next header, joined with "\\n"
-(a CRLF file's line ends are not part of the text). Nothing in the text is changed except that
-the "<This message was edited>" marker (and its German/Spanish/French forms) is removed and the
-message flagged ``edited``. Invisible direction marks (U+200E, U+202A..U+202C...) are removed
-only from what is parsed (date, time, sender name), and a byte-order mark is not part of line 1.
+(a CRLF file's line ends are not part of the text). The text is what the person wrote: what the
+export adds around it (the invisible direction marks, an attachment's marker, the "<This
+message was edited>" marker, trailing whitespace) is moved into ``Message.artefacts``, and the
+original's exact lines stay available through ``source_lines``. A byte-order mark is not part of
+line 1.
 
 Lines before the first header belong to no message: they are listed in ``skipped_lines`` with a
 warning. An impossible date or time in a header (``23:59 PM``, a 31st of February) stops the
-parse with a ``ChatParseError`` naming the line. Messages stay in file order; a message dated
-before the one above it is reported, never re-sorted.
+parse with a ``ChatParseError`` naming the line; a file with no header in a known layout is
+refused naming the layouts tried. Messages stay in file order; a message dated before the one
+above it is reported, never re-sorted.
 
 The reader works on a stream in chunks: it makes one pass to settle the layout and the date
 order and a second to produce messages, so ``iter_messages`` can walk a very large export
@@ -56,6 +61,8 @@ MAX_REPORTED_LINES = 50
 MARKS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _M = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 _MARK = re.compile(_M)
+_MARK_NAMES = {mark: f"U+{ord(mark):04X}" for mark in MARKS}
+_MARK_SPLIT = re.compile("(" + _M + ")").split
 # A header may also start with a stray byte-order mark (see S.HEADER_VARIANTS).
 _LEAD = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 _DROP_MARKS = str.maketrans("", "", MARKS)
@@ -545,6 +552,7 @@ class WhatsAppReader:
         special_endings = S.SPECIAL_ENDINGS
         digit_line = _DIGIT_LINE.search
         has_mark = _MARK.search
+        clean, remove_markers = _clean, _remove_markers
         bracket = self.layout.bracket
         last_wall, last_line = datetime.min, 0
         last_date = last_time = ""
@@ -588,15 +596,14 @@ class WhatsAppReader:
                 sender, body = None, rest
             text = body if cont is None else body + "\n" + cont
             # Plain text, the common case, first: no "<" means no edit or attachment marker,
-            # ASCII means no direction marks.
+            # no placeholder opening and no direction mark first means nothing to classify.
             if (
                 sender is not None
                 and body
                 and body[:5] not in _OPENINGS  # S.OPENING_LENGTH characters
+                and body[0] not in MARKS
                 and not body.endswith(special_endings)
                 and "<" not in text
-                and not text[-1].isspace()
-                and (text.isascii() or not has_mark(text))
                 and not (
                     bracket
                     and body.startswith(sender)
@@ -605,7 +612,19 @@ class WhatsAppReader:
             ):
                 if sender not in authors:
                     authors[sender] = None
-                return Message(sender, wall, text, "text", line, last, precision)
+                # ASCII has no direction marks, and its whitespace sorts before "!".
+                if text.isascii():
+                    if text[-1] > " ":
+                        return Message(sender, wall, text, "text", line, last, precision)
+                elif not text[-1].isspace() and not has_mark(text):
+                    return Message(sender, wall, text, "text", line, last, precision)
+                # Direction marks inside it, or whitespace after it: still plain text.
+                artefacts = {}
+                text = clean(text, artefacts)
+                return Message(
+                    sender, wall, text, "text" if text else "empty", line, last, precision,
+                    (), False, None, None, (), None, artefacts,
+                )  # fmt: skip
 
             # Everything else: take the export's artefacts out of the text into ``artefacts``.
             artefacts: dict = {}
@@ -623,26 +642,21 @@ class WhatsAppReader:
                     if cont is None:
                         body = text
                     hits[edited_lang[em["word"].casefold()]] += 1
+            # Only non-ASCII text can hold a direction mark; ASCII whitespace sorts before "!".
             if sender is None:
-                text = _clean(text, artefacts)
+                if text and not (text.isascii() and text[-1] > " "):
+                    text = clean(text, artefacts)
+                details = system_details(text)
                 return Message(
-                    None,
-                    wall,
-                    text,
-                    "system",
-                    line,
-                    last,
-                    precision,
-                    (),
-                    edited,
-                    system_details(text),
-                    artefacts=artefacts or None,
-                )
+                    None, wall, text, "system", line, last, precision, (), edited, details,
+                    None, (), None, artefacts or None,
+                )  # fmt: skip
             kind, attachments, details, markers = classify(text, body, cont is None, sender)
             if markers:
-                text = _remove_markers(text, markers)
+                text = remove_markers(text, markers)
                 artefacts["attachment_markers"] = [record for _, _, record in markers]
-            text = _clean(text, artefacts)
+            if text and not (text.isascii() and text[-1] > " "):
+                text = clean(text, artefacts)
             if kind == "system":
                 # An iOS notice: the "sender" is the chat's name (or the actor), not an author.
                 details["header_name"] = sender
@@ -653,18 +667,9 @@ class WhatsAppReader:
                 if sender not in authors:
                     authors[sender] = None
             return Message(
-                sender,
-                wall,
-                text,
-                kind,
-                line,
-                last,
-                precision,
-                attachments,
-                edited,
-                details,
-                artefacts=artefacts or None,
-            )
+                sender, wall, text, kind, line, last, precision, attachments, edited, details,
+                None, (), None, artefacts or None,
+            )  # fmt: skip
 
         return make
 
@@ -928,6 +933,12 @@ class WhatsAppReader:
 def _remove_markers(text: str, markers: list[tuple[int, int, dict]]) -> str:
     """``text`` without the marker spans; a marker that was a whole line takes its line break
     with it, so a caption on the next line becomes the text."""
+    if len(markers) == 1 and markers[0][0] == 0:
+        end = markers[0][1]
+        if end == len(text):
+            return ""
+        if text[end] == "\n":  # the first line: Android's marker, the caption after it
+            return text[end + 1 :]
     for start, end, _ in sorted(markers, reverse=True):
         whole_line = (start == 0 or text[start - 1] == "\n") and (
             end == len(text) or text[end] == "\n"
@@ -944,12 +955,16 @@ def _remove_markers(text: str, markers: list[tuple[int, int, dict]]) -> str:
 def _clean(text: str, artefacts: dict) -> str:
     """``text`` without direction marks and trailing whitespace, both noted in ``artefacts``:
     each mark as [its position in the text (with the trailing whitespace), "U+200E"]."""
-    if not text.isascii() and _MARK.search(text):
-        marks = []
-        for removed, m in enumerate(_MARK.finditer(text)):
-            marks.append([m.start() - removed, f"U+{ord(m.group()):04X}"])
-        artefacts["direction_marks_removed"] = marks
-        text = text.translate(_DROP_MARKS)
+    if not text.isascii():
+        # One regex pass: the pieces between the marks, and the marks themselves.
+        pieces = _MARK_SPLIT(text)
+        if len(pieces) > 1:
+            marks, position = [], 0
+            for i in range(0, len(pieces) - 1, 2):
+                position += len(pieces[i])
+                marks.append([position, _MARK_NAMES[pieces[i + 1]]])
+            artefacts["direction_marks_removed"] = marks
+            text = "".join(pieces[0::2])
     stripped = text.rstrip()
     if len(stripped) != len(text):
         artefacts["trailing_whitespace"] = text[len(stripped) :]
