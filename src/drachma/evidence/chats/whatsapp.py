@@ -106,7 +106,11 @@ class NotWhatsApp(ChatParseError):
     ``why`` says what was found; ``layouts_tried`` lists the header shapes that were tried."""
 
     def __init__(self, why: str):
-        super().__init__(f"This is not a WhatsApp export Drachma can read: {why}.", format=FORMAT)
+        super().__init__(
+            f"This is not a WhatsApp export Drachma can read: {why} (e.g. '31/12/2020, 23:59 - "
+            "Name: text' or '[31/12/2020, 23:59:01] Name: text').",
+            format=FORMAT,
+        )
         self.why = why
         self.layouts_tried = S.HEADER_SHAPES
 
@@ -120,10 +124,7 @@ def _not_whatsapp(lines: list[tuple[int, str]]) -> NotWhatsApp:
                 f"line {number} starts like a message header ({raw[:40]!r}) but matches none "
                 f"of the WhatsApp header layouts Drachma knows ({'; '.join(S.HEADER_SHAPES)})"
             )
-    return NotWhatsApp(
-        "no line looks like a WhatsApp message header "
-        "(e.g. '31/12/2020, 23:59 - Name: text' or '[31/12/2020, 23:59:01] Name: text')"
-    )
+    return NotWhatsApp("no line looks like a WhatsApp message header")
 
 
 class Layout:
