@@ -200,7 +200,7 @@ HEADER_VARIANTS = (
         "ios_dmy_24h",
         "[14/02/2022, 20:01:15] ",
         "[DD/MM/YY, HH:MM:SS] Name: text",
-        (f"{_WHATSTK} issue #135",),
+        ("alignerg/lappers-posts issue #133", f"{_WHATSTK} issue #135 (its notices)"),
     ),
     HeaderVariant(
         "ios_dmy_12h",
@@ -224,7 +224,7 @@ HEADER_VARIANTS = (
         "ios_12h_narrow_space",
         "[3/15/23, 9:41:07\u202fPM] ",
         "[MM/DD/YY, HH:MM:SS AM/PM] Name: text",
-        (f"{_PUSTUR} issue #248", "ChatLab/ChatLab pull request #131"),
+        ("ChatLab/ChatLab pull request #131", "Drachma's earlier samples"),
     ),
     HeaderVariant(
         "ios_12h_thin_space",
