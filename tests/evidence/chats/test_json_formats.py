@@ -11,6 +11,7 @@ from drachma.evidence.chats import (
     UnknownChatFormat,
     parse_chat_bytes,
     parse_chat_file,
+    quality_report,
 )
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -176,3 +177,72 @@ def test_message_without_timestamp_is_an_error_naming_it():
     doc = {"participants": [], "messages": [{"sender_name": "A", "content": "no time"}]}
     with pytest.raises(ChatParseError, match=r"message 0 \(line 1\) has no numeric timestamp_ms"):
         parse_chat_bytes(json.dumps(doc).encode())
+
+
+def test_telegram_messages_from_deleted_accounts_keep_the_id_but_no_sender():
+    # A deleted account's messages have "from": null beside "from_id"
+    # (mlomb/chat-analytics pipeline/parse/parsers/Telegram.d.ts).
+    doc = {
+        "name": "Park watch",
+        "type": "private_supergroup",
+        "id": 7,
+        "messages": [
+            {
+                "id": 1,
+                "type": "message",
+                "date": "2023-06-01T09:00:00",
+                "from": "Lee",
+                "from_id": "user1",
+                "text": "morning",
+            },
+            {
+                "id": 2,
+                "type": "message",
+                "date": "2023-06-01T09:01:00",
+                "from": None,
+                "from_id": "user999",
+                "text": "who is this",
+            },
+            {
+                "id": 3,
+                "type": "service",
+                "date": "2023-06-01T09:02:00",
+                "actor": None,
+                "actor_id": "user999",
+                "action": "phone_call",
+                "duration_seconds": 5,
+            },
+            {
+                "id": 4,
+                "type": "message",
+                "date": "2023-06-01T09:03:00",
+                "from": None,
+                "from_id": "user999",
+                "photo": "photos/p.jpg",
+                "text": "",
+            },
+        ],
+    }
+    conv = parse_chat_bytes(json.dumps(doc, indent=1).encode())
+    lee, text, call, photo = conv.messages
+    assert (lee.sender, lee.details) == ("Lee", {"message_id": 1})
+    assert (text.sender, text.kind, text.text) == (None, "text", "who is this")
+    assert text.details == {"message_id": 2, "sender_id": "user999", "deleted_account": True}
+    assert (call.sender, call.kind, call.details["deleted_account"]) == (None, "call", True)
+    assert call.details["actor_id"] == "user999"
+    assert (photo.sender, photo.kind, photo.attachments) == (None, "attachment", ("photos/p.jpg",))
+    # Not turned into a participant, and said so.
+    assert conv.participants == ["Lee"]
+    assert conv.format_details["deleted_account_ids"] == ["user999"]
+    (warning,) = [w for w in conv.warnings if w.code == "deleted_accounts"]
+    assert warning.message.startswith(
+        "3 message(s) come from 1 account(s) the export does not name"
+    )
+    assert warning.lines == [text.first_line, call.first_line, photo.first_line]
+    # The quality report counts them apart from the participants.
+    report = quality_report(conv)
+    assert list(report.participants) == ["Lee"]
+    assert report.unknown_senders["count"] == 3
+    assert report.unknown_senders["by_sender_id"] == {"user999": 3}
+    assert [r["index"] for r in report.unknown_senders["messages"]] == [1, 2, 3]
+    assert report.kinds == {"text": 2, "call": 1, "attachment": 1}

@@ -1,4 +1,4 @@
-"""Property-based tests: the WhatsApp parser never crashes and never loses a line."""
+"""Property-based tests: the WhatsApp parser never crashes and never loses a byte."""
 
 import json
 from contextlib import contextmanager, suppress
@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drachma.evidence.chats import ChatParseError, parse_chat_bytes, whatsapp
+
+from .sources import original_bytes
 
 
 @contextmanager
@@ -99,9 +101,12 @@ def expected_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
+MARKS = set(whatsapp.MARKS)
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exports(), st.sampled_from([5, 64, 1 << 20]))
-def test_whatsapp_parser_never_crashes_and_never_drops_a_line(text, chunk):
+def test_whatsapp_parser_never_crashes_and_never_drops_a_byte(text, chunk):
     data = text.encode("utf-8")
     try:
         with chunk_size(chunk):
@@ -112,13 +117,18 @@ def test_whatsapp_parser_never_crashes_and_never_drops_a_line(text, chunk):
     covered: list[int] = []
     for m in conv.messages:
         assert m.first_line <= m.last_line
-        # Every line of the message is in its text (no line lost or invented).
-        assert m.text.count("\n") == m.last_line - m.first_line
         covered.extend(range(m.first_line, m.last_line + 1))
+        # The text carries only the words: no direction mark, no trailing whitespace...
+        assert not MARKS & set(m.text)
+        assert m.text == m.text.rstrip()
+        # ...and every character of it comes from the message's own lines.
+        assert set(m.text) <= set(conv.source_text(m))
     covered.extend(s.line for s in conv.skipped_lines)
     n = expected_lines(text)
     assert sorted(covered) == list(range(1, n + 1))
     assert conv.line_count == n
+    # The lines the messages and skipped lines point at give back the file, byte for byte.
+    assert original_bytes(conv) == data
 
 
 @settings(max_examples=200, deadline=None)

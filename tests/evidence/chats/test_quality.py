@@ -221,3 +221,35 @@ def test_report_serializes_to_json_from_a_parsed_export():
     assert data["gaps"][0]["length"] == "13 days"
     assert data["media"]["placeholders_count"] == 1
     assert data["notes"][0].startswith("These are facts about the export")
+
+
+def test_report_on_a_parsed_ios_export_counts_placeholders_attachments_and_deletions():
+    from pathlib import Path
+
+    from drachma.evidence.chats import parse_chat_file
+
+    conv = parse_chat_file(Path(__file__).parent / "samples" / "ios_en_24h.txt")
+    report = quality_report(conv, supplied_files=[])
+    assert report.media["referenced"] == ["00000012-PHOTO-2022-02-14-20-02-00.jpg"]
+    assert [x["name"] for x in report.media["missing"]] == [
+        "00000012-PHOTO-2022-02-14-20-02-00.jpg"
+    ]
+    # Placeholders are named by their words, without the export's direction marks.
+    assert [p["text"] for p in report.media["placeholders"]] == [
+        "image omitted",
+        "report.pdf \u2022 3 pages document omitted",
+    ]
+    assert report.media["placeholders"][1]["file_name"] == "report.pdf"
+    assert report.deleted["count"] == 1
+    assert report.unknown_senders == {"count": 0, "by_sender_id": {}, "messages": []}
+
+
+def test_copies_differing_only_in_what_the_export_added_are_not_duplicates():
+    text = (
+        "01/03/2021, 10:00 - Ann: hi\n"
+        "01/03/2021, 10:00 - Ann: \u200ehi\n"
+        "01/03/2021, 10:00 - Ann: hi <This message was edited>\n"
+        "01/03/2021, 10:00 - Ann: hi\n"
+    )
+    report = quality_report(parse_chat_bytes(text.encode()))
+    assert [d["indexes"] for d in report.order["duplicates"]] == [[0, 3]]

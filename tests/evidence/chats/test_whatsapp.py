@@ -48,25 +48,31 @@ def test_android_english_24h_day_first():
             "yes. we meet at the gate\nbring the camera\nand a charger",
         ),
         ("Sam Hunter", "2021-03-12T18:07", "media_omitted", "<Media omitted>"),
-        (
-            "+44 7700 900123",
-            "2021-03-12T18:09",
-            "attachment",
-            "IMG-20210312-WA0007.jpg (file attached)\nthis is him",
-        ),
+        # The attachment's marker line is not part of what was written: the caption is.
+        ("+44 7700 900123", "2021-03-12T18:09", "attachment", "this is him"),
         ("Sam Hunter", "2021-03-13T09:15", "deleted", "This message was deleted"),
         ("+44 7700 900123", "2021-03-13T09:16", "deleted", "You deleted this message"),
         ("Sam Hunter", "2021-03-13T09:20", "text", "Meet at 10 not 11"),
         ("Sam Hunter", "2021-03-13T09:21", "empty", ""),
-        (None, "2021-03-13T10:40", "system", "\u202a+44 7700 900123\u202c left"),
+        (None, "2021-03-13T10:40", "system", "+44 7700 900123 left"),
     ]
     msgs = conv.messages
     assert [m.details["event"] for m in msgs[:3]] == ["encryption_notice", "group_created", "added"]
-    assert msgs[11].details == {"event": "left"}
+    # A notice names who did it.
+    assert msgs[2].details == {"event": "added", "actor": "Sam Hunter"}
+    assert msgs[11].details == {"event": "left", "actor": "+44 7700 900123"}
+    assert msgs[11].direction_marks_removed == [[0, "U+202A"], [15, "U+202C"]]
     assert msgs[4].first_line == 5 and msgs[4].last_line == 7
     assert msgs[4].source_lines == [5, 6, 7]
     assert msgs[6].attachments == ("IMG-20210312-WA0007.jpg",)
+    assert msgs[6].attachment == {
+        "file_name": "IMG-20210312-WA0007.jpg",
+        "words": "file attached",
+        "as_written": "IMG-20210312-WA0007.jpg (file attached)",
+    }
     assert msgs[9].edited is True and msgs[8].edited is False
+    assert msgs[9].edited_marker == " <This message was edited>"
+    assert msgs[3].artefacts is None  # plain text: nothing was moved out
     assert conv.line_count == 15
     assert conv.warnings == [] and conv.skipped_lines == []
 
@@ -98,16 +104,21 @@ def test_ios_brackets_bom_and_direction_marks():
         "system",
         {"event": "encryption_notice", "header_name": "Chat Group"},
     )
-    assert m[0].text.startswith("\u200eMessages and calls")  # the text keeps its marks
+    # The notice's direction mark is the export's, not part of the text; it is noted.
+    assert m[0].text.startswith("Messages and calls")
+    assert m[0].direction_marks_removed == [[0, "U+200E"]]
     assert m[1].details["event"] == "group_created"
     assert (m[2].sender, m[2].timestamp, m[2].text) == (
         "Alex Doe",
         "2022-02-14T20:01:15",
         "Hello there",
     )
-    assert m[3].kind == "attachment"
+    assert (m[3].kind, m[3].text) == ("attachment", "")
     assert m[3].attachments == ("00000012-PHOTO-2022-02-14-20-02-00.jpg",)
-    assert (m[4].kind, m[4].text) == ("media_omitted", "\u200eimage omitted")
+    assert (
+        m[3].attachment["as_written"] == "\u200e<attached: 00000012-PHOTO-2022-02-14-20-02-00.jpg>"
+    )
+    assert (m[4].kind, m[4].text) == ("media_omitted", "image omitted")
     assert (m[5].sender, m[5].kind) == ("Alex Doe", "deleted")
     assert (m[6].sender, m[6].kind) == ("Riley", "call")
     assert (m[7].text, m[7].source_lines) == ("Where are you?\nLine two of it", [8, 9])
@@ -191,7 +202,7 @@ def test_french_export_without_comma_and_colon_in_group_name():
         "system",
         "Marie a créé le groupe « Famille : été »",
     )
-    assert m[1].details == {"event": "group_created"}
+    assert m[1].details == {"event": "group_created", "actor": "Marie"}
     assert [(x.sender, x.kind) for x in m[3:]] == [
         ("Marie", "text"),
         ("Paul", "attachment"),
@@ -202,7 +213,7 @@ def test_french_export_without_comma_and_colon_in_group_name():
     ]
     assert m[4].attachments == ("IMG-20260312-WA0001.jpg",)
     assert (m[7].text, m[7].edited) == ("À demain", True)
-    assert m[8].details == {"event": "left"}
+    assert m[8].details == {"event": "left", "actor": "Paul"}
 
 
 def test_ambiguous_dates_are_read_day_first_with_a_warning():
@@ -296,17 +307,26 @@ def test_lines_before_the_first_header_are_listed_not_dropped_and_crlf_is_read()
 
 
 def test_text_is_never_normalized():
-    # Decomposed "é" (e + U+0301), a ZWJ emoji sequence and a soft hyphen stay as they are.
-    body = "cafe\u0301 \U0001f469\u200d\U0001f467 soft\u00adhyphen  trailing  "
-    conv = parse_chat_bytes(f"21/06/2021, 14:00 - Ann: {body}\n".encode())
+    # Decomposed "é" (e + U+0301), a ZWJ emoji sequence and a soft hyphen stay as they are;
+    # only the trailing whitespace is moved out, and noted.
+    body = "cafe\u0301 \U0001f469\u200d\U0001f467 soft\u00adhyphen  trailing"
+    conv = parse_chat_bytes(f"21/06/2021, 14:00 - Ann: {body}  \n".encode())
     assert conv.messages[0].text == body
+    assert conv.messages[0].trailing_whitespace == "  "
 
 
-def test_sender_marks_are_stripped_but_body_marks_kept():
-    text = "21/06/2021, 14:00 - \u202a+44 7700 900999\u202c: \u200ehello\n"
-    m = parse_chat_bytes(text.encode()).messages[0]
+def test_direction_marks_leave_the_sender_and_the_text_and_are_noted():
+    text = "21/06/2021, 14:00 - \u202a+44 7700 900999\u202c: \u200ehello \u2068Bo\u2069!\n"
+    conv = parse_chat_bytes(text.encode())
+    m = conv.messages[0]
     assert m.sender == "+44 7700 900999"
-    assert m.text == "\u200ehello"
+    assert m.text == "hello Bo!"
+    assert m.direction_marks_removed == [[0, "U+200E"], [6, "U+2068"], [8, "U+2069"]]
+    assert conv.message_dict(m, 0)["artefacts"] == {
+        "direction_marks_removed": [[0, "U+200E"], [6, "U+2068"], [8, "U+2069"]]
+    }
+    # The original keeps every byte.
+    assert conv.source_text(m) == text
 
 
 def test_header_like_line_of_another_layout_stays_in_the_message_and_is_reported():
@@ -330,7 +350,9 @@ def test_file_without_final_newline_and_trailing_empty_line():
     conv = parse_chat_bytes(b"21/06/2021, 14:00 - Ann: a\n21/06/2021, 14:01 - Ben: b")
     assert [(m.text, m.source_lines) for m in conv.messages] == [("a", [1]), ("b", [2])]
     conv = parse_chat_bytes(b"21/06/2021, 14:00 - Ann: a\n\n")
-    assert [(m.text, m.source_lines) for m in conv.messages] == [("a\n", [1, 2])]
+    # The empty line after the message is its trailing whitespace, not its text.
+    assert [(m.text, m.source_lines) for m in conv.messages] == [("a", [1, 2])]
+    assert conv.messages[0].trailing_whitespace == "\n"
     assert conv.line_count == 2
 
 
@@ -467,7 +489,14 @@ def test_ios_placeholders_in_four_languages(line, kind, attachments, locale):
     text = f"[15.01.21, 21:05:00] Uwe: {line}\n[15.01.21, 21:06:00] Jana: ok\n"
     conv = parse_chat_bytes(text.encode())
     m = conv.messages[0]
-    assert (m.sender, m.kind, m.attachments, m.text) == ("Uwe", kind, attachments, line)
+    # Placeholders stay the text (the kind says what they are), without direction marks;
+    # attachment markers leave the text.
+    if kind == "attachment":
+        expected = "see above" if line.startswith("see") else ""
+    else:
+        expected = line.replace("\u200e", "")
+    assert (m.sender, m.kind, m.attachments, m.text) == ("Uwe", kind, attachments, expected)
+    assert conv.source_text(m) == f"[15.01.21, 21:05:00] Uwe: {line}\n"
     assert conv.locale == locale
 
 

@@ -16,6 +16,7 @@ from .model import (
     Message,
     ParseWarning,
     SkippedLine,
+    SourceFile,
     UnknownChatFormat,
 )
 from .quality import QualityReport, quality_report
@@ -33,6 +34,7 @@ __all__ = [
     "ParseWarning",
     "QualityReport",
     "SkippedLine",
+    "SourceFile",
     "UnknownChatFormat",
     "WhatsAppReader",
     "iter_whatsapp_messages",

@@ -23,6 +23,7 @@ from .model import (
     ChatTooLarge,
     Conversation,
     Message,
+    SourceFile,
     UnknownChatFormat,
     get_zone,
 )
@@ -36,10 +37,11 @@ TRIED = (
 HEAD = 64 * 1024
 
 
-def _unknown(why: str) -> UnknownChatFormat:
+def _unknown(why: str, header_layouts: tuple[str, ...] = ()) -> UnknownChatFormat:
     return UnknownChatFormat(
         f"This is not a chat export Drachma can read: {why}. Tried: {'; '.join(TRIED)}.",
         tried=TRIED,
+        header_layouts_tried=header_layouts,
     )
 
 
@@ -100,18 +102,22 @@ def _parse(
     if _kind_of_head(head) == "json":
         with opener() as f:
             data = f.read()
-        return _from_json(data, name, zone_name, zone_source)
-    try:
-        return whatsapp.parse(
-            opener,
-            zone_name=zone_name,
-            zone_source=zone_source,
-            name=name,
-            date_order=date_order,
-            default_date_order=default_date_order,
-        )
-    except whatsapp.NotWhatsApp:
-        raise _unknown("no line looks like a WhatsApp message header and it is not JSON") from None
+        conversation = _from_json(data, name, zone_name, zone_source)
+    else:
+        try:
+            conversation = whatsapp.parse(
+                opener,
+                zone_name=zone_name,
+                zone_source=zone_source,
+                name=name,
+                date_order=date_order,
+                default_date_order=default_date_order,
+            )
+        except whatsapp.NotWhatsApp as e:
+            raise _unknown(f"{e.why} and it is not JSON", e.layouts_tried) from None
+    # The original stays the source of every byte; it is read again only when asked.
+    conversation.source = SourceFile(opener)
+    return conversation
 
 
 def parse_chat_file(
@@ -191,6 +197,6 @@ def iter_whatsapp_messages(
             date_order=date_order,
             default_date_order=default_date_order,
         )
-    except whatsapp.NotWhatsApp:
-        raise _unknown("no line looks like a WhatsApp message header") from None
+    except whatsapp.NotWhatsApp as e:
+        raise _unknown(e.why, e.layouts_tried) from None
     return reader.iter_messages()

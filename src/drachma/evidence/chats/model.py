@@ -12,10 +12,12 @@ these objects directly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import codecs
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/London"
@@ -39,11 +41,15 @@ class ChatParseError(ValueError):
 
 
 class UnknownChatFormat(ChatParseError):
-    """The file is none of the formats Drachma reads; ``tried`` names them."""
+    """The file is none of the formats Drachma reads; ``tried`` names them, and
+    ``header_layouts_tried`` the WhatsApp header shapes tried on a text file."""
 
-    def __init__(self, message: str, *, tried: tuple[str, ...]):
+    def __init__(
+        self, message: str, *, tried: tuple[str, ...], header_layouts_tried: tuple[str, ...] = ()
+    ):
         super().__init__(message)
         self.tried = tried
+        self.header_layouts_tried = header_layouts_tried
 
 
 class ChatTooLarge(ChatParseError):
@@ -87,7 +93,17 @@ class Message:
     clock (WhatsApp, Telegram's ``date``), aware (UTC) for exports that give an instant
     (Messenger's ``timestamp_ms``). ``utc_stated`` is the instant where the export gives one
     alongside a wall clock (Telegram's ``date_unixtime``). ``first_line``/``last_line`` are the
-    1-based lines of the original file the message came from.
+    1-based lines of the original file the message came from; the original's exact bytes for
+    them are ``Conversation.source_bytes(message)``.
+
+    ``text`` is what the person wrote. What the export added around it is kept in
+    ``artefacts`` (None when there is none), a dict with any of: ``direction_marks_removed``
+    (the invisible direction marks taken out of the text, as ``[position, "U+200E"]`` pairs,
+    positions counted in ``text`` + ``trailing_whitespace``), ``attachment_markers`` (each
+    marker naming an attached file: ``file_name``, the marker's ``words``, the marker
+    ``as_written``, and for an iOS document its ``document`` description), ``edited_marker``
+    (the "<This message was edited>" marker as written, with the spaces before it),
+    ``trailing_whitespace`` and ``empty_body_marker`` (the "." of an Android "Name:." line).
     """
 
     __slots__ = (
@@ -104,6 +120,7 @@ class Message:
         "reactions",
         "source_index",
         "precision",
+        "artefacts",
     )
 
     def __init__(
@@ -121,6 +138,7 @@ class Message:
         utc_stated: datetime | None = None,
         reactions: tuple[dict[str, Any], ...] = (),
         source_index: int | None = None,
+        artefacts: dict[str, Any] | None = None,
     ):
         self.sender = sender
         self.wall = wall
@@ -135,6 +153,7 @@ class Message:
         self.reactions = reactions
         self.source_index = source_index
         self.precision = precision
+        self.artefacts = artefacts
 
     @property
     def timestamp(self) -> str:
@@ -144,6 +163,27 @@ class Message:
     @property
     def source_lines(self) -> list[int]:
         return list(range(self.first_line, self.last_line + 1))
+
+    def _artefact(self, key: str, default: Any = None) -> Any:
+        return self.artefacts.get(key, default) if self.artefacts else default
+
+    @property
+    def direction_marks_removed(self) -> list[list]:
+        return self._artefact("direction_marks_removed", [])
+
+    @property
+    def attachment(self) -> dict[str, Any] | None:
+        """The (first) attachment marker moved out of the text, or None."""
+        markers = self._artefact("attachment_markers")
+        return markers[0] if markers else None
+
+    @property
+    def edited_marker(self) -> str | None:
+        return self._artefact("edited_marker")
+
+    @property
+    def trailing_whitespace(self) -> str:
+        return self._artefact("trailing_whitespace", "")
 
     def __repr__(self) -> str:
         return (
@@ -224,6 +264,71 @@ class ZoneConverter:
         return (wall - offset).replace(tzinfo=UTC), note
 
 
+class SourceFile:
+    """The original file, line by line and byte for byte: what ``source_lines`` point at.
+
+    Parsing never keeps the file; it is read again, through ``opener``, the first time a line
+    is asked for, and the start of every line noted then. Lines end at LF: a CR before it, and
+    every other byte, belongs to the line, so joining lines 1 to N gives back the file exactly
+    (after its byte-order mark, which is not part of line 1: see ``byte_order_mark``). A
+    UTF-16 file is decoded to find its lines and each line encoded again, which gives back the
+    same bytes.
+    """
+
+    def __init__(self, opener: Callable[[], BinaryIO]):
+        self._opener = opener
+        self._data: bytes | str | None = None
+        self._starts: array | None = None
+        self.encoding = "utf-8"
+        self.byte_order_mark = b""
+
+    def _load(self) -> tuple[bytes | str, array]:
+        if self._data is None or self._starts is None:
+            with self._opener() as f:
+                raw = f.read()
+            if raw.startswith(codecs.BOM_UTF8):
+                self.byte_order_mark, data = raw[:3], raw
+            elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                self.byte_order_mark = raw[:2]
+                self.encoding = "utf-16-le" if raw.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+                data = raw[2:].decode(self.encoding)
+            else:
+                data = raw
+            newline = "\n" if isinstance(data, str) else b"\n"
+            start = len(self.byte_order_mark) if isinstance(data, bytes) else 0
+            starts = array("q", [start])
+            find = data.find
+            i = find(newline, start)
+            while i != -1:
+                starts.append(i + 1)
+                i = find(newline, i + 1)
+            self._data, self._starts = data, starts
+        return self._data, self._starts
+
+    @property
+    def line_count(self) -> int:
+        data, starts = self._load()
+        return len(starts) - (1 if starts[-1] == len(data) else 0)
+
+    def _slice(self, first: int, last: int) -> bytes | str:
+        data, starts = self._load()
+        count = len(starts) - (1 if starts[-1] == len(data) else 0)
+        if not 1 <= first <= last <= count:
+            raise ValueError(f"Lines {first}-{last} are not in the file (it has {count} lines).")
+        end = starts[last] if last < len(starts) else len(data)
+        return data[starts[first - 1] : end]
+
+    def line_bytes(self, first: int, last: int | None = None) -> bytes:
+        """Lines ``first`` to ``last`` (1-based, inclusive) exactly as the file holds them."""
+        piece = self._slice(first, first if last is None else last)
+        return piece.encode(self.encoding) if isinstance(piece, str) else piece
+
+    def line_text(self, first: int, last: int | None = None) -> str:
+        """The same lines as text, line ends (CR LF or LF) included."""
+        piece = self._slice(first, first if last is None else last)
+        return piece if isinstance(piece, str) else piece.decode(self.encoding)
+
+
 @dataclass
 class ParseWarning:
     """Something an investigator should know about how the file was read."""
@@ -263,6 +368,7 @@ class Conversation:
     format_details: dict[str, Any] = field(default_factory=dict)
     source_name: str | None = None
     line_count: int = 0
+    source: SourceFile | None = field(default=None, repr=False, compare=False)
     _converter: ZoneConverter | None = field(default=None, repr=False)
 
     @property
@@ -312,7 +418,24 @@ class Conversation:
             return message.wall
         return self.utc(message)[0].astimezone(self.zone).replace(tzinfo=None)
 
-    def message_dict(self, message: Message, index: int) -> dict[str, Any]:
+    def _source(self) -> SourceFile:
+        if self.source is None:
+            raise ValueError(
+                "This conversation was built without its original file, so its source lines "
+                "cannot be shown."
+            )
+        return self.source
+
+    def source_bytes(self, message: Message) -> bytes:
+        """The message's lines (``source_lines``) exactly as the original file holds them."""
+        return self._source().line_bytes(message.first_line, message.last_line)
+
+    def source_text(self, message: Message) -> str:
+        """The message's lines as text, exactly as written: marks, markers and line ends kept."""
+        return self._source().line_text(message.first_line, message.last_line)
+
+    def message_dict(self, message: Message, index: int, *, source: bool = False) -> dict[str, Any]:
+        """The message as JSON-ready data; ``source=True`` adds its lines exactly as written."""
         utc, note = self.utc(message)
         stated = message.utc_stated is not None or message.wall.tzinfo is not None
         d: dict[str, Any] = {
@@ -334,11 +457,15 @@ class Conversation:
             d["reactions"] = [dict(r) for r in message.reactions]
         if message.details:
             d["details"] = message.details
+        if message.artefacts:
+            d["artefacts"] = message.artefacts
+        if source:
+            d["source"] = self.source_text(message)
         return d
 
-    def iter_message_dicts(self) -> Iterator[dict[str, Any]]:
+    def iter_message_dicts(self, *, source: bool = False) -> Iterator[dict[str, Any]]:
         for index, message in enumerate(self.messages):
-            yield self.message_dict(message, index)
+            yield self.message_dict(message, index, source=source)
 
     def header_dict(self) -> dict[str, Any]:
         """Everything but the messages (and the quality report)."""
@@ -357,7 +484,7 @@ class Conversation:
             "skipped_lines": [s.to_dict() for s in self.skipped_lines],
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, source: bool = False) -> dict[str, Any]:
         d = self.header_dict()
-        d["messages"] = list(self.iter_message_dicts())
+        d["messages"] = list(self.iter_message_dicts(source=source))
         return d

@@ -9,6 +9,7 @@ applies; it means "worth asking for a fuller export", not "tampered with".
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -73,6 +74,7 @@ class QualityReport:
     order: dict[str, Any]
     partial: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    unknown_senders: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,6 +182,17 @@ def quality_report(
         "messages": deleted_refs[:MAX_LISTED],
     }
 
+    # Messages someone wrote whose sender the export does not name (Telegram's deleted
+    # accounts): counted by the account id the export keeps, never made participants.
+    unknown = [(i, m) for i, m in enumerate(msgs) if m.sender is None and m.kind != "system"]
+    unknown_senders = {
+        "count": len(unknown),
+        "by_sender_id": dict(
+            Counter(str((m.details or {}).get("sender_id", "(no id)")) for _, m in unknown)
+        ),
+        "messages": [_ref(conv, m, i) for i, m in unknown[:MAX_LISTED]],
+    }
+
     media = _media(conv, msgs, supplied_files)
     order = _order(conv, msgs, utcs)
     partial = _partial(conv, msgs, utcs, authored, reply_window)
@@ -215,6 +228,7 @@ def quality_report(
         order=order,
         partial=partial,
         notes=notes,
+        unknown_senders=unknown_senders,
     )
 
 
@@ -293,7 +307,16 @@ def _order(conv: Conversation, msgs: list[Message], utcs: list[datetime]) -> dic
     groups: dict[tuple, list[int]] = defaultdict(list)
     seen: dict[tuple, int] = {}
     for i, m in enumerate(msgs):
-        key = (m.wall, m.sender, m.text, m.kind)
+        # What the export added around the text tells copies apart as the text used to when it
+        # still held them; a deleted account's id tells apart unnamed senders.
+        key = (
+            m.wall,
+            m.sender,
+            m.text,
+            m.kind,
+            json.dumps(m.artefacts, sort_keys=True) if m.artefacts else None,
+            m.details.get("sender_id") if m.sender is None and m.details else None,
+        )
         first = seen.setdefault(key, i)
         if first != i:
             if key not in groups:

@@ -13,6 +13,11 @@ path inside the export, or a note in parentheses when the file was not downloade
 Where ``date_unixtime`` is present the UTC time is the export's own; otherwise it is derived
 from ``date`` in the caller's (or the default) zone and marked as such. Old exports that write
 control characters as ``\\x0C`` (not valid JSON) are repaired, keeping the characters.
+
+A message from an account since deleted has ``"from": null`` beside its ``from_id``
+(mlomb/chat-analytics pipeline/parse/parsers/Telegram.d.ts: "sometimes from is null"). Its
+sender is unknown: ``sender`` is None, the id is kept in ``details.sender_id`` and the message
+flagged ``details.deleted_account``; the account is not made a participant.
 """
 
 from __future__ import annotations
@@ -126,6 +131,27 @@ def parse(doc: Document, *, name: str | None, zone_name: str, zone_source: str) 
         for m in messages
         if m.utc_stated is not None and m.wall.tzinfo is None
     }
+    deleted_ids = list(
+        dict.fromkeys(
+            str(m.details["sender_id"])
+            for m in messages
+            if m.details and m.details.get("deleted_account") and "sender_id" in m.details
+        )
+    )
+    if deleted_ids:
+        count = sum(1 for m in messages if m.details and m.details.get("deleted_account"))
+        warnings.append(
+            ParseWarning(
+                "deleted_accounts",
+                f"{count} message(s) come from {len(deleted_ids)} account(s) the export does not "
+                f"name (deleted accounts: {', '.join(deleted_ids[:10])}"
+                f"{'…' if len(deleted_ids) > 10 else ''}). Their sender is unknown; each keeps "
+                "the account's id in details.sender_id.",
+                [m.first_line for m in messages if m.details and m.details.get("deleted_account")][
+                    :50
+                ],
+            )
+        )
     participants = list(
         dict.fromkeys(m.sender for m in messages if m.sender is not None and m.kind != "system")
     )
@@ -136,6 +162,7 @@ def parse(doc: Document, *, name: str | None, zone_name: str, zone_source: str) 
         "byte_order_mark": "UTF-8" if doc.byte_order_mark else None,
         "escapes_repaired": doc.repaired_escapes,
         "exporter_utc_offsets_minutes": sorted(offsets),
+        "deleted_account_ids": deleted_ids,
     }
     return Conversation(
         format=FORMAT,
@@ -202,14 +229,14 @@ def _message(item: Item) -> Message:
     if m.get("type") == "service":
         action = m.get("action")
         details.update({k: m[k] for k in _SERVICE_KEYS if k in m and k != "text"})
+        if m.get("actor") is None and m.get("actor_id") is not None:
+            details["deleted_account"] = True
         if action in CALL_ACTIONS:
-            kind, sender = "call", _name(m, "actor", "actor_id")
+            kind, sender = "call", _named(m, "actor", "actor_id", details)
         else:
             kind, sender = "system", None
     else:
-        sender = _name(m, "from", "from_id")
-        if m.get("from") is None and sender is not None:
-            details["sender_note"] = "the export gives no name for this sender (deleted account?)"
+        sender = _named(m, "from", "from_id", details)
         for key in ("media_type", "mime_type", "file_name", "sticker_emoji", "duration_seconds"):
             if m.get(key) is not None:
                 details[key] = m[key]
@@ -246,11 +273,14 @@ def _message(item: Item) -> Message:
     )
 
 
-def _name(m: dict, name_key: str, id_key: str) -> str | None:
+def _named(m: dict, name_key: str, id_key: str, details: dict[str, Any]) -> str | None:
+    """The sender's name; None for an account the export does not name (a deleted account:
+    its id is kept in ``details`` and the message flagged)."""
     if isinstance(m.get(name_key), str):
         return m[name_key]
     if m.get(id_key) is not None:
-        return str(m[id_key])
+        details["sender_id"] = m[id_key]
+        details["deleted_account"] = True
     return None
 
 

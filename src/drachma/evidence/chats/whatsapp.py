@@ -1,24 +1,29 @@
 """WhatsApp "Export chat" text files from Android and iOS.
 
-The layout is detected, never asked for: Android (``31/12/2020, 23:59 - Name: text``) or iOS
-(``[31/12/2020, 23:59:01] Name: text``), 12- or 24-hour clock (``11:59 PM``, ``11:59 p. m.``,
-with a normal, no-break or narrow no-break space before the marker), any of ``/ . -`` between
-the date's parts, year first or last, and day-first or month-first dates. Day-first or
-month-first is decided from the whole file: the first header whose first number is above 12
-makes it day-first, one whose second number is above 12 makes it month-first, and the line that
-decided is reported. A file where every date could be read either way is read the way that keeps
-its dates in order (day-first on a tie, the UK convention) with a warning saying so.
+The layout is detected, never asked for: Android (``31/12/2020, 23:59 - Name: text``), iOS
+(``[31/12/2020, 23:59:01] Name: text``) or iOS before 2015 (``31.12.20 23.59.01: Name: text``),
+12- or 24-hour clock (``11:59 PM``, ``11:59 p. m.``, with a normal, no-break, narrow no-break or
+thin space before the marker), any of ``/ . -`` between the date's parts (or ``. `` with a dot
+after the year, ``13. 6. 2018.``), year first or last, ``klo`` or ``à`` before the time, and
+day-first or month-first dates. Every layout collected from real exports is listed, with where
+it was seen, in ``whatsapp_strings.HEADER_VARIANTS``. Day-first or month-first is decided from
+the whole file: the first header whose first number is above 12 makes it day-first, one whose
+second number is above 12 makes it month-first, and the line that decided is reported. A file
+where every date could be read either way is read the way that keeps its dates in order
+(day-first on a tie, the UK convention) with a warning saying so.
 
 A message is its header line plus every following line up to the next header, joined with "\\n"
-(a CRLF file's line ends are not part of the text). Nothing in the text is changed except that
-the "<This message was edited>" marker (and its German/Spanish/French forms) is removed and the
-message flagged ``edited``. Invisible direction marks (U+200E, U+202A..U+202C...) are removed
-only from what is parsed (date, time, sender name), and a byte-order mark is not part of line 1.
+(a CRLF file's line ends are not part of the text). The text is what the person wrote: what the
+export adds around it (the invisible direction marks, an attachment's marker, the "<This
+message was edited>" marker, trailing whitespace) is moved into ``Message.artefacts``, and the
+original's exact lines stay available through ``source_lines``. A byte-order mark is not part of
+line 1.
 
 Lines before the first header belong to no message: they are listed in ``skipped_lines`` with a
 warning. An impossible date or time in a header (``23:59 PM``, a 31st of February) stops the
-parse with a ``ChatParseError`` naming the line. Messages stay in file order; a message dated
-before the one above it is reported, never re-sorted.
+parse with a ``ChatParseError`` naming the line; a file with no header in a known layout is
+refused naming the layouts tried. Messages stay in file order; a message dated before the one
+above it is reported, never re-sorted.
 
 The reader works on a stream in chunks: it makes one pass to settle the layout and the date
 order and a second to produce messages, so ``iter_messages`` can walk a very large export
@@ -51,27 +56,42 @@ CHUNK = 1024 * 1024
 SAMPLE_LINES = 2000
 MAX_REPORTED_LINES = 50
 
-MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_M = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# The Unicode bidirectional controls: the invisible direction marks WhatsApp puts around names,
+# numbers, notices and markers. They are export artefacts, not what anybody typed.
+MARKS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_M = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_MARK = re.compile(_M)
+_MARK_NAMES = {mark: f"U+{ord(mark):04X}" for mark in MARKS}
+_MARK_SPLIT = re.compile("(" + _M + ")").split
+# A header may also start with a stray byte-order mark (see S.HEADER_VARIANTS).
+_LEAD = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 _DROP_MARKS = str.maketrans("", "", MARKS)
-_PARSED_STRIP = MARKS + " \u00a0\u202f\t"
-_AMPM = r"[AaPp]\.?[ \u00a0\u202f]?[Mm]\.?"
+_PARSED_STRIP = MARKS + " \u00a0\u202f\u2009\t"
+_SP = "[ \u00a0\u202f\u2009]"
+_AMPM = r"[AaPp]\.?" + _SP + r"?[Mm]\.?"
 _GT12 = r"(?:1[3-9]|2\d|3[01])"
 
 # Any header WhatsApp has been seen to write; used to learn the file's layout from a sample.
+# ``ds`` may be a dot and a space ("13. 6. 2018."), ``de`` is a dot after the year, ``cl`` the
+# end of a header without brackets: " - " (Android), ": " (iOS before 2015) or, only after a
+# date that ends with a dot, a bare space.
 GENERIC = re.compile(
-    _M + r"*(?P<ob>\[)?" + _M + r"*"
-    r"(?P<d1>\d{1,4})(?P<ds>[./-])(?P<d2>\d{1,2})(?P=ds)(?P<d3>\d{1,4})"
-    r"(?P<dts>, à | à |, | |,)"
+    _LEAD + r"*(?P<ob>\[)?" + _M + r"*"
+    r"(?P<d1>\d{1,4})(?P<ds>[./-] ?)(?P<d2>\d{1,2})(?P=ds)(?P<d3>\d{1,4})(?P<de>\.)?"
+    r"(?P<dts>, à | à |, | klo | |,)"
     r"(?P<h>\d{1,2})(?P<ts>[:.])(?P<mi>\d{2})(?:(?P=ts)(?P<s>\d{2}))?"
-    r"(?:[ \u00a0\u202f]?(?P<ap>" + _AMPM + r"))?"
-    r"(?(ob)\] ?|\.?[ \u00a0]?[-–] )"
+    r"(?:" + _SP + r"?(?P<ap>" + _AMPM + r"))?"
+    r"(?(ob)\] ?|(?P<cl>\.?[ \u00a0]?[-–] |: |(?(de) |(?!))))"
 )
+CLOSINGS = {"dash": r"\.?[ \u00a0]?[-–] ", "colon": ": ", "space": " "}
 _SPACED_AMPM = re.compile(r"[ap]\. m\.")
 _HEADER_LIKE = re.compile("^(?:" + GENERIC.pattern + ")", re.MULTILINE)
-_DIGIT_LINE = re.compile(r"^" + _M + r"*\[?" + _M + r"*\d", re.MULTILINE)
+_DIGIT_LINE = re.compile(r"^" + _LEAD + r"*\[?" + _M + r"*\d", re.MULTILINE)
+# A line that starts with a date of some sort: if no line is a known header, the first such line
+# is named in the refusal.
+_DATE_LIKE = re.compile(_LEAD + r"*[\[(]?" + _M + r"*\d{1,4}[./-] ?\d{1,4}[./-] ?\d{1,4}")
 _TIME = re.compile(
-    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:[ \u00a0\u202f]?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?$"
+    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:" + _SP + r"?([AaPp])\.?" + _SP + r"?[Mm]\.?)?$"
 )
 
 Source = Callable[[], BinaryIO]
@@ -81,17 +101,51 @@ _UNKNOWN = object()  # a sender-name cache miss
 
 
 class NotWhatsApp(ChatParseError):
-    """No line of the file looks like a WhatsApp message header."""
+    """No line of the file is a WhatsApp message header in a layout Drachma knows.
+
+    ``why`` says what was found; ``layouts_tried`` lists the header shapes that were tried."""
+
+    def __init__(self, why: str):
+        super().__init__(
+            f"This is not a WhatsApp export Drachma can read: {why} (e.g. '31/12/2020, 23:59 - "
+            "Name: text' or '[31/12/2020, 23:59:01] Name: text').",
+            format=FORMAT,
+        )
+        self.why = why
+        self.layouts_tried = S.HEADER_SHAPES
+
+
+def _not_whatsapp(lines: list[tuple[int, str]]) -> NotWhatsApp:
+    """The refusal for a file none of whose lines is a known header, naming the first line that
+    starts with a date (a header in a layout nobody has reported, or not an export at all)."""
+    for number, raw in lines:
+        if _DATE_LIKE.match(raw):
+            return NotWhatsApp(
+                f"line {number} starts like a message header ({raw[:40]!r}) but matches none "
+                f"of the WhatsApp header layouts Drachma knows ({'; '.join(S.HEADER_SHAPES)})"
+            )
+    return NotWhatsApp("no line looks like a WhatsApp message header")
 
 
 class Layout:
     """The header layout of one file, as learned from a sample of its lines."""
 
     def __init__(
-        self, bracket: bool, year_first: bool, ds: str, dts: str, ts: str, seconds: bool, ampm: bool
+        self,
+        bracket: bool,
+        year_first: bool,
+        ds: str,
+        dts: str,
+        ts: str,
+        seconds: bool,
+        ampm: bool,
+        date_end: str = "",
+        closing: str = "dash",
     ):
         self.bracket, self.year_first, self.ds, self.dts = bracket, year_first, ds, dts
         self.ts, self.seconds, self.ampm = ts, seconds, ampm
+        self.date_end = date_end
+        self.closing = "bracket" if bracket else closing
 
     @classmethod
     def from_match(cls, m: re.Match) -> Layout | None:
@@ -102,6 +156,8 @@ class Layout:
             year_first = False
         else:
             return None
+        cl = m["cl"] or ""
+        closing = "dash" if "-" in cl or "–" in cl else "colon" if cl == ": " else "space"
         return cls(
             m["ob"] is not None,
             year_first,
@@ -110,10 +166,22 @@ class Layout:
             m["ts"],
             m["s"] is not None,
             m["ap"] is not None,
+            m["de"] or "",
+            closing,
         )
 
     def key(self) -> tuple:
-        return (self.bracket, self.year_first, self.ds, self.dts, self.ts, self.seconds, self.ampm)
+        return (
+            self.bracket,
+            self.year_first,
+            self.ds,
+            self.dts,
+            self.ts,
+            self.seconds,
+            self.ampm,
+            self.date_end,
+            self.closing,
+        )
 
     def _prefix(self, first: str | None = None, second: str | None = None) -> str:
         n = r"\d{1,2}"
@@ -125,16 +193,17 @@ class Layout:
         ts = re.escape(self.ts)
         time_re = n + ts + r"\d{2}" + (ts + r"\d{2}" if self.seconds else "")
         if self.ampm:
-            time_re += r"[ \u00a0\u202f]?" + _AMPM
+            time_re += _SP + "?" + _AMPM
         opening = r"\[" + _M + "*" if self.bracket else ""
-        closing = r"\] ?" if self.bracket else r"\.?[ \u00a0]?[-–] "
+        closing = r"\] ?" if self.bracket else CLOSINGS[self.closing]
         return (
-            _M
+            _LEAD
             + "*"
             + opening
             + "("
             + date_re
             + ")"
+            + re.escape(self.date_end)
             + re.escape(self.dts)
             + "("
             + time_re
@@ -156,13 +225,14 @@ class Layout:
             "month-first": ("MM", "DD", "YY"),
             "year-first": ("YYYY", "MM", "DD"),
         }[order]
-        d = self.ds.join(parts)
+        d = self.ds.join(parts) + self.date_end
         t = self.ts.join(["HH", "MM"] + (["SS"] if self.seconds else [])) + (
             " AM/PM" if self.ampm else ""
         )
-        return (
-            f"[{d}{self.dts}{t}] Name: text" if self.bracket else f"{d}{self.dts}{t} - Name: text"
-        )
+        if self.bracket:
+            return f"[{d}{self.dts}{t}] Name: text"
+        closing = {"dash": " - ", "colon": ": ", "space": " "}[self.closing]
+        return f"{d}{self.dts}{t}{closing}Name: text"
 
 
 class WhatsAppReader:
@@ -270,9 +340,12 @@ class WhatsAppReader:
         votes: Counter[tuple] = Counter()
         layouts: dict[tuple, Layout] = {}
         seen = 0
+        sample: list[tuple[int, str]] = []
         for piece, _ in self._complete_lines():
             for raw in piece.split("\n")[1:]:
                 seen += 1
+                if not votes:
+                    sample.append((seen, raw))
                 m = GENERIC.match(raw)
                 if m:
                     layout = Layout.from_match(m)
@@ -284,11 +357,7 @@ class WhatsAppReader:
             if seen >= SAMPLE_LINES or sum(votes.values()) >= 200:
                 break
         if not votes:
-            raise NotWhatsApp(
-                "No line of the file looks like a WhatsApp message header "
-                "(e.g. '31/12/2020, 23:59 - Name: text' or '[31/12/2020, 23:59:01] Name: text').",
-                format=FORMAT,
-            )
+            raise _not_whatsapp(sample)
         (best, _), *rest = votes.most_common()
         self.layout = layouts[best]
         if rest:
@@ -462,8 +531,8 @@ class WhatsAppReader:
                 break
             buf = buf[prev.start() :]
             base = line
-        if not started:
-            raise NotWhatsApp("The file has no WhatsApp message header.", format=FORMAT)
+        if not started:  # pragma: no cover - _prepare found a header
+            raise NotWhatsApp("the file has no WhatsApp message header")
         self._finish()
 
     def _skip(self, lines: list[str], first: int) -> None:
@@ -483,6 +552,9 @@ class WhatsAppReader:
         edited_marker, edited_lang = S.EDITED_MARKER, S.EDITED_LANG
         special_endings = S.SPECIAL_ENDINGS
         digit_line = _DIGIT_LINE.search
+        has_mark = _MARK.search
+        clean, remove_markers = _clean, _remove_markers
+        bracket = self.layout.bracket
         last_wall, last_line = datetime.min, 0
         last_date = last_time = ""
 
@@ -509,6 +581,7 @@ class WhatsAppReader:
             # "Name: text"; a line with no "Name: " is a system line, and so is a known system
             # line with ": " inside a quoted group name or subject.
             colon = rest.find(": ")
+            empty_marker = None
             if colon >= 0:
                 head = rest[:colon]
                 sender = heads.get(head, _UNKNOWN)
@@ -517,10 +590,14 @@ class WhatsAppReader:
                 body = rest if sender is None else rest[colon + 2 :]
             elif rest.endswith(":") and rest.count(":") == 1:
                 sender, body = new_sender(rest[:-1], rest), ""
+            elif rest.endswith(":.") and rest.count(":") == 1:
+                # "Name:." stands for a message with nothing in it (chat-miner issue #92).
+                sender, body, empty_marker = new_sender(rest[:-2], rest), "", "."
             else:
                 sender, body = None, rest
             text = body if cont is None else body + "\n" + cont
-            # Plain text, the common case, first: no "<" means no edit marker either.
+            # Plain text, the common case, first: no "<" means no edit or attachment marker,
+            # no placeholder opening and no direction mark first means nothing to classify.
             if (
                 sender is not None
                 and body
@@ -528,54 +605,84 @@ class WhatsAppReader:
                 and body[0] not in MARKS
                 and not body.endswith(special_endings)
                 and "<" not in text
+                and not (
+                    bracket
+                    and body.startswith(sender)
+                    and body[len(sender) : len(sender) + 1] == " "
+                )
             ):
                 if sender not in authors:
                     authors[sender] = None
-                return Message(sender, wall, text, "text", line, last, precision)
+                # ASCII has no direction marks, and its whitespace sorts before "!".
+                if text.isascii():
+                    if text[-1] > " ":
+                        return Message(sender, wall, text, "text", line, last, precision)
+                elif not text[-1].isspace() and not has_mark(text):
+                    return Message(sender, wall, text, "text", line, last, precision)
+                # Direction marks inside it, or whitespace after it: still plain text.
+                artefacts = {}
+                text = clean(text, artefacts)
+                return Message(
+                    sender, wall, text, "text" if text else "empty", line, last, precision,
+                    (), False, None, None, (), None, artefacts,
+                )  # fmt: skip
 
+            # Everything else: take the export's artefacts out of the text into ``artefacts``.
+            artefacts: dict = {}
+            if empty_marker:
+                artefacts["empty_body_marker"] = empty_marker
             edited = False
             if text.endswith(">"):
                 tail = text[-80:]
                 em = edited_marker.search(tail)
                 if em:
                     edited = True
-                    text = text[: len(text) - len(tail) + em.start()]
+                    cut = len(text) - len(tail) + em.start()
+                    artefacts["edited_marker"] = text[cut:]
+                    text = text[:cut]
                     if cont is None:
                         body = text
                     hits[edited_lang[em["word"].casefold()]] += 1
+            # Only non-ASCII text can hold a direction mark; ASCII whitespace sorts before "!".
             if sender is None:
+                if text and not (text.isascii() and text[-1] > " "):
+                    text = clean(text, artefacts)
+                details = system_details(text)
                 return Message(
-                    None,
-                    wall,
-                    text,
-                    "system",
-                    line,
-                    last,
-                    precision,
-                    (),
-                    edited,
-                    system_details(text),
-                )
-            kind, attachments, details = classify(text, body, cont is None)
+                    None, wall, text, "system", line, last, precision, (), edited, details,
+                    None, (), None, artefacts or None,
+                )  # fmt: skip
+            kind, attachments, details, markers = classify(text, body, cont is None, sender)
+            if markers:
+                text = remove_markers(text, markers)
+                artefacts["attachment_markers"] = [record for _, _, record in markers]
+            if text and not (text.isascii() and text[-1] > " "):
+                text = clean(text, artefacts)
             if kind == "system":
-                # An iOS notice: the "sender" is the chat's name, not an author.
+                # An iOS notice: the "sender" is the chat's name (or the actor), not an author.
                 details["header_name"] = sender
                 sender = None
-            elif sender not in authors:
-                authors[sender] = None
+            else:
+                if kind == "text" and not text:
+                    kind = "empty"
+                if sender not in authors:
+                    authors[sender] = None
             return Message(
-                sender, wall, text, kind, line, last, precision, attachments, edited, details
-            )
+                sender, wall, text, kind, line, last, precision, attachments, edited, details,
+                None, (), None, artefacts or None,
+            )  # fmt: skip
 
         return make
 
     def _sender(self, head: str, rest: str) -> str | None:
         """The sender named by ``head`` (the text before ": "), or None when the whole line is
-        a system message with ": " inside its quoted group name or subject."""
+        a system message with ": " inside its quoted group name or subject, or one that ends
+        its own words with ": " (a community's name)."""
         cleaned = head.translate(_DROP_MARKS)
-        if any(q in cleaned for q in '"“”„«»') and S.COLON_SYSTEM.match(
-            rest.translate(_DROP_MARKS)
-        ):
+        if (
+            any(q in cleaned for q in '"“”„«»')
+            and S.COLON_SYSTEM.match(rest.translate(_DROP_MARKS))
+        ) or cleaned.endswith(S.COLON_SYSTEM_HEADS):
             self._heads[head] = None
             return None
         sender = cleaned.strip()
@@ -584,12 +691,13 @@ class WhatsAppReader:
         return sender
 
     def _classify(
-        self, text: str, body: str, single: bool
-    ) -> tuple[str, tuple[str, ...], dict | None]:
-        """Kind, attachments and details of an authored message that may be more than text.
-        ``body`` is its first line; ``single`` says whether it is the only line."""
+        self, text: str, body: str, single: bool, sender: str
+    ) -> tuple[str, tuple[str, ...], dict | None, list[tuple[int, int, dict]]]:
+        """Kind, attachments, details and attachment markers (spans of ``text`` to move out of
+        it, with what they say) of an authored message that may be more than text. ``body`` is
+        its first line; ``single`` says whether it is the only line."""
         if not text:
-            return "empty", (), None
+            return "empty", (), None, []
         hits = self.lang_hits
         stripped = body.strip(_PARSED_STRIP)
         low = stripped.casefold()
@@ -598,46 +706,81 @@ class WhatsAppReader:
             # Media placeholders may have a caption or file name on the next lines.
             if hit and (single or hit[0] == "media_omitted"):
                 hits[hit[1]] += 1
-                return hit[0], (), None
+                return hit[0], (), None, []
         if (
             single
             and low.startswith(S.ADMIN_DELETION_OPENINGS)
             and S.DELETED_BY_ADMIN.match(stripped)
         ):
-            return "deleted", (), None
+            return "deleted", (), None, []
         if body.endswith(")"):
             am = S.ATTACHED_ANDROID.match(stripped.translate(_DROP_MARKS))
             if am:
+                # The whole first line is the marker; a caption follows on the next lines.
                 hits[S.ATTACHED_WORD_LANG[am["word"].casefold()]] += 1
-                return "attachment", (_file_name(am["name"]),), None
+                name = _file_name(am["name"])
+                record = {"file_name": name, "words": am["word"], "as_written": body}
+                return "attachment", (name,), None, [(0, len(body), record)]
         if "<" in text:
-            found = S.ATTACHED_IOS.findall(text)
-            if found:
-                hits[S.ATTACHED_WORD_LANG[found[0][0].casefold()]] += 1
-                return "attachment", tuple(_file_name(name) for _, name in found), None
+            markers = []
+            for m in S.ATTACHED_IOS.finditer(text):
+                start = m.start()
+                record = {"file_name": _file_name(m["name"]), "words": m["word"]}
+                # An iOS document describes itself before the marker: "a.pdf • 3 pages".
+                line_start = text.rfind("\n", 0, start) + 1
+                dm = S.DOCUMENT_DESCRIPTION.search(text, line_start, start)
+                if dm and dm.start() == line_start:
+                    record["document"] = dm["document"].translate(_DROP_MARKS).strip()
+                    start = line_start
+                record["as_written"] = text[start : m.end()]
+                markers.append((start, m.end(), record))
+            if markers:
+                hits[S.ATTACHED_WORD_LANG[markers[0][2]["words"].casefold()]] += 1
+                return "attachment", tuple(r["file_name"] for _, _, r in markers), None, markers
+            om = S.ATTACHED_OLD_IOS.match(stripped.translate(_DROP_MARKS))
+            if om:
+                hits["en"] += 1
+                name = _file_name(om["name"])
+                record = {"file_name": name, "words": om["word"], "as_written": body}
+                return "attachment", (name,), None, [(0, len(body), record)]
         if body.endswith(S.SPECIAL_ENDINGS[1:]):
             dm = S.DOCUMENT_OMITTED.match(stripped.translate(_DROP_MARKS))
             if dm:
                 hits[S.DOCUMENT_OMITTED_LANG[dm["word"].casefold()]] += 1
-                return "media_omitted", (), {"file_name": _file_name(dm["name"])}
+                return "media_omitted", (), {"file_name": _file_name(dm["name"])}, []
         if single and low.startswith(S.CALL_PREFIXES):
             for phrase in S.CALL_PREFIXES:
                 if low.startswith(phrase) and S.CALL_DETAIL.match(stripped[len(phrase) :]):
                     hits[S.CALL_KEYS[phrase]] += 1
-                    return "call", (), None
-        if self.layout.bracket and text.startswith("\u200e"):
-            # iOS puts the chat's name in the sender position of its own notices.
-            details = self._system_details(text, strict=True)
-            if details is not None:
-                return "system", (), details
-        return "text", (), None
+                    return "call", (), None, []
+        if self.layout.bracket and single:
+            # iOS puts a name in the sender position of its own notices: the chat's, or the
+            # person the notice is about. It marks the notice with a direction mark, except
+            # (in some versions) for the encryption notice and a notice about the named person.
+            probe = text.translate(_DROP_MARKS).strip()
+            about_sender = probe.startswith(sender + " ")
+            if text[0] in MARKS or about_sender or probe.startswith(S.NOTICE_OPENINGS):
+                details = self._system_details(text, strict=True)
+                if details is not None and (
+                    text[0] in MARKS or about_sender or details["event"] == "encryption_notice"
+                ):
+                    if about_sender and details["event"] in S.ATTRIBUTED_EVENTS:
+                        details["actor"] = sender
+                    return "system", (), details, []
+        return "text", (), None, []
 
     def _system_details(self, text: str, strict: bool = False) -> dict | None:
+        """What a notice is about: ``event``, and ``actor`` when it names who did it."""
         probe = text.translate(_DROP_MARKS).strip()
         for event, lang, pattern in S.SYSTEM_PATTERNS:
             if pattern.search(probe):
                 self.lang_hits[lang] += 1
-                return {"event": event}
+                details = {"event": event}
+                if event in S.ATTRIBUTED_EVENTS:
+                    am = S.ACTOR.match(probe)
+                    if am and am["actor"] not in S.FIRST_PERSON:
+                        details["actor"] = am["actor"]
+                return details
         return None if strict else {"event": "other"}
 
     def _check_continuation(self, cont: str, line: int) -> None:
@@ -786,6 +929,48 @@ class WhatsAppReader:
             "line_endings": "CRLF" if self.crlf else "LF",
             "locale_evidence": dict(self.lang_hits),
         }
+
+
+def _remove_markers(text: str, markers: list[tuple[int, int, dict]]) -> str:
+    """``text`` without the marker spans; a marker that was a whole line takes its line break
+    with it, so a caption on the next line becomes the text."""
+    if len(markers) == 1 and markers[0][0] == 0:
+        end = markers[0][1]
+        if end == len(text):
+            return ""
+        if text[end] == "\n":  # the first line: Android's marker, the caption after it
+            return text[end + 1 :]
+    for start, end, _ in sorted(markers, reverse=True):
+        whole_line = (start == 0 or text[start - 1] == "\n") and (
+            end == len(text) or text[end] == "\n"
+        )
+        if whole_line:
+            if end < len(text):
+                end += 1
+            elif start > 0:
+                start -= 1
+        text = text[:start] + text[end:]
+    return text
+
+
+def _clean(text: str, artefacts: dict) -> str:
+    """``text`` without direction marks and trailing whitespace, both noted in ``artefacts``:
+    each mark as [its position in the text (with the trailing whitespace), "U+200E"]."""
+    if not text.isascii():
+        # One regex pass: the pieces between the marks, and the marks themselves.
+        pieces = _MARK_SPLIT(text)
+        if len(pieces) > 1:
+            marks, position = [], 0
+            for i in range(0, len(pieces) - 1, 2):
+                position += len(pieces[i])
+                marks.append([position, _MARK_NAMES[pieces[i + 1]]])
+            artefacts["direction_marks_removed"] = marks
+            text = "".join(pieces[0::2])
+    stripped = text.rstrip()
+    if len(stripped) != len(text):
+        artefacts["trailing_whitespace"] = text[len(stripped) :]
+        text = stripped
+    return text
 
 
 def _file_name(raw: str) -> str:

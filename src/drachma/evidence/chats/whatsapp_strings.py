@@ -8,17 +8,326 @@ one wording over the years (e.g. Spanish "añadió" and Latin-American "agregó"
 A string that is not listed is not lost: the message keeps its text and is classed as plain
 text (or, for a line with no sender, as a system line).
 
-All matching is done on a copy with the invisible direction marks removed; message text itself
-is never changed.
+All matching is done on a copy with the invisible direction marks removed. What the export adds
+around what a person wrote (direction marks, an attachment's marker, the edit marker, trailing
+whitespace) is moved out of the message text into its ``artefacts``; placeholders that stand for
+the whole message ("This message was deleted", "<Media omitted>") stay as its text, and its kind
+says what they are.
+
+Provenance: each header layout and marker below says where it was seen, by repository and file
+or issue (GitHub). The header layouts are listed in ``HEADER_VARIANTS``; every one has a sample
+export, written for Drachma in that layout, under ``tests/evidence/chats/samples/variants/``.
 """
 
 import re
+from dataclasses import dataclass
 
 LANGUAGES = ("en", "de", "es", "fr")
 
+
+@dataclass(frozen=True)
+class HeaderVariant:
+    """One message-header layout seen in real exports.
+
+    ``example`` is a header in that layout (with its invisible characters),
+    ``layout`` how Drachma describes it (``format_details["layout"]``), ``seen_in`` where it was
+    collected. ``key`` names the sample export ``samples/variants/<key>.txt`` in the tests.
+    """
+
+    key: str
+    example: str
+    layout: str
+    seen_in: tuple[str, ...]
+    note: str = ""
+
+
+_PUSTUR = "Pustur/whatsapp-chat-parser"
+_MINER = "joweich/chat-miner"
+_WHATSR = "gesiscss/WhatsR"
+_WHATSTK = "lucasrodes/whatstk"
+_ANALYTICS = "mlomb/chat-analytics"
+
+HEADER_VARIANTS = (
+    # Android: "date, time - Name: text"; the system lines have no "Name: ".
+    HeaderVariant(
+        "android_dmy_long_year",
+        "06/03/2017, 00:45 - ",
+        "DD/MM/YY, HH:MM - Name: text",
+        (f"{_PUSTUR} samples/short-chat.txt",),
+    ),
+    HeaderVariant(
+        "android_dmy_short_year",
+        "30/01/19, 20:49 - ",
+        "DD/MM/YY, HH:MM - Name: text",
+        (f"{_MINER} test/whatsapp/test_ddmmyy_24hrs.txt",),
+    ),
+    HeaderVariant(
+        "android_dmy_seconds",
+        "21/10/21, 15:21:45 - ",
+        "DD/MM/YY, HH:MM:SS - Name: text",
+        (f"{_MINER} test/whatsapp/test_dateformat6.txt",),
+        "that file also has a blank line between two messages",
+    ),
+    HeaderVariant(
+        "android_mdy_24h",
+        "1/29/18, 23:33 - ",
+        "MM/DD/YY, HH:MM - Name: text",
+        (
+            f"{_WHATSR} inst/englishandroid24h.txt",
+            f"{_ANALYTICS} tests/samples/whatsapp/4A_11M.txt",
+            f"{_MINER} test/whatsapp/test_dateformat1.txt",
+        ),
+    ),
+    HeaderVariant(
+        "android_mdy_12h",
+        "1/29/18, 11:33 PM - ",
+        "MM/DD/YY, HH:MM AM/PM - Name: text",
+        (f"{_WHATSR} inst/englishandroidampm.txt", f"{_MINER} issue #66"),
+    ),
+    HeaderVariant(
+        "android_12h_narrow_space",
+        "2/14/23, 10:35\u202fPM - ",
+        "MM/DD/YY, HH:MM AM/PM - Name: text",
+        (f"{_PUSTUR} issue #248",),
+        "U+202F (narrow no-break space) before PM, Android since 2023",
+    ),
+    HeaderVariant(
+        "android_12h_lower_case",
+        "19/10/2023, 12:57\u202fpm - ",
+        "DD/MM/YY, HH:MM AM/PM - Name: text",
+        (f"{_WHATSTK} issue #140",),
+    ),
+    HeaderVariant(
+        "android_dots_24h",
+        "29.01.18, 23:33 - ",
+        "DD.MM.YY, HH:MM - Name: text",
+        (f"{_WHATSR} inst/germanandroid24h.txt",),
+    ),
+    HeaderVariant(
+        "android_dots_12h",
+        "29.01.18, 11:33 PM - ",
+        "DD.MM.YY, HH:MM AM/PM - Name: text",
+        (f"{_WHATSR} inst/germanandroidampm.txt",),
+    ),
+    HeaderVariant(
+        "android_year_first",
+        "2019/01/30, 20:49 - ",
+        "YYYY/MM/DD, HH:MM - Name: text",
+        (f"{_MINER} test/whatsapp/test_yyyymmdd_24hrs.txt",),
+    ),
+    HeaderVariant(
+        "android_year_first_dot_after_time",
+        "2022/12/14, 13:34. - ",
+        "YYYY/MM/DD, HH:MM - Name: text",
+        (f"{_MINER} test/whatsapp/test_dateformat3.txt",),
+    ),
+    HeaderVariant(
+        "android_no_comma_dotted_am_pm",
+        "11/27/2019 9:30 p. m. - ",
+        "MM/DD/YY HH:MM AM/PM - Name: text",
+        (f"{_MINER} test/whatsapp/test_dateformat2.txt",),
+    ),
+    HeaderVariant(
+        "android_no_comma_no_break_space_am_pm",
+        "20/6/2017 8:28 p.\u00a0m. - ",
+        "DD/MM/YY HH:MM AM/PM - Name: text",
+        (f"{_PUSTUR} issue #224",),
+    ),
+    HeaderVariant(
+        "android_spaced_am_pm_hour_zero",
+        "06/20/2020, 00:08 a. m. - ",
+        "MM/DD/YY, HH:MM AM/PM - Name: text",
+        (f"{_MINER} test/whatsapp/test_mmddyyyy_12hrs.txt",),
+        "hour 00 with a. m. is read as just after midnight",
+    ),
+    HeaderVariant(
+        "android_seconds_dotted_am_pm",
+        "19/10/22 10:37:00 p.m. - ",
+        "DD/MM/YY HH:MM:SS AM/PM - Name: text",
+        (f"{_MINER} test/whatsapp/testlog.txt",),
+    ),
+    HeaderVariant(
+        "android_dashes_seconds",
+        "19-10-2022 10:37:00 p.m. - ",
+        "DD-MM-YY HH:MM:SS AM/PM - Name: text",
+        (f"{_MINER} test/whatsapp/testlog.txt",),
+    ),
+    HeaderVariant(
+        "android_dashes_dot_in_time",
+        "13-06-2018, 01.55 PM - ",
+        "DD-MM-YY, HH.MM AM/PM - Name: text",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+    ),
+    HeaderVariant(
+        "android_finnish_klo",
+        "13.6.2018 klo 21.25.15 - ",
+        "DD.MM.YY klo HH.MM.SS - Name: text",
+        (f"{_PUSTUR} tests/parser.test.ts", f"{_PUSTUR} CHANGELOG.md (2.0.2)"),
+    ),
+    HeaderVariant(
+        "android_french_a",
+        "22/01/2021 à 15:51 - ",
+        "DD/MM/YY à HH:MM - Name: text",
+        ("Drachma's earlier samples (no source in the five suites)",),
+    ),
+    HeaderVariant(
+        "spaced_dots_no_separator",
+        "13. 6. 2018. 21:25:15 ",
+        "DD. MM. YY. HH:MM:SS Name: text",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+        "Central European dates: a space after each dot, nothing between time and name",
+    ),
+    HeaderVariant(
+        "old_ios_colon",
+        "13.06.18 21.25.15: ",
+        "DD.MM.YY HH.MM.SS: Name: text",
+        (
+            f"{_PUSTUR} tests/parser.test.ts",
+            "theveloped/WhatsBook issue #2",
+            "nmoya/whatsapp-parser issue #4",
+        ),
+        "iOS exports of 2012-2014 put ': ' after the time",
+    ),
+    HeaderVariant(
+        "stray_byte_order_mark",
+        "\ufeff12/03/2021, 18:06 - ",
+        "DD/MM/YY, HH:MM - Name: text",
+        (f"{_WHATSR} R/parse_chat.R (deletes U+FEFF before parsing)",),
+        "a byte-order mark at the start of a line other than the first",
+    ),
+    # iOS: "[date, time] Name: text"; newer exports put a name even on notices.
+    HeaderVariant(
+        "ios_dmy_24h",
+        "[14/02/2022, 20:01:15] ",
+        "[DD/MM/YY, HH:MM:SS] Name: text",
+        ("alignerg/lappers-posts issue #133", f"{_WHATSTK} issue #135 (its notices)"),
+    ),
+    HeaderVariant(
+        "ios_dmy_12h",
+        "[17/01/2023, 10:14:09 AM] ",
+        "[DD/MM/YY, HH:MM:SS AM/PM] Name: text",
+        (f"{_WHATSTK} issue #135",),
+    ),
+    HeaderVariant(
+        "ios_mdy_24h",
+        "[1/29/18, 23:33:03] ",
+        "[MM/DD/YY, HH:MM:SS] Name: text",
+        (f"{_WHATSR} inst/englishios24h.txt",),
+    ),
+    HeaderVariant(
+        "ios_mdy_12h",
+        "[1/29/18, 11:33:03 PM] ",
+        "[MM/DD/YY, HH:MM:SS AM/PM] Name: text",
+        (f"{_WHATSR} inst/englishiosampm.txt", f"{_PUSTUR} issue #199"),
+    ),
+    HeaderVariant(
+        "ios_12h_narrow_space",
+        "[3/15/23, 9:41:07\u202fPM] ",
+        "[MM/DD/YY, HH:MM:SS AM/PM] Name: text",
+        ("ChatLab/ChatLab pull request #131", "Drachma's earlier samples"),
+    ),
+    HeaderVariant(
+        "ios_12h_thin_space",
+        "[14/10/2021, 3:34:09\u2009PM] ",
+        "[DD/MM/YY, HH:MM:SS AM/PM] Name: text",
+        ("ChatLab/ChatLab pull request #131",),
+        "U+2009 (thin space) before PM",
+    ),
+    HeaderVariant(
+        "ios_dots_24h",
+        "[29.01.18, 23:33:03] ",
+        "[DD.MM.YY, HH:MM:SS] Name: text",
+        (
+            f"{_WHATSR} inst/germanios24h.txt",
+            f"{_PUSTUR}-website issue #3",
+            f"{_PUSTUR} issue #258",
+        ),
+    ),
+    HeaderVariant(
+        "ios_dots_12h",
+        "[29.01.18, 11:33:03 PM] ",
+        "[DD.MM.YY, HH:MM:SS AM/PM] Name: text",
+        (f"{_WHATSR} inst/germaniosampm.txt",),
+    ),
+    HeaderVariant(
+        "ios_mdy_dots",
+        "[10.21.21, 15:21:45] ",
+        "[MM.DD.YY, HH:MM:SS] Name: text",
+        (f"{_MINER} test/whatsapp/test_dateformat5.txt",),
+    ),
+    HeaderVariant(
+        "ios_dots_no_comma",
+        "[06.13.18 21:25:15] ",
+        "[MM.DD.YY HH:MM:SS] Name: text",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+    ),
+    HeaderVariant(
+        "ios_no_comma_dotted_am_pm",
+        "[13/10/22 10:37:00 p.m.] ",
+        "[DD/MM/YY HH:MM:SS AM/PM] Name: text",
+        (f"{_MINER} test/whatsapp/testlog.txt", f"{_MINER} test/whatsapp/test_dateformat4.txt"),
+    ),
+    HeaderVariant(
+        "ios_spaced_am_pm_mark_before_bracket",
+        "\u200e[13/6/18 1:55:00 p. m.] ",
+        "[DD/MM/YY HH:MM:SS AM/PM] Name: text",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+        "U+200E before the bracket",
+    ),
+    HeaderVariant(
+        "ios_year_first",
+        "[2018/06/13, 21:25:15] ",
+        "[YYYY/MM/DD, HH:MM:SS] Name: text",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+    ),
+    HeaderVariant(
+        "ios_mdy_dashes",
+        "[01-29-2018, 23:33:00] ",
+        "[MM-DD-YY, HH:MM:SS] Name: text",
+        (f"{_WHATSR} issue #32",),
+    ),
+    HeaderVariant(
+        "ios_dashes_crlf_between_messages",
+        "[22-01-20 10:00:00] ",
+        "[DD-MM-YY HH:MM:SS] Name: text",
+        (f"{_PUSTUR} issue #266",),
+        "CR LF after each message, a bare LF between the lines of one message",
+    ),
+)
+
+# Headers real-looking files contain that Drachma refuses, and why.
+REFUSED_HEADERS = (
+    HeaderVariant(
+        "year_in_the_middle",
+        "[06/2018/13, 21:25:15] ",
+        "",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+        "the year between month and day; no export is known to write it, so the file is "
+        "refused with the layouts tried rather than guessed at",
+    ),
+    HeaderVariant(
+        "hour_above_12_with_pm",
+        "1/29/18, 23:59 PM - ",
+        "",
+        (f"{_WHATSR} inst/englishandroidampm.txt", f"{_MINER} test/whatsapp/test_dateformat4.txt"),
+        "an impossible time (hour 23 on a 12-hour clock); refused naming the line",
+    ),
+)
+
+# The header shapes named when a file's headers match none of them.
+HEADER_SHAPES = (
+    "31/12/2020, 23:59 - Name: text (Android; also . or - between the date's parts, the year "
+    "first, seconds, a 12-hour clock)",
+    "[31/12/2020, 23:59:59] Name: text (iOS)",
+    "31.12.20 23.59.59: Name: text (iOS before 2015)",
+    "31.12.2020 klo 23.59 - Name: text (Finnish)",
+    "31. 12. 2020. 23:59:59 Name: text (Central European)",
+)
+
 # Whole-message placeholders for a deleted message (an optional final period is ignored).
+# "Message deleted": WhatsR inst/Languages.csv.
 DELETED = {
-    "en": ["This message was deleted", "You deleted this message"],
+    "en": ["This message was deleted", "You deleted this message", "Message deleted"],
     "de": ["Diese Nachricht wurde gelöscht", "Du hast diese Nachricht gelöscht"],
     "es": ["Se eliminó este mensaje", "Eliminaste este mensaje", "Este mensaje fue eliminado"],
     "fr": ["Ce message a été supprimé", "Vous avez supprimé ce message"],
@@ -31,10 +340,19 @@ DELETED_BY_ADMIN = re.compile(
 )
 
 # Whole-first-line placeholders for media that the export does not include. Android writes one
-# generic placeholder; iOS names the type.
+# generic placeholder; iOS names the type. Seen in: WhatsR inst/*.txt ("<Media omitted>",
+# "<Medien ausgeschlossen>"), mlomb/chat-analytics tests/samples/whatsapp/2A_5M.txt
+# ("<media omitted>"), and the list in mlomb/chat-analytics pipeline/parse/parsers/WhatsApp.ts,
+# which gives the bracketed iOS forms and the Android placeholder in the other languages below.
 MEDIA_OMITTED = {
     "en": [
         "<Media omitted>",
+        "<image omitted>",
+        "<video omitted>",
+        "<audio omitted>",
+        "<sticker omitted>",
+        "<GIF omitted>",
+        "<document omitted>",
         "image omitted",
         "video omitted",
         "audio omitted",
@@ -57,6 +375,12 @@ MEDIA_OMITTED = {
     "es": [
         "<Multimedia omitido>",
         "<Archivo omitido>",
+        "<imagen omitida>",
+        "<video omitido>",
+        "<audio omitido>",
+        "<sticker omitido>",
+        "<GIF omitido>",
+        "<documento omitido>",
         "imagen omitida",
         "video omitido",
         "audio omitido",
@@ -76,6 +400,60 @@ MEDIA_OMITTED = {
         "document omis",
         "Fiche contact omise",
     ],
+    # Android's generic placeholder in other languages (mlomb/chat-analytics WhatsApp.ts).
+    "af": ["<media weggelaat>"],
+    "ar": ["<تم استبعاد الوسائط>"],
+    "az": ["<media buraxıldı>", "<Media çıxarılmışdır>"],
+    "bg": ["<Без файл>"],
+    "bn": ["<মিডিয়া বাদ দেওয়া হয়েছে>"],
+    "ca": ["<fitxers multimèdia omesos>", "<Mitjans omesos>"],
+    "cs": ["<média vynechány>", "< Média vynechána >"],
+    "da": ["<medier udeladt>", "<Mediefil udeladt>"],
+    "el": ["<αρχείο παραλήφθηκε>", "<Εξαίρεση πολυμέσων>"],
+    "et": ["<meedia välja jäetud>", "<Meedia ära jäetud>"],
+    "fa": ["<رسانه حذف شد>", "< پيوست نما/آهنگ حذف شد >"],
+    "fi": ["<media jätettiin pois>", "<Media jätetty pois>"],
+    "gu": ["<મિડિયા છોડી મૂકાયું>", "<મીડિયા અવગણવામાં આવ્યા>"],
+    "hi": ["<मीडिया के बिना>"],
+    "hr": ["<medijski zapis izostavljen>"],
+    "hu": ["<média elhagyva>", "<Hiányzó médiafájl>"],
+    "id": ["<media tidak disertakan>"],
+    "it": ["<media omessi>", "<Media omesso>"],
+    "he": ["<המדיה לא נכללה>", "<מדיה הושמטה>"],
+    "ja": ["<メディアなし>", "<メディアは含まれていません>"],
+    "kk": ["<файлдар қосылмаған>", "<Файл қосылған жоқ>"],
+    "kn": ["<ಮಾಧ್ಯಮ ಕೈಬಿಡಲಾಗಿದೆ>"],
+    "ko": ["<미디어 파일 제외됨>", "<미디어 파일을 생략한 대화내용>"],
+    "lo": ["<ບໍ່ລວມມີເດຍ>"],
+    "lt": ["<medija praleista>", "<Praleistas medijos turinys>"],
+    "lv": ["<nav iekļauta multivide>", "<Bez multivides>"],
+    "mk": ["<без фајлови>", "<Без фајл>"],
+    "ml": ["<മീഡിയ ഒഴിവാക്കി>"],
+    "mr": ["<मीडिया वगळण्यात आला>", "<मीडिया वगळले>"],
+    "ms": ["<media dikecualikan>", "<Media disingkirkan>"],
+    "nb": ["<media utelatt>", "<Uten vedlegg>"],
+    "nl": ["<media weggelaten>"],
+    "pa": ["<ਮੀਡੀਆ ਛੱਡਿਆ>", "<ਮੀਡੀਆ ਛਡਿਆ ਗਿਆ>"],
+    "pl": ["<pominięto multimedia>", "<pliki pominięto>"],
+    "pt": ["<ficheiro não revelado>", "<Mídia omitida>"],
+    "ro": ["<conținut media omis>"],
+    "ru": ["<без медиафайлов>", "<Файл пропущен>"],
+    "sk": ["<Médiá vynechané>"],
+    "sl": ["<datoteke izpuščene>", "<Medij izpuščen>"],
+    "sq": ["<media u hoq>", "<Media hequr>"],
+    "sr": ["<медији су изостављени>"],
+    "sv": ["<media utelämnat>", "<Media har utelämnats>"],
+    "sw": ["<media hazijajumuishwa>", "<Media imerukwa>"],
+    "ta": ["<கோப்புகள் விடப்பட்டன>", "< ஊடகங்கள் நீக்கப்பட்டது >"],
+    "te": ["<మీడియా విస్మరించబడింది>", "<మాధ్యమం విస్మరించబడింది>"],
+    "th": ["<ไฟล์สื่อถูกลบ>", "<สื่อถูกลบ>"],
+    "tl": ["<ınalis ang media>", "<Walang kalakip na media>"],
+    "tr": ["<medya dahil edilmedi>", "<Medya atlanmış>"],
+    "uk": ["<медіа пропущено>"],
+    "ur": ["<میڈیا چھوڑ دیا گیا>", "<میڈیا ہٹا دیا گیا>"],
+    "uz": ["<fayl o‘tkazib yuborildi>"],
+    "vi": ["<bỏ qua tệp phương tiện>", "<Bỏ qua Media>"],
+    "zh": ["<忽略多媒體檔>", "<省略多媒体文件>"],
 }
 # iOS names an omitted document: "report.pdf • 3 pages document omitted".
 DOCUMENT_OMITTED = re.compile(
@@ -91,6 +469,8 @@ DOCUMENT_OMITTED_LANG = {
 }
 
 # Android: "IMG-20200101-WA0001.jpg (file attached)", the caption (if any) on following lines.
+# Seen in: WhatsR inst/englishandroid24h.txt and inst/germanandroid24h.txt ("(Datei angehängt)"),
+# whatsapp-chat-parser issue #231.
 ATTACHED_SUFFIX = {
     "en": "(file attached)",
     "de": "(Datei angehängt)",
@@ -102,10 +482,22 @@ ATTACHED_ANDROID = re.compile(
     re.IGNORECASE,
 )
 # iOS: "<attached: 00000012-PHOTO-2020-01-01-12-00-00.jpg>", French with a space before the colon.
+# Seen in: WhatsR inst/englishios24h.txt, inst/germanios24h.txt ("<angehängt: …>"),
+# whatsapp-chat-parser-website issue #3; with spaces inside the brackets in whatsapp-chat-parser
+# tests/parser.test.ts ("< attached: … >"). ``lead`` is the direction marks and spaces WhatsApp
+# puts before it, which go with the marker.
 ATTACHED_IOS = re.compile(
-    r"<(?P<word>attached|Anhang|archivo adjunto|adjunto|pièce jointe)\s?:\s?(?P<name>[^<>\n]+?)>",
+    r"(?P<lead>[ \u00a0\u200e\u200f\u202a-\u202e\u2066-\u2069]*)"
+    r"< ?(?P<word>attached|Anhang|angehängt|archivo adjunto|adjunto|pièce jointe)\s?:\s?"
+    r"(?P<name>[^<>\n]+?) ?>",
     re.IGNORECASE,
 )
+# An iOS document names itself before the marker: "report.pdf • 14 pages <attached: …>"
+# (mazen160/whatsapp-chat-parser pull request #3).
+DOCUMENT_DESCRIPTION = re.compile(r"(?P<document>[^\n]*\S \u2022 [\u200e\u200f]?\d+ [^\W\d_]+)\Z")
+# iOS before 2015: "2013-08-06-PHOTO-00000006.jpg <attached>" as the whole line
+# (theveloped/WhatsBook issue #2).
+ATTACHED_OLD_IOS = re.compile(r"^(?P<name>[^<>\n]*\S) <(?P<word>attached)>$", re.IGNORECASE)
 ATTACHED_WORD_LANG = {
     "file attached": "en",
     "datei angehängt": "de",
@@ -113,11 +505,14 @@ ATTACHED_WORD_LANG = {
     "fichier joint": "fr",
     "attached": "en",
     "anhang": "de",
+    "angehängt": "de",
     "adjunto": "es",
     "pièce jointe": "fr",
 }
 
-# Appended to an edited message: "See you at 5 <This message was edited>".
+# Appended to an edited message: "See you at 5 <This message was edited>", iOS with a final
+# period and U+200E before it. None of the five suites has an edited message; the wording is
+# WhatsApp's own, kept from Drachma's earlier samples.
 EDITED = {
     "en": "This message was edited",
     "de": "Diese Nachricht wurde bearbeitet",
@@ -189,10 +584,19 @@ SYSTEM = [
             r"|.+ created this group\.?)$"
         ),
     ),
-    ("added", "en", r"^(?:.+ added .+|You added .+|You were added|.+ added you)$"),
+    # "Boris added you" (whatsapp-chat-parser issue #258); "X added you to a group in the
+    # community: Y" and "X joined from the community" (whatstk issue #147); "Priya, Sam were
+    # added"; "X left the group" (WhatsR inst/Languages.csv).
+    (
+        "added",
+        "en",
+        r"^(?:.+ added .+|You added .+|You were added|.+ added you|.+ (?:was|were) added)\.?$",
+    ),
     ("removed", "en", r"^(?:.+ removed .+|You removed .+|You were removed)$"),
-    ("left", "en", r"^(?:.+ left|You left)$"),
-    ("joined", "en", r"^.+ joined using this group's invite link$"),
+    ("left", "en", r"^(?:.+ left|You left)(?: the group)?\.?$"),
+    ("joined", "en", r"^.+ joined (?:using this group's invite link|from the community)\.?$"),
+    ("admin", "en", r"^You're now an admin$"),
+    ("call_started", "en", r"^.+ started a (?:video )?call\.?$"),
     ("subject_changed", "en", r"^.+ changed the (?:subject|group name)\b.*$"),
     ("icon_changed", "en", r"^.+ (?:changed|deleted) this group's icon$"),
     ("description_changed", "en", r"^.+ changed the group description$"),
@@ -214,7 +618,12 @@ SYSTEM = [
         "de",
         r"^Nachrichten (?:in diesem Chat|an diese Gruppe).*Ende-zu-Ende-Verschlüsselung",
     ),
-    ("group_created", "de", rf"^(?:.+ hat|Du hast) (?:die )?Gruppe {_Q}.*{_Q} erstellt\.?$"),
+    # "Du hast die Gruppe erstellt" without a name (WhatsR issue #33).
+    (
+        "group_created",
+        "de",
+        rf"^(?:.+ hat|Du hast) (?:die )?Gruppe (?:{_Q}.*{_Q} )?erstellt\.?$",
+    ),
     ("left", "de", r"^(?:.+ hat|Du hast) die Gruppe verlassen\.?$"),
     (
         "added",
@@ -229,6 +638,7 @@ SYSTEM = [
     ("subject_changed", "de", r"^.+ hat den (?:Betreff|Gruppennamen) .*geändert\.?$"),
     ("icon_changed", "de", r"^.+ hat das Gruppenbild (?:geändert|gelöscht)\.?$"),
     ("description_changed", "de", r"^.+ hat die Gruppenbeschreibung geändert\.?$"),
+    ("call_started", "de", r"^.+ hat einen (?:Video)?[Aa]nruf gestartet\.?$"),
     (
         "security_code_changed",
         "de",
@@ -299,6 +709,48 @@ COLON_SYSTEM = re.compile(
 )
 
 
+# System lines ending their own words with ": " before a name of their own (whatstk issue #147).
+COLON_SYSTEM_HEADS = ("added you to a group in the community",)
+
+# How WhatsApp's encryption notice opens; iOS has been seen to write it without a direction mark
+# (whatsapp-chat-parser issue #258), so these are checked even then.
+NOTICE_OPENINGS = (
+    "Messages and calls are end-to-end encrypted",
+    "Messages to this",
+    "Nachrichten und Anrufe sind",
+    "Nachrichten in diesem",
+    "Nachrichten an diese",
+    "Los mensajes",
+    "Las llamadas",
+    "Les messages",
+)
+
+# Events done by someone, who is named at the start: "Sam added Jo", "‪+44 7700 900123‬ left",
+# "Jana hat die Gruppe verlassen". ``actor`` is that name; the exporting user ("You") is not named.
+ATTRIBUTED_EVENTS = frozenset(
+    (
+        "group_created",
+        "added",
+        "removed",
+        "left",
+        "joined",
+        "subject_changed",
+        "icon_changed",
+        "description_changed",
+        "number_changed",
+        "call_started",
+        "disappearing_messages",
+    )
+)
+ACTOR = re.compile(
+    r"^(?P<actor>.+?) (?:created|added|removed|left|joined|changed|deleted|started|turned|"
+    r"was added|were added|hat|ist|a (?:créé|ajouté|retiré|quitté|rejoint|modifié|changé|"
+    r"supprimé)|est parti|s['’]est joint|vous a ajouté|creó|añadió|agregó|eliminó|salió|"
+    r"se unió|cambió|te (?:añadió|agregó))\b"
+)
+FIRST_PERSON = frozenset(("You", "Du", "Vous", "Tú"))
+
+
 def _keyed(table: dict[str, list[str]]) -> dict[str, str]:
     """casefolded phrase -> language."""
     return {phrase.casefold(): lang for lang, phrases in table.items() for phrase in phrases}
@@ -315,7 +767,13 @@ MAX_PLACEHOLDER = max(len(k) for k in (*DELETED_KEYS, *MEDIA_KEYS, *CALL_KEYS)) 
 # A text that might be a deleted, omitted-media or call placeholder starts with the first five
 # characters of one (in any mix of case), or with an invisible mark; every other text skips
 # the placeholder checks. Admin deletions open like ordinary ones.
-_OPENINGS = [*DELETED_KEYS, *MEDIA_KEYS, *CALL_KEYS, "un admin eliminó este mensaje"]
+_OPENINGS = [
+    *DELETED_KEYS,
+    *MEDIA_KEYS,
+    *CALL_KEYS,
+    "un admin eliminó este mensaje",
+    *(n.casefold() for n in NOTICE_OPENINGS),
+]
 OPENING_LENGTH = 5
 
 
