@@ -1,13 +1,12 @@
 """The API: each domain app's ``api.router`` is mounted at ``/api/<app label>/``."""
 
-from django.apps import apps
-from django.utils.module_loading import import_string, module_has_submodule
-
+from drachma.accounts.apiauth import Undeclared
 from drachma.core.apitools import build_api
+from drachma.core.registry import app_modules, app_of
 
-api = build_api()
+# An operation that names no permissions is refused to everyone.
+api = build_api(default_auth=Undeclared())
 
-for config in apps.get_app_configs():
-    if config.name.startswith("drachma.") and module_has_submodule(config.module, "api"):
-        router = import_string(f"{config.name}.api.router")
-        api.add_router(f"/{config.label}/", router, tags=[str(config.verbose_name).capitalize()])
+for module in app_modules("api"):
+    config = app_of(module)
+    api.add_router(f"/{config.label}/", module.router, tags=[str(config.verbose_name).capitalize()])

@@ -1,81 +1,13 @@
-"""The REST API's shared parts: authentication, permission checks, errors, pagination."""
+"""The REST API's shared parts: the API object and its JSON errors.
+
+Authentication and permission checks are the accounts app's (``drachma.accounts.apiauth``):
+the API tokens live there."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
-from ninja.utils import check_csrf
-
-
-class Allow(HttpBearer):
-    """Authentication and permission check for one API operation, before its input is read.
-
-    ``@router.get("/incidents", auth=Allow("incidents.view_incident"))``. The caller is
-    identified by ``Authorization: Bearer drt_…`` (a token issued on the account page) or by
-    the browser session (with Django's CSRF check on unsafe methods). Unauthenticated: 401.
-    Authenticated without the permissions: 403, or 404 with ``hide=True`` (an operation on
-    one record), so that a role that may not see a record cannot learn it exists.
-    """
-
-    def __init__(self, *perms: str, hide: bool = False) -> None:
-        super().__init__()
-        self.perms = perms
-        self.hide = hide
-
-    def __call__(self, request):
-        user = self._identify(request)
-        if user is None:
-            return None
-        if not user.has_perms(self.perms):
-            if self.hide:
-                raise HttpError(404, "Not found.")
-            raise HttpError(403, "Your role does not allow this.")
-        return user
-
-    def _identify(self, request):
-        header = request.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            return self.authenticate(request, header[7:].strip())
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request):
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
-        return user
-
-    def authenticate(self, request, token: str):
-        from drachma.accounts.models import APIToken
-
-        row = (
-            APIToken.objects.select_related("user")
-            .filter(key_hash=APIToken.hash_key(token))
-            .first()
-        )
-        if row is None or not row.is_usable or not row.user.is_active:
-            return None
-        from drachma.accounts.middleware import second_factor_required
-
-        if second_factor_required(row.user):
-            # Issued before the user gained a role that needs a second factor: refuse it.
-            raise HttpError(403, "Your role must use a second factor; API tokens are refused.")
-        APIToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
-
-
-class Undeclared(Allow):
-    """The API's default: an operation that names no permissions is refused to everyone."""
-
-    def __init__(self) -> None:
-        super().__init__("UNDECLARED")
-
-    def __call__(self, request):
-        if self._identify(request) is None:
-            return None
-        raise HttpError(403, "This operation declares no access rule.")
 
 
 def _field_errors(exc: DjangoValidationError) -> list[dict]:
@@ -88,7 +20,8 @@ def _field_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": "__all__", "message": m} for m in exc.messages]
 
 
-def build_api() -> NinjaAPI:
+def build_api(*, default_auth) -> NinjaAPI:
+    """The API, with ``default_auth`` for operations that declare no ``auth``."""
     api = NinjaAPI(
         title="Drachma API",
         version="1",
@@ -98,7 +31,7 @@ def build_api() -> NinjaAPI:
             'Errors are JSON: {"errors": [{"field", "message"}]}. A record your role '
             "may not see answers 404."
         ),
-        auth=Undeclared(),
+        auth=default_auth,
         urls_namespace="api",
         openapi_url="/openapi.json",
         docs_url="/docs",

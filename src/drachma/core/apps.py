@@ -5,9 +5,3 @@ class CoreConfig(AppConfig):
     name = "drachma.core"
     label = "core"
     verbose_name = "Core"
-
-    def ready(self) -> None:
-        from django.utils.module_loading import autodiscover_modules
-
-        # Each app's menu.py registers its entries in the main menu.
-        autodiscover_modules("menu")

@@ -5,22 +5,14 @@ An app contributes by defining, in its ``panels.py``, ``dashboard_panel(request)
 when the user's roles give it nothing to show. Panels appear in app order.
 """
 
-from django.apps import apps
-from django.utils.module_loading import import_string, module_has_submodule
 from django.utils.safestring import SafeString
+
+from drachma.core.registry import app_hooks
 
 
 def render_panels(hook: str, *args) -> list[SafeString]:
     html = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("drachma.") or not module_has_submodule(
-            config.module, "panels"
-        ):
-            continue
-        try:
-            func = import_string(f"{config.name}.panels.{hook}")
-        except ImportError:
-            continue
+    for func in app_hooks("panels", hook):
         rendered = func(*args)
         if rendered:
             html.append(SafeString(rendered))

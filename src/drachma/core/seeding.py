@@ -7,10 +7,8 @@ Everything is synthetic: no real person's name.
 
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from drachma.core.registry import app_modules
 
 DEMO_PASSWORD = "drachma-demo-2026"
 
@@ -28,17 +26,9 @@ class DemoContext:
         return self.users[role][index % len(self.users[role])]
 
 
-def demo_modules() -> list:
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("drachma.") and module_has_submodule(config.module, "demo"):
-            modules.append(import_module(f"{config.name}.demo"))
-    return modules
-
-
 def seed_all(seed: int = 2017, stdout=None) -> DemoContext:
     ctx = DemoContext(rng=random.Random(seed))
-    for module in demo_modules():
+    for module in app_modules("demo"):
         if stdout:
             stdout.write(f"  {module.__name__} …")
         module.seed(ctx)

@@ -8,7 +8,7 @@ import io
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.evidence import services
 

@@ -6,7 +6,7 @@ safeguarding officers work from the incident, not its material. Investigators an
 take material in and record its custody; the disclosure officer writes the schedules.
 """
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 READERS = [Role.INVESTIGATOR, Role.DISCLOSURE_OFFICER, Role.SUPERVISOR]
 HANDLERS = [Role.INVESTIGATOR, Role.SUPERVISOR]

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from drachma.accounts.roles import Role
 from drachma.areas.models import Borough, District, Ward
 from drachma.core.choices import Platform
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.incidents import services
 from drachma.incidents.models import (

@@ -2,9 +2,9 @@ import datetime
 
 from django.utils import timezone
 
-from drachma.accounts.roles import Role
 from drachma.areas.models import Borough
 from drachma.core.choices import Platform
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.intelligence import services
 from drachma.intelligence.models import GroupStatus, HandlingCode, SourceType

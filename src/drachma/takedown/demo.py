@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.takedown import services
 from drachma.takedown.models import Platform

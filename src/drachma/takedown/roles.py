@@ -7,7 +7,7 @@ only, which name platforms, groups and months, never a person. Changing a bank's
 rule changes what every later capture matches, so it is a supervisor's decision.
 """
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 READERS = [Role.SAFEGUARDING_OFFICER, Role.INVESTIGATOR, Role.DISCLOSURE_OFFICER, Role.SUPERVISOR]
 WORKERS = [Role.INVESTIGATOR, Role.SUPERVISOR]
