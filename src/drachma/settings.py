@@ -42,6 +42,7 @@ DRACHMA_APPS = [
     "drachma.intake",
     "drachma.statistics",
     "drachma.retention",
+    "drachma.site",
 ]
 
 INSTALLED_APPS = [

@@ -2,7 +2,7 @@
 
 ``docs/roles.md`` is the matrix, written for people. ``manage.py access_matrix`` drafts it
 from what the code declares (each view's permissions, each role's grants), so that a new
-endpoint's row can be reviewed before it is pasted in; ``tests/core/test_role_matrix.py``
+endpoint's row can be reviewed before it is pasted in; ``tests/site/test_role_matrix.py``
 requests every row as every role and checks the answer against the document.
 """
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from drachma.accounts.roles import Role, role_permissions
+from drachma.accounts.roles import role_permissions
+from drachma.core.roles import Role
 
 ROLE_COLUMNS = [str(r) for r in Role] + ["anonymous"]
 # URL parameters that choose a view of data rather than name a record: a denied role gets 403
