@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from drachma.areas.models import Borough
+from drachma.core.smallnumbers import audit, audit_published_2d
 from drachma.incidents.services import create_incident
 from drachma.statistics import exports
 from drachma.statistics.selectors import Period
-from drachma.statistics.suppression import audit, audit_published_2d
 
 from .conftest import at
 

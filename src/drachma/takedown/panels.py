@@ -32,7 +32,7 @@ def board_report_section(period) -> str | None:
     The number of requests per platform is protected like every published count; a
     platform's removal rate and median time are shown only where its count is, so that
     neither rests on fewer than the threshold's requests."""
-    from drachma.statistics.suppression import suppress_1d
+    from drachma.core.smallnumbers import suppress_1d
 
     rows, total = selectors.figures("platform", start=period.start, end=period.end)
     if not total.requests:
