@@ -11,8 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.accounts import services
-from drachma.accounts.apiauth import Allow
 from drachma.accounts.models import Account, APIToken
+from drachma.core.apitools import Allow
 from drachma.core.roles import Role
 
 router = Router()

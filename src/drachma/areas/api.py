@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.areas import services
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Borough, District, Ward
+from drachma.core.apitools import Allow
 
 router = Router()
 

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.audit.filtersets import AuditEntryFilterSet
 from drachma.audit.models import AuditAction, AuditEntry
 from drachma.audit.services import record_log_entry_read, record_log_read, verify_chain
+from drachma.core.apitools import Allow
 
 router = Router()
 

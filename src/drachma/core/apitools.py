@@ -1,13 +1,75 @@
-"""The REST API's shared parts: the API object and its JSON errors.
+"""The REST API's shared parts: authentication, permission checks, errors, the app routers.
 
-Authentication and permission checks are the accounts app's (``drachma.accounts.apiauth``):
-the API tokens live there."""
+API tokens are the accounts app's: a bearer token is turned into its user by each app's
+``apiauth.token_user(request, token)`` (the accounts app defines it), found through
+``drachma.core.registry``, so that core never imports accounts."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from drachma.core.registry import app_hooks, app_modules, app_of
+
+
+class Allow(HttpBearer):
+    """Authentication and permission check for one API operation, before its input is read.
+
+    ``@router.get("/incidents", auth=Allow("incidents.view_incident"))``. The caller is
+    identified by ``Authorization: Bearer drt_…`` (a token issued on the account page) or by
+    the browser session (with Django's CSRF check on unsafe methods). Unauthenticated: 401.
+    Authenticated without the permissions: 403, or 404 with ``hide=True`` (an operation on
+    one record), so that a role that may not see a record cannot learn it exists.
+    """
+
+    def __init__(self, *perms: str, hide: bool = False) -> None:
+        super().__init__()
+        self.perms = perms
+        self.hide = hide
+
+    def __call__(self, request):
+        user = self._identify(request)
+        if user is None:
+            return None
+        if not user.has_perms(self.perms):
+            if self.hide:
+                raise HttpError(404, "Not found.")
+            raise HttpError(403, "Your role does not allow this.")
+        return user
+
+    def _identify(self, request):
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return self.authenticate(request, header[7:].strip())
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request):
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
+        return user
+
+    def authenticate(self, request, token: str):
+        for token_user in app_hooks("apiauth", "token_user"):
+            user = token_user(request, token)
+            if user is not None:
+                request.user = user
+                return user
+        return None
+
+
+class Undeclared(Allow):
+    """The API's default: an operation that names no permissions is refused to everyone."""
+
+    def __init__(self) -> None:
+        super().__init__("UNDECLARED")
+
+    def __call__(self, request):
+        if self._identify(request) is None:
+            return None
+        raise HttpError(403, "This operation declares no access rule.")
 
 
 def _field_errors(exc: DjangoValidationError) -> list[dict]:
@@ -20,8 +82,17 @@ def _field_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": "__all__", "message": m} for m in exc.messages]
 
 
-def build_api(*, default_auth) -> NinjaAPI:
-    """The API, with ``default_auth`` for operations that declare no ``auth``."""
+def app_routers() -> list[tuple[str, Router, list[str]]]:
+    """Each app's ``api.router``, with the prefix it is mounted at (``/<app label>/``, under
+    ``/api``) and its OpenAPI tag, in settings order."""
+    mounts = []
+    for module in app_modules("api"):
+        config = app_of(module)
+        mounts.append((f"/{config.label}/", module.router, [str(config.verbose_name).capitalize()]))
+    return mounts
+
+
+def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="Drachma API",
         version="1",
@@ -31,7 +102,7 @@ def build_api(*, default_auth) -> NinjaAPI:
             'Errors are JSON: {"errors": [{"field", "message"}]}. A record your role '
             "may not see answers 404."
         ),
-        auth=default_auth,
+        auth=Undeclared(),
         urls_namespace="api",
         openapi_url="/openapi.json",
         docs_url="/docs",

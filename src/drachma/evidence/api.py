@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.audit.services import record_list_view, record_view
+from drachma.core.apitools import Allow
 from drachma.evidence import selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle
 from drachma.evidence.models import (

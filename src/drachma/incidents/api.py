@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
 from drachma.incidents import selectors, services
 from drachma.incidents.filtersets import IncidentFilterSet
 from drachma.incidents.models import (

@@ -12,9 +12,9 @@ from django.http import Http404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
 from drachma.incidents.models import IncidentKind, IncidentSource
 from drachma.intake import selectors, services
 from drachma.intake.filtersets import (

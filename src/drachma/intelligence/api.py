@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.areas.models import Borough
+from drachma.core.apitools import Allow
 from drachma.core.choices import Platform
 from drachma.incidents.models import Incident
 from drachma.intelligence import selectors, services

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.audit.services import record_list_view, record_view
+from drachma.core.apitools import Allow
 from drachma.people import selectors, services
 from drachma.people.models import Person
 

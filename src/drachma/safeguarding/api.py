@@ -11,8 +11,8 @@ from django.http import Http404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
 from drachma.incidents.models import Incident
 from drachma.people.models import Person
 from drachma.safeguarding import selectors, services

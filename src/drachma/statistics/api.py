@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
-from drachma.accounts.apiauth import Allow
+from drachma.core.apitools import Allow
 from drachma.statistics import foi, hotspots, selectors
 from drachma.statistics.selectors import AreaFilter, Period
 

@@ -8,8 +8,8 @@ from django.http import Http404
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from drachma.accounts.apiauth import Allow
 from drachma.audit.services import record_view
+from drachma.core.apitools import Allow
 from drachma.intelligence.models import Group
 from drachma.takedown import selectors, services
 from drachma.takedown.filtersets import STATES, ContentItemFilterSet
