@@ -406,7 +406,8 @@ def test_publication_pages_and_api(client_as, incident):
 
 @pytest.mark.django_db
 def test_disclosure_api_for_another_record(client_as, incident):
-    from drachma.intelligence.services import create_entry, save_group
+    from drachma.groups.services import save_group
+    from drachma.intelligence.services import create_entry
 
     analyst = incident.created_by
     group = save_group(name="Red Group", status="active")

@@ -216,7 +216,7 @@ def test_crosstab_fills_months_without_incidents_with_zeros(busier):
 
 
 def test_crosstab_neutralises_formulas(busier, analyst):
-    from drachma.intelligence.services import save_group
+    from drachma.groups.services import save_group
 
     group = save_group(name='=HYPERLINK("http://x")', status="active")
     for incident in busier[:2]:

@@ -6,7 +6,7 @@ API tokens are the accounts app's: a bearer token is turned into its user by eac
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -80,6 +80,15 @@ def _field_errors(exc: DjangoValidationError) -> list[dict]:
             for message in errors
         ]
     return [{"field": "__all__", "message": m} for m in exc.messages]
+
+
+def filtered(filterset_class, filters: Schema, queryset):
+    """Apply a django-filter set to the query parameters, naming any value it refuses."""
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = filterset_class(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise DjangoValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
 
 
 def app_routers() -> list[tuple[str, Router, list[str]]]:

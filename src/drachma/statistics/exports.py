@@ -100,7 +100,7 @@ def incident_rows(period: Period, areas: AreaFilter | None = None):
     from django.db.models import Prefetch
     from django.utils import timezone
 
-    from drachma.intelligence.models import Group
+    from drachma.groups.models import Group
 
     ward_area, _ = _area_names()
     qs = (

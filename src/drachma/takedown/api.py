@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
-from drachma.intelligence.models import Group
+from drachma.groups.models import Group
 from drachma.takedown import selectors, services
 from drachma.takedown.filtersets import STATES, ContentItemFilterSet
 from drachma.takedown.forms import incident_by_reference

@@ -1,8 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drachma.groups.models import Group
 from drachma.incidents.models import Incident
-from drachma.intelligence.models import Group
 from drachma.takedown import conf
 from drachma.takedown.models import ContentItem, MatchBank, MatchReview
 from drachma.takedown.selectors import FIGURE_DIMENSIONS

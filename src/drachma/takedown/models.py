@@ -77,7 +77,7 @@ class ContentItem(ReviewableRecord):
         help_text="The account that posted it, as the platform shows it.",
     )
     group = models.ForeignKey(
-        "intelligence.Group",
+        "groups.Group",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
