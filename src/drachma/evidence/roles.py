@@ -22,8 +22,5 @@ GRANTS = {
     "evidence.view_disclosureentry": READERS,
     "evidence.add_disclosureentry": DISCLOSURE,
     "evidence.change_disclosureentry": DISCLOSURE,
-    "evidence.view_publicationrecord": READERS,
-    "evidence.add_publicationrecord": READERS,
-    "evidence.change_publicationrecord": READERS,
     "evidence.export_bundle": READERS,
 }

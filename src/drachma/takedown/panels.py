@@ -15,15 +15,20 @@ def dashboard_panel(request) -> str | None:
 
 
 def incident_panel(request, incident) -> str | None:
-    """The footage of an incident online, with where each takedown stands."""
-    if not request.user.has_perm("takedown.view_contentitem"):
+    """The footage of an incident online, with where each takedown stands, and the way to the
+    incident's publication log."""
+    items = []
+    if request.user.has_perm("takedown.view_contentitem"):
+        items = list(selectors.items_for_incident(incident))
+    log = request.user.has_perm("takedown.view_publicationrecord")
+    if not items and not log:
         return None
-    items = list(selectors.items_for_incident(incident))
-    if not items:
-        return None
-    return render_to_string(
-        "takedown/incident_panel.html", {"items": items, "incident": incident}, request=request
-    )
+    context = {
+        "items": items,
+        "incident": incident,
+        "publication_count": incident.publications.count() if log else None,
+    }
+    return render_to_string("takedown/incident_panel.html", context, request=request)
 
 
 def board_report_section(period) -> str | None:
