@@ -39,9 +39,9 @@ PLATFORMS = ["tiktok", "x", "instagram", "facebook", "snapchat"]
 
 def populate(n: int) -> None:
     from drachma.audit.context import acting_as
+    from drachma.groups.models import Group, PlatformAccount
     from drachma.incidents.models import Incident
     from drachma.intake.models import Report, ReportIdentifier, ReportLink
-    from drachma.intelligence.models import Group, PlatformAccount
     from drachma.people.models import Person
 
     now = timezone.now()
@@ -182,8 +182,8 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         with connection.cursor():
             Report.objects.all().delete()
+        from drachma.groups.models import Group
         from drachma.incidents.models import Incident
-        from drachma.intelligence.models import Group
         from drachma.people.models import Person
 
         Incident.objects.all().delete()

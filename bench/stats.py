@@ -129,7 +129,7 @@ def load(rows: int) -> None:
     from django.db import connection
 
     from drachma.areas.models import Ward
-    from drachma.intelligence.models import Group
+    from drachma.groups.models import Group
 
     connection.ensure_connection()
     if connection.vendor == "postgresql":

@@ -27,21 +27,27 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = os.environ.get("DRACHMA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
-# Domain apps, in dependency order. Each owns models, services, selectors, views, api.
+# Domain apps, in dependency order (lowest first): an app may import the apps before it,
+# never those after it. The layers are checked by import-linter ([tool.importlinter] in
+# pyproject.toml, `lint-imports`); DEVELOPERS.md explains them. Each app owns models,
+# services, selectors, views, api. Menus, panels, roles, demo data and the API are collected
+# from the apps in this order (drachma.core.registry).
 DRACHMA_APPS = [
     "drachma.core",
-    "drachma.accounts",
     "drachma.audit",
+    "drachma.accounts",
     "drachma.areas",
-    "drachma.intelligence",
+    "drachma.groups",
     "drachma.people",
     "drachma.incidents",
+    "drachma.intelligence",
     "drachma.evidence",
     "drachma.safeguarding",
     "drachma.takedown",
     "drachma.intake",
     "drachma.statistics",
     "drachma.retention",
+    "drachma.site",
 ]
 
 INSTALLED_APPS = [

@@ -1,17 +1,15 @@
 """URLs: each domain app's ``urls.py`` is mounted at ``/<app label>/`` (core at the root)."""
 
-from django.apps import apps
 from django.urls import include, path
-from django.utils.module_loading import module_has_submodule
 
 from drachma.api import api
+from drachma.core.registry import app_modules, app_of
 
 urlpatterns = [path("api/", api.urls)]
 
-for config in apps.get_app_configs():
-    if config.name.startswith("drachma.") and module_has_submodule(config.module, "urls"):
-        prefix = "" if config.label == "core" else f"{config.label}/"
-        urlpatterns.append(path(prefix, include(f"{config.name}.urls")))
+for module in app_modules("urls"):
+    label = app_of(module).label
+    urlpatterns.append(path("" if label == "core" else f"{label}/", include(module)))
 
 handler403 = "drachma.core.views.forbidden"
 handler404 = "drachma.core.views.not_found"

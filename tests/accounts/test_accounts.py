@@ -10,9 +10,10 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from drachma.accounts.roles import Role, role_permissions
+from drachma.accounts.roles import role_permissions
 from drachma.accounts.services import create_user
 from drachma.audit.models import AuditEntry
+from drachma.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"

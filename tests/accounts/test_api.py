@@ -279,7 +279,7 @@ def test_openapi_lists_the_new_operations(client):
         "/api/accounts/users/{user_id}",
         "/api/accounts/users/{user_id}/deactivate",
         "/api/accounts/users/{user_id}/reactivate",
-        "/api/intelligence/groups",
+        "/api/groups/groups",
         "/api/intelligence/entries",
         "/api/people/people",
         "/api/areas/boroughs",

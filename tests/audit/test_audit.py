@@ -15,9 +15,9 @@ from django.utils import timezone
 from drachma.audit.context import acting_as
 from drachma.audit.models import AuditChainHead, AuditEntry
 from drachma.audit.services import GENESIS_HASH, append, verify_chain
+from drachma.groups.models import Group
+from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident, update_incident
-from drachma.intelligence.models import Group
-from drachma.intelligence.services import save_group
 from drachma.people.services import create_person
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_create_update_and_delete_are_recorded_with_old_and_new_values(make_user
     assert deleted.action == "delete" and deleted.changes["status"] == ["dormant", None]
     assert {e.actor_username for e in (created, updated, deleted)} == {user.username}
     assert {e.actor_id for e in (created, updated, deleted)} == {user.pk}
-    assert str(created).startswith(f"#{created.seq} create intelligence.group")
+    assert str(created).startswith(f"#{created.seq} create groups.group")
 
 
 def test_an_unchanged_save_writes_nothing(make_user):
@@ -326,7 +326,7 @@ def test_filter_by_request_ties_together_what_one_request_did(client, client_as,
     analyst = make_user("analyst")
     sign_in_client = client_as(user=analyst)
     sign_in_client.post(
-        reverse("intelligence:group_create"),
+        reverse("groups:group_create"),
         {
             "name": "Form Group",
             "status": "active",
@@ -341,10 +341,10 @@ def test_filter_by_request_ties_together_what_one_request_did(client, client_as,
     together = shown(client_as("auditor"), request_id=request_id)
     # The group, its two aliases and its account: one request, four entries.
     assert sorted(e.model for e in together) == [
-        "intelligence.group",
-        "intelligence.groupalias",
-        "intelligence.groupalias",
-        "intelligence.platformaccount",
+        "groups.group",
+        "groups.groupalias",
+        "groups.groupalias",
+        "groups.platformaccount",
     ]
     assert {e.actor_id for e in together} == {analyst.pk}
 

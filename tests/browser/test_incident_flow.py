@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from drachma.areas.models import Borough
+from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
-from drachma.intelligence.services import save_group
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "incident-page.png"
 

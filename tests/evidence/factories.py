@@ -91,7 +91,7 @@ def build_incident_evidence(user, *, incident=None):
         user=user, url="https://video.example/watch?v=abc", platform="youtube", incident=incident
     )
     takedown.open_request(footage, user=user)
-    p = services.record_publication(
+    p = takedown.record_publication(
         incident=incident,
         user=user,
         url="https://video.example/watch?v=abc",

@@ -26,13 +26,9 @@ def build(world) -> dict:
     entry = services.create_disclosure_entry(
         incident=incident, user=user, item=item, description="Sample chat export"
     )
-    publication = services.record_publication(
-        incident=incident, user=user, url="https://video.example/sample", platform="youtube"
-    )
     return {
         "exhibit_ref": item.exhibit_ref,
         "reference": incident.reference,
         "disclosure_id": entry.pk,
-        "publication_id": publication.pk,
         "schedule": "MG6C",
     }

@@ -8,8 +8,8 @@ from drachma.evidence.models import (
     DisclosureEntry,
     EvidenceItem,
     ParsedConversation,
-    PublicationRecord,
 )
+from drachma.takedown.models import PublicationRecord
 
 
 @pytest.mark.django_db

@@ -15,9 +15,9 @@ from drachma.areas.models import Ward
 from drachma.areas.services import save_district
 from drachma.audit.models import AuditEntry
 from drachma.core.models import ReferenceCounter
+from drachma.groups.services import save_group
 from drachma.incidents import services
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase, PersonRole
-from drachma.intelligence.services import save_group
 from drachma.people.services import create_person
 from tests.conftest import sign_in
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from drachma.areas.models import Borough, Ward
 from drachma.audit.models import AuditEntry
 from drachma.core.models import ReferenceCounter
+from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
 from drachma.incidents.services import create_incident
-from drachma.intelligence.services import save_group
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("incidents:create")

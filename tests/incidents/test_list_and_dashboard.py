@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from drachma.areas.models import Borough, District, Ward
+from drachma.groups.services import save_group
 from drachma.incidents.selectors import dashboard_figures
 from drachma.incidents.services import create_incident
-from drachma.intelligence.services import save_group
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

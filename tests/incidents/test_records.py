@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drachma.areas.models import Ward
+from drachma.groups.services import save_group
 from drachma.incidents.models import (
     Incident,
     IncidentKind,
@@ -28,7 +29,6 @@ from drachma.incidents.services import (
     remove_person,
     update_incident,
 )
-from drachma.intelligence.services import save_group
 from drachma.people.services import create_person
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
+from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
 from drachma.intake.models import Report
-from drachma.intelligence.services import save_group
 from tests.intake.conftest import CHAT_EXPORT, upload
 
 pytestmark = pytest.mark.django_db

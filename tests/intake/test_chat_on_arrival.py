@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from drachma.evidence.models import EvidenceItem, EvidenceKind, ParsedConversation
+from drachma.evidence.tasks import read_chat_export
 from drachma.incidents.services import create_incident
 from drachma.intake import services
 from drachma.intake.models import ReportStatus
-from drachma.intake.tasks import read_chat_export
 from tests.intake.conftest import CHAT_EXPORT, PNG, upload
 
 pytestmark = pytest.mark.django_db

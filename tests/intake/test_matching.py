@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
 from drachma.intake.models import MatchKind, ReportMatch
-from drachma.intelligence.services import save_group
 from drachma.people.services import create_person
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ import uuid
 import pytest
 from django.test import Client
 
-from drachma.core.access_matrix import all_endpoints, parse_matrix
 from drachma.intake.models import Report
-from tests.core.test_role_matrix import DOC, World, _url
+from drachma.site.access_matrix import all_endpoints, parse_matrix
 from tests.intake.conftest import CHAT_EXPORT, upload
+from tests.site.test_role_matrix import DOC, World, _url
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 from drachma.audit.models import AuditEntry
 from drachma.core.models import Notification
 from drachma.evidence.models import EvidenceItem
+from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
 from drachma.incidents.services import create_incident
 from drachma.intake import services
 from drachma.intake.models import LinkedRecord, Referral, Report, ReportEvent, ReportStatus
 from drachma.intake.workflow import TRIAGE
-from drachma.intelligence.services import save_group
 from drachma.people.services import create_person
 from tests.intake.conftest import CHAT_EXPORT, PNG, upload
 

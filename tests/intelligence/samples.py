@@ -2,11 +2,13 @@ import datetime
 
 from django.utils import timezone
 
+from drachma.groups.models import Group
 from drachma.intelligence import services
 
 
 def build(world) -> dict:
-    group = services.save_group(name="Sample Group", status="active")
+    # The group register's sample (tests/groups/samples.py) is built first, in app order.
+    group = Group.objects.get(name="Sample Group")
     entry = services.create_entry(
         user=world.users["analyst"],
         group=group,
@@ -18,4 +20,4 @@ def build(world) -> dict:
         text="Sample intelligence.",
         sanitised_text="Sample.",
     )
-    return {"group_id": group.pk, "entry_id": entry.pk, "action": "assess"}
+    return {"entry_id": entry.pk, "action": "assess"}

@@ -1,4 +1,4 @@
-"""The intelligence API: groups with aliases and accounts, graded entries and their workflow."""
+"""The intelligence API: graded entries and their workflow."""
 
 import datetime
 import json
@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from drachma.areas.models import Borough
+from drachma.groups import services as group_services
 from drachma.incidents import services as incident_services
 from drachma.intelligence import services
-from drachma.intelligence.models import Group, IntelligenceEntry, IntelligenceEvent
+from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -58,153 +59,12 @@ def make_entry(user, **fields):
     return services.create_entry(user=user, **data)
 
 
-# --- groups -----------------------------------------------------------------------------
-
-
-def test_create_group_with_aliases_accounts_and_borough(client_as):
-    client = client_as("analyst")
-    response = send(
-        client,
-        "POST",
-        "/api/intelligence/groups",
-        {
-            "name": "Northern Justice",
-            "home_borough": "E08000005",
-            "aliases": ["NJ", "Northern J"],
-            "accounts": [
-                {
-                    "platform": "facebook",
-                    "handle": "northernjustice",
-                    "url": "https://facebook.com/nj",
-                }
-            ],
-        },
-    )
-    assert response.status_code == 201, response.content
-    data = response.json()
-    assert data["home_borough"] == "E08000005" and data["home_borough_name"] == "Rochdale"
-    assert data["aliases"] == ["NJ", "Northern J"]
-    assert data["accounts"] == [
-        {"platform": "facebook", "handle": "northernjustice", "url": "https://facebook.com/nj"}
-    ]
-    assert data["first_seen"] is None and data["status"] == "active"
-
-
-def test_group_first_and_last_seen_come_from_incidents_and_intelligence(client_as, make_user):
-    analyst = make_user("analyst")
-    group = services.save_group(name="Seen Group")
-    incident_services.create_incident(
-        user=analyst,
-        occurred_at=timezone.now() - datetime.timedelta(days=30),
-        source="group",
-        kind="doorstep",
-        summary="At the door.",
-        place="Bury",
-        groups=[group],
-    )
-    entry = make_entry(analyst, group=group)
-    data = client_as(user=analyst).get(f"/api/intelligence/groups/{group.pk}").json()
-    assert (
-        data["first_seen"][:10] == (timezone.now() - datetime.timedelta(days=30)).date().isoformat()
-    )
-    # JSON carries milliseconds.
-    assert abs(
-        datetime.datetime.fromisoformat(data["last_seen"]) - entry.learned_at
-    ) < datetime.timedelta(milliseconds=1)
-
-
-@pytest.mark.parametrize(
-    ("payload", "field"),
-    [
-        ({"name": "G", "home_borough": "E09999999"}, "home_borough"),
-        (
-            {
-                "name": "G",
-                "accounts": [{"platform": "facebook", "handle": "g", "url": "javascript:alert(1)"}],
-            },
-            "accounts.0.url",
-        ),
-        (
-            {"name": "G", "accounts": [{"platform": "myspace", "handle": "g"}]},
-            "accounts.0.platform",
-        ),
-        ({"name": "G" * 121}, "name"),
-        ({"name": "G", "description": "x" * 5001}, "description"),
-        ({"name": "G", "aliases": ["a" * 121]}, "aliases.0"),
-        ({"name": "G", "status": "asleep"}, "status"),
-    ],
-)
-def test_bad_group_input_names_the_field_and_saves_nothing(client_as, payload, field):
-    response = send(client_as("investigator"), "POST", "/api/intelligence/groups", payload)
-    assert response.status_code == 422
-    assert field in field_of(response)
-    assert not Group.objects.filter(name="G").exists()
-
-
-def test_duplicate_group_name_is_refused(client_as):
-    services.save_group(name="Taken")
-    response = send(client_as("analyst"), "POST", "/api/intelligence/groups", {"name": "Taken"})
-    assert response.status_code == 422 and field_of(response) == ["name"]
-
-
-def test_update_group_replaces_aliases_and_keeps_all_or_nothing(client_as):
-    group = services.save_group(name="Old Name", aliases=["One"])
-    client = client_as("supervisor")
-    response = send(
-        client,
-        "PATCH",
-        f"/api/intelligence/groups/{group.pk}",
-        {"name": "New Name", "aliases": ["Two"], "status": "dormant"},
-    )
-    assert response.status_code == 200
-    assert response.json()["aliases"] == ["Two"] and response.json()["status"] == "dormant"
-    response = send(
-        client,
-        "PATCH",
-        f"/api/intelligence/groups/{group.pk}",
-        {"name": "Newer", "accounts": [{"platform": "x", "handle": "h", "url": "ftp://x"}]},
-    )
-    assert response.status_code == 422 and set(field_of(response)) == {"accounts.0.url"}
-    group.refresh_from_db()
-    assert group.name == "New Name" and list(group.aliases.values_list("name", flat=True)) == [
-        "Two"
-    ]
-
-
-def test_group_list_filters_and_pagination(client_as):
-    for i in range(3):
-        services.save_group(name=f"Rochdale Watch {i}", home_borough=None, status="active")
-    services.save_group(
-        name="Dormant Crew",
-        status="dormant",
-        aliases=["Sleepers"],
-        accounts=[{"platform": "tiktok", "handle": "sleepy"}],
-    )
-    client = client_as("disclosure_officer")
-    assert client.get("/api/intelligence/groups").json()["count"] == 4
-    assert [
-        g["name"] for g in client.get("/api/intelligence/groups?status=dormant").json()["items"]
-    ] == ["Dormant Crew"]
-    assert client.get("/api/intelligence/groups?q=sleepers").json()["count"] == 1
-    assert client.get("/api/intelligence/groups?platform=tiktok").json()["count"] == 1
-    page = client.get("/api/intelligence/groups?page=2&page_size=3").json()
-    assert page["count"] == 4 and len(page["items"]) == 1
-    response = client.get("/api/intelligence/groups?borough=E00000000")
-    assert response.status_code == 422 and field_of(response) == ["borough"]
-    response = client.get("/api/intelligence/groups?status=asleep")
-    assert response.status_code == 422 and field_of(response) == ["status"]
-
-
-def test_unknown_group_is_404(client_as):
-    assert client_as("analyst").get("/api/intelligence/groups/999999").status_code == 404
-
-
 # --- entries ----------------------------------------------------------------------------
 
 
 def test_create_entry_with_grading_group_and_incidents(client_as, make_user):
     analyst = make_user("analyst")
-    group = services.save_group(name="Graded Group")
+    group = group_services.save_group(name="Graded Group")
     incident = incident_services.create_incident(
         user=analyst,
         occurred_at=timezone.now() - datetime.timedelta(days=5),
@@ -260,9 +120,9 @@ def test_bad_entry_input_names_the_field_and_saves_nothing(client_as, overrides,
 
 def test_entry_filters_and_pagination(client_as, make_user):
     analyst = make_user("analyst")
-    north = services.save_group(name="North", home_borough=None)
+    north = group_services.save_group(name="North", home_borough=None)
     salford = Borough.objects.get(code="E08000006")
-    south = services.save_group(name="South", home_borough=salford)
+    south = group_services.save_group(name="South", home_borough=salford)
     old = make_entry(analyst, group=north, learned_at=timezone.now() - datetime.timedelta(days=400))
     new = make_entry(analyst, group=south, source_type="public", source_evaluation="3")
     client = client_as("investigator")
@@ -336,7 +196,7 @@ def step(client, entry, action, note=""):
 
 def test_workflow_assess_then_link(client_as, make_user):
     author = make_user("investigator")
-    group = services.save_group(name="Workflow Group")
+    group = group_services.save_group(name="Workflow Group")
     entry = make_entry(author, group=group)
     assessor = client_as("analyst")
     response = step(assessor, entry, "assess")
@@ -403,8 +263,6 @@ def test_link_needs_a_group_or_incident(client_as, make_user):
 def test_openapi_lists_the_intelligence_operations(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     for path in (
-        "/api/intelligence/groups",
-        "/api/intelligence/groups/{group_id}",
         "/api/intelligence/entries",
         "/api/intelligence/entries/{entry_id}",
         "/api/intelligence/entries/{entry_id}/{action}",
@@ -415,7 +273,7 @@ def test_openapi_lists_the_intelligence_operations(client):
 
 def test_entry_list_queries_do_not_grow_with_the_page(client_as, make_user):
     author = make_user("investigator")
-    group = services.save_group(name="Busy Group")
+    group = group_services.save_group(name="Busy Group")
     client = client_as("analyst")
     for _ in range(3):
         entry = make_entry(author, group=group)
@@ -428,30 +286,3 @@ def test_entry_list_queries_do_not_grow_with_the_page(client_as, make_user):
     with CaptureQueriesContext(connection) as nine:
         assert client.get("/api/intelligence/entries").json()["count"] == 9
     assert len(nine) == len(three)
-
-
-def test_group_timeline_shows_intelligence_only_to_roles_that_may_see_it(client_as, make_user):
-    analyst = make_user("analyst")
-    group = services.save_group(name="Timeline Group")
-    incident = incident_services.create_incident(
-        user=analyst,
-        occurred_at=timezone.now() - datetime.timedelta(days=10),
-        source="group",
-        kind="doorstep",
-        summary="At the door.",
-        place="Oldham",
-        groups=[group],
-    )
-    entry = make_entry(analyst, group=group)
-    url = f"/api/intelligence/groups/{group.pk}/timeline"
-    items = client_as(user=analyst).get(url).json()["items"]
-    assert [(i["kind"], i["reference"]) for i in items] == [
-        ("intelligence", entry.reference),
-        ("incident", incident.reference),
-    ]
-    assert items[0]["summary"] == "Graded 1AP"
-    officer = sign_in(Client(), make_user("safeguarding_officer"))
-    items = officer.get(url).json()["items"]
-    assert [i["kind"] for i in items] == ["incident"]
-    assert sign_in(Client(), make_user("auditor")).get(url).status_code == 404
-    assert officer.get("/api/intelligence/groups/999999/timeline").status_code == 404

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drachma.core.models import default_review_date
+from drachma.groups.services import save_group
 from drachma.intelligence.models import (
     HandlingCode,
     IntelligenceAssessment,
     IntelligenceEntry,
     SourceEvaluation,
 )
-from drachma.intelligence.services import create_entry, save_group, update_entry
+from drachma.intelligence.services import create_entry, update_entry
 
 pytestmark = pytest.mark.django_db
 

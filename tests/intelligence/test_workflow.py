@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent, IntelligenceStatus
-from drachma.intelligence.services import create_entry, save_group, transition_entry, update_entry
+from drachma.intelligence.services import create_entry, transition_entry, update_entry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
 
 pytestmark = pytest.mark.django_db

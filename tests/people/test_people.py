@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from drachma.accounts.roles import Role, role_permissions
+from drachma.accounts.roles import role_permissions
 from drachma.audit.models import AuditEntry
+from drachma.core.roles import Role
 from drachma.people.models import VULNERABILITY_FLAGS, Person
 from drachma.people.selectors import possible_duplicates
 from drachma.people.services import create_person, update_person

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from drachma.areas.models import Borough, Ward
+from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
-from drachma.intelligence.services import save_group
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
+from drachma.core.smallnumbers import suppress_1d
 from drachma.statistics import charts
-from drachma.statistics.suppression import suppress_1d
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 MONTHS = [("Jan 2024", 6), ("Feb 2024", 9), ("Mar 2024", 0), ("Apr 2024", 12)]

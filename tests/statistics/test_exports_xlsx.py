@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from drachma.areas.models import Borough
+from drachma.core.smallnumbers import audit, audit_published_2d
 from drachma.incidents.services import create_incident
 from drachma.statistics import exports
 from drachma.statistics.selectors import Period
-from drachma.statistics.suppression import audit, audit_published_2d
 
 from .conftest import at
 
@@ -216,7 +216,7 @@ def test_crosstab_fills_months_without_incidents_with_zeros(busier):
 
 
 def test_crosstab_neutralises_formulas(busier, analyst):
-    from drachma.intelligence.services import save_group
+    from drachma.groups.services import save_group
 
     group = save_group(name='=HYPERLINK("http://x")', status="active")
     for incident in busier[:2]:

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from drachma.core.smallnumbers import audit
 from drachma.statistics.foi import as_csv, foi_answer
 from drachma.statistics.selectors import AreaFilter, Period
-from drachma.statistics.suppression import audit
 
 BOTH = Period.of("2017-01-01", "2018-12-31")
 

@@ -8,9 +8,9 @@ import pytest
 from django.db.models import Count
 
 from drachma.areas.models import Borough, Ward
+from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
 from drachma.incidents.services import update_incident
-from drachma.intelligence.services import save_group
 from drachma.statistics.models import MonthlyCount
 from drachma.statistics.rollup import rebuild
 from drachma.statistics.selectors import Period, counts_by, incidents_in, summary

@@ -58,7 +58,7 @@ def test_incident_extract_has_no_personal_data(small_fixture, analyst):
 
 
 def test_csv_export_neutralises_formulas(small_fixture, analyst):
-    from drachma.intelligence.services import save_group
+    from drachma.groups.services import save_group
 
     group = save_group(name='=HYPERLINK("http://x")', status="active")
     small_fixture[0].groups.add(group)

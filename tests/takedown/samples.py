@@ -41,7 +41,15 @@ def build(world) -> dict:
         distance=4,
     )
     request = services.open_request(first, user=None)
+    # The incident sample (tests/incidents/samples.py) is built first, in app order.
+    publication = services.record_publication(
+        incident=world.incident,
+        user=world.users["investigator"],
+        url="https://video.example/sample",
+        platform="youtube",
+    )
     return {
+        "publication_id": publication.pk,
         "item_ref": first.reference,
         "request_ref": request.reference,
         "request_action": "ask_group",

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from drachma.intelligence.models import Group
+from drachma.groups.models import Group
 from drachma.statistics.selectors import Period
 from drachma.takedown import panels, selectors, services
 from tests.conftest import sign_in

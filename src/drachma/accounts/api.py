@@ -12,8 +12,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.accounts import services
 from drachma.accounts.models import Account, APIToken
-from drachma.accounts.roles import Role
 from drachma.core.apitools import Allow
+from drachma.core.roles import Role
 
 router = Router()
 

@@ -13,9 +13,9 @@ class AccountsConfig(AppConfig):
 
 
 def _sync_after_last_app(sender, app_config=None, **kwargs):
-    from django.apps import apps
+    from drachma.core.registry import drachma_apps
 
-    last = [c for c in apps.get_app_configs() if c.models_module is not None][-1]
+    last = [c for c in drachma_apps() if c.models_module is not None][-1]
     if app_config is not None and app_config.label == last.label:
         from drachma.accounts.roles import sync_roles
 

@@ -1,7 +1,7 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drachma.accounts import services
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DEMO_PASSWORD, DemoContext
 
 # Fixed so that the printed key stays the same across `make run`s (demo only).

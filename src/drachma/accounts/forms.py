@@ -38,7 +38,7 @@ class UserDetailsForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from drachma.accounts.roles import Role
+        from drachma.core.roles import Role
 
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].queryset = _active_users()

@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("Users", "accounts:user_list", "accounts.manage_users", order=95))
+ITEMS = [MenuItem("Users", "accounts:user_list", "accounts.manage_users", order=95)]

@@ -1,32 +1,12 @@
-"""Roles, and what the accounts app grants them.
+"""What the accounts app grants the roles, and the roles' synchronisation.
 
-A role is a Django group. Each domain app says in its own ``roles.py`` which permissions each
-role holds (``GRANTS``: permission -> roles); ``sync_roles`` makes the groups match exactly,
-after every migrate. Anything not granted is denied.
+The roles are ``drachma.core.roles.Role``. Each app says in its own ``roles.py`` which
+permissions each role holds (``GRANTS``: permission -> roles); ``sync_roles`` makes the
+groups match exactly, after every migrate. Anything not granted is denied.
 """
 
-from django.apps import apps
-from django.db.models import TextChoices
-from django.utils.module_loading import import_string
-
-
-class Role(TextChoices):
-    ANALYST = "analyst", "Analyst"
-    SAFEGUARDING_OFFICER = "safeguarding_officer", "Safeguarding officer"
-    INVESTIGATOR = "investigator", "Investigator"
-    DISCLOSURE_OFFICER = "disclosure_officer", "Disclosure officer"
-    SUPERVISOR = "supervisor", "Supervisor"
-    AUDITOR = "auditor", "Auditor"
-    ADMINISTRATOR = "administrator", "Administrator"
-
-
-ALL_ROLES = list(Role)
-OPERATIONAL = [
-    Role.SAFEGUARDING_OFFICER,
-    Role.INVESTIGATOR,
-    Role.DISCLOSURE_OFFICER,
-    Role.SUPERVISOR,
-]
+from drachma.core.registry import app_hooks
+from drachma.core.roles import ALL_ROLES, Role
 
 GRANTS = {
     "accounts.view_own_account": ALL_ROLES,
@@ -37,13 +17,7 @@ GRANTS = {
 def collected_grants() -> dict[str, set[str]]:
     """Every app's GRANTS merged: permission codename -> role names."""
     merged: dict[str, set[str]] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("drachma."):
-            continue
-        try:
-            grants = import_string(f"{config.name}.roles.GRANTS")
-        except ImportError:
-            continue
+    for grants in app_hooks("roles", "GRANTS"):
         for perm, roles in grants.items():
             merged.setdefault(perm, set()).update(str(r) for r in roles)
     return merged

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drachma.accounts.middleware import second_factor_required
 from drachma.accounts.models import Account, APIToken
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 
 def pending_totp_device(user) -> TOTPDevice:

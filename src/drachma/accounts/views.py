@@ -11,10 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from drachma.accounts import services
 from drachma.accounts.forms import ReasonForm, TokenForm, TOTPForm, UserCreateForm, UserDetailsForm
 from drachma.accounts.models import Account, APIToken
-from drachma.accounts.roles import Role
 from drachma.core.access import public, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.roles import Role
 
 
 class LoginView(auth_views.LoginView):

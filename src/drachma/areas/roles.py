@@ -1,4 +1,4 @@
-from drachma.accounts.roles import ALL_ROLES, Role
+from drachma.core.roles import ALL_ROLES, Role
 
 # Areas are reference data: everyone may read them; the force's districts are kept by
 # supervisors and administrators.

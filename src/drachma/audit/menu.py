@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("Audit log", "audit:log", "audit.view_audit_log", order=90))
+ITEMS = [MenuItem("Audit log", "audit:log", "audit.view_audit_log", order=90)]

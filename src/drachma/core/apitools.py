@@ -1,13 +1,18 @@
-"""The REST API's shared parts: authentication, permission checks, errors, pagination."""
+"""The REST API's shared parts: authentication, permission checks, errors, the app routers.
+
+API tokens are the accounts app's: a bearer token is turned into its user by each app's
+``apiauth.token_user(request, token)`` (the accounts app defines it), found through
+``drachma.core.registry``, so that core never imports accounts."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
+
+from drachma.core.registry import app_hooks, app_modules, app_of
 
 
 class Allow(HttpBearer):
@@ -47,23 +52,12 @@ class Allow(HttpBearer):
         return user
 
     def authenticate(self, request, token: str):
-        from drachma.accounts.models import APIToken
-
-        row = (
-            APIToken.objects.select_related("user")
-            .filter(key_hash=APIToken.hash_key(token))
-            .first()
-        )
-        if row is None or not row.is_usable or not row.user.is_active:
-            return None
-        from drachma.accounts.middleware import second_factor_required
-
-        if second_factor_required(row.user):
-            # Issued before the user gained a role that needs a second factor: refuse it.
-            raise HttpError(403, "Your role must use a second factor; API tokens are refused.")
-        APIToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        for token_user in app_hooks("apiauth", "token_user"):
+            user = token_user(request, token)
+            if user is not None:
+                request.user = user
+                return user
+        return None
 
 
 class Undeclared(Allow):
@@ -86,6 +80,25 @@ def _field_errors(exc: DjangoValidationError) -> list[dict]:
             for message in errors
         ]
     return [{"field": "__all__", "message": m} for m in exc.messages]
+
+
+def filtered(filterset_class, filters: Schema, queryset):
+    """Apply a django-filter set to the query parameters, naming any value it refuses."""
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = filterset_class(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise DjangoValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+def app_routers() -> list[tuple[str, Router, list[str]]]:
+    """Each app's ``api.router``, with the prefix it is mounted at (``/<app label>/``, under
+    ``/api``) and its OpenAPI tag, in settings order."""
+    mounts = []
+    for module in app_modules("api"):
+        config = app_of(module)
+        mounts.append((f"/{config.label}/", module.router, [str(config.verbose_name).capitalize()]))
+    return mounts
 
 
 def build_api() -> NinjaAPI:

@@ -1,8 +1,11 @@
-"""The main menu: each app contributes its entries; a user sees those their roles allow."""
+"""The main menu: each app lists its entries in ``menu.py`` (``ITEMS``); a user sees those
+their roles allow."""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+
+from drachma.core.registry import app_hooks
 
 
 @dataclass(frozen=True)
@@ -13,16 +16,14 @@ class MenuItem:
     order: int = 100
 
 
-MENU: list[MenuItem] = []
-
-
-def register(*items: MenuItem) -> None:
-    MENU.extend(items)
+def menu_items() -> list[MenuItem]:
+    items = [item for app_items in app_hooks("menu", "ITEMS") for item in app_items]
+    return sorted(items, key=lambda i: (i.order, i.label))
 
 
 def menu_for(user) -> list[dict]:
     entries = []
-    for item in sorted(MENU, key=lambda i: (i.order, i.label)):
+    for item in menu_items():
         if not user.has_perm(item.permission):
             continue
         try:

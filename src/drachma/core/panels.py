@@ -1,26 +1,21 @@
-"""Pages that other apps add to: the dashboard and the incident page.
+"""Pages that other apps add to: the dashboard, the incident page, the safeguarding work
+queue and the statistics board report.
 
-An app contributes by defining, in its ``panels.py``, ``dashboard_panel(request)`` and/or
-``incident_panel(request, incident)``, each returning HTML (``render_to_string``) or None
-when the user's roles give it nothing to show. Panels appear in app order.
+An app contributes by defining, in its ``panels.py``, any of ``dashboard_panel(request)``,
+``incident_panel(request, incident)``, ``safeguarding_queue_panel(request)`` and
+``board_report_section(period)``, each returning HTML (``render_to_string``) or None when the
+user's roles give it nothing to show. Panels appear in app order. The page's own app never
+imports the contributing apps (they sit above it in the layers).
 """
 
-from django.apps import apps
-from django.utils.module_loading import import_string, module_has_submodule
 from django.utils.safestring import SafeString
+
+from drachma.core.registry import app_hooks
 
 
 def render_panels(hook: str, *args) -> list[SafeString]:
     html = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("drachma.") or not module_has_submodule(
-            config.module, "panels"
-        ):
-            continue
-        try:
-            func = import_string(f"{config.name}.panels.{hook}")
-        except ImportError:
-            continue
+    for func in app_hooks("panels", hook):
         rendered = func(*args)
         if rendered:
             html.append(SafeString(rendered))

@@ -1,4 +1,31 @@
-from drachma.accounts.roles import ALL_ROLES
+"""The roles, and what the core app grants them.
+
+A role is a Django group. Each app says in its own ``roles.py`` which permissions each role
+holds (``GRANTS``: permission -> roles); ``drachma.accounts.roles.sync_roles`` makes the
+groups match exactly, after every migrate. The roles themselves live here, in the lowest
+layer, so that every app can name them.
+"""
+
+from django.db.models import TextChoices
+
+
+class Role(TextChoices):
+    ANALYST = "analyst", "Analyst"
+    SAFEGUARDING_OFFICER = "safeguarding_officer", "Safeguarding officer"
+    INVESTIGATOR = "investigator", "Investigator"
+    DISCLOSURE_OFFICER = "disclosure_officer", "Disclosure officer"
+    SUPERVISOR = "supervisor", "Supervisor"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+ALL_ROLES = list(Role)
+OPERATIONAL = [
+    Role.SAFEGUARDING_OFFICER,
+    Role.INVESTIGATOR,
+    Role.DISCLOSURE_OFFICER,
+    Role.SUPERVISOR,
+]
 
 GRANTS = {
     "core.view_notification": ALL_ROLES,

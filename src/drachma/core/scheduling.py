@@ -5,7 +5,8 @@ by ``manage.py run_scheduler``; the ``db_worker`` runs them.
     @task()
     def check_deadlines(): ...
 
-Each app's ``tasks.py`` is imported by the scheduler so that its registrations happen.
+Each app's ``tasks.py`` is imported by the scheduler (through ``drachma.core.registry``) so
+that its registrations happen.
 """
 
 from dataclasses import dataclass

@@ -18,11 +18,8 @@ from drachma.evidence.models import (
     DisclosureStatus,
     EvidenceItem,
     EvidenceKind,
-    Platform,
     ProsecutorDecision,
-    PublicationRecord,
     ReceivedFrom,
-    StillOnline,
 )
 from drachma.incidents.models import Incident
 
@@ -137,43 +134,6 @@ class DisclosureOut(Schema):
     prosecutor_decision: str
     decided_by: str | None = Field(None, alias="decided_by.username")
     decided_at: datetime.datetime | None
-
-
-class PublicationIn(Schema):
-    url: str = Field(max_length=1000)
-    platform: Platform
-    found_at: datetime.datetime | None = None
-    description: str = Field("", max_length=2000)
-    found_by_description: str = Field("", max_length=200)
-    still_online: StillOnline = StillOnline.UNKNOWN
-    checked_at: datetime.datetime | None = None
-    takedown_reference: str = Field("", max_length=40)
-    exhibit_ref: str | None = None
-
-
-class PublicationPatch(Schema):
-    url: str | None = Field(None, max_length=1000)
-    platform: Platform | None = None
-    description: str | None = Field(None, max_length=2000)
-    still_online: StillOnline | None = None
-    checked_at: datetime.datetime | None = None
-    takedown_reference: str | None = Field(None, max_length=40)
-
-
-class PublicationOut(Schema):
-    id: int
-    incident: str = Field(alias="incident.reference")
-    url: str
-    platform: str
-    description: str
-    found_at: datetime.datetime
-    found_by: str | None = Field(None, alias="found_by.username")
-    found_by_description: str
-    still_online: str
-    checked_at: datetime.datetime | None
-    takedown_reference: str
-    takedown_status: str
-    exhibit_ref: str | None = Field(None, alias="item.exhibit_ref")
 
 
 def _item(exhibit_ref: str) -> EvidenceItem:
@@ -397,43 +357,6 @@ def update_disclosure(request, disclosure_id: int, payload: DisclosurePatch):
     if "prosecutor_decision" in data and data["prosecutor_decision"] is None:
         data["prosecutor_decision"] = ""
     return services.update_disclosure_entry(entry, user=request.user, **data)
-
-
-@router.get(
-    "/incidents/{reference}/publications",
-    response=list[PublicationOut],
-    auth=Allow("evidence.view_publicationrecord", hide=True),
-)
-def list_publications(request, reference: str):
-    incident = _incident(reference)
-    record_view(request, incident, fields=["publications"])
-    return list(selectors.publications(incident))
-
-
-@router.post(
-    "/incidents/{reference}/publications",
-    response={201: PublicationOut},
-    auth=Allow("evidence.add_publicationrecord", hide=True),
-)
-def add_publication(request, reference: str, payload: PublicationIn):
-    incident = _incident(reference)
-    data = payload.dict()
-    item = _exhibit_on(incident, data.pop("exhibit_ref"))
-    return Status(
-        201, services.record_publication(incident=incident, user=request.user, item=item, **data)
-    )
-
-
-@router.patch(
-    "/publications/{publication_id}",
-    response=PublicationOut,
-    auth=Allow("evidence.change_publicationrecord", hide=True),
-)
-def update_publication(request, publication_id: int, payload: PublicationPatch):
-    record = get_object_or_404(PublicationRecord, pk=publication_id)
-    return services.update_publication(
-        record, user=request.user, **payload.dict(exclude_unset=True)
-    )
 
 
 @router.get("/incidents/{reference}/bundle", auth=Allow("evidence.export_bundle", hide=True))

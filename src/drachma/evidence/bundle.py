@@ -9,10 +9,14 @@ Layout::
     conversations/EX-…quality.json  the quality report as data
     disclosure/MG6C.pdf, .csv       non-sensitive unused material
     disclosure/MG6D.pdf, .csv       sensitive unused material (a nil return when none)
-    publication-log.pdf, .csv       where material was published online
+    publication-log.pdf, .csv       where material was published online (from takedown)
     case.jsonld                     CASE/UCO description: exhibits, hashes, custody events
     manifest.json                   SHA-256 and size of every file above
     SHA256SUMS                      the same, for ``sha256sum -c``
+
+Other apps add sections (the publication log is takedown's): each defines ``BUNDLE_SECTIONS``
+(a list of ``BundleSection``) in its ``bundle.py``, found through ``drachma.core.registry``,
+so that evidence imports nothing above it.
 
 The ZIP is written to a temporary file beside the destination and moved into place only when
 complete, so a failure never leaves a partial bundle behind. Every exhibit is re-hashed as it
@@ -25,11 +29,13 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils import timezone
 
+from drachma.core.registry import app_hooks
 from drachma.evidence import caseld, documents, selectors
 from drachma.evidence.models import DisclosureSchedule, EvidenceItem
 from drachma.evidence.store import CHUNK, get_store
@@ -37,6 +43,18 @@ from drachma.evidence.store import CHUNK, get_store
 
 class BundleError(Exception):
     """The bundle could not be made; the message says why. Nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class BundleSection:
+    """Files another app adds to an incident's bundle, and the README's line about them."""
+
+    files: Callable[[object], list[tuple[str, bytes | str]]]  # incident -> [(name, content)]
+    readme: str
+
+
+def bundle_sections() -> list[BundleSection]:
+    return [section for sections in app_hooks("bundle", "BUNDLE_SECTIONS") for section in sections]
 
 
 @dataclass
@@ -126,8 +144,9 @@ def _fill(w: _Writer, incident) -> dict[str, dict]:
     for schedule in DisclosureSchedule.values:
         w.add(f"disclosure/{schedule}.csv", documents.schedule_csv(incident, schedule))
         w.add(f"disclosure/{schedule}.pdf", documents.schedule_pdf(incident, schedule))
-    w.add("publication-log.csv", documents.publication_csv(incident))
-    w.add("publication-log.pdf", documents.publication_pdf(incident))
+    for section in bundle_sections():
+        for name, content in section.files(incident):
+            w.add(name, content)
     w.add("case.jsonld", json.dumps(caseld.incident_graph(incident, items, paths), indent=2))
     w.add("README.txt", _readme(incident, items))
     manifest = {
@@ -155,7 +174,7 @@ def _readme(incident, items) -> str:
         "continuity/: a continuity statement per exhibit (text and PDF).",
         "conversations/: each chat export read by Drachma, with its evidential quality report.",
         "disclosure/: the MG6C and MG6D schedules of unused material (PDF and CSV).",
-        "publication-log.*: where material was found published online before trial.",
+        *(section.readme for section in bundle_sections()),
         "case.jsonld: a CASE/UCO description of the exhibits, their hashes and custody.",
         "manifest.json and SHA256SUMS: the SHA-256 of every other file in this bundle.",
         "",

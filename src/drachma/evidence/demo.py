@@ -1,6 +1,7 @@
 """Demo evidence: exhibits on recent incidents with custody chains, a parsed WhatsApp chat with
-silences, deleted messages and media left out, disclosure entries on both schedules and a
-publication log. Every name and message is invented."""
+silences, deleted messages and media left out, and disclosure entries on both schedules.
+Every name and message is invented. The incidents are left in ``ctx.extra["bundle_incidents"]``
+for the apps that add to their bundles (takedown's publication log)."""
 
 import datetime
 import io
@@ -8,7 +9,7 @@ import io
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.evidence import services
 
@@ -86,6 +87,7 @@ def seed(ctx: DemoContext) -> None:
         key=lambda i: i.occurred_at,
         reverse=True,
     )[:4]
+    ctx.extra["bundle_incidents"] = recent
     for n, incident in enumerate(recent):
         received = incident.occurred_at + datetime.timedelta(hours=6)
 
@@ -195,25 +197,4 @@ def seed(ctx: DemoContext) -> None:
             status="scheduled",
             description="Intelligence report about the group's planning of the confrontation.",
             sensitivity_reason="Would reveal an intelligence source and police tactics.",
-        )
-        if incident.stream_url:
-            services.record_publication(
-                incident=incident,
-                user=investigator,
-                url=incident.stream_url,
-                platform=incident.stream_platform or "other",
-                found_at=at(1, incident.occurred_at),
-                description="The group's live stream of the confrontation.",
-                still_online="yes" if n % 2 else "no",
-                checked_at=at(48, incident.occurred_at),
-            )
-        services.record_publication(
-            incident=incident,
-            user=investigator,
-            url=f"https://video.example/clip/{incident.reference.lower()}",
-            platform="other",
-            found_at=at(26),
-            description="Re-upload of the footage on a video site.",
-            still_online="unknown",
-            found_by_description="Force social media desk",
         )

@@ -13,7 +13,8 @@ from drachma.evidence.models import DisclosureSchedule, EvidenceItem, Prosecutor
 from drachma.evidence.services import custody_position, person_name
 
 
-def _when(value) -> str:
+def printed_time(value) -> str:
+    """A time as the documents print it, in UK time: 05/03/2026 14:20 GMT."""
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M %Z") if value else ""
 
 
@@ -33,7 +34,7 @@ def continuity_context(item: EvidenceItem) -> dict:
             {
                 "number": number,
                 "event": event,
-                "when": _when(event.at),
+                "when": printed_time(event.at),
                 "kind": event.get_kind_display(),
                 "who": person_name(event.by) or event.by_description or "not recorded",
                 "parties": parties,
@@ -53,7 +54,7 @@ def continuity_context(item: EvidenceItem) -> dict:
         "received_from": received_from,
         "holder": holder,
         "size": human_size(item.stored_file.size),
-        "generated_at": _when(timezone.now()),
+        "generated_at": printed_time(timezone.now()),
     }
 
 
@@ -157,7 +158,7 @@ def schedule_context(incident, schedule: str) -> dict:
         "title": DisclosureSchedule(schedule).label,
         "columns": columns,
         "rows": rows,
-        "generated_at": _when(timezone.now()),
+        "generated_at": printed_time(timezone.now()),
     }
 
 
@@ -179,52 +180,6 @@ def conversation_html(parsed) -> str:
             "item": parsed.item,
             "quality": parsed.quality,
             "messages": messages,
-            "generated_at": _when(timezone.now()),
+            "generated_at": printed_time(timezone.now()),
         },
     )
-
-
-def publication_csv(incident) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "URL",
-            "Platform",
-            "Found at",
-            "Found by",
-            "Still online",
-            "Checked at",
-            "Exhibit",
-            "Takedown reference",
-            "Takedown status",
-            "Description",
-        ]
-    )
-    for p in selectors.publications(incident):
-        writer.writerow(
-            [
-                p.url,
-                p.get_platform_display(),
-                _when(p.found_at),
-                p.found_by_description or person_name(p.found_by),
-                p.get_still_online_display(),
-                _when(p.checked_at),
-                p.item.exhibit_ref if p.item else "",
-                p.takedown_reference,
-                p.takedown_status,
-                p.description,
-            ]
-        )
-    return out.getvalue()
-
-
-def publication_context(incident) -> dict:
-    records = list(selectors.publications(incident))
-    for p in records:
-        p.found_by_name = p.found_by_description or person_name(p.found_by)
-    return {"incident": incident, "records": records, "generated_at": _when(timezone.now())}
-
-
-def publication_pdf(incident) -> bytes:
-    return pdf("evidence/publication_log_pdf.html", publication_context(incident))

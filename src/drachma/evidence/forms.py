@@ -6,10 +6,8 @@ from drachma.evidence.models import (
     DisclosureEntry,
     EvidenceItem,
     EvidenceKind,
-    Platform,
     ProsecutorDecision,
     ReceivedFrom,
-    StillOnline,
 )
 from drachma.incidents.models import Incident
 
@@ -140,29 +138,3 @@ class DisclosureForm(forms.Form):
             self.fields["item"].queryset = EvidenceItem.objects.filter(incident=incident)
         if editing:
             del self.fields["item"]
-
-
-class PublicationForm(forms.Form):
-    url = forms.CharField(label="Address (URL)", max_length=1000)
-    platform = forms.ChoiceField(choices=Platform.choices)
-    found_at = forms.DateTimeField(required=False, widget=DATETIME, help_text="Blank: now.")
-    found_by_description = forms.CharField(
-        required=False, max_length=200, label="Found by (if not you)"
-    )
-    still_online = forms.ChoiceField(choices=StillOnline.choices, initial=StillOnline.UNKNOWN)
-    checked_at = forms.DateTimeField(required=False, widget=DATETIME, label="Last checked")
-    takedown_reference = forms.CharField(required=False, max_length=40)
-    description = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    item = forms.ModelChoiceField(
-        queryset=EvidenceItem.objects.none(),
-        required=False,
-        label="Exhibit",
-        to_field_name="exhibit_ref",
-    )
-
-    def __init__(self, *args, incident=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if incident is not None:
-            self.fields["item"].queryset = EvidenceItem.objects.filter(incident=incident)

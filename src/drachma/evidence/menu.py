@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("Evidence", "evidence:list", "evidence.view_evidenceitem", order=35))
+ITEMS = [MenuItem("Evidence", "evidence:list", "evidence.view_evidenceitem", order=35)]

@@ -1,13 +1,10 @@
 """Evidence: stored files, exhibits and their chain of custody."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
-from drachma.core.choices import Platform
 from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel
 
 
@@ -316,90 +313,5 @@ class DisclosureEntry(TimeStampedModel):
             and self.sensitive
         ):
             errors["prosecutor_decision"] = "That decision is for non-sensitive material (MG6C)."
-        if errors:
-            raise ValidationError(errors)
-
-
-class StillOnline(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No, taken down or removed"
-    UNKNOWN = "unknown", "Not known"
-
-
-class PublicationRecord(TimeStampedModel):
-    """Where material about the incident was published online before trial.
-
-    For the prosecutor: publicity can bear on a fair trial and on abuse-of-process arguments.
-    Linked to the takedown app's footage record where there is one (``content_item``), so the
-    prosecutor sees whether removal was asked for and what came of it. ``takedown_reference``
-    keeps the reference as recorded, which survives the footage record's disposal at review.
-    """
-
-    incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, related_name="publications"
-    )
-    item = models.ForeignKey(
-        EvidenceItem,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="publications",
-        help_text="The exhibit capturing what was published, if one was taken.",
-    )
-    url = models.URLField("URL", max_length=1000)
-    platform = models.CharField(max_length=12, choices=Platform.choices)
-    description = models.TextField(blank=True, max_length=2000)
-    found_at = models.DateTimeField(default=timezone.now)
-    found_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    found_by_description = models.CharField(max_length=200, blank=True)
-    still_online = models.CharField(
-        max_length=8, choices=StillOnline.choices, default=StillOnline.UNKNOWN
-    )
-    checked_at = models.DateTimeField(
-        null=True, blank=True, help_text="When 'still online' was last checked."
-    )
-    takedown_reference = models.CharField(max_length=40, blank=True)
-    content_item = models.ForeignKey(
-        "takedown.ContentItem",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="publications",
-        help_text="The footage record in takedown, found from the reference or the address.",
-    )
-
-    class Meta:
-        ordering = ["incident", "found_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.incident.reference}: {self.get_platform_display()} {self.url}"
-
-    @property
-    def takedown_status(self) -> str:
-        """The latest takedown request on the linked footage, e.g. "TD-2026-000004: removed"."""
-        if self.content_item is None:
-            return ""
-        latest = self.content_item.requests.order_by("-created_at", "-pk").first()
-        if latest is None:
-            return f"{self.content_item.reference}: no takedown requested"
-        return f"{latest.reference}: {latest.get_state_display()}"
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.url and not self.url.lower().startswith(("http://", "https://")):
-            errors["url"] = "Give the address as it was found, starting http:// or https://."
-        if (
-            self.item_id
-            and self.incident_id
-            and self.item.incident_id not in (None, self.incident_id)
-        ):
-            errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
-        if self.found_at and self.found_at > timezone.now() + timedelta(minutes=5):
-            errors["found_at"] = "The time it was found is in the future."
-        if self.checked_at and self.found_at and self.checked_at < self.found_at:
-            errors["checked_at"] = "It cannot have been checked before it was found."
         if errors:
             raise ValidationError(errors)

@@ -29,7 +29,6 @@ def incident_panel(request, incident) -> str | None:
             "incident": incident,
             "rows": rows,
             "disclosure_count": incident.disclosure_entries.count(),
-            "publication_count": incident.publications.count(),
         },
         request=request,
     )

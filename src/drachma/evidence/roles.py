@@ -6,7 +6,7 @@ safeguarding officers work from the incident, not its material. Investigators an
 take material in and record its custody; the disclosure officer writes the schedules.
 """
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 READERS = [Role.INVESTIGATOR, Role.DISCLOSURE_OFFICER, Role.SUPERVISOR]
 HANDLERS = [Role.INVESTIGATOR, Role.SUPERVISOR]
@@ -22,8 +22,5 @@ GRANTS = {
     "evidence.view_disclosureentry": READERS,
     "evidence.add_disclosureentry": DISCLOSURE,
     "evidence.change_disclosureentry": DISCLOSURE,
-    "evidence.view_publicationrecord": READERS,
-    "evidence.add_publicationrecord": READERS,
-    "evidence.change_publicationrecord": READERS,
     "evidence.export_bundle": READERS,
 }

@@ -12,7 +12,6 @@ from drachma.evidence.models import (
     DisclosureStatus,
     EvidenceItem,
     ParsedConversation,
-    PublicationRecord,
 )
 from drachma.evidence.store import get_store
 
@@ -68,12 +67,4 @@ def schedule_entries(incident, schedule: str) -> list[DisclosureEntry]:
         disclosure_entries(incident)
         .filter(used=False, sensitive=sensitive)
         .exclude(status=DisclosureStatus.WITHDRAWN)
-    )
-
-
-def publications(incident) -> QuerySet[PublicationRecord]:
-    return (
-        PublicationRecord.objects.filter(incident=incident)
-        .select_related("item", "found_by", "content_item")
-        .order_by("found_at", "pk")
     )

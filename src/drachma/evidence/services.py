@@ -1,5 +1,5 @@
-"""Every write to evidence: receiving files, custody events, parsed chat exports,
-disclosure entries and the publication log."""
+"""Every write to evidence: receiving files, custody events, parsed chat exports and
+disclosure entries."""
 
 import datetime
 import hashlib
@@ -21,8 +21,6 @@ from drachma.evidence.models import (
     EvidenceItem,
     EvidenceKind,
     ParsedConversation,
-    PublicationRecord,
-    StillOnline,
     StoredFile,
 )
 from drachma.evidence.store import EvidenceEmpty, EvidenceTooLarge, get_store
@@ -551,102 +549,3 @@ def update_disclosure_entry(entry: DisclosureEntry, *, user, **changes) -> Discl
     entry.full_clean()
     entry.save()
     return entry
-
-
-# --- Publication log ------------------------------------------------------------------------
-
-PUBLICATION_FIELDS = (
-    "url",
-    "platform",
-    "description",
-    "found_at",
-    "found_by_description",
-    "still_online",
-    "checked_at",
-    "takedown_reference",
-    "item",
-)
-
-
-@transaction.atomic
-def record_publication(
-    *,
-    incident,
-    user,
-    url: str,
-    platform: str,
-    found_at=None,
-    description: str = "",
-    found_by_description: str = "",
-    still_online: str = StillOnline.UNKNOWN,
-    checked_at=None,
-    takedown_reference: str = "",
-    item: EvidenceItem | None = None,
-) -> PublicationRecord:
-    """Log that material about the incident was found published online."""
-    record = PublicationRecord(
-        incident=incident,
-        item=item,
-        url=(url or "").strip(),
-        platform=platform,
-        description=description.strip(),
-        found_at=found_at or timezone.now(),
-        found_by=user,
-        found_by_description=found_by_description.strip(),
-        still_online=still_online,
-        checked_at=checked_at,
-        takedown_reference=takedown_reference.strip(),
-    )
-    _link_takedown(record)
-    record.full_clean()
-    record.save()
-    return record
-
-
-def _link_takedown(record: PublicationRecord) -> None:
-    """Link the record to takedown's footage: by the reference given (of the footage or of one of
-    its takedown requests), else by the same address. An unknown reference is refused rather than
-    kept, so that the prosecutor never reads a reference that leads nowhere."""
-    from drachma.takedown.models import ContentItem, TakedownRequest
-
-    reference = record.takedown_reference.strip()
-    if reference:
-        item = ContentItem.objects.filter(reference__iexact=reference).first() or getattr(
-            TakedownRequest.objects.filter(reference__iexact=reference)
-            .select_related("content_item")
-            .first(),
-            "content_item",
-            None,
-        )
-        if item is None:
-            raise ValidationError(
-                {
-                    "takedown_reference": (
-                        f"No footage or takedown request has the reference {reference}."
-                    )
-                }
-            )
-        record.content_item = item
-    elif record.url:
-        record.content_item = (
-            ContentItem.objects.filter(url=record.url).order_by("first_seen_at", "pk").first()
-        )
-        if record.content_item is not None:
-            record.takedown_reference = record.content_item.reference
-
-
-@transaction.atomic
-def update_publication(record: PublicationRecord, *, user, **changes) -> PublicationRecord:
-    unknown = set(changes) - set(PUBLICATION_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {sorted(unknown)[0]: "This cannot be changed on a publication record."}
-        )
-    record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
-    for name, value in changes.items():
-        setattr(record, name, value.strip() if isinstance(value, str) else value)
-    if "takedown_reference" in changes or "url" in changes:
-        _link_takedown(record)
-    record.full_clean()
-    record.save()
-    return record

@@ -31,10 +31,5 @@ urlpatterns = [
         name="schedule_csv",
     ),
     path("disclosure/<int:disclosure_id>/", views.disclosure_edit, name="disclosure_edit"),
-    path("incidents/<str:reference>/publications/", views.publications, name="publications"),
-    path(
-        "incidents/<str:reference>/publications/add/", views.publication_add, name="publication_add"
-    ),
-    path("publications/<int:publication_id>/", views.publication_edit, name="publication_edit"),
     path("incidents/<str:reference>/bundle/", views.bundle, name="bundle"),
 ]

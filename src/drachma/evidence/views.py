@@ -16,14 +16,12 @@ from drachma.evidence.forms import (
     CustodyForm,
     DisclosureForm,
     ParseForm,
-    PublicationForm,
     UploadForm,
 )
 from drachma.evidence.models import (
     DisclosureEntry,
     DisclosureSchedule,
     EvidenceItem,
-    PublicationRecord,
 )
 from drachma.evidence.store import get_store
 from drachma.evidence.uploads import EvidenceUploadHandler
@@ -349,65 +347,6 @@ def schedule_csv(request, reference: str, schedule: str):
         filename=f"{schedule}-{incident.reference}.csv",
         content_type="text/csv; charset=utf-8",
     )
-
-
-# --- Publication log ---------------------------------------------------------------------
-
-
-@require("evidence.view_publicationrecord", hide=True)
-def publications(request, reference: str):
-    incident = _incident(reference)
-    record_view(request, incident, fields=["publications"])
-    return render(
-        request,
-        "evidence/publications.html",
-        {
-            **documents.publication_context(incident),
-            "form": PublicationForm(incident=incident),
-        },
-    )
-
-
-@require("evidence.add_publicationrecord", hide=True, methods=["POST"])
-def publication_add(request, reference: str):
-    incident = _incident(reference)
-    form = PublicationForm(request.POST, incident=incident)
-    if form.is_valid():
-        try:
-            services.record_publication(incident=incident, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "Not recorded: " + " ".join(exc.messages))
-        else:
-            messages.success(request, "Publication recorded.")
-    else:
-        messages.error(request, "Not recorded: " + form_errors_text(form))
-    return redirect("evidence:publications", reference=reference)
-
-
-@require("evidence.change_publicationrecord", hide=True, methods=["GET", "POST"])
-def publication_edit(request, publication_id: int):
-    record = get_object_or_404(
-        PublicationRecord.objects.select_related("incident", "item"), pk=publication_id
-    )
-    initial = {name: getattr(record, name) for name in services.PUBLICATION_FIELDS}
-    initial["item"] = record.item.exhibit_ref if record.item else None
-    form = PublicationForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        incident=record.incident,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if data.get("found_at") is None:
-            data.pop("found_at")
-        try:
-            services.update_publication(record, user=request.user, **data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, "Publication updated.")
-            return redirect("evidence:publications", reference=record.incident.reference)
-    return render(request, "evidence/publication_edit.html", {"record": record, "form": form})
 
 
 # --- The bundle ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.groups.models import Group
 from drachma.incidents import selectors, services
 from drachma.incidents.filtersets import IncidentFilterSet
 from drachma.incidents.models import (
@@ -20,7 +21,6 @@ from drachma.incidents.models import (
     Outcome,
     PersonRole,
 )
-from drachma.intelligence.models import Group
 from drachma.people.models import Person
 
 router = Router()

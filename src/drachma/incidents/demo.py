@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from drachma.accounts.roles import Role
 from drachma.areas.models import Borough, District, Ward
 from drachma.core.choices import Platform
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.incidents import services
 from drachma.incidents.models import (
@@ -99,6 +99,18 @@ def _when(rng, start: datetime.date, end: datetime.date) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=LONDON)
 
 
+def _apportion(total: int, weights: dict) -> list:
+    """``total`` areas shared out in proportion to ``weights`` (largest remainder), so that the
+    busiest areas are the busiest for any seed, not by the luck of the draw."""
+    whole = sum(weights.values())
+    shares = {area: total * weight / whole for area, weight in weights.items()}
+    counts = {area: int(share) for area, share in shares.items()}
+    left = total - sum(counts.values())
+    for area in sorted(shares, key=lambda a: shares[a] - counts[a], reverse=True)[:left]:
+        counts[area] += 1
+    return [area for area, n in counts.items() for _ in range(n)]
+
+
 def _plan(rng) -> list[tuple[str | None, datetime.date, datetime.date]]:
     plan = []
     for area, count in FOI_PERIOD.items():
@@ -107,7 +119,8 @@ def _plan(rng) -> list[tuple[str | None, datetime.date, datetime.date]]:
     today = timezone.localdate()
     for year, count in LATER_PER_YEAR.items():
         end = min(datetime.date(year, 12, 31), today - datetime.timedelta(days=1))
-        areas = rng.choices(list(LATER_WEIGHTS), weights=list(LATER_WEIGHTS.values()), k=count)
+        areas = _apportion(count, LATER_WEIGHTS)
+        rng.shuffle(areas)
         plan += [(a, datetime.date(year, 1, 1), end) for a in areas]
     return plan
 
@@ -192,7 +205,6 @@ def seed(ctx: DemoContext) -> None:
         )
         ctx.incidents.append(incident)
         _involve(ctx, incident, kind, people)
-    _link_intelligence(ctx)
 
 
 def _summary(kind: str, group: str) -> str:
@@ -243,17 +255,3 @@ def _involve(ctx: DemoContext, incident, kind: str, people: list) -> None:
                 group_member=member_inv,
                 note="Group member under investigation for assault during the confrontation.",
             )
-
-
-def _link_intelligence(ctx: DemoContext) -> None:
-    from drachma.incidents.models import Incident
-    from drachma.intelligence.models import IntelligenceStatus
-    from drachma.intelligence.services import transition_entry
-
-    supervisor = ctx.user(Role.SUPERVISOR)
-    for entry in ctx.extra.get("intelligence", []):
-        related = list(Incident.objects.filter(groups=entry.group).order_by("occurred_at")[:2])
-        if related:
-            entry.incidents.set(related)
-            if entry.status == IntelligenceStatus.ASSESSED and entry.pk % 2:
-                transition_entry(entry, "link", user=supervisor)

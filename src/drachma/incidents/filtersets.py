@@ -4,9 +4,9 @@ import django_filters as filters
 from django import forms
 
 from drachma.areas.models import Borough, District, Ward
+from drachma.groups.models import Group
 from drachma.incidents import selectors
 from drachma.incidents.models import Incident, IncidentKind, IncidentSource, IncidentStatus, Outcome
-from drachma.intelligence.models import Group
 
 
 class IncidentFilterSet(filters.FilterSet):

@@ -2,8 +2,8 @@ from django import forms
 
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
+from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
-from drachma.intelligence.models import Group
 from drachma.people.models import Person
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("Incidents", "incidents:list", "incidents.view_incident", order=10))
+ITEMS = [MenuItem("Incidents", "incidents:list", "incidents.view_incident", order=10)]

@@ -75,7 +75,7 @@ class Incident(ReviewableRecord):
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
 
-    groups = models.ManyToManyField("intelligence.Group", blank=True, related_name="incidents")
+    groups = models.ManyToManyField("groups.Group", blank=True, related_name="incidents")
     live_streamed = models.BooleanField(default=False)
     stream_platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
     stream_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])

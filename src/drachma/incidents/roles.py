@@ -1,4 +1,4 @@
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 CASEWORK = [
     Role.ANALYST,

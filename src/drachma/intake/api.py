@@ -15,6 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
 from drachma.intake import selectors, services
 from drachma.intake.filtersets import (
@@ -25,7 +26,6 @@ from drachma.intake.filtersets import (
 )
 from drachma.intake.models import ConcernKind, Referral, Report, ReporterType
 from drachma.intake.views import link_targets
-from drachma.intelligence.models import Group
 
 router = Router()
 

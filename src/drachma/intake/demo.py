@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.intake import services
 from drachma.intake.models import ConcernKind, ReporterType

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from drachma.groups.models import Group
 from drachma.intake import conf
 from drachma.intake.models import ConcernKind, ReporterType
-from drachma.intelligence.models import Group
 
 LINES = {"rows": 3, "spellcheck": "false", "autocapitalize": "off"}
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from drachma.groups.models import Group, GroupAlias, PlatformAccount
 from drachma.incidents.models import Incident
 from drachma.intake import conf
 from drachma.intake.models import IdentifierKind, MatchKind, Report, ReportIdentifier, ReportLink
@@ -28,7 +29,6 @@ from drachma.intake.normalize import (
     normalize_url,
     split_name,
 )
-from drachma.intelligence.models import Group, GroupAlias, PlatformAccount
 from drachma.people.selectors import possible_duplicates
 
 NAME_CANDIDATES = 5000

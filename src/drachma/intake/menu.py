@@ -1,6 +1,6 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(
+ITEMS = [
     MenuItem("Reports", "intake:queue", "intake.view_report", order=12),
     MenuItem("Referrals", "intake:referral_list", "intake.view_referral", order=13),
-)
+]

@@ -212,10 +212,10 @@ class ReportMatch(AuditedModel):
         "incidents.Incident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     group = models.ForeignKey(
-        "intelligence.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "groups.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     account = models.ForeignKey(
-        "intelligence.PlatformAccount",
+        "groups.PlatformAccount",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -253,7 +253,7 @@ class LinkedRecord(AuditedModel):
         "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     group = models.ForeignKey(
-        "intelligence.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "groups.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -27,3 +27,16 @@ def incident_panel(request, incident) -> str | None:
     return render_to_string(
         "intake/incident_panel.html", {"reports": reports, "incident": incident}, request=request
     )
+
+
+def safeguarding_queue_panel(request) -> str | None:
+    """On the safeguarding work queue: urgent reports (planned confrontations) not yet
+    triaged, for the roles that triage reports."""
+    if not request.user.has_perm("intake.view_report"):
+        return None
+    urgent = selectors.urgent_untriaged()
+    if not urgent:
+        return None
+    return render_to_string(
+        "intake/safeguarding_queue_panel.html", {"urgent": urgent}, request=request
+    )

@@ -8,7 +8,7 @@ report and how to reach them is narrower still: the investigators who may need a
 and supervisors. Referrals belong to the online child abuse investigation team.
 """
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 TRIAGE_ROLES = [Role.SAFEGUARDING_OFFICER, Role.INVESTIGATOR, Role.SUPERVISOR]
 TEAM = [Role.INVESTIGATOR, Role.SUPERVISOR]

@@ -26,6 +26,7 @@ from drachma.core.models import ReferenceCounter
 from drachma.core.services import notify
 from drachma.evidence.models import EvidenceKind
 from drachma.evidence.services import attach_to_incident, receive_file
+from drachma.evidence.tasks import read_chat_export
 from drachma.intake import conf
 from drachma.intake.files import FileRefused, check_files
 from drachma.intake.matching import find_matches
@@ -538,8 +539,6 @@ def _attach_evidence(report: Report, incident, user=None) -> list[str]:
 
 
 def _read_chat_export_later(item_pk: int) -> None:
-    from drachma.intake.tasks import read_chat_export  # tasks imports this module
-
     read_chat_export.enqueue(item_pk)
 
 

@@ -134,7 +134,7 @@ def link_targets(data: dict) -> dict:
         if targets["incident"] is None:
             raise ValidationError({"incident": f"There is no incident {data['incident']}."})
     if data.get("group"):
-        from drachma.intelligence.models import Group
+        from drachma.groups.models import Group
 
         group = data["group"]
         targets["group"] = (

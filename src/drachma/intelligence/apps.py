@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class IntelligenceConfig(AppConfig):
     name = "drachma.intelligence"
     label = "intelligence"
-    verbose_name = "Groups and intelligence"
+    verbose_name = "Intelligence"

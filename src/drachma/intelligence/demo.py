@@ -1,71 +1,22 @@
+"""Intelligence's part of the demo data: graded entries about the groups at every workflow
+stage, linked to the groups' incidents (made before this, in app order)."""
+
 import datetime
 
 from django.utils import timezone
 
-from drachma.accounts.roles import Role
-from drachma.areas.models import Borough
-from drachma.core.choices import Platform
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
+from drachma.incidents.models import Incident
 from drachma.intelligence import services
-from drachma.intelligence.models import GroupStatus, HandlingCode, SourceType
-
-# Invented groups: any likeness to a real group's name is unintended.
-DEMO_GROUPS = [
-    ("Northern Decoy Watch", ["NDW", "Decoy Watch North"], "Rochdale", GroupStatus.ACTIVE),
-    ("Red Rose Shield", ["RRS"], "Salford", GroupStatus.ACTIVE),
-    ("Irwell Guardians", [], "Salford", GroupStatus.DORMANT),
-    ("Pennine Predator Patrol", ["PPP", "Pennine Patrol"], "Oldham", GroupStatus.ACTIVE),
-    ("Mancunian Justice Collective", ["MJC"], "Manchester", GroupStatus.ACTIVE),
-    ("Bolton Child Shield", [], "Bolton", GroupStatus.DISBANDED),
-    ("Wigan Watchers", ["WW Hunters"], "Wigan", GroupStatus.ACTIVE),
-    ("Stockport Safe Kids Team", ["SSKT"], "Stockport", GroupStatus.DORMANT),
-    ("Tameside Truth Seekers", [], "Tameside", GroupStatus.ACTIVE),
-    ("Roch Valley Hunters", ["RVH"], "Rochdale", GroupStatus.ACTIVE),
-    ("Lancashire Line Decoys", ["LLD"], None, GroupStatus.ACTIVE),
-    ("North West Exposure Unit", ["NWEU", "Exposure Unit"], "Manchester", GroupStatus.ACTIVE),
-]
-PLATFORMS = [
-    Platform.FACEBOOK,
-    Platform.YOUTUBE,
-    Platform.TIKTOK,
-    Platform.X,
-    Platform.INSTAGRAM,
-    Platform.TELEGRAM,
-]
-
-
-def _handle(name: str) -> str:
-    return "".join(w[0] for w in name.split()).lower() + "_" + name.split()[0].lower()
+from drachma.intelligence.models import HandlingCode, IntelligenceStatus, SourceType
 
 
 def seed(ctx: DemoContext) -> None:
-    boroughs = {b.name: b for b in Borough.objects.all()}
-    for name, aliases, home, status in DEMO_GROUPS:
-        platforms = ctx.rng.sample(PLATFORMS, k=ctx.rng.randint(1, 3))
-        accounts = [
-            {
-                "platform": p,
-                "handle": f"@{_handle(name)}{i or ''}",
-                "url": f"https://{p}.example.com/{_handle(name)}{i or ''}",
-            }
-            for i, p in enumerate(platforms)
-        ]
-        group = services.save_group(
-            name=name,
-            status=status,
-            home_borough=boroughs.get(home),
-            home_area_text="" if home else "Lancashire",
-            aliases=aliases,
-            accounts=accounts,
-            description=(
-                f"Demo record. {name} poses as children on social media and films confrontations."
-            ),
-            mopi_group=3,
-        )
-        ctx.groups.append(group)
     analyst = ctx.user(Role.ANALYST)
     supervisor = ctx.user(Role.SUPERVISOR)
     now = timezone.now()
+    entries = []
     for i in range(36):
         group = ctx.rng.choice(ctx.groups)
         learned = now - datetime.timedelta(
@@ -95,8 +46,8 @@ def seed(ctx: DemoContext) -> None:
             else "",
             mopi_group=3,
         )
-        # transition_entry returns the entry as saved; keep that one (incidents' demo links
-        # the assessed entries later and reads their status).
+        # transition_entry returns the entry as saved; keep that one (its status is read
+        # below).
         if i % 4 and i % 5:
             entry = services.transition_entry(entry, "assess", user=supervisor)
         elif i % 4 == 0 and i % 8 == 0:
@@ -106,4 +57,10 @@ def seed(ctx: DemoContext) -> None:
                 user=supervisor,
                 note="Remove the source's name from the text.",
             )
-        ctx.extra.setdefault("intelligence", []).append(entry)
+        entries.append(entry)
+    for entry in entries:
+        related = list(Incident.objects.filter(groups=entry.group).order_by("occurred_at")[:2])
+        if related:
+            entry.incidents.set(related)
+            if entry.status == IntelligenceStatus.ASSESSED and entry.pk % 2:
+                services.transition_entry(entry, "link", user=supervisor)

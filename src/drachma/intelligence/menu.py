@@ -1,8 +1,7 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(
-    MenuItem("Groups", "intelligence:group_list", "intelligence.view_group", order=20),
+ITEMS = [
     MenuItem(
         "Intelligence", "intelligence:entry_list", "intelligence.view_intelligenceentry", order=25
     ),
-)
+]

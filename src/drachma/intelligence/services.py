@@ -1,4 +1,4 @@
-"""Every write to groups and intelligence."""
+"""Every write to intelligence entries."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,25 +6,9 @@ from django.utils import timezone
 
 from drachma.core.models import ReferenceCounter
 from drachma.incidents.services import as_aware
-from drachma.intelligence.models import (
-    Group,
-    GroupAlias,
-    IntelligenceEntry,
-    IntelligenceEvent,
-    IntelligenceStatus,
-    PlatformAccount,
-)
+from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent, IntelligenceStatus
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
 
-GROUP_FIELDS = {
-    "name",
-    "status",
-    "home_borough",
-    "home_area_text",
-    "description",
-    "mopi_group",
-    "review_date",
-}
 ENTRY_FIELDS = {
     "group",
     "learned_at",
@@ -48,41 +32,6 @@ def _set(obj, fields: dict, allowed: set) -> None:
         raise ValidationError({f: "This field cannot be set." for f in sorted(unknown)})
     for name, value in fields.items():
         setattr(obj, name, value)
-
-
-@transaction.atomic
-def save_group(
-    group: Group | None = None,
-    *,
-    user=None,
-    aliases: list[str] | None = None,
-    accounts: list[dict] | None = None,
-    **fields,
-) -> Group:
-    """Create or update a group with its aliases and platform accounts, all or nothing."""
-    group = group or Group()
-    _set(group, fields, GROUP_FIELDS)
-    group.full_clean(exclude=["review_date"] if not group.review_date else None)
-    group.save()
-    if aliases is not None:
-        names = {a.strip() for a in aliases if a.strip()}
-        group.aliases.exclude(name__in=names).delete()
-        for name in sorted(names - set(group.aliases.values_list("name", flat=True))):
-            alias = GroupAlias(group=group, name=name)
-            alias.full_clean()
-            alias.save()
-    if accounts is not None:
-        group.accounts.all().delete()
-        for i, data in enumerate(accounts):
-            account = PlatformAccount(group=group, **data)
-            try:
-                account.full_clean()
-            except ValidationError as exc:
-                raise ValidationError(
-                    {f"accounts.{i}.{k}": v for k, v in exc.message_dict.items()}
-                ) from None
-            account.save()
-    return group
 
 
 @transaction.atomic

@@ -4,10 +4,6 @@ from drachma.intelligence import views
 
 app_name = "intelligence"
 urlpatterns = [
-    path("groups/", views.group_list, name="group_list"),
-    path("groups/new/", views.group_create, name="group_create"),
-    path("groups/<int:group_id>/", views.group_detail, name="group_detail"),
-    path("groups/<int:group_id>/edit/", views.group_edit, name="group_edit"),
     path("entries/", views.entry_list, name="entry_list"),
     path("entries/new/", views.entry_create, name="entry_create"),
     path("entries/<int:entry_id>/", views.entry_detail, name="entry_detail"),

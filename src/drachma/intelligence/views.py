@@ -1,69 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from drachma.audit.services import record_view
 from drachma.core.access import require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
-from drachma.intelligence import selectors, services
-from drachma.intelligence.forms import GroupForm, IntelligenceEntryForm, TransitionForm
-from drachma.intelligence.models import Group, GroupStatus, IntelligenceEntry, IntelligenceStatus
+from drachma.intelligence import services
+from drachma.intelligence.forms import IntelligenceEntryForm, TransitionForm
+from drachma.intelligence.models import IntelligenceEntry, IntelligenceStatus
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
-
-
-@require("intelligence.view_group")
-def group_list(request):
-    groups = selectors.groups_with_activity()
-    status = request.GET.get("status", "")
-    if status:
-        groups = groups.filter(status=status)
-    return render(
-        request,
-        "intelligence/group_list.html",
-        {"groups": groups, "status": status, "statuses": GroupStatus.choices},
-    )
-
-
-@require("intelligence.view_group", hide=True)
-def group_detail(request, group_id: int):
-    group = selectors.groups_with_activity().filter(pk=group_id).first()
-    if group is None:
-        raise Http404("No such group.")
-    timeline = selectors.group_timeline(
-        group, include_intelligence=request.user.has_perm("intelligence.view_intelligenceentry")
-    )
-    return render(request, "intelligence/group_detail.html", {"group": group, "timeline": timeline})
-
-
-def _save_group(request, group=None):
-    form = GroupForm(request.POST or None, instance=group)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.save_group(
-                group,
-                user=request.user,
-                aliases=form.cleaned_data["aliases"],
-                accounts=form.cleaned_data["accounts"],
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"Group {group.name} saved.")
-            return redirect("intelligence:group_detail", group_id=group.pk)
-    return render(request, "intelligence/group_form.html", {"form": form, "group": group})
-
-
-@require("intelligence.add_group", methods=["GET", "POST"])
-def group_create(request):
-    return _save_group(request)
-
-
-@require("intelligence.change_group", hide=True, methods=["GET", "POST"])
-def group_edit(request, group_id: int):
-    return _save_group(request, get_object_or_404(Group, pk=group_id))
 
 
 @require("intelligence.view_intelligenceentry")

@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("People", "people:list", "people.view_person", order=30))
+ITEMS = [MenuItem("People", "people:list", "people.view_person", order=30)]

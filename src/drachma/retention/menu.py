@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("Reviews", "retention:due", "retention.review_records", order=80))
+ITEMS = [MenuItem("Reviews", "retention:due", "retention.review_records", order=80)]

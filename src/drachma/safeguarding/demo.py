@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.safeguarding import services
 from drachma.safeguarding.models import FACTORS, ActionStatus, SafeguardingAction

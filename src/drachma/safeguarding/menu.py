@@ -1,6 +1,6 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(
+ITEMS = [
     MenuItem(
         "Safeguarding", "safeguarding:queue", "safeguarding.view_safeguardingaction", order=14
     ),
@@ -10,4 +10,4 @@ register(
         "safeguarding.view_safeguarding_overview",
         order=15,
     ),
-)
+]

@@ -5,7 +5,7 @@ supervisors read and write them; investigators read them (a suspect's welfare be
 arrest or interview). Analysts see counts and officer hours only, never a name.
 """
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 
 WRITERS = [Role.SAFEGUARDING_OFFICER, Role.SUPERVISOR]
 READERS = [Role.SAFEGUARDING_OFFICER, Role.INVESTIGATOR, Role.SUPERVISOR]

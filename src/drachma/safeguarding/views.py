@@ -12,6 +12,7 @@ from drachma.core.access import require
 from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.panels import render_panels
 from drachma.incidents.models import Incident
 from drachma.safeguarding import deadlines, grading, selectors, services
 from drachma.safeguarding.filtersets import ActionFilterSet
@@ -47,10 +48,8 @@ def queue(request):
         "mine": selectors.queue_counts([request.user.pk]),
         **paginate(request, queryset),
     }
-    if request.user.has_perm("intake.view_report"):
-        from drachma.intake.selectors import urgent_untriaged
-
-        context["urgent_reports"] = urgent_untriaged()
+    # Other apps add to the queue (intake: urgent reports not yet triaged).
+    context["queue_panels"] = render_panels("safeguarding_queue_panel", request)
     record_list_view(
         request,
         SafeguardingAction,

@@ -14,7 +14,7 @@ The cost is that text width is estimated (0.6 em a character) rather than measur
 are kept short or thinned out where they would collide.
 
 Values can be plain numbers, None (no data) or a published cell from
-``drachma.statistics.suppression`` (anything with ``published`` and ``display``): a withheld
+``drachma.core.smallnumbers`` (anything with ``published`` and ``display``): a withheld
 cell draws no bar and is labelled with its display text, so a chart never shows a number the
 table withholds.
 """

@@ -7,15 +7,15 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from drachma.statistics import foi, selectors
-from drachma.statistics.selectors import OUTSIDE_GM, AreaFilter, Period, _area_names, incidents_in
-from drachma.statistics.suppression import (
+from drachma.core.smallnumbers import (
     Cell,
     DisclosureError,
     Table2D,
     refuse_person_breakdown,
     suppress_2d,
 )
+from drachma.statistics import foi, selectors
+from drachma.statistics.selectors import OUTSIDE_GM, AreaFilter, Period, _area_names, incidents_in
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,7 +100,7 @@ def incident_rows(period: Period, areas: AreaFilter | None = None):
     from django.db.models import Prefetch
     from django.utils import timezone
 
-    from drachma.intelligence.models import Group
+    from drachma.groups.models import Group
 
     ward_area, _ = _area_names()
     qs = (

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from drachma.statistics import conf, selectors
-from drachma.statistics.selectors import AreaFilter, Period
-from drachma.statistics.suppression import (
+from drachma.core.smallnumbers import (
     Cell,
     CellStatus,
     DisclosureError,
@@ -23,6 +21,8 @@ from drachma.statistics.suppression import (
     Table1D,
     suppress_1d,
 )
+from drachma.statistics import conf, selectors
+from drachma.statistics.selectors import AreaFilter, Period
 
 TOP_AREAS = 3
 

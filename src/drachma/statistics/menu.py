@@ -1,3 +1,3 @@
-from drachma.core.navigation import MenuItem, register
+from drachma.core.navigation import MenuItem
 
-register(MenuItem("Statistics", "statistics:overview", "statistics.view_statistics", order=60))
+ITEMS = [MenuItem("Statistics", "statistics:overview", "statistics.view_statistics", order=60)]

@@ -155,7 +155,7 @@ def board_report_context(period: Period) -> dict:
 def protected_series(period: Period, answer: FOIAnswer, only: str | None = None):
     """The period's counts by month, quarter or year (the finest that can be published), with
     the small-number rule applied, or (None, None) when none can be."""
-    from drachma.statistics.suppression import suppress_1d
+    from drachma.core.smallnumbers import suppress_1d
 
     span_days = (period.end - period.start).days
     candidates = (

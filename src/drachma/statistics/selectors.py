@@ -19,8 +19,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from drachma.areas.models import Borough, District, Ward
+from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentKind, IncidentSource, IncidentStatus, Outcome
-from drachma.intelligence.models import Group
 from drachma.statistics import conf
 from drachma.statistics.models import MonthlyCount
 from drachma.statistics.rollup import FIELDS, month_of

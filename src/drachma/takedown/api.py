@@ -1,16 +1,20 @@
 """The takedown API: footage, captures (file uploads), matches, takedown requests and their
-steps, the work queue, match banks and the figures."""
+steps, the work queue, match banks, the figures and the publication log."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
-from drachma.intelligence.models import Group
+from drachma.core.choices import Platform as CorePlatform
+from drachma.evidence.models import EvidenceItem
+from drachma.groups.models import Group
+from drachma.incidents.models import Incident
 from drachma.takedown import selectors, services
 from drachma.takedown.filtersets import STATES, ContentItemFilterSet
 from drachma.takedown.forms import incident_by_reference
@@ -22,6 +26,8 @@ from drachma.takedown.models import (
     MatchBank,
     MatchReview,
     Platform,
+    PublicationRecord,
+    StillOnline,
     TakedownRequest,
     TakedownState,
 )
@@ -481,3 +487,89 @@ def figures(
         "rows": [r.as_dict() for r in rows],
         "total": total.as_dict(),
     }
+
+
+# --- Publication log ---------------------------------------------------------------------
+
+
+class PublicationIn(Schema):
+    url: str = Field(max_length=1000)
+    platform: CorePlatform
+    found_at: datetime.datetime | None = None
+    description: str = Field("", max_length=2000)
+    found_by_description: str = Field("", max_length=200)
+    still_online: StillOnline = StillOnline.UNKNOWN
+    checked_at: datetime.datetime | None = None
+    takedown_reference: str = Field("", max_length=40)
+    exhibit_ref: str | None = None
+
+
+class PublicationPatch(Schema):
+    url: str | None = Field(None, max_length=1000)
+    platform: CorePlatform | None = None
+    description: str | None = Field(None, max_length=2000)
+    still_online: StillOnline | None = None
+    checked_at: datetime.datetime | None = None
+    takedown_reference: str | None = Field(None, max_length=40)
+
+
+class PublicationOut(Schema):
+    id: int
+    incident: str = Field(alias="incident.reference")
+    url: str
+    platform: str
+    description: str
+    found_at: datetime.datetime
+    found_by: str | None = Field(None, alias="found_by.username")
+    found_by_description: str
+    still_online: str
+    checked_at: datetime.datetime | None
+    takedown_reference: str
+    takedown_status: str
+    exhibit_ref: str | None = Field(None, alias="item.exhibit_ref")
+
+
+def _exhibit(exhibit_ref: str | None) -> EvidenceItem | None:
+    if not exhibit_ref:
+        return None
+    item = EvidenceItem.objects.filter(exhibit_ref=exhibit_ref).first()
+    if item is None:
+        raise ValidationError({"exhibit_ref": f"There is no exhibit {exhibit_ref}."})
+    return item
+
+
+@router.get(
+    "/incidents/{reference}/publications",
+    response=list[PublicationOut],
+    auth=Allow("takedown.view_publicationrecord", hide=True),
+)
+def list_publications(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    record_view(request, incident, fields=["publications"])
+    return list(selectors.publications(incident))
+
+
+@router.post(
+    "/incidents/{reference}/publications",
+    response={201: PublicationOut},
+    auth=Allow("takedown.add_publicationrecord", hide=True),
+)
+def add_publication(request, reference: str, payload: PublicationIn):
+    incident = get_object_or_404(Incident, reference=reference)
+    data = payload.dict()
+    item = _exhibit(data.pop("exhibit_ref"))
+    return Status(
+        201, services.record_publication(incident=incident, user=request.user, item=item, **data)
+    )
+
+
+@router.patch(
+    "/publications/{publication_id}",
+    response=PublicationOut,
+    auth=Allow("takedown.change_publicationrecord", hide=True),
+)
+def update_publication(request, publication_id: int, payload: PublicationPatch):
+    record = get_object_or_404(PublicationRecord, pk=publication_id)
+    return services.update_publication(
+        record, user=request.user, **payload.dict(exclude_unset=True)
+    )

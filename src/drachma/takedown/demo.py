@@ -1,4 +1,5 @@
-"""Demo footage: a takedown in every state, and re-uploads found by their perceptual hashes.
+"""Demo footage: a takedown in every state, re-uploads found by their perceptual hashes, and
+the publication log of the incidents the evidence demo made bundles for.
 
 Pictures and clips are drawn here with Pillow and PyAV (small, so the demo stays quick) and go
 through the real services: stored as evidence, hashed with PDQ and vPDQ, matched. Addresses
@@ -15,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from drachma.accounts.roles import Role
+from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
 from drachma.takedown import services
 from drachma.takedown.models import Platform
@@ -170,8 +171,42 @@ def clip(seed: int, *, seconds: int = 4, scale: float = 1.0) -> ContentFile:
         return ContentFile(path.read_bytes(), name="stream.mp4")
 
 
+def _publication_log(ctx: DemoContext, now: datetime.datetime) -> None:
+    """Where footage of the evidence demo's incidents was found published: the group's own
+    live stream and a re-upload."""
+    investigator = ctx.user(Role.INVESTIGATOR)
+    for n, incident in enumerate(ctx.extra.get("bundle_incidents", [])):
+        received = incident.occurred_at + datetime.timedelta(hours=6)
+
+        def at(hours, base=received):
+            return min(base + datetime.timedelta(hours=hours), now - datetime.timedelta(minutes=5))
+
+        if incident.stream_url:
+            services.record_publication(
+                incident=incident,
+                user=investigator,
+                url=incident.stream_url,
+                platform=incident.stream_platform or "other",
+                found_at=at(1, incident.occurred_at),
+                description="The group's live stream of the confrontation.",
+                still_online="yes" if n % 2 else "no",
+                checked_at=at(48, incident.occurred_at),
+            )
+        services.record_publication(
+            incident=incident,
+            user=investigator,
+            url=f"https://video.example/clip/{incident.reference.lower()}",
+            platform="other",
+            found_at=at(26),
+            description="Re-upload of the footage on a video site.",
+            still_online="unknown",
+            found_by_description="Force social media desk",
+        )
+
+
 def seed(ctx: DemoContext) -> None:
     now = timezone.now()
+    _publication_log(ctx, now)
     investigator = ctx.user(Role.INVESTIGATOR)
     supervisor = ctx.user(Role.SUPERVISOR)
     groups = list(ctx.groups)

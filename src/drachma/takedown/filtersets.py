@@ -4,7 +4,7 @@ import django_filters as filters
 from django import forms
 from django.utils import timezone
 
-from drachma.intelligence.models import Group
+from drachma.groups.models import Group
 from drachma.takedown import selectors
 from drachma.takedown.models import FINISHED, ContentItem, Platform, TakedownRequest, TakedownState
 

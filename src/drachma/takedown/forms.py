@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drachma.core import choices
+from drachma.evidence.models import EvidenceItem
+from drachma.groups.models import Group
 from drachma.incidents.models import Incident
-from drachma.intelligence.models import Group
 from drachma.takedown import conf
-from drachma.takedown.models import ContentItem, MatchBank, MatchReview
+from drachma.takedown.models import ContentItem, MatchBank, MatchReview, StillOnline
 from drachma.takedown.selectors import FIGURE_DIMENSIONS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -136,3 +138,29 @@ class FiguresForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError({"end": "The period ends before it starts."})
         return data
+
+
+class PublicationForm(forms.Form):
+    url = forms.CharField(label="Address (URL)", max_length=1000)
+    platform = forms.ChoiceField(choices=choices.Platform.choices)
+    found_at = forms.DateTimeField(required=False, widget=DATETIME, help_text="Blank: now.")
+    found_by_description = forms.CharField(
+        required=False, max_length=200, label="Found by (if not you)"
+    )
+    still_online = forms.ChoiceField(choices=StillOnline.choices, initial=StillOnline.UNKNOWN)
+    checked_at = forms.DateTimeField(required=False, widget=DATETIME, label="Last checked")
+    takedown_reference = forms.CharField(required=False, max_length=40)
+    description = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    item = forms.ModelChoiceField(
+        queryset=EvidenceItem.objects.none(),
+        required=False,
+        label="Exhibit",
+        to_field_name="exhibit_ref",
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if incident is not None:
+            self.fields["item"].queryset = EvidenceItem.objects.filter(incident=incident)

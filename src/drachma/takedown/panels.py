@@ -15,15 +15,20 @@ def dashboard_panel(request) -> str | None:
 
 
 def incident_panel(request, incident) -> str | None:
-    """The footage of an incident online, with where each takedown stands."""
-    if not request.user.has_perm("takedown.view_contentitem"):
+    """The footage of an incident online, with where each takedown stands, and the way to the
+    incident's publication log."""
+    items = []
+    if request.user.has_perm("takedown.view_contentitem"):
+        items = list(selectors.items_for_incident(incident))
+    log = request.user.has_perm("takedown.view_publicationrecord")
+    if not items and not log:
         return None
-    items = list(selectors.items_for_incident(incident))
-    if not items:
-        return None
-    return render_to_string(
-        "takedown/incident_panel.html", {"items": items, "incident": incident}, request=request
-    )
+    context = {
+        "items": items,
+        "incident": incident,
+        "publication_count": incident.publications.count() if log else None,
+    }
+    return render_to_string("takedown/incident_panel.html", context, request=request)
 
 
 def board_report_section(period) -> str | None:
@@ -32,7 +37,7 @@ def board_report_section(period) -> str | None:
     The number of requests per platform is protected like every published count; a
     platform's removal rate and median time are shown only where its count is, so that
     neither rests on fewer than the threshold's requests."""
-    from drachma.statistics.suppression import suppress_1d
+    from drachma.core.smallnumbers import suppress_1d
 
     rows, total = selectors.figures("platform", start=period.start, end=period.end)
     if not total.requests:

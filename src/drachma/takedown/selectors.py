@@ -15,6 +15,7 @@ from drachma.takedown.models import (
     ContentMatch,
     MediaHash,
     Platform,
+    PublicationRecord,
     TakedownRequest,
     TakedownState,
 )
@@ -248,3 +249,11 @@ def figures(
     table = [row(k, labels[k], buckets[k]) for k in order]
     everything = [e for k in order for e in buckets[k]]
     return table, row("total", "All", everything)
+
+
+def publications(incident) -> QuerySet[PublicationRecord]:
+    return (
+        PublicationRecord.objects.filter(incident=incident)
+        .select_related("item", "found_by", "content_item")
+        .order_by("found_at", "pk")
+    )

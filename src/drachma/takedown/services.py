@@ -1,4 +1,5 @@
-"""Every write to takedown: content items, captures and their hashes, matches, requests.
+"""Every write to takedown: content items, captures and their hashes, matches, requests, and
+the publication log.
 
 A captured file is hashed before anything is written: a corrupt, truncated, unhashable or
 oversize file is refused with a ValidationError on ``file`` and leaves nothing behind (no
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from drachma.audit.services import record_decision
 from drachma.core.models import ReferenceCounter
+from drachma.evidence.models import EvidenceItem
 from drachma.evidence.services import receive_file
 from drachma.takedown import conf
 from drachma.takedown.models import (
@@ -32,7 +34,9 @@ from drachma.takedown.models import (
     MatchReview,
     MediaHash,
     MediaKind,
+    PublicationRecord,
     RemovedBy,
+    StillOnline,
     TakedownEvent,
     TakedownRequest,
     TakedownState,
@@ -566,3 +570,100 @@ def record_no_answers(now: datetime.datetime | None = None) -> int:
             _tell_who_asked(moved_request)
             moved += 1
     return moved
+
+
+# --- Publication log ------------------------------------------------------------------------
+
+PUBLICATION_FIELDS = (
+    "url",
+    "platform",
+    "description",
+    "found_at",
+    "found_by_description",
+    "still_online",
+    "checked_at",
+    "takedown_reference",
+    "item",
+)
+
+
+@transaction.atomic
+def record_publication(
+    *,
+    incident,
+    user,
+    url: str,
+    platform: str,
+    found_at=None,
+    description: str = "",
+    found_by_description: str = "",
+    still_online: str = StillOnline.UNKNOWN,
+    checked_at=None,
+    takedown_reference: str = "",
+    item: EvidenceItem | None = None,
+) -> PublicationRecord:
+    """Log that material about the incident was found published online."""
+    record = PublicationRecord(
+        incident=incident,
+        item=item,
+        url=(url or "").strip(),
+        platform=platform,
+        description=description.strip(),
+        found_at=found_at or timezone.now(),
+        found_by=user,
+        found_by_description=found_by_description.strip(),
+        still_online=still_online,
+        checked_at=checked_at,
+        takedown_reference=takedown_reference.strip(),
+    )
+    _link_takedown(record)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _link_takedown(record: PublicationRecord) -> None:
+    """Link the record to the footage: by the reference given (of the footage or of one of its
+    takedown requests), else by the same address. An unknown reference is refused rather than
+    kept, so that the prosecutor never reads a reference that leads nowhere."""
+    reference = record.takedown_reference.strip()
+    if reference:
+        item = ContentItem.objects.filter(reference__iexact=reference).first() or getattr(
+            TakedownRequest.objects.filter(reference__iexact=reference)
+            .select_related("content_item")
+            .first(),
+            "content_item",
+            None,
+        )
+        if item is None:
+            raise ValidationError(
+                {
+                    "takedown_reference": (
+                        f"No footage or takedown request has the reference {reference}."
+                    )
+                }
+            )
+        record.content_item = item
+    elif record.url:
+        record.content_item = (
+            ContentItem.objects.filter(url=record.url).order_by("first_seen_at", "pk").first()
+        )
+        if record.content_item is not None:
+            record.takedown_reference = record.content_item.reference
+
+
+@transaction.atomic
+def update_publication(record: PublicationRecord, *, user, **changes) -> PublicationRecord:
+    unknown = set(changes) - set(PUBLICATION_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {sorted(unknown)[0]: "This cannot be changed on a publication record."}
+        )
+    record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
+    for name, value in changes.items():
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+    if "takedown_reference" in changes or "url" in changes:
+        _link_takedown(record)
+    record.full_clean()
+    record.save()
+    return record

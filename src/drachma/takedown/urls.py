@@ -15,6 +15,12 @@ urlpatterns = [
     path("banks/<int:bank_id>/", views.bank_edit, name="bank_edit"),
     path("captures/<int:capture_id>/false-match/", views.capture_false_match, name="false_match"),
     path("matches/<int:match_id>/review/", views.match_review, name="match_review"),
+    # The publication log, per incident, for the prosecutor.
+    path("incidents/<str:reference>/publications/", views.publications, name="publications"),
+    path(
+        "incidents/<str:reference>/publications/add/", views.publication_add, name="publication_add"
+    ),
+    path("publications/<int:publication_id>/", views.publication_edit, name="publication_edit"),
     path(
         "requests/<str:request_ref>/<str:request_action>/",
         views.request_transition,

@@ -5,15 +5,16 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
-from drachma.core.feedback import flash_form_errors, flash_validation_error
+from drachma.core.feedback import flash_form_errors, flash_validation_error, form_errors_text
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
-from drachma.takedown import selectors, services
+from drachma.incidents.models import Incident
+from drachma.takedown import documents, selectors, services
 from drachma.takedown.filtersets import ContentItemFilterSet
 from drachma.takedown.forms import (
     BankForm,
@@ -24,10 +25,18 @@ from drachma.takedown.forms import (
     NewBankForm,
     NewContentItemForm,
     OpenRequestForm,
+    PublicationForm,
     ReviewForm,
     TransitionForm,
 )
-from drachma.takedown.models import Capture, ContentItem, ContentMatch, MatchBank, TakedownRequest
+from drachma.takedown.models import (
+    Capture,
+    ContentItem,
+    ContentMatch,
+    MatchBank,
+    PublicationRecord,
+    TakedownRequest,
+)
 from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
 
 
@@ -373,3 +382,62 @@ def bank_edit(request, bank_id: int):
             messages.success(request, f"Bank {bank.name}: the matching rule is saved.")
             return redirect("takedown:banks")
     return render(request, "takedown/bank_form.html", {"form": form, "bank": bank})
+
+
+# --- Publication log ---------------------------------------------------------------------
+
+
+@require("takedown.view_publicationrecord", hide=True)
+def publications(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    record_view(request, incident, fields=["publications"])
+    return render(
+        request,
+        "takedown/publications.html",
+        {
+            **documents.publication_context(incident),
+            "form": PublicationForm(incident=incident),
+        },
+    )
+
+
+@require("takedown.add_publicationrecord", hide=True, methods=["POST"])
+def publication_add(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    form = PublicationForm(request.POST, incident=incident)
+    if form.is_valid():
+        try:
+            services.record_publication(incident=incident, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "Not recorded: " + " ".join(exc.messages))
+        else:
+            messages.success(request, "Publication recorded.")
+    else:
+        messages.error(request, "Not recorded: " + form_errors_text(form))
+    return redirect("takedown:publications", reference=reference)
+
+
+@require("takedown.change_publicationrecord", hide=True, methods=["GET", "POST"])
+def publication_edit(request, publication_id: int):
+    record = get_object_or_404(
+        PublicationRecord.objects.select_related("incident", "item"), pk=publication_id
+    )
+    initial = {name: getattr(record, name) for name in services.PUBLICATION_FIELDS}
+    initial["item"] = record.item.exhibit_ref if record.item else None
+    form = PublicationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        incident=record.incident,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("found_at") is None:
+            data.pop("found_at")
+        try:
+            services.update_publication(record, user=request.user, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Publication updated.")
+            return redirect("takedown:publications", reference=record.incident.reference)
+    return render(request, "takedown/publication_edit.html", {"record": record, "form": form})

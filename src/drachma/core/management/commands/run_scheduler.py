@@ -2,8 +2,8 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import autodiscover_modules
 
+from drachma.core.registry import app_modules
 from drachma.core.scheduling import PERIODIC
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once=False, **options):
-        autodiscover_modules("tasks")
+        app_modules("tasks")  # importing each app's tasks.py registers its periodic tasks
         if not PERIODIC:
             self.stdout.write("No periodic tasks registered.")
             return

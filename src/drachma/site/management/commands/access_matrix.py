@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from drachma.core.access_matrix import all_endpoints, render_all, render_section
+from drachma.site.access_matrix import all_endpoints, render_all, render_section
 
 
 class Command(BaseCommand):

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from drachma.accounts.roles import Role
-from drachma.core.access_matrix import ROLE_COLUMNS, all_endpoints, parse_matrix
+from drachma.core.roles import Role
+from drachma.site.access_matrix import ROLE_COLUMNS, all_endpoints, parse_matrix
 from tests.conftest import sign_in
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from drachma.areas.models import Borough
+from drachma.groups import selectors
+from drachma.groups.models import Group, GroupAlias, PlatformAccount
+from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
-from drachma.intelligence import selectors
-from drachma.intelligence.models import Group, GroupAlias, PlatformAccount
-from drachma.intelligence.services import create_entry, save_group
+from drachma.intelligence.services import create_entry
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -166,14 +167,14 @@ def test_group_register_and_group_page_with_its_timeline(client_as, make_user):
     entry = _entry(analyst, group, at(2021, 1, 1))
 
     client = client_as(user=analyst)
-    register = client.get(reverse("intelligence:group_list")).content.decode()
+    register = client.get(reverse("groups:group_list")).content.decode()
     assert (
         "Pennine Predator Patrol" in register
         and "1 Jun 2020" in register
         and "1 Jan 2021" in register
     )
 
-    page = client.get(reverse("intelligence:group_detail", args=[group.pk])).content.decode()
+    page = client.get(reverse("groups:group_detail", args=[group.pk])).content.decode()
     assert "PPP" in page and "@ppp" in page
     assert inc.reference in page and entry.reference in page
     assert page.index(entry.reference) < page.index(inc.reference)  # newest first
@@ -182,7 +183,7 @@ def test_group_register_and_group_page_with_its_timeline(client_as, make_user):
     client.logout()
     page = (
         client_as("safeguarding_officer")
-        .get(reverse("intelligence:group_detail", args=[group.pk]))
+        .get(reverse("groups:group_detail", args=[group.pk]))
         .content.decode()
     )
     assert inc.reference in page and entry.reference not in page
@@ -193,7 +194,7 @@ def test_group_register_filters_by_status(client_as):
     save_group(name="Long Gone", status="disbanded")
     page = (
         client_as("analyst")
-        .get(reverse("intelligence:group_list"), {"status": "disbanded"})
+        .get(reverse("groups:group_list"), {"status": "disbanded"})
         .content.decode()
     )
     assert "Long Gone" in page and "Still Going" not in page
@@ -201,7 +202,7 @@ def test_group_register_filters_by_status(client_as):
 
 def test_group_form_reports_a_bad_account_line_beside_the_field(client_as):
     response = client_as("analyst").post(
-        reverse("intelligence:group_create"),
+        reverse("groups:group_create"),
         {
             "name": "Form Group",
             "status": "active",
@@ -217,7 +218,7 @@ def test_group_form_reports_a_bad_account_line_beside_the_field(client_as):
 
 def test_group_form_creates_a_group_with_aliases_and_accounts(client_as):
     response = client_as("analyst").post(
-        reverse("intelligence:group_create"),
+        reverse("groups:group_create"),
         {
             "name": "Form Group",
             "status": "active",
@@ -228,7 +229,7 @@ def test_group_form_creates_a_group_with_aliases_and_accounts(client_as):
     )
     group = Group.objects.get()
     assert response.status_code == 302 and response.url == reverse(
-        "intelligence:group_detail", args=[group.pk]
+        "groups:group_detail", args=[group.pk]
     )
     assert sorted(group.aliases.values_list("name", flat=True)) == ["FG", "Form G"]
     assert group.accounts.get().url == "https://facebook.example.com/fg"
@@ -255,7 +256,7 @@ def test_group_form_creates_a_group_with_aliases_and_accounts(client_as):
 def test_group_form_reports_each_bad_account_beside_the_field(client_as, line, message):
     save_group(name="Owner", status="active", accounts=[{"platform": "x", "handle": "@taken"}])
     response = client_as("analyst").post(
-        reverse("intelligence:group_create"),
+        reverse("groups:group_create"),
         {"name": "Form Group", "status": "active", "mopi_group": "3", "accounts": line},
     )
     assert response.context["form"].errors["accounts"] == [message]
@@ -268,7 +269,7 @@ def test_editing_a_group_keeps_its_own_accounts(client_as):
         name="Keeper", status="active", accounts=[{"platform": "x", "handle": "@keeper"}]
     )
     response = client_as("analyst").post(
-        reverse("intelligence:group_edit", args=[group.pk]),
+        reverse("groups:group_edit", args=[group.pk]),
         {
             "name": "Keeper",
             "status": "dormant",

@@ -11,11 +11,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from drachma.accounts.demo import DEMO_USERS
-from drachma.accounts.roles import Role
 from drachma.audit.services import verify_chain
+from drachma.core.roles import Role
+from drachma.groups.demo import DEMO_GROUPS
+from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase
-from drachma.intelligence.demo import DEMO_GROUPS
-from drachma.intelligence.models import Group, IntelligenceEntry
+from drachma.intelligence.models import IntelligenceEntry
 from drachma.people.demo import FAMILY, GIVEN
 from drachma.people.models import Person
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drachma.statistics.suppression import (
+from drachma.core.smallnumbers import (
     DEFAULT_RULE,
     CellStatus,
     DisclosureError,

@@ -2,7 +2,7 @@
 
 ``docs/roles.md`` is the matrix, written for people. ``manage.py access_matrix`` drafts it
 from what the code declares (each view's permissions, each role's grants), so that a new
-endpoint's row can be reviewed before it is pasted in; ``tests/core/test_role_matrix.py``
+endpoint's row can be reviewed before it is pasted in; ``tests/site/test_role_matrix.py``
 requests every row as every role and checks the answer against the document.
 """
 
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from drachma.accounts.roles import Role, role_permissions
+from drachma.accounts.roles import role_permissions
+from drachma.core.apitools import app_routers
+from drachma.core.roles import Role
 
 ROLE_COLUMNS = [str(r) for r in Role] + ["anonymous"]
 # URL parameters that choose a view of data rather than name a record: a denied role gets 403
@@ -81,10 +83,11 @@ def page_endpoints() -> list[Endpoint]:
 
 
 def api_endpoints() -> list[Endpoint]:
-    from drachma.api import api
-
+    # Loading the URLconf mounts the API (drachma.urls), which gives every operation that
+    # names no access rule the API's default one; read the routers only after that.
+    get_resolver().url_patterns  # noqa: B018
     endpoints = []
-    for prefix, router in api._routers:
+    for prefix, router, _tags in app_routers():
         section = prefix.strip("/") or "core"
         for path, path_view in router.path_operations.items():
             full = "/api" + re.sub(r"/+", "/", f"/{prefix}/{path}")

@@ -1,0 +1,70 @@
+"""The group register: online child abuse activist groups (OCAGs), their aliases and their
+platform accounts. What a group did is recorded by the apps above (incidents, intelligence),
+which tell the register through ``drachma.groups.activity``."""
+
+from django.db import models
+
+from drachma.core.choices import Platform
+from drachma.core.models import AuditedModel, ReviewableRecord
+from drachma.core.validators import validate_http_url
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    DISBANDED = "disbanded", "Disbanded"
+
+
+class Group(ReviewableRecord):
+    """An online child abuse activist group ("paedophile hunters"). Not a partner."""
+
+    name = models.CharField(max_length=120, unique=True)
+    status = models.CharField(
+        max_length=12, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
+    )
+    home_borough = models.ForeignKey(
+        "areas.Borough", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    home_area_text = models.CharField(
+        "home area (outside Greater Manchester)", max_length=200, blank=True
+    )
+    description = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        # The register began in the intelligence app; its tables kept their names.
+        db_table = "intelligence_group"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupAlias(AuditedModel):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        db_table = "intelligence_groupalias"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["group", "name"], name="unique_group_alias")]
+        verbose_name_plural = "group aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformAccount(AuditedModel):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(max_length=12, choices=Platform.choices)
+    handle = models.CharField(max_length=120)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+
+    class Meta:
+        db_table = "intelligence_platformaccount"
+        ordering = ["platform", "handle"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "handle"], name="unique_platform_handle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle}"
