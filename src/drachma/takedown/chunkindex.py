@@ -118,19 +118,16 @@ def matchable_rows(
     return rows
 
 
-def _plan(codes: np.ndarray, kind: str, max_distance: int) -> list[tuple[int, list, list]]:
-    """For each chunk looked up: (chunk, the values to look up, the query (from 1) each is for)."""
+def _probes(codes: np.ndarray, kind: str, max_distance: int) -> list[tuple[int, np.ndarray]]:
+    """For each chunk looked up: (chunk, (n, k) values, row j the values to look up for query j)."""
     values = chunk_values(codes, kind)
     offset = KIND_OFFSETS[kind]
-    plan = []
+    probes = []
     for chunk, flips in enumerate(thresholds(max_distance)):
-        if flips < 0:
-            continue
-        masks = flip_masks(flips)
-        probes = ((values[:, chunk] - offset)[:, None] ^ masks[None, :]) + offset
-        owners = np.repeat(np.arange(1, len(codes) + 1), len(masks))
-        plan.append((chunk, probes.ravel().tolist(), owners.tolist()))
-    return plan
+        if flips >= 0:
+            masks = flip_masks(flips)
+            probes.append((chunk, ((values[:, chunk] - offset)[:, None] ^ masks[None, :]) + offset))
+    return probes
 
 
 def search(
@@ -152,16 +149,16 @@ def search(
     codes = hexes_to_bits(list(queries_hex))
     if not len(codes):
         return []
-    plan = _plan(codes, kind, max_distance)
+    probes = _probes(codes, kind, max_distance)
     connection = connections[using]
     if method is None:
         method = "sql" if connection.vendor == "postgresql" else "python"
     if method == "sql":
         if connection.vendor != "postgresql":
             raise ValueError("distances in SQL need PostgreSQL (bit strings and bit_count)")
-        pairs = _pairs_sql(codes, plan, max_distance, connection)
+        pairs = _pairs_sql(codes, probes, max_distance, connection)
     elif method == "python":
-        pairs = _pairs_python(codes, plan, max_distance, using)
+        pairs = _pairs_python(codes, probes, max_distance, using)
     else:
         raise ValueError(f"unknown search method {method!r}")
     results: list[dict[int, int]] = [{} for _ in range(len(codes))]
@@ -170,36 +167,53 @@ def search(
     return [sorted(found.items(), key=lambda p: (p[1], p[0])) for found in results]
 
 
-def _pairs_sql(codes: np.ndarray, plan: list, max_distance: int, connection) -> list:
-    table = connection.ops.quote_name(MatchableHash._meta.db_table)
-    parts, params = [], [["x" + code.tobytes().hex() for code in codes]]
-    for chunk, values, owners in plan:
-        column = connection.ops.quote_name(MatchableHash._meta.get_field(f"chunk_{chunk}").column)
-        # Each branch is a nested loop of index-only scans on one chunk's index; the distance
-        # is checked inside it, so only the hashes within reach leave the branch.
-        parts.append(
-            "SELECT p.n, h.media_hash_id, bit_count(h.code # q.code)"
-            " FROM unnest(%s::int4[], %s::int4[]) AS p(v, n)"
-            " JOIN q ON q.n = p.n"
-            f" JOIN {table} AS h ON h.{column} = p.v"
-            " WHERE bit_count(h.code # q.code) <= %s"
-        )
-        params += [values, owners, max_distance]
-    sql = (
-        "WITH q AS MATERIALIZED (SELECT code, n::int4 AS n"
-        f" FROM unnest(%s::bit({PDQ_BYTES * 8})[]) WITH ORDINALITY AS q(code, n)) "
-        + " UNION ALL ".join(parts)
+@functools.cache
+def _statement(table: str, columns: tuple[str, ...]) -> str:
+    # One branch per chunk looked up, each an index-only scan of that chunk's index with the
+    # distance checked in it, so only the hashes within reach come back.
+    branches = " UNION ALL ".join(
+        f"SELECT media_hash_id, code FROM {table} WHERE {column} = ANY(%s::int4[])"
+        for column in columns
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return (
+        f"SELECT media_hash_id, bit_count(code # %s::bit({PDQ_BYTES * 8})) FROM ({branches}) AS c"
+        f" WHERE bit_count(code # %s::bit({PDQ_BYTES * 8})) <= %s"
+    )
 
 
-def _pairs_python(codes: np.ndarray, plan: list, max_distance: int, using: str) -> list:
+def _pairs_sql(codes: np.ndarray, probes: list, max_distance: int, connection) -> list:
+    import psycopg
+
+    quote = connection.ops.quote_name
+    table = quote(MatchableHash._meta.db_table)
+    columns = tuple(quote(MatchableHash._meta.get_field(f"chunk_{c}").column) for c, _ in probes)
+    sql = _statement(table, columns)
+    # Straight through psycopg (Django's cursors bind parameters on the client): a prepared
+    # statement is planned once per connection, and the queries of one file (an image's
+    # eight turns, a video's frames) go in one pipeline, one round trip.
+    connection.ensure_connection()
+    raw = connection.connection
+    pairs = []
+    with connection.wrap_database_errors:
+        with raw.pipeline():
+            cursors = []
+            for j, code in enumerate(codes):
+                bits = "x" + code.tobytes().hex()
+                params = [bits, *(values[j].tolist() for _, values in probes), bits, max_distance]
+                cursor = psycopg.Cursor(raw)
+                cursor.execute(sql, params, prepare=True)
+                cursors.append(cursor)
+        for j, cursor in enumerate(cursors, start=1):
+            pairs.extend((j, pk, distance) for pk, distance in cursor.fetchall())
+            cursor.close()
+    return pairs
+
+
+def _pairs_python(codes: np.ndarray, probes: list, max_distance: int, using: str) -> list:
     found: dict[int, bytes] = {}
     rows = MatchableHash.objects.using(using)
-    for chunk, values, _ in plan:
-        unique = sorted(set(values))
+    for chunk, values in probes:
+        unique = np.unique(values).tolist()
         for start in range(0, len(unique), BATCH):
             lookup = {f"chunk_{chunk}__in": unique[start : start + BATCH]}
             found.update(rows.filter(**lookup).values_list("media_hash_id", "code"))
