@@ -74,6 +74,16 @@ def rss_mb() -> float:
     return _status("VmRSS:") / 1024
 
 
+def settled_rss_mb() -> float:
+    """Resident memory once freed memory has gone back to the system (else a new index
+    reuses what an earlier one freed and looks smaller than it is)."""
+    import ctypes
+
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
+
+
 def _status(field: str, pid: str = "self") -> int:
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
@@ -323,6 +333,10 @@ class Contender:
     def search(self, query: np.ndarray) -> set:
         raise NotImplementedError
 
+    def search_file(self, queries: np.ndarray) -> int:
+        """All of one file's hashes at once (an image's 8 turns, a video's frames); hits."""
+        raise NotImplementedError
+
     def add(self, key: int, code: np.ndarray) -> None:
         raise NotImplementedError
 
@@ -350,6 +364,9 @@ class Flat(Contender):
     def search(self, query):
         return from_range(*self.index.range_search(query[None, :], RADIUS + 1))
 
+    def search_file(self, queries):
+        return len(self.index.range_search(queries, RADIUS + 1)[2])
+
     def search_all(self, queries) -> list[set]:
         lims, distances, labels = self.index.range_search(queries, RADIUS + 1)
         return [from_range(lims[i : i + 2], distances, labels) for i in range(len(queries))]
@@ -372,6 +389,9 @@ class HMA(Contender):
     def search(self, query):
         return from_range(*self.index.range_search(query[None, :], RADIUS + 1))
 
+    def search_file(self, queries):
+        return len(self.index.range_search(queries, RADIUS + 1)[2])
+
     def add(self, key, code):
         assert key == self.index.ntotal
         self.index.add(code[None, :])
@@ -392,6 +412,10 @@ class OldIndex(Contender):
 
     def search(self, query):
         return set(self.index.search(query.tobytes().hex(), RADIUS))
+
+    def search_file(self, queries):
+        hits = self.index.search_many([q.tobytes().hex() for q in queries], RADIUS)
+        return sum(len(h) for h in hits)
 
     def add(self, key, code):
         self.index.add([key], [code.tobytes().hex()])
@@ -416,6 +440,12 @@ class Database(Contender):
 
         [hits] = chunkindex.search([query.tobytes().hex()], kind="pdq", max_distance=RADIUS)
         return {(key - self.first, distance) for key, distance in hits}
+
+    def search_file(self, queries):
+        from drachma.takedown import chunkindex
+
+        hexes = [q.tobytes().hex() for q in queries]
+        return sum(len(h) for h in chunkindex.search(hexes, kind="pdq", max_distance=RADIUS))
 
     def server_cpu_s(self) -> float:
         return process_cpu_s(self._pid())
@@ -500,6 +530,28 @@ def many_clients(
         f["qps"] = len(queries) * rounds / f["wall"]
         f["cpu_ms"] = f["cpu"] / (len(queries) * rounds) * 1000
     return figures
+
+
+def whole_files(contenders: list[Contender], bank: np.ndarray, n: int = 20) -> dict:
+    """Whole files, as a capture or a look-up searches them: an image (its 8 turns, unrelated
+    hashes) and a 60-second video (60 frames walking from a bank hash, 0 to 3 bits a frame)."""
+    rng = np.random.default_rng(SEED + 11)
+    files = []
+    for _ in range(n):
+        files.append(("image", rng.integers(0, 256, size=(8, 32), dtype=np.uint8)))
+        steps = flip_masks(rng, 60, rng.choice(4, size=60))
+        steps[0] = bank[rng.integers(0, len(bank))]
+        files.append(("video", np.bitwise_xor.accumulate(steps, axis=0)))
+    figures = {(c.name, kind): [] for c in contenders for kind in ("image", "video")}
+    hits = {}
+    for j, (kind, queries) in enumerate(files):
+        for c in contenders[j % len(contenders) :] + contenders[: j % len(contenders)]:
+            start = time.perf_counter()
+            found = c.search_file(queries)
+            figures[(c.name, kind)].append(time.perf_counter() - start)
+            hits.setdefault(j, set()).add(found)
+    agree = all(len(found) == 1 for found in hits.values())
+    return {key: statistics.median(t) for key, t in figures.items()} | {"agree": agree}
 
 
 def insert_until_matchable(contenders: list[Contender], bank_size: int, n: int) -> dict:
@@ -700,11 +752,11 @@ def run_bank(args, size: int, kind: str) -> None:
     gc.collect()
 
     # The ground truth, checked against NumPy on a sample.
-    before = rss_mb()
+    before = settled_rss_mb()
     start = time.perf_counter()
     flat = Flat(bank)
     flat.build_s = time.perf_counter() - start
-    flat.memory_mb = rss_mb() - before
+    flat.memory_mb = settled_rss_mb() - before
     faiss.omp_set_num_threads(2)
     truth = flat.search_all(queries)
     faiss.omp_set_num_threads(1)
@@ -735,16 +787,15 @@ def run_bank(args, size: int, kind: str) -> None:
         for which in names:
             if which in built:
                 continue
-            gc.collect()
-            before = rss_mb()
+            before = settled_rss_mb()
             start = time.perf_counter()
             built[which] = {"hma": HMA, "pdqindex": OldIndex}[which](bank)
             built[which].build_s = time.perf_counter() - start
-            built[which].memory_mb = rss_mb() - before
+            built[which].memory_mb = settled_rss_mb() - before
         contenders = [db] + [built[n] for n in names]
         if len(groups) > 1:
             print(f"(measured together: {', '.join(c.name for c in contenders)}; {load()})")
-        results[tuple(names)] = measure(args, contenders, queries, truth, size)
+        results[tuple(names)] = measure(args, contenders, bank, queries, truth)
         for which in names:
             if which != "flat":
                 del built[which]
@@ -767,13 +818,15 @@ def _create_database(url: str, name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def measure(args, contenders, queries, truth, size) -> dict:
+def measure(args, contenders, bank, queries, truth) -> dict:
     out = {"load_before": os.getloadavg()}
     out["one"] = one_client(contenders, queries, truth)
     out["load_one"] = os.getloadavg()
     out["many"] = many_clients(contenders, queries, truth, args.clients, args.rounds)
     out["load_many"] = os.getloadavg()
-    out["insert"] = insert_until_matchable(contenders, size, args.inserts)
+    out["files"] = whole_files(contenders, bank)
+    out["load_files"] = os.getloadavg()
+    out["insert"] = insert_until_matchable(contenders, len(bank), args.inserts)
     out["load_insert"] = os.getloadavg()
     out["built"] = {c.name: (c.build_s, c.memory_mb) for c in contenders}
     return out
@@ -811,6 +864,15 @@ def report(results, read_s, first_search, backend_mb, client_mb) -> None:
                 f" {memory:>14} {ins['median'] * 1000:>6.2f}/{ins['worst'] * 1000:<7.1f}"
                 f" {ready:>13} {one['wrong'] + many['wrong'] + ins['misses']:>6}"
             )
+        files = r["files"]
+        print(
+            "  a whole file, median ms (image: 8 turns / video: 60 frames): "
+            + "; ".join(
+                f"{c} {files[(c, 'image')] * 1000:.1f} / {files[(c, 'video')] * 1000:.1f}"
+                for c in ["database", *names]
+            )
+            + ("" if files["agree"] else "  (HIT COUNTS DIFFER)")
+        )
         print(
             "  load average: before {:.1f}, after 1 client {:.1f}, after 8 clients {:.1f}, after "
             "inserts {:.1f}".format(
