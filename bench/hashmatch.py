@@ -35,6 +35,7 @@ Each bank is loaded once (COPY, then the indexes built) into a PostgreSQL databa
 
     .venv/bin/python bench/hashmatch.py [--sizes 1000000,10000000] [--banks uniform,skewed]
         [--queries N] [--clients 8] [--database-url postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/hashmatch.py --vpdq 60   # only: time vPDQ on a 60 s 720p video
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -895,6 +897,75 @@ def report(results, read_s, first_search, backend_mb, client_mb) -> None:
     )
 
 
+# --- vPDQ: hashing a video --------------------------------------------------------------
+
+
+def make_video(
+    path: Path, seconds: int, width: int = 1280, height: int = 720, fps: int = 25
+) -> None:
+    """Moving shapes over a drifting gradient, H.264, like a phone's 720p footage."""
+    import av
+
+    y, x = np.mgrid[0:height, 0:width]
+    base = np.stack(
+        [(x * 255 // width), (y * 255 // height), ((x + y) * 255 // (width + height))], axis=-1
+    )
+    base = base.astype(np.uint8)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"preset": "veryfast"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.time_base = Fraction(1, fps)
+        for i in range(seconds * fps):
+            frame = np.roll(base, i * 3, axis=1)
+            cx, cy = (i * 7) % (width - 200), (i * 5) % (height - 150)
+            frame[cy : cy + 150, cx : cx + 200] = (i * 3 % 256, 40, 200)
+            out = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            out.pts = i
+            for packet in stream.encode(out):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+# getrusage's maxrss survives fork and exec (a child starts with its parent's peak), so the
+# child also reads VmHWM, the peak of its own address space, which exec resets.
+CHILD = """
+import json, resource, sys, time
+def hwm_kb():
+    with open("/proc/self/status") as fh:
+        return next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:"))
+sys.path.insert(0, {src!r})
+from drachma.takedown.hashing import hash_video
+import vpdq  # noqa: F401  (loaded before the baseline is read)
+base = hwm_kb()
+start = time.perf_counter()
+frames = hash_video({path!r}, seconds_per_hash=1.0)
+took = time.perf_counter() - start
+print(json.dumps(dict(seconds=took, frames=len(frames), base_kb=base, peak_kb=hwm_kb(),
+                      maxrss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+"""
+
+
+def bench_video(seconds: int) -> dict:
+    import json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "footage.mp4"
+        start = time.perf_counter()
+        make_video(path, seconds)
+        made = time.perf_counter() - start
+        size = path.stat().st_size
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD.format(src=str(ROOT / "src"), path=str(path))],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result.update(made=made, size=size)
+        return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000000,10000000")
@@ -906,6 +977,9 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="load the bank again")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--load-only", action="store_true", help="load the banks, measure nothing")
+    parser.add_argument(
+        "--vpdq", type=int, metavar="SECONDS", help="only time vPDQ on a 720p video this long"
+    )
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--worker-memory", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -913,6 +987,16 @@ def main() -> None:
         return _worker_memory_child(args.worker_memory)
     if args.one:
         return run_bank(args, int(args.one[0]), args.one[1])
+    if args.vpdq:
+        video = bench_video(args.vpdq)
+        print(
+            f"vPDQ: a {args.vpdq} s 1280x720 25 fps H.264 video ({video['size'] / 1e6:.1f} MB, "
+            f"made in {video['made']:.1f} s) hashed at one frame a second: {video['frames']} "
+            f"frames in {video['seconds']:.2f} s; peak memory {video['peak_kb'] / 1024:.0f} MB "
+            f"(VmHWM; {video['base_kb'] / 1024:.0f} MB of it interpreter and libraries before "
+            f"hashing; getrusage maxrss {video['maxrss_kb'] / 1024:.0f} MB); {load()}"
+        )
+        return
     print(
         f"bench/hashmatch.py: exact PDQ matching within {RADIUS} bits; numpy {np.__version__}; "
         f"started {time.strftime('%Y-%m-%d %H:%M')}; {load()}"
