@@ -319,3 +319,28 @@ def test_the_migration_indexes_the_hashes_already_stored(store_hashes):
     migration.index_existing_hashes(apps, SchemaEditor())
     indexed = set(MatchableHash.objects.values_list("media_hash_id", "code", "chunk_0", "chunk_15"))
     assert indexed == expected and len(indexed) == 1 + 5 + 3  # the seed image, 5 + 3 usable
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_whose_connection_is_cut_raises_djangos_error(make_item):
+    """The SQL search goes to psycopg directly; a lost server is still Django's error."""
+    from django.db import connections
+    from django.db.utils import OperationalError as DjangoOperationalError
+
+    item = make_item(file=png(3))
+    code = _hash_of(item).hash
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            other.close()
+        with pytest.raises(DjangoOperationalError):
+            chunkindex.search([code], kind=HashKind.PDQ, max_distance=31)
+        connection.close()  # as Django does at the end of a request
+    [[(pk, distance)]] = chunkindex.search([code], kind=HashKind.PDQ, max_distance=31)
+    assert (pk, distance) == (_hash_of(item).pk, 0)
