@@ -1,232 +1,903 @@
-"""PDQ matching at scale: Drachma's PDQIndex against HMA's faiss configuration and brute force.
+"""PDQ matching as a force runs it: one index in the database for every worker and machine,
+against indexes that each worker process builds and holds.
 
-Input: a bank of 1,000,000 random 256-bit PDQ hashes and 10,000 queries: half near copies of
-bank hashes (80% with 6 to 14 bits flipped, 10% with exactly 31, the last that matches, 10%
-with exactly 32, the first that does not), half random hashes (which match nothing).
+Contenders, on the same bank and the same queries, alternated run by run:
 
-Peers, on the same data and both cores (``faiss.omp_set_num_threads(2)``, two NumPy threads):
-- HMA's index: faiss ``IndexBinaryMultiHash(256, 16, 16)`` with ``nflip = 1`` and
-  ``range_search`` at radius 32, as python-threatexchange's ``PDQMultiHashIndex`` searches;
-- a NumPy popcount brute force over the whole bank, whose answers are the ground truth.
+- ``database``: Drachma's chunk index (the ``takedown_matchablehash`` table on PostgreSQL,
+  searched by ``drachma.takedown.chunkindex.search`` through Django): the design in use;
+- ``hma``: HMA's index configuration, faiss ``IndexBinaryMultiHash(256, 16, 16)`` with
+  ``nflip = 1`` and ``range_search`` at radius 32 (python-threatexchange's
+  ``PDQMultiHashIndex``), in process;
+- ``flat``: faiss ``IndexBinaryFlat`` ``range_search`` (brute force over the whole bank), in
+  process; its answers are the ground truth every contender is checked against;
+- ``pdqindex``: the in-process index Drachma used before (``matcher.PDQIndex``, 16-bit
+  buckets as ``for_bank_size`` picks above 250,000 hashes), in process.
 
-Printed: build time, queries per second (all 10,000 in one batch, and one query at a time),
-recall and precision against the ground truth, the memory each index adds, the time for one
-insert into the full bank until the new hash is matchable (median of 100), and, for vPDQ, the
-time and peak memory to hash a 60-second 720p video at one frame a second (in a child process,
-measured with getrusage's maxrss).
+Banks (``--bank``): ``uniform``, random hashes; ``skewed``, what a real bank holds: 70%
+consecutive video frames (random walks of 0 to 3 flipped bits a frame, a cut every 20 to 200
+frames), 25% near duplicates (clusters of 5 to 50 copies of a picture, 0 to 40 bits flipped),
+5% random. All are stored as image hashes (one kind, so every query sees the whole bank).
+Queries: half near copies of bank hashes (6 to 14 bits flipped; 10% of them exactly 31, the
+last distance that matches, 10% exactly 32, the first that does not), half random hashes.
 
-Goal (issue #4): recall 1.0 at distance <= 31, at least 2x HMA's queries per second, an
-inserted hash matchable within a second.
+Printed for each bank size and bank, with the machine's load average beside each figure:
+query latency (median and 95th percentile) with 1 client and with 8 concurrent clients
+(threads; each database client has its own connection, so its own server process), queries
+per second under 8 clients, CPU time per query (the client's thread, plus for the database
+the server process's), the memory each worker process needs for matching, the time until a
+newly stored hash is matchable (for the database: from the start of the storing transaction
+until a search on another connection finds it), the time before a new worker can match (for
+the in-process indexes: reading the bank from the database and building), and whether every
+answer equals the ground truth.
 
-    .venv/bin/python bench/hashmatch.py [--quick] [--bank N] [--queries N] [--no-video]
+Each bank is loaded once (COPY, then the indexes built) into a PostgreSQL database of its own,
+``matcher_bench_<size>_<bank>``, kept for later runs (``--reload`` loads it again).
+
+    .venv/bin/python bench/hashmatch.py [--sizes 1000000,10000000] [--banks uniform,skewed]
+        [--queries N] [--clients 8] [--database-url postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/hashmatch.py --vpdq 60   # only: time vPDQ on a 60 s 720p video
 """
 
+from __future__ import annotations
+
 import argparse
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from drachma.takedown.matcher import PDQIndex  # noqa: E402
-
 RADIUS = 31
-THREADS = 2
+SEED = 2026
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+CONTENDERS = ("database", "hma", "flat", "pdqindex")
+# Resident bytes per hash each in-process index needs (measured at 1,000,000), to decide
+# which of them fit in memory next to each other at 10,000,000.
+BYTES_PER_HASH = {"hma": 340, "flat": 33, "pdqindex": 1100}
+
+
+# --- the machine ----------------------------------------------------------------------------
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
 def rss_mb() -> float:
-    """Current resident memory (not the peak), to see what an index adds."""
-    with open("/proc/self/status") as fh:
+    return _status("VmRSS:") / 1024
+
+
+def settled_rss_mb() -> float:
+    """Resident memory once freed memory has gone back to the system (else a new index
+    reuses what an earlier one freed and looks smaller than it is)."""
+    import ctypes
+
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
+
+
+def _status(field: str, pid: str = "self") -> int:
+    with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
+                return int(line.split()[1])
+    return 0
+
+
+def mem_available_mb() -> float:
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemAvailable:"):
                 return int(line.split()[1]) / 1024
-    return float("nan")
+    return 0.0
 
 
-def make_data(bank_size: int, n_queries: int, seed: int = 2026):
-    rng = np.random.default_rng(seed)
-    bank = rng.integers(0, 256, size=(bank_size, 32), dtype=np.uint8)
-    n_near = n_queries // 2
-    sources = rng.integers(0, bank_size, size=n_near)
+def process_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process (a PostgreSQL backend)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def private_mb(pid: int) -> float:
+    """Memory of a process that no other process shares (a backend's own, not the buffers)."""
+    total = 0
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        for line in fh:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def pct(values, q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
+# --- banks and queries ----------------------------------------------------------------------
+
+
+def flip_masks(rng, n: int, counts: np.ndarray) -> np.ndarray:
+    """(n, 32) masks with counts[i] random bits set (a repeated position cancels: rare)."""
+    masks = np.zeros((n, 32), dtype=np.uint8)
+    for k in range(int(counts.max(initial=0))):
+        rows = np.flatnonzero(counts > k)
+        positions = rng.integers(0, 256, size=len(rows))
+        np.bitwise_xor.at(
+            masks, (rows, positions // 8), (1 << (7 - positions % 8)).astype(np.uint8)
+        )
+    return masks
+
+
+def uniform_bank(n: int, rng) -> np.ndarray:
+    return rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
+
+
+def skewed_bank(n: int, rng) -> np.ndarray:
+    n_frames, n_copies = int(n * 0.70), int(n * 0.25)
+    parts = [video_frames(n_frames, rng), near_duplicates(n_copies, rng)]
+    parts.append(uniform_bank(n - n_frames - n_copies, rng))
+    return np.concatenate(parts)
+
+
+def video_frames(n: int, rng, block: int = 1_000_000) -> np.ndarray:
+    out = np.empty((n, 32), dtype=np.uint8)
+    for start in range(0, n, block):
+        size = min(block, n - start)
+        masks = flip_masks(rng, size, rng.choice(4, size=size, p=[0.3, 0.3, 0.25, 0.15]))
+        # A cut starts a new scene: its frame is a new random hash, and the walk goes on.
+        cuts = np.cumsum(rng.integers(20, 201, size=size // 20 + 2))
+        cuts = np.concatenate([[0], cuts[cuts < size]])
+        masks[cuts] = rng.integers(0, 256, size=(len(cuts), 32), dtype=np.uint8)
+        walked = np.bitwise_xor.accumulate(masks, axis=0)
+        # Undo what came before each scene's cut (the XOR of all earlier masks).
+        scene = np.searchsorted(cuts, np.arange(size), side="right") - 1
+        before = np.zeros((len(cuts), 32), dtype=np.uint8)
+        before[1:] = walked[cuts[1:] - 1]
+        out[start : start + size] = walked ^ before[scene]
+    return out
+
+
+def near_duplicates(n: int, rng) -> np.ndarray:
+    sizes = rng.integers(5, 51, size=n // 5 + 1)
+    sizes = sizes[: np.searchsorted(np.cumsum(sizes), n) + 1]
+    sizes[-1] -= sizes.sum() - n
+    bases = rng.integers(0, 256, size=(len(sizes), 32), dtype=np.uint8)
+    copies = np.repeat(bases, sizes, axis=0)
+    return copies ^ flip_masks(rng, n, rng.integers(0, 41, size=n))
+
+
+def make_queries(bank: np.ndarray, n: int, rng) -> np.ndarray:
+    n_near = n // 2
     flips = rng.integers(6, 15, size=n_near)
     flips[: n_near // 10] = 31
     flips[n_near // 10 : n_near // 5] = 32
-    bits = np.unpackbits(bank[sources], axis=1)
+    sources = bank[rng.integers(0, len(bank), size=n_near)]
+    bits = np.unpackbits(sources, axis=1)
     for row, k in enumerate(flips):
         bits[row, rng.choice(256, size=int(k), replace=False)] ^= 1
-    queries = np.concatenate(
-        [
-            np.packbits(bits, axis=1),
-            rng.integers(0, 256, size=(n_queries - n_near, 32), dtype=np.uint8),
-        ]
-    )
-    order = rng.permutation(n_queries)
-    return bank, queries[order], flips
+    queries = np.concatenate([np.packbits(bits, axis=1), uniform_bank(n - n_near, rng)])
+    return queries[rng.permutation(n)]
 
 
-def brute_force(bank: np.ndarray, queries: np.ndarray) -> tuple[list[set], float]:
-    """Every (id, distance) within RADIUS, by popcount over the whole bank, on two threads."""
-    words = bank.view(np.uint64).reshape(len(bank), 4)
-    qwords = queries.view(np.uint64).reshape(len(queries), 4)
+def make_bank(size: int, kind: str) -> np.ndarray:
+    rng = np.random.default_rng([SEED, size, 0 if kind == "uniform" else 1])
+    return uniform_bank(size, rng) if kind == "uniform" else skewed_bank(size, rng)
 
-    first, second = np.ascontiguousarray(words[:, 0]), np.ascontiguousarray(words[:, 1])
 
-    def one(q: np.ndarray) -> set:
-        # Every hash is compared; the last two words only for the few whose first 128 bits
-        # are already within the radius (a distance only grows with more words).
-        d = np.bitwise_count(first ^ q[0])
-        d += np.bitwise_count(second ^ q[1])
-        rows = np.flatnonzero(d <= RADIUS)
-        full = np.bitwise_count(words[rows] ^ q).sum(axis=1)
-        return {(int(i), int(dist)) for i, dist in zip(rows, full, strict=True) if dist <= RADIUS}
+# --- the database ---------------------------------------------------------------------------
 
+
+def database_name(size: int, kind: str) -> str:
+    label = f"{size // 1_000_000}m" if size % 1_000_000 == 0 else str(size)
+    return f"matcher_bench_{label}_{kind}"
+
+
+def setup_django(url: str, workdir: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DRACHMA_DEBUG"] = "0"  # no query log growing with every search
+    os.environ["DRACHMA_VAR_DIR"] = workdir
+    os.environ["DRACHMA_EVIDENCE_ROOT"] = str(Path(workdir) / "evidence")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drachma.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def bank_in_database(bank: np.ndarray, reload: bool) -> tuple[int, dict]:
+    """Load the bank into takedown_matchablehash (and the MediaHash rows it belongs to) unless
+    it is there already; returns the MediaHash key of bank row 0 and what the load took."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from drachma.takedown.models import MatchableHash, MediaHash
+
+    try:
+        loaded = MatchableHash.objects.count() == len(bank)
+    except Exception:
+        loaded = False
+        connection.close()
+    if loaded and not reload:
+        first = MediaHash.objects.order_by("pk").values_list("pk", "hash").first()
+        assert first[1] == bank[0].tobytes().hex(), "the stored bank is not this bank: --reload"
+        return first[0], {}
+
+    took = {}
     start = time.perf_counter()
-    with ThreadPoolExecutor(THREADS) as pool:
-        truth = list(pool.map(one, qwords, chunksize=16))
-    return truth, time.perf_counter() - start
-
-
-def score(found: list[set], truth: list[set]) -> tuple[float, float]:
-    true = sum(len(t) for t in truth)
-    hit = sum(len(f & t) for f, t in zip(found, truth, strict=True))
-    returned = sum(len(f) for f in found)
-    return (hit / true if true else 1.0), (hit / returned if returned else 1.0)
-
-
-def from_range(lims, distances, labels) -> list[set]:
-    return [
-        set(
-            zip(
-                labels[lims[i] : lims[i + 1]].tolist(),
-                distances[lims[i] : lims[i + 1]].tolist(),
-                strict=True,
+    call_command("migrate", verbosity=0)
+    took["migrate"] = time.perf_counter() - start
+    capture = _one_capture()
+    names = [index.name for index in MatchableHash._meta.indexes]
+    first = 1
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE takedown_matchablehash, takedown_mediahash")
+        for name in names:  # loaded without them, then built once
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        raw = cursor.connection
+        with raw.cursor() as cur:
+            for block in range(0, len(bank), 1_000_000):
+                part = bank[block : block + 1_000_000]
+                hexes = [row.tobytes().hex() for row in part]
+                chunks = part.view(">u2").reshape(len(part), 16).tolist()
+                with cur.copy(
+                    "COPY takedown_mediahash (id, capture_id, kind, hash, quality, false_match,"
+                    " false_match_reason) FROM STDIN"
+                ) as copy:
+                    for i, hex_ in enumerate(hexes):
+                        copy.write_row((first + block + i, capture.pk, "pdq", hex_, 90, False, ""))
+                columns = ", ".join(f"chunk_{i}" for i in range(16))
+                with cur.copy(
+                    f"COPY takedown_matchablehash (media_hash_id, code, {columns}) FROM STDIN"
+                ) as copy:
+                    for i, hex_ in enumerate(hexes):
+                        copy.write_row((first + block + i, "x" + hex_, *chunks[i]))
+            cur.execute(
+                "SELECT setval(pg_get_serial_sequence('takedown_mediahash', 'id'),"
+                " (SELECT max(id) FROM takedown_mediahash))"
             )
-        )
-        for i in range(len(lims) - 1)
-    ]
-
-
-def build_hma(bank: np.ndarray):
-    index = faiss.IndexBinaryMultiHash(256, 16, 16)
-    index.nflip = RADIUS // 16
-    index.add(bank)
-    return index
-
-
-def build_drachma(bank: np.ndarray, bucket_bits: int):
+    took["copy"] = time.perf_counter() - start
     start = time.perf_counter()
-    hexes = [row.tobytes().hex() for row in bank]
-    hex_time = time.perf_counter() - start
-    index = PDQIndex(bucket_bits)
-    index.add(range(len(bank)), hexes)
-    del hexes
-    return index, hex_time
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+    with connection.schema_editor() as editor:
+        for index in MatchableHash._meta.indexes:
+            editor.add_index(MatchableHash, index)
+    took["index"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE takedown_mediahash")
+        cursor.execute("VACUUM ANALYZE takedown_matchablehash")
+    took["vacuum"] = time.perf_counter() - start
+    return first, took
 
 
-def memory_child(which: str, bank_size: int) -> None:
-    """In a fresh process: the resident memory an index of the bank adds."""
-    bank, _, _ = make_data(bank_size, 2)
-    before = rss_mb()
-    index = build_hma(bank) if which == "hma" else build_drachma(bank, int(which))[0]
-    print(f"{rss_mb() - before:.0f}")
-    del index
+def _one_capture():
+    """The capture the bank's hashes belong to (one item, one exhibit: a generated picture)."""
+    from PIL import Image
+
+    from drachma.takedown import services
+    from drachma.takedown.models import Capture
+
+    existing = Capture.objects.order_by("pk").first()
+    if existing is not None:
+        return existing
+    path = Path(os.environ["DRACHMA_VAR_DIR"]) / "seed.png"
+    pixels = np.random.default_rng(1).integers(0, 256, size=(64, 64, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(path)
+    item = services.create_content_item(
+        user=None, url="https://video.example/bench", platform="youtube", file=path
+    )
+    return item.captures.get()
 
 
-def index_memory(which: str, bank_size: int) -> float:
+def database_sizes() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('takedown_matchablehash'),"
+            " pg_relation_size('takedown_matchablehash'),"
+            " pg_total_relation_size('takedown_mediahash'),"
+            " current_setting('shared_buffers'), version()"
+        )
+        total, heap, media, buffers, version = cursor.fetchone()
+    return dict(total=total, heap=heap, media=media, buffers=buffers, version=version.split()[1])
+
+
+def backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+# --- the contenders -------------------------------------------------------------------------
+
+
+class Contender:
+    name = ""
+    in_process = True
+    memory_mb = float("nan")
+    build_s = float("nan")
+
+    def search(self, query: np.ndarray) -> set:
+        raise NotImplementedError
+
+    def search_file(self, queries: np.ndarray) -> int:
+        """All of one file's hashes at once (an image's 8 turns, a video's frames); hits."""
+        raise NotImplementedError
+
+    def add(self, key: int, code: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def server_cpu_s(self) -> float:
+        return 0.0
+
+    def close_thread(self) -> None:
+        pass
+
+
+def from_range(lims, distances, labels) -> set:
+    part = slice(int(lims[0]), int(lims[1]))
+    return set(zip(labels[part].tolist(), distances[part].tolist(), strict=True))
+
+
+class Flat(Contender):
+    name = "flat"
+
+    def __init__(self, bank: np.ndarray) -> None:
+        import faiss
+
+        self.index = faiss.IndexBinaryFlat(256)
+        self.index.add(bank)
+
+    def search(self, query):
+        return from_range(*self.index.range_search(query[None, :], RADIUS + 1))
+
+    def search_file(self, queries):
+        return len(self.index.range_search(queries, RADIUS + 1)[2])
+
+    def search_all(self, queries) -> list[set]:
+        lims, distances, labels = self.index.range_search(queries, RADIUS + 1)
+        return [from_range(lims[i : i + 2], distances, labels) for i in range(len(queries))]
+
+    def add(self, key, code):
+        assert key == self.index.ntotal
+        self.index.add(code[None, :])
+
+
+class HMA(Contender):
+    name = "hma"
+
+    def __init__(self, bank: np.ndarray) -> None:
+        import faiss
+
+        self.index = faiss.IndexBinaryMultiHash(256, 16, 16)
+        self.index.nflip = RADIUS // 16
+        self.index.add(bank)
+
+    def search(self, query):
+        return from_range(*self.index.range_search(query[None, :], RADIUS + 1))
+
+    def search_file(self, queries):
+        return len(self.index.range_search(queries, RADIUS + 1)[2])
+
+    def add(self, key, code):
+        assert key == self.index.ntotal
+        self.index.add(code[None, :])
+
+
+class OldIndex(Contender):
+    name = "pdqindex"
+
+    def __init__(self, bank: np.ndarray) -> None:
+        sys.path.insert(0, str(ROOT / "src"))
+        from drachma.takedown.matcher import PDQIndex
+
+        self.index = PDQIndex.for_bank_size(len(bank))
+        step = 1_000_000
+        for start in range(0, len(bank), step):
+            part = bank[start : start + step]
+            self.index.add(range(start, start + len(part)), [row.tobytes().hex() for row in part])
+
+    def search(self, query):
+        return set(self.index.search(query.tobytes().hex(), RADIUS))
+
+    def search_file(self, queries):
+        hits = self.index.search_many([q.tobytes().hex() for q in queries], RADIUS)
+        return sum(len(h) for h in hits)
+
+    def add(self, key, code):
+        self.index.add([key], [code.tobytes().hex()])
+
+
+class Database(Contender):
+    name = "database"
+    in_process = False
+
+    def __init__(self, first_key: int) -> None:
+        self.first = first_key
+        self.pids: dict[int, int] = {}  # thread -> its connection's backend
+
+    def _pid(self) -> int:
+        ident = threading.get_ident()
+        if ident not in self.pids:
+            self.pids[ident] = backend_pid()
+        return self.pids[ident]
+
+    def search(self, query):
+        from drachma.takedown import chunkindex
+
+        [hits] = chunkindex.search([query.tobytes().hex()], kind="pdq", max_distance=RADIUS)
+        return {(key - self.first, distance) for key, distance in hits}
+
+    def search_file(self, queries):
+        from drachma.takedown import chunkindex
+
+        hexes = [q.tobytes().hex() for q in queries]
+        return sum(len(h) for h in chunkindex.search(hexes, kind="pdq", max_distance=RADIUS))
+
+    def server_cpu_s(self) -> float:
+        return process_cpu_s(self._pid())
+
+    def close_thread(self) -> None:
+        from django.db import connections
+
+        self.pids.pop(threading.get_ident(), None)
+        connections.close_all()
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+def one_client(contenders: list[Contender], queries: np.ndarray, truth: list[set]) -> dict:
+    """Every query through every contender, the order rotated query by query."""
+    figures = {c.name: {"lat": [], "cpu": 0.0, "wrong": 0} for c in contenders}
+    for c in contenders:  # the connection is opened and the code paths loaded before timing
+        c.search(queries[0])
+        c.server_cpu_s()
+    for j, query in enumerate(queries):
+        for c in contenders[j % len(contenders) :] + contenders[: j % len(contenders)]:
+            server = c.server_cpu_s()
+            cpu = time.thread_time()
+            start = time.perf_counter()
+            found = c.search(query)
+            took = time.perf_counter() - start
+            f = figures[c.name]
+            f["lat"].append(took)
+            f["cpu"] += time.thread_time() - cpu + c.server_cpu_s() - server
+            f["wrong"] += found != truth[j]
+    for f in figures.values():
+        f["cpu_ms"] = f["cpu"] / len(queries) * 1000
+    return figures
+
+
+def many_clients(
+    contenders: list[Contender], queries: np.ndarray, truth: list[set], clients: int, rounds: int
+) -> dict:
+    """``clients`` threads at once, each its share of the queries; every contender in turn,
+    the order rotated round by round."""
+    figures = {c.name: {"lat": [], "cpu": 0.0, "wrong": 0, "wall": 0.0} for c in contenders}
+    shares = np.array_split(np.arange(len(queries)), clients)
+    for r in range(rounds):
+        for c in contenders[r % len(contenders) :] + contenders[: r % len(contenders)]:
+            f = figures[c.name]
+            ready = threading.Barrier(clients + 1)
+            lock = threading.Lock()
+
+            def client(rows, c=c, f=f, ready=ready, lock=lock):
+                try:
+                    import faiss
+
+                    faiss.omp_set_num_threads(1)
+                    c.search(queries[rows[0]])  # connect first
+                    lat, wrong = [], 0
+                    server = c.server_cpu_s()
+                    ready.wait()
+                    cpu = time.thread_time()
+                    for j in rows:
+                        start = time.perf_counter()
+                        found = c.search(queries[j])
+                        lat.append(time.perf_counter() - start)
+                        wrong += found != truth[j]
+                    used = time.thread_time() - cpu + c.server_cpu_s() - server
+                    with lock:
+                        f["lat"] += lat
+                        f["cpu"] += used
+                        f["wrong"] += wrong
+                finally:
+                    c.close_thread()
+
+            threads = [threading.Thread(target=client, args=(rows,)) for rows in shares]
+            for t in threads:
+                t.start()
+            ready.wait()
+            start = time.perf_counter()
+            for t in threads:
+                t.join()
+            f["wall"] += time.perf_counter() - start
+    for f in figures.values():
+        f["qps"] = len(queries) * rounds / f["wall"]
+        f["cpu_ms"] = f["cpu"] / (len(queries) * rounds) * 1000
+    return figures
+
+
+def whole_files(contenders: list[Contender], bank: np.ndarray, n: int = 20) -> dict:
+    """Whole files, as a capture or a look-up searches them: an image (its 8 turns, unrelated
+    hashes) and a 60-second video (60 frames walking from a bank hash, 0 to 3 bits a frame)."""
+    rng = np.random.default_rng(SEED + 11)
+    files = []
+    for _ in range(n):
+        files.append(("image", rng.integers(0, 256, size=(8, 32), dtype=np.uint8)))
+        steps = flip_masks(rng, 60, rng.choice(4, size=60))
+        steps[0] = bank[rng.integers(0, len(bank))]
+        files.append(("video", np.bitwise_xor.accumulate(steps, axis=0)))
+    figures = {(c.name, kind): [] for c in contenders for kind in ("image", "video")}
+    hits = {}
+    for j, (kind, queries) in enumerate(files):
+        for c in contenders[j % len(contenders) :] + contenders[: j % len(contenders)]:
+            start = time.perf_counter()
+            found = c.search_file(queries)
+            figures[(c.name, kind)].append(time.perf_counter() - start)
+            hits.setdefault(j, set()).add(found)
+    agree = all(len(found) == 1 for found in hits.values())
+    return {key: statistics.median(t) for key, t in figures.items()} | {"agree": agree}
+
+
+def insert_until_matchable(contenders: list[Contender], bank_size: int, n: int) -> dict:
+    """A new hash stored, then searched for (a near copy, 3 bits away) until found: for the
+    database, stored by this connection in a transaction of its own and searched for by
+    another connection (another worker), which must find it on its first search."""
+    rng = np.random.default_rng(SEED + 7)
+    other = OtherWorker(next(c for c in contenders if not c.in_process))
+    figures = {c.name: [] for c in contenders}
+    misses = {c.name: 0 for c in contenders}
+    for i in range(n):
+        code = rng.integers(0, 256, size=32, dtype=np.uint8)
+        near = code.copy()
+        near[0] ^= 0b1011
+        key = bank_size + i
+        for c in contenders[i % len(contenders) :] + contenders[: i % len(contenders)]:
+            if c.in_process:
+                start = time.perf_counter()
+                c.add(key, code)
+                found = (key, 3) in c.search(near)
+                figures[c.name].append(time.perf_counter() - start)
+            else:
+                took, found = store_and_find_elsewhere(c, other, code, near)
+                figures[c.name].append(took)
+            misses[c.name] += not found
+    other.stop()
+    return {
+        name: dict(median=statistics.median(t), worst=max(t), misses=misses[name])
+        for name, t in figures.items()
+    }
+
+
+class OtherWorker:
+    """Another web worker: a thread with its own database connection, searching on demand."""
+
+    def __init__(self, db: Database) -> None:
+        import queue
+
+        self.db, self.asks, self.answers = db, queue.Queue(), queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self.search(np.zeros(32, dtype=np.uint8))  # connected before anything is timed
+
+    def _run(self) -> None:
+        try:
+            while (query := self.asks.get()) is not None:
+                hits = self.db.search(query)
+                self.answers.put((hits, time.perf_counter()))
+        finally:
+            self.db.close_thread()
+
+    def search(self, query: np.ndarray) -> tuple[set, float]:
+        self.asks.put(query)
+        return self.answers.get()
+
+    def stop(self) -> None:
+        self.asks.put(None)
+        self.thread.join()
+
+
+def store_and_find_elsewhere(
+    db: Database, other: OtherWorker, code: np.ndarray, near: np.ndarray
+) -> tuple[float, bool]:
+    from django.db import transaction
+
+    from drachma.takedown.index import index_capture
+    from drachma.takedown.models import Capture, MediaHash
+
+    template = Capture.objects.order_by("pk").first()
+    start = time.perf_counter()
+    with transaction.atomic():
+        capture = Capture.objects.create(
+            content_item_id=template.content_item_id,
+            evidence_id=template.evidence_id,
+            sha256=code.tobytes().hex(),
+            media_kind="image",
+        )
+        row = MediaHash.objects.create(
+            capture=capture, kind="pdq", hash=code.tobytes().hex(), quality=90
+        )
+        index_capture(capture.pk)
+    hits, found_at = other.search(near)
+    found = (row.pk - db.first, 3) in hits
+    Capture.objects.filter(pk=capture.pk).delete()
+    return found_at - start, found
+
+
+def read_bank_from_database() -> tuple[np.ndarray, float]:
+    """What a worker does before it can build an in-process index: read every hash."""
+    from django.db import connection
+
+    start = time.perf_counter()
+    with connection.cursor() as cursor, cursor.connection.cursor() as cur:
+        chunks = []
+        with cur.copy(
+            "COPY (SELECT h.hash FROM takedown_matchablehash m JOIN takedown_mediahash h"
+            " ON h.id = m.media_hash_id ORDER BY m.media_hash_id) TO STDOUT"
+        ) as copy:
+            for data in copy:
+                chunks.append(bytes(data))
+    text = b"".join(chunks).replace(b"\n", b"")
+    codes = np.frombuffer(bytes.fromhex(text.decode()), dtype=np.uint8).reshape(-1, 32)
+    return codes, time.perf_counter() - start
+
+
+def worker_memory(url: str) -> tuple[float, float]:
+    """What matching adds to a fresh worker process (after Django is set up and connected),
+    and the private memory of its database server process, after 200 searches."""
+    import json
+
     out = subprocess.run(
-        [sys.executable, __file__, "--memory-child", which, "--bank", str(bank_size)],
+        [sys.executable, __file__, "--worker-memory", url],
         capture_output=True,
         text=True,
         check=True,
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures["added"], figures["backend"]
 
 
-def timed(fn) -> float:
+def _worker_memory_child(url: str) -> None:
+    import json
+
+    setup_django(url, tempfile.mkdtemp(prefix="hashmatch-"))
+    base_key = backend_pid()  # connected
+    before = rss_mb()
+    db = Database(0)
+    rng = np.random.default_rng(5)
+    for query in rng.integers(0, 256, size=(200, 32), dtype=np.uint8):
+        db.search(query)
+    print(json.dumps({"added": rss_mb() - before, "backend": private_mb(base_key)}))
+
+
+def first_search_on_a_new_connection(db: Database, query: np.ndarray) -> float:
+    """A worker just started: connect and search (there is nothing to build)."""
+    out = {}
+
+    def fresh():
+        try:
+            start = time.perf_counter()
+            db.search(query)
+            out["took"] = time.perf_counter() - start
+        finally:
+            db.close_thread()
+
+    thread = threading.Thread(target=fresh)
+    thread.start()
+    thread.join()
+    return out["took"]
+
+
+# --- one bank -------------------------------------------------------------------------------
+
+
+def run_bank(args, size: int, kind: str) -> None:
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+    name = database_name(size, kind)
+    workdir = tempfile.mkdtemp(prefix="hashmatch-")
+    _create_database(args.database_url, name)
+    setup_django(f"{args.database_url}/{name}", workdir)
+
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def compare(bank, queries, truth, single: int, inserts: int, rounds: int, configs: list[int]):
-    """Build every index, then time them in alternating rounds and keep each one's best.
-
-    The machine is shared: alternating rounds expose every matcher to the same load, and the
-    best round is the least disturbed one. Returns HMA's figures and Drachma's per bucket size.
-    """
-    query_hex = [row.tobytes().hex() for row in queries]
-    hma = {}
-    start = time.perf_counter()
-    hma_index = build_hma(bank)
-    hma["build"] = time.perf_counter() - start
-    hma["recall"], hma["precision"] = score(
-        from_range(*hma_index.range_search(queries, RADIUS + 1)), truth
+    bank = make_bank(size, kind)
+    made = time.perf_counter() - start
+    first, loading = bank_in_database(bank, args.reload)
+    if args.load_only:
+        print(f"{size:,} {kind} bank in {name}: {loading or 'already loaded'}")
+        return
+    sizes = database_sizes()
+    n_queries = args.queries or (400 if size <= 1_000_000 else 200)
+    queries = make_queries(bank, n_queries, np.random.default_rng([SEED, size, 99]))
+    print(
+        f"\n=== {size:,} hashes, {kind} bank; PostgreSQL {sizes['version']} "
+        f"(shared_buffers {sizes['buffers']}), {os.cpu_count()} cores; {load()} ==="
     )
-    runs = {
-        "hma": (
-            hma,
-            lambda: hma_index.range_search(queries, RADIUS + 1),
-            lambda: [hma_index.range_search(q[None, :], RADIUS + 1) for q in queries[:single]],
+    print(f"bank generated in {made:.1f} s", end="")
+    if loading:
+        print(
+            f"; loaded into {name}: migrate {loading['migrate']:.0f} s, COPY "
+            f"{loading['copy']:.0f} s, 16 indexes {loading['index']:.0f} s, VACUUM ANALYZE "
+            f"{loading['vacuum']:.0f} s",
+            end="",
         )
+    else:
+        print(f"; already in {name}", end="")
+    print(
+        f"\ndatabase index: {sizes['total'] / 2**20:,.0f} MB on disk for the table and its 16 "
+        f"indexes (the table {sizes['heap'] / 2**20:,.0f} MB), shared by every process and "
+        f"cached by the operating system; the hashes' own table {sizes['media'] / 2**20:,.0f} MB"
+    )
+
+    db = Database(first)
+    codes, read_s = read_bank_from_database()
+    assert np.array_equal(codes, bank), "the database holds another bank"
+    del codes
+    gc.collect()
+
+    # The ground truth, checked against NumPy on a sample.
+    before = settled_rss_mb()
+    start = time.perf_counter()
+    flat = Flat(bank)
+    flat.build_s = time.perf_counter() - start
+    flat.memory_mb = settled_rss_mb() - before
+    faiss.omp_set_num_threads(2)
+    truth = flat.search_all(queries)
+    faiss.omp_set_num_threads(1)
+    for j in range(0, len(queries), max(1, len(queries) // 10)):
+        d = np.bitwise_count(bank ^ queries[j]).sum(axis=1)
+        assert truth[j] == {(int(i), int(d[i])) for i in np.flatnonzero(d <= RADIUS)}
+    pairs = sum(len(t) for t in truth)
+    print(
+        f"queries: {len(queries):,}; ground truth {pairs:,} (query, hash) pairs within "
+        f"{RADIUS} bits (faiss flat, checked against NumPy on a tenth of the queries); "
+        f"most hits for one query {max(len(t) for t in truth):,}"
+    )
+
+    # Build the in-process indexes that fit next to each other; the rest in a second group.
+    groups, group, room = [], ["flat"], mem_available_mb() - 2048 - sizes["total"] / 2**20
+    for which in ("hma", "pdqindex"):
+        need = BYTES_PER_HASH[which] * size / 2**20
+        if need < room:
+            group.append(which)
+            room -= need
+        else:
+            groups.append(group)
+            group, room = [which], mem_available_mb() - 2048 - sizes["total"] / 2**20
+    groups.append(group)
+    results = {}
+    for names in groups:
+        built = {"flat": flat} if "flat" in names else {}
+        for which in names:
+            if which in built:
+                continue
+            before = settled_rss_mb()
+            start = time.perf_counter()
+            built[which] = {"hma": HMA, "pdqindex": OldIndex}[which](bank)
+            built[which].build_s = time.perf_counter() - start
+            built[which].memory_mb = settled_rss_mb() - before
+        contenders = [db] + [built[n] for n in names]
+        if len(groups) > 1:
+            print(f"(measured together: {', '.join(c.name for c in contenders)}; {load()})")
+        results[tuple(names)] = measure(args, contenders, bank, queries, truth)
+        for which in names:
+            if which != "flat":
+                del built[which]
+        del contenders, built
+        gc.collect()
+
+    client_mb, backend_mb = worker_memory(f"{args.database_url}/{name}")
+    first_search = statistics.median(
+        first_search_on_a_new_connection(db, queries[j]) for j in range(5)
+    )
+    report(results, read_s, first_search, backend_mb, client_mb)
+
+
+def _create_database(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def measure(args, contenders, bank, queries, truth) -> dict:
+    out = {"load_before": os.getloadavg()}
+    out["one"] = one_client(contenders, queries, truth)
+    out["load_one"] = os.getloadavg()
+    out["many"] = many_clients(contenders, queries, truth, args.clients, args.rounds)
+    out["load_many"] = os.getloadavg()
+    out["files"] = whole_files(contenders, bank)
+    out["load_files"] = os.getloadavg()
+    out["insert"] = insert_until_matchable(contenders, len(bank), args.inserts)
+    out["load_insert"] = os.getloadavg()
+    out["built"] = {c.name: (c.build_s, c.memory_mb) for c in contenders}
+    return out
+
+
+def report(results, read_s, first_search, backend_mb, client_mb) -> None:
+    label = {
+        "database": "database chunk index (in use)",
+        "hma": "HMA: faiss IndexBinaryMultiHash nflip=1",
+        "flat": "faiss IndexBinaryFlat (brute force)",
+        "pdqindex": "in-process PDQIndex, 16-bit (before)",
     }
-    indexes, drachma = {}, {}
-    for bits in configs:
-        result = drachma[bits] = {}
-        start = time.perf_counter()
-        index, result["hex_time"] = build_drachma(bank, bits)
-        result["build"] = time.perf_counter() - start
-        found = [set(r) for r in index.search_many(query_hex, RADIUS)]
-        result["recall"], result["precision"] = score(found, truth)
-        indexes[bits] = index
-        runs[bits] = (
-            result,
-            lambda index=index: index.search_many(query_hex, RADIUS),
-            lambda index=index: [index.search(h, RADIUS) for h in query_hex[:single]],
+    print(
+        f"\n{'contender':<42} {'1 client ms':>15} {'8 clients ms':>16} {'q/s':>6} "
+        f"{'CPU ms/q':>9} {'memory/worker':>14} {'new hash ms':>14} {'worker ready':>13} "
+        f"{'wrong':>6}"
+    )
+    print(f"{'':<42} {'median / p95':>15} {'median / p95':>16} {'at 8':>6} {'(1 / 8)':>9}")
+    for names, r in results.items():
+        for c in ["database", *names]:
+            one, many, ins = r["one"][c], r["many"][c], r["insert"][c]
+            if c == "database":
+                memory = f"{client_mb:.0f}+{backend_mb:.0f} MB"
+                ready = f"{first_search * 1000:.0f} ms"
+            else:
+                build, mem = r["built"][c]
+                memory = f"{mem:,.0f} MB"
+                ready = f"{read_s + build:.1f} s"
+            one_ms = [np.median(one["lat"]) * 1000, pct(one["lat"], 95) * 1000]
+            many_ms = [np.median(many["lat"]) * 1000, pct(many["lat"], 95) * 1000]
+            print(
+                f"{label[c]:<42} {one_ms[0]:>7.2f} / {one_ms[1]:<6.2f}"
+                f" {many_ms[0]:>7.2f} / {many_ms[1]:<7.2f}"
+                f" {many['qps']:>6.0f} {one['cpu_ms']:>4.1f}/{many['cpu_ms']:<4.1f}"
+                f" {memory:>14} {ins['median'] * 1000:>6.2f}/{ins['worst'] * 1000:<7.1f}"
+                f" {ready:>13} {one['wrong'] + many['wrong'] + ins['misses']:>6}"
+            )
+        files = r["files"]
+        print(
+            "  a whole file, median ms (image: 8 turns / video: 60 frames): "
+            + "; ".join(
+                f"{c} {files[(c, 'image')] * 1000:.1f} / {files[(c, 'video')] * 1000:.1f}"
+                for c in ["database", *names]
+            )
+            + ("" if files["agree"] else "  (HIT COUNTS DIFFER)")
         )
+        print(
+            "  load average: before {:.1f}, after 1 client {:.1f}, after 8 clients {:.1f}, after "
+            "inserts {:.1f}".format(
+                r["load_before"][0], r["load_one"][0], r["load_many"][0], r["load_insert"][0]
+            )
+        )
+    print(
+        "(latency: one query hash per search, nothing batched; 8 clients: threads at once, "
+        "each database client on its own connection; CPU: the searching thread's, plus the "
+        "database server process's for the database; memory/worker: what each web worker "
+        "holds for matching (the database: what 200 searches add to a fresh worker process + "
+        "its server process's private memory; the index itself is shared, on disk and in the "
+        "page cache); new hash: "
+        "median/worst ms from storing a hash until a search finds it (database: stored and "
+        "committed by one connection, found by another on its first search; in process: added "
+        "to the index in this process only, every other worker must read it too); worker "
+        f"ready: before a new worker can match (in process: read the bank from the database, "
+        f"{read_s:.1f} s here by COPY, and build; the database: connect and search); wrong: "
+        "answers that differ from the ground truth, plus new hashes not found)"
+    )
 
-    for result, _, _ in runs.values():
-        result["batch_s"], result["single_s"] = [], []
-    for _ in range(rounds):
-        for result, batch, one_by_one in runs.values():
-            result["batch_s"].append(timed(batch))
-            result["single_s"].append(timed(one_by_one))
-    for result, _, _ in runs.values():
-        result["qps"] = len(queries) / min(result["batch_s"])
-        result["qps_median"] = len(queries) / statistics.median(result["batch_s"])
-        result["single_qps"] = single / min(result["single_s"])
 
-    # One new hash at a time into the full bank, searched for straight after (a near copy).
-    for bits, index in indexes.items():
-        rng = np.random.default_rng(7)
-        insert_times, remove_times = [], []
-        for n in range(inserts):
-            code = rng.integers(0, 256, size=32, dtype=np.uint8)
-            near = code.copy()
-            near[0] ^= 0b1011  # 3 bits away
-            new_id = len(bank) + n
-            start = time.perf_counter()
-            index.add([new_id], [code.tobytes().hex()])
-            hits = index.search(near.tobytes().hex(), RADIUS)
-            insert_times.append(time.perf_counter() - start)
-            assert (new_id, 3) in hits, "inserted hash not matchable"
-            start = time.perf_counter()
-            index.remove([new_id])
-            remove_times.append(time.perf_counter() - start)
-            assert not index.search(near.tobytes().hex(), RADIUS)
-        drachma[bits]["insert_ms"] = statistics.median(insert_times) * 1000
-        drachma[bits]["insert_max_ms"] = max(insert_times) * 1000
-        drachma[bits]["remove_ms"] = statistics.median(remove_times) * 1000
-    return hma, drachma
+# --- vPDQ: hashing a video --------------------------------------------------------------
 
 
 def make_video(
@@ -297,102 +968,46 @@ def bench_video(seconds: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--banks", default="uniform,skewed")
+    parser.add_argument("--queries", type=int, default=None, help="400 (1M), 200 (10M)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--inserts", type=int, default=30)
+    parser.add_argument("--reload", action="store_true", help="load the bank again")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--load-only", action="store_true", help="load the banks, measure nothing")
     parser.add_argument(
-        "--quick", action="store_true", help="100,000 hashes, 2,000 queries, 10 s video"
+        "--vpdq", type=int, metavar="SECONDS", help="only time vPDQ on a 720p video this long"
     )
-    parser.add_argument("--bank", type=int, default=None)
-    parser.add_argument("--queries", type=int, default=None)
-    parser.add_argument("--single", type=int, default=500, help="queries timed one at a time")
-    parser.add_argument("--inserts", type=int, default=100)
-    parser.add_argument(
-        "--rounds", type=int, default=3, help="timed rounds, alternating; best kept"
-    )
-    parser.add_argument("--no-video", action="store_true")
-    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--worker-memory", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    bank_size = args.bank or (100_000 if args.quick else 1_000_000)
-    n_queries = args.queries or (2_000 if args.quick else 10_000)
-    video_seconds = 10 if args.quick else 60
-    faiss.omp_set_num_threads(THREADS)
-    if args.memory_child:
-        return memory_child(args.memory_child, bank_size)
-
-    print(
-        f"bank {bank_size:,} random PDQ hashes, {n_queries:,} queries "
-        "(half near copies: 6-14 bits flipped, 10% at exactly 31, 10% at exactly 32; "
-        f"half random), radius {RADIUS}, {THREADS} threads, {os.cpu_count()} cores, "
-        f"faiss {faiss.__version__}, numpy {np.__version__}"
-    )
-    if not args.no_video:
-        # First, while this process is small: a child's maxrss starts from its parent's.
-        video = bench_video(video_seconds)
+    if args.worker_memory:
+        return _worker_memory_child(args.worker_memory)
+    if args.one:
+        return run_bank(args, int(args.one[0]), args.one[1])
+    if args.vpdq:
+        video = bench_video(args.vpdq)
         print(
-            f"\nvPDQ: a {video_seconds} s 1280x720 25 fps H.264 video ({video['size'] / 1e6:.1f} "
-            f"MB, made in {video['made']:.1f} s) hashed at one frame a second: "
-            f"{video['frames']} frames in {video['seconds']:.2f} s; peak memory "
-            f"{video['peak_kb'] / 1024:.0f} MB (VmHWM; {video['base_kb'] / 1024:.0f} MB of it "
-            "interpreter and libraries before hashing; getrusage maxrss "
-            f"{video['maxrss_kb'] / 1024:.0f} MB)"
+            f"vPDQ: a {args.vpdq} s 1280x720 25 fps H.264 video ({video['size'] / 1e6:.1f} MB, "
+            f"made in {video['made']:.1f} s) hashed at one frame a second: {video['frames']} "
+            f"frames in {video['seconds']:.2f} s; peak memory {video['peak_kb'] / 1024:.0f} MB "
+            f"(VmHWM; {video['base_kb'] / 1024:.0f} MB of it interpreter and libraries before "
+            f"hashing; getrusage maxrss {video['maxrss_kb'] / 1024:.0f} MB); {load()}"
         )
-
-    bank, queries, _ = make_data(bank_size, n_queries)
-
-    truth, brute_time = brute_force(bank, queries)
-    true_pairs = sum(len(t) for t in truth)
+        return
     print(
-        f"\nground truth: {true_pairs:,} (query, hash) pairs within {RADIUS} bits, "
-        f"by NumPy popcount brute force over all {n_queries:,} queries"
+        f"bench/hashmatch.py: exact PDQ matching within {RADIUS} bits; numpy {np.__version__}; "
+        f"started {time.strftime('%Y-%m-%d %H:%M')}; {load()}"
     )
-
-    single = min(args.single, n_queries)
-    configs = sorted({PDQIndex.DEFAULT_BUCKET_BITS, PDQIndex.bucket_bits_for(bank_size)})
-    hma, drachma = compare(bank, queries, truth, single, args.inserts, args.rounds, configs)
-    del bank, queries, truth
-    hma["memory"] = index_memory("hma", bank_size)
-    for bits in configs:
-        drachma[bits]["memory"] = index_memory(str(bits), bank_size)
-
-    default_bits = PDQIndex.DEFAULT_BUCKET_BITS
-    rows = [
-        (
-            f"Drachma PDQIndex, {bits}-bit buckets"
-            + (" (default)" if bits == default_bits else "")
-            + (" (for_bank_size)" if bits == PDQIndex.bucket_bits_for(bank_size) else ""),
-            drachma[bits],
-        )
-        for bits in reversed(configs)
-    ]
-    rows += [
-        ("HMA: faiss IndexBinaryMultiHash(256,16,16) nflip=1", hma),
-        ("NumPy popcount brute force", dict(qps=n_queries / brute_time, recall=1.0, precision=1.0)),
-    ]
-    print(
-        f"\n{'matcher':<58} {'batch q/s':>10} {'(median)':>9} {'1-by-1 q/s':>11} {'recall':>7} "
-        f"{'precision':>9} {'build s':>8} {'memory MB':>10}"
-    )
-    for name, r in rows:
-        print(
-            f"{name:<58} {r['qps']:>10,.0f} {r.get('qps_median', float('nan')):>9,.0f} "
-            f"{r.get('single_qps', float('nan')):>11,.0f} "
-            f"{r['recall']:>7.4f} {r['precision']:>9.4f} {r.get('build', float('nan')):>8.1f} "
-            f"{r.get('memory', float('nan')):>10,.0f}"
-        )
-    print(
-        f"(batch: all {n_queries:,} queries in one call, best of {args.rounds} alternating "
-        f"rounds, and the median; 1-by-1: the first {single} queries one call each, best round; "
-        "brute force: one timed pass over all queries on two NumPy threads; memory: resident "
-        "memory the built index adds, measured in a fresh process)\n"
-    )
-    for bits in reversed(configs):
-        r = drachma[bits]
-        print(
-            f"{bits}-bit buckets / HMA queries per second: batch {r['qps'] / hma['qps']:.1f}x, "
-            f"one at a time {r['single_qps'] / hma['single_qps']:.1f}x; build includes "
-            f"{r['hex_time']:.1f} s turning hashes into hex; insert into the {bank_size:,} bank "
-            f"until matchable: median {r['insert_ms']:.2f} ms, max {r['insert_max_ms']:.2f} ms "
-            f"over {args.inserts}; removal median {r['remove_ms']:.2f} ms"
-        )
-    print(f"(HMA rebuilds its index to add a hash: {hma['build']:.1f} s at this size)")
+    for size in [int(s) for s in args.sizes.split(",")]:
+        for kind in args.banks.split(","):
+            # One process per bank: its own Django settings (database) and its memory freed.
+            start = time.perf_counter()
+            command = [sys.executable, __file__, *sys.argv[1:], "--one", str(size), kind]
+            subprocess.run(command, check=True)
+            print(f"({size:,} {kind}: {time.perf_counter() - start:.0f} s in all)", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,6 @@
-"""Fixtures for takedown: users, footage made through the services, and a fresh index per test."""
+"""Fixtures for takedown: users, and footage made through the services."""
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    """The index is process-wide; each test's database starts empty, so must the index."""
-    import sys
-
-    index = sys.modules.get("drachma.takedown.index")
-    if index is not None:
-        index.footage_index.reset()
-    yield
-    index = sys.modules.get("drachma.takedown.index")
-    if index is not None:
-        index.footage_index.reset()
 
 
 @pytest.fixture
@@ -45,3 +31,48 @@ def make_item(db, investigator):
         return services.create_content_item(**defaults)
 
     return make
+
+
+@pytest.fixture
+def store_hashes(make_item):
+    """``store_hashes(hexes, kind=..., quality=80, item=None)``: a capture holding these hashes,
+    stored and indexed as the capture service does, for banks too big to make from files.
+
+    The captures share one exhibit, made once from a real image (its hash is in the bank too).
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from drachma.takedown.index import index_capture
+    from drachma.takedown.models import Capture, HashKind, MediaHash
+    from tests.takedown import media_factory as mf
+
+    made = {}
+
+    def store(hexes, *, kind=HashKind.PDQ, quality=80, item=None):
+        if "evidence" not in made:
+            png = mf.encode(mf.photo(1), "PNG")
+            seed = make_item(file=SimpleUploadedFile("seed.png", png, content_type="image/png"))
+            made["evidence"] = seed.captures.get().evidence
+        item = item or make_item()
+        capture = Capture.objects.create(
+            content_item=item,
+            evidence=made["evidence"],
+            sha256=f"{Capture.objects.count():064x}",
+            media_kind="image" if kind == HashKind.PDQ else "video",
+        )
+        qualities = quality if isinstance(quality, list) else [quality] * len(hexes)
+        MediaHash.objects.bulk_create(
+            MediaHash(
+                capture=capture,
+                kind=kind,
+                hash=hex_,
+                quality=q,
+                frame_index=None if kind == HashKind.PDQ else n,
+                timestamp=None if kind == HashKind.PDQ else float(n),
+            )
+            for n, (hex_, q) in enumerate(zip(hexes, qualities, strict=True))
+        )
+        index_capture(capture.pk)
+        return capture
+
+    return store

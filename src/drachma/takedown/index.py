@@ -1,52 +1,38 @@
-"""The bank of known footage as a faiss index, kept in step with the database.
+"""The bank of known footage: hashing a file, and matching it against every known capture.
 
-One index per process (``footage_index``): built from the ``MediaHash`` rows when a web
-process starts (``warm_up``, in a background thread; a search waits for it), or on first use
-elsewhere, then kept current without rebuilding (HMA rebuilds its whole index, which its
-users report as its bottleneck):
+The bank is the database itself (``MatchableHash``, searched by ``chunkindex``): one index
+for every process and machine, nothing built or held per process.
 
-* a capture committed in this process is added by ``transaction.on_commit``, so it is
-  matchable as soon as its transaction ends;
-* before each search the index catches up with rows other processes (the task worker,
-  other web workers) committed since, by primary key: the rows above the last key it saw and
-  the recent ones it has not (``LOOKBACK``); and, at most every two seconds, one check of
-  the count and the sum of the keys up to the last one seen against what it has read. A row
-  committed further out of order, or a row deleted, makes them differ: the index then
-  compares the keys it holds with the database's and reads only the difference;
-* a hash marked as a false match is removed on commit, and every hit is checked against the
-  database before it is reported, so a stale entry (another process's false match, a row
-  rolled back) can never produce a match.
+* A capture's hashes are made matchable in the transaction that stores them
+  (``index_capture``), so they match everywhere as soon as it commits;
+* a hash marked as a false match stops matching in the transaction that marks it
+  (``unindex_hashes``); a deleted capture's hashes go with it (a cascade);
+* every hit is read back with its capture and bank before it is reported, so only a hash
+  still stored, not marked false, within its own bank's rule, produces a match.
 
-The rules are HMA's: PDQ hashes of quality below 50 are neither stored in the index nor used
-as queries; an image matches within its bank's Hamming distance (31 by default) in any of
-the eight rotations and mirrorings of the query (pdqhash's dihedral hashes); a video matches
-when a share (80% by default) of the query's frames of quality 50 or more each lie within
-the distance of some frame of the known video.
+The rules are HMA's: PDQ hashes of quality below 50 are neither indexed nor used as queries;
+an image matches within its bank's Hamming distance (31 by default) in any of the eight
+rotations and mirrorings of the query (pdqhash's dihedral hashes); a video matches when a
+share (80% by default) of the query's distinct frames of quality 50 or more each lie within
+the distance of some frame of the known video. Banks with different rules share the index:
+the search reaches the largest distance of any bank, then each hit is held to its own.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
-import time
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Count, Max, Sum
 
-from drachma.takedown import hashing
-from drachma.takedown.matcher import PDQIndex, VideoIndex, hamming
+from drachma.takedown import chunkindex, hashing
+from drachma.takedown.matcher import hamming
 from drachma.takedown.models import (
     Capture,
     HashKind,
+    MatchableHash,
     MatchBank,
     MatchKind,
     MediaHash,
@@ -64,14 +50,6 @@ TRANSFORMS = (
     "flipped on the diagonal",
     "flipped on the other diagonal",
 )
-
-# How far back (in MediaHash primary keys) a catch-up looks for rows committed out of order;
-# anything further back is found by the count-and-sum check.
-LOOKBACK = 2000
-# Keys per query when reading rows by key.
-BATCH = 500
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -167,348 +145,113 @@ def hash_media(path, *, max_bytes: int | None = None) -> HashedMedia:
     )
 
 
-class FootageIndex:
-    """The process's index of every known hash (see the module's docstring)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._warming = False
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget everything; the next use rebuilds from the database."""
-        with self._lock:
-            self._pdq: PDQIndex | None = None
-            self._video: VideoIndex | None = None
-            self._videos: dict[int, list] = {}
-            self._high_water = 0
-            self._high_water_hash = ""
-            self._seen: set[int] = set()  # keys read within LOOKBACK of the high-water mark
-            # Every key read (8 bytes each), with their count and sum: what the per-search
-            # check compares with the database.
-            self._ids = array("q")
-            self._count = 0
-            self._sum = 0
-            self._checked_at = time.monotonic()
-
-    @property
-    def built(self) -> bool:
-        return self._pdq is not None
-
-    def build_in_background(self) -> threading.Thread:
-        """Start building from the database in a thread and return once it holds the lock, so
-        that a search from then on waits for the build instead of starting its own."""
-        holding = threading.Event()
-
-        def build() -> None:
-            try:
-                with self._lock:
-                    holding.set()
-                    if self._pdq is None:
-                        self._build()
-            except Exception:
-                # Not fatal: the first search builds it (and reports the error if it persists).
-                logger.exception(
-                    "The footage index could not be built at start; it will be built on first use."
-                )
-                self.reset()
-            finally:
-                holding.set()
-                self._warming = False
-                connection.close()
-
-        self._warming = True
-        thread = threading.Thread(target=build, name="footage-index-warm-up", daemon=True)
-        thread.start()
-        holding.wait()
-        return thread
-
-    def _after_fork(self) -> None:
-        # A server that loads the application before forking its workers (gunicorn --preload)
-        # forks while the warm-up thread may hold the lock; that thread does not exist in the
-        # child, so the child takes a new lock and, if the build was unfinished, starts again.
-        self._lock = threading.RLock()
-        if self._warming:
-            self.reset()
-            self.build_in_background()
-
-    # --- keeping in step -------------------------------------------------------------------
-
-    def _rows(self, queryset):
-        return queryset.values_list(
-            "pk", "capture_id", "kind", "hash", "quality", "frame_index", "timestamp", "false_match"
-        ).order_by("pk")
-
-    def _build(self) -> None:
-        usable = MediaHash.objects.filter(false_match=False, quality__gte=hashing.MIN_QUALITY)
-        images = usable.filter(kind=HashKind.PDQ).count()
-        frames = usable.filter(kind=HashKind.VPDQ_FRAME).count()
-        self.reset()
-        # Sized for the bank as it is now (the matcher picks larger buckets for big banks).
-        self._pdq = PDQIndex.for_bank_size(images)
-        self._video = VideoIndex(PDQIndex.bucket_bits_for(frames))
-        top = MediaHash.objects.aggregate(top=Max("pk"))["top"] or 0
-        self._mark(top)
-        self._load(self._rows(MediaHash.objects.filter(pk__lte=top)).iterator(chunk_size=5000))
-
-    def _mark(self, top: int) -> None:
-        if top > self._high_water:
-            self._high_water = top
-            self._high_water_hash = (
-                MediaHash.objects.filter(pk=top).values_list("hash", flat=True).first() or ""
-            )
-        floor = self._high_water - LOOKBACK
-        self._seen = {pk for pk in self._seen if pk > floor}
-
-    def _load(self, rows: Iterable) -> None:
-        ids, hexes = [], []
-        touched: set[int] = set()
-        floor = self._high_water - LOOKBACK
-        for pk, capture_id, kind, hex_, quality, frame_index, timestamp, false_match in rows:
-            if pk in self._seen:
-                continue
-            if pk > floor:
-                self._seen.add(pk)
-            self._ids.append(pk)
-            self._count += 1
-            self._sum += pk
-            if false_match or quality < hashing.MIN_QUALITY:
-                continue
-            if kind == HashKind.PDQ:
-                ids.append(pk)
-                hexes.append(hex_)
-                if len(ids) >= 50_000:
-                    self._pdq.add(ids, hexes)
-                    ids, hexes = [], []
-            else:
-                self._videos.setdefault(capture_id, []).append(
-                    hashing.FrameHash(
-                        frame=frame_index or 0,
-                        timestamp=timestamp or 0.0,
-                        pdq=hex_,
-                        quality=quality,
-                    )
-                )
-                touched.add(capture_id)
-        if ids:
-            self._pdq.add(ids, hexes)
-        for capture_id in touched:
-            self._video.remove_video(capture_id)
-            self._video.add_video(capture_id, self._videos[capture_id])
-
-    def _catch_up(self) -> None:
-        if self._pdq is None:
-            self._build()
-            return
-        if (
-            self._high_water
-            and not MediaHash.objects.filter(
-                pk=self._high_water, hash=self._high_water_hash
-            ).exists()
-        ):
-            # The last row seen was rolled back and its key reused (SQLite does): start again.
-            self._build()
-            return
-        rows = list(
-            self._rows(
-                MediaHash.objects.filter(pk__gt=self._high_water - LOOKBACK).exclude(
-                    pk__in=self._seen
-                )
-            )
+def index_capture(capture_id: int) -> int:
+    """Make a capture's hashes matchable: call it in the transaction that stores them, so that
+    they are matchable everywhere as soon as it commits (and never if it rolls back). Returns
+    how many were indexed (hashes of quality below 50 are kept, never matched)."""
+    rows = chunkindex.matchable_rows(
+        MediaHash.objects.filter(capture_id=capture_id).values_list(
+            "pk", "kind", "hash", "quality", "false_match"
         )
-        if rows:
-            self._load_list(rows)
-        # The check costs one scan of the keys (about 0.1 s for a million rows on PostgreSQL),
-        # so it runs at most once in DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS.
-        now = time.monotonic()
-        if now - self._checked_at >= float(
-            getattr(settings, "DRACHMA_TAKEDOWN_INDEX_CHECK_SECONDS", 2.0)
-        ):
-            self._checked_at = now
-            if not self._in_step():
-                self._reconcile()
+    )
+    MatchableHash.objects.bulk_create(rows, batch_size=chunkindex.BATCH, ignore_conflicts=True)
+    return len(rows)
 
-    def _in_step(self) -> bool:
-        """Whether the database holds, up to the high-water mark, as many rows as the index
-        has read and with the same sum of keys: one query, whatever the bank's size."""
-        seen = MediaHash.objects.filter(pk__lte=self._high_water).aggregate(
-            n=Count("pk"), total=Sum("pk")
-        )
-        return seen["n"] == self._count and int(seen["total"] or 0) == self._sum
 
-    def _reconcile(self) -> None:
-        """Read the rows the index missed and forget the ones deleted, by comparing its keys
-        with the database's up to the high-water mark."""
-        in_db = np.fromiter(
-            MediaHash.objects.filter(pk__lte=self._high_water)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .iterator(chunk_size=20_000),
-            dtype=np.int64,
-        )
-        held = np.unique(np.frombuffer(self._ids, dtype=np.int64))
-        gone = np.setdiff1d(held, in_db, assume_unique=True).tolist()
-        missed = np.setdiff1d(in_db, held, assume_unique=True).tolist()
-        if gone:
-            self._forget(gone)
-        for start in range(0, len(missed), BATCH):
-            self._load(self._rows(MediaHash.objects.filter(pk__in=missed[start : start + BATCH])))
-        # The loads above counted their rows; the database's list is the truth for the range.
-        self._ids = array("q")
-        self._ids.frombytes(in_db.tobytes())
-        self._count, self._sum = len(in_db), int(in_db.sum())
-        logger.info(
-            "Footage index caught up by key comparison: %d rows read, %d forgotten.",
-            len(missed),
-            len(gone),
-        )
+def unindex_hashes(hash_ids: Iterable[int]) -> int:
+    """Stop these hashes matching (marked as false matches): call it in the transaction that
+    marks them. Returns how many were matchable."""
+    ids = list(hash_ids)
+    gone = 0
+    for start in range(0, len(ids), chunkindex.BATCH):
+        gone += MatchableHash.objects.filter(
+            media_hash_id__in=ids[start : start + chunkindex.BATCH]
+        ).delete()[0]
+    return gone
 
-    def _forget(self, hash_ids: list[int]) -> None:
-        """Drop deleted rows (a disposed capture, a rolled-back transaction's rows)."""
-        self._seen.difference_update(hash_ids)
-        self._pdq.remove(hash_ids)
-        if self._videos:
-            # Frame rows go with their capture: drop the videos that have no frames left.
-            alive = set(
-                MediaHash.objects.filter(kind=HashKind.VPDQ_FRAME)
-                .values_list("capture_id", flat=True)
-                .distinct()
-            )
-            for capture_id in set(self._videos) - alive:
-                self._video.remove_video(capture_id)
-                del self._videos[capture_id]
 
-    def _load_list(self, rows: list) -> None:
-        self._mark(max(r[0] for r in rows))
-        self._load(rows)
+def search(media: HashedMedia, *, exclude_item_id: int | None = None) -> list[Match]:
+    """Known captures ``media`` matches, best first.
 
-    def add_capture(self, capture_id: int) -> None:
-        """Make a committed capture's hashes matchable now (called on commit)."""
-        with self._lock:
-            if self._pdq is None:
-                return  # built with it on first use
-            rows = list(self._rows(MediaHash.objects.filter(capture_id=capture_id)))
-            if rows:
-                self._load_list(rows)
+    The chunk index finds every hash within the largest distance of any bank; each hit is
+    then read with its capture and bank and held to its own bank's rule, on the hash as
+    stored (a hash marked a false match or deleted meanwhile does not match).
+    """
+    banks = list(MatchBank.objects.values_list("match_distance", "video_match_share"))
+    if not banks:
+        return []
+    max_distance = min(max(b[0] for b in banks), chunkindex.MAX_DISTANCE)
+    found: dict[int, Match] = {}
 
-    def remove_hashes(self, hash_ids: list[int]) -> None:
-        """Stop matching these hashes (marked as false matches)."""
-        with self._lock:
-            if self._pdq is None:
-                return
-            rows = MediaHash.objects.filter(pk__in=hash_ids).values_list("pk", "capture_id", "kind")
-            pdq_ids = [pk for pk, _, kind in rows if kind == HashKind.PDQ]
-            if pdq_ids:
-                self._pdq.remove(pdq_ids)
-            gone = set(hash_ids)
-            for capture_id in {c for _, c, kind in rows if kind == HashKind.VPDQ_FRAME}:
-                remaining = MediaHash.objects.filter(
-                    capture_id=capture_id, false_match=False, quality__gte=hashing.MIN_QUALITY
-                ).exclude(pk__in=gone)
-                self._video.remove_video(capture_id)
-                frames = [
-                    hashing.FrameHash(
-                        frame=f.frame_index or 0,
-                        timestamp=f.timestamp or 0.0,
-                        pdq=f.hash,
-                        quality=f.quality,
-                    )
-                    for f in remaining
-                ]
-                self._videos[capture_id] = frames
-                if frames:
-                    self._video.add_video(capture_id, frames)
+    for capture in Capture.objects.filter(sha256=media.sha256).select_related("content_item"):
+        found[capture.pk] = _match(capture, MatchKind.EXACT, distance=0)
 
-    # --- searching -------------------------------------------------------------------------
+    if media.kind == MediaKind.IMAGE:
+        _match_images(media, max_distance, found)
+    else:
+        _match_videos(media, max_distance, found)
+    matches = [m for m in found.values() if m.content_item_id != exclude_item_id]
+    return sorted(matches, key=lambda m: m.sort_key)
 
-    def search(self, media: HashedMedia, *, exclude_item_id: int | None = None) -> list[Match]:
-        """Known captures ``media`` matches, best first, checked against the database."""
-        banks = list(MatchBank.objects.values_list("pk", "match_distance", "video_match_share"))
-        if not banks:
-            return []
-        max_distance = max(b[1] for b in banks)
-        min_share = min(b[2] for b in banks)
-        found: dict[int, Match] = {}
 
-        for capture in Capture.objects.filter(sha256=media.sha256).select_related("content_item"):
-            found[capture.pk] = _match(capture, MatchKind.EXACT, distance=0)
-
-        with self._lock:
-            self._catch_up()
-            if media.kind == MediaKind.IMAGE:
-                queries = [h.pdq for h in media.image_hashes if h.quality >= hashing.MIN_QUALITY]
-                hits = self._pdq.search_many(queries, max_distance=max_distance) if queries else []
-                candidate_ids = {hid for per_query in hits for hid, _ in per_query}
-            else:
-                frames = [f for f in media.frames if f.quality >= hashing.MIN_QUALITY]
-                candidate_ids = (
-                    {
-                        vid
-                        for vid, _ in self._video.search(
-                            frames, max_distance=max_distance, min_share=min_share
-                        )
-                    }
-                    if frames
-                    else set()
-                )
-
-        if media.kind == MediaKind.IMAGE:
-            self._verify_images(media, candidate_ids, found)
-        else:
-            self._verify_videos(media, candidate_ids, found)
-        matches = [m for m in found.values() if m.content_item_id != exclude_item_id]
-        return sorted(matches, key=lambda m: m.sort_key)
-
-    def _verify_images(
-        self, media: HashedMedia, hash_ids: set[int], found: dict[int, Match]
-    ) -> None:
-        queries = [
-            (i, h.pdq) for i, h in enumerate(media.image_hashes) if h.quality >= hashing.MIN_QUALITY
-        ]
-        rows = MediaHash.objects.filter(
-            pk__in=hash_ids, kind=HashKind.PDQ, false_match=False, quality__gte=hashing.MIN_QUALITY
-        ).select_related("capture__content_item__bank")
-        for row in rows:
-            distance, which = min((hamming(q, row.hash), i) for i, q in queries)
-            if distance > row.capture.content_item.bank.match_distance:
-                continue
-            current = found.get(row.capture_id)
-            if current is None or (current.kind != MatchKind.EXACT and distance < current.distance):
-                found[row.capture_id] = _match(
-                    row.capture,
-                    MatchKind.IMAGE,
-                    distance=distance,
-                    transform=TRANSFORMS[which] if which < len(TRANSFORMS) else "",
-                    hash_id=row.pk,
-                )
-
-    def _verify_videos(
-        self, media: HashedMedia, capture_ids: set[int], found: dict[int, Match]
-    ) -> None:
-        # HMA's rule, as matcher.VideoIndex applies it: usable frames, each distinct hash once
-        # (a still scene repeats one hash and must not make up the share on its own).
-        query = list(
-            dict.fromkeys(int(f.pdq, 16) for f in media.frames if f.quality >= hashing.MIN_QUALITY)
-        )
-        if not query:
-            return
-        known = defaultdict(list)
-        for capture_id, hex_ in MediaHash.objects.filter(
-            capture_id__in=capture_ids,
-            kind=HashKind.VPDQ_FRAME,
+def _hits_with_captures(hash_ids: set[int], kind: str):
+    """The hit hashes still matchable, with their capture, item and bank, in batches."""
+    ids = sorted(hash_ids)
+    for start in range(0, len(ids), chunkindex.BATCH):
+        yield from MediaHash.objects.filter(
+            pk__in=ids[start : start + chunkindex.BATCH],
+            kind=kind,
             false_match=False,
             quality__gte=hashing.MIN_QUALITY,
-        ).values_list("capture_id", "hash"):
-            known[capture_id].append(int(hex_, 16))
-        for capture in Capture.objects.filter(pk__in=known).select_related("content_item__bank"):
-            bank = capture.content_item.bank
-            frames = known[capture.pk]
-            matched = sum(
-                1 for q in query if any((q ^ k).bit_count() <= bank.match_distance for k in frames)
+        ).select_related("capture__content_item__bank")
+
+
+def _match_images(media: HashedMedia, max_distance: int, found: dict[int, Match]) -> None:
+    # The eight turns of the query, as HMA: a rotated or mirrored copy is near one of them.
+    queries = [
+        (i, h.pdq) for i, h in enumerate(media.image_hashes) if h.quality >= hashing.MIN_QUALITY
+    ]
+    if not queries:
+        return
+    hits = chunkindex.search([q for _, q in queries], kind=HashKind.PDQ, max_distance=max_distance)
+    hit_ids = {pk for per_query in hits for pk, _ in per_query}
+    for row in _hits_with_captures(hit_ids, HashKind.PDQ):
+        distance, which = min((hamming(q, row.hash), i) for i, q in queries)
+        if distance > row.capture.content_item.bank.match_distance:
+            continue
+        current = found.get(row.capture_id)
+        if current is None or (current.kind != MatchKind.EXACT and distance < current.distance):
+            found[row.capture_id] = _match(
+                row.capture,
+                MatchKind.IMAGE,
+                distance=distance,
+                transform=TRANSFORMS[which] if which < len(TRANSFORMS) else "",
+                hash_id=row.pk,
             )
-            share = matched / len(query)
-            if share >= bank.video_match_share and capture.pk not in found:
-                found[capture.pk] = _match(capture, MatchKind.VIDEO, frame_share=share)
+
+
+def _match_videos(media: HashedMedia, max_distance: int, found: dict[int, Match]) -> None:
+    # HMA's rule: the query's usable frames, each distinct hash once (a still scene repeats
+    # one hash and must not make up the share on its own).
+    query = list(dict.fromkeys(f.pdq for f in media.frames if f.quality >= hashing.MIN_QUALITY))
+    if not query:
+        return
+    hits = chunkindex.search(query, kind=HashKind.VPDQ_FRAME, max_distance=max_distance)
+    hit_ids = {pk for per_frame in hits for pk, _ in per_frame}
+    rows = {row.pk: row for row in _hits_with_captures(hit_ids, HashKind.VPDQ_FRAME)}
+    # Per known capture, the query frames within its bank's distance of one of its frames.
+    matched: dict[int, set[int]] = defaultdict(set)
+    for frame, per_frame in enumerate(hits):
+        for pk, distance in per_frame:
+            row = rows.get(pk)
+            if row is not None and distance <= row.capture.content_item.bank.match_distance:
+                matched[row.capture_id].add(frame)
+    captures = {row.capture_id: row.capture for row in rows.values()}
+    for capture_id, frames in matched.items():
+        capture = captures[capture_id]
+        share = len(frames) / len(query)
+        if share >= capture.content_item.bank.video_match_share and capture_id not in found:
+            found[capture_id] = _match(capture, MatchKind.VIDEO, frame_share=share)
 
 
 def _match(capture: Capture, kind: str, **details) -> Match:
@@ -524,22 +267,8 @@ def _match(capture: Capture, kind: str, **details) -> Match:
     )
 
 
-footage_index = FootageIndex()
-os.register_at_fork(after_in_child=footage_index._after_fork)
-
-
-def warm_up() -> threading.Thread | None:
-    """Start building the index in the background, so that the first search after a web
-    process starts does not wait for a whole build (called from ``drachma.wsgi``, which
-    ``runserver`` and WSGI servers load, and not by migrate, the tests or other commands).
-    ``DRACHMA_TAKEDOWN_WARM_INDEX = False`` leaves it to be built on first use."""
-    if not getattr(settings, "DRACHMA_TAKEDOWN_WARM_INDEX", True) or footage_index.built:
-        return None
-    return footage_index.build_in_background()
-
-
 def match_media(media: HashedMedia, *, exclude_item_id: int | None = None) -> list[Match]:
-    return footage_index.search(media, exclude_item_id=exclude_item_id)
+    return search(media, exclude_item_id=exclude_item_id)
 
 
 def match_file(path, *, max_bytes: int | None = None) -> list[Match]:

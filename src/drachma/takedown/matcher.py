@@ -1,9 +1,13 @@
-"""Exact matching of PDQ hashes (images and video frames) within a Hamming distance.
+"""Exact matching of PDQ hashes (images and video frames) within a Hamming distance, in memory.
 
 ``PDQIndex`` finds every stored hash within ``max_distance`` bits of a query (recall 1.0,
 not an approximation) and makes a hash matchable the moment it is added. ``VideoIndex``
 applies HMA's video rule on top: a stored video matches when at least ``min_share`` of the
 query's usable frames (quality >= MIN_QUALITY) match some frame of it.
+
+The takedown app's bank is not held here but in the database (``chunkindex``), one index for
+every process; these are for hashes held in one process's memory (and are the benchmark's
+in-process contender, ``bench/hashmatch.py``).
 """
 
 from __future__ import annotations

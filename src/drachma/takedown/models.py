@@ -13,6 +13,7 @@ from django.utils import timezone
 from drachma.core import choices
 from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel
 from drachma.core.validators import validate_http_url, validate_not_future
+from drachma.takedown.fields import PDQBitsField
 
 # PDQ hashes are 256 bits; HMA's default match distance is 31 bits.
 DEFAULT_MATCH_DISTANCE = 31
@@ -184,6 +185,54 @@ class MediaHash(AuditedModel):
             raise ValidationError({"hash": "A hash is 64 lower-case hexadecimal digits."})
         if self.false_match and not self.false_match_reason.strip():
             raise ValidationError({"false_match_reason": "Say why this is a false match."})
+
+
+class MatchableHash(models.Model):
+    """A hash the bank matches against, indexed for exact search in the database itself.
+
+    One row per PDQ hash or video frame hash of quality 50 or more that is not a known false
+    match, written and deleted in the same transaction as the change that makes it matchable
+    or not, so every process and machine sees it as soon as that transaction commits. The
+    256 bits are cut into 16 chunks of 16 bits, each in its own indexed column (with the
+    hash's kind folded in, so that images and video frames never meet); an index on each
+    chunk also holds the whole hash and its key, so a search reads only the indexes. See
+    ``chunkindex`` for the search and why it is exact.
+    """
+
+    media_hash = models.OneToOneField(
+        MediaHash, on_delete=models.CASCADE, primary_key=True, related_name="matchable"
+    )
+    code = PDQBitsField()
+    chunk_0 = models.IntegerField()
+    chunk_1 = models.IntegerField()
+    chunk_2 = models.IntegerField()
+    chunk_3 = models.IntegerField()
+    chunk_4 = models.IntegerField()
+    chunk_5 = models.IntegerField()
+    chunk_6 = models.IntegerField()
+    chunk_7 = models.IntegerField()
+    chunk_8 = models.IntegerField()
+    chunk_9 = models.IntegerField()
+    chunk_10 = models.IntegerField()
+    chunk_11 = models.IntegerField()
+    chunk_12 = models.IntegerField()
+    chunk_13 = models.IntegerField()
+    chunk_14 = models.IntegerField()
+    chunk_15 = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[f"chunk_{i}", "code", "media_hash"], name=f"takedown_matchable_chunk_{i}"
+            )
+            for i in range(16)
+        ]
+
+    # Derived from MediaHash (whose marking as a false match is the audited decision).
+    audit_exclude = True
+
+    def __str__(self) -> str:
+        return f"matchable hash {self.media_hash_id}"
 
 
 class MatchKind(models.TextChoices):

@@ -51,12 +51,6 @@ REQUEST_PREFIX = "TR"
 CHUNK = 1024 * 1024
 
 
-def _index():
-    from drachma.takedown.index import footage_index
-
-    return footage_index
-
-
 def default_bank() -> MatchBank:
     bank = MatchBank.objects.filter(is_default=True).first()
     if bank is None:
@@ -221,7 +215,7 @@ def capture(
 def _store_capture(
     item: ContentItem, media: HashedMedia, *, user, filename: str, captured_at=None
 ) -> CaptureResult:
-    from drachma.takedown.index import footage_index, match_media
+    from drachma.takedown.index import index_capture, match_media
 
     # Matched before this capture's own hashes exist, so it never matches itself.
     found = match_media(media, exclude_item_id=item.pk)
@@ -266,7 +260,7 @@ def _store_capture(
     for row in rows[:1]:
         row.full_clean(exclude=["capture"])
     MediaHash.objects.bulk_create(rows)
-    transaction.on_commit(lambda: footage_index.add_capture(cap.pk))
+    index_capture(cap.pk)  # matchable everywhere once this transaction commits
 
     result = CaptureResult(capture=cap)
     for m in found:
@@ -290,7 +284,9 @@ def _store_capture(
 
 def match(media: HashedMedia) -> list[Match]:
     """Known footage a hashed file matches, without keeping the file."""
-    return _index().search(media)
+    from drachma.takedown.index import match_media
+
+    return match_media(media)
 
 
 def _link(cap: Capture, item: ContentItem, m: Match) -> ContentMatch:
@@ -345,7 +341,9 @@ def mark_false_match(
     )
     target = capture or media_hash.capture
     record_decision(target, "false_match", hashes=len(ids), reason=reason[:500])
-    transaction.on_commit(lambda: _index().remove_hashes(ids))
+    from drachma.takedown.index import unindex_hashes
+
+    unindex_hashes(ids)  # no longer matches anywhere once this transaction commits
     return ids
 
 
