@@ -18,7 +18,13 @@ from django.test import Client
 from django.urls import reverse
 
 from drachma.core.roles import Role
-from drachma.site.access_matrix import ROLE_COLUMNS, all_endpoints, parse_matrix
+from drachma.site.access_matrix import (
+    PERSONAL_COLUMN,
+    ROLE_COLUMNS,
+    all_endpoints,
+    parse_matrix,
+    personal_rows,
+)
 from tests.conftest import sign_in
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
@@ -45,7 +51,8 @@ def test_every_endpoint_declares_its_permissions():
 def test_matrix_has_every_role_column():
     text = DOC.read_text(encoding="utf-8")
     header = next(line for line in text.splitlines() if line.startswith("| Method |"))
-    assert [c.strip() for c in header.strip("|").split("|")][2:] == ROLE_COLUMNS
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns[2] == PERSONAL_COLUMN and columns[3:] == ROLE_COLUMNS
 
 
 class World:
@@ -122,10 +129,17 @@ def _sections():
     return sorted({e.section for e in all_endpoints()})
 
 
+def _views_recorded() -> int:
+    from drachma.audit.models import AuditAction, AuditEntry
+
+    return AuditEntry.objects.filter(action=AuditAction.VIEW).count()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("section", _sections())
 def test_role_matrix(section, make_user):
     rows = documented()
+    personal = personal_rows(DOC.read_text(encoding="utf-8"))
     world = World(make_user).build()
     endpoints = [e for e in all_endpoints() if e.section == section]
     for endpoint in endpoints:
@@ -141,6 +155,18 @@ def test_role_matrix(section, make_user):
                 # A sample may be a function of the user, for records that are the user's own.
                 kwargs = {k: v(user) if callable(v) else v for k, v in world.kwargs.items()}
                 url = _url(endpoint, kwargs)
+                views_before = _views_recorded()
                 response = _request(client, endpoint.method, url, endpoint.is_api)
+                views_recorded = _views_recorded() - views_before
                 transaction.set_rollback(True)
             _check(endpoint, role, expected[role], response)
+            if (
+                (endpoint.method, endpoint.key) in personal
+                and endpoint.method == "GET"
+                and expected[role]
+                and role != "anonymous"
+            ):
+                # Every door to personal data records who looked (docs/roles.md marks them).
+                assert views_recorded >= 1, (
+                    f"GET {endpoint.key} as {role} shows personal data but recorded no view"
+                )

@@ -27,6 +27,10 @@ def _names_a_record(route: str) -> bool:
 
 
 YES, NO = "✓", "·"
+# The column after "Endpoint" that marks a row showing personal data: every allowed GET of
+# such a row must record a view in the audit log (tests/site/test_role_matrix.py checks it).
+PERSONAL_COLUMN = "Personal data"
+PERSONAL = "yes"
 
 
 @dataclass(frozen=True)
@@ -122,12 +126,13 @@ def render_section(section: str, endpoints: list[Endpoint]) -> str:
     lines = [
         f"## {section}",
         "",
-        "| Method | Endpoint | " + " | ".join(ROLE_COLUMNS) + " |",
-        "|---|---|" + "---|" * len(ROLE_COLUMNS),
+        f"| Method | Endpoint | {PERSONAL_COLUMN} | " + " | ".join(ROLE_COLUMNS) + " |",
+        "|---|---|---|" + "---|" * len(ROLE_COLUMNS),
     ]
     for e in endpoints:
         cells = [YES if e.allowed_for(role, grants) else NO for role in ROLE_COLUMNS]
-        lines.append(f"| {e.method} | `{e.key}` | " + " | ".join(cells) + " |")
+        # Whether a row shows personal data is the reviewer's to say: drafted blank.
+        lines.append(f"| {e.method} | `{e.key}` |  | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -143,8 +148,24 @@ ROW = re.compile(r"^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`([^`]+)`\s*\|(.*)\|
 
 def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, bool]]:
     """Rows of docs/roles.md: (method, endpoint) -> role -> allowed."""
-    rows = {}
-    header = None
+    return {key: row.allowed for key, row in parse_rows(text).items()}
+
+
+def personal_rows(text: str) -> set[tuple[str, str]]:
+    """The rows of docs/roles.md marked as showing personal data."""
+    return {key for key, row in parse_rows(text).items() if row.personal}
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    allowed: dict[str, bool]
+    personal: bool
+
+
+def parse_rows(text: str) -> dict[tuple[str, str], MatrixRow]:
+    """Every row of docs/roles.md: who may use it, and whether it shows personal data."""
+    rows: dict[tuple[str, str], MatrixRow] = {}
+    header: list[str] | None = None
     for line in text.splitlines():
         if line.startswith("| Method |"):
             header = [c.strip() for c in line.strip().strip("|").split("|")][2:]
@@ -158,6 +179,16 @@ def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, bool]]:
             raise ValueError(
                 f"docs/roles.md: row {method} {key} has {len(cells)} cells, expected {len(header)}"
             )
+        personal = False
+        if header and header[0] == PERSONAL_COLUMN:
+            mark, cells = cells[0], cells[1:]
+            if mark not in ("", PERSONAL):
+                raise ValueError(
+                    f"docs/roles.md: row {method} {key} has {mark!r} for personal data; "
+                    f"write {PERSONAL!r} or leave it empty"
+                )
+            personal = mark == PERSONAL
+        roles = header[1:] if header and header[0] == PERSONAL_COLUMN else header
         bad = [c for c in cells if c not in (YES, NO)]
         if bad:
             raise ValueError(
@@ -165,5 +196,8 @@ def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, bool]]:
             )
         if (method, key) in rows:
             raise ValueError(f"docs/roles.md: row {method} {key} appears twice")
-        rows[(method, key)] = {role: cell == YES for role, cell in zip(header, cells, strict=True)}
+        rows[(method, key)] = MatrixRow(
+            allowed={role: cell == YES for role, cell in zip(roles, cells, strict=True)},
+            personal=personal,
+        )
     return rows
