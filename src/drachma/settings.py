@@ -112,6 +112,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A request is one transaction: a failed request leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PostgreSQL in production: the application connects as a role that owns no tables (it may
+# only add to the audit log); migrations run as the owner, through this alias, and only where
+# DATABASE_OWNER_URL is set (the migration job, never the web or worker processes).
+# `manage.py create_db_roles` makes the roles and grants (docs/audit.md).
+if os.environ.get("DATABASE_OWNER_URL"):
+    DATABASES["owner"] = {
+        **dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -210,6 +219,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DRACHMA_LOG_LEVEL", "WARNING")},
 }
+
+# The audit log (docs/audit.md). Its HMAC key never lives in the database: DRACHMA_AUDIT_KEY,
+# or DRACHMA_AUDIT_KEY_FILE (one key a line, the last current, earlier ones retired). Without
+# either, development generates a key file under var/ and production refuses to start.
+DRACHMA_AUDIT_KEY = os.environ.get("DRACHMA_AUDIT_KEY", "")
+DRACHMA_AUDIT_KEY_FILE = os.environ.get("DRACHMA_AUDIT_KEY_FILE") or (
+    str(VAR_DIR / "audit.key") if DEBUG and not DRACHMA_AUDIT_KEY else ""
+)
+DRACHMA_AUDIT_GENERATE_KEY = DEBUG and not os.environ.get("DRACHMA_AUDIT_KEY_FILE")
+# Anchors of the chain's head, appended to a file on storage apart from the database's.
+DRACHMA_AUDIT_ANCHOR_PATH = Path(
+    os.environ.get("DRACHMA_AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.log")
+)
+DRACHMA_AUDIT_WITNESSES = ["drachma.audit.anchors.FileWitness"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
