@@ -112,15 +112,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A request is one transaction: a failed request leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# PostgreSQL in production: the application connects as a role that owns no tables (it may
-# only add to the audit log); migrations run as the owner, through this alias, and only where
-# DATABASE_OWNER_URL is set (the migration job, never the web or worker processes).
-# `manage.py create_db_roles` makes the roles and grants (docs/audit.md).
+# PostgreSQL in production: the application connects (DATABASE_URL) as a role that owns no
+# tables and may only add to the audit log. The migration job alone also gets
+# DATABASE_OWNER_URL: that process then connects as the owner, and keeps the application's
+# role (DATABASE_URL's user) to its grants. `manage.py create_db_roles`: docs/audit.md.
+DRACHMA_DB_APP_ROLE = ""
 if os.environ.get("DATABASE_OWNER_URL"):
-    DATABASES["owner"] = {
-        **dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]),
-        "TEST": {"MIRROR": "default"},
-    }
+    DRACHMA_DB_APP_ROLE = DATABASES["default"].get("USER", "")
+    DATABASES["default"].update(dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

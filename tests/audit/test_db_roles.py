@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from drachma.audit import dbroles
 from drachma.audit.dbroles import app_role_to_restrict, forbidden_privileges, restrict_audit_tables
 from drachma.audit.models import AuditEntry, AuditSeal
 from drachma.audit.services import append
@@ -156,19 +155,16 @@ def test_create_db_roles_can_run_again_and_takes_back_what_a_migration_gave(role
     assert "created role" in roles.output
 
 
-def test_migrations_as_the_owner_restrict_the_application_role_only(monkeypatch):
-    app_settings = SimpleNamespace(DATABASES={"default": {"USER": "drachma_app"}})
-    monkeypatch.setattr(dbroles, "settings", app_settings)
+def test_migrations_as_the_owner_restrict_the_application_role_only(settings):
+    def connection_as(user, vendor="postgresql"):
+        return SimpleNamespace(vendor=vendor, settings_dict={"USER": user})
 
-    def connection_as(user, alias="owner", vendor="postgresql"):
-        return SimpleNamespace(vendor=vendor, alias=alias, settings_dict={"USER": user})
-
-    assert app_role_to_restrict(connection_as("o")) == "drachma_app"
-    same = connection_as("drachma_app")
-    default = connection_as("o", alias="default")
-    lite = connection_as("", vendor="sqlite")
-    assert app_role_to_restrict(same) is app_role_to_restrict(default) is None
-    assert app_role_to_restrict(lite) is None
+    settings.DRACHMA_DB_APP_ROLE = "drachma_app"  # DATABASE_URL's user, beside the owner's URL
+    assert app_role_to_restrict(connection_as("drachma_owner")) == "drachma_app"
+    assert app_role_to_restrict(connection_as("drachma_app")) is None
+    assert app_role_to_restrict(connection_as("", vendor="sqlite")) is None
+    settings.DRACHMA_DB_APP_ROLE = ""  # no DATABASE_OWNER_URL: one role, nothing to restrict
+    assert app_role_to_restrict(connection_as("postgres")) is None
 
 
 @pytest.mark.parametrize(

@@ -49,14 +49,13 @@ def restrict_audit_tables(cursor, app_role: str) -> list[str]:
 
 
 def app_role_to_restrict(connection) -> str | None:
-    """When migrations run as the owner (through an alias other than the application's), the
-    application's role named by ``DATABASES['default']``; otherwise None (one role for all, as
-    in development: nothing to take away from the owner itself)."""
-    if connection.vendor != "postgresql" or connection.alias == DEFAULT_DB_ALIAS:
+    """The application's role, when this process runs as another (the owner, in the migration
+    job that has DATABASE_OWNER_URL); otherwise None (one role for everything, as in
+    development: there is nothing to take away from the owner itself)."""
+    if connection.vendor != "postgresql":
         return None
-    app_role = settings.DATABASES[DEFAULT_DB_ALIAS].get("USER") or ""
-    own_role = connection.settings_dict.get("USER") or ""
-    if not app_role or app_role == own_role:
+    app_role = getattr(settings, "DRACHMA_DB_APP_ROLE", "") or ""
+    if not app_role or app_role == connection.settings_dict.get("USER"):
         return None
     return app_role
 

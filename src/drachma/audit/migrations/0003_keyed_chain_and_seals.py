@@ -69,8 +69,8 @@ def triggers_down(apps, schema_editor):
 
 
 def restrict_app_role(apps, schema_editor):
-    """Run as the owner (``migrate --database owner``): the tables made here get the
-    application role's limits at once, not only when the whole migrate run ends."""
+    """Run as the owner (DATABASE_OWNER_URL): the tables made here get the application
+    role's limits at once, not only when the whole migrate run ends."""
     from drachma.audit.dbroles import app_role_to_restrict, restrict_audit_tables
 
     app_role = app_role_to_restrict(schema_editor.connection)

@@ -66,7 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Roles ready: migrate as {owner} (DATABASE_OWNER_URL, `manage.py migrate "
-                f"--database owner`), run the application as {app} (DATABASE_URL)."
+                f"Roles ready: run the application as {app} (DATABASE_URL); migrate as "
+                f"{owner} (the same DATABASE_URL, and DATABASE_OWNER_URL for {owner})."
             )
         )
