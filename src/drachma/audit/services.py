@@ -116,72 +116,76 @@ def seal_after_commit() -> None:
     seal_pending()
 
 
-def _take_sealer_lock() -> None:
+def _take_sealer_lock() -> bool:
+    """One sealer at a time. PostgreSQL: a transaction-scoped advisory lock, tried and never
+    waited for. SQLite: the IMMEDIATE transaction already holds the one write lock."""
     connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALER_LOCK])
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEALER_LOCK])
+        return cursor.fetchone()[0]
 
 
-def seal_pending(*, batch_size: int = SEAL_BATCH) -> int:
+def seal_pending(*, batch_size: int = SEAL_BATCH, max_batches: int = 20) -> int:
     """Give every committed, unsealed entry its place in the chain, in the order they are found
-    (entry number within a batch). One sealer at a time, each holding its lock only for the
-    few statements of one batch. Returns how many entries were sealed."""
+    (by entry number within a batch). Returns how many entries this call sealed.
+
+    A caller that finds another sealer at work leaves at once instead of queueing behind it:
+    the one at work looks for waiting entries again after it lets go of the lock, which is
+    after this caller's commit, so nothing committed is left behind. (``max_batches`` keeps one
+    worker from sealing for everyone forever under load; what it leaves, the next commit's
+    sealer or the periodic task takes.)"""
     sealed = 0
-    while True:
+    for _ in range(max_batches):
         with transaction.atomic():
-            _take_sealer_lock()
+            if not _take_sealer_lock():
+                return sealed
             count, more = _seal_batch(batch_size)
         sealed += count
-        if not more:
-            return sealed
+        if not more and not AuditPending.objects.exists():
+            break
+    return sealed
 
 
 def _seal_batch(batch_size: int) -> tuple[int, bool]:
-    waiting = list(
-        AuditPending.objects.order_by("entry_id").values_list("entry_id", flat=True)[:batch_size]
-    )
-    if not waiting:
+    waiting = AuditPending.objects.order_by("entry_id").values("entry_id")[:batch_size]
+    entries = list(AuditEntry.objects.filter(seq__in=waiting).order_by("seq"))
+    if not entries:
         return 0, False
     keys = keyring()
     key = keys.current
-    last = AuditSeal.objects.order_by("-position").first()
+    last = AuditSeal.objects.select_related("entry").order_by("-position").first()
     if last is None:
         position, prev_hash = 0, GENESIS_HASH
     else:
         # Only the last seal's own hashes are checked here (verify_audit walks the rest).
         reason = seal_problem(
-            last,
-            AuditEntry.objects.filter(seq=last.entry_id).first(),
-            prev_hash=last.prev_hash,
-            keyed_before=False,
-            keys=keys,
+            last, last.entry, prev_hash=last.prev_hash, keyed_before=False, keys=keys
         )
         if reason is not None:
             raise SealingRefused(
                 f"the chain's last seal, #{last.position}, does not hold: {reason}"
             )
         position, prev_hash = last.position, last.chain_hash
-    entries = AuditEntry.objects.in_bulk(waiting)
     now = timezone.now()
     seals, refused = [], []
-    for seq in waiting:
-        entry = entries.get(seq)
-        entry_key = keys.get(entry.key_id) if entry is not None else None
+    for entry in entries:
+        entry_key = keys.get(entry.key_id)
         if entry_key is None or not hmac.compare_digest(
             entry.compute_hash(entry_key), entry.entry_hash
         ):
-            refused.append(seq)
+            refused.append(entry.seq)
             continue
         position += 1
         seal = AuditSeal(
-            position=position, entry_id=seq, prev_hash=prev_hash, key_id=key.id, sealed_at=now
+            position=position, entry=entry, prev_hash=prev_hash, key_id=key.id, sealed_at=now
         )
         seal.chain_hash = seal.compute_hash(key, entry_hash=entry.entry_hash)
         prev_hash = seal.chain_hash
         seals.append(seal)
     AuditSeal.objects.bulk_create(seals)
-    AuditPending.objects.filter(entry_id__in=waiting).delete()
+    AuditPending.objects.filter(entry_id__in=[entry.seq for entry in entries]).delete()
     if refused:
         # Left out of the chain (and reported by verify_audit as not genuine) rather than
         # sealed: a sealed forgery would break the chain for good and hide what came after.
@@ -189,7 +193,7 @@ def _seal_batch(batch_size: int) -> tuple[int, bool]:
             "Audit entries %s do not match their keyed hash; they were not sealed.",
             ", ".join(f"#{seq}" for seq in refused),
         )
-    return len(seals), len(waiting) == batch_size
+    return len(seals), len(entries) == batch_size
 
 
 def anchor_head(*, only_if_moved: bool = True) -> Anchor | None:
