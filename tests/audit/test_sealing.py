@@ -3,8 +3,10 @@ transaction, in the order they are found; what is not genuine is left out and na
 sealer never fails the request that was saved, and the periodic task seals what it left."""
 
 import logging
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
 
@@ -121,9 +123,33 @@ def test_a_forged_last_seal_stops_sealing_and_is_named():
     assert problem.reason == "its seal does not match its entry and place (re-hashed or forged)"
 
 
-def test_the_periodic_task_is_scheduled_every_minute():
-    [registered] = [p for p in PERIODIC if p.task is tasks.seal_and_anchor]
-    assert registered.seconds == 60
+def test_the_periodic_tasks_are_scheduled():
+    schedule = {p.task: p.seconds for p in PERIODIC}
+    assert schedule[tasks.seal_and_anchor] == 60
+    assert schedule[tasks.requeue_unsealed] == 3600
+
+
+@pytest.mark.django_db
+def test_entries_taken_out_of_the_queue_are_reported_and_queued_again(caplog):
+    """Someone with the application's credentials deletes queue rows, so that entries are
+    never sealed (and could later go unnoticed): verify says so, the hourly task undoes it."""
+    entry = append("view", model="people.person", object_id="3", object_repr="Watched")
+    AuditPending.objects.filter(entry=entry).delete()
+    seal_pending()
+    assert not AuditSeal.objects.filter(entry=entry).exists()
+    report = verify()
+    assert report.intact and report.unqueued == [entry.seq] and entry.seq in report.unsealed
+    out = StringIO()
+    call_command("verify_audit", "--no-anchor", stdout=out)
+    assert "1 were taken out of the sealer's queue by hand" in out.getvalue()
+    with caplog.at_level(logging.WARNING, logger="drachma.audit.services"):
+        assert tasks.requeue_unsealed.call() == 1
+    assert f"#{entry.seq} were neither sealed nor queued" in caplog.text
+    seal_pending()
+    assert AuditSeal.objects.filter(entry=entry).exists()
+    report = verify()
+    assert report.intact and not report.unsealed and not report.unqueued
+    assert tasks.requeue_unsealed.call() == 0
 
 
 @pytest.mark.django_db

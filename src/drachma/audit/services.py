@@ -26,6 +26,7 @@ __all__ = [
     "ChainProblem",
     "anchor_head",
     "append",
+    "requeue_unsealed",
     "seal_pending",
     "verify",
     "verify_chain",
@@ -194,6 +195,26 @@ def _seal_batch(batch_size: int) -> tuple[int, bool]:
             ", ".join(f"#{seq}" for seq in refused),
         )
     return len(seals), len(entries) == batch_size
+
+
+def requeue_unsealed() -> int:
+    """Entries neither sealed nor queued for sealing (their queue rows removed by someone with
+    the application's database credentials): queued again, so that the next sealer seals them.
+    Reads the whole log, so it runs hourly rather than after every commit."""
+    lost = list(
+        AuditEntry.objects.filter(seal__isnull=True)
+        .exclude(seq__in=AuditPending.objects.values("entry_id"))
+        .values_list("seq", flat=True)
+    )
+    if lost:
+        AuditPending.objects.bulk_create(
+            [AuditPending(entry_id=seq) for seq in lost], ignore_conflicts=True
+        )
+        logger.warning(
+            "Audit entries %s were neither sealed nor queued for sealing; queued again.",
+            ", ".join(f"#{seq}" for seq in lost),
+        )
+    return len(lost)
 
 
 def anchor_head(*, only_if_moved: bool = True) -> Anchor | None:

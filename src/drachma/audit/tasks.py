@@ -13,3 +13,10 @@ def seal_and_anchor() -> dict:
     sealed = services.seal_pending()
     anchor = services.anchor_head()
     return {"sealed": sealed, "head": anchor.position if anchor else 0}
+
+
+@periodic(seconds=3600)
+@task()
+def requeue_unsealed() -> int:
+    """Hourly: entries that lost their place in the sealer's queue are queued again."""
+    return services.requeue_unsealed()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from drachma.audit import chain
 from drachma.audit.anchors import Anchor, DamagedAnchor, witnesses
 from drachma.audit.keys import UNKEYED, Keyring, keyring
-from drachma.audit.models import AuditEntry, AuditSeal
+from drachma.audit.models import AuditEntry, AuditPending, AuditSeal
 
 CHUNK = 2000
 
@@ -39,6 +39,7 @@ class VerifyReport:
     sealed: int = 0
     unkeyed: int = 0  # sealed before the chain was keyed (their own SHA-256 chain)
     unsealed: list[int] = field(default_factory=list)  # entry numbers waiting to be sealed
+    unqueued: list[int] = field(default_factory=list)  # of those, missing from the queue
     anchors: int = 0
     last_anchor: Anchor | None = None
     head: AuditSeal | None = None
@@ -172,6 +173,9 @@ def verify() -> VerifyReport:
             return report
         report.unsealed.append(entry.seq)
         report.checked += 1
+    if report.unsealed:
+        queued = set(AuditPending.objects.values_list("entry_id", flat=True))
+        report.unqueued = [seq for seq in report.unsealed if seq not in queued]
     report.problem = anchor_problem
     return report
 

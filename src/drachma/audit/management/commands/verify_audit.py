@@ -40,6 +40,13 @@ class Command(BaseCommand):
                 f"Not yet sealed: {len(report.unsealed)} ({shown}{more}); their own keyed "
                 "hashes hold."
             )
+        if report.unqueued:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Of those, {len(report.unqueued)} were taken out of the sealer's queue by "
+                    "hand; the hourly task queues them again (audit.tasks.requeue_unsealed)."
+                )
+            )
         if report.last_anchor is None:
             self.stdout.write("Anchors checked: none yet.")
         else:
