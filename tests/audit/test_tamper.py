@@ -260,3 +260,10 @@ def test_a_head_whose_seal_does_not_hold_is_not_anchored(settings):
         anchor_head()
     assert not settings.DRACHMA_AUDIT_ANCHOR_PATH.exists()
     assert AuditSeal.objects.count() == len(entries)
+
+
+def test_anchors_that_cannot_be_read_are_a_problem_not_a_pass(settings, tmp_path):
+    chain_of(1)
+    settings.DRACHMA_AUDIT_ANCHOR_PATH = tmp_path  # a directory: unreadable as a file
+    found = problem()
+    assert found.reason.startswith(f"the anchors of file {tmp_path} cannot be read: ")

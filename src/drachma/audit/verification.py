@@ -107,7 +107,14 @@ def _read_anchors(keys: Keyring, report: VerifyReport):
     by_position: dict[int, list[Anchor]] = defaultdict(list)
     problem = None
     for witness in witnesses():
-        for anchor in witness.anchors():
+        try:
+            kept = list(witness.anchors())
+        except OSError as exc:
+            problem = problem or ChainProblem(
+                None, None, f"the anchors of {witness.name} cannot be read: {exc}"
+            )
+            continue
+        for anchor in kept:
             if isinstance(anchor, DamagedAnchor):
                 problem = problem or ChainProblem(
                     None, None, f"line {anchor.number} of {witness.name}: {anchor.reason}"
