@@ -227,9 +227,13 @@ DRACHMA_AUDIT_KEY_FILE = os.environ.get("DRACHMA_AUDIT_KEY_FILE") or (
     str(VAR_DIR / "audit.key") if DEBUG and not DRACHMA_AUDIT_KEY else ""
 )
 DRACHMA_AUDIT_GENERATE_KEY = DEBUG and not os.environ.get("DRACHMA_AUDIT_KEY_FILE")
-# Anchors of the chain's head, appended to a file on storage apart from the database's.
+# Anchors of the chain's head, appended to a file on storage apart from the database's. They
+# belong to one database: the default file is named after it.
+_AUDITED_DB = "{}-{}".format(
+    DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1], Path(str(DATABASES["default"]["NAME"])).stem
+)
 DRACHMA_AUDIT_ANCHOR_PATH = Path(
-    os.environ.get("DRACHMA_AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.log")
+    os.environ.get("DRACHMA_AUDIT_ANCHOR_PATH", VAR_DIR / f"audit-anchors-{_AUDITED_DB}.log")
 )
 DRACHMA_AUDIT_WITNESSES = ["drachma.audit.anchors.FileWitness"]
 
