@@ -55,6 +55,7 @@ format: $(STAMP)
 
 clean-db:
 	rm -f var/drachma.sqlite3 var/drachma.sqlite3-wal var/drachma.sqlite3-shm
+	rm -f var/audit-anchors-sqlite3-drachma.log  # the anchors of the database removed
 
 # Re-resolve the lock files after changing pyproject.toml's dependencies (runtime, then dev on top).
 lock:

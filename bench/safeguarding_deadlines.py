@@ -45,6 +45,7 @@ def main() -> None:
                 os.environ,
                 DRACHMA_VAR_DIR=tmp,
                 DRACHMA_DEBUG="0",
+                DRACHMA_AUDIT_KEY="bench-" + "k" * 58,  # production refuses to start without
                 DRACHMA_AXES_ENABLED="0",
                 DRACHMA_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                 DRACHMA_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",

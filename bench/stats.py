@@ -36,7 +36,13 @@ def main() -> None:
     targets = [args.only] if args.only else ["postgresql", "sqlite"]
     for target in targets:
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, DRACHMA_VAR_DIR=tmp, DRACHMA_DEBUG="0", DRACHMA_AXES_ENABLED="0")
+            env = dict(
+                os.environ,
+                DRACHMA_VAR_DIR=tmp,
+                DRACHMA_DEBUG="0",
+                DRACHMA_AXES_ENABLED="0",
+                DRACHMA_AUDIT_KEY="bench-" + "k" * 58,  # production refuses to start without
+            )
             if target == "postgresql":
                 subprocess.run(
                     [

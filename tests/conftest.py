@@ -28,6 +28,8 @@ def _fast_test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.DRACHMA_EVIDENCE_ROOT = tmp_path / "evidence"
+    # Anchors vouch for one database's chain: each test's database gets its own file.
+    settings.DRACHMA_AUDIT_ANCHOR_PATH = tmp_path / "audit-anchors.log"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

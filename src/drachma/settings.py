@@ -118,6 +118,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A request is one transaction: a failed request leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PostgreSQL in production: the application connects (DATABASE_URL) as a role that owns no
+# tables and may only add to the audit log. The migration job alone also gets
+# DATABASE_OWNER_URL: that process then connects as the owner, and keeps the application's
+# role (DATABASE_URL's user) to its grants. `manage.py create_db_roles`: docs/audit.md.
+DRACHMA_DB_APP_ROLE = ""
+if os.environ.get("DATABASE_OWNER_URL"):
+    DRACHMA_DB_APP_ROLE = DATABASES["default"].get("USER", "")
+    DATABASES["default"].update(dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -216,6 +224,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DRACHMA_LOG_LEVEL", "WARNING")},
 }
+
+# The audit log (docs/audit.md). Its HMAC key never lives in the database: DRACHMA_AUDIT_KEY,
+# or DRACHMA_AUDIT_KEY_FILE (one key a line, the last current, earlier ones retired). Without
+# either, development generates a key file under var/ and production refuses to start.
+DRACHMA_AUDIT_KEY = os.environ.get("DRACHMA_AUDIT_KEY", "")
+DRACHMA_AUDIT_KEY_FILE = os.environ.get("DRACHMA_AUDIT_KEY_FILE") or (
+    str(VAR_DIR / "audit.key") if DEBUG and not DRACHMA_AUDIT_KEY else ""
+)
+DRACHMA_AUDIT_GENERATE_KEY = DEBUG and not os.environ.get("DRACHMA_AUDIT_KEY_FILE")
+# Anchors of the chain's head, appended to a file on storage apart from the database's. They
+# belong to one database: the default file is named after it.
+_AUDITED_DB = "{}-{}".format(
+    DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1], Path(str(DATABASES["default"]["NAME"])).stem
+)
+DRACHMA_AUDIT_ANCHOR_PATH = Path(
+    os.environ.get("DRACHMA_AUDIT_ANCHOR_PATH", VAR_DIR / f"audit-anchors-{_AUDITED_DB}.log")
+)
+DRACHMA_AUDIT_WITNESSES = ["drachma.audit.anchors.FileWitness"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

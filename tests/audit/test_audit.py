@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drachma.audit.context import acting_as
-from drachma.audit.models import AuditChainHead, AuditEntry
-from drachma.audit.services import GENESIS_HASH, append, verify_chain
+from drachma.audit.keys import keyring
+from drachma.audit.models import AuditEntry, AuditPending, AuditSeal
+from drachma.audit.services import GENESIS_HASH, anchor_head, append, seal_pending, verify_chain
 from drachma.groups.models import Group
 from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident, update_incident
 from drachma.people.services import create_person
+from tests.audit.tamper import as_owner, cut_from, rewrite_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -169,15 +171,23 @@ def test_commands_and_jobs_are_attributed_to_a_label():
 def test_each_entry_carries_the_hash_of_the_one_before():
     for i in range(3):
         save_group(name=f"Group {i}", status="active")
-    entries = list(AuditEntry.objects.order_by("seq"))
-    assert entries[0].seq == 1 and entries[0].prev_hash == GENESIS_HASH
-    for before, after in zip(entries, entries[1:], strict=False):
-        assert after.seq == before.seq + 1
-        assert after.prev_hash == before.entry_hash
-    for entry in entries:
-        assert entry.entry_hash == entry.compute_hash() and len(entry.entry_hash) == 64
-    head = AuditChainHead.objects.get(pk=1)
-    assert (head.seq, head.last_hash) == (entries[-1].seq, entries[-1].entry_hash)
+    seal_pending()  # what each commit does (the test's transaction never commits)
+    seals = list(AuditSeal.objects.order_by("position"))
+    assert seals[0].position == 1 and seals[0].prev_hash == GENESIS_HASH
+    key = keyring().current
+    for before, after in zip(seals, seals[1:], strict=False):
+        assert after.position == before.position + 1
+        assert after.prev_hash == before.chain_hash
+    for seal in seals:
+        entry = AuditEntry.objects.get(seq=seal.entry_id)
+        assert entry.entry_hash == entry.compute_hash(key) and len(entry.entry_hash) == 64
+        assert seal.chain_hash == seal.compute_hash(key, entry_hash=entry.entry_hash)
+        assert (entry.key_id, seal.key_id) == (key.id, key.id)
+    # Every entry is in the chain once; the head is the last seal.
+    assert sorted(s.entry_id for s in seals) == list(
+        AuditEntry.objects.order_by("seq").values_list("seq", flat=True)
+    )
+    assert not AuditPending.objects.exists()
 
 
 def test_the_log_refuses_changes_through_the_orm():
@@ -191,33 +201,37 @@ def test_the_log_refuses_changes_through_the_orm():
         AuditEntry.objects.filter(pk=entry.pk).update(object_repr="changed")
     with pytest.raises(PermissionDenied):
         AuditEntry.objects.filter(pk=entry.pk).delete()
+    seal_pending()
+    seal = AuditSeal.objects.get(entry=entry)
+    seal.prev_hash = GENESIS_HASH
+    with pytest.raises(PermissionDenied):
+        seal.save()
+    with pytest.raises(PermissionDenied):
+        seal.delete()
+    with pytest.raises(PermissionDenied):
+        AuditSeal.objects.filter(pk=seal.pk).update(prev_hash=GENESIS_HASH)
 
 
-def test_the_database_refuses_an_update_even_in_raw_sql():
+@pytest.mark.parametrize(
+    "table, column, key",
+    [("audit_auditentry", "object_repr", "seq"), ("audit_auditseal", "key_id", "entry_seq")],
+)
+def test_the_database_refuses_an_update_even_in_raw_sql(table, column, key):
     entry = append("decision", model="test.thing", object_id="1")
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE audit_auditentry SET object_repr = 'changed' WHERE id = %s", [entry.pk]
-        )
+    seal_pending()
+    update = f"UPDATE {table} SET {column} = 'changed' WHERE {key} = %s"
+    with pytest.raises(DatabaseError) as refused, transaction.atomic(), connection.cursor() as c:
+        c.execute(update, [entry.pk])
+    assert "append-only" in str(refused.value)
     entry.refresh_from_db()
-    assert entry.object_repr == ""
-
-
-def _without_trigger(sql: str, params: list) -> None:
-    """What an attacker with database access would do: drop or disable the append-only trigger
-    (inside the test's transaction, so it comes back afterwards), then change the table."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_append_only")
-        cursor.execute(sql, params)
+    assert entry.object_repr == "" and AuditSeal.objects.get(entry=entry).key_id != "changed"
 
 
 def _chain(n: int) -> list[AuditEntry]:
     for i in range(n):
         append("decision", model="test.thing", object_id=str(i), changes={"decision": f"d{i}"})
-    return list(AuditEntry.objects.order_by("seq"))
+    seal_pending()
+    return list(AuditEntry.objects.select_related("seal").order_by("seal__position"))
 
 
 def test_verify_audit_passes_an_intact_chain():
@@ -230,31 +244,34 @@ def test_verify_audit_passes_an_intact_chain():
 def test_verify_audit_detects_an_edited_row_and_names_it():
     entries = _chain(6)
     target = entries[3]
-    _without_trigger(
-        "UPDATE audit_auditentry SET changes = %s WHERE id = %s",
+    as_owner(
+        "UPDATE audit_auditentry SET changes = %s WHERE seq = %s",
         ['{"decision": "forged"}', target.pk],
     )
     checked, problem = verify_chain()
     assert checked == 3
     assert (problem.seq, problem.entry_id) == (target.seq, target.pk)
+    assert problem.position == target.seal.position
     assert "edited" in problem.reason
     with pytest.raises(CommandError) as exc:
         call_command("verify_audit")
     assert str(exc.value) == (
-        f"Audit chain broken at entry #{target.seq} (id {target.pk}): its content no longer "
-        "matches its hash (edited). 3 entries before it are intact."
+        f"Audit chain broken at entry #{target.seq} at chain position #{target.seal.position}: "
+        "its content no longer matches its hash (edited). 3 entries before it are intact."
     )
 
 
 def test_verify_audit_detects_a_rehashed_row_by_the_next_link():
+    """Even with the key: an entry re-hashed and re-sealed alone breaks the next link."""
     entries = _chain(4)
     target = entries[1]
-    forged = AuditEntry.objects.get(pk=target.pk)
-    forged.object_repr = "forged"
-    new_hash = forged.compute_hash()
-    _without_trigger(
-        "UPDATE audit_auditentry SET object_repr = 'forged', entry_hash = %s WHERE id = %s",
-        [new_hash, target.pk],
+    key = keyring().current
+    new_hash = rewrite_entry(target, key, object_repr="forged")
+    seal = target.seal
+    seal.chain_hash = seal.compute_hash(key, entry_hash=new_hash)
+    as_owner(
+        "UPDATE audit_auditseal SET chain_hash = %s WHERE position = %s",
+        [seal.chain_hash, seal.position],
     )
     _, problem = verify_chain()
     assert problem.seq == entries[2].seq
@@ -263,18 +280,21 @@ def test_verify_audit_detects_a_rehashed_row_by_the_next_link():
 
 def test_verify_audit_detects_a_deleted_row():
     entries = _chain(5)
-    _without_trigger("DELETE FROM audit_auditentry WHERE id = %s", [entries[2].pk])
+    gone = entries[2]
+    as_owner("DELETE FROM audit_auditseal WHERE position = %s", [gone.seal.position])
+    as_owner("DELETE FROM audit_auditentry WHERE seq = %s", [gone.seq])
     checked, problem = verify_chain()
-    assert checked == 2 and problem.seq == entries[2].seq
-    assert problem.reason == f"missing: the next entry present is #{entries[3].seq}"
+    assert checked == 2 and problem.position == gone.seal.position and problem.seq is None
+    assert problem.reason == f"missing: the next seal present is #{entries[3].seal.position}"
 
 
 def test_verify_audit_detects_entries_cut_from_the_end():
     entries = _chain(5)
-    _without_trigger("DELETE FROM audit_auditentry WHERE seq > %s", [entries[2].seq])
+    anchor_head()  # what the periodic task and verify_audit do
+    cut_from(entries[3].seal.position)
     checked, problem = verify_chain()
-    assert checked == 3 and problem.seq == 4
-    assert f"the chain head records #{entries[-1].seq}" in problem.reason
+    assert checked == 3 and problem.position == 4
+    assert f"the chain ends at #3 but #{entries[-1].seal.position} was anchored" in problem.reason
 
 
 # --- the auditor's page ----------------------------------------------------------------

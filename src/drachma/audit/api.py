@@ -9,7 +9,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.audit.filtersets import AuditEntryFilterSet
 from drachma.audit.models import AuditAction, AuditEntry
-from drachma.audit.services import record_log_entry_read, record_log_read, verify_chain
+from drachma.audit.services import record_log_entry_read, record_log_read
+from drachma.audit.services import verify as verify_log
 from drachma.core.apitools import Allow
 
 router = Router()
@@ -43,20 +44,40 @@ class AuditEntryOut(Schema):
     ip_address: str | None
     method: str
     path: str
-    prev_hash: str
-    entry_hash: str
+    key_id: str = Field(description="The key that hashed the entry, or 'unkeyed'")
+    entry_hash: str = Field(description="The keyed hash of the entry's content")
+    position: int | None = Field(description="Its place in the chain; null until sealed")
+    prev_hash: str | None = Field(description="The chain's hash before it; null until sealed")
+    chain_hash: str | None = Field(description="The chain's hash up to it; null until sealed")
+
+    @staticmethod
+    def resolve_position(entry: AuditEntry) -> int | None:
+        return entry.sealed.position if entry.sealed else None
+
+    @staticmethod
+    def resolve_prev_hash(entry: AuditEntry) -> str | None:
+        return entry.sealed.prev_hash if entry.sealed else None
+
+    @staticmethod
+    def resolve_chain_hash(entry: AuditEntry) -> str | None:
+        return entry.sealed.chain_hash if entry.sealed else None
 
 
 class ChainProblemOut(Schema):
-    seq: int
+    seq: int | None = Field(description="The entry's number, when there is an entry to name")
     entry_id: int | None
+    position: int | None = Field(description="The place in the chain, when it has one")
     reason: str
 
 
 class VerifyOut(Schema):
     intact: bool
-    checked: int = Field(description="Entries that held, from the first")
+    checked: int = Field(description="Entries that held, in chain order then the unsealed")
     problem: ChainProblemOut | None = Field(None, description="The first broken entry")
+    sealed: int = Field(0, description="Entries in the chain")
+    unkeyed: int = Field(0, description="Of those, sealed before the chain had a key")
+    unsealed: int = Field(0, description="Entries written and not yet sealed")
+    anchors: int = Field(0, description="Anchors of the chain's head checked")
 
 
 class RecordedPages(PageNumberPagination):
@@ -76,7 +97,7 @@ def list_entries(request, filters: AuditFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     if params.get("at_from") and params.get("at_to") and params["at_from"] > params["at_to"]:
         raise ValidationError({"at_to": "The period ends before it starts."})
-    filterset = AuditEntryFilterSet(params, queryset=AuditEntry.objects.all())
+    filterset = AuditEntryFilterSet(params, queryset=AuditEntry.objects.select_related("seal"))
     if not filterset.is_valid():
         raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
     return filterset.qs
@@ -84,7 +105,7 @@ def list_entries(request, filters: AuditFilters = Query(...)):
 
 @router.get("/entries/{int:audit_seq}", response=AuditEntryOut, auth=Allow(READ, hide=True))
 def get_entry(request, audit_seq: int):
-    entry = get_object_or_404(AuditEntry, seq=audit_seq)
+    entry = get_object_or_404(AuditEntry.objects.select_related("seal"), seq=audit_seq)
     record_log_entry_read(request, entry)
     return entry
 
@@ -93,8 +114,19 @@ def get_entry(request, audit_seq: int):
     "/verify",
     response=VerifyOut,
     auth=Allow(READ),
-    description="Walks the hash chain from the first entry and names the first broken one.",
+    description=(
+        "Walks the chain from the first entry, against the anchors outside the database, and "
+        "names the first broken entry; counts the entries not yet sealed."
+    ),
 )
 def verify(request):
-    checked, problem = verify_chain()
-    return {"intact": problem is None, "checked": checked, "problem": problem}
+    report = verify_log()
+    return {
+        "intact": report.intact,
+        "checked": report.checked,
+        "problem": report.problem,
+        "sealed": report.sealed,
+        "unkeyed": report.unkeyed,
+        "unsealed": len(report.unsealed),
+        "anchors": report.anchors,
+    }

@@ -20,6 +20,17 @@ class AuditConfig(AppConfig):
         signals.user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")
         signals.user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")
 
+        from django.db.models.signals import post_migrate
+
+        from drachma.audit.dbroles import restrict_after_migrate
+        from drachma.audit.keys import keyring
+
+        # Refuse to start without the chain's key (production: the environment or a key file;
+        # development generates one under var/). ImproperlyConfigured names what to set.
+        keyring()
+        # Migrations run as the owner give the application's role its limits back.
+        post_migrate.connect(restrict_after_migrate, sender=self, dispatch_uid="audit-grants")
+
 
 def _logged_in(sender, request, user, **kwargs):
     from drachma.audit.services import append

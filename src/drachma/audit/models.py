@@ -1,10 +1,12 @@
-"""The audit log: append-only, each entry chained to the one before by SHA-256."""
+"""The audit log. Entries are written in the request's own transaction, each with a keyed hash
+of its content; after commit one sealer gives each its place in the chain (an ``AuditSeal``).
+Nothing in either table is ever updated or deleted: the database refuses it (migrations), and
+the application's database role is not granted it (``create_db_roles``)."""
 
-import hashlib
-import json
-
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
+
+from drachma.audit import chain
 
 
 class AuditAction(models.TextChoices):
@@ -27,8 +29,29 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionDenied("The audit log is append-only.")
 
 
-class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+class AppendOnly(models.Model):
+    """Rows are inserted once and never changed or removed through the ORM."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+    audit_exclude = True
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("The audit log is append-only.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The audit log is append-only.")
+
+
+class AuditEntry(AppendOnly):
+    # The entry's number, given when it is written (a failed request rolls its entries back
+    # and leaves a gap). Its place in the chain is its seal's position, which has no gaps.
+    seq = models.BigAutoField(primary_key=True, serialize=False)
     at = models.DateTimeField(db_index=True)
     # No foreign key to the user: the log must outlive and never change with the user table.
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -42,11 +65,11 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     method = models.CharField(max_length=10, blank=True)
     path = models.CharField(max_length=500, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=32, blank=True)
+    key_id = models.CharField(max_length=16, help_text="The key that hashed it, or 'unkeyed'")
+    # HMAC-SHA256 of the content above (for unkeyed entries: the first chain's SHA-256).
+    # Unique, so that a copy of a genuine row cannot be slipped in as a new one.
     entry_hash = models.CharField(max_length=64, unique=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-    audit_exclude = True
 
     class Meta:
         ordering = ["-seq"]
@@ -57,45 +80,55 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.model} {self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("The audit log is append-only.")
-        super().save(*args, **kwargs)
+    def compute_hash(self, key) -> str:
+        """The keyed hash of this entry's content, under ``key`` (an ``AuditKey``)."""
+        return key.mac(chain.entry_content(self))
 
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("The audit log is append-only.")
+    @property
+    def sealed(self) -> "AuditSeal | None":
+        try:
+            return self.seal
+        except ObjectDoesNotExist:
+            return None
 
-    HASHED_FIELDS = (
-        "seq",
-        "at",
-        "actor_id",
-        "actor_username",
-        "action",
-        "model",
-        "object_id",
-        "object_repr",
-        "changes",
-        "request_id",
-        "ip_address",
-        "method",
-        "path",
-        "prev_hash",
+
+class AuditSeal(AppendOnly):
+    """An entry's place in the chain: given after the entry's transaction commits, in the order
+    the sealer sees entries committed, each linked to the seal before it."""
+
+    position = models.PositiveBigIntegerField(primary_key=True)
+    entry = models.OneToOneField(
+        AuditEntry, on_delete=models.PROTECT, related_name="seal", db_column="entry_seq"
     )
+    prev_hash = models.CharField(max_length=64)
+    # HMAC of the above: the hash of the chain up to and including this entry.
+    chain_hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16)
+    sealed_at = models.DateTimeField()
 
-    def compute_hash(self) -> str:
-        content = {name: getattr(self, name) for name in self.HASHED_FIELDS}
-        content["at"] = self.at.isoformat(timespec="microseconds")
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"seal #{self.position} of entry #{self.entry_id}"
+
+    def compute_hash(self, key, *, entry_hash: str) -> str:
+        return key.mac(chain.seal_content(self, entry_hash=entry_hash))
 
 
-class AuditChainHead(models.Model):
-    """One row: the sequence number and hash of the last entry. Locked to append."""
+class AuditPending(models.Model):
+    """Entries written and not yet sealed: the sealer's queue (rows leave it when sealed).
+    Not part of the log: losing a row here leaves its entry unsealed, which verify reports."""
 
-    seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    entry = models.OneToOneField(
+        AuditEntry,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+        db_column="entry_seq",
+    )
 
     audit_exclude = True
 
     def __str__(self) -> str:
-        return f"audit chain head at #{self.seq}"
+        return f"entry #{self.entry_id} waiting to be sealed"

@@ -9,10 +9,9 @@ from drachma.core.paging import paginate
 
 @require("audit.view_audit_log")
 def audit_log(request):
-    filterset = AuditEntryFilterSet(request.GET or None, queryset=AuditEntry.objects.all())
-    queryset = (
-        filterset.qs if filterset.is_bound and filterset.is_valid() else AuditEntry.objects.all()
-    )
+    entries = AuditEntry.objects.select_related("seal")
+    filterset = AuditEntryFilterSet(request.GET or None, queryset=entries)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else entries
     if filterset.is_bound and not filterset.is_valid():
         queryset = AuditEntry.objects.none()
     context = paginate(request, queryset)
