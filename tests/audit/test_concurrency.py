@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from drachma.audit import services
 from drachma.audit.models import AuditEntry, AuditPending, AuditSeal
 from drachma.audit.services import append, seal_pending, verify
-from drachma.intelligence.services import save_group
+from drachma.groups.services import save_group
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -58,7 +58,7 @@ def test_concurrent_writers_all_commit_and_are_sealed_in_commit_order_without_ga
                 group = save_group(name=f"Writer {i} group {j}", status="active")
                 entry = append("decision", model="test.thing", object_id=f"{i}-{j}")
             written[i].append(
-                AuditEntry.objects.get(model="intelligence.group", object_id=str(group.pk)).seq
+                AuditEntry.objects.get(model="groups.group", object_id=str(group.pk)).seq
             )
             written[i].append(entry.seq)
 

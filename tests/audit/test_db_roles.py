@@ -19,7 +19,7 @@ from django.db import connection
 from drachma.audit.dbroles import app_role_to_restrict, forbidden_privileges, restrict_audit_tables
 from drachma.audit.models import AuditEntry, AuditSeal
 from drachma.audit.services import append
-from drachma.intelligence.models import Group
+from drachma.groups.models import Group
 
 ROOT = Path(__file__).resolve().parents[2]
 on_postgresql = pytest.mark.skipif(
@@ -108,7 +108,7 @@ def test_the_application_role_does_its_work(roles, tmp_path):
     url = f"postgres://{roles.app}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
     script = (
         "from django.core.management import call_command\n"
-        "from drachma.intelligence.services import save_group\n"
+        "from drachma.groups.services import save_group\n"
         "save_group(name='Written by the app role', status='active')\n"
         "call_command('verify_audit')\n"
     )
@@ -131,7 +131,7 @@ def test_the_application_role_does_its_work(roles, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Audit chain intact" in done.stdout and "is anchored" in done.stdout
     group = Group.objects.get(name="Written by the app role")
-    entry = AuditEntry.objects.get(model="intelligence.group", object_id=str(group.pk))
+    entry = AuditEntry.objects.get(model="groups.group", object_id=str(group.pk))
     assert AuditSeal.objects.filter(entry=entry).exists()
     assert (tmp_path / "anchors.log").read_text().count("\n") == 1
 

@@ -14,7 +14,7 @@ from drachma.audit import keys
 from drachma.audit.keys import MIN_KEY_CHARS, keyring
 from drachma.audit.models import AuditEntry
 from drachma.audit.services import append, seal_pending, verify
-from drachma.intelligence.services import save_group
+from drachma.groups.services import save_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,7 @@ def test_without_a_key_nothing_is_written(no_key, db):
     with pytest.raises(ImproperlyConfigured):
         save_group(name="Unrecorded", status="active")  # an audited write
     assert AuditEntry.objects.count() == count
-    from drachma.intelligence.models import Group
+    from drachma.groups.models import Group
 
     assert not Group.objects.filter(name="Unrecorded").exists()  # nothing half-written
 

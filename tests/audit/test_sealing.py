@@ -15,8 +15,8 @@ from drachma.audit.keys import UNKEYED, keyring
 from drachma.audit.models import AuditEntry, AuditPending, AuditSeal
 from drachma.audit.services import SealingRefused, append, seal_pending, verify
 from drachma.core.scheduling import PERIODIC
-from drachma.intelligence.models import Group
-from drachma.intelligence.services import save_group
+from drachma.groups.models import Group
+from drachma.groups.services import save_group
 
 
 def positions() -> list[int]:
@@ -33,7 +33,7 @@ def test_entries_are_sealed_when_their_transaction_commits(django_capture_on_com
         assert AuditPending.objects.filter(entry=first).exists()
         assert not AuditSeal.objects.filter(entry=first).exists()
     assert len(callbacks) == 1  # one sealer per transaction, however many entries
-    created = AuditEntry.objects.get(model="intelligence.group", object_id=str(group.pk))
+    created = AuditEntry.objects.get(model="groups.group", object_id=str(group.pk))
     seals = [AuditSeal.objects.get(entry=e) for e in (first, created, last)]
     assert [s.position for s in seals] == sorted(s.position for s in seals)
     assert not AuditPending.objects.exists()
@@ -181,7 +181,7 @@ def _create_group_through_the_page(client_as) -> Group:
 @pytest.mark.django_db(transaction=True)
 def test_a_request_seals_its_entries_as_it_commits(client_as):
     group = _create_group_through_the_page(client_as)
-    entry = AuditEntry.objects.get(model="intelligence.group", object_id=str(group.pk))
+    entry = AuditEntry.objects.get(model="groups.group", object_id=str(group.pk))
     assert AuditSeal.objects.filter(entry=entry).exists()
     assert not AuditPending.objects.exists()
     assert verify().intact
@@ -199,7 +199,7 @@ def test_a_sealer_that_fails_after_commit_loses_nothing(client_as, monkeypatch, 
     with caplog.at_level(logging.ERROR):
         group = _create_group_through_the_page(client_as)
     assert "server closed the connection unexpectedly" in caplog.text
-    entry = AuditEntry.objects.get(model="intelligence.group", object_id=str(group.pk))
+    entry = AuditEntry.objects.get(model="groups.group", object_id=str(group.pk))
     assert AuditPending.objects.filter(entry=entry).exists()
     assert not AuditSeal.objects.filter(entry=entry).exists()
     assert verify().intact  # waiting is not broken
