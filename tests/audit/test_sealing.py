@@ -171,7 +171,7 @@ def test_the_periodic_task_seals_what_was_left_and_anchors_the_head(settings):
 def _create_group_through_the_page(client_as) -> Group:
     client = client_as("analyst")
     response = client.post(
-        reverse("intelligence:group_create"),
+        reverse("groups:group_create"),
         {"name": "Committed Group", "status": "active", "mopi_group": "3"},
     )
     assert response.status_code == 302
