@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format migrate demo worker install clean-db lock
+.PHONY: run test lint format migrate demo worker install clean-db lock vendor screenshots
 
 install: $(STAMP)
 
@@ -60,3 +60,9 @@ lock:
 	  --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+
+# Re-vendor the front end (GOV.UK Frontend, MOJ Frontend, accessible-autocomplete, axe-core) at the
+# versions .ci/frontend/package-lock.json pins and recompile static/compiled/drachma.min.css from
+# static/scss/. Needs Node and npm; the results are committed, so `make run` needs neither.
+vendor:
+	bash .ci/vendor-frontend.sh
