@@ -66,3 +66,8 @@ lock:
 # static/scss/. Needs Node and npm; the results are committed, so `make run` needs neither.
 vendor:
 	bash .ci/vendor-frontend.sh
+
+# Refresh docs/screenshots/ from the browser tests (each test saves its pages at 1280 and 390
+# pixels only when DRACHMA_SCREENSHOTS=1, so ordinary test runs leave the tree untouched).
+screenshots: $(STAMP)
+	DRACHMA_SCREENSHOTS=1 $(BIN)/pytest -m browser -p no:xdist $(PYTEST_ARGS)

@@ -24,6 +24,8 @@ function initialise(scope) {
     if (filter.hasAttribute("data-moj-filter-init")) continue;
     const layout = filter.closest(".moj-filter-layout");
     new moj.FilterToggleButton(filter, {
+      // Shown beside the results on a wide screen, folded away on a phone (by its own check).
+      startHidden: false,
       toggleButtonContainer: { element: layout.querySelector(".moj-action-bar__filter") },
       closeButtonContainer: { element: filter.querySelector(".moj-filter__header-action") },
     });

@@ -1,0 +1,143 @@
+"""In Chromium: the pages built on the design-system foundation have no WCAG 2.2 AA violation
+(axe-core) and do not scroll sideways, at 1280 pixels and on a 390-pixel phone; autocompletes
+find and narrow; the filter panel folds away on a phone.
+
+Set DRACHMA_SCREENSHOTS=1 (make screenshots) to save the pages to docs/screenshots/."""
+
+import pytest
+
+from drachma.core.models import Notification
+from drachma.intelligence.services import save_group
+from tests.browser.axe import (
+    DESKTOP,
+    PHONE,
+    describe,
+    no_sideways_scroll,
+    screenshot,
+    sign_in_page,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def analyst(make_user):
+    user = make_user("analyst", username="priya_analyst")
+    for i in range(12):
+        Notification.objects.create(
+            recipient=user,
+            subject=f"Takedown request TR-2026-0000{i:02d} has had no answer for 14 days",
+            body="The group has not answered. Consider reporting the footage to the platform.",
+        )
+    return user
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+@pytest.mark.parametrize("path,name", [("/", "dashboard"), ("/notifications/", "notifications")])
+def test_core_pages_have_no_axe_violations_and_no_sideways_scroll(
+    page, live_server, analyst, axe, viewport, path, name
+):
+    sign_in_page(page, live_server, analyst)
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_selector("body.govuk-frontend-supported")  # drachma.js has run
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    screenshot(page, name, widths=(viewport["width"],))
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_a_filtered_sorted_list(page, live_server, analyst, axe, viewport):
+    sign_in_page(page, live_server, analyst)
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}/design-test/messages/?sort=subject")
+    page.wait_for_selector("body.govuk-frontend-supported")
+    assert page.get_by_role("status").filter(has_text="12 notifications").is_visible()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    apply = page.get_by_role("button", name="Apply filters")
+    if viewport is PHONE:
+        # On a phone the panel is folded away behind a button.
+        assert not apply.is_visible()
+        page.get_by_role("button", name="Show filter").click()
+    assert apply.is_visible()
+    page.get_by_label("Subject").fill("TR-2026-000003")
+    apply.click()
+    page.wait_for_url("**subject=TR-2026-000003**")
+    assert page.get_by_role("status").filter(has_text="1 notification").is_visible()
+    # The order chosen before filtering is kept; the chosen filter is a tag that removes itself.
+    assert "sort=subject" in page.url
+    if viewport is PHONE:
+        page.get_by_role("button", name="Show filter").click()
+    page.get_by_role("link", name="Remove this filter TR-2026-000003").click()
+    page.wait_for_selector("text=12 notifications")
+    screenshot(page, "list-with-filters", widths=(viewport["width"],))
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+def test_autocomplete_finds_and_narrows_wards_by_the_chosen_borough(
+    page, live_server, analyst, axe
+):
+    save_group(name="Roch Valley Hunters", status="active")
+    save_group(name="Wigan Watchers", status="active")
+    sign_in_page(page, live_server, analyst)
+    page.goto(f"{live_server.url}/design-test/place/")
+    page.wait_for_selector("body.govuk-frontend-supported")
+    page.get_by_label("Borough").fill("Roch")
+    page.get_by_role("option", name="Rochdale").click()
+    page.get_by_label("Ward").fill("Central")
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    names = options.all_inner_texts()
+    assert names and all(n.endswith("(Rochdale)") for n in names), names
+    page.get_by_role("option", name="Central Rochdale (Rochdale)").click()
+    # Several groups: each chosen in turn, listed with a button that removes it.
+    page.get_by_label("Groups").fill("Hunt")
+    page.get_by_role("option", name="Roch Valley Hunters").click()
+    page.get_by_label("Groups").fill("Wig")
+    page.get_by_role("option", name="Wigan Watchers").click()
+    page.get_by_role("button", name="Remove Wigan Watchers").click()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("button", name="Save").click()
+    chosen = page.locator("#chosen")
+    chosen.wait_for()
+    assert " ".join(chosen.inner_text().split()) == (
+        "Rochdale / Central Rochdale (Rochdale) / Roch Valley Hunters;"
+    )
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+def test_a_borough_change_clears_a_ward_outside_it(page, live_server, analyst):
+    sign_in_page(page, live_server, analyst)
+    page.goto(f"{live_server.url}/design-test/place/")
+    page.wait_for_selector("body.govuk-frontend-supported")
+    page.get_by_label("Borough").fill("Roch")
+    page.get_by_role("option", name="Rochdale").click()
+    page.get_by_label("Ward").fill("Central Roch")
+    page.get_by_role("option", name="Central Rochdale (Rochdale)").click()
+    page.get_by_label("Borough").fill("Wig")
+    page.get_by_role("option", name="Wigan").click()
+    assert page.get_by_label("Ward").input_value() == ""
+    page.get_by_label("Ward").fill("Central")
+    page.get_by_role("option").first.wait_for()
+    assert all(n.endswith("(Wigan)") for n in page.get_by_role("option").all_inner_texts())
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+def test_without_javascript_the_autocompletes_are_plain_selects(browser, live_server, analyst):
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in_page(page, live_server, analyst)
+        page.goto(f"{live_server.url}/design-test/place/")
+        page.get_by_label("Borough").select_option(label="Bolton")
+        page.get_by_label("Ward").select_option(label="Central Rochdale (Rochdale)")
+        page.get_by_role("button", name="Save").click()
+        # The server refuses nothing here: it is the form's job to check a ward's borough.
+        assert "Central Rochdale" in page.locator("#chosen").inner_text()
+    finally:
+        context.close()
