@@ -45,7 +45,19 @@ LIST = """{% extends "base.html" %}{% load drachma %}{% block title %}Messages{%
   </table>
   {% endscroll_pane %}
   {% pagination %}
-{% endfilter_layout %}{% endblock %}"""
+{% endfilter_layout %}
+<details class="govuk-details"><summary class="govuk-details__summary">
+<span class="govuk-details__summary-text">How the list is kept</span></summary>
+<div class="govuk-details__text">Folded away on screen, printed open.</div></details>
+{% endblock %}"""
+
+PUBLIC = """{% extends "public_base.html" %}{% block title %}Report a concern{% endblock %}
+{% block content %}{% load drachma %}{% error_summary form %}
+<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+<h1 class="govuk-heading-l">Report a concern</h1>
+<form method="post" novalidate>{% csrf_token %}{{ form }}
+<button type="submit" class="govuk-button" data-module="govuk-button">Send the report</button>
+</form></div></div>{% endblock %}"""
 
 
 class PlaceForm(forms.Form):
@@ -57,6 +69,18 @@ class PlaceForm(forms.Form):
     )
     groups = forms.ModelMultipleChoiceField(
         Group.objects.all(), widget=AutocompleteMultiple(), required=False
+    )
+
+
+class ReportForm(forms.Form):
+    what = forms.CharField(
+        label="What happened", widget=forms.Textarea, help_text="In your own words."
+    )
+    where = forms.CharField(label="Where", required=False)
+    kind = forms.ChoiceField(
+        label="What it is about",
+        choices=[("grooming", "Online grooming"), ("confrontation", "A confrontation")],
+        widget=forms.RadioSelect,
     )
 
 
@@ -76,6 +100,23 @@ def place(request):
     return HttpResponse(engines["django"].from_string(PLACE).render({"form": form}, request))
 
 
+def public(request):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        html = engines["django"].from_string(
+            '{% extends "core/confirmation.html" %}{% block next_steps %}'
+            '<p class="govuk-body">Keep the reference.</p>{% endblock %}'
+        )
+        context = {
+            "title": "Report sent",
+            "body": "Your reference",
+            "reference": "RP-2026-000001",
+            "base_template": "public_base.html",
+        }
+        return HttpResponse(html.render(context, request))
+    return HttpResponse(engines["django"].from_string(PUBLIC).render({"form": form}, request))
+
+
 def messages_list(request):
     filterset = MessageFilter(request.GET, queryset=Notification.objects.all())
     context = paginate(
@@ -93,5 +134,6 @@ def messages_list(request):
 urlpatterns = [
     path("design-test/place/", place),
     path("design-test/messages/", messages_list),
+    path("design-test/public/", public),
     *project_urls,
 ]

@@ -141,3 +141,60 @@ def test_without_javascript_the_autocompletes_are_plain_selects(browser, live_se
         assert "Central Rochdale" in page.locator("#chosen").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+def test_a_printed_page_carries_the_marking_and_the_printer_and_no_buttons(
+    page, live_server, analyst
+):
+    sign_in_page(page, live_server, analyst)
+    page.goto(f"{live_server.url}/design-test/messages/")
+    page.wait_for_selector("body.govuk-frontend-supported")
+    header = page.locator(".drachma-print-header")
+    assert not header.is_visible()
+    assert not page.get_by_text("Printed open.").is_visible()  # folded away on screen
+    page.emulate_media(media="print")
+    assert header.is_visible()
+    assert "OFFICIAL-SENSITIVE" in header.inner_text()
+    assert f"Printed by {analyst.get_full_name()}" in header.inner_text()
+    assert header.evaluate("e => getComputedStyle(e).position") == "fixed"  # every page
+    for hidden in (
+        ".govuk-service-navigation",
+        ".moj-header__content",
+        ".govuk-footer",
+        ".govuk-pagination",
+        ".moj-filter-layout__filter",
+        "button",
+    ):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.get_by_text("Printed open.").is_visible()
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+def test_the_public_page_on_a_phone(page, live_server, axe):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/design-test/public/")
+    page.wait_for_selector("body.govuk-frontend-supported")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    assert not page.locator(".govuk-service-navigation").count()
+    # A refused report: the error summary, focused, links to each field.
+    page.get_by_role("button", name="Send the report").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("link", name="This field is required.").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_what"
+    # A sent one: the confirmation panel.
+    page.get_by_label("What happened").fill("A man was confronted outside a takeaway.")
+    page.get_by_label("A confrontation").check()
+    page.get_by_role("button", name="Send the report").click()
+    page.get_by_role("heading", name="Report sent").wait_for()
+    assert "RP-2026-000001" in page.locator(".govuk-panel").inner_text()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    screenshot(page, "public-confirmation", widths=(390,))

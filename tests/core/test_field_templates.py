@@ -143,7 +143,7 @@ def test_the_renderer_draws_each_widget_as_a_govuk_form_group(name):
         assert '<legend class="govuk-fieldset__legend' in group
     else:
         described = re.findall(rf'<(?:input|select|textarea)[^>]*name="{name}"[^>]*>', group)[0]
-        assert '<label class="govuk-label' in group and f'for="id_{name}"' in group
+        assert f'<label for="id_{name}" class="govuk-label' in group
     ids = re.search(r'aria-describedby="([^"]+)"', described).group(1).split()
     assert ids == [f"id_{name}_helptext", f"id_{name}_error"]
     inputs = re.findall(rf'<(?:input|select|textarea)[^>]*name="{name}"[^>]*>', group)
@@ -208,6 +208,16 @@ def test_the_form_keeps_a_widgets_own_classes_and_attributes():
     html = str(Form())
     [textarea] = re.findall(r"<textarea[^>]*>", html)
     assert 'class="govuk-textarea wide"' in textarea and 'rows="3"' in textarea
+
+
+def test_a_width_the_form_chose_replaces_the_default_one():
+    class Form(forms.Form):
+        day = forms.DateField(widget=forms.DateInput(attrs={"class": "govuk-input--width-20"}))
+        count = forms.IntegerField()
+
+    html = str(Form())
+    assert 'class="govuk-input govuk-input--width-20"' in html
+    assert 'class="govuk-input govuk-input--width-10"' in html  # the number's default
 
 
 def test_a_file_field_with_a_file_names_it_and_offers_to_clear_it():

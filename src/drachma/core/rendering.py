@@ -40,6 +40,10 @@ WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
 ]
 
 
+# GOV.UK's width modifiers: a form that sets one on a widget overrides the default.
+WIDTH_CLASSES = ("govuk-input--width-", "govuk-!-width-")
+
+
 def widget_classes(widget: forms.Widget, *, has_errors: bool) -> str:
     """The GOV.UK classes for ``widget`` (with its error class when ``has_errors``)."""
     for widget_class, classes, error_class in WIDGET_CLASSES:
@@ -57,9 +61,13 @@ class GovukBoundField(BoundField):
         widget = widget or self.field.widget
         classes = widget_classes(widget, has_errors=bool(self.errors))
         if classes:
-            own = attrs.get("class") or widget.attrs.get("class") or ""
+            own = str(attrs.get("class") or widget.attrs.get("class") or "").split()
+            ours = classes.split()
+            if any(c.startswith(WIDTH_CLASSES) for c in own):
+                # A width the form chose replaces the default one.
+                ours = [c for c in ours if not c.startswith(WIDTH_CLASSES)]
             # The widget's own classes (set by the form) stay, after the GOV.UK ones.
-            attrs["class"] = " ".join(dict.fromkeys([*classes.split(), *own.split()]))
+            attrs["class"] = " ".join(dict.fromkeys([*ours, *own]))
         return attrs
 
     @property

@@ -261,7 +261,7 @@ def _event_item(event: Any, machine: Any) -> dict[str, Any]:
         change = f"From {label_of(event.from_state).lower()} to {label_of(event.to_state).lower()}"
     else:
         change = ""
-    if event.by_id:
+    if event.by is not None:
         by = event.by.get_full_name() or event.by.get_username()
     else:
         by = event.by_description or "Drachma"
@@ -383,7 +383,7 @@ def pagination(context, page_obj: Page | None = None) -> SafeString:
         return mark_safe("")
     query = context.get("querystring_without_page", "")
     prefix = f"?{query}&page=" if query else "?page="
-    pages = []
+    pages: list[dict[str, Any]] = []
     for number in page_obj.paginator.get_elided_page_range(
         page_obj.number, on_each_side=1, on_ends=1
     ):
@@ -413,7 +413,7 @@ def pagination(context, page_obj: Page | None = None) -> SafeString:
 def _read_as_any(field: forms.Field) -> None:
     """A select that does not narrow the list reads "Any"."""
     if getattr(field, "empty_label", None) is not None:
-        field.empty_label = ANY
+        field.empty_label = ANY  # type: ignore[attr-defined]
     widget = field.widget
     if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
         choices = widget.choices
@@ -423,7 +423,7 @@ def _read_as_any(field: forms.Field) -> None:
 
 def _value_label(field: forms.Field, value: str) -> str:
     """How a filter's chosen ``value`` reads in a filter tag."""
-    if isinstance(field, forms.ModelChoiceField):
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
         key = field.to_field_name or "pk"
         try:
             obj = field.queryset.filter(**{key: value}).first()
