@@ -94,6 +94,9 @@ def test_autocomplete_finds_and_narrows_wards_by_the_chosen_borough(
     names = options.all_inner_texts()
     assert names and all(n.endswith("(Rochdale)") for n in names), names
     page.get_by_role("option", name="Central Rochdale (Rochdale)").click()
+    # The input that replaced the select still names the field's hint.
+    described = page.get_by_label("Ward").get_attribute("aria-describedby")
+    assert "id_ward_helptext" in described.split()
     # Several groups: each chosen in turn, listed with a button that removes it.
     page.get_by_label("Groups").fill("Hunt")
     page.get_by_role("option", name="Roch Valley Hunters").click()
@@ -198,3 +201,19 @@ def test_the_public_page_on_a_phone(page, live_server, axe):
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)
     screenshot(page, "public-confirmation", widths=(390,))
+
+
+@pytest.mark.urls("tests.browser.design_urls")
+def test_a_refused_autocomplete_field_shows_its_error_and_is_reached_from_the_summary(
+    page, live_server, analyst, axe
+):
+    sign_in_page(page, live_server, analyst)
+    page.goto(f"{live_server.url}/design-test/place/?borough=&ward=")
+    page.wait_for_selector("body.govuk-frontend-supported")
+    ward = page.get_by_label("Ward")
+    assert "govuk-input--error" in ward.get_attribute("class")
+    assert "id_ward_error" in ward.get_attribute("aria-describedby").split()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.locator(".govuk-error-summary").get_by_role("link").nth(1).click()
+    assert page.evaluate("document.activeElement.id") == "id_ward"

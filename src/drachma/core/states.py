@@ -7,7 +7,13 @@ gains a state that is not given a kind here.
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from drachma.core.workflow import StateMachine
 
 # The kinds of state, and the GOV.UK tag colour each is drawn in (``govuk-tag--<colour>``).
 KIND_COLOURS: dict[str, str] = {
@@ -85,14 +91,22 @@ def colour_of(machine_name: str, state: str) -> str:
     return KIND_COLOURS[kind_of(machine_name, state)]
 
 
-def machine_for(obj_or_name):
+@functools.cache
+def _machines() -> tuple:
+    """The declared machines, read once (they are module-level declarations)."""
+    from drachma.core.workflow import machines
+
+    return tuple(machines())
+
+
+def machine_for(obj_or_name: Any) -> StateMachine | None:
     """The state machine named ``obj_or_name`` (a name or a machine), or the one whose model or
     event model ``obj_or_name`` is an instance of; None when there is none."""
-    from drachma.core.workflow import StateMachine, machines
+    from drachma.core.workflow import StateMachine
 
     if isinstance(obj_or_name, StateMachine):
         return obj_or_name
-    for machine in machines():
+    for machine in _machines():
         if isinstance(obj_or_name, str):
             if machine.name == obj_or_name:
                 return machine

@@ -85,6 +85,30 @@ function announce(select, text) {
   status.textContent = text;
 }
 
+// The input that replaces a select keeps the field's hint and error in its aria-describedby
+// (the library sets and removes the attribute for its own hint as you type).
+function keepDescribedBy(input, ids) {
+  if (!input || !ids) return;
+  const ensure = () => {
+    const current = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    const wanted = [...new Set([...ids.split(/\s+/), ...current])];
+    if (wanted.join(" ") !== current.join(" ")) input.setAttribute("aria-describedby", wanted.join(" "));
+  };
+  new MutationObserver(ensure).observe(input, {
+    attributes: true,
+    attributeFilter: ["aria-describedby"],
+  });
+  ensure();
+}
+
+// The options every autocomplete shares: the field's error state shows on its input too.
+function commonOptions(select) {
+  return {
+    showAllValues: true,
+    inputClasses: select.getAttribute("aria-invalid") === "true" ? "govuk-input--error" : null,
+  };
+}
+
 function choose(select, value) {
   if (select.value === value) return;
   select.value = value;
@@ -94,12 +118,13 @@ function choose(select, value) {
 // One choice: the select is replaced by a text input that suggests its options as you type.
 function enhanceSingle(select, narrow) {
   const id = select.id;
+  const describedBy = select.getAttribute("aria-describedby");
   const options = () => (narrow ? narrow.allowed() : narrowAll(select)).filter((o) => o.value);
-  const build = () =>
+  const build = () => {
     window.accessibleAutocomplete.enhanceSelectElement({
+      ...commonOptions(select),
       selectElement: select,
       defaultValue: "",
-      showAllValues: true,
       source(query, populate) {
         const q = query.trim().toLowerCase();
         populate(options().filter((o) => o.text.toLowerCase().includes(q)).map((o) => o.text));
@@ -115,6 +140,8 @@ function enhanceSingle(select, narrow) {
         if (option) choose(select, option.value);
       },
     });
+    keepDescribedBy(document.getElementById(id), describedBy);
+  };
   build();
   if (narrow) {
     narrow.by.addEventListener("change", () => {
@@ -136,6 +163,7 @@ function narrowAll(select) {
 // button that removes it. The (hidden) multiple select is still what the form sends.
 function enhanceMultiple(select) {
   const id = select.id;
+  const describedBy = select.getAttribute("aria-describedby");
   const wrapper = document.createElement("div");
   const chosen = document.createElement("ul");
   chosen.className = "drachma-chosen";
@@ -175,10 +203,10 @@ function enhanceMultiple(select) {
     holder = document.createElement("div");
     wrapper.prepend(holder);
     window.accessibleAutocomplete({
+      ...commonOptions(select),
       element: holder,
       id,
       name: "",
-      showAllValues: true,
       confirmOnBlur: false,
       source(query, populate) {
         const q = query.trim().toLowerCase();
@@ -198,6 +226,7 @@ function enhanceMultiple(select) {
         setTimeout(() => build(true));
       },
     });
+    keepDescribedBy(document.getElementById(id), describedBy);
     if (focus) document.getElementById(id).focus();
   };
 
