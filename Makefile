@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format migrate demo worker install clean-db lock
+.PHONY: run test lint format migrate demo worker install clean-db lock vendor screenshots
 
 install: $(STAMP)
 
@@ -63,3 +63,14 @@ lock:
 	  --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+
+# Re-vendor the front end (GOV.UK Frontend, MOJ Frontend, accessible-autocomplete, axe-core) at the
+# versions .ci/frontend/package-lock.json pins and recompile static/compiled/drachma.min.css from
+# static/scss/. Needs Node and npm; the results are committed, so `make run` needs neither.
+vendor:
+	bash .ci/vendor-frontend.sh
+
+# Refresh docs/screenshots/ from the browser tests (each test saves its pages at 1280 and 390
+# pixels only when DRACHMA_SCREENSHOTS=1, so ordinary test runs leave the tree untouched).
+screenshots: $(STAMP)
+	DRACHMA_SCREENSHOTS=1 $(BIN)/pytest -m browser -p no:xdist $(PYTEST_ARGS)

@@ -44,6 +44,15 @@ def browser():
 
 
 @pytest.fixture
+def axe():
+    """``axe(page)``: the vendored axe-core's WCAG 2.2 AA violations on the page
+    (tests/browser/axe.py)."""
+    from tests.browser.axe import run_axe
+
+    return run_axe
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     page = context.new_page()

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form templates, for the project's renderer to fall back on.
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -96,10 +98,19 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "drachma.core.context_processors.navigation",
+                "drachma.core.context_processors.classification",
             ],
         },
     },
 ]
+
+# Every form, django-filter's included, is drawn as GOV.UK form groups (docs/design.md).
+FORM_RENDERER = "drachma.core.rendering.GovukFormRenderer"
+# A choice filter that does not narrow a list reads "Any".
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
+
+# The marking on every staff page and every printed page or document.
+DRACHMA_CLASSIFICATION = os.environ.get("DRACHMA_CLASSIFICATION", "OFFICIAL-SENSITIVE")
 
 # SQLite is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL (psycopg 3).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -181,6 +192,14 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates and times as users read them: "12 March 2026" and "12 March 2026, 18:02" (the en_GB
+# locale's own formats would win over these settings, so drachma/formats/ repeats them).
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+FORMAT_MODULE_PATH = ["drachma.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -111,7 +111,7 @@ def test_an_analyst_signs_in_without_a_second_factor(client, make_user):
 
 def test_the_login_page_is_labelled_and_unknown_users_are_refused(client, make_user):
     html = client.get(reverse("accounts:login")).content.decode()
-    assert '<label for="id_username">' in html and '<label for="id_password">' in html
+    assert '<label for="id_username"' in html and '<label for="id_password"' in html
     response = client.post(
         reverse("accounts:login"), {"username": "nobody", "password": "whatever it is"}
     )

@@ -52,8 +52,9 @@ def error_beside(html: str, field: str, message: str) -> bool:
     """The message is in the error list that follows the field's own input, inside its block."""
     block = re.search(
         (
-            rf'<div class="field error">(?:(?!<div class="field).)*?id="id_{field}"'
-            r'(?:(?!<div class="field).)*'
+            rf'<div class="govuk-form-group govuk-form-group--error">'
+            rf'(?:(?!<div class="govuk-form-group).)*?id="id_{field}"'
+            r'(?:(?!<div class="govuk-form-group).)*'
         ),
         html,
         re.S,
