@@ -11,7 +11,7 @@ from drachma.areas.models import Borough, Ward
 from drachma.core.models import Notification
 from drachma.core.paging import paginate
 from drachma.core.widgets import Autocomplete, AutocompleteMultiple
-from drachma.intelligence.models import Group
+from drachma.groups.models import Group
 from drachma.urls import handler403, handler404  # noqa: F401
 from drachma.urls import urlpatterns as project_urls
 

@@ -7,7 +7,7 @@ Set DRACHMA_SCREENSHOTS=1 (make screenshots) to save the pages to docs/screensho
 import pytest
 
 from drachma.core.models import Notification
-from drachma.intelligence.services import save_group
+from drachma.groups.services import save_group
 from tests.browser.axe import (
     DESKTOP,
     PHONE,
