@@ -87,6 +87,37 @@ def make_user(db):
     return make
 
 
+# One user per role, for tests that need just one of each (``make_user`` for more).
+@pytest.fixture
+def analyst(make_user):
+    return make_user("analyst")
+
+
+@pytest.fixture
+def investigator(make_user):
+    return make_user("investigator")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor")
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("administrator")
+
+
+@pytest.fixture
+def safeguarding_officer(make_user):
+    return make_user("safeguarding_officer")
+
+
 def sign_in(client, user):
     """Log a test client in as ``user``, passing the second factor where the role needs it."""
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -11,16 +11,9 @@ from drachma.audit.models import AuditEntry
 from drachma.people.models import Person
 from drachma.people.services import create_person
 from tests.conftest import sign_in
+from tests.factories import field_of, send
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, method, url, payload):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json")
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
 
 
 def views_of(person) -> list[AuditEntry]:

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def supervisor(make_user):
-    return make_user("supervisor")
-
-
 def _person(review_in_days: int) -> Person:
     return create_person(
         given_names="Ann",
