@@ -3,6 +3,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check what a function returns, not how fast: on a shared CI machine a slow
+# example must not fail as "deadline exceeded".
+hypothesis_settings.register_profile("drachma", deadline=None)
+hypothesis_settings.load_profile("drachma")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
 # synchronously from that thread, which is safe here.

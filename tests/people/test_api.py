@@ -44,7 +44,7 @@ def test_safeguarding_officer_sees_identifiers_and_the_read_is_audited(client_as
     assert data["vulnerabilities"] == ["Previous self-harm"]
     [entry] = views_of(person)
     assert entry.actor_username.startswith("safeguarding_officer")
-    assert entry.changes == {"fields": ["date_of_birth", "address", "postcode"]}
+    assert entry.changes == {"fields": ["address", "date_of_birth", "postcode"]}
     assert entry.path == f"/api/people/people/{person.pk}" and entry.method == "GET"
 
 
