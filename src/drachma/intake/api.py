@@ -214,7 +214,9 @@ class ReferralOut(ReferralSummaryOut):
 
 
 class ReferralActionIn(Schema):
-    action: str = Field(description="accept, start, close or reject")
+    action: str = Field(
+        description="accept, start, close or reject; reassign (with owner) keeps the state"
+    )
     note: str = Field(
         "",
         max_length=2000,
