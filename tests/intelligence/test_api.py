@@ -15,6 +15,7 @@ from drachma.incidents import services as incident_services
 from drachma.intelligence import services
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent
 from tests.conftest import sign_in
+from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_update_entry_and_linked_entries_are_final(client_as, make_user):
     assert response.status_code == 422 and field_of(response) == ["learned_at"]
     entry.refresh_from_db()
     assert entry.learned_at < timezone.now()
-    IntelligenceEntry.objects.filter(pk=entry.pk).update(status="linked")
+    put_in_state(entry, status="linked")
     response = send(client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"text": "Changed."})
     assert response.status_code == 422 and field_of(response) == ["status"]
 
@@ -205,7 +206,7 @@ def test_workflow_assess_then_link(client_as, make_user):
     response = step(assessor, entry, "link")
     assert response.json()["status"] == "linked"
     events = response.json()["events"]
-    assert [(e["from_status"], e["to_status"]) for e in events] == [
+    assert [(e["from_state"], e["to_state"]) for e in events] == [
         ("requires_assessment", "assessed"),
         ("assessed", "linked"),
     ]
