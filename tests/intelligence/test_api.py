@@ -287,3 +287,16 @@ def test_entry_list_queries_do_not_grow_with_the_page(client_as, make_user):
     with CaptureQueriesContext(connection) as nine:
         assert client.get("/api/intelligence/entries").json()["count"] == 9
     assert len(nine) == len(three)
+
+
+def test_a_step_takes_a_note_up_to_the_one_workflow_limit(client_as, make_user):
+    from drachma.core.workflow import NOTE_MAX_LENGTH
+
+    entry = make_entry(make_user("investigator"))
+    assessor = client_as("analyst")
+    too_long = step(assessor, entry, "return_for_correction", note="x" * (NOTE_MAX_LENGTH + 1))
+    assert too_long.status_code == 422 and field_of(too_long) == ["note"]
+    entry.refresh_from_db()
+    assert entry.status == "requires_assessment"
+    response = step(assessor, entry, "return_for_correction", note="x" * NOTE_MAX_LENGTH)
+    assert response.status_code == 200 and response.json()["status"] == "returned"

@@ -11,6 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.core.apitools import Allow, filtered
 from drachma.core.schemas import WorkflowEventOut
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
 from drachma.intelligence import services
@@ -123,7 +124,7 @@ class EntryOut(Schema):
 
 
 class TransitionIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 def _entry_data(data: dict) -> dict:

@@ -84,7 +84,7 @@ class IntelligenceEntry(ReviewableRecord):
         choices=IntelligenceStatus.choices,
         default=IntelligenceStatus.REQUIRES_ASSESSMENT,
     )
-    returned_reason = models.TextField(blank=True, max_length=2000)
+    returned_reason = models.TextField(blank=True, max_length=5000)  # a step note
     incidents = models.ManyToManyField(
         "incidents.Incident", blank=True, related_name="intelligence"
     )
