@@ -9,6 +9,7 @@ content item, no exhibit, nothing in the evidence store).
 from __future__ import annotations
 
 import datetime
+import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,8 @@ from drachma.takedown.workflow import TAKEDOWN, deadline
 
 if TYPE_CHECKING:
     from drachma.takedown.index import HashedMedia, Match
+
+logger = logging.getLogger(__name__)
 
 ITEM_PREFIX = "FT"
 REQUEST_PREFIX = "TR"
@@ -486,8 +489,11 @@ def record_no_answers(now: datetime.datetime | None = None) -> int:
     for request in waiting.order_by("deadline", "pk"):
         try:
             TAKEDOWN.apply(request, "no_answer", user=None, at=now, by_description=SWEEP)
-        except ValidationError:
-            continue  # moved (or given a later deadline) since the list was read
+        except ValidationError as exc:
+            # Moved (or given a later deadline) since the list was read; said in the log in
+            # case it is anything else.
+            logger.info("no-answer sweep left %s: %s", request.reference, "; ".join(exc.messages))
+            continue
         moved += 1
     return moved
 
