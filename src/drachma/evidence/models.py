@@ -142,11 +142,6 @@ class CustodyEvent(WorkflowEvent):
     def __str__(self) -> str:
         return f"{self.item.exhibit_ref}: {self.get_transition_display()} {self.at:%Y-%m-%d %H:%M}"
 
-    @property
-    def kind(self) -> str:
-        """The kind of custody event: the step taken."""
-        return self.transition
-
 
 class ParsedConversation(AuditedModel):
     """What Drachma read from a chat-export exhibit, and the quality report on it.
