@@ -73,11 +73,14 @@ class IncidentQuerySet(AuditedQuerySet):
     """Bulk writes that would change what the figures count, unseen by them, are refused."""
 
     def _refuse_counted(self, names: Iterable[str]) -> None:
+        names = list(names)
+        self._refuse_state(names)  # the workflow's own refusal says more about the status
         counted = sorted({self.model._meta.get_field(n).name for n in names} & set(COUNTED_FIELDS))
         if counted:
             raise PermissionDenied(
-                f"Incidents' {', '.join(counted)} are counted in the statistics: change them "
-                "one incident at a time through incidents.services, not by a bulk write."
+                f"An incident's {', '.join(counted)} "
+                f"{'is' if len(counted) == 1 else 'are'} counted in the statistics: change "
+                "them one incident at a time through incidents.services, not by a bulk write."
             )
 
     def update(self, **kwargs):
