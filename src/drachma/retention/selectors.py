@@ -2,10 +2,15 @@
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Model
+from django.http import Http404
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
 from drachma.core.models import ReviewableRecord
 
 
@@ -44,3 +49,29 @@ def counts_due(on: datetime.date) -> dict[str, int]:
         str(m._meta.verbose_name_plural).capitalize(): m.objects.filter(review_date__lte=on).count()
         for m in reviewable_models()
     }
+
+
+def due_for(viewer: Any, on: datetime.date, *, kind: str | None = None) -> list[DueRecord]:
+    """``due_for_review`` as ``viewer`` sees it: the list names each record (a person by name),
+    so each record type shown is recorded as a list view."""
+    due = due_for_review(on, kind=kind)
+    for _kind, rows in groupby(sorted(due, key=lambda d: d.kind), key=lambda d: d.kind):
+        shown = [d.record for d in rows]
+        reads.viewed_list(viewer, type(shown[0]), shown, query=f"due for review by {on}")
+    return due
+
+
+def reviewable_record(kind: str, record_id: Any) -> Model:
+    """The record ``kind`` (an app label and model, "people.person") with ``record_id``, to be
+    reviewed; 404 for an unknown type or record."""
+    model = next((m for m in reviewable_models() if m._meta.label_lower == kind), None)
+    if model is None:
+        raise Http404("No such record type.")
+    return get_or_404(model, pk=record_id, what="record")
+
+
+def record_for_review(viewer: Any, kind: str, record_id: Any) -> Model:
+    """``reviewable_record`` shown to ``viewer`` on the review page: the view is recorded."""
+    record = reviewable_record(kind, record_id)
+    reads.viewed(viewer, record, fields=["review"])
+    return record
