@@ -60,6 +60,29 @@ def test_bulk_create_and_bulk_update_are_recorded(db):
     assert updated.changes["rows"][str(made[0].pk)] == {"notes": ["", "changed in bulk"]}
 
 
+def test_bulk_update_takes_its_field_names_from_any_iterable(people, monkeypatch):
+    from drachma.core.workflow import STATE_FIELDS
+
+    # As on a model with a workflow: the names are checked against its state field first,
+    # which must not use up a generator before the write.
+    monkeypatch.setitem(STATE_FIELDS, Person, "review_date")
+    people[0].notes = "from a generator"
+    Person.objects.bulk_update(people[:1], (name for name in ["notes"]))
+    people[0].refresh_from_db()
+    assert people[0].notes == "from a generator"
+    assert _bulk_entries("bulk update").get().changes["rows"] == {
+        str(people[0].pk): {"notes": ["first", "from a generator"]}
+    }
+
+
+def test_a_bulk_update_of_a_reverse_relation_is_refused_naming_it(people):
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError, match="'involvements'"):
+        Person.objects.filter(pk=people[0].pk).update(involvements=None)
+    assert not _bulk_entries("update").exists()
+
+
 def test_bulk_create_that_cannot_name_its_rows_is_refused(db):
     with pytest.raises(ValueError, match="cannot say which rows"):
         Person.objects.bulk_create(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db import models, transaction
 
 from drachma.core import auditing
@@ -30,6 +30,16 @@ def _stored(f: models.Field, value: Any) -> Any:
     return f.to_python(value) if value is not None else None
 
 
+def _updatable(model: type[models.Model], name: str) -> models.Field:
+    """The concrete field ``update(name=...)`` writes (Django refuses the others the same way)."""
+    f = model._meta.get_field(name)
+    if not isinstance(f, models.Field) or not f.concrete or f.many_to_many:
+        raise FieldError(
+            f"Cannot update model field {name!r} (only non-relations and foreign keys permitted)."
+        )
+    return f
+
+
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
@@ -40,12 +50,12 @@ class AuditedQuerySet(models.QuerySet[M]):
 
     def audited_as(self, how: str) -> AuditedQuerySet[M]:
         """Name the bulk write in its audit entry ("deadline sweep")."""
-        clone = self._chain()
+        clone = self.all()
         clone._audit_how = how
         return clone
 
     def _clone(self) -> AuditedQuerySet[M]:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # django-stubs omits QuerySet._clone
         clone._audit_how = self._audit_how
         return clone
 
@@ -81,7 +91,7 @@ class AuditedQuerySet(models.QuerySet[M]):
         self._refuse_state(kwargs)
         if not auditing.is_audited(self.model):
             return super().update(**kwargs)
-        fields = [self.model._meta.get_field(name) for name in kwargs]
+        fields = [_updatable(self.model, name) for name in kwargs]
         audited = [f for f in fields if f.name not in auditing.NOISE_FIELDS]
         with transaction.atomic(using=self.db, savepoint=False):
             # The rows and their old values are read (and locked, where the database can)
@@ -127,18 +137,21 @@ class AuditedQuerySet(models.QuerySet[M]):
 
     update.alters_data = True  # type: ignore[attr-defined]
 
-    def bulk_update(self, objs: Iterable[M], fields: Sequence[str], **kwargs: Any) -> int:
+    def bulk_update(
+        self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        fields = list(fields)  # read twice below: a generator would be empty the second time
         self._refuse_state(fields)
         if not auditing.is_audited(self.model):
-            return super().bulk_update(objs, fields, **kwargs)
+            return super().bulk_update(objs, fields, batch_size=batch_size)
         objs = list(objs)
         pks = [o.pk for o in objs]
         with transaction.atomic(using=self.db, savepoint=False):
             before = self._audited_values(pks)
             # A plain queryset: Django's bulk_update calls update(), which here would record
             # the same rows a second time.
-            plain = models.QuerySet(self.model, using=self.db)
-            count = plain.bulk_update(objs, fields, **kwargs)
+            plain: models.QuerySet[M] = models.QuerySet(self.model, using=self.db)
+            count = plain.bulk_update(objs, fields, batch_size=batch_size)
             self._record_changes(before, pks, self._audit_how or "bulk update")
         return count
 
