@@ -4,19 +4,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Model
 
 from drachma.core.models import ReviewableRecord
 
 
 @dataclass
 class DueRecord:
-    record: Model
+    record: ReviewableRecord
     kind: str
     label: str
 
 
-def reviewable_models() -> list[type[Model]]:
+def reviewable_models() -> list[type[ReviewableRecord]]:
     return [
         m
         for m in apps.get_models()
@@ -33,7 +32,9 @@ def due_for_review(
         label = model._meta.label_lower
         if kind and kind != label:
             continue
-        for record in model.objects.filter(review_date__lte=on).order_by("review_date")[:limit]:
+        for record in model._default_manager.filter(review_date__lte=on).order_by("review_date")[
+            :limit
+        ]:
             due.append(DueRecord(record, label, str(model._meta.verbose_name).capitalize()))
     due.sort(key=lambda d: (d.record.review_date, d.kind, d.record.pk))
     return due[:limit]
@@ -41,6 +42,8 @@ def due_for_review(
 
 def counts_due(on: datetime.date) -> dict[str, int]:
     return {
-        str(m._meta.verbose_name_plural).capitalize(): m.objects.filter(review_date__lte=on).count()
+        str(m._meta.verbose_name_plural).capitalize(): m._default_manager.filter(
+            review_date__lte=on
+        ).count()
         for m in reviewable_models()
     }

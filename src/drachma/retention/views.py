@@ -2,7 +2,7 @@ import datetime
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils import timezone
 from drachma.audit.services import record_view
 from drachma.core.access import require
 from drachma.core.forms import apply_validation_error
+from drachma.core.models import ReviewableRecord
 from drachma.core.paging import paginate
 from drachma.retention import selectors, services
 from drachma.retention.forms import ReviewForm
@@ -43,13 +44,13 @@ def due_list(request):
     )
 
 
-def _record(kind: str, record_id: str):
+def _record(kind: str, record_id: str) -> ReviewableRecord:
     model = next((m for m in selectors.reviewable_models() if m._meta.label_lower == kind), None)
     if model is None:
         raise Http404("No such record type.")
     try:
-        return model.objects.get(pk=record_id)
-    except (model.DoesNotExist, ValueError):
+        return model._default_manager.get(pk=record_id)
+    except (ObjectDoesNotExist, ValueError):
         raise Http404("No such record.") from None
 
 

@@ -495,12 +495,13 @@ class PublicationRecord(TimeStampedModel):
         errors = {}
         if self.url and not self.url.lower().startswith(("http://", "https://")):
             errors["url"] = "Give the address as it was found, starting http:// or https://."
+        item = self.item if self.item_id else None
         if (
-            self.item_id
+            item is not None
             and self.incident_id
-            and self.item.incident_id not in (None, self.incident_id)
+            and item.incident_id not in (None, self.incident_id)
         ):
-            errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
+            errors["item"] = f"Exhibit {item.exhibit_ref} belongs to another incident."
         if self.found_at and self.found_at > timezone.now() + timedelta(minutes=5):
             errors["found_at"] = "The time it was found is in the future."
         if self.checked_at and self.found_at and self.checked_at < self.found_at:
