@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 
 import numpy as np
-from django.db import connections
+from django.db import connections, models
 
 from drachma.takedown.hashing import MIN_QUALITY
 from drachma.takedown.matcher import PDQ_BYTES, hexes_to_bits
@@ -46,7 +46,7 @@ CHUNKS = 16
 CHUNK_BITS = 16
 # A bank's distance goes up to 64 bits (MatchBank.match_distance); 4 flips per chunk then.
 MAX_DISTANCE = 64
-KIND_OFFSETS = {HashKind.PDQ: 0, HashKind.VPDQ_FRAME: 1 << CHUNK_BITS}
+KIND_OFFSETS: dict[str, int] = {HashKind.PDQ: 0, HashKind.VPDQ_FRAME: 1 << CHUNK_BITS}
 # Keys per query when SQLite reads candidates (under its limit of bound parameters).
 BATCH = 500
 # Pairs (query, candidate) compared at once in NumPy: about 32 MB of XORed bytes.
@@ -181,19 +181,25 @@ def _statement(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
+def _column(name: str) -> str:
+    field = MatchableHash._meta.get_field(name)
+    assert isinstance(field, models.Field)  # the chunk_N fields are integer columns
+    return field.column
+
+
 def _pairs_sql(codes: np.ndarray, probes: list, max_distance: int, connection) -> list:
     import psycopg
 
     quote = connection.ops.quote_name
     table = quote(MatchableHash._meta.db_table)
-    columns = tuple(quote(MatchableHash._meta.get_field(f"chunk_{c}").column) for c, _ in probes)
+    columns = tuple(quote(_column(f"chunk_{c}")) for c, _ in probes)
     sql = _statement(table, columns)
     # Straight through psycopg (Django's cursors bind parameters on the client): a prepared
     # statement is planned once per connection, and the queries of one file (an image's
     # eight turns, a video's frames) go in one pipeline, one round trip.
     connection.ensure_connection()
     raw = connection.connection
-    pairs = []
+    pairs: list[tuple[int, int, int]] = []
     with connection.wrap_database_errors:
         with raw.pipeline():
             cursors = []

@@ -481,6 +481,14 @@ class PublicationRecord(TimeStampedModel):
         return f"{self.incident.reference}: {self.get_platform_display()} {self.url}"
 
     @property
+    def found_by_name(self) -> str:
+        """Who found it, as the log names them: the description given, else the user."""
+        # Imported here: evidence's services load its workflow, which models must not need.
+        from drachma.evidence.services import person_name
+
+        return self.found_by_description or person_name(self.found_by)
+
+    @property
     def takedown_status(self) -> str:
         """The latest takedown request on the linked footage, e.g. "TD-2026-000004: removed"."""
         if self.content_item is None:
