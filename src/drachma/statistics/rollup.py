@@ -26,7 +26,7 @@ def month_of(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def contributions(values: dict, group_ids: Iterable[int]) -> Counter:
+def contributions(values: dict | None, group_ids: Iterable[int]) -> Counter:
     """The rows one incident adds to: ``values`` has occurred_at, borough_id, ward_id and the
     rolled fields."""
     if values is None or values.get("occurred_at") is None:
