@@ -3,6 +3,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check what a function returns, not how fast: on a shared CI machine a slow
+# example must not fail as "deadline exceeded".
+hypothesis_settings.register_profile("drachma", deadline=None)
+hypothesis_settings.load_profile("drachma")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
 # synchronously from that thread, which is safe here.
@@ -85,6 +91,37 @@ def make_user(db):
         )
 
     return make
+
+
+# One user per role, for tests that need just one of each (``make_user`` for more).
+@pytest.fixture
+def analyst(make_user):
+    return make_user("analyst")
+
+
+@pytest.fixture
+def investigator(make_user):
+    return make_user("investigator")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor")
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("administrator")
+
+
+@pytest.fixture
+def safeguarding_officer(make_user):
+    return make_user("safeguarding_officer")
 
 
 def sign_in(client, user):

@@ -1,7 +1,5 @@
 """The accounts API: the current user, API tokens, and user management by administrators."""
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -9,18 +7,9 @@ from django.test import Client
 from drachma.accounts.models import APIToken
 from drachma.audit.models import AuditEntry
 from tests.conftest import sign_in
+from tests.factories import field_of, send
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, method, url, payload, **headers):
-    return client.generic(
-        method, url, data=json.dumps(payload), content_type="application/json", **headers
-    )
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
 
 
 def test_me(client_as, make_user):

@@ -1,22 +1,13 @@
 """The areas API: boroughs, wards, the force's districts, and finding a ward at a point."""
 
-import json
-
 import pytest
 from django.test import Client
 
 from drachma.areas.models import District, Ward
 from tests.conftest import sign_in
+from tests.factories import field_of, send
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, method, url, payload):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json")
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
 
 
 def test_boroughs_list_and_detail(client_as):

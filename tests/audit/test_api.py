@@ -13,12 +13,9 @@ from drachma.audit.models import AuditEntry, AuditSeal
 from drachma.audit.services import append
 from drachma.people.services import create_person
 from tests.conftest import sign_in
+from tests.factories import field_of
 
 pytestmark = pytest.mark.django_db
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 timeline the apps above contribute to."""
 
 import datetime
-import json
 
 import pytest
 from django.test import Client
@@ -11,32 +10,10 @@ from django.utils import timezone
 from drachma.groups import services
 from drachma.groups.models import Group
 from drachma.incidents import services as incident_services
-from drachma.intelligence import services as intelligence_services
 from tests.conftest import sign_in
+from tests.factories import field_of, make_entry, send
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, method, url, payload):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json")
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
-
-
-def make_entry(user, **fields):
-    data = {
-        "learned_at": timezone.now() - datetime.timedelta(days=1),
-        "source_type": "officer",
-        "source_evaluation": "1",
-        "intelligence_assessment": "A",
-        "handling_code": "P",
-        "text": "Seen outside.",
-        "sanitised_text": "Seen.",
-    }
-    data.update(fields)
-    return intelligence_services.create_entry(user=user, **data)
 
 
 def test_create_group_with_aliases_accounts_and_borough(client_as):

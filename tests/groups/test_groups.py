@@ -13,13 +13,10 @@ from drachma.groups.models import Group, GroupAlias, PlatformAccount
 from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
 from drachma.intelligence.services import create_entry
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
-
-
-def at(y, m, d, h=20):
-    return datetime.datetime(y, m, d, h, tzinfo=LONDON)
 
 
 def test_a_group_with_aliases_and_platform_accounts():

@@ -11,16 +11,9 @@ from drachma.audit.models import AuditEntry
 from drachma.people.models import Person
 from drachma.people.services import create_person
 from tests.conftest import sign_in
+from tests.factories import field_of, send
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, method, url, payload):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json")
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
 
 
 def views_of(person) -> list[AuditEntry]:
@@ -51,7 +44,7 @@ def test_safeguarding_officer_sees_identifiers_and_the_read_is_audited(client_as
     assert data["vulnerabilities"] == ["Previous self-harm"]
     [entry] = views_of(person)
     assert entry.actor_username.startswith("safeguarding_officer")
-    assert entry.changes == {"fields": ["date_of_birth", "address", "postcode"]}
+    assert entry.changes == {"fields": ["address", "date_of_birth", "postcode"]}
     assert entry.path == f"/api/people/people/{person.pk}" and entry.method == "GET"
 
 

@@ -239,7 +239,9 @@ def test_every_view_of_a_person_is_audited(client_as, make_user):
     assert views.count() == 2
     entry = views.last()
     assert entry.actor_id == officer.pk and entry.actor_username == officer.username
-    assert entry.changes == {"fields": ["address", "date_of_birth"]}
+    # The page shows the postcode beside the address: the view names all three identifiers,
+    # as the API's does.
+    assert entry.changes == {"fields": ["address", "date_of_birth", "postcode"]}
     assert entry.path == reverse("people:detail", args=[p.pk]) and entry.method == "GET"
     assert entry.request_id and entry.ip_address == "127.0.0.1"
     # The edit form shows the record too.

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def supervisor(make_user):
-    return make_user("supervisor")
-
-
 def _person(review_in_days: int) -> Person:
     return create_person(
         given_names="Ann",
@@ -125,3 +120,29 @@ def test_review_page_records_a_decision(client_as, supervisor):
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.review_date == TODAY + datetime.timedelta(days=90)
+
+
+def test_the_due_list_and_the_review_page_record_whom_they_showed(client_as, supervisor):
+    from drachma.audit.models import AuditEntry
+
+    due, not_due = _person(-2), _person(400)
+    client = client_as(user=supervisor)
+    before = AuditEntry.objects.filter(action="view").count()
+    page = client.get("/retention/").content.decode()
+    assert due.full_name in page
+    listing = AuditEntry.objects.filter(action="view", model="people.person").latest("seq")
+    assert str(due.pk) in listing.changes["ids"] and str(not_due.pk) not in listing.changes["ids"]
+    assert listing.actor_id == supervisor.pk
+    client.get(f"/retention/people.person/{due.pk}/")
+    entry = AuditEntry.objects.filter(action="view").latest("seq")
+    assert (entry.model, entry.object_id, entry.changes) == (
+        "people.person",
+        str(due.pk),
+        {"fields": ["review"]},
+    )
+    assert AuditEntry.objects.filter(action="view").count() == before + 2
+    # An unknown record or record type is a plain 404, and nothing is recorded.
+    assert client.get("/retention/people.person/999999/").status_code == 404
+    assert client.get("/retention/people.nothing/1/").status_code == 404
+    assert client.get("/retention/people.person/not-a-number/").status_code == 404
+    assert AuditEntry.objects.filter(action="view").count() == before + 2

@@ -1,12 +1,12 @@
 """Documents made from evidence records: continuity statements, readable conversations and
 the MG6C/MG6D schedules, as text or CSV and as PDF (WeasyPrint)."""
 
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from drachma.core import spreadsheets
 from drachma.evidence import selectors
 from drachma.evidence.chats.model import human_size
 from drachma.evidence.models import DisclosureSchedule, EvidenceItem, ProsecutorDecision
@@ -144,7 +144,7 @@ def schedule_rows(incident, schedule: str) -> tuple[list[str], list[list[str]]]:
 def schedule_csv(incident, schedule: str) -> str:
     columns, rows = schedule_rows(incident, schedule)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue()

@@ -5,19 +5,17 @@ log, and a person's date of birth, address and postcode are returned only to rol
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from drachma.audit.services import record_list_view, record_view
+from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow
+from drachma.core.paging import ListingPagination
 from drachma.people import selectors, services
 from drachma.people.models import Person
+from drachma.people.selectors import IDENTIFIERS, IDENTIFIERS_PERM
 
 router = Router()
-
-IDENTIFIERS = ("date_of_birth", "address", "postcode")
-IDENTIFIERS_PERM = "people.view_person_identifiers"
 
 
 class PersonFilters(Schema):
@@ -115,15 +113,6 @@ class DuplicatesFound(Schema):
     duplicates: list[DuplicateOut]
 
 
-def _shown(request, person: Person) -> dict:
-    """The person as the caller's role may see them."""
-    data = PersonOut.from_orm(person).dict()
-    if not request.user.has_perm(IDENTIFIERS_PERM):
-        for name in IDENTIFIERS:
-            data[name] = None
-    return data
-
-
 def _refuse_identifiers(request, data: dict) -> None:
     """A role that may not see identifiers may not write them either."""
     if request.user.has_perm(IDENTIFIERS_PERM):
@@ -135,38 +124,17 @@ def _refuse_identifiers(request, data: dict) -> None:
         )
 
 
-def _viewed_fields(request) -> list[str] | None:
-    return list(IDENTIFIERS) if request.user.has_perm(IDENTIFIERS_PERM) else None
-
-
 def _duplicates(request, **query) -> list[dict]:
-    found = selectors.possible_duplicates(**query)
-    if found:
-        record_list_view(request, Person, [d.person.pk for d in found], query="duplicate check")
     return [
-        {"person": _shown(request, d.person), "score": d.score, "reasons": d.reasons} for d in found
+        {"person": d.person, "score": d.score, "reasons": d.reasons}
+        for d in selectors.duplicates_for(request.user, **query)
     ]
 
 
-class AuditedPeoplePagination(PageNumberPagination):
-    """Pages of people: the page shown is audited, and identifiers hidden from roles that
-    may not see them. Pagination runs after the view, so this is where the page is known."""
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        people = list(page[self.items_attribute])
-        filters = params.get("filters")
-        record_list_view(
-            request, Person, [p.pk for p in people], query=getattr(filters, "q", None) or ""
-        )
-        page[self.items_attribute] = [_shown(request, p) for p in people]
-        return page
-
-
 @router.get("/people", response=list[PersonOut], auth=Allow("people.view_person"))
-@paginate(AuditedPeoplePagination)
+@paginate(ListingPagination)
 def list_people(request, filters: PersonFilters = Query(...)):
-    return selectors.search(Person.objects.all(), (filters.q or "").strip())
+    return selectors.people_for(request.user, (filters.q or "").strip())
 
 
 @router.get(
@@ -221,28 +189,25 @@ def create_person(request, payload: PersonIn):
                 },
             )
     person = services.create_person(user=request.user, **data)
-    return Status(201, _shown(request, person))
+    return Status(201, selectors.shown_person(request.user, person))
 
 
 @router.get(
     "/people/{int:person_id}", response=PersonOut, auth=Allow("people.view_person", hide=True)
 )
 def get_person(request, person_id: int):
-    person = get_object_or_404(Person, pk=person_id)
-    record_view(request, person, fields=_viewed_fields(request))
-    return _shown(request, person)
+    return selectors.person_for(request.user, person_id)
 
 
 @router.patch(
     "/people/{int:person_id}", response=PersonOut, auth=Allow("people.change_person", hide=True)
 )
 def update_person(request, person_id: int, payload: PersonPatch):
-    person = get_object_or_404(Person, pk=person_id)
+    person = get_or_404(Person, pk=person_id)
     data = payload.dict(exclude_unset=True)
     _refuse_identifiers(request, data)
     person = services.update_person(person, user=request.user, **data)
-    record_view(request, person, fields=_viewed_fields(request))
-    return _shown(request, person)
+    return selectors.shown_person(request.user, person)
 
 
 @router.get(
@@ -252,9 +217,4 @@ def update_person(request, person_id: int, payload: PersonPatch):
     description="The incidents the person is involved in, with their role; newest first.",
 )
 def person_incidents(request, person_id: int):
-    person = get_object_or_404(Person, pk=person_id)
-    involvements = list(
-        person.involvements.select_related("incident").order_by("-incident__occurred_at")
-    )
-    record_view(request, person, fields=["involvements"])
-    return involvements
+    return selectors.involvements_for(request.user, person_id)

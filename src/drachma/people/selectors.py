@@ -1,12 +1,27 @@
-"""Reads of people, including the possible duplicates shown when a person is entered."""
+"""Reads of people, including the possible duplicates shown when a person is entered.
 
+The reads a user makes take the ``viewer``: they hide the identifiers the viewer's role may not
+see and record the view in the audit log themselves (``core.personal``), so the pages and the
+API show and record the same thing.
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
+from drachma.core.personal import Listing, fields_hidden_from, mask
 from drachma.people.models import Person
+
+# A person's identifiers: shown only to roles holding IDENTIFIERS_PERM.
+IDENTIFIERS = ("date_of_birth", "address", "postcode")
+IDENTIFIERS_PERM = "people.view_person_identifiers"
+_RULES = {IDENTIFIERS_PERM: IDENTIFIERS}
 
 
 @dataclass
@@ -74,3 +89,58 @@ def possible_duplicates(
             results.append(PossibleDuplicate(person, round(score, 1), reasons))
     results.sort(key=lambda d: (-d.score, d.person.full_name))
     return results[:limit]
+
+
+def shows_identifiers(viewer: Any) -> bool:
+    return viewer.has_perm(IDENTIFIERS_PERM)
+
+
+def _seen(viewer: Any) -> list[str] | None:
+    """The restricted fields a view by ``viewer`` shows (recorded with the view)."""
+    return list(IDENTIFIERS) if shows_identifiers(viewer) else None
+
+
+def _masked(viewer: Any, person: Person) -> Person:
+    return mask(person, fields_hidden_from(viewer, _RULES))
+
+
+def person_for(viewer: Any, person_id: Any, *, via: str = "") -> Person:
+    """The person as ``viewer`` may see them, the view recorded; 404 if there is none."""
+    person = get_or_404(Person, pk=person_id)
+    return shown_person(viewer, person, via=via)
+
+
+def shown_person(viewer: Any, person: Person, *, via: str = "") -> Person:
+    """``person`` (already read, for instance just saved) shown to ``viewer``: masked, and the
+    view recorded."""
+    reads.viewed(viewer, person, fields=_seen(viewer), via=via)
+    return _masked(viewer, person)
+
+
+def people_for(viewer: Any, text: str = "") -> Listing[Person]:
+    """People whose names match ``text``, for ``viewer``: the rows a door shows are masked and
+    recorded as one list view (with the search)."""
+
+    def show(rows: Sequence[Person]) -> list[Person]:
+        reads.viewed_list(viewer, Person, rows, query=text)
+        return [_masked(viewer, p) for p in rows]
+
+    return Listing(queryset=search(Person.objects.all(), text), show=show)
+
+
+def involvements_for(viewer: Any, person_id: Any) -> list:
+    """The incidents a person is involved in, newest first; recorded as a view of the person's
+    involvements."""
+    person = get_or_404(Person, pk=person_id)
+    reads.viewed(viewer, person, fields=["involvements"])
+    return list(person.involvements.select_related("incident").order_by("-incident__occurred_at"))
+
+
+def duplicates_for(viewer: Any, **query: Any) -> list[PossibleDuplicate]:
+    """``possible_duplicates`` shown to ``viewer``: the people found are masked and recorded as
+    one list view (a duplicate check shows who is recorded)."""
+    found = possible_duplicates(**query)
+    reads.viewed_list(viewer, Person, [d.person for d in found], query="duplicate check")
+    for d in found:
+        _masked(viewer, d.person)
+    return found

@@ -1,10 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from drachma.audit.services import record_list_view, record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.people import selectors, services
@@ -12,27 +10,17 @@ from drachma.people.forms import PersonForm
 from drachma.people.models import Person
 
 
-def _get(person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id)
-    except Person.DoesNotExist:
-        raise Http404("No such person.") from None
-
-
 @require("people.view_person")
 def person_list(request):
     q = request.GET.get("q", "").strip()
-    queryset = selectors.search(Person.objects.all(), q)
-    context = {"q": q, **paginate(request, queryset)}
-    record_list_view(request, Person, [p.pk for p in context["page_obj"]], query=q)
+    context = {"q": q, **paginate(request, selectors.people_for(request.user, q))}
     return render(request, "people/person_list.html", context)
 
 
 @require("people.view_person", hide=True)
 def person_detail(request, person_id: int):
-    person = _get(person_id)
-    show_identifiers = request.user.has_perm("people.view_person_identifiers")
-    record_view(request, person, fields=["address", "date_of_birth"] if show_identifiers else None)
+    person = selectors.person_for(request.user, person_id)
+    show_identifiers = selectors.shows_identifiers(request.user)
     involvements = person.involvements.select_related("incident").order_by("-incident__occurred_at")
     return render(
         request,
@@ -50,7 +38,8 @@ def person_create(request):
     form = PersonForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        duplicates = selectors.possible_duplicates(
+        duplicates = selectors.duplicates_for(
+            request.user,
             given_names=form.cleaned_data["given_names"],
             family_name=form.cleaned_data["family_name"],
             date_of_birth=form.cleaned_data.get("date_of_birth"),
@@ -72,8 +61,8 @@ def person_create(request):
 
 @require("people.change_person", hide=True, methods=["GET", "POST"])
 def person_edit(request, person_id: int):
-    person = _get(person_id)
-    show_identifiers = request.user.has_perm("people.view_person_identifiers")
+    person = get_or_404(Person, pk=person_id)
+    show_identifiers = selectors.shows_identifiers(request.user)
     form = PersonForm(request.POST or None, instance=person, show_identifiers=show_identifiers)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,10 +72,9 @@ def person_edit(request, person_id: int):
         else:
             messages.success(request, f"{person.full_name} updated.")
             return redirect("people:detail", person_id=person.pk)
-    else:
-        record_view(
-            request, person, fields=["address", "date_of_birth"] if show_identifiers else None
-        )
+    elif request.method == "GET":
+        # The form shows the person's record: a view, recorded like any other.
+        selectors.shown_person(request.user, person)
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
@@ -96,12 +84,11 @@ def duplicates(request):
     form = PersonForm(request.GET)
     form.is_valid()  # partial input is normal here; use what parsed
     data = form.cleaned_data
-    found = selectors.possible_duplicates(
+    found = selectors.duplicates_for(
+        request.user,
         given_names=data.get("given_names", ""),
         family_name=data.get("family_name", ""),
         date_of_birth=data.get("date_of_birth"),
         postcode=data.get("postcode", ""),
     )
-    if found:
-        record_list_view(request, Person, [d.person.pk for d in found], query="duplicate check")
     return render(request, "people/duplicates.html", {"duplicates": found})

@@ -2,9 +2,14 @@
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
 
 from django.apps import apps
+from django.http import Http404
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
 from drachma.core.models import ReviewableRecord
 
 
@@ -32,9 +37,8 @@ def due_for_review(
         label = model._meta.label_lower
         if kind and kind != label:
             continue
-        for record in model._default_manager.filter(review_date__lte=on).order_by("review_date")[
-            :limit
-        ]:
+        records = model._default_manager.filter(review_date__lte=on).order_by("review_date")
+        for record in records[:limit]:
             due.append(DueRecord(record, label, str(model._meta.verbose_name).capitalize()))
     due.sort(key=lambda d: (d.record.review_date, d.kind, d.record.pk))
     return due[:limit]
@@ -47,3 +51,29 @@ def counts_due(on: datetime.date) -> dict[str, int]:
         ).count()
         for m in reviewable_models()
     }
+
+
+def due_for(viewer: Any, on: datetime.date, *, kind: str | None = None) -> list[DueRecord]:
+    """``due_for_review`` as ``viewer`` sees it: the list names each record (a person by name),
+    so each record type shown is recorded as a list view."""
+    due = due_for_review(on, kind=kind)
+    for _kind, rows in groupby(sorted(due, key=lambda d: d.kind), key=lambda d: d.kind):
+        shown = [d.record for d in rows]
+        reads.viewed_list(viewer, type(shown[0]), shown, query=f"due for review by {on}")
+    return due
+
+
+def reviewable_record(kind: str, record_id: Any) -> ReviewableRecord:
+    """The record ``kind`` (an app label and model, "people.person") with ``record_id``, to be
+    reviewed; 404 for an unknown type or record."""
+    model = next((m for m in reviewable_models() if m._meta.label_lower == kind), None)
+    if model is None:
+        raise Http404("No such record type.")
+    return get_or_404(model, pk=record_id, what="record")
+
+
+def record_for_review(viewer: Any, kind: str, record_id: Any) -> ReviewableRecord:
+    """``reviewable_record`` shown to ``viewer`` on the review page: the view is recorded."""
+    record = reviewable_record(kind, record_id)
+    reads.viewed(viewer, record, fields=["review"])
+    return record

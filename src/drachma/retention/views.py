@@ -2,15 +2,12 @@ import datetime
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from drachma.audit.services import record_view
 from drachma.core.access import require
 from drachma.core.forms import apply_validation_error
-from drachma.core.models import ReviewableRecord
 from drachma.core.paging import paginate
 from drachma.retention import selectors, services
 from drachma.retention.forms import ReviewForm
@@ -26,7 +23,7 @@ def due_list(request):
     horizon = max(0, min(horizon, 3650))
     on = timezone.localdate() + datetime.timedelta(days=horizon)
     kind = request.GET.get("kind") or None
-    due = selectors.due_for_review(on, kind=kind)
+    due = selectors.due_for(request.user, on, kind=kind)
     return render(
         request,
         "retention/due_list.html",
@@ -44,19 +41,12 @@ def due_list(request):
     )
 
 
-def _record(kind: str, record_id: str) -> ReviewableRecord:
-    model = next((m for m in selectors.reviewable_models() if m._meta.label_lower == kind), None)
-    if model is None:
-        raise Http404("No such record type.")
-    try:
-        return model._default_manager.get(pk=record_id)
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404("No such record.") from None
-
-
 @require("retention.review_records", hide=True, methods=["GET", "POST"])
 def review(request, kind: str, record_id: str):
-    record = _record(kind, record_id)
+    if request.method == "POST":
+        record = selectors.reviewable_record(kind, record_id)
+    else:
+        record = selectors.record_for_review(request.user, kind, record_id)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,8 +56,6 @@ def review(request, kind: str, record_id: str):
         else:
             messages.success(request, "Review recorded.")
             return redirect("retention:due")
-    else:
-        record_view(request, record, fields=["review"])
     history = RetentionDecision.objects.filter(
         content_type__app_label=kind.split(".")[0],
         content_type__model=kind.split(".")[1],

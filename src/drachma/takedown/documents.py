@@ -1,18 +1,18 @@
 """The publication log as documents for the prosecutor (CSV and PDF), in the evidence bundle
 (``takedown/bundle.py``) and on the log's page."""
 
-import csv
 import io
 
 from django.utils import timezone
 
+from drachma.core import spreadsheets
 from drachma.evidence.documents import pdf, printed_time
 from drachma.takedown import selectors
 
 
 def publication_csv(incident) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(
         [
             "URL",
