@@ -36,7 +36,7 @@ from drachma.takedown.models import (
     PublicationRecord,
     TakedownRequest,
 )
-from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
+from drachma.takedown.workflow import TAKEDOWN
 
 
 def _item(reference: str) -> ContentItem:
@@ -119,7 +119,6 @@ def item_detail(request, item_ref: str):
         "requests": requests,
         "live": live,
         "transitions": TAKEDOWN.allowed(live.state, request.user) if live else [],
-        "note_required": NOTE_REQUIRED,
         "history": selectors.earlier_history(item),
         "capture_form": CaptureForm(),
         "transition_form": TransitionForm(),
@@ -200,7 +199,7 @@ def request_transition(request, request_ref: str, request_action: str):
             )
             messages.success(
                 request,
-                f"{takedown.reference}: {TAKEDOWN.transition(request_action).label.lower()}: done.",
+                f"{takedown.reference}: {TAKEDOWN.transition(request_action).done}.",
             )
         except ValidationError as exc:
             flash_validation_error(request, exc)
