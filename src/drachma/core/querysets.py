@@ -30,12 +30,14 @@ def _stored(f: models.Field, value: Any) -> Any:
     return f.to_python(value) if value is not None else None
 
 
-def _updatable(model: type[models.Model], name: str) -> models.Field:
-    """The concrete field ``update(name=...)`` writes (Django refuses the others the same way)."""
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """The field ``name`` of ``model`` that is a column of its table: FieldError for a
+    relation seen from the other side, a many-to-many or a generic foreign key."""
     f = model._meta.get_field(name)
     if not isinstance(f, models.Field) or not f.concrete or f.many_to_many:
         raise FieldError(
-            f"Cannot update model field {name!r} (only non-relations and foreign keys permitted)."
+            f"{model.__name__}.{name} ({name!r}) is not a column of its table: only fields and "
+            "foreign keys are."
         )
     return f
 
@@ -91,7 +93,7 @@ class AuditedQuerySet(models.QuerySet[M]):
         self._refuse_state(kwargs)
         if not auditing.is_audited(self.model):
             return super().update(**kwargs)
-        fields = [_updatable(self.model, name) for name in kwargs]
+        fields = [concrete_field(self.model, name) for name in kwargs]
         audited = [f for f in fields if f.name not in auditing.NOISE_FIELDS]
         with transaction.atomic(using=self.db, savepoint=False):
             # The rows and their old values are read (and locked, where the database can)

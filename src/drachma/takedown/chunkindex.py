@@ -36,8 +36,9 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 
 import numpy as np
-from django.db import connections, models
+from django.db import connections
 
+from drachma.core.querysets import concrete_field
 from drachma.takedown.hashing import MIN_QUALITY
 from drachma.takedown.matcher import PDQ_BYTES, hexes_to_bits
 from drachma.takedown.models import HashKind, MatchableHash
@@ -181,18 +182,12 @@ def _statement(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
-def _column(name: str) -> str:
-    field = MatchableHash._meta.get_field(name)
-    assert isinstance(field, models.Field)  # the chunk_N fields are integer columns
-    return field.column
-
-
 def _pairs_sql(codes: np.ndarray, probes: list, max_distance: int, connection) -> list:
     import psycopg
 
     quote = connection.ops.quote_name
     table = quote(MatchableHash._meta.db_table)
-    columns = tuple(quote(_column(f"chunk_{c}")) for c, _ in probes)
+    columns = tuple(quote(concrete_field(MatchableHash, f"chunk_{c}").column) for c, _ in probes)
     sql = _statement(table, columns)
     # Straight through psycopg (Django's cursors bind parameters on the client): a prepared
     # statement is planned once per connection, and the queries of one file (an image's
