@@ -105,3 +105,17 @@ def test_every_audited_model_writes_in_bulk_through_the_audited_queryset():
         and not isinstance(model._default_manager.all(), AuditedQuerySet)
     ]
     assert unguarded == []
+
+
+def test_the_audited_bulk_writes_stay_marked_as_writes_for_templates():
+    from django.template import Context, Template
+
+    from drachma.core.querysets import AuditedQuerySet
+
+    assert all(
+        getattr(AuditedQuerySet, name).alters_data
+        for name in ("update", "bulk_update", "bulk_create")
+    )
+    # A template that names the method gets nothing, rather than running the write.
+    rendered = Template("{{ people.update }}").render(Context({"people": Person.objects.all()}))
+    assert rendered == ""

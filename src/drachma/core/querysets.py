@@ -9,7 +9,7 @@ bulk write records one audit entry naming every row it changed, with old and new
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldError, PermissionDenied
@@ -18,6 +18,7 @@ from django.db import models, transaction
 from drachma.core import auditing
 
 M = TypeVar("M", bound=models.Model)
+F = TypeVar("F", bound=Callable[..., Any])
 
 # SQLite's limit on a statement's parameters is 32,766 in current releases; stay well below.
 CHUNK = 5000
@@ -40,6 +41,13 @@ def concrete_field(model: type[models.Model], name: str) -> models.Field:
             "foreign keys are."
         )
     return f
+
+
+def alters_data(method: F) -> F:
+    """Mark an overriding queryset method as writing, as Django marks its own (the override
+    does not inherit the mark), so that a template never calls it."""
+    method.__dict__["alters_data"] = True  # a function's attributes live in its __dict__
+    return method
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -89,6 +97,7 @@ class AuditedQuerySet(models.QuerySet[M]):
                 "not a bulk write."
             )
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         self._refuse_state(kwargs)
         if not auditing.is_audited(self.model):
@@ -137,8 +146,7 @@ class AuditedQuerySet(models.QuerySet[M]):
                 rows[row["pk"]] = row
         return rows
 
-    update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_update(
         self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
@@ -157,8 +165,7 @@ class AuditedQuerySet(models.QuerySet[M]):
             self._record_changes(before, pks, self._audit_how or "bulk update")
         return count
 
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
         if not auditing.is_audited(self.model):
             return super().bulk_create(objs, *args, **kwargs)
@@ -184,8 +191,6 @@ class AuditedQuerySet(models.QuerySet[M]):
                 how=self._audit_how or "bulk create",
             )
         return created
-
-    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
 
 class AuditedManager(models.Manager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
