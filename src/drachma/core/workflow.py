@@ -306,7 +306,8 @@ class StateMachine:
         if not isinstance(record, model):
             raise TypeError(f"{self.name} applies to {model.__name__}, not {type(record)!r}")
         with transaction.atomic():
-            locked = model._base_manager.select_for_update().get(pk=record.pk)
+            # The record's own class (checked above to be the machine's model) keeps its type.
+            locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
             from_state = str(getattr(locked, self.field))
             t = self.check(from_state, name, user)
             step: Step[R] = Step(
