@@ -45,7 +45,24 @@ class ItemOut(Schema):
 class ItemDetailOut(ItemOut):
     custody_state: str
     holder: str = Field(alias="custody_holder")
-    conversation: dict | None = Field(None, alias="conversation_summary")
+    conversation: dict | None = None
+
+    @staticmethod
+    def resolve_conversation(item: EvidenceItem) -> dict | None:
+        """What was read from a chat export, and its quality report (null for other files)."""
+        parsed = selectors.parsed_conversation(item)
+        if parsed is None:
+            return None
+        return {
+            "format": parsed.format,
+            "locale": parsed.locale,
+            "zone": parsed.zone_name,
+            "zone_source": parsed.zone_source,
+            "zone_assumed": parsed.zone_assumed,
+            "participants": parsed.participants,
+            "message_count": parsed.message_count,
+            "quality": parsed.quality,
+        }
 
 
 class ItemFilters(Schema):
@@ -187,23 +204,6 @@ def _record(record_type: str | None, object_id: str | None):
     return record
 
 
-def _detail(item: EvidenceItem) -> EvidenceItem:
-    parsed = selectors.parsed_conversation(item)
-    item.conversation_summary = None
-    if parsed is not None:
-        item.conversation_summary = {
-            "format": parsed.format,
-            "locale": parsed.locale,
-            "zone": parsed.zone_name,
-            "zone_source": parsed.zone_source,
-            "zone_assumed": parsed.zone_assumed,
-            "participants": parsed.participants,
-            "message_count": parsed.message_count,
-            "quality": parsed.quality,
-        }
-    return item
-
-
 @router.get("/items", response=list[ItemOut], auth=Allow("evidence.view_evidenceitem"))
 @paginate(PageNumberPagination)
 def list_items(request, filters: ItemFilters = Query(...)):
@@ -258,7 +258,7 @@ def upload_item(
         date_order=date_order,
         gap_hours=gap_hours,
     )
-    return Status(201, _detail(selectors.item_detail(item.exhibit_ref)))
+    return Status(201, selectors.item_detail(item.exhibit_ref))
 
 
 @router.get(
@@ -269,7 +269,7 @@ def upload_item(
 def get_item(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item)
-    return _detail(item)
+    return item
 
 
 @router.get(

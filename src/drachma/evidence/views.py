@@ -127,15 +127,13 @@ def item_detail(request, exhibit_ref: str):
     record_view(request, item)
     events = selectors.custody_events(item)
     state, holder = services.custody_state(item)
-    for event in events:
-        event.who = services.person_name(event.by) or event.by_description
     parsed = selectors.parsed_conversation(item)
     return render(
         request,
         "evidence/item_detail.html",
         {
             "item": item,
-            "events": events,
+            "events": [(e, services.person_name(e.by) or e.by_description) for e in events],
             "state": CustodyState(state).label,
             "holder": holder,
             "next_kinds": [t.name for t in CUSTODY.allowed(state)],

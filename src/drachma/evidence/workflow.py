@@ -227,7 +227,7 @@ CUSTODY = StateMachine(
 
 def state_after(kinds) -> str:
     """The custody state after a sequence of event kinds (assumed valid, as stored)."""
-    state = S.NOT_RECEIVED
+    state: str = S.NOT_RECEIVED
     for kind in kinds:
         state = CUSTODY.transition(str(kind)).target
     return str(state)

@@ -163,7 +163,7 @@ def _resolve_refs(data: dict) -> dict:
     """Turn ONS codes and group ids into records, naming any that do not exist."""
     from django.core.exceptions import ValidationError
 
-    errors = {}
+    errors: dict[str, str] = {}
     for name in ("borough", "ward"):
         if name in data and not data[name]:
             data[name] = None  # "" clears the area as null does (a form's empty choice)

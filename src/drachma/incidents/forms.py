@@ -2,6 +2,7 @@ from django import forms
 
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
+from drachma.core.forms import field_of
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
@@ -53,7 +54,9 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = Ward.objects.select_related("borough")
+        field_of(self, "ward", forms.ModelChoiceField).queryset = Ward.objects.select_related(
+            "borough"
+        )
         self.fields["review_date"].required = False
         if self.instance.pk:
             self.fields["groups"].initial = self.instance.groups.all()
@@ -72,7 +75,7 @@ class IncidentForm(forms.ModelForm):
                 self.instance.ward = ward
         if ward and not self.cleaned_data.get("borough"):
             self.instance.borough = ward.borough
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # django-stubs omits BaseModelForm._post_clean
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -107,5 +110,7 @@ class LinkedCaseForm(forms.Form):
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         involvements = IncidentPerson.objects.filter(incident=incident).select_related("person")
-        self.fields["suspect"].queryset = involvements.filter(role=PersonRole.SUBJECT)
-        self.fields["group_member"].queryset = involvements.filter(role=PersonRole.GROUP_MEMBER)
+        suspect = field_of(self, "suspect", forms.ModelChoiceField)
+        suspect.queryset = involvements.filter(role=PersonRole.SUBJECT)
+        member = field_of(self, "group_member", forms.ModelChoiceField)
+        member.queryset = involvements.filter(role=PersonRole.GROUP_MEMBER)

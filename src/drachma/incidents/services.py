@@ -69,10 +69,11 @@ def _resolve_location(incident: Incident) -> None:
         code = ward_code_at(float(incident.latitude), float(incident.longitude))
         if code:
             incident.ward = Ward.objects.select_related("borough").get(code=code)
-    if incident.ward_id is not None:
-        if incident.borough_id is not None and incident.borough_id != incident.ward.borough_id:
+    ward = incident.ward if incident.ward_id is not None else None
+    if ward is not None:
+        if incident.borough_id is not None and incident.borough_id != ward.borough_id:
             raise ValidationError({"ward": "This ward is not in the chosen borough."})
-        incident.borough_id = incident.ward.borough_id
+        incident.borough_id = ward.borough_id
 
 
 def _clean_texts(fields: dict) -> dict:

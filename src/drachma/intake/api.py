@@ -326,7 +326,7 @@ def _report_out(request, report: Report) -> dict:
 
 
 def _resolve_incident(data: dict) -> dict:
-    errors = {}
+    errors: dict[str, str] = {}
     if data.get("borough"):
         data["borough"] = Borough.objects.filter(code=data["borough"]).first() or errors.setdefault(
             "borough", f"Unknown borough code {data['borough']!r}."

@@ -530,7 +530,7 @@ def incident_initial(report: Report) -> dict:
     if len(summary) > 5000:
         summary = summary[:4950] + "\n[… the full text is on the report.]"
     groups = {m.group_id for m in report.matches.all() if m.group_id}
-    groups |= {m.account.group_id for m in report.matches.select_related("account") if m.account_id}
+    groups |= {m.account.group_id for m in report.matches.select_related("account") if m.account}
     groups |= {lr.group_id for lr in report.linked_records.all() if lr.group_id}
     return {
         "received_at": timezone.localtime(report.submitted_at),

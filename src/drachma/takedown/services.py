@@ -324,13 +324,12 @@ def mark_false_match(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why this is a false match."})
-    if (capture is None) == (media_hash is None):
+    if media_hash is not None and capture is None:
+        target, rows = media_hash.capture, MediaHash.objects.filter(pk=media_hash.pk)
+    elif capture is not None and media_hash is None:
+        target, rows = capture, MediaHash.objects.filter(capture=capture)
+    else:
         raise ValidationError({"__all__": "Mark one hash or one capture."})
-    rows = (
-        MediaHash.objects.filter(pk=media_hash.pk)
-        if media_hash
-        else MediaHash.objects.filter(capture=capture)
-    )
     ids = list(rows.filter(false_match=False).values_list("pk", flat=True))
     if not ids:
         raise ValidationError({"__all__": "Already marked as a false match."})
@@ -340,7 +339,6 @@ def mark_false_match(
         false_match_by=user,
         false_match_at=timezone.now(),
     )
-    target = capture or media_hash.capture
     record_decision(target, "false_match", hashes=len(ids), reason=reason[:500])
     from drachma.takedown.index import unindex_hashes
 
