@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from drachma.core import mail
+from drachma.core import mail, taskqueue
 from drachma.core.scheduling import periodic
 
 logger = logging.getLogger("drachma.tasks")
@@ -24,9 +24,7 @@ def retry_mail(subject: str, body: str, recipients: list[str], attempt: int) -> 
 def prune_task_results() -> int:
     """Daily: finished results of the database queue older than DRACHMA_TASK_RESULTS_DAYS are
     deleted (RQ expires its own). Waiting and running tasks are never touched."""
-    from django_tasks import default_task_backend
-
-    if not type(default_task_backend).__module__.startswith("django_tasks_db"):
+    if taskqueue.backend_kind() != "database":
         return 0
     from django_tasks_db.models import DBTaskResult
 

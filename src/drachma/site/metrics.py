@@ -20,10 +20,10 @@ logger = logging.getLogger("drachma.metrics")
 
 def queue_figures() -> tuple[dict[str, int], int]:
     """Tasks waiting by queue, and failed results kept, from the configured backend."""
-    from django_tasks import default_task_backend
+    from drachma.core import taskqueue
 
-    module = type(default_task_backend).__module__
-    if module.startswith("django_tasks_db"):
+    kind = taskqueue.backend_kind()
+    if kind == "database":
         from django.db.models import Count
         from django_tasks_db.models import DBTaskResult
 
@@ -34,12 +34,12 @@ def queue_figures() -> tuple[dict[str, int], int]:
             .values_list("queue_name", "n")
         )
         return waiting, DBTaskResult.objects.failed().count()
-    if module.startswith("django_tasks_rq"):
+    if kind == "rq":
         import django_rq
         from rq.registry import FailedJobRegistry
 
         waiting, failed = {}, 0
-        for name in default_task_backend.queues:
+        for name in taskqueue.backend().queues:
             queue = django_rq.get_queue(name)
             waiting[name] = len(queue)
             failed += len(FailedJobRegistry(queue=queue))

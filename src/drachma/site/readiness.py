@@ -8,6 +8,7 @@ no dependency) tells the process supervisor whether to restart the process itsel
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -33,14 +34,14 @@ def check_cache() -> None:
 
 
 def check_task_queue() -> None:
-    from django_tasks import default_task_backend
+    from drachma.core import taskqueue
 
-    backend = type(default_task_backend).__module__
-    if backend.startswith("django_tasks_db"):
+    kind = taskqueue.backend_kind()
+    if kind == "database":
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.ready().exists()
-    elif backend.startswith("django_tasks_rq"):
+    elif kind == "rq":
         import django_rq
 
         django_rq.get_connection("default").ping()
@@ -91,5 +92,6 @@ def not_ready() -> dict[str, str]:
             logger.warning("Not ready: %s: %s", name, problems[name])
     if "database" in problems:
         # A failed connection must not be reused by the next request.
-        connection.close_if_unusable_or_obsolete()
+        with contextlib.suppress(Exception):  # already broken; the next request reconnects
+            connection.close()
     return problems
