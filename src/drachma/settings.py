@@ -467,6 +467,10 @@ LOGGING = {
     },
     # INFO: what the processes do (tasks run, mail retried, the scheduler's turns).
     "root": {"handlers": ["console"], "level": env("DRACHMA_LOG_LEVEL", "INFO")},
+    # Libraries that narrate their own loading and every document they lay out.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "faiss", "botocore")
+    },
 }
 # /metrics (Prometheus) answers only a bearer token or an address listed here; with neither
 # configured it answers no one.
