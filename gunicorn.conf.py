@@ -25,6 +25,9 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="drach
 wsgi_app = "drachma.wsgi:application"
 # A checkout runs without installing the package: its src/ first on the path.
 pythonpath = str(Path(__file__).resolve().parent / "src")
+# Django is imported once, in the master, before the workers fork: they answer at once and
+# share its memory. (Connections to the database are opened by each worker, later.)
+preload_app = True
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
