@@ -336,3 +336,15 @@ def test_the_address_hash_has_its_own_key(settings):
     assert services.hash_address("203.0.113.9") == before
     settings.DRACHMA_ADDRESS_KEY = "another-address-key"
     assert services.hash_address("203.0.113.9") != before
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_loads_its_scripts_from_the_project(client, make_user):
+    from tests.conftest import sign_in
+
+    sign_in(client, make_user("analyst"))
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
