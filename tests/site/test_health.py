@@ -137,7 +137,7 @@ def test_metrics_with_the_token(client, settings, make_user):
 def test_a_request_id_is_made_and_echoed(client):
     first = client.get("/healthz")["X-Request-ID"]
     second = client.get("/healthz")["X-Request-ID"]
-    assert len(first) == 32 and first != second
+    assert len(first) == 36 and first != second  # a UUID, the audit entries' own shape
 
 
 def test_the_balancers_request_id_is_used_only_when_configured(client, settings):

@@ -267,7 +267,7 @@ def test_production_headers_on_a_page(client, settings):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
-    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+    assert re.fullmatch(r"[0-9a-f-]{36}", response["X-Request-ID"])
 
 
 # --- demo commands ---------------------------------------------------------------------

@@ -52,7 +52,7 @@ def incoming_request_id(request: HttpRequest) -> str:
         value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
         if _ID_SHAPE.fullmatch(value):
             return value
-    return uuid.uuid4().hex
+    return str(uuid.uuid4())
 
 
 def _route(request: HttpRequest) -> str:
