@@ -8,6 +8,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make is the developer's tool: it asks for the development settings (production is the
+# default and needs its secrets: docs/deploy.md).
+export DRACHMA_ENV ?= development
 
 .PHONY: run test lint format migrate demo worker install clean-db lock vendor screenshots
 

@@ -216,6 +216,7 @@ def run(design: int, args) -> dict:
 
 def child(args) -> None:
     sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DRACHMA_ENV", "development")  # the demo's settings
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drachma.settings")
     import django
 

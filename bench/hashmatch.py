@@ -207,6 +207,7 @@ def setup_django(url: str, workdir: str) -> None:
     os.environ["DRACHMA_DEBUG"] = "0"  # no query log growing with every search
     os.environ["DRACHMA_VAR_DIR"] = workdir
     os.environ["DRACHMA_EVIDENCE_ROOT"] = str(Path(workdir) / "evidence")
+    os.environ.setdefault("DRACHMA_ENV", "development")  # the demo's settings
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drachma.settings")
     sys.path.insert(0, str(ROOT / "src"))
     import django

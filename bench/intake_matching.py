@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DRACHMA_ENV", "development")  # the demo's settings
 os.environ["DJANGO_SETTINGS_MODULE"] = "drachma.settings"
 os.environ["DRACHMA_VAR_DIR"] = tempfile.mkdtemp(prefix="drachma-bench-")
 os.environ.pop("DATABASE_URL", None)

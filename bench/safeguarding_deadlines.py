@@ -78,6 +78,7 @@ def main() -> None:
 
 def child(args) -> None:
     sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DRACHMA_ENV", "development")  # the demo's settings
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drachma.settings")
     import django
 

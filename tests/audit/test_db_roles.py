@@ -118,6 +118,7 @@ def test_the_application_role_does_its_work(roles, tmp_path):
         cwd=ROOT,
         env={
             **base,
+            "DRACHMA_ENV": "development",
             "DATABASE_URL": f"{url}/{params['NAME']}",
             "DRACHMA_VAR_DIR": str(tmp_path),
             "DRACHMA_AUDIT_KEY_FILE": settings.DRACHMA_AUDIT_KEY_FILE,

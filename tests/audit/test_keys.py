@@ -104,12 +104,25 @@ def test_a_rotated_key_keeps_what_the_old_key_sealed_verifiable(settings, tmp_pa
     assert problem.reason == f"hashed with a key this installation does not hold ({old.id})"
 
 
+PRODUCTION_SECRETS = {
+    "DRACHMA_SECRET_KEY": "s" * 64,
+    "DRACHMA_ADDRESS_KEY": "a" * 64,
+    "DRACHMA_ALLOWED_HOSTS": "drachma.example",
+}
+
+
 def _check(tmp_path, **env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DRACHMA_", "DATABASE_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DRACHMA_", "DATABASE_", "DJANGO_SETTINGS"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={**base, "DRACHMA_VAR_DIR": str(tmp_path), "DRACHMA_DEBUG": "0", **env},
+        # Production (the default) with its other secrets set, so that the audit key is what
+        # is missing.
+        env={**base, "DRACHMA_VAR_DIR": str(tmp_path), **PRODUCTION_SECRETS, **env},
         capture_output=True,
         text=True,
         timeout=120,

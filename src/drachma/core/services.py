@@ -1,7 +1,6 @@
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 
+from drachma.core import mail
 from drachma.core.models import Notification
 
 
@@ -13,14 +12,10 @@ def notify(
         recipient=recipient, subject=subject[:200], body=body, link=link
     )
     if email and recipient.email:
-        # Sent after commit so that a rolled-back change sends no mail.
+        # Sent after commit so that a rolled-back change sends no mail; a failure is logged
+        # and retried by the worker, never dropped (drachma.core.mail).
+        address = recipient.email
         transaction.on_commit(
-            lambda: send_mail(
-                f"[Drachma] {subject}",
-                f"{body}\n\n{link}".strip(),
-                settings.DEFAULT_FROM_EMAIL,
-                [recipient.email],
-                fail_silently=True,
-            )
+            lambda: mail.deliver(f"[Drachma] {subject}", f"{body}\n\n{link}".strip(), [address])
         )
     return notification

@@ -78,8 +78,9 @@ class RateLimited(Exception):
 
 
 def hash_address(address: str | None) -> str:
-    """HMAC-SHA256 of the address under SECRET_KEY: stable for rate limits, not reversible
-    without the key. IPv6 addresses count by their /64, which one household or phone holds."""
+    """HMAC-SHA256 of the address under its own key (DRACHMA_ADDRESS_KEY, not SECRET_KEY):
+    stable for rate limits, not reversible without the key. IPv6 addresses count by their
+    /64, which one household or phone holds."""
     if not address:
         return ""
     try:
@@ -89,7 +90,7 @@ def hash_address(address: str | None) -> str:
     else:
         key = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
     return hmac.new(
-        settings.SECRET_KEY.encode(), f"intake-address:{key}".encode(), hashlib.sha256
+        settings.DRACHMA_ADDRESS_KEY.encode(), f"intake-address:{key}".encode(), hashlib.sha256
     ).hexdigest()
 
 

@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from drachma.site.devonly import require_development
+
 
 class Command(BaseCommand):
     help = "Print the current TOTP code of a demo user (demo data only)."
@@ -10,6 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
+        require_development("demo_totp")
         from drachma.accounts.demo import DEMO_USERS
 
         if username not in {row[0] for row in DEMO_USERS}:

@@ -5,12 +5,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drachma.accounts.services import totp_secret_base32
 from drachma.core.seeding import DEMO_PASSWORD
+from drachma.site.devonly import require_development
 
 
 class Command(BaseCommand):
     help = "Print the demo users, their roles and password (and the administrator's TOTP key)."
 
     def handle(self, *args, **options):
+        require_development("print_demo_logins")
         from drachma.accounts.demo import DEMO_USERS
 
         names = [row[0] for row in DEMO_USERS]

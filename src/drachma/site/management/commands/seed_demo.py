@@ -4,6 +4,7 @@ from django.db import transaction
 
 from drachma.audit.context import acting_as
 from drachma.core.seeding import seed_all
+from drachma.site.devonly import require_development
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, if_empty, **options):
+        require_development("seed_demo")
         if if_empty and get_user_model().objects.filter(username="analyst").exists():
             self.stdout.write("Demo data already loaded.")
             return
