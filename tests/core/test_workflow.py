@@ -33,10 +33,6 @@ def test_a_step_that_keeps_the_state_is_a_pair_to_itself():
     assert m.pairs() == {("a", "note", "a"), ("b", "note", "b")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until the intake, intelligence, takedown and custody workflows are on apply",
-)
 def test_every_declared_workflow_names_its_model_and_event_model():
     found = machines()
     assert len(found) >= 1

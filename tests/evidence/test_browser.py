@@ -57,7 +57,7 @@ def test_take_in_a_chat_read_it_transfer_it_and_bundle_it(page, live_server, mak
     page.get_by_label("Step").select_option("logged")
     page.get_by_role("button", name="Record").click()
     page.get_by_text("Logged recorded").wait_for()
-    assert list(CustodyEvent.objects.filter(item=item).values_list("kind", flat=True)) == [
+    assert list(CustodyEvent.objects.filter(item=item).values_list("transition", flat=True)) == [
         "received",
         "logged",
     ]

@@ -95,7 +95,7 @@ def test_a_full_chain_in_order(investigator):
     )
     assert services.custody_state(item) == (S.RETURNED, "Guardians North")
     services.record_custody_event(item, kind="disposed", user=investigator)
-    kinds = list(item.custody_events.values_list("kind", flat=True))
+    kinds = list(item.custody_events.values_list("transition", flat=True))
     assert kinds == [
         "received",
         "logged",
@@ -105,7 +105,7 @@ def test_a_full_chain_in_order(investigator):
         "returned",
         "disposed",
     ]
-    transfer = item.custody_events.get(kind="transferred")
+    transfer = item.custody_events.get(transition="transferred")
     assert transfer.sha256_verified == item.sha256
     assert services.custody_state(item) == (S.DISPOSED, "")
 

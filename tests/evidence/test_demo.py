@@ -24,9 +24,9 @@ def test_demo_has_custody_chains_a_chat_with_gaps_and_disclosure():
         and quality["media"]["placeholders_count"] > 0
     )
     assert chats[0].zone_assumed and chats[0].zone_name == "Europe/London"
-    chained = {e.item_id for e in CustodyEvent.objects.filter(kind="transferred")}
+    chained = {e.item_id for e in CustodyEvent.objects.filter(transition="transferred")}
     assert EvidenceItem.objects.filter(pk__in=chained, incident__isnull=False).exists()
-    assert CustodyEvent.objects.filter(kind="disposed").exists()
+    assert CustodyEvent.objects.filter(transition="disposed").exists()
     entries = DisclosureEntry.objects.all()
     assert (
         entries.filter(sensitive=True).exists()

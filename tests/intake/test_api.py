@@ -75,7 +75,7 @@ def test_decisions(client_as, make_report, make_user):
     assert data["status"] == "linked" and data["linked"][0]["record"] == "Linked Group"
     response = post(client, f"{base}/refer", {"owner": make_user("investigator").username})
     assert response.status_code == 201 and response.json()["status"] == "open"
-    assert [e["decision"] for e in client.get(base).json()["events"]] == [
+    assert [e["transition"] for e in client.get(base).json()["events"]] == [
         "assign",
         "close",
         "reopen",

@@ -66,7 +66,7 @@ def test_public_report_with_chat_export_becomes_an_incident(page, live_server, m
         and item.received_via == "the reporting page"
     )
     event = CustodyEvent.objects.get(item=item)
-    assert event.kind == "received" and event.note == "Received through the reporting page."
+    assert event.transition == "received" and event.note == "Received through the reporting page."
     assert event.sha256_verified == receipt_sha
     assert page.get_by_role(
         "link", name=reference

@@ -115,7 +115,7 @@ def test_the_file_enters_the_evidence_store_with_its_custody_event(client):
     assert chat.received_via == "the reporting page" and chat.received_from_type == "group"
     assert chat.received_from == "Northern Decoy Watch" and chat.received_at == report.submitted_at
     event = CustodyEvent.objects.get(item=chat)
-    assert event.kind == "received" and event.note == "Received through the reporting page."
+    assert event.transition == "received" and event.note == "Received through the reporting page."
     assert event.by is None and event.by_description == "the public reporting page"
     assert event.sha256_verified == chat.sha256
 

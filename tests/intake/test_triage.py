@@ -17,6 +17,7 @@ from drachma.intake.models import LinkedRecord, Referral, Report, ReportEvent, R
 from drachma.intake.workflow import TRIAGE
 from drachma.people.services import create_person
 from tests.intake.conftest import CHAT_EXPORT, PNG, upload
+from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_a_possible_offender_becomes_a_referral_with_what_investigators_need(
         recipient=investigator, subject__startswith=f"New referral {referral.reference}"
     ).exists()
     assert not Notification.objects.filter(recipient=analyst).exists()
-    assert ReportEvent.objects.get(report=report).decision == "refer"
+    assert ReportEvent.objects.get(report=report).transition == "refer"
 
 
 def test_a_planned_confrontation_is_urgent_and_reaches_safeguarding(
@@ -113,11 +114,7 @@ def test_other_concerns_wait_for_triage(make_report):
 
 def _in_state(make_report, status):
     report = make_report(text=f"A report that is {status}.")
-    Report.objects.filter(pk=report.pk).update(
-        status=status, close_reason="x" if status == "closed" else ""
-    )
-    report.refresh_from_db()
-    return report
+    return put_in_state(report, status=status, close_reason="x" if status == "closed" else "")
 
 
 @pytest.mark.parametrize(("source", "name", "target"), sorted(TRIAGE.pairs()))
@@ -143,7 +140,7 @@ def test_every_triage_transition(source, name, target, make_report, make_user, s
     report.refresh_from_db()
     assert report.status == target
     event = report.events.order_by("-pk").first()
-    assert (event.decision, event.from_status, event.to_status, event.by) == (
+    assert (event.transition, event.from_state, event.to_state, event.by) == (
         name,
         source,
         target,
@@ -284,7 +281,7 @@ def test_convert_page_is_prefilled_and_saving_makes_the_incident(client_as, make
 
 def test_convert_page_refuses_a_closed_report(client_as, make_report):
     report = make_report()
-    Report.objects.filter(pk=report.pk).update(status="closed", close_reason="x")
+    put_in_state(report, status="closed", close_reason="x")
     response = client_as("investigator").get(
         f"/intake/reports/{report.reference}/incident/", follow=True
     )

@@ -15,6 +15,7 @@ from drachma.incidents import services as incident_services
 from drachma.intelligence import services
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent
 from tests.conftest import sign_in
+from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_update_entry_and_linked_entries_are_final(client_as, make_user):
     assert response.status_code == 422 and field_of(response) == ["learned_at"]
     entry.refresh_from_db()
     assert entry.learned_at < timezone.now()
-    IntelligenceEntry.objects.filter(pk=entry.pk).update(status="linked")
+    put_in_state(entry, status="linked")
     response = send(client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"text": "Changed."})
     assert response.status_code == 422 and field_of(response) == ["status"]
 
@@ -205,7 +206,7 @@ def test_workflow_assess_then_link(client_as, make_user):
     response = step(assessor, entry, "link")
     assert response.json()["status"] == "linked"
     events = response.json()["events"]
-    assert [(e["from_status"], e["to_status"]) for e in events] == [
+    assert [(e["from_state"], e["to_state"]) for e in events] == [
         ("requires_assessment", "assessed"),
         ("assessed", "linked"),
     ]
@@ -286,3 +287,16 @@ def test_entry_list_queries_do_not_grow_with_the_page(client_as, make_user):
     with CaptureQueriesContext(connection) as nine:
         assert client.get("/api/intelligence/entries").json()["count"] == 9
     assert len(nine) == len(three)
+
+
+def test_a_step_takes_a_note_up_to_the_one_workflow_limit(client_as, make_user):
+    from drachma.core.workflow import NOTE_MAX_LENGTH
+
+    entry = make_entry(make_user("investigator"))
+    assessor = client_as("analyst")
+    too_long = step(assessor, entry, "return_for_correction", note="x" * (NOTE_MAX_LENGTH + 1))
+    assert too_long.status_code == 422 and field_of(too_long) == ["note"]
+    entry.refresh_from_db()
+    assert entry.status == "requires_assessment"
+    response = step(assessor, entry, "return_for_correction", note="x" * NOTE_MAX_LENGTH)
+    assert response.status_code == 200 and response.json()["status"] == "returned"

@@ -13,6 +13,7 @@ from drachma.incidents.services import create_incident
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent, IntelligenceStatus
 from drachma.intelligence.services import create_entry, transition_entry, update_entry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
+from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 S = IntelligenceStatus
@@ -46,9 +47,7 @@ def entry_in(state, author, *, group=True) -> IntelligenceEntry:
         sanitised_text="A group was seen.",
     )
     # Put the entry straight into the state under test; the walk below tests the moves themselves.
-    IntelligenceEntry.objects.filter(pk=entry.pk).update(status=state)
-    entry.refresh_from_db()
-    return entry
+    return put_in_state(entry, status=state)
 
 
 def test_the_declared_machine_is_the_documented_one():
@@ -71,7 +70,7 @@ def test_every_transition_from_every_state(people, state, action):
         )
         assert moved.status == allowed[(state, action)]
         event = IntelligenceEvent.objects.get(entry=entry)
-        assert (event.transition, event.from_status, event.to_status, event.by) == (
+        assert (event.transition, event.from_state, event.to_state, event.by) == (
             action,
             state,
             allowed[(state, action)],

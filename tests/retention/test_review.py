@@ -228,3 +228,45 @@ def test_the_decisions_list_sorts_and_filters_by_outcome(client_as, supervisor):
     assert page.index("Still relevant") < page.index("Not needed")
     page = client.get("/retention/decisions/", {"outcome": "retain"}).content.decode()
     assert "1 decision<" in page and "Not needed" not in page
+
+
+def _counts():
+    from drachma.statistics.models import MonthlyCount
+
+    columns = ("month", "borough_id", "ward_id", "dimension", "value", "n")
+    return sorted(MonthlyCount.objects.values_list(*columns))
+
+
+def _in_step() -> bool:
+    from drachma.statistics.rollup import rebuild
+
+    incremental = _counts()
+    rebuild()
+    return incremental == _counts()
+
+
+def test_disposing_of_incidents_and_groups_keeps_the_statistics_in_step(supervisor):
+    from drachma.groups.models import Group
+    from drachma.groups.services import save_group
+    from drachma.incidents.models import Incident
+
+    group = save_group(name="Disposed Watch", status="disbanded")
+    incidents = [
+        create_incident(
+            user=supervisor,
+            occurred_at=timezone.now() - datetime.timedelta(days=days),
+            source="group",
+            kind="doorstep",
+            summary="x",
+            place="Preston",
+            groups=[group],
+        )
+        for days in (3, 40)
+    ]
+    review_record(incidents[0], outcome="dispose", reason="Past retention", user=supervisor)
+    assert not Incident.objects.filter(pk=incidents[0].pk).exists()
+    assert _in_step()
+    review_record(group, outcome="dispose", reason="Past retention", user=supervisor)
+    assert not Group.objects.filter(pk=group.pk).exists()
+    assert list(Incident.objects.get(pk=incidents[1].pk).groups.all()) == []
+    assert _in_step()

@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.apitools import Allow
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence import selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle
 from drachma.evidence.models import (
@@ -43,7 +44,7 @@ class ItemOut(Schema):
 
 class ItemDetailOut(ItemOut):
     custody_state: str
-    holder: str
+    holder: str = Field(alias="custody_holder")
     conversation: dict | None = Field(None, alias="conversation_summary")
 
 
@@ -58,14 +59,16 @@ class CustodyIn(Schema):
     from_party: str = Field("", max_length=200)
     to_party: str = Field("", max_length=200)
     location: str = Field("", max_length=200)
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
     verify_hash: bool = False
     by_description: str = Field("", max_length=200)
 
 
 class CustodyOut(Schema):
     id: int
-    kind: str
+    kind: str = Field(alias="transition")
+    from_state: str = Field(description="The custody state before (empty for the receipt)")
+    to_state: str = Field(description="The custody state after")
     at: datetime.datetime
     by: str | None = Field(None, alias="by.username")
     by_description: str
@@ -185,7 +188,6 @@ def _record(record_type: str | None, object_id: str | None):
 
 
 def _detail(item: EvidenceItem) -> EvidenceItem:
-    item.custody_state, item.holder = services.custody_state(item)
     parsed = selectors.parsed_conversation(item)
     item.conversation_summary = None
     if parsed is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from drachma.evidence import selectors
 from drachma.evidence.models import EvidenceItem
-from drachma.evidence.services import person_name
+from drachma.evidence.workflow import person_name
 
 CONTEXT = {
     "kb": "urn:drachma:kb:",
@@ -130,9 +130,8 @@ def incident_graph(
                 )
                 if p
             )
-            description = (
-                f"Custody event {number} of {item.exhibit_ref}: {event.get_kind_display().lower()}"
-            )
+            kind = event.get_transition_display().lower()
+            description = f"Custody event {number} of {item.exhibit_ref}: {kind}"
             if parties:
                 description += f" {parties}"
             if event.sha256_verified:
@@ -142,7 +141,7 @@ def incident_graph(
             action = {
                 "@id": _id("investigative-action", f"{item.exhibit_ref}:{event.pk}"),
                 "@type": "case-investigation:InvestigativeAction",
-                "uco-core:name": event.kind,
+                "uco-core:name": event.transition,
                 "uco-core:description": description,
                 "uco-action:startTime": _time(event.at),
                 "uco-action:object": [{"@id": record_id}],

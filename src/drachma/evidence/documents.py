@@ -1,16 +1,21 @@
 """Documents made from evidence records: continuity statements, readable conversations and
 the MG6C/MG6D schedules, as text or CSV and as PDF (WeasyPrint)."""
 
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from drachma.core import spreadsheets
 from drachma.evidence import selectors
 from drachma.evidence.chats.model import human_size
-from drachma.evidence.models import DisclosureSchedule, EvidenceItem, ProsecutorDecision
-from drachma.evidence.services import custody_position, person_name
+from drachma.evidence.models import (
+    CustodyState,
+    DisclosureSchedule,
+    EvidenceItem,
+    ProsecutorDecision,
+)
+from drachma.evidence.workflow import person_name
 
 
 def printed_time(value) -> str:
@@ -20,7 +25,6 @@ def printed_time(value) -> str:
 
 def continuity_context(item: EvidenceItem) -> dict:
     events = selectors.custody_events(item)
-    state, holder = custody_position(events)
     rows = []
     for number, event in enumerate(events, 1):
         parties = ""
@@ -35,24 +39,22 @@ def continuity_context(item: EvidenceItem) -> dict:
                 "number": number,
                 "event": event,
                 "when": printed_time(event.at),
-                "kind": event.get_kind_display(),
+                "kind": event.get_transition_display(),
                 "who": person_name(event.by) or event.by_description or "not recorded",
                 "parties": parties,
                 "hash": event.sha256_verified,
                 "hash_ok": not event.sha256_verified or event.sha256_verified == item.sha256,
             }
         )
-    from drachma.evidence.workflow import CustodyState
-
     received_from = item.get_received_from_type_display()
     if item.received_from and item.received_from.casefold() != received_from.casefold():
         received_from = f"{item.received_from} ({received_from.lower()})"
     return {
         "item": item,
         "events": rows,
-        "state": CustodyState(state).label,
+        "state": CustodyState(item.custody_state).label,
         "received_from": received_from,
-        "holder": holder,
+        "holder": item.custody_holder,
         "size": human_size(item.stored_file.size),
         "generated_at": printed_time(timezone.now()),
     }
@@ -144,7 +146,7 @@ def schedule_rows(incident, schedule: str) -> tuple[list[str], list[list[str]]]:
 def schedule_csv(incident, schedule: str) -> str:
     columns, rows = schedule_rows(incident, schedule)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue()

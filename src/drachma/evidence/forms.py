@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence.models import (
     CustodyEventKind,
     DisclosureEntry,
@@ -85,7 +86,7 @@ class CustodyForm(forms.Form):
     to_party = forms.CharField(required=False, max_length=200, label="To")
     location = forms.CharField(required=False, max_length=200)
     note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
     verify_hash = forms.BooleanField(
         required=False, initial=True, label="Re-hash the stored file and record it"

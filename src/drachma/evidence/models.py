@@ -1,11 +1,11 @@
 """Evidence: stored files, exhibits and their chain of custody."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel
+from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel, WorkflowEvent
 
 
 class StoredFile(AuditedModel):
@@ -41,6 +41,16 @@ class EvidenceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CustodyState(models.TextChoices):
+    """Where an exhibit stands in its chain of custody (``workflow.CUSTODY``)."""
+
+    NOT_RECEIVED = "not_received", "Not yet received"
+    RECEIVED = "received", "Received, not yet logged"
+    IN_CUSTODY = "in_custody", "In custody"
+    RETURNED = "returned", "Returned"
+    DISPOSED = "disposed", "Disposed of"
+
+
 class EvidenceItem(ReviewableRecord):
     """An exhibit: a stored file as received, with where it came from."""
 
@@ -64,6 +74,21 @@ class EvidenceItem(ReviewableRecord):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Kept by the custody workflow (workflow.CUSTODY) as each step is taken: where the chain
+    # stands and who holds the exhibit now, so nothing has to replay the chain to know.
+    custody_state = models.CharField(
+        max_length=20,
+        choices=CustodyState.choices,
+        default=CustodyState.NOT_RECEIVED,
+        editable=False,
+    )
+    custody_holder = models.CharField(
+        "held by",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Who holds the exhibit now, by the chain of custody.",
     )
     chat_parse_problem = models.TextField(
         blank=True,
@@ -96,41 +121,26 @@ class CustodyEventKind(models.TextChoices):
     DISPOSED = "disposed", "Disposed"
 
 
-class CustodyEvent(AuditedModel):
-    """One step in an exhibit's chain of custody. Append-only."""
+class CustodyEvent(WorkflowEvent):
+    """One step in an exhibit's chain of custody (the shared shape of every workflow's history,
+    ``core.models.WorkflowEvent``): the step taken is its ``transition``, one of the custody
+    event kinds. Append-only."""
 
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody_events")
-    kind = models.CharField(max_length=12, choices=CustodyEventKind.choices)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    by_description = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Who acted, where no user did (e.g. the reporting page).",
-    )
+    # The kinds, in the past tense the continuity statement prints ("Logged", "Transferred").
+    transition = models.CharField(max_length=40, choices=CustodyEventKind.choices)
     from_party = models.CharField(max_length=200, blank=True)
     to_party = models.CharField(max_length=200, blank=True)
     location = models.CharField(max_length=200, blank=True)
     sha256_verified = models.CharField(
         max_length=64, blank=True, help_text="The hash computed at this step, if it was checked."
     )
-    note = models.TextField(blank=True, max_length=2000)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(WorkflowEvent.Meta):
+        pass
 
     def __str__(self) -> str:
-        return f"{self.item.exhibit_ref}: {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("Custody events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("Custody events are append-only.")
+        return f"{self.item.exhibit_ref}: {self.get_transition_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ParsedConversation(AuditedModel):

@@ -24,7 +24,9 @@ from drachma.evidence.models import (
     StoredFile,
 )
 from drachma.evidence.store import EvidenceEmpty, EvidenceTooLarge, get_store
-from drachma.evidence.workflow import CUSTODY, CustodyState
+from drachma.evidence.workflow import CUSTODY, CustodyState, receiver, refusal
+from drachma.evidence.workflow import STORE_HOLDER as STORE_HOLDER
+from drachma.evidence.workflow import person_name as person_name
 
 EXHIBIT_PREFIX = "EX"
 
@@ -85,69 +87,30 @@ def receive_file(
     item.exhibit_ref = ReferenceCounter.next_reference(
         EXHIBIT_PREFIX, timezone.localtime(item.received_at).year
     )
+    item.custody_state = CustodyState.RECEIVED
+    item.custody_holder = receiver("", user)
     item.save()
-    CustodyEvent.objects.create(
-        item=item,
-        kind=CustodyEventKind.RECEIVED,
+    # The receipt is the chain's first event, with the hash computed as the bytes arrived.
+    CUSTODY.start(
+        item,
+        user=user,
+        transition=CustodyEventKind.RECEIVED,
         at=item.received_at,
-        by=user,
         by_description=by_description,
+        note=f"Received through {via}.",
         from_party=received_from or item.get_received_from_type_display(),
         location=location,
         sha256_verified=stored.sha256,
-        note=f"Received through {via}.",
     )
     return item
 
 
 # --- Chain of custody -------------------------------------------------------------------
 
-FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
-STORE_HOLDER = "the force's evidence store"
-
-
-def person_name(user) -> str:
-    """How a user is named in custody records and statements."""
-    if user is None:
-        return ""
-    from django.core.exceptions import ObjectDoesNotExist
-
-    name = user.get_full_name().strip() or user.get_username()
-    try:
-        collar = user.account.collar_number
-    except (AttributeError, ObjectDoesNotExist):
-        collar = ""
-    return f"{name} ({collar})" if collar else name
-
-
-def _same_party(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def custody_position(events) -> tuple[str, str]:
-    """(custody state, current holder) after ``events`` (oldest first, as stored).
-
-    Receipt puts the exhibit with whoever the event names as receiving it (``to_party``),
-    or else the officer who recorded it, or else (files that came in by themselves, through
-    the reporting page) the force's evidence store. A transfer or
-    a return moves it to the ``to_party``; disposal leaves nobody holding it; the other kinds
-    leave it where it is.
-    """
-    state = CustodyState.NOT_RECEIVED
-    holder = ""
-    for event in events:
-        state = CUSTODY.transition(str(event.kind)).target
-        if event.kind == CustodyEventKind.RECEIVED:
-            holder = event.to_party or person_name(event.by) or STORE_HOLDER
-        elif event.kind in (CustodyEventKind.TRANSFERRED, CustodyEventKind.RETURNED):
-            holder = event.to_party
-        elif event.kind == CustodyEventKind.DISPOSED:
-            holder = ""
-    return str(state), holder
-
 
 def custody_state(item: EvidenceItem) -> tuple[str, str]:
-    return custody_position(item.custody_events.select_related("by").order_by("at", "pk"))
+    """(custody state, current holder) of ``item``, as its chain of custody left them."""
+    return item.custody_state, item.custody_holder
 
 
 @transaction.atomic
@@ -166,15 +129,10 @@ def record_custody_event(
 ) -> CustodyEvent:
     """Append one step to an exhibit's chain of custody, refusing any step out of order.
 
-    The order is the ``CUSTODY`` state machine's (received, then logged, then transfers,
-    examinations and copies, then return, disposal last and final). A transfer must come
-    from whoever holds the exhibit now. With ``verify_hash`` the stored file is re-hashed and
-    the hash recorded with the event; a file that changed or went missing is refused.
+    The order and the checks at each step (time order, the holder, the parties, the hash
+    when ``verify_hash``) are the ``CUSTODY`` machine's; a step out of order is refused here
+    first in words naming the exhibit, read under the exhibit's lock.
     """
-    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
-    events = list(item.custody_events.select_related("by").order_by("at", "pk"))
-    state, holder = custody_position(events)
-    ref = item.exhibit_ref
     kind = str(kind or "")
     if kind not in CustodyEventKind.values:
         raise ValidationError(
@@ -183,81 +141,25 @@ def record_custody_event(
                 f"{', '.join(CustodyEventKind.values)}."
             }
         )
-    label = CustodyEventKind(kind).label.lower()
-    if state == CustodyState.NOT_RECEIVED and kind != CustodyEventKind.RECEIVED:
-        raise ValidationError({"kind": f"{ref} cannot be {label} before it has been received."})
-    if state == CustodyState.DISPOSED:
-        raise ValidationError(
-            {"kind": f"{ref} has been disposed of; nothing can follow disposal (tried: {label})."}
-        )
-    if state not in CUSTODY.transition(kind).sources:
-        allowed = ", ".join(t.name for t in CUSTODY.allowed(state)) or "nothing"
-        raise ValidationError(
-            {
-                "kind": f"{ref} cannot be {label} now: it is "
-                f"{CustodyState(state).label.lower()}; next may come: {allowed}."
-            }
-        )
-    CUSTODY.check(state, kind, user)  # the role's permission
-
-    at = at or timezone.now()
-    errors = {}
-    if events and at < events[-1].at:
-        errors["at"] = (
-            f"{at:%Y-%m-%d %H:%M} is before the last custody event of {ref} "
-            f"({events[-1].get_kind_display().lower()} at {events[-1].at:%Y-%m-%d %H:%M})."
-        )
-    elif at > timezone.now() + FUTURE_TOLERANCE:
-        errors["at"] = "The time is in the future."
-    from_party, to_party = from_party.strip(), to_party.strip()
-    if kind == CustodyEventKind.TRANSFERRED:
-        if not from_party:
-            errors["from_party"] = "A transfer needs who handed the exhibit over."
-        elif holder and not _same_party(from_party, holder):
-            errors["from_party"] = (
-                f"{ref} is held by {holder}, not {from_party}: a transfer starts from its holder."
-            )
-        if not to_party:
-            errors["to_party"] = "A transfer needs who received the exhibit."
-        elif from_party and _same_party(from_party, to_party):
-            errors["to_party"] = "A transfer is to someone else."
-    if kind == CustodyEventKind.RETURNED and not to_party:
-        errors["to_party"] = "A return needs who the exhibit was returned to."
-    if kind == CustodyEventKind.RECEIVED and not from_party:
-        errors["from_party"] = "A receipt needs who handed the exhibit over."
-    if errors:
-        raise ValidationError(errors)
-
-    verified = ""
-    if verify_hash:
-        actual = get_store().rehash(item.sha256)
-        if actual is None:
-            raise ValidationError(
-                {"verify_hash": f"The stored file of {ref} is missing from the evidence store."}
-            )
-        if actual != item.sha256:
-            raise ValidationError(
-                {
-                    "verify_hash": f"The stored file of {ref} no longer matches its hash: "
-                    f"received as {item.sha256}, now {actual}."
-                }
-            )
-        verified = actual
-    event = CustodyEvent(
-        item=item,
-        kind=kind,
+    locked = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    refused = refusal(locked, kind)
+    if refused is not None:
+        raise refused
+    CUSTODY.apply(
+        locked,
+        kind,
+        user=user,
         at=at,
-        by=user,
+        note=note,
         by_description=by_description,
         from_party=from_party,
         to_party=to_party,
         location=location,
-        note=note,
-        sha256_verified=verified,
+        verify_hash=verify_hash,
     )
-    event.full_clean()
-    event.save()
-    return event
+    if item is not locked:
+        item.refresh_from_db()
+    return locked.custody_events.order_by("-pk").first()
 
 
 @transaction.atomic

@@ -126,7 +126,7 @@ def item_detail(request, exhibit_ref: str):
     item = _item(exhibit_ref)
     record_view(request, item)
     events = selectors.custody_events(item)
-    state, holder = services.custody_position(events)
+    state, holder = services.custody_state(item)
     for event in events:
         event.who = services.person_name(event.by) or event.by_description
     parsed = selectors.parsed_conversation(item)
@@ -172,7 +172,7 @@ def custody_add(request, exhibit_ref: str):
             messages.error(request, "Not recorded: " + " ".join(exc.messages))
         else:
             messages.success(
-                request, f"{event.get_kind_display()} recorded for {item.exhibit_ref}."
+                request, f"{event.get_transition_display()} recorded for {item.exhibit_ref}."
             )
     else:
         messages.error(request, "Not recorded: " + form_errors_text(form))

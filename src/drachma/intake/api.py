@@ -15,6 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.schemas import WorkflowEventOut
 from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
 from drachma.intake import selectors, services
@@ -88,15 +89,6 @@ class MatchOut(Schema):
     score: float
 
 
-class EventOut(Schema):
-    decision: str
-    from_status: str
-    to_status: str
-    by: str | None = Field(None, alias="by.username")
-    at: datetime.datetime
-    note: str
-
-
 class LinkedOut(Schema):
     kind: str
     record: str
@@ -134,7 +126,7 @@ class ReportOut(Schema):
     identifiers: list[IdentifierOut]
     matches: list[MatchOut]
     linked: list[LinkedOut]
-    events: list[EventOut]
+    events: list[WorkflowEventOut]
 
 
 class AssignIn(Schema):
@@ -209,15 +201,6 @@ class HandleOut(Schema):
     handle: str
 
 
-class ReferralEventOut(Schema):
-    transition: str
-    from_status: str
-    to_status: str
-    by: str | None = Field(None, alias="by.username")
-    at: datetime.datetime
-    note: str
-
-
 class ReferralOut(ReferralSummaryOut):
     summary: str
     handles: list[HandleOut]
@@ -227,11 +210,13 @@ class ReferralOut(ReferralSummaryOut):
     rejected_reason: str
     outcome: str
     created_by: str | None = Field(None, alias="created_by.username")
-    events: list[ReferralEventOut]
+    events: list[WorkflowEventOut]
 
 
 class ReferralActionIn(Schema):
-    action: str = Field(description="accept, start, close or reject")
+    action: str = Field(
+        description="accept, start, close or reject; reassign (with owner) keeps the state"
+    )
     note: str = Field(
         "",
         max_length=2000,

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core.choices import Platform
-from drachma.core.models import AuditedModel, ReviewableRecord
+from drachma.core.models import AuditedModel, ReviewableRecord, WorkflowEvent
 
 
 class ReporterType(models.TextChoices):
@@ -294,24 +294,13 @@ class LinkedRecord(AuditedModel):
             raise ValidationError({"target": "Link to one incident, group or person."})
 
 
-class ReportEvent(AuditedModel):
+class ReportEvent(WorkflowEvent):
     """One triage decision: who took it, from what status to what, and why."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    decision = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=10)
-    to_status = models.CharField(max_length=10)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, max_length=2000)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.report}: {self.decision} ({self.from_status} → {self.to_status})"
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class ReferralStatus(models.TextChoices):
@@ -391,19 +380,10 @@ class Referral(ReviewableRecord):
             raise ValidationError(errors)
 
 
-class ReferralEvent(AuditedModel):
+class ReferralEvent(WorkflowEvent):
+    """One step of a referral's life (a change of state or owner): who, when and why."""
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    transition = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=15)
-    to_status = models.CharField(max_length=15)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, max_length=2000)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.referral}: {self.transition} ({self.from_status} → {self.to_status})"
+    class Meta(WorkflowEvent.Meta):
+        pass

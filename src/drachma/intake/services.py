@@ -11,8 +11,9 @@ import hmac
 import ipaddress
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,16 +38,13 @@ from drachma.intake.models import (
     LinkedRecord,
     MatchKind,
     Referral,
-    ReferralEvent,
     ReferralStatus,
     Report,
     ReporterType,
-    ReportEvent,
     ReportFile,
     ReportIdentifier,
     ReportLink,
     ReportMatch,
-    ReportStatus,
     Source,
 )
 from drachma.intake.normalize import (
@@ -63,6 +61,7 @@ from drachma.intake.normalize import (
 from drachma.intake.workflow import REFERRAL, TRIAGE
 
 logger = logging.getLogger("drachma.intake")
+T = TypeVar("T")
 
 VIA = "the reporting page"
 BY_DESCRIPTION = "the public reporting page"
@@ -366,24 +365,17 @@ def _report_url(report: Report) -> str:
 
 
 def _route(report: Report) -> None:
-    """Send a report where it must go at once, before anyone triages it."""
+    """Send a report where it must go at once, before anyone triages it: a possible offender
+    is referred to the investigation team (the machine's "refer" step, taken by the reporting
+    page), a planned confrontation reaches safeguarding now (it is new and urgent)."""
     if report.concern == ConcernKind.POSSIBLE_OFFENDER:
-        referral = create_referral(
-            report, user=None, note="Routed by the reporting page: a possible offender."
-        )
-        _event(
+        TRIAGE.apply(
             report,
             "refer",
-            ReportStatus.NEW,
-            ReportStatus.REFERRED,
-            None,
-            (
-                "Routed to the online child abuse investigation team as referral "
-                f"{referral.reference}."
-            ),
+            user=None,
+            by_description=BY_DESCRIPTION,
+            referral_note="Routed by the reporting page: a possible offender.",
         )
-        report.status = ReportStatus.REFERRED
-        report.save(update_fields=["status", "updated_at"])
     if report.urgent:
         # E-mails leave the force's systems: they say where to look, never what was reported.
         for user in _users_with_roles("safeguarding_officer", "supervisor"):
@@ -435,93 +427,46 @@ def refresh_matches(report: Report, *, user=None) -> list[ReportMatch]:
 
 
 # --- triage -------------------------------------------------------------------------------
+# Every decision is one step of ``workflow.TRIAGE``: checked, recorded as the report's event
+# and audited by the machine; what a step does besides moving the report is declared there.
 
 
-def _event(
-    report: Report, decision: str, from_status: str, to_status: str, user, note: str = ""
-) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report,
-        decision=decision,
-        from_status=from_status,
-        to_status=to_status,
-        by=user,
-        note=note,
-    )
-
-
-def _decide(report: Report, decision: str, *, user, note: str = "", **details) -> Report:
-    """Apply one triage decision: check it, log it as an event and in the audit log."""
-    locked = Report.objects.select_for_update().get(pk=report.pk)
-    transition = TRIAGE.check(locked.status, decision, user)
-    _event(locked, decision, locked.status, transition.target, user, note)
-    record_decision(
-        locked,
-        decision,
-        from_status=locked.status,
-        to_status=str(transition.target),
-        note=note,
-        **details,
-    )
-    locked.status = transition.target
-    return locked
-
-
-def _can_triage(user) -> bool:
+def can_triage(user) -> bool:
     return user is not None and user.is_active and user.has_perm("intake.triage_report")
 
 
-@transaction.atomic
-def assign_report(report: Report, *, user, assignee) -> Report:
-    if not _can_triage(assignee):
-        raise ValidationError(
-            {"assignee": f"{assignee} cannot triage reports; choose someone whose role can."}
-        )
-    locked = _decide(
-        report,
-        "assign",
-        user=user,
-        note=f"Assigned to {assignee.get_username()}.",
-        assignee=assignee.get_username(),
+def tell_assignee(report: Report, assignee) -> None:
+    notify(
+        assignee,
+        f"Report {report.reference} assigned to you",
+        "Triage it from the reports queue.",
+        link=_report_url(report),
     )
-    locked.assigned_to = assignee
-    locked.full_clean()
-    locked.save()
-    if assignee != user:
-        notify(
-            assignee,
-            f"Report {locked.reference} assigned to you",
-            "Triage it from the reports queue.",
-            link=_report_url(locked),
-        )
-    return locked
 
 
-@transaction.atomic
+def _reason_for_note(call: Callable[[], T]) -> T:
+    """The page and the API ask for the "reason" the machine calls the step's note."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "note" in exc.error_dict:
+            exc.error_dict["reason"] = exc.error_dict.pop("note")
+        raise
+
+
+def assign_report(report: Report, *, user, assignee) -> Report:
+    return TRIAGE.apply(report, "assign", user=user, assignee=assignee)
+
+
 def close_report(report: Report, *, user, reason: str) -> Report:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give the reason for closing the report."})
-    locked = _decide(report, "close", user=user, note=reason)
-    locked.close_reason = reason
-    locked.full_clean()
-    locked.save()
-    return locked
+    return _reason_for_note(lambda: TRIAGE.apply(report, "close", user=user, note=reason))
 
 
-@transaction.atomic
 def reopen_report(report: Report, *, user, reason: str) -> Report:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give the reason for reopening the report."})
-    locked = _decide(report, "reopen", user=user, note=reason)
-    locked.close_reason = ""
-    locked.full_clean()
-    locked.save()
-    return locked
+    return _reason_for_note(lambda: TRIAGE.apply(report, "reopen", user=user, note=reason))
 
 
-def _attach_evidence(report: Report, incident, user=None) -> list[str]:
+def attach_evidence(report: Report, incident, user=None) -> list[str]:
     """Put the report's exhibits on the incident (those on no incident yet).
 
     Chat exports among them are read in the background once the decision is committed, so a
@@ -542,7 +487,6 @@ def _read_chat_export_later(item_pk: int) -> None:
     read_chat_export.enqueue(item_pk)
 
 
-@transaction.atomic
 def link_report(
     report: Report, *, user, incident=None, group=None, person=None, note: str = ""
 ) -> LinkedRecord:
@@ -555,23 +499,7 @@ def link_report(
         note=(note or "").strip(),
         linked_by=user,
     )
-    link.full_clean()
-    if LinkedRecord.objects.filter(
-        report=report, incident=incident, group=group, person=person
-    ).exists():
-        raise ValidationError({"target": f"The report is already linked to {link.target}."})
-    attached = _attach_evidence(report, incident, user) if incident is not None else []
-    locked = _decide(
-        report,
-        "link",
-        user=user,
-        note=note or f"Linked to {link.target_kind} {link.target}.",
-        target=f"{link.target_kind} {link.target.pk}",
-        exhibits_attached=attached,
-    )
-    locked.save()
-    link.report = locked
-    link.save()
+    TRIAGE.apply(report, "link", user=user, note=note, link=link)
     return link
 
 
@@ -615,27 +543,12 @@ def incident_initial(report: Report) -> dict:
     }
 
 
-@transaction.atomic
 def convert_report(report: Report, *, user, groups=(), **incident_fields):
     """Turn the report into an incident (from the pre-filled form), attach its exhibits."""
-    from drachma.incidents.services import create_incident
-
-    if not user.has_perm("incidents.add_incident"):
-        raise ValidationError({"transition": "Your role may not record incidents."})
-    TRIAGE.check(report.status, "convert", user)  # before the incident is made
-    incident = create_incident(user=user, groups=groups, **incident_fields)
-    attached = _attach_evidence(report, incident, user)
-    locked = _decide(
-        report,
-        "convert",
-        user=user,
-        note=f"Turned into incident {incident.reference}.",
-        incident=incident.reference,
-        exhibits_attached=attached,
+    converted = TRIAGE.apply(
+        report, "convert", user=user, groups=groups, incident_fields=incident_fields
     )
-    locked.incident = incident
-    locked.save()
-    return incident
+    return converted.incident
 
 
 # --- referrals ----------------------------------------------------------------------------
@@ -643,6 +556,28 @@ def convert_report(report: Report, *, user, groups=(), **incident_fields):
 
 def _is_investigator(user) -> bool:
     return user is not None and user.is_active and user.groups.filter(name="investigator").exists()
+
+
+def check_investigator(user, *, choose: bool = False) -> None:
+    """Only an investigator owns a referral; ``choose`` asks for one when the user is not."""
+    if user is None:
+        raise ValidationError({"owner": "Choose the investigator who takes the referral."})
+    if not _is_investigator(user):
+        hint = "; choose an investigator" if choose else ""
+        raise ValidationError({"owner": f"{user} is not in the investigation team{hint}."})
+
+
+def referral_url(referral: Referral) -> str:
+    return reverse("intake:referral_detail", kwargs={"referral_ref": referral.reference})
+
+
+def tell_new_owner(referral: Referral) -> None:
+    notify(
+        referral.owner,
+        f"Referral {referral.reference} is now yours",
+        "",
+        link=referral_url(referral),
+    )
 
 
 def _referral_contents(report: Report) -> dict:
@@ -659,24 +594,32 @@ def _referral_contents(report: Report) -> dict:
     return {"links": links, "handles": handles, "phones": phones, "platforms": platforms}
 
 
+def _due_date(due_date: datetime.date | None) -> datetime.date:
+    return due_date or timezone.localdate() + datetime.timedelta(days=conf.referral_due_days())
+
+
+def check_referral(report: Report, *, due_date: datetime.date | None = None, owner=None) -> None:
+    """What a referral needs before it is made: a report not referred before, a due date not
+    in the past, and an owner (if one is named) from the investigation team."""
+    existing = Referral.objects.filter(report=report).values_list("reference", flat=True).first()
+    if existing:
+        raise ValidationError(
+            {"referral": f"Report {report.reference} was already referred ({existing})."}
+        )
+    if _due_date(due_date) < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past."})
+    if owner is not None:
+        check_investigator(owner)
+
+
 def create_referral(
     report: Report, *, user=None, due_date: datetime.date | None = None, owner=None, note: str = ""
 ) -> Referral:
-    """A referral built from the report: platforms, handles, links, phones and its material."""
-    if hasattr(report, "referral"):
-        raise ValidationError(
-            {
-                "referral": (
-                    f"Report {report.reference} was already referred ({report.referral.reference})."
-                )
-            }
-        )
-    today = timezone.localdate()
-    due_date = due_date or today + datetime.timedelta(days=conf.referral_due_days())
-    if due_date < today:
-        raise ValidationError({"due_date": "The due date is in the past."})
-    if owner is not None and not _is_investigator(owner):
-        raise ValidationError({"owner": f"{owner} is not in the investigation team."})
+    """A referral built from the report: platforms, handles, links, phones and its material.
+    The team is told, and must accept or reject it by its due date (``conf``'s days from
+    today unless given); supervisors are reminded when it is late."""
+    check_referral(report, due_date=due_date, owner=owner)
+    due_date = _due_date(due_date)
     referral = Referral(
         report=report,
         summary=report.text,
@@ -690,137 +633,64 @@ def create_referral(
     referral.reference = ReferenceCounter.next_reference(REFERRAL_PREFIX)
     referral.save()
     referral.material.set([f.item for f in report.files.select_related("item")])
-    ReferralEvent.objects.create(
-        referral=referral,
+    REFERRAL.start(
+        referral,
+        user=user,
         transition="create",
-        from_status="",
-        to_status=referral.status,
-        by=user,
         note=note,
+        by_description="" if user is not None else BY_DESCRIPTION,
     )
     record_decision(referral, "create", report=report.reference, due_date=due_date, note=note)
-    link = reverse("intake:referral_detail", kwargs={"referral_ref": referral.reference})
     recipients = [owner] if owner is not None else list(_users_with_roles("investigator"))
     for investigator in recipients:
         notify(
             investigator,
             f"New referral {referral.reference}: a possible offender",
             f"Accept or reject it by {due_date:%d/%m/%Y}.",
-            link=link,
+            link=referral_url(referral),
         )
     return referral
 
 
-@transaction.atomic
 def refer_report(
     report: Report, *, user, due_date: datetime.date | None = None, owner=None, note: str = ""
 ) -> Referral:
-    """The triage decision to refer a report to the online child abuse investigation team."""
-    locked = _decide(report, "refer", user=user, note=note)
-    locked.save()
-    return create_referral(locked, user=user, due_date=due_date, owner=owner, note=note)
+    """The triage decision to refer a report to the online child abuse investigation team
+    (the referral is made by the step: see ``workflow.TRIAGE``)."""
+    referred = TRIAGE.apply(report, "refer", user=user, note=note, due_date=due_date, owner=owner)
+    return Referral.objects.get(report=referred)
 
 
-@transaction.atomic
 def transition_referral(
     referral: Referral, action: str, *, user, note: str = "", owner=None
 ) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    transition = REFERRAL.check(locked.status, action, user)
-    note = (note or "").strip()
-    if action == "accept":
-        owner = owner or user
-        if not _is_investigator(owner):
-            raise ValidationError(
-                {"owner": f"{owner} is not in the investigation team; choose an investigator."}
-            )
-        locked.owner = owner
-    if action == "reject":
-        if not note:
-            raise ValidationError({"note": "Give the reason for rejecting the referral."})
-        locked.rejected_reason = note
-    if action == "close":
-        if not note:
-            raise ValidationError({"note": "Record the outcome before closing the referral."})
-        locked.outcome = note
-    ReferralEvent.objects.create(
-        referral=locked,
-        transition=action,
-        from_status=locked.status,
-        to_status=transition.target,
-        by=user,
-        note=note,
-    )
-    record_decision(
-        locked,
-        action,
-        from_status=locked.status,
-        to_status=str(transition.target),
-        note=note,
-        owner=locked.owner.get_username() if locked.owner else "",
-    )
-    locked.status = transition.target
-    locked.full_clean()
-    locked.save()
-    if action == "reject":
-        report = Report.objects.select_for_update().get(pk=locked.report_id)
-        if report.status == ReportStatus.REFERRED:
-            back = _decide(
-                report,
-                "return_to_triage",
-                user=user,
-                note=f"Referral {locked.reference} rejected: {note}",
-            )
-            back.save()
-    return locked
+    """Take one step of the referral's workflow (see ``workflow.REFERRAL``)."""
+    return REFERRAL.apply(referral, action, user=user, note=note, owner=owner)
 
 
-@transaction.atomic
 def reassign_referral(referral: Referral, *, user, owner) -> Referral:
-    if not user.has_perm("intake.work_referral"):
-        raise ValidationError({"owner": "Your role may not reassign referrals."})
-    if referral.status not in (ReferralStatus.ACCEPTED, ReferralStatus.INVESTIGATING):
-        raise ValidationError({"owner": "Only an accepted referral has an owner to change."})
-    if not _is_investigator(owner):
-        raise ValidationError({"owner": f"{owner} is not in the investigation team."})
-    previous = referral.owner
-    referral.owner = owner
-    referral.full_clean()
-    referral.save()
-    ReferralEvent.objects.create(
-        referral=referral,
-        transition="reassign",
-        from_status=referral.status,
-        to_status=referral.status,
-        by=user,
-        note=f"Owner {previous.get_username() if previous else '-'} → {owner.get_username()}.",
-    )
-    record_decision(
-        referral,
-        "reassign",
-        owner=owner.get_username(),
-        previous_owner=previous.get_username() if previous else "",
-    )
-    if owner != user:
-        notify(
-            owner,
-            f"Referral {referral.reference} is now yours",
-            "",
-            link=reverse("intake:referral_detail", kwargs={"referral_ref": referral.reference}),
-        )
-    return referral
+    """Hand an accepted referral to another investigator; checked under the row's lock."""
+    return REFERRAL.apply(referral, "reassign", user=user, owner=owner)
 
 
 def remind_overdue_referrals(today: datetime.date | None = None) -> int:
-    """Tell supervisors, once a day, of each referral still not accepted after its due date."""
+    """Tell supervisors, once a day, of each referral still not accepted after its due date.
+
+    Safe to run twice, even at once: each referral is locked and checked again before its
+    reminder goes, so a second run finds it reminded today (or accepted since) and skips it.
+    Not a workflow step (the state does not change): the reminder date is audited as a save.
+    """
     today = today or timezone.localdate()
-    overdue = Referral.objects.filter(status=ReferralStatus.OPEN, due_date__lt=today).exclude(
+    due = Referral.objects.filter(status=ReferralStatus.OPEN, due_date__lt=today).exclude(
         reminded_on=today
     )
     supervisors = list(_users_with_roles("supervisor"))
     count = 0
-    for referral in overdue:
+    for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
+            referral = due.select_for_update().filter(pk=pk).first()
+            if referral is None:  # reminded by another run, or accepted, in the meantime
+                continue
             for supervisor in supervisors:
                 notify(
                     supervisor,
@@ -829,9 +699,7 @@ def remind_overdue_referrals(today: datetime.date | None = None) -> int:
                         f"Due {referral.due_date:%d/%m/%Y} and not yet accepted or rejected by "
                         "the team."
                     ),
-                    link=reverse(
-                        "intake:referral_detail", kwargs={"referral_ref": referral.reference}
-                    ),
+                    link=referral_url(referral),
                 )
             referral.reminded_on = today
             referral.save(update_fields=["reminded_on"])  # through save, so the audit log has it

@@ -16,6 +16,7 @@ from drachma.intake import selectors, services
 from drachma.intake.filtersets import ReferralFilterSet, ReportFilterSet
 from drachma.intake.forms import AssignForm, LinkForm, ReasonForm, ReferForm, ReferralActionForm
 from drachma.intake.models import Referral, Report
+from drachma.intake.services import BY_DESCRIPTION
 from drachma.intake.workflow import REFERRAL, TRIAGE
 from drachma.people.models import Person
 
@@ -81,6 +82,11 @@ def report_detail(request, report_ref: str):
         "link_form": LinkForm(),
         "refer_form": ReferForm(),
         "referral": getattr(report, "referral", None),
+        # Its arrival, then each triage decision (the machine's events, in words).
+        "history": [
+            {"label": "Received", "by": BY_DESCRIPTION, "at": report.submitted_at},
+            *report.events.all(),
+        ],
         "can_convert": "convert" in allowed and request.user.has_perm("incidents.add_incident"),
     }
     return render(request, "intake/report_detail.html", context)
@@ -240,12 +246,13 @@ def referral_list(request):
 def referral_detail(request, referral_ref: str):
     referral = _referral(referral_ref)
     record_view(request, referral)
+    allowed = REFERRAL.allowed(referral.status, request.user)
     context = {
         "referral": referral,
-        "transitions": REFERRAL.allowed(referral.status, request.user),
+        # Reassigning keeps the state: it has its own form (a new owner, no note).
+        "transitions": [t for t in allowed if t.name != "reassign"],
         "action_form": ReferralActionForm(),
-        "can_reassign": request.user.has_perm("intake.work_referral")
-        and referral.status in ("accepted", "investigating"),
+        "can_reassign": any(t.name == "reassign" for t in allowed),
     }
     return render(request, "intake/referral_detail.html", context)
 

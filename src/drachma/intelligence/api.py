@@ -10,6 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from drachma.core.apitools import Allow, filtered
+from drachma.core.schemas import WorkflowEventOut
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
 from drachma.intelligence import services
@@ -82,15 +84,6 @@ class GroupRef(Schema):
     name: str
 
 
-class EventOut(Schema):
-    transition: str
-    from_status: str
-    to_status: str
-    by: str = Field(alias="by.username")
-    at: datetime.datetime
-    note: str
-
-
 class EntryOut(Schema):
     id: int
     reference: str
@@ -110,7 +103,7 @@ class EntryOut(Schema):
     returned_reason: str
     incidents: list[str]
     created_by: str | None = Field(None, alias="created_by.username")
-    events: list[EventOut]
+    events: list[WorkflowEventOut]
     transitions: list[str] = Field(description="Workflow steps open to you now")
     mopi_group: int
     review_date: datetime.date
@@ -131,7 +124,7 @@ class EntryOut(Schema):
 
 
 class TransitionIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 def _entry_data(data: dict) -> dict:

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.models import Incident
 from drachma.intelligence.models import IntelligenceEntry
 
@@ -63,5 +64,5 @@ class IntelligenceEntryForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH
     )

@@ -5,9 +5,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
-from drachma.core.models import AuditedModel, ReviewableRecord
+from drachma.core.models import ReviewableRecord, WorkflowEvent
 from drachma.core.validators import validate_not_future
 
 
@@ -85,7 +84,7 @@ class IntelligenceEntry(ReviewableRecord):
         choices=IntelligenceStatus.choices,
         default=IntelligenceStatus.REQUIRES_ASSESSMENT,
     )
-    returned_reason = models.TextField(blank=True, max_length=2000)
+    returned_reason = models.TextField(blank=True, max_length=5000)  # a step note
     incidents = models.ManyToManyField(
         "incidents.Incident", blank=True, related_name="intelligence"
     )
@@ -125,19 +124,10 @@ class IntelligenceEntry(ReviewableRecord):
             )
 
 
-class IntelligenceEvent(AuditedModel):
+class IntelligenceEvent(WorkflowEvent):
     """One step of an entry's workflow: who moved it, from what, to what, and why."""
 
     entry = models.ForeignKey(IntelligenceEntry, on_delete=models.CASCADE, related_name="events")
-    transition = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, max_length=2000)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.entry_id}: {self.from_status} → {self.to_status}"
+    class Meta(WorkflowEvent.Meta):
+        pass

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from drachma.core.models import ReferenceCounter
 from drachma.incidents.services import as_aware
-from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent, IntelligenceStatus
-from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
+from drachma.intelligence.models import IntelligenceEntry, IntelligenceStatus
+from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW, NOT_BY_AUTHOR, by_author
 
 ENTRY_FIELDS = {
     "group",
@@ -66,50 +66,17 @@ def update_entry(entry: IntelligenceEntry, *, user, incidents=None, **fields) ->
     return entry
 
 
-# An entry is assessed and linked by someone other than its author.
-NOT_BY_AUTHOR = {"assess", "link"}
-
-
 def available_transitions(entry: IntelligenceEntry, user) -> list[str]:
     """The workflow steps ``user`` may take on ``entry`` now."""
     return [
         t.name
         for t in INTELLIGENCE_WORKFLOW.allowed(entry.status, user)
-        if not (t.name in NOT_BY_AUTHOR and entry.created_by_id == user.pk)
+        if not (t.name in NOT_BY_AUTHOR and by_author(entry, user))
     ]
 
 
-@transaction.atomic
 def transition_entry(
     entry: IntelligenceEntry, action: str, *, user, note: str = ""
 ) -> IntelligenceEntry:
-    entry = IntelligenceEntry.objects.select_for_update().get(pk=entry.pk)
-    t = INTELLIGENCE_WORKFLOW.check(entry.status, action, user)
-    if action in NOT_BY_AUTHOR and entry.created_by_id == user.pk:
-        raise ValidationError(
-            {"transition": "An entry is assessed by someone other than its author."}
-        )
-    if action == "assess" and not entry.sanitised_text.strip():
-        raise ValidationError(
-            {"sanitised_text": "Write the sanitised text before the entry is assessed."}
-        )
-    if len(note) > 2000:
-        raise ValidationError(
-            {"note": f"Ensure this value has at most 2000 characters (it has {len(note)})."}
-        )
-    if action == "return_for_correction" and not note.strip():
-        raise ValidationError({"note": "Say what needs correcting."})
-    if action == "link" and not (entry.group_id or entry.incidents.exists()):
-        raise ValidationError({"incidents": "Link the entry to a group or an incident first."})
-    IntelligenceEvent.objects.create(
-        entry=entry,
-        transition=action,
-        from_status=entry.status,
-        to_status=t.target,
-        by=user,
-        note=note,
-    )
-    entry.status = t.target
-    entry.returned_reason = note if action == "return_for_correction" else entry.returned_reason
-    entry.save(update_fields=["status", "returned_reason", "updated_at"])
-    return entry
+    """Take one step of the entry's workflow (see ``workflow.INTELLIGENCE_WORKFLOW``)."""
+    return INTELLIGENCE_WORKFLOW.apply(entry, action, user=user, note=note)

@@ -47,8 +47,17 @@ def entry_detail(request, entry_id: int):
                 if t.name in services.available_transitions(entry, request.user)
             ],
             "transition_form": TransitionForm(),
+            # Its recording, then each step of the workflow (the machine's events, in words).
+            "history": [
+                {"label": "Recorded", "by": _name(entry.created_by), "at": entry.created_at},
+                *entry.events.all(),
+            ],
         },
     )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 @require("intelligence.add_intelligenceentry", methods=["GET", "POST"])

@@ -1,12 +1,12 @@
 """Statistics tables and the analyst's incident extract as CSV and XLSX."""
 
-import csv
 import io
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from drachma.core import spreadsheets
 from drachma.core.smallnumbers import (
     Cell,
     DisclosureError,
@@ -24,7 +24,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def to_csv(header: list[str], rows: list[list]) -> bytes:
     """Rows as CSV; a published ``Cell`` is written as its display text ("fewer than 5")."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow([spreadsheet_value(v) for v in header])
     writer.writerows([spreadsheet_value(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
@@ -64,15 +64,8 @@ def spreadsheet_value(value, *, numbers: bool = False):
     if isinstance(value, Cell):
         if numbers and not value.suppressed and value.published is not None:
             return value.published
-        return _safe(value.display)
-    return _safe(value)
-
-
-def _safe(value):
-    """Neutralise spreadsheet formulas in text (CSV injection): '=', '+', '-', '@' lead."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        return spreadsheets.safe_cell(value.display)
+    return spreadsheets.safe_cell(value)
 
 
 INCIDENT_COLUMNS = [

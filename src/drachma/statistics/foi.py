@@ -6,13 +6,13 @@ within Greater Manchester, and the areas with the most reports; then a table for
 breakdown asked for.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from drachma.core import spreadsheets
 from drachma.core.smallnumbers import (
     Cell,
     CellStatus,
@@ -166,6 +166,6 @@ def as_csv(answer: FOIAnswer) -> str:
     from drachma.statistics.exports import spreadsheet_value
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerows([spreadsheet_value(v) for v in row] for row in answer_rows(answer))
     return out.getvalue()

@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
 from drachma.core.choices import Platform as CorePlatform
+from drachma.core.schemas import WorkflowEventOut
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
@@ -93,16 +94,6 @@ class MatchOut(Schema):
     review_note: str
 
 
-class EventOut(Schema):
-    transition: str
-    from_state: str
-    to_state: str
-    by: str | None = Field(None, alias="by.username")
-    by_description: str
-    at: datetime.datetime
-    note: str
-
-
 class RequestOut(Schema):
     reference: str
     content_item: str = Field(alias="content_item.reference")
@@ -118,7 +109,7 @@ class RequestOut(Schema):
     reported_at: datetime.datetime | None
     removed_at: datetime.datetime | None
     removed_by: str
-    events: list[EventOut]
+    events: list[WorkflowEventOut]
 
 
 class ItemOut(ItemSummaryOut):

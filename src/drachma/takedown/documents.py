@@ -1,11 +1,11 @@
 """The publication log as documents for the prosecutor (CSV and PDF), in the evidence bundle
 (``takedown/bundle.py``) and on the log's page."""
 
-import csv
 import io
 
 from django.utils import timezone
 
+from drachma.core import spreadsheets
 from drachma.evidence.documents import pdf, printed_time
 from drachma.evidence.services import person_name
 from drachma.takedown import selectors
@@ -13,7 +13,7 @@ from drachma.takedown import selectors
 
 def publication_csv(incident) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(
         [
             "URL",

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core import choices
-from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel
+from drachma.core.models import AuditedModel, ReviewableRecord, TimeStampedModel, WorkflowEvent
 from drachma.core.validators import validate_http_url, validate_not_future
 from drachma.takedown.fields import PDQBitsField
 
@@ -399,27 +399,17 @@ class TakedownRequest(AuditedModel):
             raise ValidationError(errors)
 
 
-class TakedownEvent(AuditedModel):
-    """One step of a takedown request: who, when, from what state to what, and why."""
+class TakedownEvent(WorkflowEvent):
+    """One step of a takedown request: who, when, from what state to what, and why (the
+    shared shape of every workflow's history, ``core.models.WorkflowEvent``)."""
 
     request = models.ForeignKey(TakedownRequest, on_delete=models.CASCADE, related_name="events")
-    transition = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    by_description = models.CharField(
-        max_length=100, blank=True, help_text="Who acted where no user did."
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, max_length=5000)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(WorkflowEvent.Meta):
+        pass
 
     def __str__(self) -> str:
-        return f"{self.request}: {self.transition} ({self.from_state} → {self.to_state})"
+        return f"{self.request}: {self.transition} ({self.from_state or '-'} → {self.to_state})"
 
 
 class StillOnline(models.TextChoices):

@@ -9,6 +9,7 @@ content item, no exhibit, nothing in the evidence store).
 from __future__ import annotations
 
 import datetime
+import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,16 +36,16 @@ from drachma.takedown.models import (
     MediaHash,
     MediaKind,
     PublicationRecord,
-    RemovedBy,
     StillOnline,
-    TakedownEvent,
     TakedownRequest,
     TakedownState,
 )
-from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
+from drachma.takedown.workflow import TAKEDOWN, deadline
 
 if TYPE_CHECKING:
     from drachma.takedown.index import HashedMedia, Match
+
+logger = logging.getLogger(__name__)
 
 ITEM_PREFIX = "FT"
 REQUEST_PREFIX = "TR"
@@ -401,11 +402,6 @@ def configure_bank(
 # --- takedown requests ------------------------------------------------------------------------
 
 
-def _deadline(state: str, start: datetime.datetime) -> datetime.datetime | None:
-    days = conf.deadline_days(state)
-    return start + datetime.timedelta(days=days) if days is not None else None
-
-
 @transaction.atomic
 def open_request(
     item: ContentItem,
@@ -430,7 +426,7 @@ def open_request(
     request = TakedownRequest(
         content_item=item,
         state=state,
-        deadline=_deadline(state, now),
+        deadline=deadline(state, now),
         opened_from_match=match,
         identified_at=None if draft else now,
         created_at=now,
@@ -445,20 +441,17 @@ def open_request(
         raise ValidationError(
             {"content_item": f"{item.reference} already has an open takedown request."}
         ) from None
-    TakedownEvent.objects.create(
-        request=request,
+    TAKEDOWN.start(
+        request,
+        user=user,
         transition="open",
-        from_state="",
-        to_state=state,
-        by=user,
         at=now,
         by_description="" if user else "matching",
-        note=(note or "").strip(),
+        note=note,
     )
     return request
 
 
-@transaction.atomic
 def transition_request(
     request: TakedownRequest,
     action: str,
@@ -469,104 +462,39 @@ def transition_request(
     at: datetime.datetime | None = None,
     by_description: str = "",
 ) -> TakedownRequest:
-    """Take one step of the takedown workflow (see workflow.TAKEDOWN); ValidationError if not
-    allowed."""
-    locked = TakedownRequest.objects.select_for_update().get(pk=request.pk)
-    transition = TAKEDOWN.check(locked.state, action, user)
-    note = (note or "").strip()
-    platform_reference = (platform_reference or "").strip()
-    if action in NOTE_REQUIRED and not note:
-        raise ValidationError({"note": NOTE_REQUIRED[action]})
-    now = at or timezone.now()
-    if action == "no_answer" and locked.deadline and locked.deadline > now:
-        raise ValidationError(
-            {
-                "transition": (
-                    f"The group has until {timezone.localtime(locked.deadline):%d/%m/%Y %H:%M} "
-                    "to answer."
-                )
-            }
-        )
-    if action == "confirm":
-        locked.identified_at = now
-    elif action == "ask_group":
-        locked.group_message, locked.removal_asked_at = note, now
-    elif action in ("group_refused", "group_removed") and note:
-        locked.group_answer = note
-    elif action == "report_to_platform":
-        locked.rules_breached, locked.reported_at = note, now
-    if action == "group_removed":
-        locked.removed_at, locked.removed_by = now, RemovedBy.GROUP
-    elif action == "platform_removed":
-        locked.removed_at, locked.removed_by = now, RemovedBy.PLATFORM
-    if platform_reference:
-        locked.platform_reference = platform_reference[:200]
-    from_state = locked.state
-    locked.state = transition.target
-    locked.deadline = _deadline(locked.state, now)
-    locked.full_clean()
-    locked.save()
-    TakedownEvent.objects.create(
-        request=locked,
-        transition=action,
-        from_state=from_state,
-        to_state=locked.state,
-        by=user,
-        by_description=by_description,
-        at=now,
+    """Take one step of the takedown workflow (see ``workflow.TAKEDOWN``); ValidationError if
+    not allowed. ``platform_reference``, when given, is kept on the request at any step."""
+    return TAKEDOWN.apply(
+        request,
+        action,
+        user=user,
         note=note,
+        at=at,
+        by_description=by_description,
+        platform_reference=platform_reference,
     )
-    record_decision(
-        locked, action, from_state=from_state, to_state=str(locked.state), note=note[:500]
-    )
-    request.refresh_from_db()
-    return locked
 
 
-def _tell_who_asked(request: TakedownRequest) -> None:
-    """The officer who asked the group hears that it did not answer: the next step is theirs."""
-    asker = request.events.filter(transition="ask_group").exclude(by=None).order_by("-at").first()
-    recipient = asker.by if asker else request.created_by
-    if recipient is None or not recipient.is_active:
-        return
-    from django.urls import reverse
-
-    from drachma.core.services import notify
-
-    notify(
-        recipient,
-        f"Takedown {request.reference}: no answer from the group",
-        "The group has not answered the request to remove the footage; report it to the platform.",
-        link=reverse("takedown:detail", kwargs={"item_ref": request.content_item.reference}),
-    )
+SWEEP = "the no-answer sweep"
 
 
 def record_no_answers(now: datetime.datetime | None = None) -> int:
     """Move each request whose group has not answered by its deadline to 'no answer', once:
-    a request already moved (by an earlier run, or by hand) is no longer waiting."""
+    a request already moved (by an earlier run, by a concurrent one, or by hand) is no longer
+    waiting, and the machine, reading it under its lock, refuses to move it again. Each
+    request is its own step, so one refused leaves the others moved."""
     now = now or timezone.now()
     moved = 0
     waiting = TakedownRequest.objects.filter(state=TakedownState.REMOVAL_ASKED, deadline__lte=now)
-    for pk in list(waiting.values_list("pk", flat=True)):
-        with transaction.atomic():
-            request = (
-                TakedownRequest.objects.select_for_update()
-                .filter(pk=pk, state=TakedownState.REMOVAL_ASKED, deadline__lte=now)
-                .first()
-            )
-            if request is None:
-                continue
-            asked = request.removal_asked_at or request.deadline
-            moved_request = transition_request(
-                request,
-                "no_answer",
-                user=None,
-                at=now,
-                by_description="the no-answer sweep",
-                note=f"No answer from the group since {timezone.localtime(asked):%d/%m/%Y}.",
-            )
-            _tell_who_asked(moved_request)
-            moved += 1
+    for request in waiting.order_by("deadline", "pk"):
+        try:
+            TAKEDOWN.apply(request, "no_answer", user=None, at=now, by_description=SWEEP)
+        except ValidationError as exc:
+            # Moved (or given a later deadline) since the list was read; said in the log in
+            # case it is anything else.
+            logger.info("no-answer sweep left %s: %s", request.reference, "; ".join(exc.messages))
+            continue
+        moved += 1
     return moved
 
 

@@ -1,7 +1,5 @@
 """Staff pages: footage, its captures and matches, takedown requests, the work queue, figures."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from drachma.audit.services import record_list_view, record_view
+from drachma.core import spreadsheets
 from drachma.core.access import require
 from drachma.core.feedback import flash_form_errors, flash_validation_error, form_errors_text
 from drachma.core.forms import apply_validation_error
@@ -37,7 +36,7 @@ from drachma.takedown.models import (
     PublicationRecord,
     TakedownRequest,
 )
-from drachma.takedown.workflow import NOTE_REQUIRED, TAKEDOWN
+from drachma.takedown.workflow import TAKEDOWN
 
 
 def _item(reference: str) -> ContentItem:
@@ -120,7 +119,6 @@ def item_detail(request, item_ref: str):
         "requests": requests,
         "live": live,
         "transitions": TAKEDOWN.allowed(live.state, request.user) if live else [],
-        "note_required": NOTE_REQUIRED,
         "history": selectors.earlier_history(item),
         "capture_form": CaptureForm(),
         "transition_form": TransitionForm(),
@@ -201,7 +199,7 @@ def request_transition(request, request_ref: str, request_action: str):
             )
             messages.success(
                 request,
-                f"{takedown.reference}: {TAKEDOWN.transition(request_action).label.lower()}: done.",
+                f"{takedown.reference}: {TAKEDOWN.transition(request_action).done}.",
             )
         except ValidationError as exc:
             flash_validation_error(request, exc)
@@ -317,7 +315,7 @@ def figures_csv(request):
     by = form.cleaned_data.get("by", "platform") if form.is_bound else "platform"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="takedown-by-{by}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     writer.writerow(
         [
             by,
