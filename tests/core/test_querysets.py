@@ -60,6 +60,29 @@ def test_bulk_create_and_bulk_update_are_recorded(db):
     assert updated.changes["rows"][str(made[0].pk)] == {"notes": ["", "changed in bulk"]}
 
 
+def test_bulk_update_takes_its_field_names_from_any_iterable(people, monkeypatch):
+    from drachma.core.workflow import STATE_FIELDS
+
+    # As on a model with a workflow: the names are checked against its state field first,
+    # which must not use up a generator before the write.
+    monkeypatch.setitem(STATE_FIELDS, Person, "review_date")
+    people[0].notes = "from a generator"
+    Person.objects.bulk_update(people[:1], (name for name in ["notes"]))
+    people[0].refresh_from_db()
+    assert people[0].notes == "from a generator"
+    assert _bulk_entries("bulk update").get().changes["rows"] == {
+        str(people[0].pk): {"notes": ["first", "from a generator"]}
+    }
+
+
+def test_a_bulk_update_of_a_reverse_relation_is_refused_naming_it(people):
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError, match="'involvements'"):
+        Person.objects.filter(pk=people[0].pk).update(involvements=None)
+    assert not _bulk_entries("update").exists()
+
+
 def test_bulk_create_that_cannot_name_its_rows_is_refused(db):
     with pytest.raises(ValueError, match="cannot say which rows"):
         Person.objects.bulk_create(
@@ -82,3 +105,17 @@ def test_every_audited_model_writes_in_bulk_through_the_audited_queryset():
         and not isinstance(model._default_manager.all(), AuditedQuerySet)
     ]
     assert unguarded == []
+
+
+def test_the_audited_bulk_writes_stay_marked_as_writes_for_templates():
+    from django.template import Context, Template
+
+    from drachma.core.querysets import AuditedQuerySet
+
+    assert all(
+        getattr(AuditedQuerySet, name).alters_data
+        for name in ("update", "bulk_update", "bulk_create")
+    )
+    # A template that names the method gets nothing, rather than running the write.
+    rendered = Template("{{ people.update }}").render(Context({"people": Person.objects.all()}))
+    assert rendered == ""

@@ -85,8 +85,8 @@ def list_tokens(request):
 @router.post("/tokens", response={201: NewTokenOut}, auth=Allow(OWN))
 def create_token(request, payload: TokenIn):
     token, key = services.issue_token(request.user, payload.name)
-    token.key = key
-    return Status(201, token)
+    # The key exists only here: the token row keeps its hash.
+    return Status(201, {**TokenOut.model_validate(token).model_dump(by_alias=True), "key": key})
 
 
 @router.delete(
@@ -163,7 +163,7 @@ def _user_out(user) -> dict:
         "roles": sorted(g.name for g in user.groups.all()),
         "team": account.team,
         "collar_number": account.collar_number,
-        "supervisor": account.supervisor.username if account.supervisor_id else None,
+        "supervisor": account.supervisor.username if account.supervisor else None,
         "last_login": user.last_login,
         "date_joined": user.date_joined,
     }

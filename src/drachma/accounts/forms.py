@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.auth import get_user_model
+
+from drachma.core.forms import field_of
 
 
 class TokenForm(forms.Form):
@@ -16,9 +19,12 @@ class TOTPForm(forms.Form):
 
 
 def _active_users():
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+class _UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
 class UserDetailsForm(forms.Form):
@@ -29,7 +35,7 @@ class UserDetailsForm(forms.Form):
     email = forms.EmailField(max_length=254, required=False)
     team = forms.CharField(max_length=100, required=False)
     collar_number = forms.CharField(max_length=20, required=False)
-    supervisor = forms.ModelChoiceField(queryset=None, required=False)
+    supervisor = _UserChoice(queryset=get_user_model().objects.none(), required=False)
     roles = forms.MultipleChoiceField(
         choices=(),
         required=False,
@@ -41,11 +47,8 @@ class UserDetailsForm(forms.Form):
         from drachma.core.roles import Role
 
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = _active_users()
-        self.fields["supervisor"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
-        )
-        self.fields["roles"].choices = Role.choices
+        field_of(self, "supervisor", forms.ModelChoiceField).queryset = _active_users()
+        field_of(self, "roles", forms.MultipleChoiceField).choices = Role.choices
 
 
 class UserCreateForm(UserDetailsForm):

@@ -39,20 +39,31 @@ def require(*perms: str, hide: bool = False, methods: Iterable[str] = ("GET",)) 
                 return HttpResponseNotAllowed(sorted(answered))
             return view(request, *args, **kwargs)
 
-        wrapped.required_permissions = perms
-        wrapped.allowed_methods = methods
-        wrapped.hides = hide
-        return wrapped
+        return _declare(wrapped, permissions=perms, methods=methods, hides=hide)
 
     return decorator
 
 
 def public(view: Callable, methods: Iterable[str] = ("GET", "POST")) -> Callable:
     """Mark a view as open to anyone (the login page, the public reporting page)."""
-    view.required_permissions = ()
-    view.allowed_methods = tuple(methods)
-    view.hides = False
-    view.is_public = True
+    return _declare(view, permissions=(), methods=tuple(methods), hides=False, public=True)
+
+
+def _declare(
+    view: Callable,
+    *,
+    permissions: tuple[str, ...],
+    methods: tuple[str, ...],
+    hides: bool,
+    public: bool = False,
+) -> Callable:
+    """Set the attributes ``manage.py access_matrix`` reads off a view function."""
+    declared = {"required_permissions": permissions, "allowed_methods": methods, "hides": hides}
+    if public:
+        declared["is_public"] = True
+    # A function takes any attribute at run time; setattr says so to the type checker.
+    for name, value in declared.items():
+        setattr(view, name, value)
     return view
 
 

@@ -9,7 +9,7 @@ returns a ``Listing``, and whoever cuts it calls ``listing.show(rows)`` on the r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -55,6 +55,6 @@ def unrestricted(queryset: models.QuerySet[M]) -> Listing[M]:
     return Listing(queryset=queryset, show=lambda rows: list(rows))
 
 
-def fields_hidden_from(viewer: Any, rules: dict[str, Sequence[str]]) -> list[str]:
+def fields_hidden_from(viewer: Any, rules: Mapping[str, Sequence[str]]) -> list[str]:
     """The fields ``viewer`` may not see: ``rules`` maps a permission to the fields it opens."""
     return [name for perm, names in rules.items() if not viewer.has_perm(perm) for name in names]

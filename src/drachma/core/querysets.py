@@ -9,15 +9,16 @@ bulk write records one audit entry naming every row it changed, with old and new
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db import models, transaction
 
 from drachma.core import auditing
 
 M = TypeVar("M", bound=models.Model)
+F = TypeVar("F", bound=Callable[..., Any])
 
 # SQLite's limit on a statement's parameters is 32,766 in current releases; stay well below.
 CHUNK = 5000
@@ -30,6 +31,25 @@ def _stored(f: models.Field, value: Any) -> Any:
     return f.to_python(value) if value is not None else None
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """The field ``name`` of ``model`` that is a column of its table: FieldError for a
+    relation seen from the other side, a many-to-many or a generic foreign key."""
+    f = model._meta.get_field(name)
+    if not isinstance(f, models.Field) or not f.concrete or f.many_to_many:
+        raise FieldError(
+            f"{model.__name__}.{name} ({name!r}) is not a column of its table: only fields and "
+            "foreign keys are."
+        )
+    return f
+
+
+def alters_data(method: F) -> F:
+    """Mark an overriding queryset method as writing, as Django marks its own (the override
+    does not inherit the mark), so that a template never calls it."""
+    method.__dict__["alters_data"] = True  # a function's attributes live in its __dict__
+    return method
+
+
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
@@ -40,12 +60,12 @@ class AuditedQuerySet(models.QuerySet[M]):
 
     def audited_as(self, how: str) -> AuditedQuerySet[M]:
         """Name the bulk write in its audit entry ("deadline sweep")."""
-        clone = self._chain()
+        clone = self.all()
         clone._audit_how = how
         return clone
 
     def _clone(self) -> AuditedQuerySet[M]:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # django-stubs omits QuerySet._clone
         clone._audit_how = self._audit_how
         return clone
 
@@ -77,11 +97,12 @@ class AuditedQuerySet(models.QuerySet[M]):
                 "not a bulk write."
             )
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         self._refuse_state(kwargs)
         if not auditing.is_audited(self.model):
             return super().update(**kwargs)
-        fields = [self.model._meta.get_field(name) for name in kwargs]
+        fields = [concrete_field(self.model, name) for name in kwargs]
         audited = [f for f in fields if f.name not in auditing.NOISE_FIELDS]
         with transaction.atomic(using=self.db, savepoint=False):
             # The rows and their old values are read (and locked, where the database can)
@@ -125,25 +146,26 @@ class AuditedQuerySet(models.QuerySet[M]):
                 rows[row["pk"]] = row
         return rows
 
-    update.alters_data = True  # type: ignore[attr-defined]
-
-    def bulk_update(self, objs: Iterable[M], fields: Sequence[str], **kwargs: Any) -> int:
+    @alters_data
+    def bulk_update(
+        self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        fields = list(fields)  # read twice below: a generator would be empty the second time
         self._refuse_state(fields)
         if not auditing.is_audited(self.model):
-            return super().bulk_update(objs, fields, **kwargs)
+            return super().bulk_update(objs, fields, batch_size=batch_size)
         objs = list(objs)
         pks = [o.pk for o in objs]
         with transaction.atomic(using=self.db, savepoint=False):
             before = self._audited_values(pks)
             # A plain queryset: Django's bulk_update calls update(), which here would record
             # the same rows a second time.
-            plain = models.QuerySet(self.model, using=self.db)
-            count = plain.bulk_update(objs, fields, **kwargs)
+            plain: models.QuerySet[M] = models.QuerySet(self.model, using=self.db)
+            count = plain.bulk_update(objs, fields, batch_size=batch_size)
             self._record_changes(before, pks, self._audit_how or "bulk update")
         return count
 
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
         if not auditing.is_audited(self.model):
             return super().bulk_create(objs, *args, **kwargs)
@@ -169,8 +191,6 @@ class AuditedQuerySet(models.QuerySet[M]):
                 how=self._audit_how or "bulk create",
             )
         return created
-
-    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
 
 class AuditedManager(models.Manager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]

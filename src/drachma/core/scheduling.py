@@ -9,14 +9,18 @@ Each app's ``tasks.py`` is imported by the scheduler (through ``drachma.core.reg
 that its registrations happen.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from django_tasks.base import Task
 
 PERIODIC: list["PeriodicTask"] = []
 
 
 @dataclass
 class PeriodicTask:
-    task: object
+    task: Task[[], Any]
     seconds: int
 
     @property
@@ -24,8 +28,8 @@ class PeriodicTask:
         return self.task.module_path
 
 
-def periodic(*, seconds: int):
-    def register(task):
+def periodic(*, seconds: int) -> Callable[[Task[[], Any]], Task[[], Any]]:
+    def register(task: Task[[], Any]) -> Task[[], Any]:
         PERIODIC.append(PeriodicTask(task=task, seconds=seconds))
         return task
 

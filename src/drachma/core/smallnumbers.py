@@ -447,7 +447,7 @@ def _protect(problem: _Problem, values: Sequence[int], rule: SuppressionRule) ->
                 "help withheld; combine categories or periods, withhold zeros as well "
                 "(suppress_zero=True), or publish the total alone"
             )
-        chosen, best, best_width = None, None, _width(interval)
+        chosen, widest, best_width = None, None, _width(interval)
         for k in candidates:
             status[k] = CellStatus.SECONDARY
             trial = _interval(problem, values, status, rule, exposed)
@@ -456,11 +456,11 @@ def _protect(problem: _Problem, values: Sequence[int], rule: SuppressionRule) ->
                 chosen = k
                 break
             if _width(trial) > best_width:
-                best, best_width = k, _width(trial)
+                widest, best_width = k, _width(trial)
         if chosen is None:
             # No single cell is enough (e.g. a rectangle still needs two corners): take the
             # best improvement, else the smallest related cell, and look again.
-            chosen = best if best is not None else candidates[0]
+            chosen = widest if widest is not None else candidates[0]
         status[chosen] = CellStatus.SECONDARY
 
     # 3. Release secondary cells that turn out not to be needed: totals first, then the

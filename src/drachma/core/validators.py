@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ def validate_http_url(value: str) -> None:
 
 def validate_not_future(value) -> None:
     # A minute's grace for clocks between the user's device and the server.
-    if value and value > timezone.now() + timezone.timedelta(minutes=1):
+    if value and value > timezone.now() + timedelta(minutes=1):
         raise ValidationError("This time is in the future.", code="future")
 
 

@@ -72,6 +72,20 @@ def incident_graph(
     graph.append(investigation)
     for item in items:
         file_id = _id("file", item.exhibit_ref)
+        content_facet: dict[str, Any] = {
+            "@id": _id("content-data-facet", item.exhibit_ref),
+            "@type": "uco-observable:ContentDataFacet",
+            "uco-observable:hash": [
+                {
+                    "@id": _id("hash", item.exhibit_ref),
+                    "@type": "uco-types:Hash",
+                    "uco-types:hashMethod": "SHA256",
+                    "uco-types:hashValue": {"@type": "xsd:hexBinary", "@value": item.sha256},
+                }
+            ],
+        }
+        if item.stored_file.media_type:
+            content_facet["uco-observable:mimeType"] = item.stored_file.media_type
         file_node = {
             "@id": file_id,
             "@type": "uco-observable:File",
@@ -88,27 +102,9 @@ def incident_graph(
                         "@value": str(item.stored_file.size),
                     },
                 },
-                {
-                    "@id": _id("content-data-facet", item.exhibit_ref),
-                    "@type": "uco-observable:ContentDataFacet",
-                    "uco-observable:hash": [
-                        {
-                            "@id": _id("hash", item.exhibit_ref),
-                            "@type": "uco-types:Hash",
-                            "uco-types:hashMethod": "SHA256",
-                            "uco-types:hashValue": {
-                                "@type": "xsd:hexBinary",
-                                "@value": item.sha256,
-                            },
-                        }
-                    ],
-                },
+                content_facet,
             ],
         }
-        if item.stored_file.media_type:
-            file_node["uco-core:hasFacet"][1]["uco-observable:mimeType"] = (
-                item.stored_file.media_type
-            )
         record_id = _id("provenance-record", item.exhibit_ref)
         record = {
             "@id": record_id,

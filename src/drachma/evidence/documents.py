@@ -119,7 +119,7 @@ def continuity_pdf(item: EvidenceItem) -> bytes:
 
 MG6C_COLUMNS = ["Item no.", "Description", "Location", "Prosecutor's comment (D / CND / I)"]
 MG6D_COLUMNS = ["Item no.", "Description", "Reason for sensitivity", "Prosecutor's comment"]
-_SHORT = {
+_SHORT: dict[str, str] = {
     ProsecutorDecision.DISCLOSE: "D",
     ProsecutorDecision.NOT_DISCLOSABLE: "CND",
     ProsecutorDecision.INSPECT: "I",

@@ -1,10 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drachma.core.forms import field_of
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence.models import (
     CustodyEventKind,
-    DisclosureEntry,
+    DisclosureStatus,
     EvidenceItem,
     EvidenceKind,
     ProsecutorDecision,
@@ -12,10 +13,11 @@ from drachma.evidence.models import (
 )
 from drachma.incidents.models import Incident
 
+DATE_ORDERS = [("auto", "Detect"), ("day-first", "Day first"), ("month-first", "Month first")]
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def incident_by_reference(reference: str) -> Incident | None:
+def incident_by_reference(reference: str | None) -> Incident | None:
     reference = (reference or "").strip()
     if not reference:
         return None
@@ -52,10 +54,7 @@ class UploadForm(forms.Form):
         help_text="Chat exports: IANA name, e.g. Europe/London. Blank: Europe/London, "
         "recorded as assumed.",
     )
-    date_order = forms.ChoiceField(
-        choices=[("auto", "Detect"), ("day-first", "Day first"), ("month-first", "Month first")],
-        initial="auto",
-    )
+    date_order = forms.ChoiceField(choices=DATE_ORDERS, initial="auto")
     gap_hours = forms.FloatField(
         initial=24, min_value=0.01, label="Report silences longer than (hours)"
     )
@@ -95,9 +94,7 @@ class CustodyForm(forms.Form):
 
 class ParseForm(forms.Form):
     timezone = forms.CharField(required=False, max_length=64, label="Phone's time zone")
-    date_order = forms.ChoiceField(
-        choices=UploadForm.base_fields["date_order"].choices, initial="auto"
-    )
+    date_order = forms.ChoiceField(choices=DATE_ORDERS, initial="auto")
     gap_hours = forms.FloatField(initial=24, min_value=0.01)
 
 
@@ -119,7 +116,7 @@ class DisclosureForm(forms.Form):
     sensitivity_reason = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    status = forms.ChoiceField(choices=DisclosureEntry._meta.get_field("status").choices)
+    status = forms.ChoiceField(choices=DisclosureStatus.choices)
     might_undermine_or_assist = forms.BooleanField(
         required=False, label="Might undermine the prosecution or assist the defence (MG6E)"
     )
@@ -136,6 +133,8 @@ class DisclosureForm(forms.Form):
     def __init__(self, *args, incident=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         if incident is not None:
-            self.fields["item"].queryset = EvidenceItem.objects.filter(incident=incident)
+            field_of(self, "item", forms.ModelChoiceField).queryset = EvidenceItem.objects.filter(
+                incident=incident
+            )
         if editing:
             del self.fields["item"]

@@ -267,9 +267,10 @@ class DisclosureEntry(TimeStampedModel):
         return DisclosureSchedule.MG6D if self.sensitive else DisclosureSchedule.MG6C
 
     @property
-    def record(self):
-        if self.content_type_id and self.object_id:
-            return self.content_type.get_object_for_this_type(pk=self.object_id)
+    def record(self) -> models.Model | None:
+        content_type = self.content_type if self.content_type_id else None
+        if content_type is not None and self.object_id:
+            return content_type.get_object_for_this_type(pk=self.object_id)
         return None
 
     def clean(self):
@@ -287,18 +288,18 @@ class DisclosureEntry(TimeStampedModel):
             errors["item"] = "An entry is for an exhibit or for another record, not both."
         if bool(self.content_type_id) != bool(self.object_id):
             errors["object_id"] = "A record is named by its type and its id together."
+        item = self.item if self.item_id else None
         if (
-            self.item_id
+            item is not None
             and self.incident_id
-            and self.item.incident_id not in (None, self.incident_id)
+            and item.incident_id not in (None, self.incident_id)
         ):
-            errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
-        if self.content_type_id and self.object_id and not errors.get("object_id"):
-            model = self.content_type.model_class()
+            errors["item"] = f"Exhibit {item.exhibit_ref} belongs to another incident."
+        content_type = self.content_type if self.content_type_id else None
+        if content_type is not None and self.object_id and not errors.get("object_id"):
+            model = content_type.model_class()
             if model is None or not model._default_manager.filter(pk=self.object_id).exists():
-                errors["object_id"] = (
-                    f"There is no {self.content_type.name} with id {self.object_id}."
-                )
+                errors["object_id"] = f"There is no {content_type.name} with id {self.object_id}."
         if self.might_undermine_or_assist and not (self.mg6e_reason or "").strip():
             errors["mg6e_reason"] = (
                 "Say why it might undermine the prosecution or assist the defence (MG6E)."

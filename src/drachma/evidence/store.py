@@ -12,7 +12,7 @@ import hashlib
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
@@ -43,7 +43,7 @@ class StoredBlob:
     created: bool  # False when the same bytes were already in the store
 
 
-def _human(n: int) -> str:
+def _human(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -97,7 +97,7 @@ class EvidenceStore:
                 return StoredBlob(sha256, size, created=False)
         return StoredBlob(sha256, size, created=True)
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open(self, sha256: str) -> IO[bytes]:
         return self.storage.open(blob_name(sha256), "rb")
 
     def exists(self, sha256: str) -> bool:

@@ -8,20 +8,23 @@ order through ``drachma.core.registry``.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 
 from drachma.core.registry import app_hooks
 
+M = TypeVar("M", bound=Model)
+
 
 @dataclass(frozen=True)
-class GroupActivity:
+class GroupActivity(Generic[M]):
     kind: str  # the timeline item's kind, e.g. "incident"
-    records: Callable[[], QuerySet]  # the app's records, for the timeline
+    records: Callable[[], QuerySet[M]]  # the app's records, for the timeline
     link: str  # lookup from a record to its group(s), e.g. "groups"
     when: str  # the record's date field: first and last seen come from it
     item_template: str  # one timeline item on the group page (context: ``object``)
-    summary: Callable[[Model], str]  # one line about a record, for the API's timeline
+    summary: Callable[[M], str]  # one line about a record, for the API's timeline
     # Who sees these records in a group's timeline ("": whoever may see the group).
     permission: str = ""
     # A link on the group page to record another: (label, URL name, permission); the URL
@@ -29,5 +32,5 @@ class GroupActivity:
     add: tuple[str, str, str] | None = None
 
 
-def contributions() -> list[GroupActivity]:
+def contributions() -> list[GroupActivity[Any]]:
     return app_hooks("group_activity", "ACTIVITY")

@@ -4,6 +4,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -112,7 +113,7 @@ def _apportion(total: int, weights: dict) -> list:
 
 
 def _plan(rng) -> list[tuple[str | None, datetime.date, datetime.date]]:
-    plan = []
+    plan: list[tuple[str | None, datetime.date, datetime.date]] = []
     for area, count in FOI_PERIOD.items():
         plan += [(area, datetime.date(2017, 1, 1), datetime.date(2018, 12, 31))] * count
     plan += [(None, datetime.date(2017, 1, 1), datetime.date(2018, 12, 31))] * FOI_OUTSIDE_GM
@@ -129,7 +130,7 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     boroughs = {b.name: b for b in Borough.objects.all()}
     hotspot_wards = list(District.objects.get(name=HOTSPOT).wards.all())
-    wards_by_borough = {}
+    wards_by_borough: dict[str, list[Ward]] = {}
     for ward in Ward.objects.select_related("borough"):
         if ward not in hotspot_wards:
             wards_by_borough.setdefault(ward.borough.name, []).append(ward)
@@ -151,7 +152,7 @@ def seed(ctx: DemoContext) -> None:
         live = kind == IncidentKind.LIVE_STREAMED or (
             kind == IncidentKind.DOORSTEP and rng.random() < 0.5
         )
-        location = {}
+        location: dict[str, Any] = {}
         if area is None:
             location["place"] = rng.choice(OUTSIDE)
         else:
@@ -230,7 +231,7 @@ def _move_to(rng, incident, status: str, outcome: str, user, received: datetime.
 
 
 def _summary(kind: str, group: str) -> str:
-    return {
+    summaries: dict[str, str] = {
         IncidentKind.ONLINE_STING: (
             f"{group} reports chatting online, posing as a 13-year-old, with an adult who "
             "arranged to meet."
@@ -249,7 +250,8 @@ def _summary(kind: str, group: str) -> str:
             f"Relatives of a man exposed by {group} report threats and graffiti at their home."
         ),
         IncidentKind.OTHER: f"Report concerning {group}'s activity; see attached notes.",
-    }[kind]
+    }
+    return summaries[kind]
 
 
 def _involve(ctx: DemoContext, incident, kind: str, people: list) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from drachma.core.querysets import concrete_field
 from drachma.core.registry import app_hooks
 from drachma.incidents.models import COUNTED_FIELDS, Incident
 
@@ -35,7 +36,7 @@ class Facts:
 
 
 def _columns() -> list[str]:
-    return [Incident._meta.get_field(name).attname for name in COUNTED_FIELDS]
+    return [concrete_field(Incident, name).attname for name in COUNTED_FIELDS]
 
 
 def facts(incident_id: int) -> Facts | None:

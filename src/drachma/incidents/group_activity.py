@@ -5,7 +5,7 @@ from drachma.incidents.models import Incident
 
 
 def _summary(incident: Incident) -> str:
-    where = incident.borough.name if incident.borough_id else incident.place
+    where = incident.borough.name if incident.borough else incident.place
     kind = incident.get_kind_display()
     return f"{kind}, {where}" if where else kind
 

@@ -36,6 +36,7 @@ INCIDENT = StateMachine(
     field="status",
     event_model=IncidentEvent,
     initial=[S.NEW],
+    starts={"record": "Recorded"},
     transitions=[
         Transition(
             "assess",

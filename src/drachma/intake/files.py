@@ -13,10 +13,12 @@ they are still arriving, so that they are never written to a temporary file at a
 import codecs
 import json
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import filetype
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 
 from drachma.evidence.models import EvidenceKind
 from drachma.intake import conf
@@ -108,7 +110,7 @@ SNIFF_BYTES = 8192
 CHUNK = 1024 * 1024
 
 
-def human(n: int) -> str:
+def human(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -165,7 +167,8 @@ def _check_text(upload, name: str, rule: FileRule, size: int) -> str:
     else:
         encoding = "utf-8"
     decoder = codecs.getincrementaldecoder(encoding)()
-    parts = [] if rule.text == "json" and size <= JSON_PARSE_LIMIT else None
+    # A JSON file small enough is parsed whole; a larger one is only checked to start like JSON.
+    parts: list[str] | None = [] if rule.text == "json" and size <= JSON_PARSE_LIMIT else None
     start = ""
     try:
         for chunk in _read_chunks(upload):
@@ -254,7 +257,7 @@ def check_file(upload, *, max_bytes: int | None = None) -> CheckedFile:
 
 
 def check_files(
-    uploads: list, *, earlier_problems: list[str] = (), attempted: int | None = None
+    uploads: list, *, earlier_problems: Sequence[str] = (), attempted: int | None = None
 ) -> list[CheckedFile]:
     """Check every file of a report; raise FileRefused listing every problem found.
 
@@ -267,7 +270,7 @@ def check_files(
         problems.insert(
             0, f"You chose {count} files; at most {conf.max_files()} can be sent with one report."
         )
-    checked = []
+    checked: list[CheckedFile] = []
     for upload in uploads:
         try:
             checked.append(check_file(upload))
@@ -284,19 +287,35 @@ def check_files(
     return checked
 
 
+@dataclass
+class UploadTally:
+    """What ``LimitedUploadHandler`` saw while the files arrived: how many were sent, and a
+    refusal for each file it skipped."""
+
+    count: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+_TALLY = "intake_upload_tally"
+
+
+def upload_tally(request: HttpRequest) -> UploadTally | None:
+    """The tally ``LimitedUploadHandler`` kept on ``request`` (None when it did not run)."""
+    return getattr(request, _TALLY, None)
+
+
 class LimitedUploadHandler(FileUploadHandler):
     """Skip, while they arrive, files past the per-file or total limits (or the count), and
-    note each refusal in ``request.intake_upload_problems`` for the page to show."""
+    note each refusal in the request's ``upload_tally`` for the page to show."""
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None):
         super().__init__(request)
         self.total = 0
-        self.count = 0
         self.file_bytes = 0
-        self.problems = []
+        self.tally = UploadTally()
         if request is not None:
-            request.intake_upload_problems = self.problems
-            request.intake_upload_count = 0
+            # HttpRequest has no field for it: the page reads it back with upload_tally().
+            setattr(request, _TALLY, self.tally)
 
     def new_file(
         self,
@@ -310,28 +329,26 @@ class LimitedUploadHandler(FileUploadHandler):
         super().new_file(
             field_name, file_name, content_type, content_length, charset, content_type_extra
         )
-        self.count += 1
+        self.tally.count += 1
         self.file_bytes = 0
-        if self.request is not None:
-            self.request.intake_upload_count = self.count
         # Refusing here would make the parser close the previous file's buffers (its other
         # handlers have not started this file yet): files are skipped at their first chunk.
 
     def receive_data_chunk(self, raw_data, start):
-        if self.count > conf.max_files():
+        if self.tally.count > conf.max_files():
             raise SkipFile()  # counted: the page says how many were sent and the limit
         self.file_bytes += len(raw_data)
         self.total += len(raw_data)
         if self.file_bytes > conf.max_file_bytes():
             self.total -= self.file_bytes
-            self.problems.append(
+            self.tally.problems.append(
                 f"{self.file_name}: it is larger than the limit of "
                 f"{human(conf.max_file_bytes())} per file."
             )
             raise SkipFile()
         if self.total > conf.max_total_bytes():
             self.total -= self.file_bytes
-            self.problems.append(
+            self.tally.problems.append(
                 f"{self.file_name}: with it the files come to more than the limit of "
                 f"{human(conf.max_total_bytes())} for one report."
             )

@@ -1,9 +1,11 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from drachma.core.forms import field_of
 from drachma.groups.models import Group
 from drachma.intake import conf
 from drachma.intake.models import ConcernKind, ReporterType
@@ -150,7 +152,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _triage_users()
+        field_of(self, "assignee", forms.ModelChoiceField).queryset = _triage_users()
 
 
 class ReasonForm(forms.Form):
@@ -163,8 +165,9 @@ class LinkForm(forms.Form):
     person = forms.IntegerField(label="Person (record number)", required=False, min_value=1)
     note = forms.CharField(required=False, max_length=500)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         chosen = [k for k in ("incident", "group", "person") if data.get(k)]
         if len(chosen) != 1:
             raise forms.ValidationError(
@@ -190,7 +193,7 @@ class ReferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _investigators()
+        field_of(self, "owner", forms.ModelChoiceField).queryset = _investigators()
         self.fields["due_date"].initial = timezone.localdate() + datetime.timedelta(
             days=conf.referral_due_days()
         )
@@ -204,4 +207,4 @@ class ReferralActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _investigators()
+        field_of(self, "owner", forms.ModelChoiceField).queryset = _investigators()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
@@ -37,7 +37,7 @@ NAME_CANDIDATES = 5000
 @dataclass
 class Found:
     kind: str
-    target: object
+    target: Model
     identifier: str
     reasons: list[str] = field(default_factory=list)
     score: float = 100.0

@@ -20,7 +20,7 @@ from django_ratelimit.core import get_usage
 from drachma.audit.context import acting_as, client_ip
 from drachma.core.access import public
 from drachma.intake import conf, services
-from drachma.intake.files import LimitedUploadHandler, accepted_extensions, human
+from drachma.intake.files import LimitedUploadHandler, accepted_extensions, human, upload_tally
 from drachma.intake.forms import ReportForm
 
 logger = logging.getLogger("drachma.intake")
@@ -100,6 +100,7 @@ def _submit(request) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400, refusal=_correct(request))
     data = form.cleaned_data
+    tally = upload_tally(request)
     try:
         # Audit entries name the page, not the reporter's address: the address is kept only
         # as a keyed hash, for rate limits.
@@ -121,8 +122,8 @@ def _submit(request) -> HttpResponse:
                 files=request.FILES.getlist("files"),
                 submitter_hash=submitter_hash,
                 form_token=data["form_token"],
-                earlier_file_problems=getattr(request, "intake_upload_problems", []),
-                attempted_files=getattr(request, "intake_upload_count", None),
+                earlier_file_problems=tally.problems if tally else [],
+                attempted_files=tally.count if tally else None,
             )
     except services.RateLimited as exc:
         return _page(request, form, status=429, refusal=str(exc))

@@ -14,12 +14,12 @@ from drachma.intelligence.models import (
 )
 
 
-class PeriodCheck:
+class PeriodCheck(filters.FilterSet):
     """Refuses a period that ends before it starts, naming the end field."""
 
     period: tuple[str, str] = ("", "")
 
-    def is_valid(self):
+    def is_valid(self) -> bool:
         valid = super().is_valid()
         start, end = self.period
         data = getattr(self.form, "cleaned_data", {})
@@ -29,7 +29,7 @@ class PeriodCheck:
         return valid
 
 
-class IntelligenceEntryFilterSet(PeriodCheck, filters.FilterSet):
+class IntelligenceEntryFilterSet(PeriodCheck):
     period = ("learned_from", "learned_to")
 
     learned_from = filters.DateFilter(field_name="learned_at", lookup_expr="date__gte")

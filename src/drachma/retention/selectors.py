@@ -6,7 +6,7 @@ from itertools import groupby
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from drachma.audit import reads
@@ -17,12 +17,12 @@ from drachma.retention.models import RetentionDecision
 
 @dataclass
 class DueRecord:
-    record: Model
+    record: ReviewableRecord
     kind: str
     label: str
 
 
-def reviewable_models() -> list[type[Model]]:
+def reviewable_models() -> list[type[ReviewableRecord]]:
     return [
         m
         for m in apps.get_models()
@@ -39,7 +39,8 @@ def due_for_review(
         label = model._meta.label_lower
         if kind and kind != label:
             continue
-        for record in model.objects.filter(review_date__lte=on).order_by("review_date")[:limit]:
+        records = model._default_manager.filter(review_date__lte=on).order_by("review_date")
+        for record in records[:limit]:
             due.append(DueRecord(record, label, str(model._meta.verbose_name).capitalize()))
     due.sort(key=lambda d: (d.record.review_date, d.kind, d.record.pk))
     return due[:limit]
@@ -47,7 +48,9 @@ def due_for_review(
 
 def counts_due(on: datetime.date) -> dict[str, int]:
     return {
-        str(m._meta.verbose_name_plural).capitalize(): m.objects.filter(review_date__lte=on).count()
+        str(m._meta.verbose_name_plural).capitalize(): m._default_manager.filter(
+            review_date__lte=on
+        ).count()
         for m in reviewable_models()
     }
 
@@ -67,7 +70,7 @@ def shown_due(viewer: Any, due: list[DueRecord], on: datetime.date) -> list[DueR
     return due
 
 
-def history_of(kind: str, record: Model) -> QuerySet:
+def history_of(kind: str, record: ReviewableRecord) -> QuerySet[RetentionDecision]:
     """The earlier review decisions about ``record`` (of type ``kind``), newest first."""
     app_label, _, model = kind.partition(".")
     return RetentionDecision.objects.select_related("decided_by").filter(
@@ -75,7 +78,7 @@ def history_of(kind: str, record: Model) -> QuerySet:
     )
 
 
-def reviewable_record(kind: str, record_id: Any) -> Model:
+def reviewable_record(kind: str, record_id: Any) -> ReviewableRecord:
     """The record ``kind`` (an app label and model, "people.person") with ``record_id``, to be
     reviewed; 404 for an unknown type or record."""
     model = next((m for m in reviewable_models() if m._meta.label_lower == kind), None)
@@ -84,7 +87,7 @@ def reviewable_record(kind: str, record_id: Any) -> Model:
     return get_or_404(model, pk=record_id, what="record")
 
 
-def record_for_review(viewer: Any, kind: str, record_id: Any) -> Model:
+def record_for_review(viewer: Any, kind: str, record_id: Any) -> ReviewableRecord:
     """``reviewable_record`` shown to ``viewer`` on the review page: the view is recorded."""
     record = reviewable_record(kind, record_id)
     reads.viewed(viewer, record, fields=["review"])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.easter import easter
+from dateutil.easter import easter  # type: ignore[import-untyped]  # python-dateutil has no stubs
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -123,7 +123,9 @@ class WorkingDays:
 # The one table (a force may change cells through the setting DRACHMA_SAFEGUARDING_DUE, see
 # table()). Greater Manchester's graded response: emergency (grade 1) is attended within
 # 15 minutes and priority (grade 2) within an hour; the rest of the plan follows from those.
-DUE = {
+Rule = Elapsed | WallClock | WorkingDays
+
+DUE: dict[G, dict[K, Rule]] = {
     G.EMERGENCY: {
         K.WELFARE_CHECK: Elapsed(15),
         K.MENTAL_HEALTH_CRISIS: Elapsed(60),
@@ -171,7 +173,7 @@ DUE = {
 }
 
 
-def parse_rule(text: str) -> Elapsed | WallClock | WorkingDays:
+def parse_rule(text: str) -> Rule:
     """A deadline written in a setting: ``"15m"`` or ``"4h"`` elapsed, ``"+24h"`` wall-clock,
     ``"1wd@09"`` the next working day at 09:00."""
     value = text.strip().lower()
@@ -195,7 +197,7 @@ def parse_rule(text: str) -> Elapsed | WallClock | WorkingDays:
     )
 
 
-def table() -> dict:
+def table() -> dict[G, dict[K, Rule]]:
     """The table in force: DUE, with any cells a force changes through the setting
     ``DRACHMA_SAFEGUARDING_DUE = {"priority": {"welfare_check": "30m"}, ...}``."""
     overrides = getattr(settings, "DRACHMA_SAFEGUARDING_DUE", None) or {}

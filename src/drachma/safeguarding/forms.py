@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from drachma.core.forms import field_of
 from drachma.incidents.forms import DATETIME
 from drachma.people.models import Person
 from drachma.safeguarding.models import FACTORS, OWNER_ROLES, ActionKind, Factor, Grade, Score
@@ -50,7 +51,7 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, reassessment: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = {}
+        fields: dict[str, forms.Field] = {}
         for f in FACTORS:
             label = Factor(f).label
             fields[f"{f}_score"] = forms.TypedChoiceField(
@@ -120,9 +121,9 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners()
+        field_of(self, "owner", forms.ModelChoiceField).queryset = owners()
         if incident is not None:
-            self.fields["person"].queryset = Person.objects.filter(
+            field_of(self, "person", forms.ModelChoiceField).queryset = Person.objects.filter(
                 involvements__incident=incident
             ).distinct()
 
@@ -146,7 +147,7 @@ class OwnerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners()
+        field_of(self, "owner", forms.ModelChoiceField).queryset = owners()
 
 
 class TimeForm(forms.Form):

@@ -160,7 +160,8 @@ class ThriveAssessment(AuditedModel):
             errors["override_reason"] = "Say why the grade differs from the proposed grade."
         if self.previous_id and not self.reason_for_reassessment.strip():
             errors["reason_for_reassessment"] = "Say what changed since the last assessment."
-        if self.previous_id and self.previous.incident_id != self.incident_id:
+        previous = self.previous if self.previous_id else None
+        if previous is not None and previous.incident_id != self.incident_id:
             errors["previous"] = "The previous assessment is of another incident."
         if errors:
             raise ValidationError(errors)
@@ -270,10 +271,11 @@ class SafeguardingAction(AuditedModel):
             errors["description"] = "Describe the action."
         if self.status == ActionStatus.CANCELLED and not self.cancel_reason.strip():
             errors["cancel_reason"] = "Give the reason for cancelling the action."
+        assessment = self.assessment if self.assessment_id else None
         if (
-            self.assessment_id
+            assessment is not None
             and self.incident_id
-            and self.assessment.incident_id != self.incident_id
+            and assessment.incident_id != self.incident_id
         ):
             errors["assessment"] = "The assessment is of another incident."
         if errors:

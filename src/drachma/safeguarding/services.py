@@ -7,6 +7,7 @@ input leaves nothing behind. Decisions (grades, overrides, transitions) go to th
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -73,20 +74,27 @@ def latest_assessment(incident: Incident) -> ThriveAssessment | None:
     )
 
 
+def _score(raw: Any) -> int | None:
+    """A THRIVE score (1, 2 or 3) from a form or the API, or None for anything else."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value in Score.values else None
+
+
 def _clean_scores(scores: dict, rationales: dict) -> tuple[dict[str, int], dict[str, str]]:
     errors = {}
-    clean_scores, clean_rationales = {}, {}
+    clean_scores: dict[str, int] = {}
+    clean_rationales: dict[str, str] = {}
     for f in FACTORS:
-        raw = scores.get(f)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = None
-        if value not in Score.values:
+        value = _score(scores.get(f))
+        if value is None:
             errors[f"{f}_score"] = (
                 f"Score {Factor(f).label.lower()} 1 (low), 2 (medium) or 3 (high)."
             )
-        clean_scores[f] = value
+        else:
+            clean_scores[f] = value
         text = (rationales.get(f) or "").strip()
         if not text:
             errors[f"{f}_rationale"] = (

@@ -98,7 +98,9 @@ def hotspot_statistics(request, q: HotspotQuery = Query(...)):
         )
     else:
         rows = selectors.counts_by(period, "ward", areas=areas)
-        result = hotspots.ward_hotspots({r.key: r.count for r in rows if r.key})
+        result = hotspots.ward_hotspots(
+            {r.key: r.count for r in rows if isinstance(r.key, str) and r.key}  # None: no ward
+        )
     return {
         "level": q.level,
         "tested": result.tested,

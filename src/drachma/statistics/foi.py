@@ -121,22 +121,19 @@ def foi_answer(
     area_table = tables["area"]
     total = area_table.total
     outside = dict(area_table.rows()).get(selectors.OUTSIDE_GM) or Cell("0", CellStatus.SHOWN, 0)
-    if not total.suppressed and not outside.suppressed:
-        within = Cell(
-            f"{total.published - outside.published:,}",
-            CellStatus.SHOWN,
-            total.published - outside.published,
-        )
+    if total.published is not None and outside.published is not None:  # neither withheld
+        within_gm = total.published - outside.published
+        within = Cell(f"{within_gm:,}", CellStatus.SHOWN, within_gm)
     else:
         within = Cell(the_rule.secondary_label, CellStatus.SECONDARY, None)
     # Top areas: only published figures, largest first; "outside" is not an area.
     shown = [
-        (c, cell)
+        (c, cell, cell.published)
         for c, cell in area_table.rows()
         if not cell.suppressed and c != selectors.OUTSIDE_GM and cell.published
     ]
-    shown.sort(key=lambda item: -item[1].published)
-    top = [(c, cell.display) for c, cell in shown[:TOP_AREAS]]
+    shown.sort(key=lambda item: -(item[2] or 0))
+    top = [(c, cell.display) for c, cell, _ in shown[:TOP_AREAS]]
     published = {name: tables[name] for name in breakdowns}
     return FOIAnswer(
         period, areas, total, within, outside, top, published, the_rule, timezone.now()

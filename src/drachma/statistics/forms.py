@@ -1,10 +1,12 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from drachma.areas.models import Borough, District
+from drachma.core.forms import field_of
 from drachma.statistics.selectors import DIMENSIONS, AreaFilter, Period
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +34,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["areas"].choices = area_choices()
+        field_of(self, "areas", forms.MultipleChoiceField).choices = area_choices()
 
     @classmethod
     def default(cls, data) -> "PeriodForm":
@@ -45,8 +47,9 @@ class PeriodForm(forms.Form):
             data["end"] = today.isoformat()
         return cls(data)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end"):
             try:
                 data["period"] = Period.of(data["start"], data["end"])

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -240,14 +240,19 @@ def gi_star(
     y = _clean_values(values, ids, fill_missing)
     names = _names(ids)
     nbrs = {c: tuple(sorted(weights.neighbors[c])) for c in ids}
-    settings = dict(
-        alpha=alpha,
-        p_value=p_value,
-        permutations=permutations,
-        seed=seed,
-        transform=transform,
-        fdr=fdr,
-    )
+
+    def answer(areas: tuple[AreaHotspot, ...], *, tested: bool, message: str) -> HotspotResult:
+        return HotspotResult(
+            areas=areas,
+            tested=tested,
+            message=message,
+            alpha=alpha,
+            p_value=p_value,
+            permutations=permutations,
+            seed=seed,
+            transform=transform,
+            fdr=fdr,
+        )
 
     message = ""
     if len(ids) < MIN_AREAS:
@@ -266,7 +271,7 @@ def gi_star(
             AreaHotspot(c, names[c], float(v), None, None, None, None, None, NOT_TESTED, nbrs[c])
             for c, v in zip(ids, y, strict=True)
         )
-        return HotspotResult(areas=untested, tested=False, message=message, **settings)
+        return answer(untested, tested=False, message=message)
 
     with warnings.catch_warnings():
         # esda warns that its default alternative hypothesis will change; the one-sided
@@ -318,9 +323,9 @@ def gi_star(
                 neighbours=nbrs[code],
             )
         )
-    untested = [a.code for a in result if a.classification == NOT_TESTED]
-    message = f"Not tested (statistic undefined): {', '.join(untested)}." if untested else ""
-    return HotspotResult(areas=tuple(result), tested=True, message=message, **settings)
+    undefined = [a.code for a in result if a.classification == NOT_TESTED]
+    message = f"Not tested (statistic undefined): {', '.join(undefined)}." if undefined else ""
+    return answer(tuple(result), tested=True, message=message)
 
 
 def borough_hotspots(
@@ -399,16 +404,16 @@ def rank_areas(
     y = _clean_values(counts, ids, 0.0)
     rates = rates_per_100k(dict(zip(ids, y, strict=True))) if level == "borough" else {}
     rows = [
-        (code, area_map[code].name, float(v), area_map[code].population, rates.get(code))
+        RankedArea(
+            0, code, area_map[code].name, float(v), area_map[code].population, rates.get(code)
+        )
         for code, v in zip(ids, y, strict=True)
     ]
-    key_index = 2 if by == "count" else 4
-    rows.sort(key=lambda r: (-r[key_index], r[1]))
+    # Ranking by rate is for boroughs only (checked above), and every borough has a rate.
+    measure = {r.code: r.count if by == "count" else rates[r.code] for r in rows}
+    rows.sort(key=lambda r: (-measure[r.code], r.name))
     ranked: list[RankedArea] = []
     for position, row in enumerate(rows, start=1):
-        if ranked and row[key_index] == rows[position - 2][key_index]:
-            rank = ranked[-1].rank
-        else:
-            rank = position
-        ranked.append(RankedArea(rank, row[0], row[1], row[2], row[3], row[4]))
+        tied = ranked and measure[row.code] == measure[ranked[-1].code]
+        ranked.append(replace(row, rank=ranked[-1].rank if tied else position))
     return ranked

@@ -335,9 +335,9 @@ def choropleth_svg(
         labels,
     )
     place = "Greater Manchester" if borough is None else geodata.boroughs()[borough].name
-    kind = "boroughs" if level == "borough" else "wards"
+    areas_named = "boroughs" if level == "borough" else "wards"
     desc = description or _describe(
-        area_map, clean, shown, status, place, kind, value_label, legend_labels, method
+        area_map, clean, shown, status, place, areas_named, value_label, legend_labels, method
     )
     out = svg_open(width, height, ident, title, desc)
     out.append(f'<rect width="{coord(width)}" height="{coord(height)}" fill="#ffffff"/>')

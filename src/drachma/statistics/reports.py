@@ -14,7 +14,9 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
     by_borough = selectors.counts_by(period, "borough", areas=areas)
     borough_counts = {r.extra["code"]: r.count for r in by_borough if "code" in r.extra}
     ward_counts = {
-        r.key: r.count for r in selectors.counts_by(period, "ward", areas=areas) if r.key
+        r.key: r.count
+        for r in selectors.counts_by(period, "ward", areas=areas)
+        if isinstance(r.key, str) and r.key  # a ward's code; None: no ward
     }
     borough_gi = hotspots.borough_hotspots(borough_counts, per_100k=measure == "rate")
     ward_gi = hotspots.ward_hotspots(ward_counts)
@@ -39,7 +41,7 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
                 f"Incidents {'per 100,000 residents' if measure == 'rate' else ''} by borough, "
                 f"{period}"
             ).replace("  ", " "),
-            kind=measure,
+            kind="rate" if measure == "rate" else "count",
             value_label="Per 100,000" if measure == "rate" else "Incidents",
             hotspots=borough_gi,
         ),
@@ -92,12 +94,8 @@ def board_report_context(period: Period) -> dict:
     for label, cell in answer.tables["area"].rows():
         before = before_cells.get(label)
         change = None
-        if (
-            before is not None
-            and not cell.suppressed
-            and not before.suppressed
-            and before.published
-        ):
+        # A withheld figure is published as None.
+        if before is not None and cell.published is not None and before.published:
             change = round((cell.published - before.published) * 100 / before.published, 1)
         trend.append(
             {

@@ -36,7 +36,7 @@ def month_of(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def contributions(values: dict, group_ids: Iterable[int]) -> Counter:
+def contributions(values: dict | None, group_ids: Iterable[int]) -> Counter[Key]:
     """The rows one incident adds to: ``values`` has occurred_at, borough_id, ward_id and the
     rolled fields."""
     if values is None or values.get("occurred_at") is None:
@@ -52,7 +52,7 @@ def contributions(values: dict, group_ids: Iterable[int]) -> Counter:
     return Counter(keys)
 
 
-def apply(deltas: Counter) -> None:
+def apply(deltas: Counter[Key]) -> None:
     """Add the deltas to their rows in one statement per batch (an upsert), then drop zeros."""
     rows = [(*key, n) for key, n in deltas.items() if n]
     if not rows:
@@ -73,7 +73,7 @@ def apply(deltas: Counter) -> None:
 def incident_changed(before: Facts | None, after: Facts | None) -> None:
     """Move one incident's counts from what it was (``before``; None when it is new) to what
     it is (``after``; None when it was deleted)."""
-    deltas = Counter()
+    deltas: Counter[Key] = Counter()
     if after is not None:
         deltas.update(contributions(after.values, after.groups))
     if before is not None:

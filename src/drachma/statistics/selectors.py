@@ -268,12 +268,12 @@ def _count(
             counts[tuple(_none(k, row[k]) for k in keys)] += row["n"]
         start, end = period.bounds
         raw_ranges = [(start, _midnight(months[0])), (_midnight(_next_month(months[1])), end)]
-    raw_fields = {
-        "month": "month",
-        "borough_id": "borough_id",
-        "ward_id": "ward_id",
-        "value": "value_group" if value_dim == "group" else FIELDS.get(value_dim),
-    }
+    raw_fields = {"month": "month", "borough_id": "borough_id", "ward_id": "ward_id"}
+    # "value" is a key only for a dimension with an incident field ("total" has none).
+    if value_dim == "group":
+        raw_fields["value"] = "value_group"
+    elif value_dim in FIELDS:
+        raw_fields["value"] = FIELDS[value_dim]
     for low, high in raw_ranges:
         if low >= high:
             continue
@@ -459,7 +459,7 @@ def trend(period: Period, by: str, *, areas: AreaFilter | None = None) -> list[R
     for key in list(now) + [k for k in before if k not in now]:
         current = now[key].count if key in now else 0
         previous = before[key].count if key in before else 0
-        label = (now.get(key) or before.get(key)).label
+        label = now[key].label if key in now else before[key].label
         change = None if previous == 0 else round((current - previous) * 100 / previous, 1)
         rows.append(Row(key, label, current, {"previous": previous, "change_pct": change}))
     return rows

@@ -38,6 +38,7 @@ from itertools import combinations
 import numpy as np
 from django.db import connections
 
+from drachma.core.querysets import concrete_field
 from drachma.takedown.hashing import MIN_QUALITY
 from drachma.takedown.matcher import PDQ_BYTES, hexes_to_bits
 from drachma.takedown.models import HashKind, MatchableHash
@@ -46,7 +47,7 @@ CHUNKS = 16
 CHUNK_BITS = 16
 # A bank's distance goes up to 64 bits (MatchBank.match_distance); 4 flips per chunk then.
 MAX_DISTANCE = 64
-KIND_OFFSETS = {HashKind.PDQ: 0, HashKind.VPDQ_FRAME: 1 << CHUNK_BITS}
+KIND_OFFSETS: dict[str, int] = {HashKind.PDQ: 0, HashKind.VPDQ_FRAME: 1 << CHUNK_BITS}
 # Keys per query when SQLite reads candidates (under its limit of bound parameters).
 BATCH = 500
 # Pairs (query, candidate) compared at once in NumPy: about 32 MB of XORed bytes.
@@ -186,14 +187,14 @@ def _pairs_sql(codes: np.ndarray, probes: list, max_distance: int, connection) -
 
     quote = connection.ops.quote_name
     table = quote(MatchableHash._meta.db_table)
-    columns = tuple(quote(MatchableHash._meta.get_field(f"chunk_{c}").column) for c, _ in probes)
+    columns = tuple(quote(concrete_field(MatchableHash, f"chunk_{c}").column) for c, _ in probes)
     sql = _statement(table, columns)
     # Straight through psycopg (Django's cursors bind parameters on the client): a prepared
     # statement is planned once per connection, and the queries of one file (an image's
     # eight turns, a video's frames) go in one pipeline, one round trip.
     connection.ensure_connection()
     raw = connection.connection
-    pairs = []
+    pairs: list[tuple[int, int, int]] = []
     with connection.wrap_database_errors:
         with raw.pipeline():
             cursors = []

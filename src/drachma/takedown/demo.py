@@ -125,7 +125,7 @@ def _reupload(img: Image.Image, name: str) -> ContentFile:
     """What a re-upload does to a picture: a little cropped, resized, recompressed."""
     w, h = img.size
     copy = img.crop((w // 100, h // 100, w - w // 100, h - h // 100)).resize(
-        (w // 2, h // 2), Image.LANCZOS
+        (w // 2, h // 2), Image.Resampling.LANCZOS
     )
     return _file(copy, name, "JPEG", quality=65)
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from drachma.core import spreadsheets
 from drachma.evidence.documents import pdf, printed_time
-from drachma.evidence.services import person_name
 from drachma.takedown import selectors
 
 
@@ -34,7 +33,7 @@ def publication_csv(incident) -> str:
                 p.url,
                 p.get_platform_display(),
                 printed_time(p.found_at),
-                p.found_by_description or person_name(p.found_by),
+                p.found_by_name,
                 p.get_still_online_display(),
                 printed_time(p.checked_at),
                 p.item.exhibit_ref if p.item else "",
@@ -48,8 +47,6 @@ def publication_csv(incident) -> str:
 
 def publication_context(incident) -> dict:
     records = list(selectors.publications(incident))
-    for p in records:
-        p.found_by_name = p.found_by_description or person_name(p.found_by)
     return {"incident": incident, "records": records, "generated_at": printed_time(timezone.now())}
 
 

@@ -17,7 +17,7 @@ class PDQBitsField(models.BinaryField):
 
     description = "256 bits (a PDQ hash)"
 
-    def db_type(self, connection) -> str:
+    def db_type(self, connection) -> str | None:
         if connection.vendor == "postgresql":
             return f"bit({PDQ_BYTES * 8})"
         return super().db_type(connection)

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from drachma.core import choices
+from drachma.core.forms import field_of
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
@@ -13,7 +16,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def incident_by_reference(value: str):
+def incident_by_reference(value: str | None) -> Incident | None:
     value = (value or "").strip()
     if not value:
         return None
@@ -132,8 +135,9 @@ class FiguresForm(forms.Form):
     start = forms.DateField(required=False, widget=DATE)
     end = forms.DateField(required=False, widget=DATE)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         data["by"] = data.get("by") or "platform"
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError({"end": "The period ends before it starts."})
@@ -163,4 +167,6 @@ class PublicationForm(forms.Form):
     def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
         if incident is not None:
-            self.fields["item"].queryset = EvidenceItem.objects.filter(incident=incident)
+            field_of(self, "item", forms.ModelChoiceField).queryset = EvidenceItem.objects.filter(
+                incident=incident
+            )

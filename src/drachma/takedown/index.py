@@ -103,7 +103,8 @@ class Match:
 
     @property
     def sort_key(self):
-        order = {MatchKind.EXACT: 0, MatchKind.IMAGE: 1, MatchKind.VIDEO: 1}[self.kind]
+        ranks: dict[str, int] = {MatchKind.EXACT: 0, MatchKind.IMAGE: 1, MatchKind.VIDEO: 1}
+        order = ranks[self.kind]
         closeness = (
             self.distance if self.distance is not None else (1 - (self.frame_share or 0)) * 256
         )
@@ -220,7 +221,11 @@ def _match_images(media: HashedMedia, max_distance: int, found: dict[int, Match]
         if distance > row.capture.content_item.bank.match_distance:
             continue
         current = found.get(row.capture_id)
-        if current is None or (current.kind != MatchKind.EXACT and distance < current.distance):
+        # Only exact matches (distance 0) and image matches (with a distance) are found here.
+        closer = (
+            current is not None and current.distance is not None and distance < current.distance
+        )
+        if current is None or (current.kind != MatchKind.EXACT and closer):
             found[row.capture_id] = _match(
                 row.capture,
                 MatchKind.IMAGE,

@@ -198,7 +198,8 @@ class PDQIndex:
         add_entries, id_ptr, code_ptr = (
             self._lists.add_entries,
             faiss.cast_integer_to_idx_t_ptr,
-            faiss.cast_integer_to_uint8_ptr,
+            # In faiss's SWIG module, missing from the stubs it ships.
+            faiss.cast_integer_to_uint8_ptr,  # type: ignore[attr-defined]
         )
         for start, end, value in zip(
             starts.tolist(), ends.tolist(), values[starts].tolist(), strict=True
@@ -232,7 +233,8 @@ class PDQIndex:
             last = size - 1
             if position != last:
                 last_code = faiss.rev_swig_ptr(self._lists.get_codes(list_no), size * PDQ_BYTES)
-                self._lists.update_entry(
+                # InvertedLists.update_entry is in faiss's SWIG module, missing from its stubs.
+                self._lists.update_entry(  # type: ignore[attr-defined]
                     list_no,
                     position,
                     int(list_ids[last]),

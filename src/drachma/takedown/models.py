@@ -471,6 +471,14 @@ class PublicationRecord(TimeStampedModel):
         return f"{self.incident.reference}: {self.get_platform_display()} {self.url}"
 
     @property
+    def found_by_name(self) -> str:
+        """Who found it, as the log names them: the description given, else the user."""
+        # Imported here: evidence's services load its workflow, which models must not need.
+        from drachma.evidence.services import person_name
+
+        return self.found_by_description or person_name(self.found_by)
+
+    @property
     def takedown_status(self) -> str:
         """The latest takedown request on the linked footage, e.g. "TD-2026-000004: removed"."""
         if self.content_item is None:
@@ -485,12 +493,13 @@ class PublicationRecord(TimeStampedModel):
         errors = {}
         if self.url and not self.url.lower().startswith(("http://", "https://")):
             errors["url"] = "Give the address as it was found, starting http:// or https://."
+        item = self.item if self.item_id else None
         if (
-            self.item_id
+            item is not None
             and self.incident_id
-            and self.item.incident_id not in (None, self.incident_id)
+            and item.incident_id not in (None, self.incident_id)
         ):
-            errors["item"] = f"Exhibit {self.item.exhibit_ref} belongs to another incident."
+            errors["item"] = f"Exhibit {item.exhibit_ref} belongs to another incident."
         if self.found_at and self.found_at > timezone.now() + timedelta(minutes=5):
             errors["found_at"] = "The time it was found is in the future."
         if self.checked_at and self.found_at and self.checked_at < self.found_at:

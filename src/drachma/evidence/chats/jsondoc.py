@@ -77,14 +77,20 @@ def read_document(text: str, *, bom: bool = False, format: str | None = None) ->
         raise _error(text, e.pos, e.msg, format) from None
 
 
+def _skip_whitespace(text: str, i: int) -> int:
+    """The index of the first character at or after ``i`` that is not JSON whitespace."""
+    m = _WS.match(text, i)
+    return m.end() if m else i  # the pattern matches the empty string, so m is never None
+
+
 def _walk(text: str, *, bom: bool, repaired: int, format: str | None) -> Document:
     decoder = json.JSONDecoder(strict=False)
     decode = decoder.raw_decode
-    ws = _WS.match
-    i = ws(text, 0).end()
+    ws = _skip_whitespace
+    i = ws(text, 0)
     if text[i : i + 1] != "{":
         raise _error(text, i, "expected the file to be one JSON object ('{')", format)
-    i = ws(text, i + 1).end()
+    i = ws(text, i + 1)
     top: dict[str, Any] = {}
     items: list[Item] | None = None
     line, counted = 1, 0
@@ -95,13 +101,13 @@ def _walk(text: str, *, bom: bool, repaired: int, format: str | None) -> Documen
             if text[i : i + 1] != '"':
                 raise _error(text, i, "expected a key in double quotes", format)
             key, i = decode(text, i)
-            i = ws(text, i).end()
+            i = ws(text, i)
             if text[i : i + 1] != ":":
                 raise _error(text, i, "expected ':' after a key", format)
-            i = ws(text, i + 1).end()
+            i = ws(text, i + 1)
             if key == "messages" and text[i : i + 1] == "[":
                 items = []
-                i = ws(text, i + 1).end()
+                i = ws(text, i + 1)
                 if text[i : i + 1] == "]":
                     i += 1
                 else:
@@ -113,10 +119,10 @@ def _walk(text: str, *, bom: bool, repaired: int, format: str | None) -> Documen
                         line += text.count("\n", start, i)
                         counted = i
                         items.append(Item(value, len(items), first, line))
-                        i = ws(text, i).end()
+                        i = ws(text, i)
                         c = text[i : i + 1]
                         if c == ",":
-                            i = ws(text, i + 1).end()
+                            i = ws(text, i + 1)
                         elif c == "]":
                             i += 1
                             break
@@ -126,16 +132,16 @@ def _walk(text: str, *, bom: bool, repaired: int, format: str | None) -> Documen
                             )
             else:
                 top[key], i = decode(text, i)
-            i = ws(text, i).end()
+            i = ws(text, i)
             c = text[i : i + 1]
             if c == ",":
-                i = ws(text, i + 1).end()
+                i = ws(text, i + 1)
             elif c == "}":
                 i += 1
                 break
             else:
                 raise _error(text, i, "expected ',' or '}'", format)
-    i = ws(text, i).end()
+    i = ws(text, i)
     if i != len(text):
         raise _error(text, i, "unexpected text after the JSON object", format)
     line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)

@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import Any, AnyStr, BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/London"
@@ -220,9 +220,7 @@ class ZoneConverter:
             # (no zone changes its clocks twice in a day).
             start = datetime(wall.year, wall.month, wall.day)
             ends = (start, start + timedelta(hours=23, minutes=59, seconds=59))
-            offsets = {
-                t.replace(tzinfo=self.zone, fold=f).utcoffset() for t in ends for f in (0, 1)
-            }
+            offsets = {self._utcoffset(t, fold=f) for t in ends for f in (0, 1)}
             if len(offsets) == 1:
                 offset = self._days[day] = offsets.pop()
                 return offset, None
@@ -231,8 +229,8 @@ class ZoneConverter:
         offset = self._hours.get(key)
         if offset is not None:
             return offset, None
-        offset = wall.replace(tzinfo=self.zone, fold=0).utcoffset()
-        other = wall.replace(tzinfo=self.zone, fold=1).utcoffset()
+        offset = self._utcoffset(wall, fold=0)
+        other = self._utcoffset(wall, fold=1)
         note = None
         if other != offset:
             back = (wall - offset).replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
@@ -250,18 +248,31 @@ class ZoneConverter:
             start = wall.replace(minute=0, second=0, microsecond=0)
             probes = [start + timedelta(minutes=q) for q in (0, 15, 30, 45)]
             probes.append(start + timedelta(minutes=59, seconds=59))
-            same = all(
-                t.replace(tzinfo=self.zone, fold=f).utcoffset() == offset
-                for t in probes
-                for f in (0, 1)
-            )
+            same = all(self._utcoffset(t, fold=f) == offset for t in probes for f in (0, 1))
             if same:
                 self._hours[key] = offset
         return offset, note
 
+    def _utcoffset(self, wall: datetime, *, fold: int) -> timedelta:
+        offset = wall.replace(tzinfo=self.zone, fold=fold).utcoffset()
+        if offset is None:  # a ZoneInfo always answers; only a bare tzinfo may not
+            raise ValueError(f"{self.zone.key} gives no UTC offset for {wall.isoformat()}")
+        return offset
+
     def convert(self, wall: datetime) -> tuple[datetime, str | None]:
         offset, note = self.offset(wall)
         return (wall - offset).replace(tzinfo=UTC), note
+
+
+def _line_starts(data: AnyStr, newline: AnyStr, start: int) -> array:
+    """Where each line of ``data`` begins: at ``start``, and after every ``newline``."""
+    starts = array("q", [start])
+    find = data.find
+    i = find(newline, start)
+    while i != -1:
+        starts.append(i + 1)
+        i = find(newline, i + 1)
+    return starts
 
 
 class SourceFile:
@@ -286,6 +297,7 @@ class SourceFile:
         if self._data is None or self._starts is None:
             with self._opener() as f:
                 raw = f.read()
+            data: bytes | str
             if raw.startswith(codecs.BOM_UTF8):
                 self.byte_order_mark, data = raw[:3], raw
             elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -294,14 +306,10 @@ class SourceFile:
                 data = raw[2:].decode(self.encoding)
             else:
                 data = raw
-            newline = "\n" if isinstance(data, str) else b"\n"
-            start = len(self.byte_order_mark) if isinstance(data, bytes) else 0
-            starts = array("q", [start])
-            find = data.find
-            i = find(newline, start)
-            while i != -1:
-                starts.append(i + 1)
-                i = find(newline, i + 1)
+            if isinstance(data, str):
+                starts = _line_starts(data, "\n", 0)
+            else:
+                starts = _line_starts(data, b"\n", len(self.byte_order_mark))
             self._data, self._starts = data, starts
         return self._data, self._starts
 
@@ -396,9 +404,12 @@ class Conversation:
         if self._converter is None:
             self._converter = ZoneConverter(self.zone)
         offset_of = self._converter.offset
-        out = []
+        out: list[datetime] = []
         append = out.append
-        last_wall = last = None
+        # The last naive wall time converted and its UTC instant (runs of messages often
+        # share one datetime object); ``last`` is read only once ``last_wall`` is set.
+        last_wall: datetime | None = None
+        last = datetime.min
         for m in self.messages:
             wall = m.wall
             if m.utc_stated is not None:

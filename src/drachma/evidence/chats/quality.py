@@ -115,12 +115,13 @@ def quality_report(
     if msgs:
         first_i = min(range(len(msgs)), key=utcs.__getitem__)
         last_i = max(range(len(msgs)), key=utcs.__getitem__)
-        span = {
+        seconds = int((utcs[last_i] - utcs[first_i]).total_seconds())
+        span: dict[str, Any] = {
             "first": _ref(conv, msgs[first_i], first_i),
             "last": _ref(conv, msgs[last_i], last_i),
-            "seconds": int((utcs[last_i] - utcs[first_i]).total_seconds()),
+            "seconds": seconds,
+            "length": human_duration(seconds),
         }
-        span["length"] = human_duration(span["seconds"])
         span["first_in_file"] = _ref(conv, msgs[0], 0)
         span["last_in_file"] = _ref(conv, msgs[-1], len(msgs) - 1)
     else:
@@ -382,9 +383,9 @@ def _partial(
             )
     if conv.format == "telegram":
         ids = [
-            m.details.get("message_id")
+            message_id
             for m in msgs
-            if m.details and isinstance(m.details.get("message_id"), int)
+            if m.details and isinstance(message_id := m.details.get("message_id"), int)
         ]
         chat_type = conv.format_details.get("chat_type") or ""
         if ids and ("supergroup" in chat_type or "channel" in chat_type):
@@ -432,7 +433,7 @@ def _partial(
         checks["last_authored_message_from"] = last.sender
         checks["ends_in_active_exchange"] = active
         checks["last_message_is_question"] = question
-        if active and question:
+        if before is not None and active and question:
             gap = human_duration((utcs[last_i] - utcs[before]).total_seconds())
             reasons.append(
                 f"It ends with a question from {last.sender}, asked {gap} after "

@@ -38,7 +38,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from . import whatsapp_strings as S
 from .model import (
@@ -97,7 +97,6 @@ _TIME = re.compile(
 Source = Callable[[], BinaryIO]
 _combine = datetime.combine
 _OPENINGS = S.PLACEHOLDER_OPENINGS
-_UNKNOWN = object()  # a sender-name cache miss
 
 
 class NotWhatsApp(ChatParseError):
@@ -455,7 +454,7 @@ class WhatsAppReader:
         while True:
             chunk = next(chunks, None)
             eof = chunk is None
-            if eof:
+            if chunk is None:
                 limit = len(buf)
             else:
                 buf += chunk
@@ -584,8 +583,9 @@ class WhatsAppReader:
             empty_marker = None
             if colon >= 0:
                 head = rest[:colon]
-                sender = heads.get(head, _UNKNOWN)
-                if sender is _UNKNOWN:
+                try:
+                    sender = heads[head]
+                except KeyError:  # once per distinct head: cheaper than a lookup per message
                     sender = new_sender(head, rest)
                 body = rest if sender is None else rest[colon + 2 :]
             elif rest.endswith(":") and rest.count(":") == 1:
@@ -620,7 +620,7 @@ class WhatsAppReader:
                 elif not text[-1].isspace() and not has_mark(text):
                     return Message(sender, wall, text, "text", line, last, precision)
                 # Direction marks inside it, or whitespace after it: still plain text.
-                artefacts = {}
+                artefacts: dict[str, Any] = {}
                 text = clean(text, artefacts)
                 return Message(
                     sender, wall, text, "text" if text else "empty", line, last, precision,
@@ -628,7 +628,7 @@ class WhatsAppReader:
                 )  # fmt: skip
 
             # Everything else: take the export's artefacts out of the text into ``artefacts``.
-            artefacts: dict = {}
+            artefacts = {}
             if empty_marker:
                 artefacts["empty_body_marker"] = empty_marker
             edited = False
@@ -660,6 +660,7 @@ class WhatsAppReader:
                 text = clean(text, artefacts)
             if kind == "system":
                 # An iOS notice: the "sender" is the chat's name (or the actor), not an author.
+                assert details is not None  # _classify says "system" only with the details
                 details["header_name"] = sender
                 sender = None
             else:
@@ -860,7 +861,7 @@ class WhatsAppReader:
         self.warnings = list(self._prepare_warnings)
         self.skipped = []
         self.senders = {}
-        self.authors: dict[str, None] = {}
+        self.authors = {}
         self.lang_hits = Counter()
         self.inversions = []
         self.header_like = []

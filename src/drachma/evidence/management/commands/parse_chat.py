@@ -67,7 +67,7 @@ class Command(BaseCommand):
         max_bytes = options["max_bytes"] or None
         if options["gap_hours"] <= 0:
             raise CommandError("--gap-hours must be more than 0.")
-        supplied = None
+        supplied: list[str] | None = None
         if options["media"] is not None:
             supplied = []
             for entry in options["media"]:
