@@ -154,3 +154,54 @@ def test_users_menu_entry_only_for_administrators(admin, make_user):
     assert (
         reverse("accounts:user_list") not in other.get(reverse("core:dashboard")).content.decode()
     )
+
+
+def test_the_user_list_sorts_counts_and_filters_with_any(admin, make_user):
+    _, client = admin
+    make_user("analyst", username="aaa_first")
+    make_user("analyst", username="zzz_last")
+    page = client.get(reverse("accounts:user_list")).content.decode()
+    assert "3 users" in page
+    assert page.index("aaa_first") < page.index("page_admin") < page.index("zzz_last")
+    page = client.get(reverse("accounts:user_list"), {"sort": "-username"}).content.decode()
+    assert page.index("zzz_last") < page.index("page_admin") < page.index("aaa_first")
+    assert 'aria-sort="descending"' in page
+    page = client.get(reverse("accounts:user_list"), {"role": "analyst"}).content.decode()
+    assert "2 users" in page and ">Any</option>" in page and "---------" not in page
+
+
+def test_deactivation_is_confirmed_on_a_page_saying_what_will_happen(admin, make_user):
+    _, client = admin
+    target = make_user("investigator", username="to_go")
+    url = reverse("accounts:user_deactivate", args=[target.pk])
+    edit = client.get(reverse("accounts:user_edit", args=[target.pk])).content.decode()
+    assert f'href="{url}"' in edit  # a link to the confirmation, not a one-click form
+    page = client.get(url).content.decode()
+    assert "Deactivate to_go?" in page and "can no longer sign in" in page
+    assert "API tokens are revoked" in page and "govuk-button--warning" in page
+    target.refresh_from_db()
+    assert target.is_active  # asking changes nothing
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and "Give a reason." in refused.content.decode()
+    target.refresh_from_db()
+    assert target.is_active
+    done = client.post(url, {"reason": "Left the force."}, follow=True)
+    assert "User to_go deactivated" in done.content.decode()
+    target.refresh_from_db()
+    assert not target.is_active
+
+
+def test_revoking_a_token_asks_first(make_user):
+    user = make_user("analyst", username="token_holder")
+    client = sign_in(Client(), user)
+    token, _ = APIToken.issue(user, "notebook")
+    url = reverse("accounts:token_revoke", args=[token.pk])
+    assert f'href="{url}"' in client.get(reverse("accounts:account")).content.decode()
+    page = client.get(url).content.decode()
+    assert "Revoke the token &#x27;notebook&#x27;?" in page
+    token.refresh_from_db()
+    assert token.is_usable
+    page = client.post(url, follow=True).content.decode()
+    assert "Token &#x27;notebook&#x27; revoked" in page
+    token.refresh_from_db()
+    assert not token.is_usable

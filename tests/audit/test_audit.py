@@ -2,6 +2,7 @@
 request; append-only; hash-chained; `verify_audit` names the first broken entry; the auditor's
 page with filters."""
 
+import csv
 import datetime
 from io import StringIO
 
@@ -387,3 +388,83 @@ def test_reading_the_log_page_is_itself_recorded_and_the_chain_holds(client_as, 
     assert AuditEntry.objects.count() == count
     checked, problem = verify_chain()
     assert problem is None and checked == count
+
+
+def test_the_auditor_filters_by_reference_user_and_record_type_from_lists(client_as, logged):
+    client = client_as("auditor")
+    incident = logged["incident"]
+    about = shown(client, reference=incident.reference)
+    assert about and all(
+        incident.reference in (e.object_repr + e.path + str(e.changes)) for e in about
+    )
+    assert {e.model for e in about} >= {"incidents.incident"}
+    assert not any(e.model == "groups.group" for e in about)
+    html = client.get(reverse("audit:log"), {"reference": incident.reference}).content.decode()
+    assert "entries" in html and "Remove this filter</span> " + incident.reference in html
+    # The user and the record type are chosen from lists (autocompletes), each reading "Any".
+    page = client.get(reverse("audit:log")).content.decode()
+    assert '<option value="sam_supervisor">' in page
+    assert '<option value="incidents.incident">Incident (incidents.incident)</option>' in page
+    assert page.count('data-module="autocomplete"') == 2 and ">Any</option>" in page
+    by_type = shown(client, model="groups.group", actor="sam_supervisor")
+    assert by_type and {(e.model, e.actor_username) for e in by_type} == {
+        ("groups.group", "sam_supervisor")
+    }
+
+
+def test_the_log_sorts_and_counts(client_as, logged):
+    client = client_as("auditor")
+    newest = shown(client, model="incidents.incident")
+    assert [e.seq for e in newest] == sorted((e.seq for e in newest), reverse=True)
+    oldest = shown(client, model="incidents.incident", sort="number")
+    assert [e.seq for e in oldest] == sorted(e.seq for e in newest)
+    by_user = shown(client, sort="user")
+    assert [e.actor_username for e in by_user] == sorted(e.actor_username for e in by_user)
+    html = client.get(reverse("audit:log"), {"model": "incidents.incident"}).content.decode()
+    assert f"{len(newest)} entr" in html and 'aria-sort="descending"' in html
+
+
+def test_the_filtered_log_exports_as_csv_safe_against_formulas(client_as, logged):
+    append("decision", model="test.thing", object_id="1", object_repr='=HYPERLINK("x")')
+    append("decision", model="test.thing", object_id="2", object_repr="@SUM(A1)")
+    append("decision", model="test.thing", object_id="3", object_repr="-1+2")
+    client = client_as("auditor")
+    page = client.get(reverse("audit:log"), {"action": "decision"}).content.decode()
+    assert f'href="{reverse("audit:export")}?action=decision"' in page
+    response = client.get(reverse("audit:export"), {"action": "decision"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(StringIO(text)))
+    assert rows[0][:4] == ["number", "at", "user", "action"]
+    reprs = [row[6] for row in rows[1:] if row[4] == "test.thing"]
+    assert reprs == ['\'=HYPERLINK("x")', "'@SUM(A1)", "'-1+2"]  # oldest first, quoted
+    assert {row[3] for row in rows[1:]} == {"Decision"}
+    # The export is recorded, and is not part of what it exported.
+    export = AuditEntry.objects.order_by("-seq").first()
+    assert (export.action, export.model) == ("export", "audit.auditentry")
+    assert export.changes["count"] == len(rows) - 1
+    assert str(export.seq) not in [row[0] for row in rows[1:]]
+    # Only the auditor exports.
+    assert client_as("supervisor").get(reverse("audit:export")).status_code == 403
+
+
+def test_verify_the_chain_from_the_page(client_as, logged):
+    client = client_as("auditor")
+    page = client.get(reverse("audit:log")).content.decode()
+    assert f'action="{reverse("audit:verify")}"' in page and "Verify the chain" in page
+    assert client.get(reverse("audit:verify")).status_code == 405  # a POST only
+    seal_pending()
+    count = AuditEntry.objects.count()
+    page = client.post(reverse("audit:verify")).content.decode()
+    assert "The chain holds" in page and f"{count} entries checked" in page
+    assert client_as("administrator").post(reverse("audit:verify")).status_code == 403
+    client = client_as("auditor")
+    target = AuditEntry.objects.filter(model="groups.group").first()
+    as_owner(
+        "UPDATE audit_auditentry SET changes = %s WHERE seq = %s",
+        ['{"name": "forged"}', target.pk],
+    )
+    page = client.post(reverse("audit:verify")).content.decode()
+    assert "The chain is broken" in page and f"entry #{target.seq}" in page
+    assert "edited" in page

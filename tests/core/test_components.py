@@ -253,7 +253,7 @@ def test_empty_row_and_scroll_pane():
     )
     assert html.startswith(
         '<div class="moj-scrollable-pane drachma-table-pane" tabindex="0" '
-        'role="region" aria-label="Incidents">'
+        'role="region" style="position: relative" aria-label="Incidents">'
     )
     assert '<td class="govuk-table__cell" colspan="7">No incidents match.</td>' in html
 

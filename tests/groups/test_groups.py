@@ -167,8 +167,8 @@ def test_group_register_and_group_page_with_its_timeline(client_as, make_user):
     register = client.get(reverse("groups:group_list")).content.decode()
     assert (
         "Pennine Predator Patrol" in register
-        and "1 Jun 2020" in register
-        and "1 Jan 2021" in register
+        and "1 June 2020" in register
+        and "1 January 2021" in register
     )
 
     page = client.get(reverse("groups:group_detail", args=[group.pk])).content.decode()
@@ -277,3 +277,81 @@ def test_editing_a_group_keeps_its_own_accounts(client_as):
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.status == "dormant" and group.accounts.count() == 2
+
+
+# --- the register and the group page as lists -------------------------------------------
+
+
+def test_the_register_sorts_by_the_columns_it_offers_counts_and_filters_with_any(client_as):
+    save_group(name="Bravo Watch", status="dormant", home_area_text="Wigan")
+    save_group(name="Alpha Watch", status="active", home_area_text="Bolton")
+    save_group(name="Charlie Watch", status="disbanded", home_area_text="Oldham")
+    client = client_as("analyst")
+    page = client.get(reverse("groups:group_list")).content.decode()
+    assert "3 groups" in page
+    assert page.index("Alpha Watch") < page.index("Bravo Watch") < page.index("Charlie Watch")
+    assert 'aria-sort="ascending"' in page and "?sort=-name" in page  # the header turns it
+    page = client.get(reverse("groups:group_list"), {"sort": "-name"}).content.decode()
+    assert page.index("Charlie Watch") < page.index("Bravo Watch") < page.index("Alpha Watch")
+    page = client.get(reverse("groups:group_list"), {"sort": "home"}).content.decode()
+    assert page.index("Alpha Watch") < page.index("Charlie Watch") < page.index("Bravo Watch")
+    # Filtered: the count is of what matches, and the choice that does not narrow reads "Any".
+    page = client.get(reverse("groups:group_list"), {"status": "active"}).content.decode()
+    assert "1 group<" in page and "Bravo Watch" not in page
+    assert ">Any</option>" in page and "---------" not in page
+    # An order the page does not offer falls back to the default.
+    page = client.get(reverse("groups:group_list"), {"sort": "description"}).content.decode()
+    assert page.index("Alpha Watch") < page.index("Bravo Watch")
+
+
+def test_a_groups_timeline_is_paginated_newest_first_and_read_a_page_at_a_time(
+    client_as, make_user
+):
+    from drachma.groups.views import TIMELINE_PAGE
+
+    analyst = make_user("analyst")
+    group = save_group(name="Busy Group", status="active")
+    incidents = [
+        create_incident(
+            user=analyst,
+            occurred_at=at(2024, 1, 1) + datetime.timedelta(days=2 * i),
+            received_at=at(2024, 1, 1) + datetime.timedelta(days=2 * i),
+            source="group",
+            kind="doorstep",
+            summary="Doorstep.",
+            place="Leeds",
+            groups=[group],
+        )
+        for i in range(TIMELINE_PAGE)
+    ]
+    entries = [
+        _entry(analyst, group, at(2024, 1, 2) + datetime.timedelta(days=2 * i)) for i in range(5)
+    ]
+    total = TIMELINE_PAGE + 5
+    timeline = selectors.group_timeline_pages(group, analyst)
+    assert len(timeline) == total
+    # A page is merged from each app's newest records, in one order across pages.
+    everything = [item["object"].reference for item in timeline[:total]]
+    assert everything == [
+        item["object"].reference for item in selectors.group_timeline(group, analyst)
+    ]
+
+    def when(record):
+        return getattr(record, "occurred_at", None) or record.learned_at
+
+    assert everything == [r.reference for r in sorted(incidents + entries, key=when, reverse=True)]
+    # A slice in the middle (a page boundary) is the same records as the whole list there.
+    middle = timeline[TIMELINE_PAGE - 2 : TIMELINE_PAGE + 2]
+    assert [i["object"].reference for i in middle] == everything[
+        TIMELINE_PAGE - 2 : TIMELINE_PAGE + 2
+    ]
+
+    client = client_as(user=analyst)
+    first = client.get(reverse("groups:group_detail", args=[group.pk])).content.decode()
+    assert f"{total} records" in first and "moj-timeline" in first
+    assert everything[0] in first and everything[TIMELINE_PAGE - 1] in first
+    assert everything[TIMELINE_PAGE] not in first
+    assert 'class="govuk-pagination' in first and "?page=2" in first
+    second = client.get(reverse("groups:group_detail", args=[group.pk]), {"page": 2}).content
+    second = second.decode()
+    assert everything[TIMELINE_PAGE] in second and everything[0] not in second

@@ -282,3 +282,31 @@ def test_the_person_form_shows_errors_beside_the_fields_and_saves_nothing(client
     html = response.content.decode()
     assert 'id="id_date_of_birth_error"' in html and 'id="id_flag_other_text_error"' in html
     assert not Person.objects.exists()
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+def test_the_people_list_searches_sorts_counts_and_pages(client_as):
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    person(given_names="Ann", family_name="Zeal", review_date=soon + datetime.timedelta(days=2))
+    person(given_names="Bob", family_name="Able", review_date=soon + datetime.timedelta(days=9))
+    person(given_names="Cat", family_name="Moss", review_date=soon)
+    client = client_as("investigator")
+    page = client.get(reverse("people:list")).content.decode()
+    assert "3 people" in page
+    assert page.index("Bob Able") < page.index("Cat Moss") < page.index("Ann Zeal")  # by name
+    page = client.get(reverse("people:list"), {"sort": "review"}).content.decode()
+    assert page.index("Cat Moss") < page.index("Ann Zeal") < page.index("Bob Able")
+    assert 'aria-sort="ascending"' in page
+    page = client.get(reverse("people:list"), {"sort": "-review"}).content.decode()
+    assert page.index("Bob Able") < page.index("Ann Zeal") < page.index("Cat Moss")
+    # A search keeps the order and shows the search as a filter tag that removes it.
+    page = client.get(reverse("people:list"), {"q": "moss", "sort": "-review"}).content.decode()
+    assert "1 person<" in page and "Ann Zeal" not in page
+    assert "Remove this filter</span> moss" in page
+    for i in range(50):
+        person(given_names=f"Extra{i:02d}", family_name="Zulu", date_of_birth=None, postcode="")
+    page = client.get(reverse("people:list")).content.decode()
+    assert "53 people" in page and "?page=2" in page and "Extra49" not in page
+    assert "Extra49" in client.get(reverse("people:list"), {"page": 2}).content.decode()

@@ -148,6 +148,88 @@ def test_the_due_list_and_the_review_page_record_whom_they_showed(client_as, sup
     assert AuditEntry.objects.filter(action="view").count() == before + 2
 
 
+def test_disposal_asks_for_confirmation_saying_what_will_happen(client_as, supervisor):
+    person = _person(-1)
+    client = client_as(user=supervisor)
+    url = f"/retention/people.person/{person.pk}/"
+    asked = client.post(url, {"outcome": "dispose", "reason": "No longer necessary"})
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"Dispose of {person.full_name}?" in page
+    assert "It cannot be recovered." in page and "govuk-button--warning" in page
+    # Nothing is disposed of, nor any decision recorded, until the confirmation's button.
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert not RetentionDecision.objects.exists()
+    done = client.post(
+        url, {"outcome": "dispose", "reason": "No longer necessary", "confirmed": "yes"}
+    )
+    assert done.status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
+    decision = RetentionDecision.objects.get()
+    assert (decision.outcome, decision.reason) == ("dispose", "No longer necessary")
+    page = client.get(done["Location"]).content.decode()
+    assert f"Person {person.full_name} disposed of" in page
+
+
+def test_a_refused_disposal_keeps_the_record_and_says_why(client_as, supervisor):
+    person = _person(-1)
+    incident = create_incident(
+        user=supervisor,
+        occurred_at=timezone.now() - datetime.timedelta(days=3),
+        source="group",
+        kind="doorstep",
+        summary="x",
+        place="Preston",
+    )
+    add_person(incident, person=person, role=PersonRole.SUBJECT)
+    client = client_as(user=supervisor)
+    page = client.post(
+        f"/retention/people.person/{person.pk}/",
+        {"outcome": "dispose", "reason": "No longer necessary", "confirmed": "yes"},
+    ).content.decode()
+    assert "cannot be disposed of while other records depend on it" in page
+    assert "govuk-error-summary" in page
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_the_due_list_sorts_counts_and_filters_by_record_type(client_as, supervisor):
+    late = create_person(given_names="Zed", family_name="Late", review_date=TODAY)
+    early = create_person(
+        given_names="Amy", family_name="Early", review_date=TODAY - datetime.timedelta(days=9)
+    )
+    client = client_as(user=supervisor)
+    page = client.get("/retention/", {"kind": "people.person"}).content.decode()
+    assert "2 records due" in page and "Overdue" in page
+    assert page.index(early.full_name) < page.index(late.full_name)  # soonest first
+    page = client.get("/retention/", {"kind": "people.person", "sort": "-record"}).content
+    page = page.decode()
+    assert page.index(late.full_name) < page.index(early.full_name)
+    assert ">Any</option>" in page
+    # A refused number of days is named beside its field, and the list keeps its default.
+    page = client.get("/retention/", {"days": "soon"}).content.decode()
+    assert "Enter a number." in page
+
+
+def test_the_decisions_list_sorts_and_filters_by_outcome(client_as, supervisor):
+    kept, gone = _person(-1), _person(-2)
+    review_record(
+        kept,
+        outcome="retain",
+        reason="Still relevant",
+        user=supervisor,
+        next_review_date=TODAY + datetime.timedelta(days=30),
+    )
+    review_record(gone, outcome="dispose", reason="Not needed", user=supervisor)
+    client = client_as(user=supervisor)
+    page = client.get("/retention/decisions/").content.decode()
+    assert "2 decisions" in page
+    assert page.index("Not needed") < page.index("Still relevant")  # newest first
+    page = client.get("/retention/decisions/", {"sort": "when"}).content.decode()
+    assert page.index("Still relevant") < page.index("Not needed")
+    page = client.get("/retention/decisions/", {"outcome": "retain"}).content.decode()
+    assert "1 decision<" in page and "Not needed" not in page
+
+
 def _counts():
     from drachma.statistics.models import MonthlyCount
 

@@ -63,4 +63,12 @@ class UserCreateForm(UserDetailsForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log.",
+        error_messages={
+            "required": "Give a reason.",
+            "max_length": "Give a reason in at most 500 characters.",
+        },
+    )

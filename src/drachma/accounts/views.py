@@ -2,19 +2,20 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drachma.accounts import services
+from drachma.accounts.filtersets import UserFilterSet
 from drachma.accounts.forms import ReasonForm, TokenForm, TOTPForm, UserCreateForm, UserDetailsForm
 from drachma.accounts.models import Account, APIToken
 from drachma.core.access import public, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
-from drachma.core.roles import Role
+from drachma.core.views import confirm_step
 
 
 class LoginView(auth_views.LoginView):
@@ -81,12 +82,24 @@ def account(request):
     return render(request, "accounts/account.html", context)
 
 
-@require("accounts.view_own_account", hide=True, methods=["POST"])
+@require("accounts.view_own_account", hide=True, methods=["GET", "POST"])
 def token_revoke(request, token_id: int):
     token = get_object_or_404(APIToken, pk=token_id, user=request.user)
-    services.revoke_token(token)
-    messages.success(request, f"Token '{token.name}' revoked.")
-    return redirect("accounts:account")
+    if request.method == "POST":
+        services.revoke_token(token)
+        messages.success(request, f"Token '{token.name}' revoked")
+        return redirect("accounts:account")
+    return confirm_step(
+        request,
+        title=f"Revoke the token '{token.name}'?",
+        what_will_happen=[
+            "Scripts using this token can no longer use the API.",
+            "A revoked token cannot be used again: issue a new one if it is needed.",
+        ],
+        action_url=request.path,
+        button="Revoke the token",
+        cancel_url=reverse("accounts:account"),
+    )
 
 
 # --- user management (administrators) ---------------------------------------------------
@@ -100,28 +113,21 @@ def _managed_user(user_id: int):
 
 @require(MANAGE)
 def user_list(request):
-    q = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    users = (
-        get_user_model()
-        .objects.prefetch_related("groups")
-        .select_related("account")
-        .order_by("username")
-    )
-    if q:
-        users = users.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(email__icontains=q)
-        )
-    if role in Role.values:
-        users = users.filter(groups__name=role)
-    return render(
+    users = get_user_model().objects.prefetch_related("groups").select_related("account")
+    filterset = UserFilterSet(request.GET, queryset=users)
+    context = paginate(
         request,
-        "accounts/user_list.html",
-        {"q": q, "role": role, "roles": Role.choices, **paginate(request, users)},
+        filterset.qs if filterset.is_valid() else users.none(),
+        sorts={
+            "username": "username",
+            "name": ("last_name", "first_name"),
+            "team": "account__team",
+            "status": "-is_active",
+            "last_login": "last_login",
+        },
+        default_sort="username",
     )
+    return render(request, "accounts/user_list.html", {"filterset": filterset, **context})
 
 
 @require(MANAGE, methods=["GET", "POST"])
@@ -163,30 +169,59 @@ def user_edit(request, user_id: int):
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "reason_form": ReasonForm()},
+        {"form": form, "target": target},
     )
 
 
-def _activation(request, user_id: int, service, done: str):
+def _activation(request, user_id: int, *, deactivating: bool):
+    """The confirmation page (GET, or a refused reason) and the change (POST)."""
     target = _managed_user(user_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a reason (at most 500 characters).")
-    else:
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.deactivate_user if deactivating else services.reactivate_user
         try:
             service(target, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"User {target.username} {done}.")
-    return redirect("accounts:user_edit", user_id=target.pk)
+            done = "deactivated" if deactivating else "reactivated"
+            messages.success(request, f"User {target.username} {done}")
+        return redirect("accounts:user_edit", user_id=target.pk)
+    if deactivating:
+        return confirm_step(
+            request,
+            title=f"Deactivate {target.username}?",
+            what_will_happen=[
+                f"{target.get_full_name() or target.username} can no longer sign in.",
+                "Their API tokens are revoked and cannot be used again.",
+                "The records they made stay, with their name.",
+                "An administrator can reactivate the account later.",
+            ],
+            action_url=request.path,
+            button="Deactivate the user",
+            cancel_url=reverse("accounts:user_edit", args=[target.pk]),
+            form=form,
+        )
+    return confirm_step(
+        request,
+        title=f"Reactivate {target.username}?",
+        what_will_happen=[
+            f"{target.get_full_name() or target.username} can sign in again with their roles.",
+            "Their old API tokens stay revoked: they issue new ones if needed.",
+        ],
+        action_url=request.path,
+        button="Reactivate the user",
+        cancel_url=reverse("accounts:user_edit", args=[target.pk]),
+        form=form,
+        destructive=False,
+    )
 
 
-@require(MANAGE, hide=True, methods=["POST"])
+@require(MANAGE, hide=True, methods=["GET", "POST"])
 def user_deactivate(request, user_id: int):
-    return _activation(request, user_id, services.deactivate_user, "deactivated")
+    return _activation(request, user_id, deactivating=True)
 
 
-@require(MANAGE, hide=True, methods=["POST"])
+@require(MANAGE, hide=True, methods=["GET", "POST"])
 def user_reactivate(request, user_id: int):
-    return _activation(request, user_id, services.reactivate_user, "reactivated")
+    return _activation(request, user_id, deactivating=False)

@@ -285,6 +285,21 @@ def record_log_read(request, entries: list) -> AuditEntry | None:
     return record_list_view(request, AuditEntry, seqs, query=request.GET.urlencode())
 
 
+def record_log_export(request, entries: models.QuerySet) -> AuditEntry:
+    """Record that the log was exported: the filters, how many entries and which (by their
+    first and last numbers; the filters say which lie between)."""
+    numbers = entries.aggregate(
+        count=models.Count("seq"), first=models.Min("seq"), last=models.Max("seq")
+    )
+    return append(
+        AuditAction.EXPORT,
+        model=label_of(AuditEntry),
+        object_repr=f"export of {numbers['count']}",
+        changes={"query": request.GET.urlencode(), **numbers},
+        actor=request.user if request.user.is_authenticated else None,
+    )
+
+
 def record_log_entry_read(request, entry: AuditEntry) -> AuditEntry:
     """Record that one audit entry was read, named by its sequence number."""
     return append(

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from drachma.core.choices import Platform
+from drachma.core.widgets import Autocomplete
 from drachma.groups.models import Group, PlatformAccount
 
 
@@ -30,7 +31,10 @@ class GroupForm(forms.ModelForm):
             "mopi_group",
             "review_date",
         ]
-        widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "home_borough": Autocomplete(),
+            "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,9 @@
 """Reads of the group register; first and last seen are derived, never typed in."""
 
+import heapq
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import DateTimeField, Max, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
@@ -45,18 +49,56 @@ def groups_with_activity() -> QuerySet[Group]:
     )
 
 
+class GroupTimeline(Sequence):
+    """A group's records that a viewer may see, from every app that records them, newest first,
+    read only as far as a page needs: a slice ending at ``n`` reads at most ``n`` records of
+    each app and merges them (the timeline of a busy group is long, and a page shows 20)."""
+
+    def __init__(self, group: Group, user: Any) -> None:
+        self.sources = [
+            a for a in contributions() if not a.permission or user.has_perm(a.permission)
+        ]
+        self.group = group
+
+    def _records(self, activity) -> QuerySet:
+        # The primary key breaks ties, so that a page never repeats or skips a record.
+        return (
+            activity.records()
+            .filter(**{activity.link: self.group})
+            .order_by(f"-{activity.when}", "-pk")
+        )
+
+    def count(self) -> int:
+        return sum(self._records(a).count() for a in self.sources)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        stop = index.stop if index.stop is not None else len(self)
+        streams = [
+            [
+                {"when": getattr(r, a.when), "activity": a, "object": r}
+                for r in self._records(a)[:stop]
+            ]
+            for a in self.sources
+        ]
+        merged = heapq.merge(
+            *streams, key=lambda item: (item["when"], item["object"].pk), reverse=True
+        )
+        return list(merged)[index]
+
+
+def group_timeline_pages(group: Group, user: Any) -> GroupTimeline:
+    """The group's timeline for ``user``, to be cut into pages (``Paginator``)."""
+    return GroupTimeline(group, user)
+
+
 def group_timeline(group: Group, user) -> list[dict]:
     """The group's records that ``user`` may see (incidents, intelligence), newest first."""
-    items = []
-    for activity in contributions():
-        if activity.permission and not user.has_perm(activity.permission):
-            continue
-        records = activity.records().filter(**{activity.link: group}).order_by(f"-{activity.when}")
-        items += [
-            {"when": getattr(r, activity.when), "activity": activity, "object": r} for r in records
-        ]
-    items.sort(key=lambda item: item["when"], reverse=True)
-    return items
+    return list(GroupTimeline(group, user)[:])
 
 
 def add_links(group: Group, user) -> list[dict]:

@@ -6,15 +6,26 @@ from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.people import selectors, services
+from drachma.people.filtersets import PersonFilterSet
 from drachma.people.forms import PersonForm
 from drachma.people.models import Person
 
 
 @require("people.view_person")
 def person_list(request):
-    q = request.GET.get("q", "").strip()
-    context = {"q": q, **paginate(request, selectors.people_for(request.user, q))}
-    return render(request, "people/person_list.html", context)
+    filterset = PersonFilterSet(request.GET)
+    q = (filterset.form.cleaned_data.get("q") or "").strip() if filterset.is_valid() else ""
+    context = paginate(
+        request,
+        selectors.people_for(request.user, q),
+        sorts={
+            "name": ("family_name", "given_names"),
+            "known_as": "known_as",
+            "review": "review_date",
+        },
+        default_sort="name",
+    )
+    return render(request, "people/person_list.html", {"filterset": filterset, "q": q, **context})
 
 
 @require("people.view_person", hide=True)

@@ -6,11 +6,13 @@ from itertools import groupby
 from typing import Any
 
 from django.apps import apps
+from django.db.models import QuerySet
 from django.http import Http404
 
 from drachma.audit import reads
 from drachma.core.access import get_or_404
 from drachma.core.models import ReviewableRecord
+from drachma.retention.models import RetentionDecision
 
 
 @dataclass
@@ -56,11 +58,24 @@ def counts_due(on: datetime.date) -> dict[str, int]:
 def due_for(viewer: Any, on: datetime.date, *, kind: str | None = None) -> list[DueRecord]:
     """``due_for_review`` as ``viewer`` sees it: the list names each record (a person by name),
     so each record type shown is recorded as a list view."""
-    due = due_for_review(on, kind=kind)
+    return shown_due(viewer, due_for_review(on, kind=kind), on)
+
+
+def shown_due(viewer: Any, due: list[DueRecord], on: datetime.date) -> list[DueRecord]:
+    """The records due that a page shows ``viewer`` (a page of the list): each record type
+    among them recorded as a list view of exactly those records."""
     for _kind, rows in groupby(sorted(due, key=lambda d: d.kind), key=lambda d: d.kind):
         shown = [d.record for d in rows]
         reads.viewed_list(viewer, type(shown[0]), shown, query=f"due for review by {on}")
     return due
+
+
+def history_of(kind: str, record: ReviewableRecord) -> QuerySet[RetentionDecision]:
+    """The earlier review decisions about ``record`` (of type ``kind``), newest first."""
+    app_label, _, model = kind.partition(".")
+    return RetentionDecision.objects.select_related("decided_by").filter(
+        content_type__app_label=app_label, content_type__model=model, object_id=str(record.pk)
+    )
 
 
 def reviewable_record(kind: str, record_id: Any) -> ReviewableRecord:

@@ -349,9 +349,11 @@ class ScrollPaneNode(template.Node):
         self.nodelist, self.label = nodelist, label
 
     def render(self, context):
+        # Positioned, so that what is absolutely positioned inside it (a visually hidden
+        # label in the last column) scrolls with the table instead of widening the page.
         return format_html(
             '<div class="moj-scrollable-pane drachma-table-pane" tabindex="0" role="region" '
-            'aria-label="{}">{}</div>',
+            'style="position: relative" aria-label="{}">{}</div>',
             self.label.resolve(context),
             mark_safe(self.nodelist.render(context)),
         )
