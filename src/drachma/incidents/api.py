@@ -4,13 +4,14 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.groups.models import Group
 from drachma.incidents import selectors, services

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.core.apitools import Allow, filtered
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group

@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.incidents.models import Incident
 from drachma.people.models import Person

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
 from drachma.core.choices import Platform as CorePlatform
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
