@@ -139,7 +139,7 @@ class IncidentDetailOut(IncidentOut):
     events: list[WorkflowEventOut] = Field(description="The history of its status, oldest first")
 
 
-class TransitionIn(Schema):
+class IncidentTransitionIn(Schema):
     transition: str = Field(
         description="assess, investigate, close or reopen (reopen: supervisors only)"
     )
@@ -251,7 +251,7 @@ def update_incident(request, reference: str, payload: IncidentPatch):
     response=IncidentDetailOut,
     auth=Allow("incidents.change_incident", hide=True),
 )
-def change_status(request, reference: str, payload: TransitionIn):
+def change_status(request, reference: str, payload: IncidentTransitionIn):
     """Move the incident's status one step (``GET`` the incident for its history); a step
     not allowed from its status, or to the caller's role, is refused (422) naming why."""
     services.change_status(

@@ -134,7 +134,7 @@ class AssignIn(Schema):
     assignee: str | None = Field(None, description="A username; empty assigns the report to you.")
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: str = Field(max_length=2000)
 
 
@@ -383,7 +383,7 @@ def assign_report(request, report_ref: str, payload: AssignIn):
 @router.post(
     "/reports/{report_ref}/close", response=ReportOut, auth=Allow("intake.triage_report", hide=True)
 )
-def close_report(request, report_ref: str, payload: ReasonIn):
+def close_report(request, report_ref: str, payload: ReportReasonIn):
     services.close_report(_report(report_ref), user=request.user, reason=payload.reason)
     return _report_out(request, _report(report_ref))
 
@@ -393,7 +393,7 @@ def close_report(request, report_ref: str, payload: ReasonIn):
     response=ReportOut,
     auth=Allow("intake.reopen_report", hide=True),
 )
-def reopen_report(request, report_ref: str, payload: ReasonIn):
+def reopen_report(request, report_ref: str, payload: ReportReasonIn):
     services.reopen_report(_report(report_ref), user=request.user, reason=payload.reason)
     return _report_out(request, _report(report_ref))
 
