@@ -74,3 +74,21 @@ def test_a_json_file_nested_beyond_the_parser_is_refused_by_name():
     deep = b"[" * 200_000 + b"]" * 200_000
     with pytest.raises(FileRefused, match=r"result\.json: its JSON is nested too deeply"):
         check_file(upload("result.json", deep, "application/json"))
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00"])
+def test_an_intelligence_entry_learned_at_the_dawn_of_time_is_refused(make_user, when):
+    client = token_client(make_user("analyst"))
+    body = {
+        "learned_at": when,
+        "source_type": "open_source",
+        "source_evaluation": "1",
+        "intelligence_assessment": "A",
+        "handling_code": "P",
+        "text": "x",
+    }
+    response = client.post(
+        "/api/intelligence/entries", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == "learned_at"
