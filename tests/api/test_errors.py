@@ -118,3 +118,24 @@ def test_the_public_page_with_the_database_unavailable_says_the_report_was_not_r
     text = response.content.decode()
     assert "your report was not received" in text
     assert "999" in text and "101" in text
+
+
+class Explode:
+    """A middleware failing outside any view (handler500's case)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise RuntimeError("boom")
+
+
+def test_a_failure_outside_the_views_answers_api_clients_json_and_pages_a_page(settings, api):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.api.test_errors.Explode"]
+    response = api.get("/api/groups/groups")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert len(response.json()["request_id"]) == 36
+    response = Client(raise_request_exception=False).get("/intake/report/")
+    assert response.status_code == 500
+    assert "If you were making a report, it was not received" in response.content.decode()
