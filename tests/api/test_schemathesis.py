@@ -1,7 +1,7 @@
 """Every API operation fuzzed by schemathesis from /api/openapi.json, as every role that may
 use it: no answer is a server error, and every answer matches the schema the API publishes.
 
-The run is bounded (``DRACHMA_FUZZ_EXAMPLES`` cases per operation, 4 unless set; derandomized,
+The run is bounded (``DRACHMA_FUZZ_EXAMPLES`` cases per operation, 3 unless set; derandomized,
 so a failure is found again by the next run) to keep it part of the ordinary suite. Path
 parameters name the sample records of ``tests/<app>/samples.py`` (the role matrix's), so that
 operations on one record reach their code rather than a 404. Each request is rolled back, so
@@ -29,7 +29,7 @@ from drachma.accounts.roles import role_permissions
 from drachma.site.access_matrix import api_endpoints
 from tests.site.test_role_matrix import World
 
-EXAMPLES = int(os.environ.get("DRACHMA_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("DRACHMA_FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
