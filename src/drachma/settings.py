@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "drachma.audit.middleware.AuditContextMiddleware",
+    # After the audit context (its request id) and before any view: drachma/core/errors.py.
+    "drachma.core.errors.ErrorsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

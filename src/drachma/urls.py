@@ -20,3 +20,4 @@ for module in app_modules("urls"):
 
 handler403 = "drachma.core.views.forbidden"
 handler404 = "drachma.core.views.not_found"
+handler500 = "drachma.core.errors.server_error"

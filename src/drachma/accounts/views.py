@@ -69,9 +69,14 @@ def account(request):
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.issue_token(request.user, form.cleaned_data["name"])
-        messages.success(request, "Token issued. Copy it now: it is not shown again.")
-        form = TokenForm()
+        try:
+            _, new_key = services.issue_token(request.user, form.cleaned_data["name"])
+        except ValidationError as exc:
+            # e.g. a role that must use a second factor may hold no token: said on the form.
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Token issued. Copy it now: it is not shown again.")
+            form = TokenForm()
     context = {
         "form": form,
         "new_key": new_key,

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.areas import services
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Borough, District, Ward
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 
 router = Router()
 

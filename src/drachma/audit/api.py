@@ -5,13 +5,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.audit.filtersets import AuditEntryFilterSet
 from drachma.audit.models import AuditAction, AuditEntry
 from drachma.audit.services import record_log_entry_read, record_log_read
 from drachma.audit.services import verify as verify_log
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 
 router = Router()
 

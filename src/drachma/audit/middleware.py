@@ -1,4 +1,4 @@
-from drachma.audit.context import acting_as
+from drachma.audit.context import acting_as, current
 
 
 class AuditContextMiddleware:
@@ -9,4 +9,6 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         with acting_as(request=request):
+            # Error answers quote it (drachma.core.errors), so a report can be matched to the log.
+            request.request_id = current().request_id
             return self.get_response(request)

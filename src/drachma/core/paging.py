@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 
 from drachma.core.personal import Listing, unrestricted
 
@@ -125,13 +125,19 @@ def paginate(
     return {**context, "page_obj": page_obj, "querystring_without_page": params.urlencode()}
 
 
-class ListingPagination(PageNumberPagination):
-    """The API's pagination: ``?page=`` from 1; the rows of the page are shown through the
-    selector's listing."""
+class PageNumberPagination(NinjaPageNumberPagination):
+    """django-ninja's page-number pagination with the page number bounded: a page beyond
+    ``MAX_PAGE`` would make an offset past the database's integer range (a 500), so it is
+    refused as invalid input (422) instead. Every API list uses this or a subclass."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
+
+
+class ListingPagination(PageNumberPagination):
+    """The API's pagination: ``?page=`` from 1; the rows of the page are shown through the
+    selector's listing."""
 
     def paginate_queryset(
         self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.audit.services import record_list_view, record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence import selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle

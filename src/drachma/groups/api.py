@@ -6,11 +6,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.areas.models import Borough
 from drachma.core.apitools import Allow, filtered
 from drachma.core.choices import Platform
+from drachma.core.paging import PageNumberPagination
 from drachma.groups import selectors, services
 from drachma.groups.filtersets import GroupFilterSet
 from drachma.groups.models import Group, GroupStatus

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.groups.models import Group
 from drachma.incidents import selectors, services
@@ -138,7 +139,7 @@ class IncidentDetailOut(IncidentOut):
     events: list[WorkflowEventOut] = Field(description="The history of its status, oldest first")
 
 
-class TransitionIn(Schema):
+class IncidentTransitionIn(Schema):
     transition: str = Field(
         description="assess, investigate, close or reopen (reopen: supervisors only)"
     )
@@ -250,7 +251,7 @@ def update_incident(request, reference: str, payload: IncidentPatch):
     response=IncidentDetailOut,
     auth=Allow("incidents.change_incident", hide=True),
 )
-def change_status(request, reference: str, payload: TransitionIn):
+def change_status(request, reference: str, payload: IncidentTransitionIn):
     """Move the incident's status one step (``GET`` the incident for its history); a step
     not allowed from its status, or to the caller's role, is refused (422) naming why."""
     services.change_status(

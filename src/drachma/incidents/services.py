@@ -43,8 +43,14 @@ EDITABLE_FIELDS = {
 
 
 def as_aware(value: datetime.datetime | None, field: str) -> datetime.datetime | None:
-    """A naive time is Europe/London wall-clock time; one that the clocks skip is refused."""
-    if value is None or timezone.is_aware(value):
+    """A naive time is Europe/London wall-clock time; one that the clocks skip is refused, and
+    so is one no record can have (before 1900, or so late that UK time would be past year 9999:
+    converting it would overflow)."""
+    if value is None:
+        return value
+    if not 1900 <= value.year <= 9998:
+        raise ValidationError({field: "Give a time between the years 1900 and 9998."})
+    if timezone.is_aware(value):
         return value
     zone = timezone.get_current_timezone()
     # zoneinfo never raises: it silently picks an offset for a time the clocks skip (spring)

@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
@@ -133,7 +134,7 @@ class AssignIn(Schema):
     assignee: str | None = Field(None, description="A username; empty assigns the report to you.")
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: str = Field(max_length=2000)
 
 
@@ -382,7 +383,7 @@ def assign_report(request, report_ref: str, payload: AssignIn):
 @router.post(
     "/reports/{report_ref}/close", response=ReportOut, auth=Allow("intake.triage_report", hide=True)
 )
-def close_report(request, report_ref: str, payload: ReasonIn):
+def close_report(request, report_ref: str, payload: ReportReasonIn):
     services.close_report(_report(report_ref), user=request.user, reason=payload.reason)
     return _report_out(request, _report(report_ref))
 
@@ -392,7 +393,7 @@ def close_report(request, report_ref: str, payload: ReasonIn):
     response=ReportOut,
     auth=Allow("intake.reopen_report", hide=True),
 )
-def reopen_report(request, report_ref: str, payload: ReasonIn):
+def reopen_report(request, report_ref: str, payload: ReportReasonIn):
     services.reopen_report(_report(report_ref), user=request.user, reason=payload.reason)
     return _report_out(request, _report(report_ref))
 

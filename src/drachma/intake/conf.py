@@ -67,4 +67,9 @@ def parse_rate(rate: str) -> tuple[int, int]:
     if not match:
         raise ImproperlyConfigured(f"Not a rate: {rate!r} (write e.g. '5/h' or '20/30m').")
     count, multiple, unit = match.groups()
+    if int(count) < 1 or int(multiple or 1) < 1:
+        # 0/h would refuse every report; 5/0h would divide by a zero period.
+        raise ImproperlyConfigured(
+            f"Not a rate: {rate!r} (the count and the period are at least 1)."
+        )
     return int(count), int(multiple or 1) * _PERIODS[unit]

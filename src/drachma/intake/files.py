@@ -188,6 +188,9 @@ def _check_text(upload, name: str, rule: FileRule, size: int) -> str:
                 json.loads("".join(parts))
             except ValueError as exc:
                 raise FileRefused(f"{name}: it is not valid JSON ({exc}).") from None
+            except RecursionError:
+                # The parser's stack ends before a hostile nesting does: no real export nests so.
+                raise FileRefused(f"{name}: its JSON is nested too deeply to read.") from None
         elif start.lstrip()[:1] not in ("{", "["):
             raise FileRefused(f"{name}: it is not valid JSON (it does not start with {{ or [).")
         return "application/json"

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.core.apitools import Allow, filtered
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
@@ -79,7 +80,7 @@ class EntryPatch(Schema):
     review_date: datetime.date | None = None
 
 
-class GroupRef(Schema):
+class EntryGroupRef(Schema):
     id: int
     name: str
 
@@ -87,7 +88,7 @@ class GroupRef(Schema):
 class EntryOut(Schema):
     id: int
     reference: str
-    group: GroupRef | None
+    group: EntryGroupRef | None
     learned_at: datetime.datetime
     source_type: str
     source_description: str
@@ -123,7 +124,7 @@ class EntryOut(Schema):
         return services.available_transitions(obj, context["request"].user)
 
 
-class TransitionIn(Schema):
+class EntryTransitionIn(Schema):
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
@@ -213,7 +214,7 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
     description="A workflow step: assess, return_for_correction (note required), resubmit, link. "
     "The step's own permission is checked by the workflow.",
 )
-def transition_entry(request, entry_id: int, action: str, payload: TransitionIn):
+def transition_entry(request, entry_id: int, action: str, payload: EntryTransitionIn):
     entry = _entry(entry_id)
     services.transition_entry(entry, action, user=request.user, note=payload.note)
     return _entry(entry_id)

@@ -86,7 +86,7 @@ class PersonPatch(Schema):
     review_date: datetime.date | None = None
 
 
-class InvolvementOut(Schema):
+class PersonInvolvementOut(Schema):
     incident: str = Field(alias="incident.reference")
     occurred_at: datetime.datetime = Field(alias="incident.occurred_at")
     kind: str = Field(alias="incident.kind")
@@ -212,7 +212,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
 
 @router.get(
     "/people/{int:person_id}/incidents",
-    response=list[InvolvementOut],
+    response=list[PersonInvolvementOut],
     auth=Allow("people.view_person", "incidents.view_incidentperson", hide=True),
     description="The incidents the person is involved in, with their role; newest first.",
 )

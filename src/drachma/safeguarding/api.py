@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.incidents.models import Incident
 from drachma.people.models import Person
@@ -143,7 +144,7 @@ class ActionOut(ActionSummaryOut):
     time_entries: list[TimeOut]
 
 
-class TransitionIn(Schema):
+class ActionTransitionIn(Schema):
     transition: str = Field(
         description="start, complete, cancel or reopen (reopen: supervisors only)"
     )
@@ -154,7 +155,7 @@ class TransitionIn(Schema):
     )
 
 
-class OwnerIn(Schema):
+class ActionOwnerIn(Schema):
     owner: str = Field(
         description=(
             "The username of the safeguarding officer or supervisor who takes the action over"
@@ -190,7 +191,7 @@ class AreaHours(Schema):
     hours: float
 
 
-class CountsOut(Schema):
+class SafeguardingCountsOut(Schema):
     active: int
     overdue: int
     assessments: int
@@ -334,7 +335,7 @@ def get_action(request, action_id: int):
     response=ActionOut,
     auth=Allow("safeguarding.work_safeguardingaction", hide=True),
 )
-def transition_action(request, action_id: int, payload: TransitionIn):
+def transition_action(request, action_id: int, payload: ActionTransitionIn):
     services.transition_action(
         _action(action_id), payload.transition, user=request.user, note=payload.note
     )
@@ -346,7 +347,7 @@ def transition_action(request, action_id: int, payload: TransitionIn):
     response=ActionOut,
     auth=Allow("safeguarding.change_safeguardingaction", hide=True),
 )
-def reassign_action(request, action_id: int, payload: OwnerIn):
+def reassign_action(request, action_id: int, payload: ActionOwnerIn):
     """Hand an open or in-progress action to another safeguarding officer or supervisor; the
     new owner is told, and the change is kept in the action's history."""
     action = _action(action_id)
@@ -377,7 +378,9 @@ def record_time(request, action_id: int, payload: TimeIn):
 # --- counts -------------------------------------------------------------------------------
 
 
-@router.get("/counts", response=CountsOut, auth=Allow("safeguarding.view_safeguarding_counts"))
+@router.get(
+    "/counts", response=SafeguardingCountsOut, auth=Allow("safeguarding.view_safeguarding_counts")
+)
 def counts(request):
     """Open and overdue actions by grade, type and state, time to first action, officer hours
     by month and by area. No names."""

@@ -177,18 +177,25 @@ def parse_rule(text: str) -> Rule:
     """A deadline written in a setting: ``"15m"`` or ``"4h"`` elapsed, ``"+24h"`` wall-clock,
     ``"1wd@09"`` the next working day at 09:00."""
     value = text.strip().lower()
+
+    def positive(number: str) -> int:
+        # A deadline of no time, or in the past ("-5m"), is a typing mistake, not a rule.
+        if int(number) < 1:
+            raise ValueError
+        return int(number)
+
     try:
         if value.startswith("+") and value.endswith("h"):
-            return WallClock(int(value[1:-1]))
+            return WallClock(positive(value[1:-1]))
         if "wd@" in value:
             days, hour = value.split("wd@")
-            if not 0 <= int(hour) <= 23 or int(days) < 1:
+            if not 0 <= int(hour) <= 23:
                 raise ValueError
-            return WorkingDays(int(days), int(hour))
+            return WorkingDays(positive(days), int(hour))
         if value.endswith("m"):
-            return Elapsed(int(value[:-1]))
+            return Elapsed(positive(value[:-1]))
         if value.endswith("h"):
-            return Elapsed(int(value[:-1]) * 60)
+            return Elapsed(positive(value[:-1]) * 60)
     except ValueError:
         pass
     raise ImproperlyConfigured(

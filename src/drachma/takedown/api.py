@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
 from drachma.core.choices import Platform as CorePlatform
+from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
@@ -39,7 +40,7 @@ router = Router()
 # --- schemas ---------------------------------------------------------------------------------
 
 
-class ItemFilters(FilterSchema):
+class FootageFilters(FilterSchema):
     q: str | None = Field(None, description="Reference, address, account or SHA-256")
     platform: Platform | None = None
     group: int | None = None
@@ -91,7 +92,7 @@ class CaptureOut(Schema):
     hashes: list[HashOut]
 
 
-class MatchOut(Schema):
+class FootageMatchOut(Schema):
     id: int
     capture: int = Field(alias="capture_id")
     matched_item: str = Field(alias="matched_item.reference")
@@ -123,12 +124,12 @@ class RequestOut(Schema):
     events: list[WorkflowEventOut]
 
 
-class ItemOut(ItemSummaryOut):
+class FootageOut(ItemSummaryOut):
     views_when_seen: int | None
     notes: str
     bank: str = Field(alias="bank.name")
     captures: list[CaptureOut]
-    matches: list[MatchOut]
+    matches: list[FootageMatchOut]
     requests: list[RequestOut]
 
 
@@ -160,7 +161,7 @@ class ItemUpdateIn(Schema):
 
 class CaptureResultOut(Schema):
     capture: CaptureOut
-    matches: list[MatchOut]
+    matches: list[FootageMatchOut]
     draft_request: str | None
     matchable: bool
 
@@ -180,7 +181,7 @@ class OpenIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class TransitionIn(Schema):
+class TakedownTransitionIn(Schema):
     action: str = Field(
         description="confirm, discard, ask_group, group_removed, group_refused, no_answer, "
         "report_to_platform, platform_removed, platform_rejected, platform_pending, "
@@ -195,7 +196,7 @@ class TransitionIn(Schema):
     platform_reference: str = Field("", max_length=200)
 
 
-class ReasonIn(Schema):
+class TakedownReasonIn(Schema):
     reason: str = Field(max_length=500)
 
 
@@ -282,6 +283,8 @@ def _resolve(data: dict) -> dict:
             data["incident"] = incident_by_reference(data["incident"])
         except ValidationError as exc:
             errors["incident"] = " ".join(exc.messages)
+    elif "incident" in data:
+        data["incident"] = None  # an empty reference names no incident
     if errors:
         raise ValidationError(errors)
     return data
@@ -292,7 +295,7 @@ def _resolve(data: dict) -> dict:
 
 @router.get("/items", response=list[ItemSummaryOut], auth=Allow("takedown.view_contentitem"))
 @paginate(PageNumberPagination)
-def list_items(request, filters: ItemFilters = Query(...)):
+def list_items(request, filters: FootageFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = ContentItemFilterSet(params, queryset=selectors.item_queryset())
     if not filterset.is_valid():
@@ -300,7 +303,7 @@ def list_items(request, filters: ItemFilters = Query(...)):
     return filterset.qs
 
 
-@router.post("/items", response={201: ItemOut}, auth=Allow("takedown.add_contentitem"))
+@router.post("/items", response={201: FootageOut}, auth=Allow("takedown.add_contentitem"))
 def create_item(request, payload: ItemIn):
     data = _resolve(payload.dict())
     item = services.create_content_item(user=request.user, **data)
@@ -308,14 +311,14 @@ def create_item(request, payload: ItemIn):
 
 
 @router.get(
-    "/items/{item_ref}", response=ItemOut, auth=Allow("takedown.view_contentitem", hide=True)
+    "/items/{item_ref}", response=FootageOut, auth=Allow("takedown.view_contentitem", hide=True)
 )
 def get_item(request, item_ref: str):
     return _item_out(request, _item(item_ref))
 
 
 @router.patch(
-    "/items/{item_ref}", response=ItemOut, auth=Allow("takedown.change_contentitem", hide=True)
+    "/items/{item_ref}", response=FootageOut, auth=Allow("takedown.change_contentitem", hide=True)
 )
 def update_item(request, item_ref: str, payload: ItemUpdateIn):
     item = ContentItem.objects.filter(reference=item_ref).first()
@@ -370,7 +373,7 @@ def match_file(request, file: File[UploadedFile]):
     response=list[HashOut],
     auth=Allow("takedown.mark_false_match", hide=True),
 )
-def mark_false_match(request, capture_id: int, payload: ReasonIn):
+def mark_false_match(request, capture_id: int, payload: TakedownReasonIn):
     capture = Capture.objects.filter(pk=capture_id).first()
     if capture is None:
         raise Http404
@@ -380,7 +383,7 @@ def mark_false_match(request, capture_id: int, payload: ReasonIn):
 
 @router.post(
     "/matches/{match_id}/review",
-    response=MatchOut,
+    response=FootageMatchOut,
     auth=Allow("takedown.review_contentmatch", hide=True),
 )
 def review_match(request, match_id: int, payload: ReviewIn):
@@ -434,7 +437,7 @@ def get_request(request, request_ref: str):
     response=RequestOut,
     auth=Allow("takedown.work_takedownrequest", hide=True),
 )
-def transition_request(request, request_ref: str, payload: TransitionIn):
+def transition_request(request, request_ref: str, payload: TakedownTransitionIn):
     services.transition_request(
         _request(request_ref),
         payload.action,

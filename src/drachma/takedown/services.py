@@ -583,6 +583,10 @@ def update_publication(record: PublicationRecord, *, user, **changes) -> Publica
         raise ValidationError(
             {sorted(unknown)[0]: "This cannot be changed on a publication record."}
         )
+    for name, value in changes.items():
+        # A PATCH may send null; a field the record cannot leave empty is named, not crashed on.
+        if value is None and not PublicationRecord._meta.get_field(name).null:
+            raise ValidationError({name: "This field cannot be null."})
     record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
     for name, value in changes.items():
         setattr(record, name, value.strip() if isinstance(value, str) else value)
