@@ -309,7 +309,9 @@ def gi_star(
         )
         return HotspotResult(areas=untested, tested=False, message=message, **settings)
 
-    with warnings.catch_warnings():
+    # np.errstate: esda divides by the spread of the permutations for its z_sim, which is 0
+    # where every draw ties (an empty ward among empty wards); z_sim is not used here.
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         # esda warns that its default alternative hypothesis will change; its p_sim is kept
         # only for comparison (the p-value used is counted from rGs), so the change cannot bite.
         warnings.filterwarnings("ignore", message=".*alternative hypothesis.*")

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from drachma.core.panels import render_panels
-from drachma.statistics import charts, hotspots, maps, selectors
+from drachma.statistics import charts, geodata, hotspots, maps, selectors
 from drachma.statistics.foi import FOIAnswer, foi_answer
 from drachma.statistics.selectors import AreaFilter, Period
 
@@ -16,6 +16,12 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
     ward_counts = {
         r.key: r.count for r in selectors.counts_by(period, "ward", areas=areas) if r.key
     }
+    # A ward the period's query covered but that had no incidents is 0, not "no data": the
+    # GROUP BY simply has no row for it. Only wards outside a chosen area filter are unknown.
+    covered = _covered_wards(areas)
+    ward_values = {
+        code: ward_counts.get(code, 0) if code in covered else None for code in geodata.wards()
+    }
     borough_gi = hotspots.borough_hotspots(borough_counts, per_100k=measure == "rate")
     ward_gi = hotspots.ward_hotspots(ward_counts)
     values = hotspots.rates_per_100k(borough_counts) if measure == "rate" else borough_counts
@@ -26,7 +32,7 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
         "measure": measure,
         "borough_gi": borough_gi,
         "ward_gi": ward_gi,
-        "ward_hot": [a for a in ward_gi.areas if a.classification != "not significant"],
+        "ward_hot": [a for a in ward_gi.areas if a.significant],
         "ranking": [
             (r, borough_gi.by_code().get(r.code))
             for r in hotspots.rank_areas(
@@ -44,7 +50,7 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
             hotspots=borough_gi,
         ),
         "ward_map_svg": maps.choropleth_svg(
-            ward_counts,
+            ward_values,
             title=f"Incidents by ward, {period}",
             level="ward",
             hotspots=ward_gi,
@@ -69,6 +75,18 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
         },
     }
     return context
+
+
+def _covered_wards(areas: AreaFilter | None) -> set[str]:
+    """ONS codes of the wards an area filter counts (all of them without a filter)."""
+    if areas is None:
+        return set(geodata.wards())
+    from django.db.models import Q
+
+    from drachma.areas.models import Ward
+
+    q = Q(pk__in=areas.ward_ids) | Q(borough_id__in=areas.borough_ids)
+    return set(Ward.objects.filter(q).values_list("code", flat=True))
 
 
 def foi_pdf(answer: FOIAnswer) -> bytes:
