@@ -174,12 +174,14 @@ def board_report(request):
     if request.method == "POST":
         if form.is_valid():
             period = form.cleaned_data["period"]
-            pdf = reports.board_report_pdf(period)
+            judgement = reports.default_judgement()
+            pdf = reports.board_report_pdf(period, judgement, user=request.user)
+            # The judgement is recorded with the report: which figures the rule applied to.
             append(
                 "export",
                 model="statistics.board_report",
                 object_repr=f"Board report {period}",
-                changes={"period": str(period)},
+                changes={"period": str(period), "judgement": judgement.as_dict()},
             )
             response = StreamingHttpResponse(iter([pdf]), content_type="application/pdf")
             response["Content-Disposition"] = (
