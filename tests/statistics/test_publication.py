@@ -115,3 +115,24 @@ def test_board_report_by_quarter_when_months_are_small(small_fixture):
     context = board_report_context(Period.of(datetime.date(2017, 1, 1), datetime.date(2017, 3, 31)))
     assert context["time_by"] == "quarter"
     assert context["totals"]["total"] == 5
+
+
+def test_the_judgement_is_recorded_in_the_audit_log(small_fixture, client_as):
+    from drachma.audit.models import AuditEntry
+
+    client = client_as("supervisor")
+    response = client.post(
+        "/statistics/board-report/", {"start": "2017-01-01", "end": "2017-03-31"}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    entry = AuditEntry.objects.filter(model="statistics.board_report").latest("seq")
+    assert entry.changes["judgement"] == {
+        "by": "the force's default judgement",
+        "threshold": 5,
+        "suppress_zero": False,
+        "rule_applies_to": ["borough", "kind", "source", "time"],
+    }
+    # A refused period shows the form again with the error beside the field.
+    refused = client.post("/statistics/board-report/", {"start": "2017-03-01", "end": "2017-01-01"})
+    assert refused.status_code == 400
+    assert "govuk-error-summary" in refused.content.decode()
