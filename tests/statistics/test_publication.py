@@ -136,3 +136,22 @@ def test_the_judgement_is_recorded_in_the_audit_log(small_fixture, client_as):
     refused = client.post("/statistics/board-report/", {"start": "2017-03-01", "end": "2017-01-01"})
     assert refused.status_code == 400
     assert "govuk-error-summary" in refused.content.decode()
+
+
+def test_board_report_series_when_even_years_are_small(small_fixture):
+    from drachma.statistics.reports import board_report_context
+    from drachma.statistics.selectors import Period
+
+    # 2018 alone: 4 incidents, the published total, drawn as its one bar.
+    context = board_report_context(
+        Period.of(datetime.date(2018, 1, 1), datetime.date(2018, 12, 31))
+    )
+    assert context["time_by"] == "year" and context["series_svg"] is not None
+    assert context["totals"]["total"] == 4
+    # 2017 (8) and 2018 (4): one small year would be the total less the other: no chart.
+    context = board_report_context(
+        Period.of(datetime.date(2017, 1, 1), datetime.date(2018, 12, 31))
+    )
+    assert context["series_svg"] is None
+    assert "Too few incidents to chart by year" in context["series_note"]
+    assert context["totals"]["total"] == 12

@@ -5,6 +5,7 @@ from weasyprint import HTML
 
 from drachma.core.panels import render_panels
 from drachma.core.printing import render_pdf
+from drachma.core.smallnumbers import Cell, CellStatus, audit_published_1d
 from drachma.statistics import charts, geodata, hotspots, maps, publication, selectors
 from drachma.statistics.foi import FOIAnswer
 from drachma.statistics.foi import rule as foi_rule
@@ -141,28 +142,38 @@ def _series(period: Period, judgement: publication.Judgement) -> dict:
             "previous": before,
             "note": note,
         }
-    # Even years are small: withhold the small ones. The year before is left out, since its
-    # own withheld years could differ from these and be worked out from the two together.
+    # Even years are small. A single year is the period's total, which is published.
     coarsest = list(options)[-1]
     labels, now, _ = options[coarsest]
+    if len(now) == 1:
+        return {
+            "time_by": coarsest,
+            "points": list(zip(labels, now, strict=True)),
+            "previous": None,
+            "note": "",
+        }
+    # Otherwise the small years are withheld, if the audit finds that no withheld year can be
+    # narrowed from the published total and the other years. The year before is left out:
+    # its own withheld years could differ and be worked out from the two together.
     cells = [
-        (label, rule.small_label if publication.is_small(v, rule) else v)
-        for label, v in zip(labels, now, strict=True)
+        Cell(rule.small_label, CellStatus.PRIMARY, None)
+        if publication.is_small(v, rule)
+        else Cell(f"{v:,}", CellStatus.SHOWN, v)
+        for v in now
     ]
-    small = [v for v in now if publication.is_small(v, rule)]
-    if len(small) == 1 and len(now) > 1:
-        # One withheld year would be the total less the others; so there is no chart.
+    if not audit_published_1d(cells, sum(now), rule=rule, categories=labels).safe:
         return {
             "time_by": coarsest,
             "points": None,
             "previous": None,
-            "note": (f"Too few incidents to chart by {coarsest} without revealing a small count."),
+            "note": f"Too few incidents to chart by {coarsest} without revealing a small count.",
         }
     return {
         "time_by": coarsest,
-        "points": cells,
+        "points": list(zip(labels, cells, strict=True)),
         "previous": None,
-        "note": f"Years with fewer than {rule.threshold} incidents are not shown.",
+        "note": f"Years with fewer than {rule.threshold} incidents are shown as "
+        f"\u201c{rule.small_label}\u201d.",
     }
 
 
