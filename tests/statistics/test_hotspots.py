@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 import pytest
 from esda.getisord import G_Local
+from esda.significance import calculate_significance
 from libpysal.weights import W
 
 from drachma.statistics import geodata, hotspots
@@ -49,28 +50,103 @@ def test_ward_weights_are_connected_with_no_islands():
     assert hotspots.ward_weights(TRAFFORD).n == 21
 
 
+def _esda_direct(values, w, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return G_Local(values, w, transform="B", star=True, n_jobs=1, **options)
+
+
 def test_gi_star_equals_esda_called_directly():
     result = hotspots.borough_hotspots(COUNTS, seed=7, permutations=499)
     ids = hotspots.borough_weights().id_order
     y = np.array([COUNTS[c] for c in ids], dtype=float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        direct = G_Local(
-            y,
-            hotspots.borough_weights(),
-            transform="B",
-            star=True,
-            permutations=499,
-            seed=7,
-            n_jobs=1,
-        )
+    direct = _esda_direct(y, hotspots.borough_weights(), permutations=499, seed=7)
     assert [a.code for a in result.areas] == ids
     np.testing.assert_allclose([a.z for a in result.areas], direct.Zs)
-    np.testing.assert_allclose([a.p_sim for a in result.areas], direct.p_sim)
     np.testing.assert_allclose([a.p_norm for a in result.areas], direct.p_norm)
+    np.testing.assert_allclose([a.esda_p_sim for a in result.areas], direct.p_sim)
+    # The permutation p is esda's own "greater" or "lesser" pseudo p over the same 499
+    # permutations, the tail chosen by the sign of z (these counts have no float ties).
+    greater = calculate_significance(direct.Gs, direct.rGs, alternative="greater")
+    lesser = calculate_significance(direct.Gs, direct.rGs, alternative="lesser")
+    expected = np.where(direct.Zs > 0, greater, lesser)
+    np.testing.assert_allclose([a.p_sim for a in result.areas], expected)
     np.testing.assert_allclose(
-        [a.p_sim_two_sided for a in result.areas], np.minimum(1, 2 * direct.p_sim)
+        [a.p_sim_two_sided for a in result.areas], np.minimum(1, 2 * expected)
     )
+
+
+def test_permutation_p_counts_ties_as_extreme():
+    # Worked by hand: 9 permutations, observed G = 0.2.
+    observed = np.array([0.2, 0.2, 0.2])
+    simulated = np.array([[0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.3, 0.4, 0.5]] * 3)
+    z = np.array([-1.0, 1.0, 0.0])
+    p = hotspots.permutation_p(observed, simulated, z)
+    # Lower tail: all 6 ties are "at most 0.2": (6 + 1) / 10. Upper: all 9 at least: 10/10.
+    assert p.tolist() == pytest.approx([0.7, 1.0, 1.0])
+    # A tie broken only by rounding is still a tie.
+    nudged = hotspots.permutation_p(np.array([0.2]), np.array([[0.2 + 1e-15] * 9]), z[:1])
+    assert nudged.tolist() == pytest.approx([1.0])
+
+
+def test_empty_wards_among_empty_wards_are_not_cold_spots():
+    """The reported bug: esda's directed p gave zero wards p = 0.001 (0.002 two-sided)."""
+    wards = sorted(geodata.wards())
+    rng = np.random.default_rng(1)
+    counts = {c: int(v) for c, v in zip(wards, rng.poisson(0.3, len(wards)), strict=True)}
+    result = hotspots.ward_hotspots(counts)
+    w = hotspots.ward_weights()
+    direct = _esda_direct(
+        np.array([counts[c] for c in w.id_order], float), w, permutations=999, seed=20231231
+    )
+    # esda's own value calls many of them significant at 0.002 ...
+    assert (np.minimum(1, 2 * direct.p_sim) <= 0.002).sum() > 10
+    # ... but with ties counted, an empty ward with empty neighbours is nowhere near it.
+    by_code = result.by_code()
+    empty = [c for c in wards if counts[c] == 0 and all(counts[n] == 0 for n in w.neighbors[c])]
+    assert empty
+    for code in empty:
+        assert by_code[code].classification == hotspots.NOT_SIGNIFICANT
+        # Exactly: G is at its minimum when every drawn neighbour is empty, which happens
+        # with probability C(m, k) / C(n - 1, k) (m empty wards besides this one, k
+        # neighbours). 999 permutations estimate it to within about 0.013 (one SE).
+        k = len(w.neighbors[code])
+        m = sum(1 for c in wards if counts[c] == 0) - 1
+        exact = math.comb(m, k) / math.comb(len(wards) - 1, k)
+        assert by_code[code].p_sim == pytest.approx(exact, abs=0.045)
+    assert result.cold_spots == ()
+
+
+def test_labels_agree_with_z_and_p():
+    rng = np.random.default_rng(5)
+    wards = sorted(geodata.wards())
+    counts = {c: int(v) for c, v in zip(wards, rng.poisson(3, len(wards)), strict=True)}
+    for result in (
+        hotspots.ward_hotspots(counts),
+        hotspots.borough_hotspots(COUNTS),
+        hotspots.borough_hotspots(COUNTS, p_value="norm"),
+    ):
+        for a in result.areas:
+            p = a.p_sim_two_sided if result.p_value == "sim" else a.p_norm_two_sided
+            if a.classification == hotspots.HOT:
+                assert a.z > 0 and p <= result.alpha
+            elif a.classification == hotspots.COLD:
+                assert a.z < 0 and p <= result.alpha
+            else:
+                assert p > result.alpha or a.z == 0
+
+
+def test_a_borough_at_the_edge_of_its_permutations_is_tested_on_all_ties():
+    # Trafford (neighbours Manchester and Salford) holding the two smallest others: its G is
+    # the minimum of the C(9, 2) = 36 equally likely neighbour pairs, so the exact one-sided
+    # p is 1/36 = 0.028 and two-sided 0.056. esda's directed value ignores the tied draws
+    # and says 0.001.
+    counts = {**COUNTS, MANCHESTER: 1, SALFORD: 2, TRAFFORD: 14, WIGAN: 30, BOLTON: 40}
+    trafford = hotspots.borough_hotspots(counts).by_code()[TRAFFORD]
+    assert trafford.z < 0
+    assert trafford.esda_p_sim == pytest.approx(0.001)
+    assert trafford.p_sim == pytest.approx(1 / 36, abs=0.012)
+    assert trafford.classification == hotspots.NOT_SIGNIFICANT
 
 
 def test_gi_star_z_matches_the_textbook_formula():

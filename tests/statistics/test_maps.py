@@ -170,3 +170,22 @@ def test_map_and_charts_render_in_weasyprint(tmp_path):
         "Harassment",
     ):
         assert expected in text
+
+
+def test_legend_lists_only_classes_an_area_falls_in_and_names_grey_areas():
+    # Fixed bounds 4, 9, 20, 50: no borough falls in 21-50 once the top is left out.
+    counts = {code: min(v, 20) for code, v in COUNTS.items()}
+    counts["E08000001"] = None  # combined elsewhere in a report
+    root = ET.fromstring(
+        maps.choropleth_svg(
+            counts,
+            title="Incidents",
+            method="fixed",
+            breaks=[4, 9, 20, 50],
+            no_data_label="In \u201cOther boroughs\u201d",
+        )
+    )
+    legend = [t.text for t in root.find(".//svg:g[@class='legend']", NS).iter(f"{SVG_NS}text")]
+    assert "21\u201350" not in legend
+    assert "10\u201320" in legend and "5\u20139" in legend
+    assert "In \u201cOther boroughs\u201d" in legend and "No data" not in legend

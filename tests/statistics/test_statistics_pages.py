@@ -123,3 +123,21 @@ def test_api_counts_foi_hotspots_and_errors(small_fixture, analyst):
     assert bad.status_code == 422 and "names people" in bad.json()["errors"][0]["message"]
     bad = analyst.get(f"/api/statistics/counts?{PERIOD}&by=area&areas=nowhere")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "areas"
+
+
+def test_wards_without_incidents_show_zero_not_no_data(small_fixture, analyst):
+    import datetime
+
+    from drachma.statistics.reports import overview_context
+    from drachma.statistics.selectors import Period
+
+    context = overview_context(
+        Period.of(datetime.date(2017, 1, 1), datetime.date(2018, 12, 31)), None
+    )
+    ward_map = str(context["ward_map_svg"])
+    assert "no data" not in ward_map.lower()
+    # Piccadilly (Manchester) had no incidents: its tooltip says 0; Deansgate had 2.
+    assert "Piccadilly (E05011376): 0 incidents" in ward_map
+    assert "Deansgate (E05011361): fewer than 5 incidents" in ward_map
+    # Only significant wards are listed as hot or cold spots.
+    assert all(a.significant for a in context["ward_hot"])

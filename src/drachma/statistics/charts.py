@@ -93,6 +93,8 @@ def svg_open(width: float, height: float, ident: str, title: str, desc: str) -> 
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{coord(width)}" '
         f'height="{coord(height)}" viewBox="0 0 {coord(width)} {coord(height)}" role="img" '
         f'aria-label="{esc(title)}" aria-labelledby="{ident}-title {ident}-desc" '
+        # Scales down to a phone's width (no sideways scroll) and keeps its proportions.
+        'style="max-width: 100%; height: auto" '
         f'font-family="{FONT}" id="{ident}">',
         f'<title id="{ident}-title">{esc(title)}</title>',
         f'<desc id="{ident}-desc">{esc(desc)}</desc>',

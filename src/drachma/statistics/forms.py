@@ -28,13 +28,15 @@ class PeriodForm(forms.Form):
     areas = forms.MultipleChoiceField(
         choices=(),
         required=False,
-        help_text="None chosen: all areas.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Areas",
+        help_text="None ticked: any area.",
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field_of(self, "areas", forms.MultipleChoiceField).choices = area_choices()
+        if "areas" in self.fields:  # not on the board report, which covers the whole force
+            field_of(self, "areas", forms.MultipleChoiceField).choices = area_choices()
 
     @classmethod
     def default(cls, data) -> "PeriodForm":
@@ -59,6 +61,23 @@ class PeriodForm(forms.Form):
                     for e in errors:
                         self.add_error(field if field in self.fields else None, e)
         return data
+
+
+class OverviewForm(PeriodForm):
+    """The statistics page's filters: the period, areas, and what the borough map shows."""
+
+    measure = forms.ChoiceField(
+        label="Map shows",
+        choices=[("count", "Counts"), ("rate", "Rate per 100,000 residents")],
+        required=False,
+        help_text="Rates need all areas: with areas chosen the map shows counts.",
+    )
+
+
+class BoardReportForm(PeriodForm):
+    """The board report covers the whole force: a period only."""
+
+    areas = None
 
 
 class FOIForm(PeriodForm):

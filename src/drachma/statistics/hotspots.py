@@ -8,11 +8,28 @@ the textbook one, whereas with row-standardised weights esda still uses the bina
 variance, so its normal-approximation p-values are only approximate. ``transform="R"`` is
 offered for comparison; the permutation p-value is sound under either.
 
-p-values: esda reports one-sided values (``p_sim`` picks the tail the observed value lies in;
-``p_norm`` is ``sf(|z|)``). Both are kept as esda gives them, and a hot or cold spot is
-declared on the two-sided value (twice the one-sided, capped at 1) at ``alpha``, with the
-sign of z giving hot (positive) or cold (negative). The same test at the usual alpha = 0.05
-is ArcGIS's "95 % confidence" bin.
+p-values. esda's ``p_sim`` is a "directed" pseudo p-value: it counts the permutations at
+or above the observed G, and when that is more than half of them it takes the lower tail as
+``permutations - larger``, i.e. the permutations *strictly* below. Ties then vanish from the
+lower tail. Wards with no incidents whose neighbours have none either sit at the minimum of
+their permutation distribution, tied with hundreds of permutations, and esda gives them
+1/(R+1) = 0.001 (0.002 two-sided): hundreds of "significant cold spots" that are only
+empty wards among empty wards. The tail is also chosen by where G lies among the
+*conditional* permutations (the area's own value held fixed), which need not be the side
+the analytical z is on. So this module counts the permutation p-value itself, from esda's
+simulated statistics (``rGs``):
+
+* one-sided, in the direction of z: ``(#{G_perm >= G} + 1) / (R + 1)`` when z > 0 and
+  ``(#{G_perm <= G} + 1) / (R + 1)`` when z < 0, ties counted as at least as extreme
+  (the usual convention, Davison and Hinkley 1997; Hope 1968), with a relative tolerance so
+  that floating-point rounding does not break a tie;
+* two-sided: twice that, capped at 1.
+
+A hot spot needs z > 0 and the two-sided p at most ``alpha``; a cold spot z < 0 likewise;
+z = 0 is never significant. ``p_norm`` is the analytical value ``sf(|z|)`` (one-sided, as
+esda gives it), kept for comparison and used when ``p_value="norm"``. ``esda_p_sim`` keeps
+esda's own value so that the difference can be seen. The same test at the usual
+alpha = 0.05 is ArcGIS's "95 % confidence" bin.
 
 With ten boroughs the test has little power: each borough's neighbours are drawn from only
 nine others, so significance at the borough level is rare and the ranking by rate is usually
@@ -119,12 +136,13 @@ class AreaHotspot:
     name: str
     value: float
     z: float | None
-    p_sim: float | None  # esda's one-sided permutation pseudo p-value
-    p_norm: float | None  # esda's one-sided normal-approximation p-value
+    p_sim: float | None  # one-sided permutation p in the direction of z, ties counted
+    p_norm: float | None  # esda's one-sided normal-approximation p-value, sf(|z|)
     p_sim_two_sided: float | None
     p_norm_two_sided: float | None
     classification: str
     neighbours: tuple[str, ...]
+    esda_p_sim: float | None = None  # esda's own "directed" pseudo p, for comparison
 
     @property
     def significant(self) -> bool:
@@ -207,6 +225,29 @@ def _two_sided(p: float) -> float:
     return min(1.0, 2.0 * float(p))
 
 
+# Permuted and observed G come from different arithmetic (esda's numba kernel uses fastmath),
+# so equal sums can differ in the last bits; closer than this counts as a tie.
+TIE_TOLERANCE = 1e-9
+
+
+def permutation_p(observed: np.ndarray, simulated: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """One-sided permutation p-values in the direction of z, ties counted as extreme.
+
+    ``observed`` is G for each area (n), ``simulated`` the permuted G (n x R), ``z`` the
+    analytical z-scores that choose the tail (z = 0 takes the larger of the two tails, so it
+    is never significant). Returns NaN where z is not finite.
+    """
+    observed = observed[:, None]
+    tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(observed))
+    at_least = (simulated >= observed - tol).sum(axis=1)
+    at_most = (simulated <= observed + tol).sum(axis=1)
+    r = simulated.shape[1]
+    upper = (at_least + 1.0) / (r + 1.0)
+    lower = (at_most + 1.0) / (r + 1.0)
+    p = np.where(z > 0, upper, np.where(z < 0, lower, np.maximum(upper, lower)))
+    return np.where(np.isfinite(z), p, np.nan)
+
+
 def gi_star(
     values: Mapping[str, float],
     weights: W,
@@ -273,9 +314,11 @@ def gi_star(
         )
         return answer(untested, tested=False, message=message)
 
-    with warnings.catch_warnings():
-        # esda warns that its default alternative hypothesis will change; the one-sided
-        # ("directed") value it returns today is doubled below, so the change cannot bite.
+    # np.errstate: esda divides by the spread of the permutations for its z_sim, which is 0
+    # where every draw ties (an empty ward among empty wards); z_sim is not used here.
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        # esda warns that its default alternative hypothesis will change; its p_sim is kept
+        # only for comparison (the p-value used is counted from rGs), so the change cannot bite.
         warnings.filterwarnings("ignore", message=".*alternative hypothesis.*")
         g = G_Local(
             y,
@@ -285,11 +328,15 @@ def gi_star(
             star=True,
             seed=seed,
             n_jobs=1,
-            keep_simulations=False,
+            keep_simulations=p_value == "sim",
         )
     z = np.asarray(g.Zs, dtype=float)
     p_norm = np.asarray(g.p_norm, dtype=float)
-    p_sim = np.asarray(g.p_sim, dtype=float) if p_value == "sim" else np.full(len(ids), np.nan)
+    if p_value == "sim":
+        p_sim = permutation_p(np.asarray(g.Gs, dtype=float), np.asarray(g.rGs, dtype=float), z)
+        esda_p = np.asarray(g.p_sim, dtype=float)
+    else:
+        p_sim = esda_p = np.full(len(ids), np.nan)
     p2_norm = np.minimum(1.0, 2.0 * p_norm)
     p2_sim = np.minimum(1.0, 2.0 * p_sim)
     chosen = p2_sim if p_value == "sim" else p2_norm
@@ -305,7 +352,7 @@ def gi_star(
     for i, code in enumerate(ids):
         if not finite[i]:
             cls = NOT_TESTED
-        elif reject[i]:
+        elif reject[i] and z[i] != 0:
             cls = HOT if z[i] > 0 else COLD
         else:
             cls = NOT_SIGNIFICANT
@@ -321,6 +368,7 @@ def gi_star(
                 p_norm_two_sided=float(p2_norm[i]) if np.isfinite(p2_norm[i]) else None,
                 classification=cls,
                 neighbours=nbrs[code],
+                esda_p_sim=float(esda_p[i]) if np.isfinite(esda_p[i]) else None,
             )
         )
     undefined = [a.code for a in result if a.classification == NOT_TESTED]

@@ -233,11 +233,14 @@ def choropleth_svg(
     labels: bool | None = None,
     description: str | None = None,
     width: int = 760,
+    no_data_label: str = "No data",
 ) -> SVG:
     """A choropleth of boroughs (or wards, all or one borough's) shaded by ``values``.
 
     ``values`` maps ONS code to a number; an area that is missing or None is "no data".
     ``display`` overrides the text shown for an area (e.g. a suppressed cell's display).
+    ``no_data_label`` names the grey areas in the legend (e.g. "In 'Other boroughs'" when a
+    report combines them). The legend lists only the classes some area falls in.
     ``hotspots`` is a Gi* result or a mapping of code -> "hot spot"/"cold spot".
     ``labels`` prints borough names (default: on for boroughs and for the all-ward map,
     where the borough names are printed; off for one borough's wards).
@@ -427,6 +430,8 @@ def choropleth_svg(
             status,
             method,
             small_count_threshold,
+            no_data_label,
+            {_class_of(v, bks) for v in present},
         )
     )
     foot_y = height - FOOT_BAND + 6
@@ -444,7 +449,9 @@ def _attribution_lines() -> list[str]:
     return [first + ".", second]
 
 
-def _legend(x, y, value_label, labels, palette, no_data, status, method, threshold) -> list[str]:
+def _legend(
+    x, y, value_label, labels, palette, no_data, status, method, threshold, no_data_label, used
+) -> list[str]:
     out = [
         f'<g class="legend" transform="translate({coord(x)} {coord(y)})" font-size="11" '
         f'fill="{INK}">'
@@ -468,12 +475,14 @@ def _legend(x, y, value_label, labels, palette, no_data, status, method, thresho
         out.append(f'<text x="30" y="{top + 12}">{esc(text)}</text>')
         row += 1
 
-    for fill, text in zip(palette, labels, strict=False):
+    for i, (fill, text) in enumerate(zip(palette, labels, strict=False)):
+        if i not in used:
+            continue  # a class no area falls in (fixed breaks) would only mislead
         if threshold is not None and text == f"1\u2013{threshold - 1}":
             text = f"{text} (fewer than {threshold})"
         swatch(fill, text)
     if no_data:
-        swatch(NO_DATA, "No data")
+        swatch(NO_DATA, no_data_label)
     if HOT in status.values():
         top = 36 + 22 * row
         out.append(

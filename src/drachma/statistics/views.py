@@ -1,6 +1,5 @@
-from typing import Any
+from types import SimpleNamespace
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -10,21 +9,20 @@ from drachma.audit.services import append
 from drachma.core.access import require
 from drachma.core.downloads import attachment
 from drachma.statistics import exports, foi, reports, selectors
-from drachma.statistics.forms import FOIForm, PeriodForm
+from drachma.statistics.forms import BoardReportForm, FOIForm, OverviewForm, PeriodForm
 
 TABLES = {name: d.label for name, d in selectors.DIMENSIONS.items() if not d.name_bearing}
 
 
 @require("statistics.view_statistics")
 def overview(request):
-    form = PeriodForm.default(request.GET)
-    context = {"form": form, "tables": TABLES}
+    form = OverviewForm.default(request.GET)
+    # The MOJ filter layout takes anything with a ``form`` (a django-filter FilterSet does).
+    context = {"form": form, "filters": SimpleNamespace(form=form), "tables": TABLES}
     if form.is_valid():
         data = form.cleaned_data
         measure = (
-            "rate"
-            if request.GET.get("measure") == "rate" and data["area_filter"] is None
-            else "count"
+            "rate" if data.get("measure") == "rate" and data["area_filter"] is None else "count"
         )
         context.update(
             reports.overview_context(data["period"], data["area_filter"], measure=measure)
@@ -132,7 +130,7 @@ def foi_answer(request):
     if "by" not in data and data:
         data.setlist("by", ["area"])
     form = FOIForm(data or None, initial={"by": ["area"]})
-    context: dict[str, Any] = {"form": form}
+    context = {"form": form}
     if form.is_bound and form.is_valid():
         try:
             answer = foi.foi_answer(
@@ -172,23 +170,30 @@ def foi_answer(request):
 
 @require("statistics.answer_foi", methods=["GET", "POST"])
 def board_report(request):
-    form = PeriodForm.default(request.POST if request.method == "POST" else request.GET)
-    if request.method == "POST":
-        if form.is_valid():
-            period = form.cleaned_data["period"]
-            pdf = reports.board_report_pdf(period)
-            append(
-                "export",
-                model="statistics.board_report",
-                object_repr=f"Board report {period}",
-                changes={"period": str(period)},
-            )
-            response = StreamingHttpResponse(iter([pdf]), content_type="application/pdf")
-            response["Content-Disposition"] = (
-                f'attachment; filename="board-report-{period.start}-{period.end}.pdf"'
-            )
-            return response
-        messages.error(request, "The report could not be made: see the errors below.")
+    form = BoardReportForm.default(request.POST if request.method == "POST" else request.GET)
+    if request.method == "POST" and form.is_valid():
+        period = form.cleaned_data["period"]
+        judgement = reports.default_judgement()
+        pdf = reports.board_report_pdf(period, judgement, user=request.user)
+        # The judgement is recorded with the report: which figures the rule applied to.
+        append(
+            "export",
+            model="statistics.board_report",
+            object_repr=f"Board report {period}",
+            changes={"period": str(period), "judgement": judgement.as_dict()},
+        )
+        response = StreamingHttpResponse(iter([pdf]), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="board-report-{period.start}-{period.end}.pdf"'
+        )
+        return response
     return render(
-        request, "statistics/board_report.html", {"form": form, "today": timezone.localdate()}
+        request,
+        "statistics/board_report.html",
+        {
+            "form": form,
+            "today": timezone.localdate(),
+            "threshold": reports.default_judgement().threshold,
+        },
+        status=400 if request.method == "POST" else 200,  # a refused form, shown again
     )
