@@ -46,7 +46,7 @@ def test_receive_file_makes_exhibit_with_received_custody_event():
     assert item.exhibit_ref.startswith("EX-")
     assert item.sha256 == hashlib.sha256(b"hello").hexdigest()
     event = CustodyEvent.objects.get(item=item)
-    assert event.kind == "received" and event.sha256_verified == item.sha256
+    assert event.transition == "received" and event.sha256_verified == item.sha256
     again = receive_file(
         io.BytesIO(b"hello"), original_filename="copy.txt", received_from_type="group", via="upload"
     )

@@ -41,6 +41,8 @@ def build(world) -> dict:
         distance=4,
     )
     request = services.open_request(first, user=None)
+    # A draft opened from the match, so that the work queue shows a request.
+    services.open_request(second, user=None, draft=True, match=match)
     # The incident sample (tests/incidents/samples.py) is built first, in app order.
     publication = services.record_publication(
         incident=world.incident,

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from drachma.audit.services import record_list_view, record_view
 from drachma.core.apitools import Allow
+from drachma.core.paging import ListingPagination
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence import selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle
@@ -205,15 +205,13 @@ def _detail(item: EvidenceItem) -> EvidenceItem:
 
 
 @router.get("/items", response=list[ItemOut], auth=Allow("evidence.view_evidenceitem"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_items(request, filters: ItemFilters = Query(...)):
-    queryset = selectors.item_queryset().order_by("-received_at", "-pk")
-    if filters.incident:
-        queryset = queryset.filter(incident__reference=filters.incident)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    record_list_view(request, EvidenceItem, [], query=f"api incident={filters.incident or ''}")
-    return queryset
+    # The rows of the page are recorded (the API recorded an empty list before; the page, the
+    # rows it showed).
+    return selectors.items_for(
+        request.user, incident=filters.incident or "", kind=filters.kind or ""
+    )
 
 
 @router.post("/items", response={201: ItemDetailOut}, auth=Allow("evidence.add_evidenceitem"))
@@ -267,9 +265,7 @@ def upload_item(
     auth=Allow("evidence.view_evidenceitem", hide=True),
 )
 def get_item(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item)
-    return _detail(item)
+    return _detail(selectors.item_for(request.user, exhibit_ref))
 
 
 @router.get(
@@ -278,8 +274,7 @@ def get_item(request, exhibit_ref: str):
     auth=Allow("evidence.view_custodyevent", hide=True),
 )
 def list_custody(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return selectors.custody_events(item)
 
 
@@ -304,12 +299,8 @@ def get_conversation(
 ):
     """The parsed conversation: header, quality report and a page of messages (re-derived
     from the stored bytes)."""
-    item = _item(exhibit_ref)
-    parsed = selectors.parsed_conversation(item)
-    if parsed is None:
-        raise Http404("This exhibit has not been read as a chat export.")
-    record_view(request, item, fields=["conversation"])
-    conv = selectors.load_conversation(parsed)
+    read = selectors.conversation_for(request.user, exhibit_ref)
+    parsed, conv = read.parsed, read.conversation
     end = min(offset + limit, len(conv.messages))
     return {
         "header": conv.header_dict(),
@@ -326,9 +317,7 @@ def get_conversation(
     auth=Allow("evidence.view_disclosureentry", hide=True),
 )
 def list_disclosure(request, reference: str):
-    incident = _incident(reference)
-    record_view(request, incident, fields=["disclosure"])
-    return list(selectors.disclosure_entries(incident))
+    return selectors.disclosure_for(request.user, reference)[1]
 
 
 @router.post(
@@ -372,7 +361,7 @@ def get_bundle(request, reference: str):
     except BundleError as exc:
         folder.rmdir()
         raise ValidationError({"bundle": str(exc)}) from None
-    record_view(request, incident, fields=["bundle"])
+    selectors.bundle_shown(request.user, incident)
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()
     folder.rmdir()

@@ -4,7 +4,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
 from drachma.core.downloads import attachment
 from drachma.core.feedback import form_errors_text
@@ -19,7 +18,6 @@ from drachma.evidence.forms import (
     UploadForm,
 )
 from drachma.evidence.models import (
-    DisclosureEntry,
     DisclosureSchedule,
     EvidenceItem,
 )
@@ -44,19 +42,9 @@ def _incident(reference: str) -> Incident:
 
 @require("evidence.view_evidenceitem")
 def item_list(request):
-    queryset = selectors.item_queryset().order_by("-received_at", "-pk")
     reference = request.GET.get("incident", "").strip()
-    if reference:
-        queryset = queryset.filter(incident__reference=reference)
     q = request.GET.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(exhibit_ref__icontains=q) | queryset.filter(
-            original_filename__icontains=q
-        )
-    context = paginate(request, queryset)
-    record_list_view(
-        request, EvidenceItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode()
-    )
+    context = paginate(request, selectors.items_for(request.user, incident=reference, q=q))
     return render(
         request, "evidence/item_list.html", {**context, "incident_ref": reference, "q": q}
     )
@@ -123,8 +111,7 @@ def item_upload(request):
 
 @require("evidence.view_evidenceitem", hide=True)
 def item_detail(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item)
+    item = selectors.item_for(request.user, exhibit_ref)
     events = selectors.custody_events(item)
     state, holder = services.custody_state(item)
     for event in events:
@@ -149,8 +136,7 @@ def item_detail(request, exhibit_ref: str):
 
 @require("evidence.view_evidenceitem", hide=True)
 def item_download(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["file"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["file"])
     response = FileResponse(
         get_store().open(item.sha256),
         as_attachment=True,
@@ -181,8 +167,7 @@ def custody_add(request, exhibit_ref: str):
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return render(
         request,
         "evidence/continuity.html",
@@ -192,8 +177,7 @@ def continuity(request, exhibit_ref: str):
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity_pdf(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return attachment(
         documents.continuity_pdf(item),
         filename=f"continuity-{item.exhibit_ref}.pdf",
@@ -203,8 +187,7 @@ def continuity_pdf(request, exhibit_ref: str):
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity_text(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return attachment(
         documents.continuity_text(item),
         filename=f"continuity-{item.exhibit_ref}.txt",
@@ -214,12 +197,8 @@ def continuity_text(request, exhibit_ref: str):
 
 @require("evidence.view_parsedconversation", hide=True)
 def conversation(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    parsed = selectors.parsed_conversation(item)
-    if parsed is None:
-        raise Http404("This exhibit has not been read as a chat export.")
-    record_view(request, item, fields=["conversation"])
-    conv = selectors.load_conversation(parsed)
+    read = selectors.conversation_for(request.user, exhibit_ref)
+    item, parsed, conv = read.item, read.parsed, read.conversation
     from django.core.paginator import Paginator
 
     page_obj = Paginator(range(len(conv.messages)), MESSAGES_PER_PAGE).get_page(
@@ -267,9 +246,7 @@ def conversation_parse(request, exhibit_ref: str):
 
 @require("evidence.view_disclosureentry", hide=True)
 def disclosure(request, reference: str):
-    incident = _incident(reference)
-    entries = list(selectors.disclosure_entries(incident))
-    record_view(request, incident, fields=["disclosure"])
+    incident, entries = selectors.disclosure_for(request.user, reference)
     return render(
         request,
         "evidence/disclosure.html",
@@ -302,9 +279,7 @@ def disclosure_add(request, reference: str):
 
 @require("evidence.change_disclosureentry", hide=True, methods=["GET", "POST"])
 def disclosure_edit(request, disclosure_id: int):
-    entry = get_object_or_404(
-        DisclosureEntry.objects.select_related("incident", "item"), pk=disclosure_id
-    )
+    entry = selectors.disclosure_entry_for(request.user, disclosure_id)
     initial = {name: getattr(entry, name) for name in services.DISCLOSURE_FIELDS}
     form = DisclosureForm(
         request.POST if request.method == "POST" else None, initial=initial, editing=True
@@ -320,17 +295,10 @@ def disclosure_edit(request, disclosure_id: int):
     return render(request, "evidence/disclosure_edit.html", {"entry": entry, "form": form})
 
 
-def _schedule(reference: str, schedule: str) -> tuple[Incident, str]:
-    schedule = schedule.upper()
-    if schedule not in DisclosureSchedule.values:
-        raise Http404("No such schedule.")
-    return _incident(reference), schedule
-
-
 @require("evidence.view_disclosureentry", hide=True)
 def schedule_pdf(request, reference: str, schedule: str):
-    incident, schedule = _schedule(reference, schedule)
-    record_view(request, incident, fields=[f"disclosure {schedule}"])
+    incident = selectors.schedule_for(request.user, reference, schedule)
+    schedule = schedule.upper()
     return attachment(
         documents.schedule_pdf(incident, schedule),
         filename=f"{schedule}-{incident.reference}.pdf",
@@ -340,8 +308,8 @@ def schedule_pdf(request, reference: str, schedule: str):
 
 @require("evidence.view_disclosureentry", hide=True)
 def schedule_csv(request, reference: str, schedule: str):
-    incident, schedule = _schedule(reference, schedule)
-    record_view(request, incident, fields=[f"disclosure {schedule}"])
+    incident = selectors.schedule_for(request.user, reference, schedule)
+    schedule = schedule.upper()
     return attachment(
         documents.schedule_csv(incident, schedule),
         filename=f"{schedule}-{incident.reference}.csv",
@@ -365,7 +333,7 @@ def bundle(request, reference: str):
     except BundleError as exc:
         messages.error(request, f"The bundle could not be made: {exc}")
         return redirect("incidents:detail", reference=reference)
-    record_view(request, incident, fields=["bundle"])
+    selectors.bundle_shown(request.user, incident)
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()  # the open handle keeps the data; nothing stays on disk
     Path(folder).rmdir()

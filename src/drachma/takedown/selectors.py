@@ -3,11 +3,18 @@
 import datetime
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
+from drachma.core.personal import Listing
+from drachma.incidents.models import Incident
 from drachma.takedown.models import (
     FINISHED,
     Capture,
@@ -257,3 +264,80 @@ def publications(incident) -> QuerySet[PublicationRecord]:
         .select_related("item", "found_by", "content_item")
         .order_by("found_at", "pk")
     )
+
+
+# --- reads for a viewer ---------------------------------------------------------------------
+# Footage is about people (who filmed or is filmed, the account that posted it, the group), so
+# the pages and the API read it through these: each records the view itself, so every door
+# records the same thing (``core.personal``).
+
+
+def items_for(viewer: Any, rows: QuerySet[ContentItem], *, query: str = "") -> Listing:
+    """``rows`` (``item_queryset()`` narrowed by a door's filters) as ``viewer`` is shown them:
+    the rows a door shows are recorded as one list view, with the filters in ``query``."""
+
+    def show(shown: Sequence[ContentItem]) -> list[ContentItem]:
+        reads.viewed_list(viewer, ContentItem, shown, query=query)
+        return list(shown)
+
+    return Listing(queryset=rows, show=show)
+
+
+def item_for(viewer: Any, reference: str) -> ContentItem:
+    """The footage with its captures, matches and requests, the view recorded; 404 if none."""
+    try:
+        item = item_detail(reference)
+    except ContentItem.DoesNotExist:
+        raise Http404("No such footage.") from None
+    reads.viewed(viewer, item)
+    return item
+
+
+def requests_for(viewer: Any, rows: QuerySet[TakedownRequest], *, query: str = "") -> Listing:
+    """Takedown requests (each names the footage, its account and group) as ``viewer`` is shown
+    them: the rows shown are recorded as one list view."""
+
+    def show(shown: Sequence[TakedownRequest]) -> list[TakedownRequest]:
+        reads.viewed_list(viewer, TakedownRequest, shown, query=query)
+        return list(shown)
+
+    return Listing(queryset=rows, show=show)
+
+
+def request_for(viewer: Any, reference: str) -> TakedownRequest:
+    """One takedown request, the view recorded; 404 if none."""
+    try:
+        takedown = request_detail(reference)
+    except TakedownRequest.DoesNotExist:
+        raise Http404("No such takedown request.") from None
+    reads.viewed(viewer, takedown)
+    return takedown
+
+
+def queue_for(viewer: Any, now: datetime.datetime | None = None) -> dict[str, list]:
+    """The work queue as ``viewer`` sees it: the overdue requests and the drafts to review,
+    each list recorded as a list view of what it shows."""
+    overdue, drafts = list(overdue_requests(now)), list(drafts_to_review())
+    reads.viewed_list(viewer, TakedownRequest, overdue, query="overdue")
+    reads.viewed_list(viewer, TakedownRequest, drafts, query="drafts to review")
+    return {"overdue": overdue, "drafts": drafts}
+
+
+def publication_for(viewer: Any, publication_id: Any) -> PublicationRecord:
+    """One entry of a publication log (where footage appeared, who found it), the view
+    recorded; 404 if there is none."""
+    record = get_or_404(
+        PublicationRecord.objects.select_related("incident", "item"),
+        what="publication",
+        pk=publication_id,
+    )
+    reads.viewed(viewer, record)
+    return record
+
+
+def publications_for(viewer: Any, reference: str) -> tuple[Incident, list[PublicationRecord]]:
+    """An incident's publication log (where footage of it appeared, who found it), the view
+    recorded against the incident; 404 if there is no such incident."""
+    incident = get_or_404(Incident, what="incident", reference=reference)
+    reads.viewed(viewer, incident, fields=["publications"])
+    return incident, list(publications(incident))

@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from drachma.audit.services import record_list_view, record_view
 from drachma.core import spreadsheets
 from drachma.core.access import require
 from drachma.core.feedback import flash_form_errors, flash_validation_error, form_errors_text
@@ -33,13 +32,13 @@ from drachma.takedown.models import (
     ContentItem,
     ContentMatch,
     MatchBank,
-    PublicationRecord,
     TakedownRequest,
 )
 from drachma.takedown.workflow import TAKEDOWN
 
 
 def _item(reference: str) -> ContentItem:
+    """The footage a step acts on (the step's own page records no view; it redirects)."""
     try:
         return selectors.item_detail(reference)
     except ContentItem.DoesNotExist:
@@ -71,14 +70,12 @@ def item_list(request):
     queryset = selectors.item_queryset()
     filterset = ContentItemFilterSet(request.GET, queryset=queryset)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
+    listing = selectors.items_for(request.user, rows, query=request.GET.urlencode())
     context = {
         "filterset": filterset,
         "counts": selectors.queue_counts(),
-        **paginate(request, rows),
+        **paginate(request, listing),
     }
-    record_list_view(
-        request, ContentItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode()
-    )
     return render(request, "takedown/item_list.html", context)
 
 
@@ -110,8 +107,7 @@ def item_create(request):
 
 @require("takedown.view_contentitem", hide=True)
 def item_detail(request, item_ref: str):
-    item = _item(item_ref)
-    record_view(request, item)
+    item = selectors.item_for(request.user, item_ref)
     requests = list(item.requests.all())
     live = next((r for r in requests if r.is_open), None)
     context = {
@@ -131,7 +127,7 @@ def item_detail(request, item_ref: str):
 
 @require("takedown.change_contentitem", hide=True, methods=["GET", "POST"])
 def item_edit(request, item_ref: str):
-    item = _item(item_ref)
+    item = selectors.item_for(request.user, item_ref)
     form = ContentItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,14 +246,11 @@ def match_review(request, match_id: int):
 
 @require("takedown.view_takedownrequest")
 def work_queue(request):
-    overdue = selectors.overdue_requests()
     context = {
-        "overdue": overdue,
-        "drafts": selectors.drafts_to_review(),
+        **selectors.queue_for(request.user),
         "counts": selectors.queue_counts(),
         "now": timezone.now(),
     }
-    record_list_view(request, TakedownRequest, [r.pk for r in overdue], query="overdue")
     return render(request, "takedown/queue.html", context)
 
 
@@ -387,8 +380,7 @@ def bank_edit(request, bank_id: int):
 
 @require("takedown.view_publicationrecord", hide=True)
 def publications(request, reference: str):
-    incident = get_object_or_404(Incident, reference=reference)
-    record_view(request, incident, fields=["publications"])
+    incident, _records = selectors.publications_for(request.user, reference)
     return render(
         request,
         "takedown/publications.html",
@@ -417,9 +409,7 @@ def publication_add(request, reference: str):
 
 @require("takedown.change_publicationrecord", hide=True, methods=["GET", "POST"])
 def publication_edit(request, publication_id: int):
-    record = get_object_or_404(
-        PublicationRecord.objects.select_related("incident", "item"), pk=publication_id
-    )
+    record = selectors.publication_for(request.user, publication_id)
     initial = {name: getattr(record, name) for name in services.PUBLICATION_FIELDS}
     initial["item"] = record.item.exhibit_ref if record.item else None
     form = PublicationForm(
