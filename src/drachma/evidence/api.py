@@ -46,6 +46,10 @@ class ItemDetailOut(ItemOut):
     custody_state: str
     holder: str = Field(alias="custody_holder")
     conversation: dict | None = Field(None, alias="conversation_summary")
+    duplicate_of: list[str] = Field(
+        default_factory=list,
+        description="Other exhibits of the same file (same SHA-256), oldest first",
+    )
 
 
 class ItemFilters(Schema):
@@ -189,6 +193,7 @@ def _record(record_type: str | None, object_id: str | None):
 
 def _detail(item: EvidenceItem) -> EvidenceItem:
     parsed = selectors.parsed_conversation(item)
+    item.duplicate_of = [d.exhibit_ref for d in selectors.duplicates_of(item)]
     item.conversation_summary = None
     if parsed is not None:
         item.conversation_summary = {
@@ -357,7 +362,7 @@ def get_bundle(request, reference: str):
     folder = Path(tempfile.mkdtemp(prefix="drachma-bundle-"))
     path = folder / f"bundle-{incident.reference}.zip"
     try:
-        write_bundle(incident, path)
+        write_bundle(incident, path, user=request.user)
     except BundleError as exc:
         folder.rmdir()
         raise ValidationError({"bundle": str(exc)}) from None

@@ -180,3 +180,14 @@ def disclosure_entry_for(viewer: Any, disclosure_id: Any) -> DisclosureEntry:
     )
     reads.viewed(viewer, entry)
     return entry
+
+
+def duplicates_of(item: EvidenceItem) -> list[EvidenceItem]:
+    """Other exhibits of the very same file (same SHA-256: the store keeps it once), oldest
+    first: the same file received twice is flagged on both exhibits."""
+    return list(
+        EvidenceItem.objects.filter(stored_file_id=item.stored_file_id)
+        .exclude(pk=item.pk)
+        .select_related("incident")
+        .order_by("received_at", "pk")
+    )

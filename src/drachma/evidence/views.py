@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -11,6 +11,7 @@ from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.evidence import documents, selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle
+from drachma.evidence.filtersets import ExhibitFilterSet
 from drachma.evidence.forms import (
     CustodyForm,
     DisclosureForm,
@@ -42,12 +43,26 @@ def _incident(reference: str) -> Incident:
 
 @require("evidence.view_evidenceitem")
 def item_list(request):
-    reference = request.GET.get("incident", "").strip()
-    q = request.GET.get("q", "").strip()
-    context = paginate(request, selectors.items_for(request.user, incident=reference, q=q))
-    return render(
-        request, "evidence/item_list.html", {**context, "incident_ref": reference, "q": q}
+    filterset = ExhibitFilterSet(request.GET, queryset=EvidenceItem.objects.none())
+    narrowing = filterset.narrowing()
+    listing = selectors.items_for(
+        request.user, incident=narrowing["incident"], q=narrowing["q"], kind=narrowing["kind"]
     )
+    if "refused" in narrowing:
+        listing.queryset = listing.queryset.none()
+    context = paginate(
+        request,
+        listing,
+        sorts={
+            "exhibit": "exhibit_ref",
+            "file": "original_filename",
+            "kind": "kind",
+            "incident": "incident__reference",
+            "received": "received_at",
+        },
+        default_sort="-received",
+    )
+    return render(request, "evidence/item_list.html", {**context, "filterset": filterset})
 
 
 @csrf_protect
@@ -114,15 +129,14 @@ def item_detail(request, exhibit_ref: str):
     item = selectors.item_for(request.user, exhibit_ref)
     events = selectors.custody_events(item)
     state, holder = services.custody_state(item)
-    for event in events:
-        event.who = services.person_name(event.by) or event.by_description
     parsed = selectors.parsed_conversation(item)
     return render(
         request,
         "evidence/item_detail.html",
         {
             "item": item,
-            "events": events,
+            "history": [_custody_item(item, event) for event in events],
+            "duplicates": selectors.duplicates_of(item),
             "state": CustodyState(state).label,
             "holder": holder,
             "next_kinds": [t.name for t in CUSTODY.allowed(state)],
@@ -132,6 +146,33 @@ def item_detail(request, exhibit_ref: str):
             "disclosure": item.disclosure_entries.all(),
         },
     )
+
+
+def _custody_item(item: EvidenceItem, event) -> dict:
+    """One step of the chain of custody for the timeline, in words."""
+    parts = []
+    if event.from_party and event.to_party:
+        parts.append(f"From {event.from_party} to {event.to_party}.")
+    elif event.from_party:
+        parts.append(f"From {event.from_party}.")
+    elif event.to_party:
+        parts.append(f"To {event.to_party}.")
+    if event.location:
+        parts.append(f"At {event.location}.")
+    if event.sha256_verified:
+        parts.append(
+            "SHA-256 checked: it matches the hash at receipt."
+            if event.sha256_verified == item.sha256
+            else "SHA-256 checked: IT DOES NOT MATCH the hash at receipt."
+        )
+    if event.note:
+        parts.append(event.note)
+    return {
+        "label": event.get_transition_display(),
+        "by": services.person_name(event.by) or event.by_description or "Drachma",
+        "at": event.at,
+        "text": " ".join(parts),
+    }
 
 
 @require("evidence.view_evidenceitem", hide=True)
@@ -179,10 +220,18 @@ def continuity(request, exhibit_ref: str):
 def continuity_pdf(request, exhibit_ref: str):
     item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return attachment(
-        documents.continuity_pdf(item),
+        documents.continuity_pdf(item, user=request.user),
         filename=f"continuity-{item.exhibit_ref}.pdf",
         content_type="application/pdf",
     )
+
+
+@require("evidence.view_custodyevent", hide=True)
+def continuity_print(request, exhibit_ref: str):
+    """The continuity statement for the browser's print: the marking, who printed it and when
+    on every page, no buttons (``core/print_base.html``)."""
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
+    return HttpResponse(documents.continuity_page(item, user=request.user))
 
 
 @require("evidence.view_custodyevent", hide=True)
@@ -300,10 +349,30 @@ def schedule_pdf(request, reference: str, schedule: str):
     incident = selectors.schedule_for(request.user, reference, schedule)
     schedule = schedule.upper()
     return attachment(
-        documents.schedule_pdf(incident, schedule),
+        documents.schedule_pdf(incident, schedule, user=request.user),
         filename=f"{schedule}-{incident.reference}.pdf",
         content_type="application/pdf",
     )
+
+
+@require("evidence.view_disclosureentry", hide=True)
+def schedule_print(request, reference: str, schedule: str):
+    """An MG6C or MG6D schedule for the browser's print, on ``core/print_base.html``."""
+    incident = selectors.schedule_for(request.user, reference, schedule)
+    return HttpResponse(documents.schedule_page(incident, schedule.upper(), user=request.user))
+
+
+@require("evidence.view_disclosureentry")
+def schedules_to_review(request):
+    """The disclosure officer's work: incidents whose schedules hold draft entries to review
+    (the count on a dashboard links here)."""
+    context = paginate(
+        request,
+        selectors.schedules_awaiting_review(),
+        sorts={"reference": "reference", "drafts": "drafts", "occurred": "occurred_at"},
+        default_sort="reference",
+    )
+    return render(request, "evidence/schedules_to_review.html", context)
 
 
 @require("evidence.view_disclosureentry", hide=True)
@@ -329,7 +398,7 @@ def bundle(request, reference: str):
     folder = tempfile.mkdtemp(prefix="drachma-bundle-")
     path = Path(folder) / f"bundle-{incident.reference}.zip"
     try:
-        write_bundle(incident, path)
+        write_bundle(incident, path, user=request.user)
     except BundleError as exc:
         messages.error(request, f"The bundle could not be made: {exc}")
         return redirect("incidents:detail", reference=reference)
