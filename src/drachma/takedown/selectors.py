@@ -58,7 +58,7 @@ def search(queryset: QuerySet[ContentItem], text: str) -> QuerySet[ContentItem]:
 
 def item_detail(reference: str) -> ContentItem:
     matches = ContentMatch.objects.select_related(
-        "matched_item", "matched_item__group", "capture", "reviewed_by"
+        "matched_item", "matched_item__group", "capture", "matched_capture", "reviewed_by"
     )
     matched_by = ContentMatch.objects.select_related("content_item", "capture")
     return (
@@ -341,3 +341,60 @@ def publications_for(viewer: Any, reference: str) -> tuple[Incident, list[Public
     incident = get_or_404(Incident, what="incident", reference=reference)
     reads.viewed(viewer, incident, fields=["publications"])
     return incident, list(publications(incident))
+
+
+# --- match review: the capture beside the footage it matches ---------------------------------
+
+# A thumbnail's longest side, and how hard a preview is blurred (reviewers see the least that
+# lets them judge; the full image only on a deliberate request).
+THUMBNAIL_SIZE = 480
+PREVIEW_BLUR = 12
+
+
+def match_for(viewer: Any, match_id: Any, *, full: bool = False) -> ContentMatch:
+    """A match with both captures, for review, the view recorded; ``full`` when the reviewer
+    asked to see the images in full (recorded as such). 404 if there is none."""
+    match = get_or_404(
+        ContentMatch.objects.select_related(
+            "content_item",
+            "matched_item",
+            "capture__evidence",
+            "matched_capture__evidence",
+            "reviewed_by",
+        ),
+        what="match",
+        pk=match_id,
+    )
+    reads.viewed(viewer, match, fields=["images in full" if full else "blurred previews"])
+    match.frames_compared = match.capture.hashes.count() if match.kind == "video" else None
+    return match
+
+
+def capture_image_for(viewer: Any, capture_id: Any, *, full: bool = False) -> tuple[bytes, str]:
+    """A captured image as ``viewer`` may be shown it: by default a small greyscale, blurred
+    JPEG; the original only when ``full`` (a deliberate request, recorded). 404 for a capture
+    that is not an image."""
+    from io import BytesIO
+
+    from PIL import Image, ImageFilter, ImageOps
+
+    from drachma.evidence.store import get_store
+
+    capture = get_or_404(Capture.objects.select_related("evidence"), what="capture", pk=capture_id)
+    if capture.media_kind != "image":
+        raise Http404("Only an image capture has a picture to show.")
+    reads.viewed(viewer, capture, fields=["image in full" if full else "blurred preview"])
+    with get_store().open(capture.sha256) as f:
+        data = f.read()
+    if full:
+        return data, capture.evidence.stored_file.media_type or "application/octet-stream"
+    try:
+        with Image.open(BytesIO(data)) as image:
+            preview = ImageOps.grayscale(image)
+            preview.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+            preview = preview.filter(ImageFilter.GaussianBlur(PREVIEW_BLUR))
+            out = BytesIO()
+            preview.save(out, "JPEG", quality=70)
+    except (OSError, ValueError):
+        raise Http404("This capture cannot be shown as a picture.") from None
+    return out.getvalue(), "image/jpeg"

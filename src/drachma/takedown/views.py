@@ -32,6 +32,7 @@ from drachma.takedown.models import (
     ContentItem,
     ContentMatch,
     MatchBank,
+    MatchReview,
     TakedownRequest,
 )
 from drachma.takedown.workflow import TAKEDOWN
@@ -110,7 +111,12 @@ def item_detail(request, item_ref: str):
     item = selectors.item_for(request.user, item_ref)
     requests = list(item.requests.all())
     live = next((r for r in requests if r.is_open), None)
+    # "False match" is offered only for a capture that matched something (or was matched).
+    matched_captures = {m.capture_id for m in item.matches.all()} | {
+        m.matched_capture_id for m in item.matched_by.all()
+    }
     context = {
+        "matched_captures": matched_captures,
         "item": item,
         "requests": requests,
         "live": live,
@@ -229,19 +235,58 @@ def capture_false_match(request, capture_id: int):
 
 @require("takedown.review_contentmatch", hide=True, methods=["POST"])
 def match_review(request, match_id: int):
-    match = ContentMatch.objects.select_related("content_item").filter(pk=match_id).first()
+    match = (
+        ContentMatch.objects.select_related("content_item", "matched_item")
+        .filter(pk=match_id)
+        .first()
+    )
     if match is None:
         raise Http404("No such match.")
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
             services.review_match(match, user=request.user, **form.cleaned_data)
-            messages.success(request, "Match reviewed.")
+            messages.success(
+                request,
+                f"{match.content_item.reference}: the match with {match.matched_item.reference} "
+                f"recorded as {MatchReview(form.cleaned_data['review']).label.lower()}",
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:
         flash_form_errors(request, form)
     return _back(match.content_item.reference)
+
+
+@require("takedown.view_contentitem", hide=True)
+def match_compare(request, match_id: int):
+    """The capture beside the footage it matches, to decide whether it is a copy: greyscale
+    and blurred previews unless the reviewer asks for the images in full (``?full=1``, a
+    deliberate click, recorded as a view of the images in full)."""
+    full = request.GET.get("full") == "1"
+    match = selectors.match_for(request.user, match_id, full=full)
+    return render(
+        request,
+        "takedown/match_compare.html",
+        {
+            "match": match,
+            "full": full,
+            "review_form": ReviewForm(),
+            "false_match_form": FalseMatchForm(),
+        },
+    )
+
+
+@require("takedown.view_contentitem", hide=True)
+def capture_image(request, capture_id: int):
+    """A captured image: a blurred greyscale preview, or with ``?full=1`` the original."""
+    data, content_type = selectors.capture_image_for(
+        request.user, capture_id, full=request.GET.get("full") == "1"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require("takedown.view_takedownrequest")
