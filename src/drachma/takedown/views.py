@@ -75,7 +75,20 @@ def item_list(request):
     context = {
         "filterset": filterset,
         "counts": selectors.queue_counts(),
-        **paginate(request, listing),
+        **paginate(
+            request,
+            listing,
+            sorts={
+                "reference": "reference",
+                "platform": "platform",
+                "account": "account",
+                "group": "group__name",
+                "first_seen": "first_seen_at",
+                "captures": "capture_count",
+                "matches": "match_count",
+            },
+            default_sort="-first_seen",
+        ),
     }
     return render(request, "takedown/item_list.html", context)
 
@@ -143,7 +156,7 @@ def item_edit(request, item_ref: str):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, f"{item.reference} saved")
             return _back(item.reference)
     return render(
         request,
@@ -446,7 +459,7 @@ def publication_add(request, reference: str):
         except ValidationError as exc:
             messages.error(request, "Not recorded: " + " ".join(exc.messages))
         else:
-            messages.success(request, "Publication recorded.")
+            messages.success(request, f"Publication recorded on {reference}")
     else:
         messages.error(request, "Not recorded: " + form_errors_text(form))
     return redirect("takedown:publications", reference=reference)
@@ -471,6 +484,6 @@ def publication_edit(request, publication_id: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "Publication updated.")
+            messages.success(request, f"Publication on {record.incident.reference} updated")
             return redirect("takedown:publications", reference=record.incident.reference)
     return render(request, "takedown/publication_edit.html", {"record": record, "form": form})
