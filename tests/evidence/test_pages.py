@@ -58,8 +58,8 @@ def test_custody_through_the_page(world, client_as):
     )
     assert "Logged recorded" in response.content.decode()
     event = CustodyEvent.objects.filter(item=chat).last()
-    assert event.transition == "logged" and event.by == user
-    assert event.sha256_verified == chat.sha256
+    assert event.transition == "logged"
+    assert event.sha256_verified == chat.sha256 and event.by == user
     response = client.post(url, {"kind": "received"}, follow=True)
     assert "Not recorded" in response.content.decode()
     assert client_as("disclosure_officer").post(url, {"kind": "examined"}).status_code == 404

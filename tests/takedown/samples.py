@@ -9,9 +9,18 @@ from drachma.takedown import services
 from drachma.takedown.models import Capture, ContentMatch, HashKind, MediaHash
 
 
+def _png(seed: str) -> bytes:
+    """A small real picture (so that a capture's preview can be drawn), one per seed."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (ord(seed) % 256, 40, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _capture(item, sha: str) -> Capture:
     exhibit = receive_file(
-        io.BytesIO(sha.encode()),
+        io.BytesIO(_png(sha)),
         original_filename="sample.png",
         received_from_type="officer",
         via="takedown capture",
@@ -41,6 +50,8 @@ def build(world) -> dict:
         distance=4,
     )
     request = services.open_request(first, user=None)
+    # A draft opened from the match, so that the work queue shows a request.
+    services.open_request(second, user=None, draft=True, match=match)
     # The incident sample (tests/incidents/samples.py) is built first, in app order.
     publication = services.record_publication(
         incident=world.incident,

@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from drachma.audit.services import record_list_view, record_view
 from drachma.core.apitools import Allow
-from drachma.core.paging import PageNumberPagination
+from drachma.core.paging import ListingPagination
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence import selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle
@@ -46,6 +45,11 @@ class ItemOut(Schema):
 class ItemDetailOut(ItemOut):
     custody_state: str
     holder: str = Field(alias="custody_holder")
+    duplicate_of: list[str] = Field(
+        default_factory=list,
+        description="Other exhibits of the same file (same SHA-256), oldest first",
+    )
+
     conversation: dict | None = None
 
     @staticmethod
@@ -64,6 +68,10 @@ class ItemDetailOut(ItemOut):
             "message_count": parsed.message_count,
             "quality": parsed.quality,
         }
+
+    @staticmethod
+    def resolve_duplicate_of(item: EvidenceItem) -> list[str]:
+        return [d.exhibit_ref for d in selectors.duplicates_of(item)]
 
 
 class ItemFilters(Schema):
@@ -206,15 +214,13 @@ def _record(record_type: str | None, object_id: str | None):
 
 
 @router.get("/items", response=list[ItemOut], auth=Allow("evidence.view_evidenceitem"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_items(request, filters: ItemFilters = Query(...)):
-    queryset = selectors.item_queryset().order_by("-received_at", "-pk")
-    if filters.incident:
-        queryset = queryset.filter(incident__reference=filters.incident)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    record_list_view(request, EvidenceItem, [], query=f"api incident={filters.incident or ''}")
-    return queryset
+    # The rows of the page are recorded (the API recorded an empty list before; the page, the
+    # rows it showed).
+    return selectors.items_for(
+        request.user, incident=filters.incident or "", kind=filters.kind or ""
+    )
 
 
 @router.post("/items", response={201: ItemDetailOut}, auth=Allow("evidence.add_evidenceitem"))
@@ -268,9 +274,7 @@ def upload_item(
     auth=Allow("evidence.view_evidenceitem", hide=True),
 )
 def get_item(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item)
-    return item
+    return selectors.item_for(request.user, exhibit_ref)
 
 
 @router.get(
@@ -279,8 +283,7 @@ def get_item(request, exhibit_ref: str):
     auth=Allow("evidence.view_custodyevent", hide=True),
 )
 def list_custody(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return selectors.custody_events(item)
 
 
@@ -305,12 +308,8 @@ def get_conversation(
 ):
     """The parsed conversation: header, quality report and a page of messages (re-derived
     from the stored bytes)."""
-    item = _item(exhibit_ref)
-    parsed = selectors.parsed_conversation(item)
-    if parsed is None:
-        raise Http404("This exhibit has not been read as a chat export.")
-    record_view(request, item, fields=["conversation"])
-    conv = selectors.load_conversation(parsed)
+    read = selectors.conversation_for(request.user, exhibit_ref)
+    parsed, conv = read.parsed, read.conversation
     end = min(offset + limit, len(conv.messages))
     return {
         "header": conv.header_dict(),
@@ -327,9 +326,7 @@ def get_conversation(
     auth=Allow("evidence.view_disclosureentry", hide=True),
 )
 def list_disclosure(request, reference: str):
-    incident = _incident(reference)
-    record_view(request, incident, fields=["disclosure"])
-    return list(selectors.disclosure_entries(incident))
+    return selectors.disclosure_for(request.user, reference)[1]
 
 
 @router.post(
@@ -369,11 +366,11 @@ def get_bundle(request, reference: str):
     folder = Path(tempfile.mkdtemp(prefix="drachma-bundle-"))
     path = folder / f"bundle-{incident.reference}.zip"
     try:
-        write_bundle(incident, path)
+        write_bundle(incident, path, user=request.user)
     except BundleError as exc:
         folder.rmdir()
         raise ValidationError({"bundle": str(exc)}) from None
-    record_view(request, incident, fields=["bundle"])
+    selectors.bundle_shown(request.user, incident)
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()
     folder.rmdir()

@@ -95,8 +95,9 @@ class _Writer:
         self.files[name] = {"sha256": item.sha256, "size": size, "exhibit": item.exhibit_ref}
 
 
-def write_bundle(incident, destination: str | os.PathLike) -> BundleResult:
-    """Make the bundle for ``incident`` at ``destination`` (a .zip path)."""
+def write_bundle(incident, destination: str | os.PathLike, *, user=None) -> BundleResult:
+    """Make the bundle for ``incident`` at ``destination`` (a .zip path); its documents name
+    ``user`` as the one who printed them ("Drachma" when None)."""
     destination = Path(destination)
     folder = destination.parent if str(destination.parent) else Path(".")
     if destination.is_dir():
@@ -110,7 +111,7 @@ def write_bundle(incident, destination: str | os.PathLike) -> BundleResult:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            files = _fill(_Writer(zf), incident)
+            files = _fill(_Writer(zf), incident, user)
         os.replace(tmp, destination)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -120,7 +121,7 @@ def write_bundle(incident, destination: str | os.PathLike) -> BundleResult:
     return BundleResult(path=destination, files=files)
 
 
-def _fill(w: _Writer, incident) -> dict[str, dict]:
+def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
     items = list(selectors.items_for_incident(incident))
     paths: dict[str, str] = {}
     for item in items:
@@ -133,17 +134,20 @@ def _fill(w: _Writer, incident) -> dict[str, dict]:
         w.add_exhibit(name, item)
         paths[item.exhibit_ref] = name
         w.add(f"continuity/{item.exhibit_ref}.txt", documents.continuity_text(item))
-        w.add(f"continuity/{item.exhibit_ref}.pdf", documents.continuity_pdf(item))
+        w.add(f"continuity/{item.exhibit_ref}.pdf", documents.continuity_pdf(item, user=user))
         parsed = selectors.parsed_conversation(item)
         if parsed is not None:
-            w.add(f"conversations/{item.exhibit_ref}.html", documents.conversation_html(parsed))
+            w.add(
+                f"conversations/{item.exhibit_ref}.html",
+                documents.conversation_html(parsed, user=user),
+            )
             w.add(
                 f"conversations/{item.exhibit_ref}.quality.json",
                 json.dumps(parsed.quality, ensure_ascii=False, indent=2),
             )
     for schedule in DisclosureSchedule.values:
         w.add(f"disclosure/{schedule}.csv", documents.schedule_csv(incident, schedule))
-        w.add(f"disclosure/{schedule}.pdf", documents.schedule_pdf(incident, schedule))
+        w.add(f"disclosure/{schedule}.pdf", documents.schedule_pdf(incident, schedule, user=user))
     for section in bundle_sections():
         for name, content in section.files(incident):
             w.add(name, content)

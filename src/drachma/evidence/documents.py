@@ -2,11 +2,13 @@
 the MG6C/MG6D schedules, as text or CSV and as PDF (WeasyPrint)."""
 
 import io
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from drachma.core import spreadsheets
+from drachma.core.printing import print_context, render_pdf
 from drachma.evidence import selectors
 from drachma.evidence.chats.model import human_size
 from drachma.evidence.models import (
@@ -104,15 +106,21 @@ def continuity_text(item: EvidenceItem) -> str:
     return "\n".join(lines)
 
 
-def pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
+def pdf(template: str, context: dict, *, user: Any = None) -> bytes:
+    """A document on ``core/print_base.html`` as PDF: the marking, who printed it (``user``;
+    None reads "Drachma") and when on every page."""
+    return render_pdf(template, context, user=user)
 
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
+
+def continuity_pdf(item: EvidenceItem, *, user: Any = None) -> bytes:
+    return pdf("evidence/continuity_pdf.html", continuity_context(item), user=user)
 
 
-def continuity_pdf(item: EvidenceItem) -> bytes:
-    return pdf("evidence/continuity_pdf.html", continuity_context(item))
+def continuity_page(item: EvidenceItem, *, user: Any) -> str:
+    """The continuity statement for the browser's print (the PDF's template and marks)."""
+    return render_to_string(
+        "evidence/continuity_pdf.html", {**print_context(user), **continuity_context(item)}
+    )
 
 
 # --- Disclosure schedules ---------------------------------------------------------------
@@ -164,20 +172,29 @@ def schedule_context(incident, schedule: str) -> dict:
     }
 
 
-def schedule_pdf(incident, schedule: str) -> bytes:
-    return pdf("evidence/schedule_pdf.html", schedule_context(incident, schedule))
+def schedule_pdf(incident, schedule: str, *, user: Any = None) -> bytes:
+    return pdf("evidence/schedule_pdf.html", schedule_context(incident, schedule), user=user)
+
+
+def schedule_page(incident, schedule: str, *, user: Any) -> str:
+    """A schedule for the browser's print (the PDF's template and marks)."""
+    return render_to_string(
+        "evidence/schedule_pdf.html",
+        {**print_context(user), **schedule_context(incident, schedule)},
+    )
 
 
 # --- Conversations, readable -------------------------------------------------------------
 
 
-def conversation_html(parsed) -> str:
+def conversation_html(parsed, *, user: Any = None) -> str:
     """A chat as a standalone HTML page (for the bundle): its quality report, then every message."""
     conversation = selectors.load_conversation(parsed)
     messages = list(conversation.iter_message_dicts())
     return render_to_string(
         "evidence/conversation_standalone.html",
         {
+            **print_context(user),
             "parsed": parsed,
             "item": parsed.item,
             "quality": parsed.quality,

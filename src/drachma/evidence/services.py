@@ -226,10 +226,27 @@ def _parse(data: bytes, *, name: str, timezone_name: str | None, date_order: str
         raise ValidationError({"timezone": str(exc)}) from None
 
 
+def supplied_files(item: EvidenceItem) -> list[str]:
+    """The names of the files supplied alongside a chat export: the incident's other exhibits.
+    An attachment the chat names that is none of them was supplied by nobody (the quality
+    report counts it); a chat on no incident came with nothing."""
+    if item.incident_id is None:
+        return []
+    return list(
+        EvidenceItem.objects.filter(incident_id=item.incident_id)
+        .exclude(pk=item.pk)
+        .values_list("original_filename", flat=True)
+    )
+
+
 def _conversation_row(
     item: EvidenceItem, conversation, *, date_order: str, gap_hours: float
 ) -> ParsedConversation:
-    report = quality_report(conversation, gap_threshold=datetime.timedelta(hours=gap_hours))
+    report = quality_report(
+        conversation,
+        gap_threshold=datetime.timedelta(hours=gap_hours),
+        supplied_files=supplied_files(item),
+    )
     row = ParsedConversation(
         item=item,
         format=conversation.format,

@@ -12,6 +12,11 @@ urlpatterns = [
     path("items/<str:exhibit_ref>/continuity/", views.continuity, name="continuity"),
     path("items/<str:exhibit_ref>/continuity.pdf", views.continuity_pdf, name="continuity_pdf"),
     path("items/<str:exhibit_ref>/continuity.txt", views.continuity_text, name="continuity_text"),
+    path(
+        "items/<str:exhibit_ref>/continuity/print/",
+        views.continuity_print,
+        name="continuity_print",
+    ),
     path("items/<str:exhibit_ref>/conversation/", views.conversation, name="conversation"),
     path(
         "items/<str:exhibit_ref>/conversation/read/",
@@ -29,6 +34,16 @@ urlpatterns = [
         "incidents/<str:reference>/disclosure/<str:schedule>.csv",
         views.schedule_csv,
         name="schedule_csv",
+    ),
+    path(
+        "incidents/<str:reference>/disclosure/<str:schedule>/print/",
+        views.schedule_print,
+        name="schedule_print",
+    ),
+    path(
+        "disclosure/to-review/",
+        views.schedules_to_review,
+        name="schedules_to_review",
     ),
     path("disclosure/<int:disclosure_id>/", views.disclosure_edit, name="disclosure_edit"),
     path("incidents/<str:reference>/bundle/", views.bundle, name="bundle"),

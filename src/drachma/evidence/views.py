@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from drachma.audit.services import record_list_view, record_view
 from drachma.core.access import require
 from drachma.core.downloads import attachment
 from drachma.core.feedback import form_errors_text
@@ -12,6 +11,7 @@ from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.evidence import documents, selectors, services
 from drachma.evidence.bundle import BundleError, write_bundle
+from drachma.evidence.filtersets import ExhibitFilterSet
 from drachma.evidence.forms import (
     CustodyForm,
     DisclosureForm,
@@ -19,7 +19,6 @@ from drachma.evidence.forms import (
     UploadForm,
 )
 from drachma.evidence.models import (
-    DisclosureEntry,
     DisclosureSchedule,
     EvidenceItem,
 )
@@ -44,22 +43,26 @@ def _incident(reference: str) -> Incident:
 
 @require("evidence.view_evidenceitem")
 def item_list(request):
-    queryset = selectors.item_queryset().order_by("-received_at", "-pk")
-    reference = request.GET.get("incident", "").strip()
-    if reference:
-        queryset = queryset.filter(incident__reference=reference)
-    q = request.GET.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(exhibit_ref__icontains=q) | queryset.filter(
-            original_filename__icontains=q
-        )
-    context = paginate(request, queryset)
-    record_list_view(
-        request, EvidenceItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode()
+    filterset = ExhibitFilterSet(request.GET, queryset=EvidenceItem.objects.none())
+    narrowing = filterset.narrowing()
+    listing = selectors.items_for(
+        request.user, incident=narrowing["incident"], q=narrowing["q"], kind=narrowing["kind"]
     )
-    return render(
-        request, "evidence/item_list.html", {**context, "incident_ref": reference, "q": q}
+    if "refused" in narrowing:
+        listing.queryset = listing.queryset.none()
+    context = paginate(
+        request,
+        listing,
+        sorts={
+            "exhibit": "exhibit_ref",
+            "file": "original_filename",
+            "kind": "kind",
+            "incident": "incident__reference",
+            "received": "received_at",
+        },
+        default_sort="-received",
     )
+    return render(request, "evidence/item_list.html", {**context, "filterset": filterset})
 
 
 @csrf_protect
@@ -123,8 +126,7 @@ def item_upload(request):
 
 @require("evidence.view_evidenceitem", hide=True)
 def item_detail(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item)
+    item = selectors.item_for(request.user, exhibit_ref)
     events = selectors.custody_events(item)
     state, holder = services.custody_state(item)
     parsed = selectors.parsed_conversation(item)
@@ -133,7 +135,8 @@ def item_detail(request, exhibit_ref: str):
         "evidence/item_detail.html",
         {
             "item": item,
-            "events": [(e, services.person_name(e.by) or e.by_description) for e in events],
+            "history": [_custody_item(item, event) for event in events],
+            "duplicates": selectors.duplicates_of(item),
             "state": CustodyState(state).label,
             "holder": holder,
             "next_kinds": [t.name for t in CUSTODY.allowed(state)],
@@ -145,10 +148,36 @@ def item_detail(request, exhibit_ref: str):
     )
 
 
+def _custody_item(item: EvidenceItem, event) -> dict:
+    """One step of the chain of custody for the timeline, in words."""
+    parts = []
+    if event.from_party and event.to_party:
+        parts.append(f"From {event.from_party} to {event.to_party}.")
+    elif event.from_party:
+        parts.append(f"From {event.from_party}.")
+    elif event.to_party:
+        parts.append(f"To {event.to_party}.")
+    if event.location:
+        parts.append(f"At {event.location}.")
+    if event.sha256_verified:
+        parts.append(
+            "SHA-256 checked: it matches the hash at receipt."
+            if event.sha256_verified == item.sha256
+            else "SHA-256 checked: IT DOES NOT MATCH the hash at receipt."
+        )
+    if event.note:
+        parts.append(event.note)
+    return {
+        "label": event.get_transition_display(),
+        "by": services.person_name(event.by) or event.by_description or "Drachma",
+        "at": event.at,
+        "text": " ".join(parts),
+    }
+
+
 @require("evidence.view_evidenceitem", hide=True)
 def item_download(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["file"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["file"])
     response = FileResponse(
         get_store().open(item.sha256),
         as_attachment=True,
@@ -179,8 +208,7 @@ def custody_add(request, exhibit_ref: str):
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return render(
         request,
         "evidence/continuity.html",
@@ -190,19 +218,25 @@ def continuity(request, exhibit_ref: str):
 
 @require("evidence.view_custodyevent", hide=True)
 def continuity_pdf(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return attachment(
-        documents.continuity_pdf(item),
+        documents.continuity_pdf(item, user=request.user),
         filename=f"continuity-{item.exhibit_ref}.pdf",
         content_type="application/pdf",
     )
 
 
 @require("evidence.view_custodyevent", hide=True)
+def continuity_print(request, exhibit_ref: str):
+    """The continuity statement for the browser's print: the marking, who printed it and when
+    on every page, no buttons (``core/print_base.html``)."""
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
+    return HttpResponse(documents.continuity_page(item, user=request.user))
+
+
+@require("evidence.view_custodyevent", hide=True)
 def continuity_text(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    record_view(request, item, fields=["custody"])
+    item = selectors.item_for(request.user, exhibit_ref, fields=["custody"])
     return attachment(
         documents.continuity_text(item),
         filename=f"continuity-{item.exhibit_ref}.txt",
@@ -212,12 +246,8 @@ def continuity_text(request, exhibit_ref: str):
 
 @require("evidence.view_parsedconversation", hide=True)
 def conversation(request, exhibit_ref: str):
-    item = _item(exhibit_ref)
-    parsed = selectors.parsed_conversation(item)
-    if parsed is None:
-        raise Http404("This exhibit has not been read as a chat export.")
-    record_view(request, item, fields=["conversation"])
-    conv = selectors.load_conversation(parsed)
+    read = selectors.conversation_for(request.user, exhibit_ref)
+    item, parsed, conv = read.item, read.parsed, read.conversation
     from django.core.paginator import Paginator
 
     page_obj = Paginator(range(len(conv.messages)), MESSAGES_PER_PAGE).get_page(
@@ -265,9 +295,7 @@ def conversation_parse(request, exhibit_ref: str):
 
 @require("evidence.view_disclosureentry", hide=True)
 def disclosure(request, reference: str):
-    incident = _incident(reference)
-    entries = list(selectors.disclosure_entries(incident))
-    record_view(request, incident, fields=["disclosure"])
+    incident, entries = selectors.disclosure_for(request.user, reference)
     return render(
         request,
         "evidence/disclosure.html",
@@ -300,9 +328,7 @@ def disclosure_add(request, reference: str):
 
 @require("evidence.change_disclosureentry", hide=True, methods=["GET", "POST"])
 def disclosure_edit(request, disclosure_id: int):
-    entry = get_object_or_404(
-        DisclosureEntry.objects.select_related("incident", "item"), pk=disclosure_id
-    )
+    entry = selectors.disclosure_entry_for(request.user, disclosure_id)
     initial = {name: getattr(entry, name) for name in services.DISCLOSURE_FIELDS}
     form = DisclosureForm(
         request.POST if request.method == "POST" else None, initial=initial, editing=True
@@ -318,28 +344,41 @@ def disclosure_edit(request, disclosure_id: int):
     return render(request, "evidence/disclosure_edit.html", {"entry": entry, "form": form})
 
 
-def _schedule(reference: str, schedule: str) -> tuple[Incident, str]:
-    schedule = schedule.upper()
-    if schedule not in DisclosureSchedule.values:
-        raise Http404("No such schedule.")
-    return _incident(reference), schedule
-
-
 @require("evidence.view_disclosureentry", hide=True)
 def schedule_pdf(request, reference: str, schedule: str):
-    incident, schedule = _schedule(reference, schedule)
-    record_view(request, incident, fields=[f"disclosure {schedule}"])
+    incident = selectors.schedule_for(request.user, reference, schedule)
+    schedule = schedule.upper()
     return attachment(
-        documents.schedule_pdf(incident, schedule),
+        documents.schedule_pdf(incident, schedule, user=request.user),
         filename=f"{schedule}-{incident.reference}.pdf",
         content_type="application/pdf",
     )
 
 
 @require("evidence.view_disclosureentry", hide=True)
+def schedule_print(request, reference: str, schedule: str):
+    """An MG6C or MG6D schedule for the browser's print, on ``core/print_base.html``."""
+    incident = selectors.schedule_for(request.user, reference, schedule)
+    return HttpResponse(documents.schedule_page(incident, schedule.upper(), user=request.user))
+
+
+@require("evidence.view_disclosureentry")
+def schedules_to_review(request):
+    """The disclosure officer's work: incidents whose schedules hold draft entries to review
+    (the count on a dashboard links here)."""
+    context = paginate(
+        request,
+        selectors.schedules_awaiting_review(),
+        sorts={"reference": "reference", "drafts": "drafts", "occurred": "occurred_at"},
+        default_sort="reference",
+    )
+    return render(request, "evidence/schedules_to_review.html", context)
+
+
+@require("evidence.view_disclosureentry", hide=True)
 def schedule_csv(request, reference: str, schedule: str):
-    incident, schedule = _schedule(reference, schedule)
-    record_view(request, incident, fields=[f"disclosure {schedule}"])
+    incident = selectors.schedule_for(request.user, reference, schedule)
+    schedule = schedule.upper()
     return attachment(
         documents.schedule_csv(incident, schedule),
         filename=f"{schedule}-{incident.reference}.csv",
@@ -359,11 +398,11 @@ def bundle(request, reference: str):
     folder = tempfile.mkdtemp(prefix="drachma-bundle-")
     path = Path(folder) / f"bundle-{incident.reference}.zip"
     try:
-        write_bundle(incident, path)
+        write_bundle(incident, path, user=request.user)
     except BundleError as exc:
         messages.error(request, f"The bundle could not be made: {exc}")
         return redirect("incidents:detail", reference=reference)
-    record_view(request, incident, fields=["bundle"])
+    selectors.bundle_shown(request.user, incident)
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()  # the open handle keeps the data; nothing stays on disk
     Path(folder).rmdir()

@@ -2,6 +2,7 @@
 steps, the work queue, match banks, the figures and the publication log."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,10 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
 from drachma.core.choices import Platform as CorePlatform
-from drachma.core.paging import PageNumberPagination
+from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
@@ -263,11 +263,6 @@ def _request(reference: str) -> TakedownRequest:
         raise Http404 from None
 
 
-def _item_out(request, item: ContentItem) -> ContentItem:
-    record_view(request, item)
-    return item
-
-
 def _resolve(data: dict) -> dict:
     errors: dict[str, str] = {}
     if data.get("group") is not None:
@@ -294,27 +289,28 @@ def _resolve(data: dict) -> dict:
 
 
 @router.get("/items", response=list[ItemSummaryOut], auth=Allow("takedown.view_contentitem"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_items(request, filters: FootageFilters = Query(...)):
+    # The rows shown are recorded, as the page records them (the API recorded nothing).
     params = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = ContentItemFilterSet(params, queryset=selectors.item_queryset())
     if not filterset.is_valid():
         raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
-    return filterset.qs
+    return selectors.items_for(request.user, filterset.qs, query=urlencode(params))
 
 
 @router.post("/items", response={201: FootageOut}, auth=Allow("takedown.add_contentitem"))
 def create_item(request, payload: ItemIn):
     data = _resolve(payload.dict())
     item = services.create_content_item(user=request.user, **data)
-    return Status(201, _item_out(request, _item(item.reference)))
+    return Status(201, selectors.item_for(request.user, item.reference))
 
 
 @router.get(
     "/items/{item_ref}", response=FootageOut, auth=Allow("takedown.view_contentitem", hide=True)
 )
 def get_item(request, item_ref: str):
-    return _item_out(request, _item(item_ref))
+    return selectors.item_for(request.user, item_ref)
 
 
 @router.patch(
@@ -332,7 +328,7 @@ def update_item(request, item_ref: str, payload: ItemUpdateIn):
     if "incident" in given and not given["incident"]:
         data["incident"] = None
     services.update_content_item(item, user=request.user, **data)
-    return _item_out(request, _item(item_ref))
+    return selectors.item_for(request.user, item_ref)
 
 
 @router.post(
@@ -407,7 +403,7 @@ def open_request(request, item_ref: str, payload: OpenIn):
 
 
 @router.get("/requests", response=list[RequestOut], auth=Allow("takedown.view_takedownrequest"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_requests(request, overdue: bool = False, state: str | None = None):
     """Open requests; ``overdue=true`` gives the work queue (past the deadline)."""
     if overdue:
@@ -420,7 +416,8 @@ def list_requests(request, overdue: bool = False, state: str | None = None):
         if state not in TakedownState.values:
             raise ValidationError({"state": f"One of: {', '.join(TakedownState.values)}."})
         rows = rows.filter(state=state)
-    return rows.prefetch_related("events__by")
+    query = "overdue" if overdue else f"state={state or 'open'}"
+    return selectors.requests_for(request.user, rows.prefetch_related("events__by"), query=query)
 
 
 @router.get(
@@ -429,7 +426,7 @@ def list_requests(request, overdue: bool = False, state: str | None = None):
     auth=Allow("takedown.view_takedownrequest", hide=True),
 )
 def get_request(request, request_ref: str):
-    return _request(request_ref)
+    return selectors.request_for(request.user, request_ref)
 
 
 @router.post(
@@ -547,9 +544,7 @@ def _exhibit(exhibit_ref: str | None) -> EvidenceItem | None:
     auth=Allow("takedown.view_publicationrecord", hide=True),
 )
 def list_publications(request, reference: str):
-    incident = get_object_or_404(Incident, reference=reference)
-    record_view(request, incident, fields=["publications"])
-    return list(selectors.publications(incident))
+    return selectors.publications_for(request.user, reference)[1]
 
 
 @router.post(

@@ -111,7 +111,9 @@ class FalseMatchForm(forms.Form):
 
 class ReviewForm(forms.Form):
     review = forms.ChoiceField(
-        choices=[(MatchReview.CONFIRMED, "A copy"), (MatchReview.NOT_A_COPY, "Not a copy")]
+        label="Is it a copy?",
+        choices=[(MatchReview.CONFIRMED, "A copy"), (MatchReview.NOT_A_COPY, "Not a copy")],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(required=False, max_length=500)
 

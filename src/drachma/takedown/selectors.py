@@ -3,11 +3,18 @@
 import datetime
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
+from drachma.core.personal import Listing
+from drachma.incidents.models import Incident
 from drachma.takedown.models import (
     FINISHED,
     Capture,
@@ -51,7 +58,7 @@ def search(queryset: QuerySet[ContentItem], text: str) -> QuerySet[ContentItem]:
 
 def item_detail(reference: str) -> ContentItem:
     matches = ContentMatch.objects.select_related(
-        "matched_item", "matched_item__group", "capture", "reviewed_by"
+        "matched_item", "matched_item__group", "capture", "matched_capture", "reviewed_by"
     )
     matched_by = ContentMatch.objects.select_related("content_item", "capture")
     return (
@@ -257,3 +264,137 @@ def publications(incident) -> QuerySet[PublicationRecord]:
         .select_related("item", "found_by", "content_item")
         .order_by("found_at", "pk")
     )
+
+
+# --- reads for a viewer ---------------------------------------------------------------------
+# Footage is about people (who filmed or is filmed, the account that posted it, the group), so
+# the pages and the API read it through these: each records the view itself, so every door
+# records the same thing (``core.personal``).
+
+
+def items_for(viewer: Any, rows: QuerySet[ContentItem], *, query: str = "") -> Listing:
+    """``rows`` (``item_queryset()`` narrowed by a door's filters) as ``viewer`` is shown them:
+    the rows a door shows are recorded as one list view, with the filters in ``query``."""
+
+    def show(shown: Sequence[ContentItem]) -> list[ContentItem]:
+        reads.viewed_list(viewer, ContentItem, shown, query=query)
+        return list(shown)
+
+    return Listing(queryset=rows, show=show)
+
+
+def item_for(viewer: Any, reference: str) -> ContentItem:
+    """The footage with its captures, matches and requests, the view recorded; 404 if none."""
+    try:
+        item = item_detail(reference)
+    except ContentItem.DoesNotExist:
+        raise Http404("No such footage.") from None
+    reads.viewed(viewer, item)
+    return item
+
+
+def requests_for(viewer: Any, rows: QuerySet[TakedownRequest], *, query: str = "") -> Listing:
+    """Takedown requests (each names the footage, its account and group) as ``viewer`` is shown
+    them: the rows shown are recorded as one list view."""
+
+    def show(shown: Sequence[TakedownRequest]) -> list[TakedownRequest]:
+        reads.viewed_list(viewer, TakedownRequest, shown, query=query)
+        return list(shown)
+
+    return Listing(queryset=rows, show=show)
+
+
+def request_for(viewer: Any, reference: str) -> TakedownRequest:
+    """One takedown request, the view recorded; 404 if none."""
+    try:
+        takedown = request_detail(reference)
+    except TakedownRequest.DoesNotExist:
+        raise Http404("No such takedown request.") from None
+    reads.viewed(viewer, takedown)
+    return takedown
+
+
+def queue_for(viewer: Any, now: datetime.datetime | None = None) -> dict[str, list]:
+    """The work queue as ``viewer`` sees it: the overdue requests and the drafts to review,
+    each list recorded as a list view of what it shows."""
+    overdue, drafts = list(overdue_requests(now)), list(drafts_to_review())
+    reads.viewed_list(viewer, TakedownRequest, overdue, query="overdue")
+    reads.viewed_list(viewer, TakedownRequest, drafts, query="drafts to review")
+    return {"overdue": overdue, "drafts": drafts}
+
+
+def publication_for(viewer: Any, publication_id: Any) -> PublicationRecord:
+    """One entry of a publication log (where footage appeared, who found it), the view
+    recorded; 404 if there is none."""
+    record = get_or_404(
+        PublicationRecord.objects.select_related("incident", "item"),
+        what="publication",
+        pk=publication_id,
+    )
+    reads.viewed(viewer, record)
+    return record
+
+
+def publications_for(viewer: Any, reference: str) -> tuple[Incident, list[PublicationRecord]]:
+    """An incident's publication log (where footage of it appeared, who found it), the view
+    recorded against the incident; 404 if there is no such incident."""
+    incident = get_or_404(Incident, what="incident", reference=reference)
+    reads.viewed(viewer, incident, fields=["publications"])
+    return incident, list(publications(incident))
+
+
+# --- match review: the capture beside the footage it matches ---------------------------------
+
+# A thumbnail's longest side, and how hard a preview is blurred (reviewers see the least that
+# lets them judge; the full image only on a deliberate request).
+THUMBNAIL_SIZE = 480
+PREVIEW_BLUR = 12
+
+
+def match_for(viewer: Any, match_id: Any, *, full: bool = False) -> ContentMatch:
+    """A match with both captures, for review, the view recorded; ``full`` when the reviewer
+    asked to see the images in full (recorded as such). 404 if there is none."""
+    match = get_or_404(
+        ContentMatch.objects.select_related(
+            "content_item",
+            "matched_item",
+            "capture__evidence",
+            "matched_capture__evidence",
+            "reviewed_by",
+        ),
+        what="match",
+        pk=match_id,
+    )
+    reads.viewed(viewer, match, fields=["images in full" if full else "blurred previews"])
+    match.frames_compared = match.capture.hashes.count() if match.kind == "video" else None
+    return match
+
+
+def capture_image_for(viewer: Any, capture_id: Any, *, full: bool = False) -> tuple[bytes, str]:
+    """A captured image as ``viewer`` may be shown it: by default a small greyscale, blurred
+    JPEG; the original only when ``full`` (a deliberate request, recorded). 404 for a capture
+    that is not an image."""
+    from io import BytesIO
+
+    from PIL import Image, ImageFilter, ImageOps
+
+    from drachma.evidence.store import get_store
+
+    capture = get_or_404(Capture.objects.select_related("evidence"), what="capture", pk=capture_id)
+    if capture.media_kind != "image":
+        raise Http404("Only an image capture has a picture to show.")
+    reads.viewed(viewer, capture, fields=["image in full" if full else "blurred preview"])
+    with get_store().open(capture.sha256) as f:
+        data = f.read()
+    if full:
+        return data, capture.evidence.stored_file.media_type or "application/octet-stream"
+    try:
+        with Image.open(BytesIO(data)) as image:
+            preview = ImageOps.grayscale(image)
+            preview.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+            preview = preview.filter(ImageFilter.GaussianBlur(PREVIEW_BLUR))
+            out = BytesIO()
+            preview.save(out, "JPEG", quality=70)
+    except (OSError, ValueError):
+        raise Http404("This capture cannot be shown as a picture.") from None
+    return out.getvalue(), "image/jpeg"

@@ -14,6 +14,8 @@ urlpatterns = [
     path("banks/new/", views.bank_create, name="bank_create"),
     path("banks/<int:bank_id>/", views.bank_edit, name="bank_edit"),
     path("captures/<int:capture_id>/false-match/", views.capture_false_match, name="false_match"),
+    path("matches/<int:match_id>/", views.match_compare, name="match_compare"),
+    path("captures/<int:capture_id>/image/", views.capture_image, name="capture_image"),
     path("matches/<int:match_id>/review/", views.match_review, name="match_review"),
     # The publication log, per incident, for the prosecutor.
     path("incidents/<str:reference>/publications/", views.publications, name="publications"),

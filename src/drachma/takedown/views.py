@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from drachma.audit.services import record_list_view, record_view
 from drachma.core import spreadsheets
 from drachma.core.access import require
 from drachma.core.feedback import flash_form_errors, flash_validation_error, form_errors_text
@@ -33,13 +32,14 @@ from drachma.takedown.models import (
     ContentItem,
     ContentMatch,
     MatchBank,
-    PublicationRecord,
+    MatchReview,
     TakedownRequest,
 )
 from drachma.takedown.workflow import TAKEDOWN
 
 
 def _item(reference: str) -> ContentItem:
+    """The footage a step acts on (the step's own page records no view; it redirects)."""
     try:
         return selectors.item_detail(reference)
     except ContentItem.DoesNotExist:
@@ -71,14 +71,25 @@ def item_list(request):
     queryset = selectors.item_queryset()
     filterset = ContentItemFilterSet(request.GET, queryset=queryset)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
+    listing = selectors.items_for(request.user, rows, query=request.GET.urlencode())
     context = {
         "filterset": filterset,
         "counts": selectors.queue_counts(),
-        **paginate(request, rows),
+        **paginate(
+            request,
+            listing,
+            sorts={
+                "reference": "reference",
+                "platform": "platform",
+                "account": "account",
+                "group": "group__name",
+                "first_seen": "first_seen_at",
+                "captures": "capture_count",
+                "matches": "match_count",
+            },
+            default_sort="-first_seen",
+        ),
     }
-    record_list_view(
-        request, ContentItem, [i.pk for i in context["page_obj"]], query=request.GET.urlencode()
-    )
     return render(request, "takedown/item_list.html", context)
 
 
@@ -110,11 +121,15 @@ def item_create(request):
 
 @require("takedown.view_contentitem", hide=True)
 def item_detail(request, item_ref: str):
-    item = _item(item_ref)
-    record_view(request, item)
+    item = selectors.item_for(request.user, item_ref)
     requests = list(item.requests.all())
     live = next((r for r in requests if r.is_open), None)
+    # "False match" is offered only for a capture that matched something (or was matched).
+    matched_captures = {m.capture_id for m in item.matches.all()} | {
+        m.matched_capture_id for m in item.matched_by.all()
+    }
     context = {
+        "matched_captures": matched_captures,
         "item": item,
         "requests": requests,
         "live": live,
@@ -131,7 +146,7 @@ def item_detail(request, item_ref: str):
 
 @require("takedown.change_contentitem", hide=True, methods=["GET", "POST"])
 def item_edit(request, item_ref: str):
-    item = _item(item_ref)
+    item = selectors.item_for(request.user, item_ref)
     form = ContentItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,7 +156,7 @@ def item_edit(request, item_ref: str):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, f"{item.reference} saved")
             return _back(item.reference)
     return render(
         request,
@@ -233,14 +248,22 @@ def capture_false_match(request, capture_id: int):
 
 @require("takedown.review_contentmatch", hide=True, methods=["POST"])
 def match_review(request, match_id: int):
-    match = ContentMatch.objects.select_related("content_item").filter(pk=match_id).first()
+    match = (
+        ContentMatch.objects.select_related("content_item", "matched_item")
+        .filter(pk=match_id)
+        .first()
+    )
     if match is None:
         raise Http404("No such match.")
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
             services.review_match(match, user=request.user, **form.cleaned_data)
-            messages.success(request, "Match reviewed.")
+            messages.success(
+                request,
+                f"{match.content_item.reference}: the match with {match.matched_item.reference} "
+                f"recorded as {MatchReview(form.cleaned_data['review']).label.lower()}",
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:
@@ -248,16 +271,44 @@ def match_review(request, match_id: int):
     return _back(match.content_item.reference)
 
 
+@require("takedown.view_contentitem", hide=True)
+def match_compare(request, match_id: int):
+    """The capture beside the footage it matches, to decide whether it is a copy: greyscale
+    and blurred previews unless the reviewer asks for the images in full (``?full=1``, a
+    deliberate click, recorded as a view of the images in full)."""
+    full = request.GET.get("full") == "1"
+    match = selectors.match_for(request.user, match_id, full=full)
+    return render(
+        request,
+        "takedown/match_compare.html",
+        {
+            "match": match,
+            "full": full,
+            "review_form": ReviewForm(),
+            "false_match_form": FalseMatchForm(),
+        },
+    )
+
+
+@require("takedown.view_contentitem", hide=True)
+def capture_image(request, capture_id: int):
+    """A captured image: a blurred greyscale preview, or with ``?full=1`` the original."""
+    data, content_type = selectors.capture_image_for(
+        request.user, capture_id, full=request.GET.get("full") == "1"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require("takedown.view_takedownrequest")
 def work_queue(request):
-    overdue = selectors.overdue_requests()
     context = {
-        "overdue": overdue,
-        "drafts": selectors.drafts_to_review(),
+        **selectors.queue_for(request.user),
         "counts": selectors.queue_counts(),
         "now": timezone.now(),
     }
-    record_list_view(request, TakedownRequest, [r.pk for r in overdue], query="overdue")
     return render(request, "takedown/queue.html", context)
 
 
@@ -387,8 +438,7 @@ def bank_edit(request, bank_id: int):
 
 @require("takedown.view_publicationrecord", hide=True)
 def publications(request, reference: str):
-    incident = get_object_or_404(Incident, reference=reference)
-    record_view(request, incident, fields=["publications"])
+    incident, _records = selectors.publications_for(request.user, reference)
     return render(
         request,
         "takedown/publications.html",
@@ -409,7 +459,7 @@ def publication_add(request, reference: str):
         except ValidationError as exc:
             messages.error(request, "Not recorded: " + " ".join(exc.messages))
         else:
-            messages.success(request, "Publication recorded.")
+            messages.success(request, f"Publication recorded on {reference}")
     else:
         messages.error(request, "Not recorded: " + form_errors_text(form))
     return redirect("takedown:publications", reference=reference)
@@ -417,9 +467,7 @@ def publication_add(request, reference: str):
 
 @require("takedown.change_publicationrecord", hide=True, methods=["GET", "POST"])
 def publication_edit(request, publication_id: int):
-    record = get_object_or_404(
-        PublicationRecord.objects.select_related("incident", "item"), pk=publication_id
-    )
+    record = selectors.publication_for(request.user, publication_id)
     initial = {name: getattr(record, name) for name in services.PUBLICATION_FIELDS}
     initial["item"] = record.item.exhibit_ref if record.item else None
     form = PublicationForm(
@@ -436,6 +484,6 @@ def publication_edit(request, publication_id: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "Publication updated.")
+            messages.success(request, f"Publication on {record.incident.reference} updated")
             return redirect("takedown:publications", reference=record.incident.reference)
     return render(request, "takedown/publication_edit.html", {"record": record, "form": form})

@@ -451,6 +451,8 @@ class Conversation:
         stated = message.utc_stated is not None or message.wall.tzinfo is not None
         d: dict[str, Any] = {
             "index": index,
+            # The number a reader cites ("message 12"): the same in the app and the bundle.
+            "number": index + 1,
             "sender": message.sender,
             "timestamp": message.timestamp,
             "utc": utc.isoformat(timespec=message.precision),

@@ -84,6 +84,7 @@ def _ref(conv: Conversation, m: Message, index: int) -> dict[str, Any]:
     utc, _ = conv.utc(m)
     return {
         "index": index,
+        "number": index + 1,  # as the app and the bundle number the message
         "sender": m.sender,
         "timestamp": m.timestamp,
         "utc": utc.isoformat(timespec=m.precision),
