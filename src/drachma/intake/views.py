@@ -2,11 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from drachma.audit.services import record_list_view, record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.feedback import flash_validation_error, submit_form
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
@@ -21,25 +19,13 @@ from drachma.intake.workflow import REFERRAL, TRIAGE
 from drachma.people.models import Person
 
 
-def _report(reference: str) -> Report:
-    try:
-        return selectors.report_detail(reference)
-    except Report.DoesNotExist:
-        raise Http404("No such report.") from None
-
-
 def _plain_report(reference: str) -> Report:
-    try:
-        return Report.objects.get(reference=reference)
-    except Report.DoesNotExist:
-        raise Http404("No such report.") from None
+    """The report a step acts on (not a read of it: the page it leads to records that)."""
+    return get_or_404(Report, reference=reference, what="report")
 
 
 def _referral(reference: str) -> Referral:
-    try:
-        return selectors.referral_detail(reference)
-    except Referral.DoesNotExist:
-        raise Http404("No such referral.") from None
+    return get_or_404(selectors.referral_detail_queryset(), reference=reference, what="referral")
 
 
 def _back(report_ref: str):
@@ -52,26 +38,19 @@ def report_list(request):
         request.GET, queryset=selectors.report_queryset(), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else selectors.report_queryset().none()
+    reports = selectors.reports_for(request.user, queryset, query=request.GET.urlencode())
     context = {
         "filterset": filterset,
         "counts": selectors.queue_counts(),
-        **paginate(request, queryset),
+        **paginate(request, reports),
     }
-    record_list_view(
-        request, Report, [r.pk for r in context["page_obj"]], query=request.GET.urlencode()
-    )
     return render(request, "intake/report_list.html", context)
 
 
 @require("intake.view_report", hide=True)
 def report_detail(request, report_ref: str):
-    report = _report(report_ref)
-    show_contact = request.user.has_perm("intake.view_reporter_contact")
-    record_view(
-        request,
-        report,
-        fields=["reporter_contact"] if show_contact and report.has_contact else None,
-    )
+    report = selectors.report_for(request.user, report_ref)
+    show_contact = selectors.shows_contact(request.user)
     allowed = {t.name for t in TRIAGE.allowed(report.status, request.user)}
     context = {
         "report": report,
@@ -218,7 +197,8 @@ def report_convert(request, report_ref: str):
                 request, f"Report {report.reference} is now incident {incident.reference}."
             )
             return redirect("incidents:detail", reference=incident.reference)
-    record_view(request, report)
+    # The form shows what the report says: a read of it, recorded like the report's page.
+    report = selectors.shown_report(request.user, report)
     return render(request, "intake/report_convert.html", {"form": form, "report": report})
 
 
@@ -231,21 +211,18 @@ def referral_list(request):
         request.GET, queryset=selectors.referral_queryset(), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else selectors.referral_queryset().none()
+    referrals = selectors.referrals_for(request.user, queryset, query=request.GET.urlencode())
     context = {
         "filterset": filterset,
         "counts": selectors.referral_counts(),
-        **paginate(request, queryset),
+        **paginate(request, referrals),
     }
-    record_list_view(
-        request, Referral, [r.pk for r in context["page_obj"]], query=request.GET.urlencode()
-    )
     return render(request, "intake/referral_list.html", context)
 
 
 @require("intake.view_referral", hide=True)
 def referral_detail(request, referral_ref: str):
-    referral = _referral(referral_ref)
-    record_view(request, referral)
+    referral = selectors.referral_for(request.user, referral_ref)
     allowed = REFERRAL.allowed(referral.status, request.user)
     context = {
         "referral": referral,

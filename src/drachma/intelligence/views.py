@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from drachma.audit.services import record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
-from drachma.intelligence import services
+from drachma.intelligence import selectors, services
 from drachma.intelligence.forms import IntelligenceEntryForm, TransitionForm
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceStatus
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
@@ -14,27 +13,22 @@ from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
 
 @require("intelligence.view_intelligenceentry")
 def entry_list(request):
-    entries = IntelligenceEntry.objects.select_related("group")
+    entries = selectors.entry_queryset()
     status = request.GET.get("status", "")
     if status in IntelligenceStatus.values:
         entries = entries.filter(status=status)
+    listing = selectors.entries_for(request.user, entries, query=request.GET.urlencode())
     context = {
         "status": status,
         "statuses": IntelligenceStatus.choices,
-        **paginate(request, entries),
+        **paginate(request, listing),
     }
     return render(request, "intelligence/entry_list.html", context)
 
 
 @require("intelligence.view_intelligenceentry", hide=True)
 def entry_detail(request, entry_id: int):
-    entry = get_object_or_404(
-        IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related(
-            "incidents", "events__by"
-        ),
-        pk=entry_id,
-    )
-    record_view(request, entry)
+    entry = selectors.entry_for(request.user, entry_id)
     return render(
         request,
         "intelligence/entry_detail.html",
@@ -80,7 +74,7 @@ def entry_create(request):
 
 @require("intelligence.change_intelligenceentry", hide=True, methods=["GET", "POST"])
 def entry_edit(request, entry_id: int):
-    entry = get_object_or_404(IntelligenceEntry, pk=entry_id)
+    entry = get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
     form = IntelligenceEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,12 +89,15 @@ def entry_edit(request, entry_id: int):
         else:
             messages.success(request, f"Intelligence {entry.reference} updated.")
             return redirect("intelligence:entry_detail", entry_id=entry.pk)
+    elif request.method == "GET":
+        # The form shows the entry's text: a view, recorded like any other.
+        selectors.shown_entry(request.user, entry)
     return render(request, "intelligence/entry_form.html", {"form": form, "entry": entry})
 
 
 @require("intelligence.view_intelligenceentry", hide=True, methods=["POST"])
 def entry_transition(request, entry_id: int, action: str):
-    entry = get_object_or_404(IntelligenceEntry, pk=entry_id)
+    entry = get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
