@@ -122,7 +122,7 @@ def child(args) -> None:
     from drachma.statistics.rollup import rebuild
 
     t = time.perf_counter()
-    rows = rebuild()  # the bulk load bypassed the signals that keep monthly counts in step
+    rows = rebuild()  # the bulk load bypassed the services that keep monthly counts in step
     print(f"rebuild monthly counts: {rows:,} rows in {time.perf_counter() - t:.1f} s")
     measure(args.runs)
 

@@ -128,7 +128,7 @@ def test_timeline_of_workflow_events_in_words(make_user):
     user = make_user("safeguarding_officer")
     at = datetime.datetime(2026, 3, 12, 18, 2, tzinfo=datetime.UTC)
     events = [
-        ActionEvent(transition="create", from_state="", to_state="open", by=user, at=at),
+        ActionEvent(transition="plan", from_state="", to_state="open", by=user, at=at),
         ActionEvent(
             transition="start",
             from_state="open",
@@ -148,7 +148,7 @@ def test_timeline_of_workflow_events_in_words(make_user):
     ]
     html = render("{% timeline events heading_level=3 %}", events=events)
     titles = re.findall(r'<h3 class="moj-timeline__title">([^<]+)</h3>', html)
-    assert titles == ["Bring the due time forward", "Start", "Create"]  # newest first
+    assert titles == ["Bring the due time forward", "Start", "Planned"]  # newest first
     assert "From open to in progress" in html and "Began as open" in html
     assert f"by {user.get_full_name()}" in html and "by The overnight sweep" in html
     assert '<time datetime="2026-03-12T19:02:00+00:00">12 March 2026, 19:02</time>' in html

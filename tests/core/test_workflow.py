@@ -40,3 +40,11 @@ def test_every_declared_workflow_names_its_model_and_event_model():
         assert machine.model is not None and machine.event_model is not None, machine.name
         assert STATE_FIELDS[machine.model] == machine.field
         assert set(machine.initial) <= set(machine.states)
+
+
+def test_each_step_of_a_history_reads_in_words():
+    from drachma.incidents.workflow import INCIDENT
+
+    assert INCIDENT.step_label("record") == "Recorded"  # how an incident begins
+    assert INCIDENT.step_label("close") == INCIDENT.transition("close").label
+    assert INCIDENT.step_label("imported_from_old_system") == "Imported from old system"

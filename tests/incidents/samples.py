@@ -17,7 +17,11 @@ def build(world) -> dict:
     person = create_person(given_names="Sample", family_name="Subject")
     involvement = services.add_person(incident, person=person, role=PersonRole.SUBJECT)
     world.incident = incident
-    return {"reference": incident.reference, "involvement_id": involvement.pk}
+    return {
+        "reference": incident.reference,
+        "involvement_id": involvement.pk,
+        "incident_transition": "assess",
+    }
 
 
 def _ago(days):

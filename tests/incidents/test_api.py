@@ -20,6 +20,7 @@ from drachma.incidents import services
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase, PersonRole
 from drachma.people.services import create_person
 from tests.conftest import sign_in
+from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
 URL = "/api/incidents/incidents"
@@ -53,7 +54,7 @@ def payload(**overrides) -> dict:
     return data
 
 
-def make(user, **fields) -> Incident:
+def make(user, status="new", **fields) -> Incident:
     data = {
         "occurred_at": ago(1),
         "source": "group",
@@ -63,7 +64,7 @@ def make(user, **fields) -> Incident:
     }
     data.update(fields)
     groups = data.pop("groups", ())
-    return services.create_incident(user=user, groups=groups, **data)
+    return move_to(services.create_incident(user=user, groups=groups, **data), status)
 
 
 def state() -> dict:
@@ -247,7 +248,6 @@ def test_create_read_and_update(client_as, world, make_user):
         "PATCH",
         f"{URL}/{incident.reference}",
         {
-            "status": "closed",
             "outcome": "nfa",
             "groups": [world["blue"].pk],
             "ward": "",
@@ -256,6 +256,14 @@ def test_create_read_and_update(client_as, world, make_user):
             "longitude": None,
             "place": "Preston",
         },
+    )
+    assert response.status_code == 200, response.content
+    # The status moves only by a transition (it is no longer a field of the update).
+    response = send(
+        client,
+        "POST",
+        f"{URL}/{incident.reference}/transitions",
+        {"transition": "close", "note": "No further action."},
     )
     assert response.status_code == 200, response.content
     data = response.json()
@@ -271,7 +279,15 @@ def test_create_read_and_update(client_as, world, make_user):
     updates = AuditEntry.objects.filter(
         action="update", model="incidents.incident", object_id=str(incident.pk)
     )
-    assert ["new", "closed"] in [u.changes.get("status") for u in updates]
+    assert updates.exists()
+    decision = AuditEntry.objects.get(
+        action="decision", model="incidents.incident", object_id=str(incident.pk)
+    )
+    assert decision.changes["fields"]["status"] == ["new", "closed"]
+    assert [(e["transition"], e["from_state"], e["to_state"]) for e in data["events"]] == [
+        ("record", "", "new"),
+        ("close", "new", "closed"),
+    ]
 
 
 def test_a_patch_changes_only_what_it_names(client_as, world):
@@ -287,7 +303,9 @@ def test_a_patch_changes_only_what_it_names(client_as, world):
 def test_unknown_reference_is_404(client_as):
     client = client_as("supervisor")
     assert client.get(f"{URL}/DR-2020-999999").status_code == 404
-    assert send(client, "PATCH", f"{URL}/DR-2020-999999", {"status": "closed"}).status_code == 404
+    assert (
+        send(client, "PATCH", f"{URL}/DR-2020-999999", {"summary": "Changed."}).status_code == 404
+    )
     assert client.get(f"{URL}/DR-2020-999999/people").status_code == 404
     assert client.get(f"{URL}/DR-2020-999999/linked-cases").status_code == 404
 
@@ -372,13 +390,13 @@ def test_bad_input_names_the_field_and_saves_nothing(client_as, world, overrides
         ({"ward": "E05999999"}, "ward"),
         ({"borough": "E09999999"}, "borough"),
         ({"borough": "E08000001"}, "ward"),  # the ward kept, Ordsall, is in Salford, not Bolton
-        ({"groups": [999999], "status": "closed"}, "groups"),
-        ({"stream_url": "data:text/html,hi", "status": "closed"}, "stream_url"),
-        ({"summary": "y" * 5001, "status": "closed"}, "summary"),
+        ({"groups": [999999]}, "groups"),
+        ({"stream_url": "data:text/html,hi"}, "stream_url"),
+        ({"summary": "y" * 5001}, "summary"),
         ({"summary": None}, "summary"),
         ({"kind": "picnic"}, "kind"),
         ({"source": None}, "source"),
-        ({"live_streamed": False, "status": "closed"}, "live_streamed"),
+        ({"live_streamed": False}, "live_streamed"),
         ({"received_at": "2024-02-01T00:00:00Z"}, "occurred_at"),  # received before it occurred
         ({"received_at": None}, "received_at"),
         ({"place": "x\x00"}, "place"),
@@ -531,7 +549,7 @@ def test_roles_without_incidents_get_404_for_a_record_and_403_for_the_list(
     assert send(client, "POST", URL, payload()).status_code == 403
     for path in ("", "/people", "/linked-cases"):
         assert client.get(f"{URL}/{reference}{path}").status_code == 404
-    assert send(client, "PATCH", f"{URL}/{reference}", {"status": "closed"}).status_code == 404
+    assert send(client, "PATCH", f"{URL}/{reference}", {"summary": "Changed."}).status_code == 404
 
 
 def test_the_disclosure_officer_reads_but_does_not_write(client_as, involved):
@@ -541,7 +559,7 @@ def test_the_disclosure_officer_reads_but_does_not_write(client_as, involved):
     assert client.get(f"{URL}/{reference}/linked-cases").status_code == 200
     before = state()
     assert send(client, "POST", URL, payload()).status_code == 403
-    assert send(client, "PATCH", f"{URL}/{reference}", {"status": "closed"}).status_code == 404
+    assert send(client, "PATCH", f"{URL}/{reference}", {"summary": "Changed."}).status_code == 404
     assert (
         send(
             client,
@@ -652,7 +670,7 @@ def test_a_session_must_send_the_csrf_token_to_write(make_user, world):
     before = state()
     response = send(client, "POST", URL, payload())
     assert response.status_code == 403 and "CSRF" in response.json()["errors"][0]["message"]
-    response = send(client, "PATCH", f"{URL}/{world['away'].reference}", {"status": "closed"})
+    response = send(client, "PATCH", f"{URL}/{world['away'].reference}", {"summary": "Changed."})
     assert response.status_code == 403
     assert state() == before
     client.get("/")  # sets the csrftoken cookie

@@ -40,7 +40,6 @@ def good(**overrides) -> dict:
         "stream_url": "",
         "police_attended": "on",
         "outcome": "",
-        "status": "new",
         "mopi_group": "3",
         "review_date": "",
     }
@@ -211,14 +210,15 @@ def test_the_form_edits_an_incident_and_refuses_bad_changes(analyst_client, make
         kind="publication",
         summary="Footage posted again.",
         place="Bury",
-        status="closed",
+        status="closed",  # no longer a field of the form: ignored
         outcome="nfa",
     )
     assert analyst_client.post(url, data).status_code == 302
     incident.refresh_from_db()
+    # The status changes only through the incident's workflow (its own form, below).
     assert (incident.summary, incident.status, incident.outcome) == (
         "Footage posted again.",
-        "closed",
+        "new",
         "nfa",
     )
 
@@ -252,11 +252,12 @@ def test_the_form_is_labelled_for_keyboard_and_screen_reader_use(analyst_client)
         "stream_url",
         "police_attended",
         "outcome",
-        "status",
         "mopi_group",
         "review_date",
     ]:
         assert f'<label for="id_{field}"' in html, field
+    # The status is not edited here: it moves through the incident page's status steps.
+    assert 'id="id_status"' not in html
     # Help texts are announced with their field.
     assert (
         'aria-describedby="id_occurred_at_helptext"' in html

@@ -11,6 +11,7 @@ from drachma.areas.models import Borough, District, Ward
 from drachma.groups.services import save_group
 from drachma.incidents.selectors import dashboard_figures
 from drachma.incidents.services import create_incident
+from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -27,13 +28,14 @@ def world(make_user):
     red = save_group(name="Red Rose Shield", status="active", aliases=["RRS"])
     blue = save_group(name="Blue Line Watch", status="active")
 
-    def make(name, when, **fields):
+    def make(name, when, status="new", **fields):
         fields.setdefault("source", "group")
         fields.setdefault("kind", "doorstep")
         fields.setdefault("summary", f"{name}: a confrontation.")
-        return create_incident(
+        incident = create_incident(
             user=user, occurred_at=when, received_at=when + datetime.timedelta(hours=1), **fields
         )
+        return move_to(incident, status)
 
     incidents = {
         "deansgate": make(
@@ -169,9 +171,9 @@ def test_dashboard_figures_open_this_month_last_month_by_area(make_user):
     rochdale = Borough.objects.get(name="Rochdale")
     salford = Borough.objects.get(name="Salford")
 
-    def make(when, **fields):
+    def make(when, status="new", **fields):
         fields.setdefault("borough", rochdale)
-        return create_incident(
+        incident = create_incident(
             user=user,
             occurred_at=when,
             received_at=when,
@@ -180,6 +182,7 @@ def test_dashboard_figures_open_this_month_last_month_by_area(make_user):
             summary="s",
             **fields,
         )
+        return move_to(incident, status)
 
     make(at(2024, 3, 1, 0, 0))  # this month, first minute (UK time)
     make(at(2024, 3, 31, 23, 59), status="closed", outcome="nfa")  # this month, last minute, closed

@@ -30,6 +30,7 @@ from drachma.incidents.services import (
     update_incident,
 )
 from drachma.people.services import create_person
+from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -191,7 +192,6 @@ def test_every_field_is_recorded_and_shown(make_user, client_as):
         received_at=datetime.datetime(2024, 7, 10, 22, 0),
         source=IncidentSource.PLATFORM,
         kind=IncidentKind.LIVE_STREAMED,
-        status=IncidentStatus.INVESTIGATING,
         summary="A man was confronted outside a supermarket and it was streamed.",
         ward=ward,
         place="Supermarket car park, Regent Road",
@@ -205,6 +205,7 @@ def test_every_field_is_recorded_and_shown(make_user, client_as):
         outcome=Outcome.ARREST,
         mopi_group=2,
     )
+    move_to(incident, IncidentStatus.INVESTIGATING, user=analyst)
     incident.refresh_from_db()
     assert incident.created_by == analyst
     assert (incident.source, incident.kind, incident.status) == (
@@ -261,7 +262,7 @@ def test_every_source(analyst, source):
 @pytest.mark.parametrize("outcome", Outcome.values)
 def test_every_outcome(analyst, outcome):
     assert (
-        make(analyst, status="closed", outcome=outcome).get_outcome_display()
+        move_to(make(analyst, outcome=outcome), "closed").get_outcome_display()
         == dict(Outcome.choices)[outcome]
     )
 

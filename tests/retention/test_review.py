@@ -146,3 +146,45 @@ def test_the_due_list_and_the_review_page_record_whom_they_showed(client_as, sup
     assert client.get("/retention/people.nothing/1/").status_code == 404
     assert client.get("/retention/people.person/not-a-number/").status_code == 404
     assert AuditEntry.objects.filter(action="view").count() == before + 2
+
+
+def _counts():
+    from drachma.statistics.models import MonthlyCount
+
+    columns = ("month", "borough_id", "ward_id", "dimension", "value", "n")
+    return sorted(MonthlyCount.objects.values_list(*columns))
+
+
+def _in_step() -> bool:
+    from drachma.statistics.rollup import rebuild
+
+    incremental = _counts()
+    rebuild()
+    return incremental == _counts()
+
+
+def test_disposing_of_incidents_and_groups_keeps_the_statistics_in_step(supervisor):
+    from drachma.groups.models import Group
+    from drachma.groups.services import save_group
+    from drachma.incidents.models import Incident
+
+    group = save_group(name="Disposed Watch", status="disbanded")
+    incidents = [
+        create_incident(
+            user=supervisor,
+            occurred_at=timezone.now() - datetime.timedelta(days=days),
+            source="group",
+            kind="doorstep",
+            summary="x",
+            place="Preston",
+            groups=[group],
+        )
+        for days in (3, 40)
+    ]
+    review_record(incidents[0], outcome="dispose", reason="Past retention", user=supervisor)
+    assert not Incident.objects.filter(pk=incidents[0].pk).exists()
+    assert _in_step()
+    review_record(group, outcome="dispose", reason="Past retention", user=supervisor)
+    assert not Group.objects.filter(pk=group.pk).exists()
+    assert list(Incident.objects.get(pk=incidents[1].pk).groups.all()) == []
+    assert _in_step()

@@ -42,6 +42,12 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "returned": "done",
         "disposed": "stopped",
     },
+    "incident": {
+        "new": "new",
+        "assessing": "working",
+        "investigating": "working",
+        "closed": "stopped",
+    },
     "safeguarding action": {
         "open": "open",
         "in_progress": "working",

@@ -158,6 +158,9 @@ class StateMachine:
     field: str = "status"
     event_model: type[WorkflowEvent] | None = None
     initial: Iterable[Any] = ()
+    # How each way a record begins reads in its history: ``{"plan": "Planned"}`` (``start``'s
+    # ``transition``).
+    starts: dict[str, str] = dc_field(default_factory=dict)
     guards: Sequence[Hook] = ()
     effects: Sequence[Hook] = ()
     _by_name: dict[str, Transition] = dc_field(init=False, repr=False, default_factory=dict)
@@ -201,6 +204,12 @@ class StateMachine:
             if str(state) in t.sources
             and (user is None or t.permission is None or user.has_perm(t.permission))
         ]
+
+    def step_label(self, name: str) -> str:
+        """A step of the history in words: a transition's label, or how the record began."""
+        if name in self._by_name:
+            return self._by_name[name].label
+        return self.starts.get(name) or name.replace("_", " ").capitalize()
 
     def state_label(self, state: str) -> str:
         """The state in the users' words (its choice label)."""

@@ -1,13 +1,17 @@
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from drachma.areas.models import Borough, Ward
 from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
+from drachma.core.schemas import WorkflowEventOut
 from drachma.groups.models import Group
 from drachma.incidents import selectors, services
 from drachma.incidents.filtersets import IncidentFilterSet
@@ -41,13 +45,27 @@ class IncidentFilters(FilterSchema):
     live_streamed: bool | None = None
 
 
-class IncidentIn(Schema):
+class _StatusNotTaken(Schema):
+    """The status is not an input of a create or an update: it changes only through
+    ``POST …/transitions``. A client that still sends it is told so (422, field "status")
+    rather than having it silently ignored."""
+
+    status: SkipJsonSchema[Any] = Field(None, exclude=True)
+
+    @field_validator("status")
+    @classmethod
+    def _refuse_status(cls, value: Any) -> Any:
+        raise ValueError(
+            "The status is changed only by POST /api/incidents/incidents/{reference}/transitions."
+        )
+
+
+class IncidentIn(_StatusNotTaken):
     occurred_at: datetime.datetime = Field(description="ISO 8601; without an offset it is UK time")
     received_at: datetime.datetime | None = None
     source: IncidentSource
     kind: IncidentKind
     summary: str = Field(max_length=5000)
-    status: IncidentStatus = IncidentStatus.NEW
     borough: str | None = Field(None, description="ONS code")
     ward: str | None = Field(None, description="ONS ward code")
     place: str = Field("", max_length=200)
@@ -63,13 +81,12 @@ class IncidentIn(Schema):
     review_date: datetime.date | None = None
 
 
-class IncidentPatch(Schema):
+class IncidentPatch(_StatusNotTaken):
     occurred_at: datetime.datetime | None = None
     received_at: datetime.datetime | None = None
     source: IncidentSource | None = None
     kind: IncidentKind | None = None
     summary: str | None = Field(None, max_length=5000)
-    status: IncidentStatus | None = None
     borough: str | None = None
     ward: str | None = None
     place: str | None = Field(None, max_length=200)
@@ -96,7 +113,7 @@ class IncidentOut(Schema):
     received_at: datetime.datetime
     source: str
     kind: str
-    status: str
+    status: str = Field(description="Changed only by POST …/transitions")
     summary: str
     borough: str | None = Field(None, alias="borough.code")
     borough_name: str | None = Field(None, alias="borough.name")
@@ -115,6 +132,17 @@ class IncidentOut(Schema):
     review_date: datetime.date
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+
+class IncidentDetailOut(IncidentOut):
+    events: list[WorkflowEventOut] = Field(description="The history of its status, oldest first")
+
+
+class TransitionIn(Schema):
+    transition: str = Field(
+        description="assess, investigate, close or reopen (reopen: supervisors only)"
+    )
+    note: str = Field("", max_length=5000, description="The reason (close, reopen: required)")
 
 
 class InvolvementIn(Schema):
@@ -166,6 +194,13 @@ def _get(reference: str) -> Incident:
     return get_object_or_404(selectors.incident_queryset(), reference=reference)
 
 
+def _detail(reference: str) -> Incident:
+    """The incident as the API answers with it: with the history of its status."""
+    return get_object_or_404(
+        selectors.with_history(selectors.incident_queryset()), reference=reference
+    )
+
+
 @router.get("/incidents", response=list[IncidentOut], auth=Allow("incidents.view_incident"))
 @paginate(PageNumberPagination)
 def list_incidents(request, filters: IncidentFilters = Query(...)):
@@ -178,26 +213,28 @@ def list_incidents(request, filters: IncidentFilters = Query(...)):
     return filterset.qs
 
 
-@router.post("/incidents", response={201: IncidentOut}, auth=Allow("incidents.add_incident"))
+@router.post("/incidents", response={201: IncidentDetailOut}, auth=Allow("incidents.add_incident"))
 def create_incident(request, payload: IncidentIn):
     data = _resolve_refs(payload.dict())
     groups = data.pop("groups")
     incident = services.create_incident(user=request.user, groups=groups, **data)
-    return Status(201, _get(incident.reference))
+    return Status(201, _detail(incident.reference))
 
 
 @router.get(
-    "/incidents/{reference}", response=IncidentOut, auth=Allow("incidents.view_incident", hide=True)
+    "/incidents/{reference}",
+    response=IncidentDetailOut,
+    auth=Allow("incidents.view_incident", hide=True),
 )
 def get_incident(request, reference: str):
-    incident = _get(reference)
+    incident = _detail(reference)
     record_view(request, incident)
     return incident
 
 
 @router.patch(
     "/incidents/{reference}",
-    response=IncidentOut,
+    response=IncidentDetailOut,
     auth=Allow("incidents.change_incident", hide=True),
 )
 def update_incident(request, reference: str, payload: IncidentPatch):
@@ -205,7 +242,21 @@ def update_incident(request, reference: str, payload: IncidentPatch):
     data = _resolve_refs(payload.dict(exclude_unset=True))
     groups = data.pop("groups", None)
     services.update_incident(incident, user=request.user, groups=groups, **data)
-    return _get(reference)
+    return _detail(reference)
+
+
+@router.post(
+    "/incidents/{reference}/transitions",
+    response=IncidentDetailOut,
+    auth=Allow("incidents.change_incident", hide=True),
+)
+def change_status(request, reference: str, payload: TransitionIn):
+    """Move the incident's status one step (``GET`` the incident for its history); a step
+    not allowed from its status, or to the caller's role, is refused (422) naming why."""
+    services.change_status(
+        _get(reference), payload.transition, user=request.user, note=payload.note
+    )
+    return _detail(reference)
 
 
 @router.get(

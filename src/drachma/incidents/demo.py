@@ -184,14 +184,14 @@ def seed(ctx: DemoContext) -> None:
             rng.sample(ctx.groups, k=1) if rng.random() < 0.15 else []
         )
         platform = rng.choice(STREAM_PLATFORMS) if live else ""
+        recorder = rng.choice(recorders)
         incident = services.create_incident(
-            user=rng.choice(recorders),
+            user=recorder,
             groups=set(groups),
             occurred_at=occurred,
             received_at=received,
             source=_weighted(rng, SOURCES),
             kind=kind,
-            status=status,
             outcome=outcome,
             summary=_summary(kind, groups[0].name),
             live_streamed=live,
@@ -203,8 +203,30 @@ def seed(ctx: DemoContext) -> None:
             mopi_group=rng.choice([2, 3]),
             **location,
         )
+        _move_to(rng, incident, status, outcome, recorder, received)
         ctx.incidents.append(incident)
         _involve(ctx, incident, kind, people)
+
+
+def _move_to(rng, incident, status: str, outcome: str, user, received: datetime.datetime) -> None:
+    """Walk a new incident through its workflow to ``status``, as officers would have, each
+    step some days after the last (never later than now)."""
+    if status == IncidentStatus.NEW:
+        return
+    steps = ["assess"]
+    if status == IncidentStatus.INVESTIGATING or (
+        status == IncidentStatus.CLOSED and outcome in {Outcome.ARREST, Outcome.VOLUNTARY_INTERVIEW}
+    ):
+        steps.append("investigate")
+    if status == IncidentStatus.CLOSED:
+        steps.append("close")
+    at = received
+    for step in steps:
+        at = min(at + datetime.timedelta(days=rng.choice([0.1, 1, 3, 10])), timezone.now())
+        note = ""
+        if step == "close":
+            note = f"Outcome: {Outcome(outcome).label.lower()}." if outcome else "No police action."
+        services.change_status(incident, step, user=user, note=note, at=at)
 
 
 def _summary(kind: str, group: str) -> str:

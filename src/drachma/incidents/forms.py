@@ -2,6 +2,7 @@ from django import forms
 
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
 from drachma.people.models import Person
@@ -35,7 +36,6 @@ class IncidentForm(forms.ModelForm):
             "stream_url",
             "police_attended",
             "outcome",
-            "status",
             "mopi_group",
             "review_date",
         ]
@@ -78,6 +78,17 @@ class IncidentForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("groups", None)
         return data
+
+
+class StatusChangeForm(forms.Form):
+    """The note of a change of status (the step is the button pressed)."""
+
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        help_text="Required when closing or reopening: say why.",
+    )
 
 
 class InvolvementForm(forms.Form):

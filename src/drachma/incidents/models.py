@@ -1,12 +1,15 @@
 """Incidents: what a group did or caused, where, to whom, and what the police did."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
 from drachma.core.choices import Platform
-from drachma.core.models import AuditedModel, ReviewableRecord
+from drachma.core.models import AuditedModel, ReviewableRecord, WorkflowEvent
+from drachma.core.querysets import AuditedQuerySet
 from drachma.core.validators import text_length_errors, validate_http_url, validate_not_future
 
 
@@ -28,6 +31,8 @@ class IncidentKind(models.TextChoices):
 
 
 class IncidentStatus(models.TextChoices):
+    """Where the police are with an incident; it changes only through ``workflow.INCIDENT``."""
+
     NEW = "new", "New"
     ASSESSING = "assessing", "Being assessed"
     INVESTIGATING = "investigating", "Under investigation"
@@ -47,6 +52,57 @@ class PersonRole(models.TextChoices):
     GROUP_MEMBER = "group_member", "Group member"
     WITNESS = "witness", "Witness"
     CHILD_AT_RISK = "child_at_risk", "Child at risk"
+
+
+# The facts of an incident that figures are derived from (statistics' monthly counts, with
+# the groups): a change to any of them goes through incidents' services, which tell the apps
+# that keep such figures (``incidents.figures``).
+COUNTED_FIELDS = (
+    "occurred_at",
+    "borough",
+    "ward",
+    "source",
+    "kind",
+    "outcome",
+    "status",
+    "created_by",
+)
+
+
+class IncidentQuerySet(AuditedQuerySet):
+    """Bulk writes that would change what the figures count, unseen by them, are refused."""
+
+    def _refuse_counted(self, names: Iterable[str]) -> None:
+        names = list(names)
+        self._refuse_state(names)  # the workflow's own refusal says more about the status
+        counted = sorted({self.model._meta.get_field(n).name for n in names} & set(COUNTED_FIELDS))
+        if counted:
+            raise PermissionDenied(
+                f"An incident's {', '.join(counted)} "
+                f"{'is' if len(counted) == 1 else 'are'} counted in the statistics: change "
+                "them one incident at a time through incidents.services, not by a bulk write."
+            )
+
+    def update(self, **kwargs):
+        self._refuse_counted(kwargs)
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, **kwargs):
+        self._refuse_counted(fields)
+        return super().bulk_update(objs, fields, **kwargs)
+
+    bulk_update.alters_data = True
+
+    def delete(self):
+        raise PermissionDenied(
+            "Incidents are counted in the statistics: delete each through "
+            "incidents.services.delete_incident, not by a bulk delete."
+        )
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Incident(ReviewableRecord):
@@ -86,6 +142,8 @@ class Incident(ReviewableRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    objects = models.Manager.from_queryset(IncidentQuerySet)()
+
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [
@@ -93,6 +151,7 @@ class Incident(ReviewableRecord):
             models.Index(fields=["borough", "occurred_at"]),
             models.Index(fields=["status"]),
         ]
+        permissions = [("reopen_incident", "Can reopen a closed incident")]
 
     def __str__(self) -> str:
         return self.reference or "new incident"
@@ -125,6 +184,15 @@ class Incident(ReviewableRecord):
             errors["live_streamed"] = "A live-streamed confrontation must be marked live-streamed."
         if errors:
             raise ValidationError(errors)
+
+
+class IncidentEvent(WorkflowEvent):
+    """Each change of an incident's status (``workflow.INCIDENT``), with who and why."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class IncidentPerson(AuditedModel):

@@ -23,6 +23,8 @@ GRANTS = {
         Role.SUPERVISOR,
     ],
     "incidents.delete_incident": [Role.SUPERVISOR],
+    # Closed incidents are counted in the figures: reopening one is a supervisor's decision.
+    "incidents.reopen_incident": [Role.SUPERVISOR],
     # Who is involved in an incident is personal data: not for analysts.
     "incidents.view_incidentperson": [
         Role.SAFEGUARDING_OFFICER,

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from drachma.incidents.models import Incident, IncidentPerson, IncidentStatus
+from drachma.incidents.models import Incident, IncidentEvent, IncidentPerson, IncidentStatus
 
 
 def incident_queryset() -> QuerySet[Incident]:
@@ -14,9 +14,16 @@ def incident_queryset() -> QuerySet[Incident]:
     )
 
 
+def with_history(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Incidents with the history of their status (``events``, oldest first) and who acted."""
+    return queryset.prefetch_related(
+        Prefetch("events", IncidentEvent.objects.select_related("by").order_by("at", "pk"))
+    )
+
+
 def incident_detail(reference: str) -> Incident:
     return (
-        incident_queryset()
+        with_history(incident_queryset())
         .prefetch_related(
             Prefetch("involvements", IncidentPerson.objects.select_related("person")),
             "linked_cases__suspect__person",

@@ -1,4 +1,10 @@
-"""Every write to incidents. Each function validates fully and saves all or nothing."""
+"""Every write to incidents. Each function validates fully and saves all or nothing.
+
+An incident's status changes only through its workflow (``change_status``, declared in
+``workflow.INCIDENT``). Every service that changes what the statistics count (the
+``COUNTED_FIELDS``, the groups, the incident's existence) tells the apps that keep those
+figures, in its own transaction (``figures.changed``).
+"""
 
 import datetime
 from collections.abc import Iterable
@@ -10,7 +16,9 @@ from django.utils import timezone
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
 from drachma.core.models import ReferenceCounter
+from drachma.incidents import figures
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase
+from drachma.incidents.workflow import INCIDENT
 
 REFERENCE_PREFIX = "DR"
 EDITABLE_FIELDS = {
@@ -18,7 +26,6 @@ EDITABLE_FIELDS = {
     "occurred_at",
     "source",
     "kind",
-    "status",
     "summary",
     "borough",
     "ward",
@@ -98,8 +105,15 @@ def _apply(incident: Incident, fields: dict) -> None:
 _TEXT_FIELDS = {"place", "stream_platform", "stream_url", "outcome", "summary"}
 
 
+def _locked(incident: Incident) -> Incident:
+    """Lock the incident's row for the rest of the transaction, so the facts read before a
+    change are the ones the change replaces (a concurrent change waits)."""
+    return Incident.objects.select_for_update().only("pk").get(pk=incident.pk)
+
+
 @transaction.atomic
 def create_incident(*, user, groups: Iterable = (), **fields) -> Incident:
+    """Record an incident; it begins as new (its status then moves by ``change_status``)."""
     incident = Incident(created_by=user)
     _apply(incident, fields)
     if incident.received_at is None:
@@ -112,6 +126,8 @@ def create_incident(*, user, groups: Iterable = (), **fields) -> Incident:
     incident.save()
     if groups:
         incident.groups.set(groups)
+    INCIDENT.start(incident, user=user, transition="record")
+    figures.changed(None, figures.facts(incident.pk))
     return incident
 
 
@@ -119,6 +135,13 @@ def create_incident(*, user, groups: Iterable = (), **fields) -> Incident:
 def update_incident(
     incident: Incident, *, user, groups: Iterable | None = None, **fields
 ) -> Incident:
+    """Change an incident's details and, when ``groups`` is given, its groups (not its status:
+    that is ``change_status``)."""
+    _locked(incident)
+    # The status is the workflow's: a copy read before a change of status must not write
+    # the old one back.
+    incident.refresh_from_db(fields=["status"])
+    before = figures.facts(incident.pk)
     if "ward" in fields and "borough" not in fields:
         incident.borough = None  # re-derived from the new ward
     _apply(incident, fields)
@@ -127,7 +150,54 @@ def update_incident(
     incident.save()
     if groups is not None:
         incident.groups.set(groups)
+    figures.changed(before, figures.facts(incident.pk))
     return incident
+
+
+def change_status(
+    incident: Incident,
+    transition: str,
+    *,
+    user,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Incident:
+    """Take one step of the incident's workflow (``workflow.INCIDENT``: assess, investigate,
+    close, reopen); refused steps raise ValidationError and change nothing."""
+    with transaction.atomic():
+        _locked(incident)
+        before = figures.facts(incident.pk)
+        INCIDENT.apply(incident, transition, user=user, note=note, at=at)
+        figures.changed(before, figures.facts(incident.pk))
+    return incident
+
+
+@transaction.atomic
+def delete_incident(incident: Incident, *, user=None) -> None:
+    """Delete an incident (a retention decision to dispose of it) and its history."""
+    _locked(incident)
+    before = figures.facts(incident.pk)
+    incident.delete()
+    figures.changed(before, None)
+
+
+@transaction.atomic
+def unlink_group(group, *, user=None) -> int:
+    """Take ``group`` off every incident it is recorded on (before the group itself is
+    disposed of); returns how many incidents named it."""
+    ids = list(
+        Incident.groups.through.objects.filter(group_id=group.pk)
+        .order_by("incident_id")
+        .values_list("incident_id", flat=True)
+    )
+    # Locked in one order, so two such calls cannot deadlock.
+    list(Incident.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    before = figures.facts_of(ids)
+    group.incidents.clear()
+    after = figures.facts_of(ids)
+    for pk in ids:
+        figures.changed(before.get(pk), after.get(pk))
+    return len(ids)
 
 
 @transaction.atomic

@@ -4,13 +4,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from drachma.audit.services import record_view
 from drachma.core.access import require
+from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.core.panels import render_panels
 from drachma.incidents import selectors, services
 from drachma.incidents.filtersets import IncidentFilterSet
-from drachma.incidents.forms import IncidentForm, InvolvementForm, LinkedCaseForm
+from drachma.incidents.forms import IncidentForm, InvolvementForm, LinkedCaseForm, StatusChangeForm
 from drachma.incidents.models import Incident, IncidentPerson
+from drachma.incidents.workflow import INCIDENT
 
 
 @require("incidents.view_incident")
@@ -45,8 +47,32 @@ def incident_detail(request, reference: str):
         "panels": render_panels("incident_panel", request, incident),
         "involvement_form": InvolvementForm(),
         "link_form": LinkedCaseForm(incident=incident),
+        "transitions": INCIDENT.allowed(incident.status, request.user),
+        "status_form": StatusChangeForm(),
     }
     return render(request, "incidents/incident_detail.html", context)
+
+
+@require("incidents.change_incident", hide=True, methods=["POST"])
+def incident_transition(request, reference: str, incident_transition: str):
+    """One step of the incident's status (the machine checks the step and the role)."""
+    incident = get_object_or_404(Incident, reference=reference)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_status(
+                incident, incident_transition, user=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            flash_validation_error(request, exc)
+        else:
+            messages.success(
+                request,
+                f"Incident {incident.reference} {INCIDENT.transition(incident_transition).done}.",
+            )
+    else:
+        flash_form_errors(request, form)
+    return redirect("incidents:detail", reference=reference)
 
 
 @require("incidents.add_incident", methods=["GET", "POST"])

@@ -279,6 +279,7 @@ REFERRAL = StateMachine(
     field="status",
     event_model=ReferralEvent,
     initial=[R.OPEN],
+    starts={"create": "Referred"},
     transitions=[
         Transition(
             "accept",

@@ -6,7 +6,21 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from drachma.groups.models import Group
+from drachma.incidents.models import Incident
+from drachma.incidents.services import delete_incident, unlink_group
 from drachma.retention.models import RetentionDecision, ReviewOutcome
+
+
+def _dispose(record, user) -> None:
+    """Delete the record; incidents (and a group's links to them) through incidents'
+    services, which keep the statistics in step."""
+    if isinstance(record, Incident):
+        delete_incident(record, user=user)
+        return
+    if isinstance(record, Group):
+        unlink_group(record, user=user)
+    record.delete()
 
 
 @transaction.atomic
@@ -45,7 +59,7 @@ def review_record(
     else:
         try:
             with transaction.atomic():
-                record.delete()
+                _dispose(record, user)
         except ProtectedError as exc:
             blockers = sorted({f"{o._meta.verbose_name} {o}" for o in exc.protected_objects})[:5]
             raise ValidationError(

@@ -100,6 +100,7 @@ ACTION = StateMachine(
     field="status",
     event_model=ActionEvent,
     initial=[S.OPEN],
+    starts={"plan": "Planned"},
     transitions=[
         Transition(
             "start",

@@ -5,8 +5,3 @@ class StatisticsConfig(AppConfig):
     name = "drachma.statistics"
     label = "statistics"
     verbose_name = "Statistics"
-
-    def ready(self) -> None:
-        from drachma.statistics import signals
-
-        signals.connect()

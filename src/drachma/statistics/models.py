@@ -4,8 +4,9 @@ Statistics are read from here for whole months and from the incidents table only
 part-months at the ends of a period, so a query's cost does not grow with the number of
 incidents (bench/stats.py). Each incident adds one to the row of its month and area for
 every dimension: ``total`` (value ""), and each of source, kind, outcome, status, recording
-officer and group (one row per group). ``statistics.rollup`` keeps the rows in step on every
-save, delete and change of groups; ``manage.py rebuild_statistics`` recomputes them.
+officer and group (one row per group). ``statistics.rollup`` keeps the rows in step: incidents'
+services call it on every change they make (``incidents.figures``); ``manage.py
+rebuild_statistics`` recomputes them.
 """
 
 from django.db import models

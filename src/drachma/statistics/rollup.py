@@ -1,8 +1,15 @@
-"""Keeping MonthlyCount in step with incidents (see models.py for why it exists)."""
+"""Keeping MonthlyCount in step with incidents (see models.py for why it exists).
+
+Incidents' services call ``incident_changed`` (the plug-in point ``incidents.figures``) in
+the transaction of every change to a counted fact; ``rebuild`` recomputes every row.
+"""
+
+from __future__ import annotations
 
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -10,6 +17,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from drachma.statistics.models import MonthlyCount
+
+if TYPE_CHECKING:
+    from drachma.incidents.figures import Facts
 
 ROLLED = ("source", "kind", "outcome", "status", "officer", "group")
 FIELDS = {
@@ -60,20 +70,15 @@ def apply(deltas: Counter) -> None:
         MonthlyCount.objects.filter(n__lte=0).delete()
 
 
-def incident_values(incident_id: int) -> tuple[dict | None, list[int]]:
-    from drachma.incidents.models import Incident
-
-    values = (
-        Incident.objects.filter(pk=incident_id)
-        .values("occurred_at", "borough_id", "ward_id", *FIELDS.values())
-        .first()
-    )
-    groups = list(
-        Incident.groups.through.objects.filter(incident_id=incident_id).values_list(
-            "group_id", flat=True
-        )
-    )
-    return values, groups
+def incident_changed(before: Facts | None, after: Facts | None) -> None:
+    """Move one incident's counts from what it was (``before``; None when it is new) to what
+    it is (``after``; None when it was deleted)."""
+    deltas = Counter()
+    if after is not None:
+        deltas.update(contributions(after.values, after.groups))
+    if before is not None:
+        deltas.subtract(contributions(before.values, before.groups))
+    apply(deltas)
 
 
 @transaction.atomic

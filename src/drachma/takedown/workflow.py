@@ -130,6 +130,7 @@ TAKEDOWN = StateMachine(
     field="state",
     event_model=TakedownEvent,
     initial=[S.DRAFT, S.IDENTIFIED],
+    starts={"open": "Opened"},
     transitions=[
         Transition(
             "confirm",

@@ -250,10 +250,7 @@ def _event_item(event: Any, machine: Any) -> dict[str, Any]:
         return item
     found = states.machine_for(machine if machine is not None else event)
     name = event.transition
-    if found is not None and name in {t.name for t in found.transitions}:
-        label = found.transition(name).label
-    else:
-        label = name.replace("_", " ").capitalize()
+    label = found.step_label(name) if found is not None else name.replace("_", " ").capitalize()
     label_of = found.state_label if found is not None else (lambda s: s.replace("_", " "))
     if not event.from_state:
         change = f"Began as {label_of(event.to_state).lower()}"
