@@ -64,6 +64,9 @@ class Report(ReviewableRecord):
     text = models.TextField("what happened", max_length=20000)
     place = models.CharField("where", max_length=200, blank=True)
     when_text = models.CharField("when", max_length=200, blank=True)
+    # A planned confrontation's date and time as the reporter gave it (UK time): the incident
+    # it becomes happens then, not when it was reported.
+    planned_at = models.DateTimeField("planned for", null=True, blank=True)
 
     # Personal data of the reporter: optional, shown only with intake.view_reporter_contact.
     reporter_name = models.CharField(max_length=200, blank=True)
@@ -95,6 +98,11 @@ class Report(ReviewableRecord):
         help_text="The incident this report was turned into.",
     )
     matching_error = models.CharField(max_length=300, blank=True)
+    # What the reporter wrote in an optional field that could not be read (a phone number, a
+    # link, a date): kept as written for triage to check, never a reason to refuse the report.
+    # Each item: {"field", "label", "line", "value", "problem"}; the reporter's own contact
+    # details are not repeated here (they stay in their restricted fields).
+    unreadable = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]

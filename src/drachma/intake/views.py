@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from drachma.core.access import get_or_404, require
 from drachma.core.feedback import flash_validation_error, submit_form
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.views import confirm_step
 from drachma.incidents.forms import IncidentForm
 from drachma.incidents.models import Incident
 from drachma.intake import selectors, services
@@ -26,6 +28,10 @@ def _plain_report(reference: str) -> Report:
 
 def _referral(reference: str) -> Referral:
     return get_or_404(selectors.referral_detail_queryset(), reference=reference, what="referral")
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "nobody"
 
 
 def _back(report_ref: str):
@@ -80,21 +86,37 @@ def report_assign(request, report_ref: str):
         lambda data: services.assign_report(
             report, user=request.user, assignee=data["assignee"] or request.user
         ),
-        "Report assigned.",
+        lambda updated: f"{updated.reference} assigned to {_name(updated.assigned_to)}",
     )
     return _back(report_ref)
 
 
-@require("intake.triage_report", hide=True, methods=["POST"])
+@require("intake.triage_report", hide=True, methods=["GET", "POST"])
 def report_close(request, report_ref: str):
+    """Closing asks first, saying what will happen (docs/design.md: no one-click closing)."""
     report = _plain_report(report_ref)
-    submit_form(
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_report(report, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{report.reference} closed")
+            return _back(report_ref)
+    return confirm_step(
         request,
-        ReasonForm(request.POST),
-        lambda data: services.close_report(report, user=request.user, reason=data["reason"]),
-        "Report closed.",
+        title=f"Close report {report.reference}?",
+        what_will_happen=[
+            "The report leaves the triage queue; a supervisor can reopen it.",
+            "The reason you give is kept with the report and shown in its history.",
+            "Nothing is sent to the reporter.",
+        ],
+        action_url=request.path,
+        button="Close the report",
+        cancel_url=reverse("intake:detail", args=[report_ref]),
+        form=form,
     )
-    return _back(report_ref)
 
 
 @require("intake.reopen_report", hide=True, methods=["POST"])
@@ -104,7 +126,7 @@ def report_reopen(request, report_ref: str):
         request,
         ReasonForm(request.POST),
         lambda data: services.reopen_report(report, user=request.user, reason=data["reason"]),
-        "Report reopened.",
+        lambda updated: f"{updated.reference} reopened",
     )
     return _back(report_ref)
 
@@ -143,7 +165,7 @@ def report_link(request, report_ref: str):
         lambda data: services.link_report(
             report, user=request.user, note=data["note"], **link_targets(data)
         ),
-        lambda link: f"Report linked to {link.target_kind} {link.target}.",
+        lambda link: f"{report.reference} linked to {link.target_kind} {link.target}",
     )
     return _back(report_ref)
 
@@ -155,7 +177,7 @@ def report_refer(request, report_ref: str):
         request,
         ReferForm(request.POST),
         lambda data: services.refer_report(report, user=request.user, **data),
-        lambda referral: f"Referral {referral.reference} made.",
+        lambda referral: f"{report.reference} referred: referral {referral.reference} made",
     )
     return _back(report_ref)
 
@@ -164,7 +186,8 @@ def report_refer(request, report_ref: str):
 def report_rematch(request, report_ref: str):
     report = _plain_report(report_ref)
     found = services.refresh_matches(report, user=request.user)
-    messages.success(request, f"{len(found)} matches found.")
+    noun = "match" if len(found) == 1 else "matches"
+    messages.success(request, f"{report.reference}: {len(found)} {noun} found")
     return _back(report_ref)
 
 
