@@ -6,22 +6,33 @@ from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.intelligence import selectors, services
+from drachma.intelligence.filtersets import IntelligenceEntryFilterSet
 from drachma.intelligence.forms import IntelligenceEntryForm, TransitionForm
-from drachma.intelligence.models import IntelligenceEntry, IntelligenceStatus
+from drachma.intelligence.models import IntelligenceEntry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
+
+# The orders the list offers (?sort=), as in docs/design.md.
+SORTS = {
+    "reference": "reference",
+    "learned": "learned_at",
+    "group": "group__name",
+    "grading": ("source_evaluation", "intelligence_assessment", "handling_code"),
+    "status": "status",
+    "review": "review_date",
+}
 
 
 @require("intelligence.view_intelligenceentry")
 def entry_list(request):
-    entries = selectors.entry_queryset()
-    status = request.GET.get("status", "")
-    if status in IntelligenceStatus.values:
-        entries = entries.filter(status=status)
+    """Every entry, filtered as the API filters them, sorted and paginated; the rows shown are
+    recorded as viewed by the selector. ``?status=requires_assessment`` is the list behind the
+    dashboard's count of entries awaiting assessment."""
+    filterset = IntelligenceEntryFilterSet(request.GET, queryset=selectors.entry_queryset())
+    entries = filterset.qs if filterset.is_valid() else selectors.entry_queryset().none()
     listing = selectors.entries_for(request.user, entries, query=request.GET.urlencode())
     context = {
-        "status": status,
-        "statuses": IntelligenceStatus.choices,
-        **paginate(request, listing),
+        "filterset": filterset,
+        **paginate(request, listing, sorts=SORTS, default_sort="-learned"),
     }
     return render(request, "intelligence/entry_list.html", context)
 
@@ -107,5 +118,6 @@ def entry_transition(request, entry_id: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Done.")
+        step = INTELLIGENCE_WORKFLOW.transition(action)
+        messages.success(request, f"{entry.reference} {step.done or step.label.lower()}")
     return redirect("intelligence:entry_detail", entry_id=entry.pk)
