@@ -45,7 +45,8 @@ def test_the_list_sorts_on_the_server_and_newest_first_by_default(client_as, mak
     newest, middle, oldest = _entries(make_user("investigator"), 3)
     client = client_as("analyst")
     html = client.get(reverse("intelligence:entry_list")).content.decode()
-    assert html.index(newest.reference) < html.index(middle.reference) < html.index(oldest.reference)
+    positions = [html.index(e.reference) for e in (newest, middle, oldest)]
+    assert positions == sorted(positions)
     html = client.get(reverse("intelligence:entry_list"), {"sort": "learned"}).content.decode()
     assert html.index(oldest.reference) < html.index(newest.reference)
     assert 'aria-sort="ascending"' in html
