@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -38,6 +39,38 @@ def _back(report_ref: str):
     return redirect("intake:detail", report_ref=report_ref)
 
 
+# The orders the lists offer (?sort=, docs/design.md). The queue's own order comes first:
+# urgent untriaged reports, then the oldest.
+REPORT_SORTS = {
+    "priority": ("-urgent_open", "submitted_at"),
+    "reference": "reference",
+    "received": "submitted_at",
+    "concern": "concern",
+    "status": "status",
+    "files": "file_count",
+    "matches": "match_count",
+}
+REFERRAL_SORTS = {
+    "due": "due_date",
+    "reference": "reference",
+    "report": "report__reference",
+    "status": "status",
+    "owner": "owner__username",
+    "material": "material_count",
+}
+# Steps that end a referral's work: asked for on a page of their own, saying what happens.
+CLOSING_STEPS = {
+    "close": [
+        "The referral is closed with the outcome you give; the team's work on it ends.",
+        "The outcome is kept with the referral and shown in its history.",
+    ],
+    "reject": [
+        "The referral is rejected: the report goes back to triage with the reason you give.",
+        "The reason is kept with the referral and shown in its history.",
+    ],
+}
+
+
 @require("intake.view_report")
 def report_list(request):
     filterset = ReportFilterSet(
@@ -48,7 +81,7 @@ def report_list(request):
     context = {
         "filterset": filterset,
         "counts": selectors.queue_counts(),
-        **paginate(request, reports),
+        **paginate(request, reports, sorts=REPORT_SORTS, default_sort="priority"),
     }
     return render(request, "intake/report_list.html", context)
 
@@ -238,7 +271,7 @@ def referral_list(request):
     context = {
         "filterset": filterset,
         "counts": selectors.referral_counts(),
-        **paginate(request, referrals),
+        **paginate(request, referrals, sorts=REFERRAL_SORTS, default_sort="due"),
     }
     return render(request, "intake/referral_list.html", context)
 
@@ -249,27 +282,62 @@ def referral_detail(request, referral_ref: str):
     allowed = REFERRAL.allowed(referral.status, request.user)
     context = {
         "referral": referral,
-        # Reassigning keeps the state: it has its own form (a new owner, no note).
-        "transitions": [t for t in allowed if t.name != "reassign"],
+        # Reassigning keeps the state: it has its own form (a new owner, no note). Closing and
+        # rejecting are links to their confirmation pages.
+        "transitions": [t for t in allowed if t.name not in ("reassign", *CLOSING_STEPS)],
+        "closing": [t for t in allowed if t.name in CLOSING_STEPS],
         "action_form": ReferralActionForm(),
         "can_reassign": any(t.name == "reassign" for t in allowed),
     }
     return render(request, "intake/referral_detail.html", context)
 
 
-@require("intake.work_referral", hide=True, methods=["POST"])
+@require("intake.work_referral", hide=True, methods=["GET", "POST"])
 def referral_transition(request, referral_ref: str, referral_action: str):
+    """A step of a referral. Closing and rejecting are asked for on their own page (a GET
+    shows what will happen); the other steps are posted from the referral's page."""
     referral = _referral(referral_ref)
+    try:
+        step = REFERRAL.transition(referral_action)
+    except ValidationError:
+        raise Http404("No such step.") from None
+    if request.method == "GET" or referral_action in CLOSING_STEPS:
+        form = ReferralActionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.transition_referral(
+                    referral,
+                    referral_action,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                    owner=form.cleaned_data["owner"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, f"{referral.reference} {step.done}")
+                return redirect("intake:referral_detail", referral_ref=referral_ref)
+        del form.fields["owner"]
+        form.fields["note"].label = "Outcome" if referral_action == "close" else "Reason"
+        return confirm_step(
+            request,
+            title=f"{step.label} referral {referral.reference}?",
+            what_will_happen=CLOSING_STEPS.get(
+                referral_action, [f"The referral is {step.done}; the step is kept in its history."]
+            ),
+            action_url=request.path,
+            button=f"{step.label} the referral",
+            cancel_url=reverse("intake:referral_detail", args=[referral_ref]),
+            form=form,
+            destructive=referral_action in CLOSING_STEPS,
+        )
     submit_form(
         request,
         ReferralActionForm(request.POST),
         lambda data: services.transition_referral(
             referral, referral_action, user=request.user, note=data["note"], owner=data["owner"]
         ),
-        lambda _: (
-            f"Referral {referral.reference}: "
-            f"{REFERRAL.transition(referral_action).label.lower()} done."
-        ),
+        lambda _: f"{referral.reference} {step.done}",
     )
     return redirect("intake:referral_detail", referral_ref=referral_ref)
 
@@ -283,7 +351,9 @@ def referral_reassign(request, referral_ref: str):
             services.reassign_referral(
                 referral, user=request.user, owner=form.cleaned_data["owner"]
             )
-            messages.success(request, "Referral reassigned.")
+            messages.success(
+                request, f"{referral.reference} reassigned to {_name(form.cleaned_data['owner'])}"
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:
