@@ -100,6 +100,7 @@ def test_the_intake_pages_have_no_axe_violations(page, live_server, make_user, a
     user = make_user(role)
     sign_in_page(page, live_server, user)
     page.set_viewport_size(viewport)
+    page.set_default_timeout(60_000)  # a loaded machine serves the first page slowly
     urls = [
         "/intake/reports/",
         f"/intake/reports/{report.reference}/",

@@ -29,6 +29,7 @@ def test_the_intelligence_pages_have_no_axe_violations(
     )
     sign_in_page(page, live_server, make_user(role))
     page.set_viewport_size(viewport)
+    page.set_default_timeout(60_000)  # a loaded machine serves the first page slowly
     for url in (
         "/intelligence/entries/",
         "/intelligence/entries/?status=requires_assessment&sort=-review",
