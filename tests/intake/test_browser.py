@@ -37,7 +37,8 @@ def test_public_report_with_chat_export_becomes_an_incident(page, live_server, m
     page.get_by_role("button", name="Send the report").click()
 
     page.get_by_role("heading", name="Your report has been received").wait_for()
-    reference = page.get_by_test_id("reference").inner_text().strip()
+    # The reference is the confirmation panel's (docs/design.md).
+    reference = page.locator(".govuk-panel__body strong").inner_text().strip()
     receipt_sha = page.get_by_test_id("sha256").inner_text().strip()
     assert receipt_sha == hashlib.sha256(CHAT).hexdigest()
     assert "A group met a man" not in page.content()  # the receipt says nothing else
@@ -51,7 +52,7 @@ def test_public_report_with_chat_export_becomes_an_incident(page, live_server, m
     page.get_by_role("link", name=reference).click()
     page.get_by_role("heading", name=f"Report {reference}").wait_for()
     assert page.get_by_text(receipt_sha).is_visible()
-    page.get_by_role("link", name="Turn into an incident").click()
+    page.get_by_role("button", name="Turn into an incident").click()
     assert reference in page.get_by_label("Summary").input_value()
     page.get_by_role("button", name="Record the incident").click()
     page.get_by_role("heading", name="Incident DR-").wait_for()

@@ -104,3 +104,13 @@ def test_every_problem_is_reported_at_once(settings):
 
 def test_no_files_is_fine():
     assert check_files([]) == []
+
+
+@pytest.mark.parametrize(
+    ("size", "words"),
+    [(1, "1 byte"), (900, "900 bytes"), (200 * 1024 * 1024, "200 MB"), (1536, "1.5 KB")],
+)
+def test_sizes_read_as_words_for_the_public(size, words):
+    from drachma.intake.files import human
+
+    assert human(size) == words

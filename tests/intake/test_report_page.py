@@ -241,21 +241,8 @@ def test_a_flood_of_attempts_is_refused_even_when_the_report_is_good(client, set
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        (
-            "links",
-            "https://x.com/someone\njavascript:alert(1)",
-            "Line 2: &#x27;javascript:alert(1)&#x27; is not a web address",
-        ),
-        ("phones", "0161 496 0123\n12345", "Line 2: &#x27;12345&#x27; is not a valid phone number"),
-        (
-            "handles",
-            "john smith",
-            "Line 1: &#x27;john smith&#x27; is not a handle (handles have no spaces)",
-        ),
-        ("names", "x", "Line 1: &#x27;x&#x27; is too short to be a name"),
         ("text", "", "This field is required"),
         ("reporter_type", "alien", "Select a valid choice"),
-        ("reporter_phone", "abc", "not a phone number"),
         ("reporter_email", "not-an-address", "Enter a valid email address"),
         ("form_token", "", "The form has expired or was changed"),
     ],
@@ -265,6 +252,58 @@ def test_bad_fields_refused_with_a_clear_message(client, settings, field, value,
     assert response.status_code == 400
     assert message in response.content.decode()
     assert_nothing_stored(settings)
+
+
+# An optional field that cannot be read is kept as written and flagged for triage: it never
+# refuses the whole report (issue 11; these were refusals before).
+@pytest.mark.parametrize(
+    ("field", "value", "line", "problem"),
+    [
+        (
+            "links",
+            "https://x.com/someone\njavascript:alert(1)",
+            2,
+            "'javascript:alert(1)' is not a web address",
+        ),
+        ("phones", "0161 496 0123\n12345", 2, "'12345' is not a valid phone number"),
+        ("handles", "john smith", 1, "'john smith' is not a handle (handles have no spaces)"),
+        ("names", "x", 1, "'x' is too short to be a name"),
+    ],
+)
+def test_an_unreadable_optional_line_is_kept_and_flagged(client, field, value, line, problem):
+    response = post(client, **{field: value})
+    assert response.status_code == 200, response.content.decode()[:3000]
+    report = Report.objects.get()
+    [flag] = report.unreadable
+    assert flag["field"] == field and flag["line"] == line
+    assert flag["value"] == value.splitlines()[line - 1]
+    assert problem in flag["problem"]
+    # The lines that could be read are still read.
+    if field == "links":
+        assert [link.normalized for link in report.links.all()] == ["https://x.com/someone"]
+    if field == "phones":
+        assert report.identifiers.filter(kind="phone", normalized="+441614960123").exists()
+
+
+def test_an_unreadable_contact_phone_is_kept_as_written_and_flagged_without_the_number(client):
+    response = post(client, reporter_phone="07700 900123 (evenings)")
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert report.reporter_phone == "07700 900123 (evenings)"
+    [flag] = report.unreadable
+    assert flag["field"] == "reporter_phone" and flag["value"] == ""
+    assert "07700" not in str(report.unreadable)
+
+
+def test_the_triage_page_shows_what_could_not_be_read(client, client_as):
+    post(client, phones="12345", reporter_phone="abc")
+    report = Report.objects.get()
+    officer = client_as("safeguarding_officer")
+    html = officer.get(reverse("intake:detail", args=[report.reference])).content.decode()
+    assert "Could not be read" in html
+    assert "Phone numbers, line 1" in html and "12345" in html
+    assert "The reporter&#x27;s phone number" in html
+    assert ">abc<" not in html  # a safeguarding officer does not see the reporter's details
 
 
 def test_a_report_is_sent_once_per_form(client, settings):
@@ -308,8 +347,9 @@ def test_other_methods_are_not_answered(client):
 def test_every_help_text_is_referenced_by_its_field(client):
     """Screen readers read a field's help text only when aria-describedby names its element."""
     html = client.get(URL).content.decode()
-    help_ids = re.findall(r'<span class="helptext" id="([^"]+)"', html)
-    assert "id_text_helptext" in help_ids and "id_files_help" in help_ids
+    # GOV.UK hints (docs/design.md): <div id="<id>_helptext" class="govuk-hint">.
+    help_ids = re.findall(r'<div id="([^"]+)" class="govuk-hint', html)
+    assert "id_text_helptext" in help_ids and "id_files_helptext" in help_ids
     described = set()
     for value in re.findall(r'aria-describedby="([^"]+)"', html):
         described.update(value.split())

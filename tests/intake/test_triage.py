@@ -311,12 +311,20 @@ def test_page_decisions_through_post_forms(client_as, make_report, make_user):
     assert client.post(f"{url}/assign/", {}).status_code == 302
     report.refresh_from_db()
     assert report.assigned_to == user and report.status == "assigned"
-    response = client.post(f"{url}/close/", {"reason": ""}, follow=True)
-    assert "Reason: This field is required." in response.content.decode()
-    client.post(f"{url}/close/", {"reason": "Not a police matter."})
+    # Closing asks first (issue 11): the GET says what will happen and changes nothing; a
+    # refused reason shows the same page with the error beside the field (it was a flash).
+    confirm = client.get(f"{url}/close/")
+    assert confirm.status_code == 200
+    assert "The report leaves the triage queue" in confirm.content.decode()
+    report.refresh_from_db()
+    assert report.status == "assigned"
+    response = client.post(f"{url}/close/", {"reason": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    done = client.post(f"{url}/close/", {"reason": "Not a police matter."}, follow=True)
     report.refresh_from_db()
     assert report.status == "closed" and report.close_reason == "Not a police matter."
-    assert client.get(f"{url}/close/").status_code == 405
+    assert f"{report.reference} closed" in done.content.decode()
 
 
 def test_contact_details_are_for_the_team_only(client_as, make_report):

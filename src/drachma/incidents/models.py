@@ -30,6 +30,8 @@ class IncidentKind(models.TextChoices):
     DOORSTEP = "doorstep", "Doorstep confrontation"
     PUBLICATION = "publication", "Publication of footage"
     FAMILY_HARASSMENT = "family_harassment", "Harassment of family"
+    # Reported before it happens (a confrontation announced online): its time may be ahead.
+    PLANNED = "planned", "Planned confrontation"
     OTHER = "other", "Other"
 
 
@@ -116,7 +118,8 @@ class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: 
 class Incident(ReviewableRecord):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     received_at = models.DateTimeField("received", validators=[validate_not_future])
-    occurred_at = models.DateTimeField("occurred", validators=[validate_not_future])
+    # Not in the future, except for a planned confrontation (checked in clean, by kind).
+    occurred_at = models.DateTimeField("occurred")
     source = models.CharField(max_length=10, choices=IncidentSource.choices)
     kind = models.CharField(max_length=20, choices=IncidentKind.choices)
     status = models.CharField(
@@ -174,8 +177,14 @@ class Incident(ReviewableRecord):
             super().clean()
         except ValidationError as exc:
             errors = dict(exc.message_dict)  # reported with the rest, each beside its field
-        if self.occurred_at and self.received_at and self.occurred_at > self.received_at:
-            errors["occurred_at"] = "An incident cannot occur after it was reported."
+        if self.occurred_at and self.kind != IncidentKind.PLANNED:
+            try:
+                validate_not_future(self.occurred_at)
+            except ValidationError as exc:
+                errors["occurred_at"] = exc.messages
+            else:
+                if self.received_at and self.occurred_at > self.received_at:
+                    errors["occurred_at"] = "An incident cannot occur after it was reported."
         ward = self.ward if self.ward_id else None
         if ward is not None and self.borough_id and ward.borough_id != self.borough_id:
             errors["ward"] = "This ward is not in the chosen borough."

@@ -13,9 +13,9 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drachma.areas.models import Borough, Ward
-from drachma.audit.services import record_view
+from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow
-from drachma.core.paging import PageNumberPagination
+from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
@@ -236,6 +236,7 @@ class OwnerIn(Schema):
 
 
 def _report(reference: str) -> Report:
+    """The report a step acts on; what the step returns is read through ``_shown``."""
     try:
         return selectors.report_detail(reference)
     except Report.DoesNotExist:
@@ -243,10 +244,7 @@ def _report(reference: str) -> Report:
 
 
 def _referral(reference: str) -> Referral:
-    try:
-        return selectors.referral_detail(reference)
-    except Referral.DoesNotExist:
-        raise Http404 from None
+    return get_or_404(selectors.referral_detail_queryset(), reference=reference, what="referral")
 
 
 def _user(username: str | None, field: str):
@@ -270,13 +268,13 @@ def _match_record(m) -> str:
     return m.other_report.reference
 
 
+def _shown(request, reference: str) -> dict:
+    """The report as the caller may see it (the read recorded by the selector), as returned."""
+    return _report_out(request, selectors.report_for(request.user, reference))
+
+
 def _report_out(request, report: Report) -> dict:
-    show_contact = request.user.has_perm("intake.view_reporter_contact")
-    record_view(
-        request,
-        report,
-        fields=["reporter_contact"] if show_contact and report.has_contact else None,
-    )
+    show_contact = selectors.shows_contact(request.user)
     return {
         "reference": report.reference,
         "submitted_at": report.submitted_at,
@@ -351,20 +349,20 @@ def _resolve_incident(data: dict) -> dict:
 
 
 @router.get("/reports", response=list[ReportSummaryOut], auth=Allow("intake.view_report"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_reports(request, filters: ReportFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = ReportFilterSet(params, queryset=selectors.report_queryset(), user=request.user)
     if not filterset.is_valid():
         raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
-    return filterset.qs
+    return selectors.reports_for(request.user, filterset.qs, query=request.GET.urlencode())
 
 
 @router.get(
     "/reports/{report_ref}", response=ReportOut, auth=Allow("intake.view_report", hide=True)
 )
 def get_report(request, report_ref: str):
-    return _report_out(request, _report(report_ref))
+    return _shown(request, report_ref)
 
 
 @router.post(
@@ -377,7 +375,7 @@ def assign_report(request, report_ref: str, payload: AssignIn):
     services.assign_report(
         report, user=request.user, assignee=_user(payload.assignee, "assignee") or request.user
     )
-    return _report_out(request, _report(report_ref))
+    return _shown(request, report_ref)
 
 
 @router.post(
@@ -385,7 +383,7 @@ def assign_report(request, report_ref: str, payload: AssignIn):
 )
 def close_report(request, report_ref: str, payload: ReportReasonIn):
     services.close_report(_report(report_ref), user=request.user, reason=payload.reason)
-    return _report_out(request, _report(report_ref))
+    return _shown(request, report_ref)
 
 
 @router.post(
@@ -395,7 +393,7 @@ def close_report(request, report_ref: str, payload: ReportReasonIn):
 )
 def reopen_report(request, report_ref: str, payload: ReportReasonIn):
     services.reopen_report(_report(report_ref), user=request.user, reason=payload.reason)
-    return _report_out(request, _report(report_ref))
+    return _shown(request, report_ref)
 
 
 @router.post(
@@ -410,7 +408,7 @@ def link_report(request, report_ref: str, payload: LinkIn):
     services.link_report(
         _report(report_ref), user=request.user, note=payload.note, **link_targets(data)
     )
-    return _report_out(request, _report(report_ref))
+    return _shown(request, report_ref)
 
 
 @router.post(
@@ -426,7 +424,7 @@ def refer_report(request, report_ref: str, payload: ReferIn):
         owner=_user(payload.owner, "owner"),
         note=payload.note,
     )
-    return Status(201, selectors.referral_detail(referral.reference))
+    return Status(201, selectors.referral_for(request.user, referral.reference))
 
 
 @router.post(
@@ -452,29 +450,27 @@ def convert_report(request, report_ref: str, payload: ConvertIn):
 )
 def refresh_matches(request, report_ref: str):
     services.refresh_matches(_report(report_ref), user=request.user)
-    return _report_out(request, _report(report_ref))
+    return _shown(request, report_ref)
 
 
 # --- referrals ----------------------------------------------------------------------------
 
 
 @router.get("/referrals", response=list[ReferralSummaryOut], auth=Allow("intake.view_referral"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_referrals(request, filters: ReferralFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = ReferralFilterSet(params, queryset=selectors.referral_queryset(), user=request.user)
     if not filterset.is_valid():
         raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
-    return filterset.qs
+    return selectors.referrals_for(request.user, filterset.qs, query=request.GET.urlencode())
 
 
 @router.get(
     "/referrals/{referral_ref}", response=ReferralOut, auth=Allow("intake.view_referral", hide=True)
 )
 def get_referral(request, referral_ref: str):
-    referral = _referral(referral_ref)
-    record_view(request, referral)
-    return referral
+    return selectors.referral_for(request.user, referral_ref)
 
 
 @router.post(
@@ -491,7 +487,7 @@ def transition_referral(request, referral_ref: str, payload: ReferralActionIn):
         note=payload.note,
         owner=_user(payload.owner, "owner"),
     )
-    return _referral(referral_ref)
+    return selectors.referral_for(request.user, referral_ref)
 
 
 @router.post(
@@ -503,4 +499,4 @@ def reassign_referral(request, referral_ref: str, payload: OwnerIn):
     referral = _referral(referral_ref)
     owner = _user(payload.owner, "owner")
     services.reassign_referral(referral, user=request.user, owner=owner)
-    return _referral(referral_ref)
+    return selectors.referral_for(request.user, referral_ref)

@@ -111,9 +111,13 @@ CHUNK = 1024 * 1024
 
 
 def human(n: float) -> str:
+    """A size in words for people: "200 MB", "1.5 GB", "1 byte", "900 bytes"."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+            if unit == "bytes":
+                return "1 byte" if n == 1 else f"{n:.0f} bytes"
+            text = f"{n:.1f}".removesuffix(".0")
+            return f"{text} {unit}"
         n /= 1024
     return str(n)
 

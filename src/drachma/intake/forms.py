@@ -13,6 +13,20 @@ from drachma.intake.models import ConcernKind, ReporterType
 LINES = {"rows": 3, "spellcheck": "false", "autocapitalize": "off"}
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class ReportFilesField(forms.FileField):
+    """The files sent with a report, drawn as a GOV.UK file upload. The form never reads them:
+    the service checks them all (count, sizes, content) and its refusals are shown here."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        return None
+
+
 class ReportForm(forms.Form):
     """The public reporting page. Lists are one per line; the service parses and checks them."""
 
@@ -32,6 +46,16 @@ class ReportForm(forms.Form):
         required=False,
         max_length=200,
         help_text="For example: last night about 9pm; planned for Saturday afternoon.",
+    )
+    planned_at = forms.CharField(
+        label="If it is planned: when?",
+        required=False,
+        max_length=40,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=(
+            "Only for a confrontation that is planned: the date and time it is planned for, "
+            "UK time, if you know them."
+        ),
     )
     place = forms.CharField(
         label="Where?",
@@ -65,15 +89,35 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs=LINES),
         help_text="Names of the people or groups involved, if known, one per line.",
     )
-    reporter_name = forms.CharField(label="Your name", required=False, max_length=200)
+    files = ReportFilesField(
+        label="Chat exports, screenshots, video or voice notes",
+        required=False,
+    )
+    reporter_name = forms.CharField(
+        label="Your name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput({"autocomplete": "name"}),
+    )
     reporter_organisation = forms.CharField(
         label="Your organisation",
         required=False,
         max_length=200,
         help_text="The group, platform or agency you report for, if any.",
     )
-    reporter_email = forms.EmailField(label="Your e-mail address", required=False, max_length=254)
-    reporter_phone = forms.CharField(label="Your phone number", required=False, max_length=40)
+    reporter_email = forms.EmailField(
+        label="Your email address",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput({"autocomplete": "email", "spellcheck": "false"}),
+    )
+    reporter_phone = forms.CharField(
+        label="Your phone number",
+        required=False,
+        max_length=40,
+        help_text="If we cannot read it as a phone number, we keep it as you wrote it.",
+        widget=forms.TextInput({"type": "tel", "autocomplete": "tel"}),
+    )
     form_token = forms.CharField(
         widget=forms.HiddenInput,
         max_length=64,
@@ -104,8 +148,9 @@ class ReportForm(forms.Form):
         """Fields by section, for the template."""
         names = {
             "about": ["reporter_type", "concern"],
-            "what": ["text", "when_text", "place"],
+            "what": ["text", "when_text", "planned_at", "place"],
             "identifiers": ["links", "handles", "phones", "names"],
+            "files": ["files"],
             "contact": [
                 "reporter_name",
                 "reporter_organisation",

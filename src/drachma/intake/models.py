@@ -51,6 +51,10 @@ class ReportStatus(models.TextChoices):
 UNTRIAGED = (ReportStatus.NEW, ReportStatus.ASSIGNED)
 
 
+# Who made a report and how to reach them (personal data of the reporter).
+CONTACT_FIELDS = ("reporter_name", "reporter_organisation", "reporter_email", "reporter_phone")
+
+
 class Report(ReviewableRecord):
     """One report as it arrived. What the reporter wrote is kept as given: it is evidence."""
 
@@ -60,6 +64,9 @@ class Report(ReviewableRecord):
     text = models.TextField("what happened", max_length=20000)
     place = models.CharField("where", max_length=200, blank=True)
     when_text = models.CharField("when", max_length=200, blank=True)
+    # A planned confrontation's date and time as the reporter gave it (UK time): the incident
+    # it becomes happens then, not when it was reported.
+    planned_at = models.DateTimeField("planned for", null=True, blank=True)
 
     # Personal data of the reporter: optional, shown only with intake.view_reporter_contact.
     reporter_name = models.CharField(max_length=200, blank=True)
@@ -91,6 +98,11 @@ class Report(ReviewableRecord):
         help_text="The incident this report was turned into.",
     )
     matching_error = models.CharField(max_length=300, blank=True)
+    # What the reporter wrote in an optional field that could not be read (a phone number, a
+    # link, a date): kept as written for triage to check, never a reason to refuse the report.
+    # Each item: {"field", "label", "line", "value", "problem"}; the reporter's own contact
+    # details are not repeated here (they stay in their restricted fields).
+    unreadable = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -110,13 +122,10 @@ class Report(ReviewableRecord):
 
     @property
     def has_contact(self) -> bool:
-        return any(
-            (
-                self.reporter_name,
-                self.reporter_organisation,
-                self.reporter_email,
-                self.reporter_phone,
-            )
+        """Whether the reporter gave any contact details; true on a copy masked for a viewer
+        too (``intake.selectors`` masks only the details that were given)."""
+        return any(getattr(self, name) for name in CONTACT_FIELDS) or bool(
+            self.masked & set(CONTACT_FIELDS)
         )
 
     def clean(self):

@@ -19,6 +19,7 @@ from django_ratelimit.core import get_usage
 
 from drachma.audit.context import acting_as, client_ip
 from drachma.core.access import public
+from drachma.core.templatetags.drachma import error_items, when
 from drachma.intake import conf, services
 from drachma.intake.files import LimitedUploadHandler, accepted_extensions, human, upload_tally
 from drachma.intake.forms import ReportForm
@@ -27,17 +28,19 @@ logger = logging.getLogger("drachma.intake")
 AUDIT_LABEL = "public reporting page"
 
 
-def _page(request, form, *, status: int = 200, refusal: str = "", file_errors=()) -> HttpResponse:
+def _page(request, form, *, status: int = 200, refusal: str = "") -> HttpResponse:
+    form.fields["files"].widget.attrs["accept"] = ",".join(f".{e}" for e in accepted_extensions())
+    form.fields["files"].help_text = (
+        f"Up to {conf.max_files()} files, each at most {human(conf.max_file_bytes())}, "
+        f"{human(conf.max_total_bytes())} in all. Accepted: {', '.join(accepted_extensions())}. "
+        "Your receipt shows each file's fingerprint, so that you can check later that the police "
+        "hold exactly the files you sent."
+    )
     context = {
         "form": form,
         "refusal": refusal,
-        "file_errors": list(file_errors),
+        "errors": error_items(form) if form.is_bound else [],
         "honeypot_name": conf.honeypot_field(),
-        "accept": ",".join(f".{e}" for e in accepted_extensions()),
-        "extensions": ", ".join(accepted_extensions()),
-        "max_files": conf.max_files(),
-        "max_file": human(conf.max_file_bytes()),
-        "max_total": human(conf.max_total_bytes()),
     }
     return _no_store(render(request, "intake/report_page.html", context, status=status))
 
@@ -115,6 +118,7 @@ def _submit(request) -> HttpResponse:
                 handles=data["handles"],
                 phones=data["phones"],
                 names=data["names"],
+                planned_at=data["planned_at"],
                 reporter_name=data["reporter_name"],
                 reporter_organisation=data["reporter_organisation"],
                 reporter_email=data["reporter_email"],
@@ -129,13 +133,49 @@ def _submit(request) -> HttpResponse:
         return _page(request, form, status=429, refusal=str(exc))
     except ValidationError as exc:
         errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        file_errors = errors.pop("files", [])
         for field, messages in errors.items():
             for message in messages:
                 form.add_error(field if field in form.fields else None, message)
-        return _page(request, form, status=400, file_errors=file_errors, refusal=_correct(request))
+        return _page(request, form, status=400, refusal=_correct(request))
     files = [f.item for f in report.files.select_related("item__stored_file")]
-    return _no_store(render(request, "intake/receipt.html", {"report": report, "files": files}))
+    for item in files:
+        item.size_in_words = human(item.stored_file.size)
+    context = {
+        "report": report,
+        "files": files,
+        "download": receipt_text(report, files),
+        "base_template": "intake/public_base.html",
+        "title": "Your report has been received",
+        "body": "Your reference",
+        "reference": report.reference,
+    }
+    return _no_store(render(request, "intake/receipt.html", context))
+
+
+def receipt_text(report, files) -> str:
+    """The receipt as a text file the reporter can keep (the download button): the reference,
+    when it arrived, and each file with its size and fingerprint, nothing else."""
+    lines = [
+        "Report received",
+        f"Reference: {report.reference}",
+        f"Received: {when(report.submitted_at)} (UK time)",
+        "",
+    ]
+    if files:
+        lines.append("Files received, each with its fingerprint (SHA-256) as it arrived:")
+        for item in files:
+            lines += [
+                f"- {item.original_filename} ({human(item.stored_file.size)})",
+                f"  SHA-256: {item.stored_file.sha256}",
+            ]
+    else:
+        lines.append("No files were sent with this report.")
+    lines += [
+        "",
+        "Quote the reference if you contact the police about this report (101, or 999 in an "
+        "emergency).",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 @csrf_protect

@@ -1,9 +1,24 @@
-"""Reads of reports and referrals shared by the pages, the API and the panels."""
+"""Reads of reports and referrals shared by the pages, the API and the panels.
+
+A report holds what someone told us about people, and who told us; a referral the handles,
+phones and links of the people it is about. The reads a user makes take the ``viewer``: they
+hide who reported from roles without ``intake.view_reporter_contact`` and record the view in
+the audit log themselves (``core.personal``), so the pages and the API show and record the
+same thing.
+"""
+
+from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
+from drachma.core.personal import Listing, fields_hidden_from, mask
 from drachma.intake.models import (
+    CONTACT_FIELDS,
     UNTRIAGED,
     Referral,
     ReferralStatus,
@@ -13,6 +28,17 @@ from drachma.intake.models import (
 )
 
 OPEN_REFERRALS = (ReferralStatus.OPEN, ReferralStatus.ACCEPTED, ReferralStatus.INVESTIGATING)
+
+# Who made a report and how to reach them: shown only to roles holding CONTACT_PERM.
+CONTACT = CONTACT_FIELDS
+CONTACT_PERM = "intake.view_reporter_contact"
+_RULES = {CONTACT_PERM: CONTACT}
+
+
+def _masked(viewer: Any, report: Report) -> Report:
+    """``report`` with the contact details ``viewer`` may not see hidden. Only the details
+    given are hidden, so that the page can still say that some were given."""
+    return mask(report, [f for f in fields_hidden_from(viewer, _RULES) if getattr(report, f)])
 
 
 def report_queryset() -> QuerySet[Report]:
@@ -45,6 +71,8 @@ def search(queryset: QuerySet[Report], text: str) -> QuerySet[Report]:
 
 
 def report_detail(reference: str) -> Report:
+    """The report with everything its page shows, unmasked and unrecorded: for the services
+    that act on it. A user's read goes through ``report_for``."""
     matches = ReportMatch.objects.select_related(
         "incident", "group", "account", "account__group", "person", "other_report"
     )
@@ -67,6 +95,39 @@ def report_detail(reference: str) -> Report:
         )
         .get(reference=reference)
     )
+
+
+def shows_contact(viewer: Any) -> bool:
+    return viewer.has_perm(CONTACT_PERM)
+
+
+def shown_report(viewer: Any, report: Report) -> Report:
+    """``report`` (already read) shown to ``viewer``: who reported hidden from a role that may
+    not see it, and the view recorded, naming the contact details when it showed them."""
+    seen = ["reporter_contact"] if shows_contact(viewer) and report.has_contact else None
+    reads.viewed(viewer, report, fields=seen)
+    return _masked(viewer, report)
+
+
+def report_for(viewer: Any, reference: str) -> Report:
+    """The report as ``viewer`` may see it, with its files, matches and history; the view
+    recorded; 404 if there is none."""
+    try:
+        report = report_detail(reference)
+    except Report.DoesNotExist:
+        raise Http404("No such report.") from None
+    return shown_report(viewer, report)
+
+
+def reports_for(viewer: Any, queryset: QuerySet[Report], *, query: str = "") -> Listing[Report]:
+    """Reports (``queryset``, narrowed by the queue's filters) for ``viewer``: the rows a door
+    shows are masked and recorded as one list view, with the filters (``query``)."""
+
+    def show(rows: Sequence[Report]) -> list[Report]:
+        reads.viewed_list(viewer, Report, rows, query=query)
+        return [_masked(viewer, r) for r in rows]
+
+    return Listing(queryset=queryset, show=show)
 
 
 def urgent_untriaged(limit: int = 10) -> list[Report]:
@@ -98,11 +159,36 @@ def referral_queryset() -> QuerySet[Referral]:
 
 
 def referral_detail(reference: str) -> Referral:
-    return (
-        Referral.objects.select_related("report", "owner", "created_by", "report__incident")
-        .prefetch_related("material__stored_file", "events__by")
-        .get(reference=reference)
-    )
+    """The referral with its material and history, unrecorded: for the services that act on
+    it. A user's read goes through ``referral_for``."""
+    return referral_detail_queryset().get(reference=reference)
+
+
+def referral_detail_queryset() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
+        "report", "owner", "created_by", "report__incident"
+    ).prefetch_related("material__stored_file", "events__by")
+
+
+def referral_for(viewer: Any, reference: str) -> Referral:
+    """The referral (the handles, phones and links of the people it is about) for ``viewer``;
+    the view recorded; 404 if there is none."""
+    referral = get_or_404(referral_detail_queryset(), reference=reference, what="referral")
+    reads.viewed(viewer, referral)
+    return referral
+
+
+def referrals_for(
+    viewer: Any, queryset: QuerySet[Referral], *, query: str = ""
+) -> Listing[Referral]:
+    """Referrals (``queryset``, narrowed by the filters) for ``viewer``: the rows a door shows
+    are recorded as one list view, with the filters (``query``)."""
+
+    def show(rows: Sequence[Referral]) -> list[Referral]:
+        reads.viewed_list(viewer, Referral, rows, query=query)
+        return list(rows)
+
+    return Listing(queryset=queryset, show=show)
 
 
 def referral_counts() -> dict:

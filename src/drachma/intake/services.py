@@ -13,7 +13,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from drachma.audit.services import record_decision
 from drachma.core.models import ReferenceCounter
@@ -154,7 +155,19 @@ def _lines(value: str | Iterable[str]) -> list[str]:
     return [v.strip() for v in value if v and v.strip()]
 
 
-def _parse_list(field: str, values: list[str], parse, errors: dict) -> list:
+# The optional lists of the reporting page, in the reporter's words.
+LIST_LABELS = {
+    "links": "Links",
+    "handles": "Usernames or handles",
+    "phones": "Phone numbers",
+    "names": "Names",
+}
+
+
+def _parse_list(field: str, values: list[str], parse, errors: dict, unreadable: list) -> list:
+    """The lines of an optional list, read. A line that cannot be read is kept as written in
+    ``unreadable`` for triage to check: it never refuses the report. Too many lines is still
+    refused (it guards the matching, and says what to do)."""
     limit = conf.max_list_items()
     if len(values) > limit:
         errors.setdefault(field, []).append(f"At most {limit} lines; {len(values)} were given.")
@@ -164,8 +177,39 @@ def _parse_list(field: str, values: list[str], parse, errors: dict) -> list:
         try:
             parsed.append((value, parse(value)))
         except ValueError as exc:
-            errors.setdefault(field, []).append(f"Line {number}: {exc}")
+            unreadable.append(
+                {
+                    "field": field,
+                    "label": LIST_LABELS.get(field, field),
+                    "line": number,
+                    "value": value[:500],
+                    "problem": str(exc),
+                }
+            )
     return parsed
+
+
+def _planned_time(value: Any, unreadable: list) -> datetime.datetime | None:
+    """The planned date and time as given (a datetime, or the text of a datetime-local input,
+    UK time); text that is not one is kept in ``unreadable``."""
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        moment = parse_datetime(str(value).strip())
+        if moment is None:
+            unreadable.append(
+                {
+                    "field": "planned_at",
+                    "label": "When it is planned",
+                    "line": 1,
+                    "value": str(value)[:200],
+                    "problem": "not a date and time",
+                }
+            )
+            return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _name(value: str) -> str:
@@ -192,6 +236,7 @@ def submit_report(
     handles: str | Iterable[str] = (),
     phones: str | Iterable[str] = (),
     names: str | Iterable[str] = (),
+    planned_at: Any = None,
     reporter_name: str = "",
     reporter_organisation: str = "",
     reporter_email: str = "",
@@ -222,16 +267,32 @@ def submit_report(
             f"At most {conf.max_text_chars()} characters ({len(text)} were given); "
             "attach a longer account as a text file."
         ]
-    parsed_links = _parse_list("links", _lines(links), normalize_url, errors)
-    parsed_handles = _parse_list("handles", _lines(handles), normalize_handle, errors)
-    parsed_phones = _parse_list("phones", _lines(phones), normalize_phone, errors)
-    parsed_names = _parse_list("names", _lines(names), _name, errors)
+    unreadable: list[dict] = []
+    parsed_links = _parse_list("links", _lines(links), normalize_url, errors, unreadable)
+    parsed_handles = _parse_list("handles", _lines(handles), normalize_handle, errors, unreadable)
+    parsed_phones = _parse_list("phones", _lines(phones), normalize_phone, errors, unreadable)
+    parsed_names = _parse_list("names", _lines(names), _name, errors, unreadable)
+    planned = (
+        _planned_time(planned_at, unreadable)
+        if concern == ConcernKind.CONFRONTATION_PLANNED
+        else None
+    )
     contact_phone = reporter_phone.strip()
     if contact_phone:
         try:
             contact_phone = normalize_phone(contact_phone)
-        except ValueError as exc:
-            errors["reporter_phone"] = [str(exc)]
+        except ValueError:
+            # Kept as written (it is the reporter's, and restricted): the flag names only the
+            # field, so that the number is not repeated where every triage role can read it.
+            unreadable.append(
+                {
+                    "field": "reporter_phone",
+                    "label": "The reporter's phone number",
+                    "line": 1,
+                    "value": "",
+                    "problem": "not a phone number that could be read; kept as written",
+                }
+            )
     token_hash = _token_hash(form_token) if form_token else None
     if token_hash and Report.objects.filter(form_token_hash=token_hash).exists():
         errors["__all__"] = [
@@ -255,6 +316,8 @@ def submit_report(
         text=text,
         place=(place or "").strip(),
         when_text=(when_text or "").strip(),
+        planned_at=planned,
+        unreadable=unreadable,
         reporter_name=reporter_name.strip(),
         reporter_organisation=reporter_organisation.strip(),
         reporter_email=reporter_email.strip(),
@@ -507,7 +570,7 @@ def link_report(
 INCIDENT_KIND = {
     ConcernKind.POSSIBLE_OFFENDER: "online_sting",
     ConcernKind.CONFRONTATION_HAPPENED: "doorstep",
-    ConcernKind.CONFRONTATION_PLANNED: "other",
+    ConcernKind.CONFRONTATION_PLANNED: "planned",
     ConcernKind.FOOTAGE_ONLINE: "publication",
 }
 INCIDENT_SOURCE = {
@@ -533,9 +596,12 @@ def incident_initial(report: Report) -> dict:
     groups = {m.group_id for m in report.matches.all() if m.group_id}
     groups |= {m.account.group_id for m in report.matches.select_related("account") if m.account}
     groups |= {lr.group_id for lr in report.linked_records.all() if lr.group_id}
+    # A planned confrontation happens when it is planned for (ahead, perhaps), not when it was
+    # reported; triage may correct it on the form.
+    occurred = report.planned_at if report.planned_at and kind == "planned" else None
     return {
         "received_at": timezone.localtime(report.submitted_at),
-        "occurred_at": timezone.localtime(report.submitted_at),
+        "occurred_at": timezone.localtime(occurred or report.submitted_at),
         "source": INCIDENT_SOURCE[ReporterType(report.reporter_type)],
         "kind": kind,
         "summary": summary,

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from drachma.audit.services import record_list_view, record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.feedback import flash_validation_error, submit_form
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.views import confirm_step
 from drachma.incidents.forms import IncidentForm
 from drachma.incidents.models import Incident
 from drachma.intake import selectors, services
@@ -21,29 +22,53 @@ from drachma.intake.workflow import REFERRAL, TRIAGE
 from drachma.people.models import Person
 
 
-def _report(reference: str) -> Report:
-    try:
-        return selectors.report_detail(reference)
-    except Report.DoesNotExist:
-        raise Http404("No such report.") from None
-
-
 def _plain_report(reference: str) -> Report:
-    try:
-        return Report.objects.get(reference=reference)
-    except Report.DoesNotExist:
-        raise Http404("No such report.") from None
+    """The report a step acts on (not a read of it: the page it leads to records that)."""
+    return get_or_404(Report, reference=reference, what="report")
 
 
 def _referral(reference: str) -> Referral:
-    try:
-        return selectors.referral_detail(reference)
-    except Referral.DoesNotExist:
-        raise Http404("No such referral.") from None
+    return get_or_404(selectors.referral_detail_queryset(), reference=reference, what="referral")
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "nobody"
 
 
 def _back(report_ref: str):
     return redirect("intake:detail", report_ref=report_ref)
+
+
+# The orders the lists offer (?sort=, docs/design.md). The queue's own order comes first:
+# urgent untriaged reports, then the oldest.
+REPORT_SORTS = {
+    "priority": ("-urgent_open", "submitted_at"),
+    "reference": "reference",
+    "received": "submitted_at",
+    "concern": "concern",
+    "status": "status",
+    "files": "file_count",
+    "matches": "match_count",
+}
+REFERRAL_SORTS = {
+    "due": "due_date",
+    "reference": "reference",
+    "report": "report__reference",
+    "status": "status",
+    "owner": "owner__username",
+    "material": "material_count",
+}
+# Steps that end a referral's work: asked for on a page of their own, saying what happens.
+CLOSING_STEPS = {
+    "close": [
+        "The referral is closed with the outcome you give; the team's work on it ends.",
+        "The outcome is kept with the referral and shown in its history.",
+    ],
+    "reject": [
+        "The referral is rejected: the report goes back to triage with the reason you give.",
+        "The reason is kept with the referral and shown in its history.",
+    ],
+}
 
 
 @require("intake.view_report")
@@ -52,26 +77,19 @@ def report_list(request):
         request.GET, queryset=selectors.report_queryset(), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else selectors.report_queryset().none()
+    reports = selectors.reports_for(request.user, queryset, query=request.GET.urlencode())
     context = {
         "filterset": filterset,
         "counts": selectors.queue_counts(),
-        **paginate(request, queryset),
+        **paginate(request, reports, sorts=REPORT_SORTS, default_sort="priority"),
     }
-    record_list_view(
-        request, Report, [r.pk for r in context["page_obj"]], query=request.GET.urlencode()
-    )
     return render(request, "intake/report_list.html", context)
 
 
 @require("intake.view_report", hide=True)
 def report_detail(request, report_ref: str):
-    report = _report(report_ref)
-    show_contact = request.user.has_perm("intake.view_reporter_contact")
-    record_view(
-        request,
-        report,
-        fields=["reporter_contact"] if show_contact and report.has_contact else None,
-    )
+    report = selectors.report_for(request.user, report_ref)
+    show_contact = selectors.shows_contact(request.user)
     allowed = {t.name for t in TRIAGE.allowed(report.status, request.user)}
     context = {
         "report": report,
@@ -101,21 +119,37 @@ def report_assign(request, report_ref: str):
         lambda data: services.assign_report(
             report, user=request.user, assignee=data["assignee"] or request.user
         ),
-        "Report assigned.",
+        lambda updated: f"{updated.reference} assigned to {_name(updated.assigned_to)}",
     )
     return _back(report_ref)
 
 
-@require("intake.triage_report", hide=True, methods=["POST"])
+@require("intake.triage_report", hide=True, methods=["GET", "POST"])
 def report_close(request, report_ref: str):
+    """Closing asks first, saying what will happen (docs/design.md: no one-click closing)."""
     report = _plain_report(report_ref)
-    submit_form(
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_report(report, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{report.reference} closed")
+            return _back(report_ref)
+    return confirm_step(
         request,
-        ReasonForm(request.POST),
-        lambda data: services.close_report(report, user=request.user, reason=data["reason"]),
-        "Report closed.",
+        title=f"Close report {report.reference}?",
+        what_will_happen=[
+            "The report leaves the triage queue; a supervisor can reopen it.",
+            "The reason you give is kept with the report and shown in its history.",
+            "Nothing is sent to the reporter.",
+        ],
+        action_url=request.path,
+        button="Close the report",
+        cancel_url=reverse("intake:detail", args=[report_ref]),
+        form=form,
     )
-    return _back(report_ref)
 
 
 @require("intake.reopen_report", hide=True, methods=["POST"])
@@ -125,7 +159,7 @@ def report_reopen(request, report_ref: str):
         request,
         ReasonForm(request.POST),
         lambda data: services.reopen_report(report, user=request.user, reason=data["reason"]),
-        "Report reopened.",
+        lambda updated: f"{updated.reference} reopened",
     )
     return _back(report_ref)
 
@@ -164,7 +198,7 @@ def report_link(request, report_ref: str):
         lambda data: services.link_report(
             report, user=request.user, note=data["note"], **link_targets(data)
         ),
-        lambda link: f"Report linked to {link.target_kind} {link.target}.",
+        lambda link: f"{report.reference} linked to {link.target_kind} {link.target}",
     )
     return _back(report_ref)
 
@@ -176,7 +210,7 @@ def report_refer(request, report_ref: str):
         request,
         ReferForm(request.POST),
         lambda data: services.refer_report(report, user=request.user, **data),
-        lambda referral: f"Referral {referral.reference} made.",
+        lambda referral: f"{report.reference} referred: referral {referral.reference} made",
     )
     return _back(report_ref)
 
@@ -185,7 +219,8 @@ def report_refer(request, report_ref: str):
 def report_rematch(request, report_ref: str):
     report = _plain_report(report_ref)
     found = services.refresh_matches(report, user=request.user)
-    messages.success(request, f"{len(found)} matches found.")
+    noun = "match" if len(found) == 1 else "matches"
+    messages.success(request, f"{report.reference}: {len(found)} {noun} found")
     return _back(report_ref)
 
 
@@ -218,7 +253,8 @@ def report_convert(request, report_ref: str):
                 request, f"Report {report.reference} is now incident {incident.reference}."
             )
             return redirect("incidents:detail", reference=incident.reference)
-    record_view(request, report)
+    # The form shows what the report says: a read of it, recorded like the report's page.
+    report = selectors.shown_report(request.user, report)
     return render(request, "intake/report_convert.html", {"form": form, "report": report})
 
 
@@ -231,45 +267,77 @@ def referral_list(request):
         request.GET, queryset=selectors.referral_queryset(), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else selectors.referral_queryset().none()
+    referrals = selectors.referrals_for(request.user, queryset, query=request.GET.urlencode())
     context = {
         "filterset": filterset,
         "counts": selectors.referral_counts(),
-        **paginate(request, queryset),
+        **paginate(request, referrals, sorts=REFERRAL_SORTS, default_sort="due"),
     }
-    record_list_view(
-        request, Referral, [r.pk for r in context["page_obj"]], query=request.GET.urlencode()
-    )
     return render(request, "intake/referral_list.html", context)
 
 
 @require("intake.view_referral", hide=True)
 def referral_detail(request, referral_ref: str):
-    referral = _referral(referral_ref)
-    record_view(request, referral)
+    referral = selectors.referral_for(request.user, referral_ref)
     allowed = REFERRAL.allowed(referral.status, request.user)
     context = {
         "referral": referral,
-        # Reassigning keeps the state: it has its own form (a new owner, no note).
-        "transitions": [t for t in allowed if t.name != "reassign"],
+        # Reassigning keeps the state: it has its own form (a new owner, no note). Closing and
+        # rejecting are links to their confirmation pages.
+        "transitions": [t for t in allowed if t.name not in ("reassign", *CLOSING_STEPS)],
+        "closing": [t for t in allowed if t.name in CLOSING_STEPS],
         "action_form": ReferralActionForm(),
         "can_reassign": any(t.name == "reassign" for t in allowed),
     }
     return render(request, "intake/referral_detail.html", context)
 
 
-@require("intake.work_referral", hide=True, methods=["POST"])
+@require("intake.work_referral", hide=True, methods=["GET", "POST"])
 def referral_transition(request, referral_ref: str, referral_action: str):
+    """A step of a referral. Closing and rejecting are asked for on their own page (a GET
+    shows what will happen); the other steps are posted from the referral's page."""
     referral = _referral(referral_ref)
+    try:
+        step = REFERRAL.transition(referral_action)
+    except ValidationError:
+        raise Http404("No such step.") from None
+    if request.method == "GET" or referral_action in CLOSING_STEPS:
+        form = ReferralActionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.transition_referral(
+                    referral,
+                    referral_action,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                    owner=form.cleaned_data["owner"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, f"{referral.reference} {step.done}")
+                return redirect("intake:referral_detail", referral_ref=referral_ref)
+        del form.fields["owner"]
+        form.fields["note"].label = "Outcome" if referral_action == "close" else "Reason"
+        return confirm_step(
+            request,
+            title=f"{step.label} referral {referral.reference}?",
+            what_will_happen=CLOSING_STEPS.get(
+                referral_action, [f"The referral is {step.done}; the step is kept in its history."]
+            ),
+            action_url=request.path,
+            button=f"{step.label} the referral",
+            cancel_url=reverse("intake:referral_detail", args=[referral_ref]),
+            form=form,
+            destructive=referral_action in CLOSING_STEPS,
+        )
     submit_form(
         request,
         ReferralActionForm(request.POST),
         lambda data: services.transition_referral(
             referral, referral_action, user=request.user, note=data["note"], owner=data["owner"]
         ),
-        lambda _: (
-            f"Referral {referral.reference}: "
-            f"{REFERRAL.transition(referral_action).label.lower()} done."
-        ),
+        lambda _: f"{referral.reference} {step.done}",
     )
     return redirect("intake:referral_detail", referral_ref=referral_ref)
 
@@ -283,7 +351,9 @@ def referral_reassign(request, referral_ref: str):
             services.reassign_referral(
                 referral, user=request.user, owner=form.cleaned_data["owner"]
             )
-            messages.success(request, "Referral reassigned.")
+            messages.success(
+                request, f"{referral.reference} reassigned to {_name(form.cleaned_data['owner'])}"
+            )
         except ValidationError as exc:
             flash_validation_error(request, exc)
     else:

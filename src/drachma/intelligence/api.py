@@ -4,24 +4,22 @@ register's API is ``drachma.groups.api``.)"""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow, filtered
-from drachma.core.paging import PageNumberPagination
+from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
-from drachma.intelligence import services
+from drachma.intelligence import selectors, services
 from drachma.intelligence.filtersets import IntelligenceEntryFilterSet
 from drachma.intelligence.models import (
     HandlingCode,
     IntelligenceAssessment,
     IntelligenceEntry,
-    IntelligenceEvent,
     IntelligenceStatus,
     SourceEvaluation,
     SourceType,
@@ -161,20 +159,16 @@ def _entry_data(data: dict) -> dict:
     return data
 
 
-def _entries():
-    return IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related(
-        "incidents", Prefetch("events", queryset=IntelligenceEvent.objects.select_related("by"))
-    )
-
-
 def _entry(entry_id: int) -> IntelligenceEntry:
-    return get_object_or_404(_entries(), pk=entry_id)
+    """The entry a write acts on; what it returns is read through ``selectors.entry_for``."""
+    return get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
 
 
 @router.get("/entries", response=list[EntryOut], auth=Allow("intelligence.view_intelligenceentry"))
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_entries(request, filters: EntryFilters = Query(...)):
-    return filtered(IntelligenceEntryFilterSet, filters, _entries())
+    queryset = filtered(IntelligenceEntryFilterSet, filters, selectors.entry_queryset())
+    return selectors.entries_for(request.user, queryset, query=request.GET.urlencode())
 
 
 @router.post("/entries", response={201: EntryOut}, auth=Allow("intelligence.add_intelligenceentry"))
@@ -182,7 +176,7 @@ def create_entry(request, payload: EntryIn):
     data = _entry_data(payload.dict())
     incidents = data.pop("incidents")
     entry = services.create_entry(user=request.user, incidents=incidents, **data)
-    return Status(201, _entry(entry.pk))
+    return Status(201, selectors.entry_for(request.user, entry.pk))
 
 
 @router.get(
@@ -191,7 +185,7 @@ def create_entry(request, payload: EntryIn):
     auth=Allow("intelligence.view_intelligenceentry", hide=True),
 )
 def get_entry(request, entry_id: int):
-    return _entry(entry_id)
+    return selectors.entry_for(request.user, entry_id)
 
 
 @router.patch(
@@ -204,7 +198,7 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
     data = _entry_data(payload.dict(exclude_unset=True))
     incidents = data.pop("incidents", None)
     services.update_entry(entry, user=request.user, incidents=incidents, **data)
-    return _entry(entry_id)
+    return selectors.entry_for(request.user, entry_id)
 
 
 @router.post(
@@ -217,4 +211,4 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
 def transition_entry(request, entry_id: int, action: str, payload: EntryTransitionIn):
     entry = _entry(entry_id)
     services.transition_entry(entry, action, user=request.user, note=payload.note)
-    return _entry(entry_id)
+    return selectors.entry_for(request.user, entry_id)

@@ -1,8 +1,10 @@
-"""Filters over intelligence entries, used by the API."""
+"""Filters over intelligence entries: the one definition used by the list page and the API."""
 
 import django_filters as filters
+from django import forms
 
 from drachma.areas.models import Borough
+from drachma.core.widgets import Autocomplete
 from drachma.groups.models import Group
 from drachma.intelligence.models import (
     HandlingCode,
@@ -32,9 +34,19 @@ class PeriodCheck(filters.FilterSet):
 class IntelligenceEntryFilterSet(PeriodCheck):
     period = ("learned_from", "learned_to")
 
-    learned_from = filters.DateFilter(field_name="learned_at", lookup_expr="date__gte")
-    learned_to = filters.DateFilter(field_name="learned_at", lookup_expr="date__lte")
-    group = filters.ModelChoiceFilter(queryset=Group.objects.all())
+    learned_from = filters.DateFilter(
+        field_name="learned_at",
+        lookup_expr="date__gte",
+        label="Learned from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    learned_to = filters.DateFilter(
+        field_name="learned_at",
+        lookup_expr="date__lte",
+        label="Learned to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    group = filters.ModelChoiceFilter(queryset=Group.objects.all(), widget=Autocomplete())
     borough = filters.ModelChoiceFilter(
         queryset=Borough.objects.all(),
         to_field_name="code",
@@ -47,7 +59,10 @@ class IntelligenceEntryFilterSet(PeriodCheck):
     intelligence_assessment = filters.ChoiceFilter(choices=IntelligenceAssessment.choices)
     handling_code = filters.ChoiceFilter(choices=HandlingCode.choices)
     incident = filters.CharFilter(
-        field_name="incidents__reference", lookup_expr="iexact", distinct=True
+        field_name="incidents__reference",
+        lookup_expr="iexact",
+        distinct=True,
+        label="Incident reference",
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from drachma.core.widgets import Autocomplete
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.models import Incident
 from drachma.intelligence.models import IntelligenceEntry
@@ -32,6 +33,7 @@ class IntelligenceEntryForm(forms.ModelForm):
             "review_date",
         ]
         widgets = {
+            "group": Autocomplete(),
             "learned_at": DATETIME,
             "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }

@@ -1,40 +1,45 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from drachma.audit.services import record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
-from drachma.intelligence import services
+from drachma.intelligence import selectors, services
+from drachma.intelligence.filtersets import IntelligenceEntryFilterSet
 from drachma.intelligence.forms import IntelligenceEntryForm, TransitionForm
-from drachma.intelligence.models import IntelligenceEntry, IntelligenceStatus
+from drachma.intelligence.models import IntelligenceEntry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
+
+# The orders the list offers (?sort=), as in docs/design.md.
+SORTS = {
+    "reference": "reference",
+    "learned": "learned_at",
+    "group": "group__name",
+    "grading": ("source_evaluation", "intelligence_assessment", "handling_code"),
+    "status": "status",
+    "review": "review_date",
+}
 
 
 @require("intelligence.view_intelligenceentry")
 def entry_list(request):
-    entries = IntelligenceEntry.objects.select_related("group")
-    status = request.GET.get("status", "")
-    if status in IntelligenceStatus.values:
-        entries = entries.filter(status=status)
+    """Every entry, filtered as the API filters them, sorted and paginated; the rows shown are
+    recorded as viewed by the selector. ``?status=requires_assessment`` is the list behind the
+    dashboard's count of entries awaiting assessment."""
+    filterset = IntelligenceEntryFilterSet(request.GET, queryset=selectors.entry_queryset())
+    entries = filterset.qs if filterset.is_valid() else selectors.entry_queryset().none()
+    listing = selectors.entries_for(request.user, entries, query=request.GET.urlencode())
     context = {
-        "status": status,
-        "statuses": IntelligenceStatus.choices,
-        **paginate(request, entries),
+        "filterset": filterset,
+        **paginate(request, listing, sorts=SORTS, default_sort="-learned"),
     }
     return render(request, "intelligence/entry_list.html", context)
 
 
 @require("intelligence.view_intelligenceentry", hide=True)
 def entry_detail(request, entry_id: int):
-    entry = get_object_or_404(
-        IntelligenceEntry.objects.select_related("group", "created_by").prefetch_related(
-            "incidents", "events__by"
-        ),
-        pk=entry_id,
-    )
-    record_view(request, entry)
+    entry = selectors.entry_for(request.user, entry_id)
     return render(
         request,
         "intelligence/entry_detail.html",
@@ -80,7 +85,7 @@ def entry_create(request):
 
 @require("intelligence.change_intelligenceentry", hide=True, methods=["GET", "POST"])
 def entry_edit(request, entry_id: int):
-    entry = get_object_or_404(IntelligenceEntry, pk=entry_id)
+    entry = get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
     form = IntelligenceEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,12 +100,15 @@ def entry_edit(request, entry_id: int):
         else:
             messages.success(request, f"Intelligence {entry.reference} updated.")
             return redirect("intelligence:entry_detail", entry_id=entry.pk)
+    elif request.method == "GET":
+        # The form shows the entry's text: a view, recorded like any other.
+        selectors.shown_entry(request.user, entry)
     return render(request, "intelligence/entry_form.html", {"form": form, "entry": entry})
 
 
 @require("intelligence.view_intelligenceentry", hide=True, methods=["POST"])
 def entry_transition(request, entry_id: int, action: str):
-    entry = get_object_or_404(IntelligenceEntry, pk=entry_id)
+    entry = get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
@@ -110,5 +118,6 @@ def entry_transition(request, entry_id: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Done.")
+        step = INTELLIGENCE_WORKFLOW.transition(action)
+        messages.success(request, f"{entry.reference} {step.done or step.label.lower()}")
     return redirect("intelligence:entry_detail", entry_id=entry.pk)
