@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from drachma.audit.services import record_view
 from drachma.core.access import require
 from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
@@ -29,21 +28,13 @@ def incident_list(request):
     return render(request, "incidents/incident_list.html", context)
 
 
-def _get(reference: str) -> Incident:
-    try:
-        return selectors.incident_detail(reference)
-    except Incident.DoesNotExist:
-        from django.http import Http404
-
-        raise Http404("No such incident.") from None
-
-
 @require("incidents.view_incident", hide=True)
 def incident_detail(request, reference: str):
-    incident = _get(reference)
-    record_view(request, incident)
+    incident = selectors.incident_for(request.user, reference)
     context = {
         "incident": incident,
+        "involvements": selectors.involvements_for(request.user, incident),
+        "linked_cases": selectors.linked_cases_for(request.user, incident),
         "panels": render_panels("incident_panel", request, incident),
         "involvement_form": InvolvementForm(),
         "link_form": LinkedCaseForm(incident=incident),

@@ -7,17 +7,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from drachma.audit.services import record_list_view, record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.core.panels import render_panels
+from drachma.incidents import selectors as incident_selectors
 from drachma.incidents.models import Incident
 from drachma.safeguarding import deadlines, grading, selectors, services
 from drachma.safeguarding.filtersets import ActionFilterSet
 from drachma.safeguarding.forms import ActionForm, AssessmentForm, NoteForm, OwnerForm, TimeForm
-from drachma.safeguarding.models import SafeguardingAction, ThriveAssessment
+from drachma.safeguarding.models import SafeguardingAction
 from drachma.safeguarding.workflow import ACTION
 
 
@@ -29,10 +29,8 @@ def _incident(reference: str) -> Incident:
 
 
 def _action(action_id: int) -> SafeguardingAction:
-    try:
-        return selectors.action_detail(action_id)
-    except SafeguardingAction.DoesNotExist:
-        raise Http404("No such action.") from None
+    """The action a step acts on (the step records the change; the page shows it after)."""
+    return get_or_404(SafeguardingAction.objects.select_related("incident"), pk=action_id)
 
 
 @require("safeguarding.view_safeguardingaction")
@@ -46,16 +44,13 @@ def queue(request):
         "filterset": filterset,
         "counts": selectors.queue_counts(selectors.team_of(request.user)),
         "mine": selectors.queue_counts([request.user.pk]),
-        **paginate(request, queryset),
+        **paginate(
+            request,
+            selectors.actions_for(request.user, queryset, query=request.GET.urlencode()),
+        ),
     }
     # Other apps add to the queue (intake: urgent reports not yet triaged).
     context["queue_panels"] = render_panels("safeguarding_queue_panel", request)
-    record_list_view(
-        request,
-        SafeguardingAction,
-        [a.pk for a in context["page_obj"]],
-        query=request.GET.urlencode(),
-    )
     return render(request, "safeguarding/queue.html", context)
 
 
@@ -63,7 +58,8 @@ def queue(request):
 def assess(request, reference: str):
     """A THRIVE assessment of the incident, or a reassessment when it already has one.
     "Preview" shows the proposed grade and plan without saving."""
-    incident = _incident(reference)
+    # The assessment page shows the incident and its people's flags: a view of the incident.
+    incident = incident_selectors.incident_for(request.user, reference)
     previous = services.latest_assessment(incident)
     form = AssessmentForm(request.POST or None, reassessment=previous is not None)
     proposal = None
@@ -83,7 +79,6 @@ def assess(request, reference: str):
                     f"THRIVE assessment recorded: {assessment.get_grade_display().lower()}.",
                 )
                 return redirect("incidents:detail", reference=incident.reference)
-    record_view(request, incident)
     facts = grading.facts_for(incident)
     flagged = [
         p
@@ -102,13 +97,7 @@ def assess(request, reference: str):
 
 @require("safeguarding.view_thriveassessment", hide=True)
 def assessment_detail(request, assessment_id: int):
-    try:
-        assessment = ThriveAssessment.objects.select_related(
-            "incident", "assessed_by", "previous"
-        ).get(pk=assessment_id)
-    except ThriveAssessment.DoesNotExist:
-        raise Http404("No such assessment.") from None
-    record_view(request, assessment)
+    assessment = selectors.assessment_for(request.user, assessment_id)
     return render(request, "safeguarding/assessment_detail.html", {"assessment": assessment})
 
 
@@ -145,8 +134,7 @@ def action_add(request, reference: str):
 
 @require("safeguarding.view_safeguardingaction", hide=True)
 def action_detail(request, action_id: int):
-    action = _action(action_id)
-    record_view(request, action)
+    action = selectors.action_for(request.user, action_id)
     context = {
         "action": action,
         "transitions": ACTION.allowed(action.status, request.user),
