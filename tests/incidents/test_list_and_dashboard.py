@@ -160,7 +160,8 @@ def test_the_list_links_each_incident_and_labels_its_filters(analyst, world):
     html = analyst.get(LIST, {"kind": "online_sting"}).content.decode()
     ref = world["deansgate"].reference
     assert f'href="{reverse("incidents:detail", args=[ref])}"' in html
-    assert 'aria-label="Filter incidents"' in html and '<label for="id_kind">' in html
+    # The MOJ filter panel (its heading names it), each filter with its label.
+    assert 'class="moj-filter"' in html and '<label for="id_kind" class="govuk-label">' in html
 
 
 # --- dashboard -------------------------------------------------------------------------
