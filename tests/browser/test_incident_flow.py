@@ -75,7 +75,7 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
     page.goto(f"{live_server.url}/incidents/")
     page.get_by_label("Borough").select_option(label="Rochdale")
     page.get_by_label("Kind").select_option(label="Live-streamed confrontation")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/incidents/?**borough=E08000005**")
     rows = page.locator("tbody tr")
     assert rows.count() == 1
