@@ -75,7 +75,7 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
     page.goto(f"{live_server.url}/incidents/")
     page.get_by_label("Borough").select_option(label="Rochdale")
     page.get_by_label("Kind").select_option(label="Live-streamed confrontation")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/incidents/?**borough=E08000005**")
     rows = page.locator("tbody tr")
     assert rows.count() == 1
@@ -89,12 +89,12 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
     # Open its page.
     page.get_by_role("link", name=reference).click()
     page.get_by_role("heading", name=f"Incident {reference}").wait_for()
-    facts = page.locator("dl.facts").inner_text()
+    facts = page.locator("dl.govuk-summary-list").inner_text()
     assert "Live-streamed confrontation" in facts
     assert "Central Rochdale ward, Rochdale: Yorkshire Street" in facts
     assert "Yes, on Facebook" in facts
     assert "Member of the public" in facts
-    assert occurred.strftime("%A %-d %B %Y, 19:30") in facts
+    assert occurred.strftime("%-d %B %Y, 19:30") in facts
     assert "Roch Valley Hunters" in facts
     # An analyst sees that nobody is recorded yet, not who.
     assert page.get_by_text("0 people recorded. Your role does not show who.").is_visible()

@@ -160,7 +160,8 @@ def test_the_list_links_each_incident_and_labels_its_filters(analyst, world):
     html = analyst.get(LIST, {"kind": "online_sting"}).content.decode()
     ref = world["deansgate"].reference
     assert f'href="{reverse("incidents:detail", args=[ref])}"' in html
-    assert 'aria-label="Filter incidents"' in html and '<label for="id_kind">' in html
+    # The MOJ filter panel (its heading names it), each filter with its label.
+    assert 'class="moj-filter"' in html and '<label for="id_kind" class="govuk-label">' in html
 
 
 # --- dashboard -------------------------------------------------------------------------
@@ -241,3 +242,24 @@ def test_the_dashboard_page_shows_the_incident_panel_to_casework_roles(client_as
     client = client_as("auditor")
     html = client.get(reverse("core:dashboard")).content.decode()
     assert "open incidents" not in html
+
+
+def test_the_list_sorts_counts_and_reads_any(analyst, world):
+    from drachma.incidents.models import Incident
+
+    newest_first = analyst.get(LIST)
+    refs = [i.reference for i in newest_first.context["page_obj"]]
+    expected = list(
+        Incident.objects.order_by("-occurred_at", "-pk").values_list("reference", flat=True)
+    )
+    assert refs == expected
+    by_reference = analyst.get(LIST, {"sort": "reference"})
+    assert [i.reference for i in by_reference.context["page_obj"]] == sorted(expected)
+    html = by_reference.content.decode()
+    # The count of the whole list, sortable headers saying their order, "Any" in the filters.
+    assert f"{len(expected)} incidents" in html
+    assert 'aria-sort="ascending"' in html and "sort=-reference" in html
+    assert ">Any</option>" in html and "Unknown" not in html
+    # An order the page does not offer falls back to the default.
+    odd = analyst.get(LIST, {"sort": "summary"})
+    assert [i.reference for i in odd.context["page_obj"]] == expected

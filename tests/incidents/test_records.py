@@ -230,8 +230,9 @@ def test_every_field_is_recorded_and_shown(make_user, client_as):
         "Incident " + incident.reference,
         "Live-streamed confrontation",
         "Under investigation",
-        "Wednesday 10 July 2024, 20:15",
-        "Wednesday 10 July 2024, 22:00",
+        # Times as the design system writes them (issue 11), no longer with the weekday.
+        "10 July 2024, 20:15",
+        "10 July 2024, 22:00",
         "Platform",
         "Ordsall ward, Salford",
         "Supermarket car park, Regent Road",
@@ -418,3 +419,22 @@ def test_people_are_added_and_removed_through_the_page(involved, client_as):
     assert not IncidentPerson.objects.filter(pk=inv["family"].pk).exists()
     remove_person(inv["witness"])
     assert incident.involvements.count() == 4
+
+
+def test_removing_a_person_asks_first_saying_what_will_happen(involved, client_as):
+    incident, people, inv = involved
+    client = client_as("safeguarding_officer")
+    remove = reverse("incidents:involvement_remove", args=[incident.reference, inv["family"].pk])
+    page = client.get(remove)
+    html = page.content.decode()
+    name = inv["family"].person.full_name
+    assert page.status_code == 200
+    assert f"Remove {name} from incident {incident.reference}?" in html
+    assert "Their person record stays" in html and ">Remove the person</button>" in html
+    # The incident page offers a link to this page, never a one-click form.
+    detail = client.get(reverse("incidents:detail", args=[incident.reference])).content.decode()
+    assert f'href="{remove}"' in detail
+    assert IncidentPerson.objects.filter(pk=inv["family"].pk).exists()
+    done = client.post(remove, follow=True)
+    assert f"{name} removed from incident {incident.reference}" in done.content.decode()
+    assert not IncidentPerson.objects.filter(pk=inv["family"].pk).exists()

@@ -351,3 +351,21 @@ def test_two_officers_closing_one_incident_at_once_one_wins(make_user):
     counted = sorted(MonthlyCount.objects.values_list("dimension", "value", "n"))
     rebuild()
     assert counted == sorted(MonthlyCount.objects.values_list("dimension", "value", "n"))
+
+
+def test_closing_asks_for_confirmation_and_the_reason(client_as, make_user):
+    analyst = make_user("analyst")
+    incident = make(analyst)
+    client = client_as(user=analyst)
+    url = reverse("incidents:transition", args=[incident.reference, "close"])
+    detail = client.get(reverse("incidents:detail", args=[incident.reference])).content.decode()
+    assert f'href="{url}"' in detail  # a link to the step's page, not a one-click button
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and f"Close {incident.reference}?" in html
+    assert "counted as closed in the force" in html and "govuk-button--warning" in html
+    incident.refresh_from_db()
+    assert incident.status == "new"
+    refused = client.post(url, {"note": ""})
+    assert refused.status_code == 400
+    assert "Give the reason for closing the incident" in refused.content.decode()

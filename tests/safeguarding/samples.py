@@ -1,5 +1,6 @@
 """Sample records whose keys fill safeguarding URLs in the role-matrix test."""
 
+from drachma.accounts.models import Account
 from drachma.safeguarding import services
 
 SCORES = {
@@ -14,6 +15,10 @@ SCORES = {
 
 def build(world) -> dict:
     officer = world.users["safeguarding_officer"]
+    # One team, so that the queue (the team's actions by default) shows every role that may
+    # read it the sample action: a list that shows someone records the view.
+    for role in ("safeguarding_officer", "investigator", "supervisor"):
+        Account.objects.update_or_create(user=world.users[role], defaults={"team": "PPU"})
     assessment = services.record_assessment(
         incident=world.incident,
         user=officer,

@@ -145,7 +145,7 @@ def test_forbidden_transition_through_the_api(api, assessed):
         content_type="application/json",
     ).json()
     url = f"/api/safeguarding/actions/{action['id']}/transitions"
-    api.post(url, {"transition": "complete"}, content_type="application/json")
+    api.post(url, {"transition": "complete", "note": "Seen."}, content_type="application/json")
     r = api.post(
         url, {"transition": "cancel", "note": "No longer needed."}, content_type="application/json"
     )

@@ -1,4 +1,5 @@
-"""In a real browser: a safeguarding officer opens the work queue, completes an overdue action,
+"""In a real browser, with the keyboard only: a safeguarding officer opens the work queue,
+completes an overdue action (the confirmation page asks for the outcome, and refuses none),
 and sees it leave the overdue list."""
 
 import datetime
@@ -10,11 +11,14 @@ from drachma.incidents.services import add_person, create_incident
 from drachma.people.services import create_person
 from drachma.safeguarding import services
 from drachma.safeguarding.models import SafeguardingAction
+from tests.browser.axe import DESKTOP, PHONE, describe, no_sideways_scroll, screenshot, sign_in_page
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_officer_completes_an_overdue_action_from_the_queue(page, live_server, make_user):
+def test_officer_completes_an_overdue_action_with_the_keyboard_only(
+    page, live_server, make_user, axe
+):
     officer = make_user("safeguarding_officer", username="queue_officer")
     occurred = timezone.now() - datetime.timedelta(hours=30)
     incident = create_incident(
@@ -56,33 +60,71 @@ def test_officer_completes_an_overdue_action_from_the_queue(page, live_server, m
     )
     services.sweep_deadlines()
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(officer.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Safeguarding", exact=True).click()
+    sign_in_page(page, live_server, officer)
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/safeguarding/?scope=mine&overdue=on")
     page.get_by_role("heading", name="Safeguarding work queue").wait_for()
-
-    page.get_by_label("Overdue only").check()
-    page.get_by_role("button", name="Filter").click()
     overdue_rows = page.locator("table[data-testid=queue] tbody tr[data-overdue]")
     assert overdue_rows.count() == 2  # the welfare check and the adult social care referral
-    assert page.get_by_role("link", name="Welfare check on the subject").is_visible()
+    assert page.get_by_role("link", name="Welfare check on the subject", exact=True).is_visible()
     assert (
-        page.get_by_role("link", name="Victim support for the family").count() == 0
+        page.get_by_role("link", name="Victim support for the family", exact=True).count() == 0
     )  # not yet due
+    assert axe(page) == []
 
+    # From here on, the keyboard only: Tab to the row's "Complete", Enter.
+    _tab_to(page, f"Complete Welfare check on the subject on {incident.reference}")
+    page.keyboard.press("Enter")
     page.get_by_role(
-        "button", name=f"Complete Welfare check on the subject on {incident.reference}"
-    ).click()
-    page.get_by_text("Welfare check on the subject: complete done.").wait_for()
+        "heading", name=f"Complete welfare check on the subject on {incident.reference}?"
+    ).wait_for()
+    assert page.get_by_text("The action is recorded as done, with the outcome you give.").count()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    # Completing without an outcome is refused, beside the field; nothing changes.
+    _tab_to(page, "Complete the action")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    welfare.refresh_from_db()
+    assert welfare.status != "done"
+    assert _tab_to(page, "id_note") == "id_note"
+    page.keyboard.type("Seen at home with his sister; safe, and has the GP's number.")
+    _tab_to(page, "Complete the action")
+    page.keyboard.press("Enter")
+    page.get_by_text(f"Welfare check on the subject on {incident.reference} completed").wait_for()
     # Back on the same filtered queue: the welfare check has left the overdue list.
     assert "overdue=on" in page.url
     assert overdue_rows.count() == 1
-    assert page.get_by_role("link", name="Welfare check on the subject").count() == 0
-    assert page.get_by_role("link", name="Referral to adult social care").is_visible()
+    assert page.get_by_role("link", name="Welfare check on the subject", exact=True).count() == 0
+    assert page.get_by_role("link", name="Referral to adult social care", exact=True).is_visible()
 
     welfare.refresh_from_db()
     later.refresh_from_db()
     assert welfare.status == "done" and welfare.completed_at is not None
+    assert welfare.outcome.startswith("Seen at home")
     assert later.status == "open"
+
+    # The action's page on a phone: no sideways scrolling, no violations, the history in words.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/safeguarding/actions/{welfare.pk}/")
+    page.get_by_text("Seen at home with his sister").first.wait_for()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    screenshot(page, "safeguarding-action")
+
+
+def _tab_to(page, wanted: str, limit: int = 120) -> str:
+    """Press Tab until the focused control's text, label, id or name holds ``wanted``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement;
+            // Controls only: a focusable scroll pane holds the text of every row in it.
+            if (!['A', 'BUTTON', 'INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName)) return '';
+            return [e.innerText, e.getAttribute('aria-label'), e.id, e.name]
+                .filter(Boolean).join(' ').replace(/\\s+/g, ' ').trim(); }"""
+        )
+        if wanted in focused:
+            return wanted
+    raise AssertionError(f"Tab never reached {wanted!r}")

@@ -107,7 +107,7 @@ def test_forbidden_transition_from_the_page_says_why(client, officer, incident, 
     action = services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer
     )
-    services.transition_action(action, "complete", user=officer)
+    services.transition_action(action, "complete", user=officer, note="Seen.")
     sign_in(client, officer)
     response = client.post(
         reverse("safeguarding:action_transition", args=[action.pk, "start"]), follow=True
@@ -130,7 +130,11 @@ def test_action_page_transitions_and_time(client, officer, incident, assess):
     )
     sign_in(client, officer)
     page = client.get(reverse("safeguarding:action", args=[action.pk]))
-    assert b">Start</button>" in page.content and b">Reopen</button>" not in page.content
+    # Each step is a link to its own confirmation page (no one-click state change).
+    html = page.content.decode()
+    step = "safeguarding:action_transition"
+    assert reverse(step, args=[action.pk, "start"]) in html
+    assert reverse(step, args=[action.pk, "reopen"]) not in html
     client.post(reverse("safeguarding:action_transition", args=[action.pk, "start"]))
     client.post(
         reverse("safeguarding:action_time", args=[action.pk]),
@@ -282,7 +286,7 @@ def test_completing_from_the_queue_returns_only_to_the_queue(client, officer, in
     sign_in(client, officer)
     back = client.post(
         reverse("safeguarding:action_transition", args=[one.pk, "complete"]),
-        {"next": "/safeguarding/?overdue=on&scope=mine"},
+        {"next": "/safeguarding/?overdue=on&scope=mine", "note": "Seen at home."},
     )
     assert back["Location"] == "/safeguarding/?overdue=on&scope=mine"
     elsewhere = client.post(
@@ -322,3 +326,76 @@ def test_reassign_from_the_page(client, officer, incident, assess, make_user):
     client.post(url, {"owner": colleague.pk})
     action.refresh_from_db()
     assert action.owner == colleague and action.events.filter(transition="reassign").exists()
+
+
+def test_completing_asks_for_the_outcome_and_confirms(client, officer, incident, assess):
+    assess(incident, plan=False)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
+    sign_in(client, officer)
+    url = reverse("safeguarding:action_transition", args=[action.pk, "complete"])
+    page = client.get(url)
+    html = page.content.decode()
+    # The GET only asks: what will happen, in words, and the outcome.
+    assert page.status_code == 200
+    assert f"Complete welfare check on the subject on {incident.reference}?" in html
+    assert "The action is recorded as done, with the outcome you give." in html
+    assert "What was the outcome?" in html and ">Complete the action</button>" in html
+    action.refresh_from_db()
+    assert action.status == "open"
+    # No outcome: refused beside the field, nothing done.
+    refused = client.post(url, {"note": "  "})
+    assert refused.status_code == 400
+    assert "Give the outcome of the action." in refused.content.decode()
+    action.refresh_from_db()
+    assert action.status == "open" and action.outcome == ""
+    done = client.post(url, {"note": "Seen at home; safe."}, follow=True)
+    assert (
+        f"Welfare check on the subject on {incident.reference} completed" in done.content.decode()
+    )
+    action.refresh_from_db()
+    assert action.status == "done" and action.outcome == "Seen at home; safe."
+
+
+def test_cancelling_asks_the_reason(client, officer, incident, assess):
+    assess(incident, plan=False)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
+    sign_in(client, officer)
+    url = reverse("safeguarding:action_transition", args=[action.pk, "cancel"])
+    page = client.get(url).content.decode()
+    assert "Why is the action being cancelled?" in page and "govuk-button--warning" in page
+    refused = client.post(url, {})
+    assert refused.status_code == 400
+    assert "Give the reason for cancelling the action." in refused.content.decode()
+    client.post(url, {"note": "Moved out of the force area."})
+    action.refresh_from_db()
+    assert action.status == "cancelled" and action.cancel_reason == "Moved out of the force area."
+
+
+def test_completing_without_an_outcome_is_refused_through_the_api_and_service(
+    officer, incident, assess
+):
+    from django.core.exceptions import ValidationError
+
+    assess(incident, plan=False)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.transition_action(action, "complete", user=officer, note="")
+    assert "Give the outcome of the action." in str(refused.value)
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+def test_an_unknown_step_is_not_found(client, officer, incident, assess):
+    assess(incident, plan=False)
+    action = services.create_action(
+        incident=incident, user=officer, kind="welfare_check", owner=officer
+    )
+    sign_in(client, officer)
+    url = reverse("safeguarding:action_transition", args=[action.pk, "retime"])
+    assert client.get(url).status_code == 404

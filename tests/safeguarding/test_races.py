@@ -67,7 +67,7 @@ def test_a_reassignment_never_lands_on_an_action_completed_a_moment_earlier(
         action = _action(incident, team[0])
         done, moved = race(
             lambda a=action: services.transition_action(
-                SafeguardingAction.objects.get(pk=a.pk), "complete", user=team[0]
+                SafeguardingAction.objects.get(pk=a.pk), "complete", user=team[0], note="Seen."
             ),
             lambda a=action: services.reassign_action(
                 SafeguardingAction.objects.get(pk=a.pk), user=supervisor, owner=team[1]

@@ -46,7 +46,7 @@ def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
         incident=incident, user=officer, kind="victim_support", owner=officer
     )
     done = _past_due(incident, officer)[0]
-    services.transition_action(done, "complete", user=officer)
+    services.transition_action(done, "complete", user=officer, note="Seen.")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep_deadlines() == 2
@@ -90,7 +90,7 @@ def test_an_action_found_late_later_is_told_separately(incident, officer, superv
 def test_a_reopened_action_is_told_again_when_it_is_late_again(incident, officer, supervisor):
     action = _past_due(incident, officer)[0]
     services.sweep_deadlines()
-    services.transition_action(action, "complete", user=officer)
+    services.transition_action(action, "complete", user=officer, note="Seen.")
     services.transition_action(action, "reopen", user=supervisor, note="The family called again.")
     SafeguardingAction.objects.filter(pk=action.pk).update(
         due_at=timezone.now() - datetime.timedelta(minutes=1)

@@ -1,7 +1,8 @@
 """Pages that other apps add to: the dashboard, the incident page, the safeguarding work
 queue and the statistics board report.
 
-An app contributes by defining, in its ``panels.py``, any of ``dashboard_panel(request)``,
+An app contributes by defining, in its ``panels.py``, any of ``dashboard_work(request)``
+(each role's work, at the top of the dashboard: ``site``), ``dashboard_panel(request)``,
 ``incident_panel(request, incident)``, ``safeguarding_queue_panel(request)`` and
 ``board_report_section(period)``, each returning HTML (``render_to_string``) or None when the
 user's roles give it nothing to show. Panels appear in app order. The page's own app never

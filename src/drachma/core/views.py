@@ -13,9 +13,13 @@ from drachma.core.panels import render_panels
 
 @require("accounts.view_own_account")
 def dashboard(request):
-    return render(
-        request, "core/dashboard.html", {"panels": render_panels("dashboard_panel", request)}
-    )
+    # Each role's work first (``dashboard_work``, from the app that may read every other),
+    # then the apps' own panels.
+    context = {
+        "work": render_panels("dashboard_work", request),
+        "panels": render_panels("dashboard_panel", request),
+    }
+    return render(request, "core/dashboard.html", context)
 
 
 @require("accounts.view_own_account")

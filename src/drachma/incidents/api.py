@@ -9,7 +9,6 @@ from pydantic import field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from drachma.areas.models import Borough, Ward
-from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
 from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
@@ -156,6 +155,7 @@ class InvolvementOut(Schema):
     id: int
     person: int = Field(alias="person_id")
     person_name: str = Field(alias="person.full_name")
+    vulnerabilities: list[str] = Field(alias="person.vulnerabilities")
     role: str
     notes: str
 
@@ -228,9 +228,7 @@ def create_incident(request, payload: IncidentIn):
     auth=Allow("incidents.view_incident", hide=True),
 )
 def get_incident(request, reference: str):
-    incident = _detail(reference)
-    record_view(request, incident)
-    return incident
+    return selectors.incident_for(request.user, reference)
 
 
 @router.patch(
@@ -266,10 +264,7 @@ def change_status(request, reference: str, payload: IncidentTransitionIn):
     auth=Allow("incidents.view_incidentperson", hide=True),
 )
 def list_involvements(request, reference: str):
-    incident = _get(reference)
-    involvements = list(IncidentPerson.objects.filter(incident=incident).select_related("person"))
-    record_view(request, incident, fields=["involvements"])
-    return involvements
+    return selectors.involvements_for(request.user, _get(reference))
 
 
 @router.post(
@@ -333,10 +328,7 @@ def _linked_cases(incident: Incident):
     auth=Allow("incidents.view_linkedcase", "incidents.view_incidentperson", hide=True),
 )
 def list_linked_cases(request, reference: str):
-    incident = _get(reference)
-    links = list(_linked_cases(incident))
-    record_view(request, incident, fields=["linked_cases"])
-    return links
+    return selectors.linked_cases_for(request.user, _get(reference))
 
 
 @router.post(

@@ -84,14 +84,21 @@ class IncidentForm(forms.ModelForm):
 
 
 class StatusChangeForm(forms.Form):
-    """The note of a change of status (the step is the button pressed)."""
+    """The note of a change of status (the step is the page's): the reason, where the step
+    needs one (closing, reopening)."""
 
     note = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=NOTE_MAX_LENGTH,
-        help_text="Required when closing or reopening: say why.",
+        label="Note (optional)",
     )
+
+    def __init__(self, *args, required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if required:
+            note = self.fields["note"]
+            note.label, note.help_text = "Reason", "Say why: the outcome, or what has changed."
 
 
 class InvolvementForm(forms.Form):

@@ -1,18 +1,30 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from drachma.audit.services import record_view
-from drachma.core.access import require
-from drachma.core.feedback import flash_form_errors, flash_validation_error
+from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.core.panels import render_panels
+from drachma.core.views import confirm_step
 from drachma.incidents import selectors, services
 from drachma.incidents.filtersets import IncidentFilterSet
 from drachma.incidents.forms import IncidentForm, InvolvementForm, LinkedCaseForm, StatusChangeForm
-from drachma.incidents.models import Incident, IncidentPerson
+from drachma.incidents.models import Incident, IncidentPerson, LinkedCase
 from drachma.incidents.workflow import INCIDENT
+
+# The orders the incident list offers (``?sort=``), newest first by default.
+LIST_SORTS = {
+    "reference": "reference",
+    "occurred": "occurred_at",
+    "kind": "kind",
+    "source": "source",
+    "area": ("borough__name", "ward__name", "place"),
+    "status": "status",
+}
 
 
 @require("incidents.view_incident")
@@ -25,54 +37,73 @@ def incident_list(request):
     )
     if filterset.is_bound and not filterset.is_valid():
         queryset = queryset.none()
-    context = {"filterset": filterset, **paginate(request, queryset)}
+    context = {
+        "filterset": filterset,
+        **paginate(request, queryset, sorts=LIST_SORTS, default_sort="-occurred"),
+    }
     return render(request, "incidents/incident_list.html", context)
-
-
-def _get(reference: str) -> Incident:
-    try:
-        return selectors.incident_detail(reference)
-    except Incident.DoesNotExist:
-        from django.http import Http404
-
-        raise Http404("No such incident.") from None
 
 
 @require("incidents.view_incident", hide=True)
 def incident_detail(request, reference: str):
-    incident = _get(reference)
-    record_view(request, incident)
+    incident = selectors.incident_for(request.user, reference)
     context = {
         "incident": incident,
+        "involvements": selectors.involvements_for(request.user, incident),
+        "linked_cases": selectors.linked_cases_for(request.user, incident),
         "panels": render_panels("incident_panel", request, incident),
         "involvement_form": InvolvementForm(),
         "link_form": LinkedCaseForm(incident=incident),
         "transitions": INCIDENT.allowed(incident.status, request.user),
-        "status_form": StatusChangeForm(),
     }
     return render(request, "incidents/incident_detail.html", context)
 
 
-@require("incidents.change_incident", hide=True, methods=["POST"])
+# What each step of an incident's status does, in words, on its confirmation page.
+STEP_WORDS = {
+    "assess": ["The incident shows as being assessed."],
+    "investigate": ["The incident shows as under investigation."],
+    "close": [
+        "The incident is closed, with the reason you give, and counted as closed in the "
+        "force's figures.",
+        "Only a supervisor can reopen it.",
+    ],
+    "reopen": ["The incident goes back to being assessed, with the reason you give."],
+}
+
+
+@require("incidents.change_incident", hide=True, methods=["GET", "POST"])
 def incident_transition(request, reference: str, incident_transition: str):
-    """One step of the incident's status (the machine checks the step and the role)."""
-    incident = get_object_or_404(Incident, reference=reference)
-    form = StatusChangeForm(request.POST)
-    if form.is_valid():
+    """One step of the incident's status, on its own page: what will happen, in words, and the
+    reason where the step needs one (the machine checks the step and the role)."""
+    if incident_transition not in STEP_WORDS:
+        raise Http404("No such step.")
+    incident = get_or_404(Incident, what="incident", reference=reference)
+    step = INCIDENT.transition(incident_transition)
+    form = StatusChangeForm(
+        request.POST if request.method == "POST" else None, required=bool(step.note)
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             services.change_status(
                 incident, incident_transition, user=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            flash_validation_error(request, exc)
+            apply_validation_error(form, exc)
         else:
-            messages.success(
-                request,
-                f"Incident {incident.reference} {INCIDENT.transition(incident_transition).done}.",
-            )
-    else:
-        flash_form_errors(request, form)
-    return redirect("incidents:detail", reference=reference)
+            messages.success(request, f"Incident {incident.reference} {step.done}.")
+            return redirect("incidents:detail", reference=reference)
+    return confirm_step(
+        request,
+        title=f"{step.label} {incident.reference}?",
+        what_will_happen=STEP_WORDS[incident_transition],
+        action_url=request.path,
+        button=f"{step.label} the incident" if incident_transition != "assess" else step.label,
+        cancel_url=reverse("incidents:detail", args=[reference]),
+        form=form,
+        caption=f"Incident {incident.reference}",
+        destructive=incident_transition == "close",
+    )
 
 
 @require("incidents.add_incident", methods=["GET", "POST"])
@@ -128,14 +159,41 @@ def involvement_add(request, reference: str):
     return redirect("incidents:detail", reference=reference)
 
 
-@require("incidents.delete_incidentperson", hide=True, methods=["POST"])
+@require("incidents.delete_incidentperson", hide=True, methods=["GET", "POST"])
 def involvement_remove(request, reference: str, involvement_id: int):
-    involvement = get_object_or_404(
-        IncidentPerson, pk=involvement_id, incident__reference=reference
+    """Take a person off an incident, after a page saying what that does."""
+    involvement = get_or_404(
+        IncidentPerson.objects.select_related("person", "incident"),
+        what="person on this incident",
+        pk=involvement_id,
+        incident__reference=reference,
     )
-    services.remove_person(involvement, user=request.user)
-    messages.success(request, "Person removed from the incident.")
-    return redirect("incidents:detail", reference=reference)
+    name = involvement.person.full_name
+    if request.method == "POST":
+        services.remove_person(involvement, user=request.user)
+        messages.success(request, f"{name} removed from incident {reference}")
+        return redirect("incidents:detail", reference=reference)
+    links = LinkedCase.objects.filter(Q(suspect=involvement) | Q(group_member=involvement)).count()
+    what = [
+        f"{name} is no longer recorded as {involvement.get_role_display().lower()} on "
+        f"incident {reference}.",
+        "Their person record stays, with any other incidents they are on.",
+    ]
+    if links:
+        what.append(
+            "The linked case naming them on this incident is removed too."
+            if links == 1
+            else f"The {links} linked cases naming them on this incident are removed too."
+        )
+    return confirm_step(
+        request,
+        title=f"Remove {name} from incident {reference}?",
+        what_will_happen=what,
+        action_url=request.path,
+        button="Remove the person",
+        cancel_url=reverse("incidents:detail", args=[reference]),
+        caption=f"Incident {reference}",
+    )
 
 
 @require("incidents.add_linkedcase", hide=True, methods=["POST"])

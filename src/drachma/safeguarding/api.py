@@ -4,6 +4,7 @@ Only safeguarding officers and supervisors write. Analysts read the counts, whic
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,9 +12,8 @@ from django.http import Http404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drachma.audit.services import record_view
 from drachma.core.apitools import Allow
-from drachma.core.paging import PageNumberPagination
+from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.incidents.models import Incident
 from drachma.people.models import Person
@@ -24,7 +24,6 @@ from drachma.safeguarding.models import (
     ActionKind,
     Grade,
     SafeguardingAction,
-    ThriveAssessment,
 )
 
 router = Router()
@@ -237,14 +236,9 @@ def _action(action_id: int) -> SafeguardingAction:
 @router.get(
     "/assessments", response=list[AssessmentOut], auth=Allow("safeguarding.view_thriveassessment")
 )
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_assessments(request, filters: AssessmentFilters = Query(...)):
-    qs = ThriveAssessment.objects.select_related("incident", "assessed_by").order_by(
-        "-assessed_at", "-pk"
-    )
-    if filters.incident:
-        qs = qs.filter(incident__reference=filters.incident)
-    return qs
+    return selectors.assessment_list_for(request.user, filters.incident or "")
 
 
 @router.get(
@@ -253,15 +247,7 @@ def list_assessments(request, filters: AssessmentFilters = Query(...)):
     auth=Allow("safeguarding.view_thriveassessment", hide=True),
 )
 def get_assessment(request, assessment_id: int):
-    assessment = (
-        ThriveAssessment.objects.select_related("incident", "assessed_by")
-        .filter(pk=assessment_id)
-        .first()
-    )
-    if assessment is None:
-        raise Http404
-    record_view(request, assessment)
-    return assessment
+    return selectors.assessment_for(request.user, assessment_id)
 
 
 @router.post(
@@ -288,13 +274,13 @@ def create_assessment(request, payload: AssessmentIn):
 @router.get(
     "/actions", response=list[ActionSummaryOut], auth=Allow("safeguarding.view_safeguardingaction")
 )
-@paginate(PageNumberPagination)
+@paginate(ListingPagination)
 def list_actions(request, filters: ActionFilters = Query(...)):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = ActionFilterSet(params, queryset=selectors.action_queryset(), user=request.user)
     if not filterset.is_valid():
         raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
-    return filterset.qs
+    return selectors.actions_for(request.user, filterset.qs, query=urlencode(params))
 
 
 @router.post(
@@ -325,9 +311,7 @@ def create_action(request, payload: ActionIn):
     auth=Allow("safeguarding.view_safeguardingaction", hide=True),
 )
 def get_action(request, action_id: int):
-    action = _action(action_id)
-    record_view(request, action)
-    return action
+    return selectors.action_for(request.user, action_id)
 
 
 @router.post(

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from drachma.core.forms import field_of
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.forms import DATETIME
 from drachma.people.models import Person
 from drachma.safeguarding.models import FACTORS, OWNER_ROLES, ActionKind, Factor, Grade, Score
@@ -128,13 +129,44 @@ class ActionForm(forms.Form):
             ).distinct()
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text="The outcome when completing; the reason when cancelling or reopening.",
-    )
+# What a step of an action asks for on its confirmation page: the question, its hint, and
+# whether it must be answered. Completing asks for the outcome: an action closed with no word
+# of what was done is no record of safeguarding.
+STEP_QUESTIONS: dict[str, tuple[str, str, str]] = {
+    # step: (question, hint, what to say when it is left empty: "" when it may be)
+    "start": ("Note (optional)", "Anything the team should know as you start.", ""),
+    "complete": (
+        "What was the outcome?",
+        "What was done, who was seen, and whether any concern remains.",
+        "Give the outcome of the action.",
+    ),
+    "cancel": (
+        "Why is the action being cancelled?",
+        "For example, the person has moved out of the force area.",
+        "Give the reason for cancelling the action.",
+    ),
+    "reopen": (
+        "Why is the action being reopened?",
+        "What has changed since it ended.",
+        "Give the reason for reopening the action.",
+    ),
+}
+
+
+class StepForm(forms.Form):
+    """The note of one step of an action (the outcome, or the reason), and where to go back
+    to afterwards (the queue as it was filtered)."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE_MAX_LENGTH)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, step: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        label, hint, if_empty = STEP_QUESTIONS[step]
+        note = self.fields["note"]
+        note.label, note.help_text, note.required = label, hint, bool(if_empty)
+        if if_empty:
+            note.error_messages = {**note.error_messages, "required": if_empty}
 
 
 class OwnerForm(forms.Form):

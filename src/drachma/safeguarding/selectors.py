@@ -1,14 +1,24 @@
-"""Reads of safeguarding work shared by the pages, the API, the panels and the board report."""
+"""Reads of safeguarding work shared by the pages, the API, the panels and the board report.
+
+Actions and assessments are about people (who is at risk, what was done for them): the reads a
+user makes take the ``viewer`` and record the view themselves (``core.personal``), so that the
+pages and the API record the same thing.
+"""
 
 import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from drachma.audit import reads
+from drachma.core.access import get_or_404
+from drachma.core.personal import Listing
 from drachma.safeguarding.models import (
     ACTIVE,
     ActionKind,
@@ -51,14 +61,58 @@ def team_of(user) -> list[int]:
     return list(get_user_model().objects.filter(q).values_list("pk", flat=True).distinct())
 
 
+def _action_details() -> QuerySet[SafeguardingAction]:
+    return SafeguardingAction.objects.select_related(
+        "incident", "owner", "person", "assessment", "created_by"
+    ).prefetch_related("events__by", "time_entries__officer")
+
+
 def action_detail(action_id: int) -> SafeguardingAction:
-    return (
-        SafeguardingAction.objects.select_related(
-            "incident", "owner", "person", "assessment", "created_by"
-        )
-        .prefetch_related("events__by", "time_entries__officer")
-        .get(pk=action_id)
-    )
+    """An action with its history (for a service's answer; a user's read is ``action_for``)."""
+    return _action_details().get(pk=action_id)
+
+
+def action_for(viewer: Any, action_id: Any) -> SafeguardingAction:
+    """The action with its history and time, the view recorded; 404 if there is none."""
+    action = get_or_404(_action_details(), what="action", pk=action_id)
+    reads.viewed(viewer, action)
+    return action
+
+
+def actions_for(viewer: Any, queryset: QuerySet[SafeguardingAction], *, query: str = "") -> Listing:
+    """A list of actions (already filtered) for ``viewer``: the rows a door shows are recorded
+    as one list view with the filters (``query``)."""
+
+    def show(rows: Sequence[SafeguardingAction]) -> list[SafeguardingAction]:
+        reads.viewed_list(viewer, SafeguardingAction, rows, query=query)
+        return list(rows)
+
+    return Listing(queryset=queryset, show=show)
+
+
+def _assessments() -> QuerySet[ThriveAssessment]:
+    return ThriveAssessment.objects.select_related("incident", "assessed_by", "previous")
+
+
+def assessment_for(viewer: Any, assessment_id: Any) -> ThriveAssessment:
+    """The THRIVE assessment, the view recorded; 404 if there is none."""
+    assessment = get_or_404(_assessments(), what="assessment", pk=assessment_id)
+    reads.viewed(viewer, assessment)
+    return assessment
+
+
+def assessment_list_for(viewer: Any, incident_reference: str = "") -> Listing:
+    """Assessments, newest first (of one incident when a reference is given); the rows a door
+    shows are recorded as one list view."""
+    queryset = _assessments().order_by("-assessed_at", "-pk")
+    if incident_reference:
+        queryset = queryset.filter(incident__reference=incident_reference)
+
+    def show(rows: Sequence[ThriveAssessment]) -> list[ThriveAssessment]:
+        reads.viewed_list(viewer, ThriveAssessment, rows, query=incident_reference)
+        return list(rows)
+
+    return Listing(queryset=queryset, show=show)
 
 
 def assessments_for(incident) -> list[ThriveAssessment]:

@@ -7,17 +7,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from drachma.audit.services import record_list_view, record_view
-from drachma.core.access import require
+from drachma.core.access import get_or_404, require
 from drachma.core.feedback import flash_form_errors, flash_validation_error
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.core.panels import render_panels
+from drachma.core.views import confirm_step
+from drachma.incidents import selectors as incident_selectors
 from drachma.incidents.models import Incident
 from drachma.safeguarding import deadlines, grading, selectors, services
 from drachma.safeguarding.filtersets import ActionFilterSet
-from drachma.safeguarding.forms import ActionForm, AssessmentForm, NoteForm, OwnerForm, TimeForm
-from drachma.safeguarding.models import SafeguardingAction, ThriveAssessment
+from drachma.safeguarding.forms import (
+    ActionForm,
+    AssessmentForm,
+    OwnerForm,
+    StepForm,
+    TimeForm,
+)
+from drachma.safeguarding.models import SafeguardingAction
 from drachma.safeguarding.workflow import ACTION
 
 
@@ -29,10 +36,8 @@ def _incident(reference: str) -> Incident:
 
 
 def _action(action_id: int) -> SafeguardingAction:
-    try:
-        return selectors.action_detail(action_id)
-    except SafeguardingAction.DoesNotExist:
-        raise Http404("No such action.") from None
+    """The action a step acts on (the step records the change; the page shows it after)."""
+    return get_or_404(SafeguardingAction.objects.select_related("incident"), pk=action_id)
 
 
 @require("safeguarding.view_safeguardingaction")
@@ -46,16 +51,23 @@ def queue(request):
         "filterset": filterset,
         "counts": selectors.queue_counts(selectors.team_of(request.user)),
         "mine": selectors.queue_counts([request.user.pk]),
-        **paginate(request, queryset),
+        **paginate(
+            request,
+            selectors.actions_for(request.user, queryset, query=request.GET.urlencode()),
+            # Overdue first, then by due time, unless another order is asked for.
+            sorts={
+                "due": ("-past_due", "due_at"),
+                "kind": "kind",
+                "incident": "incident__reference",
+                "grade": "grade",
+                "status": "status",
+                "owner": "owner__username",
+            },
+            default_sort="due",
+        ),
     }
     # Other apps add to the queue (intake: urgent reports not yet triaged).
     context["queue_panels"] = render_panels("safeguarding_queue_panel", request)
-    record_list_view(
-        request,
-        SafeguardingAction,
-        [a.pk for a in context["page_obj"]],
-        query=request.GET.urlencode(),
-    )
     return render(request, "safeguarding/queue.html", context)
 
 
@@ -63,7 +75,8 @@ def queue(request):
 def assess(request, reference: str):
     """A THRIVE assessment of the incident, or a reassessment when it already has one.
     "Preview" shows the proposed grade and plan without saving."""
-    incident = _incident(reference)
+    # The assessment page shows the incident and its people's flags: a view of the incident.
+    incident = incident_selectors.incident_for(request.user, reference)
     previous = services.latest_assessment(incident)
     form = AssessmentForm(request.POST or None, reassessment=previous is not None)
     proposal = None
@@ -83,7 +96,6 @@ def assess(request, reference: str):
                     f"THRIVE assessment recorded: {assessment.get_grade_display().lower()}.",
                 )
                 return redirect("incidents:detail", reference=incident.reference)
-    record_view(request, incident)
     facts = grading.facts_for(incident)
     flagged = [
         p
@@ -102,13 +114,7 @@ def assess(request, reference: str):
 
 @require("safeguarding.view_thriveassessment", hide=True)
 def assessment_detail(request, assessment_id: int):
-    try:
-        assessment = ThriveAssessment.objects.select_related(
-            "incident", "assessed_by", "previous"
-        ).get(pk=assessment_id)
-    except ThriveAssessment.DoesNotExist:
-        raise Http404("No such assessment.") from None
-    record_view(request, assessment)
+    assessment = selectors.assessment_for(request.user, assessment_id)
     return render(request, "safeguarding/assessment_detail.html", {"assessment": assessment})
 
 
@@ -145,45 +151,102 @@ def action_add(request, reference: str):
 
 @require("safeguarding.view_safeguardingaction", hide=True)
 def action_detail(request, action_id: int):
-    action = _action(action_id)
-    record_view(request, action)
+    action = selectors.action_for(request.user, action_id)
     context = {
         "action": action,
         "transitions": ACTION.allowed(action.status, request.user),
-        "note_form": NoteForm(),
         "owner_form": OwnerForm(initial={"owner": action.owner_id}),
         "time_form": TimeForm(),
         "minutes": sum(t.minutes for t in action.time_entries.all()),
+        "queue_url": reverse("safeguarding:queue"),
     }
     return render(request, "safeguarding/action_detail.html", context)
 
 
-@require("safeguarding.work_safeguardingaction", hide=True, methods=["POST"])
+# What each step does, in words, on its confirmation page.
+STEP_WORDS = {
+    "start": (
+        "Start {kind} on {ref}?",
+        ["The action shows as in progress, in your name, in the work queue."],
+        "Start the action",
+    ),
+    "complete": (
+        "Complete {kind} on {ref}?",
+        [
+            "The action is recorded as done, with the outcome you give.",
+            "It leaves the work queue; only a supervisor can reopen it.",
+        ],
+        "Complete the action",
+    ),
+    "cancel": (
+        "Cancel {kind} on {ref}?",
+        [
+            "The action is recorded as cancelled, with the reason you give; nothing more is "
+            "done for it.",
+            "It leaves the work queue; only a supervisor can reopen it.",
+        ],
+        "Cancel the action",
+    ),
+    "reopen": (
+        "Reopen {kind} on {ref}?",
+        [
+            "The action goes back to the work queue as open, with a new due time from the "
+            "incident's latest grade.",
+        ],
+        "Reopen the action",
+    ),
+}
+
+
+def _back(next_url: str, action_id: int):
+    """Back to the queue as it was filtered, when the step started there; only ever to the
+    queue (no open redirect), otherwise to the action."""
+    queue_path = reverse("safeguarding:queue")
+    if next_url.startswith(queue_path) and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts=None
+    ):
+        return redirect(next_url)
+    return redirect("safeguarding:action", action_id=action_id)
+
+
+@require("safeguarding.work_safeguardingaction", hide=True, methods=["GET", "POST"])
 def action_transition(request, action_id: int, action_transition: str):
+    """One step of an action, on its own page: what will happen, in words, and the outcome or
+    the reason it needs; nothing changes on the GET."""
+    if action_transition not in STEP_WORDS:
+        raise Http404("No such step.")
     action = _action(action_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
+    form = StepForm(
+        request.POST if request.method == "POST" else None,  # a POST with no note is answered
+        step=action_transition,
+        initial={"next": request.GET.get("next", "")},
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             services.transition_action(
                 action, action_transition, user=request.user, note=form.cleaned_data["note"]
             )
-            messages.success(
-                request,
-                (
-                    f"{action.get_kind_display()}: "
-                    f"{ACTION.transition(action_transition).label.lower()} done."
-                ),
-            )
         except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
-    back = request.POST.get("next", "")
-    queue_path = reverse("safeguarding:queue")
-    # Back to the queue as it was filtered; only ever to the queue (no open redirect).
-    if back.startswith(queue_path) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
-        return redirect(back)
-    return redirect("safeguarding:action", action_id=action_id)
+            apply_validation_error(form, exc)
+        else:
+            done = ACTION.transition(action_transition).done
+            messages.success(
+                request, f"{action.get_kind_display()} on {action.incident.reference} {done}"
+            )
+            return _back(form.cleaned_data["next"], action_id)
+    title, what, button = STEP_WORDS[action_transition]
+    kind = action.get_kind_display().lower()
+    return confirm_step(
+        request,
+        title=title.format(kind=kind, ref=action.incident.reference),
+        what_will_happen=what,
+        action_url=request.path,
+        button=button,
+        cancel_url=reverse("safeguarding:action", args=[action_id]),
+        form=form,
+        caption=f"Safeguarding action on {action.incident.reference}",
+        destructive=action_transition == "cancel",
+    )
 
 
 @require("safeguarding.change_safeguardingaction", hide=True, methods=["POST"])

@@ -118,6 +118,8 @@ ACTION = StateMachine(
             permission=WORK,
             label="Complete",
             done="completed",
+            # An action closed with no word of what was done is no record of safeguarding.
+            note="Give the outcome of the action.",
             effects=[_mark_started, _mark_completed],
         ),
         Transition(

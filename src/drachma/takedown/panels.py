@@ -4,8 +4,9 @@ from drachma.takedown import selectors
 
 
 def dashboard_panel(request) -> str | None:
-    """Overdue takedowns and drafts to review, for the roles that read takedowns."""
-    if not request.user.has_perm("takedown.view_takedownrequest"):
+    """Overdue takedowns and drafts to review, for the roles that work takedowns (readers,
+    such as the disclosure officer, have other work on their dashboard)."""
+    if not request.user.has_perm("takedown.work_takedownrequest"):
         return None
     context = {
         "overdue": list(selectors.overdue_requests()[:10]),
