@@ -63,11 +63,12 @@ clean-db:
 	rm -f var/audit-anchors-sqlite3-drachma.log  # the anchors of the database removed
 
 # Re-resolve the lock files after changing pyproject.toml's dependencies (runtime, then dev on top).
+# uv keeps every version already locked unless the change needs another.
 lock:
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	  --no-emit-find-links -o requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	  --no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+	$(BIN)/uv pip compile --quiet --generate-hashes --python $(BIN)/python \
+	  -o requirements.lock pyproject.toml
+	$(BIN)/uv pip compile --quiet --generate-hashes --python $(BIN)/python --extra dev \
+	  -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 # Re-vendor the front end (GOV.UK Frontend, MOJ Frontend, accessible-autocomplete, axe-core) at the
 # versions .ci/frontend/package-lock.json pins and recompile static/compiled/drachma.min.css from
