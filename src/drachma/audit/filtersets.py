@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters as filters
 from django import forms
 from django.apps import apps
@@ -72,12 +74,13 @@ class AuditLogFilterSet(AuditEntryFilterSet):
         data = self._matched(data)
         super().__init__(data, *args, **kwargs)
         # Read on each request, as lists (the users change; the models are loaded by now).
-        self.filters["actor"].extra["choices"] = users()
-        self.filters["model"].extra["choices"] = record_types()
+        filters: dict[str, Any] = self.filters  # type: ignore[has-type]  # set by django-filter
+        filters["actor"].extra["choices"] = users()
+        filters["model"].extra["choices"] = record_types()
         order = ["reference", "actor", "model", "action", "at_from", "at_to"]
         self.filters = {
-            **{name: self.filters[name] for name in order},
-            **{name: f for name, f in self.filters.items() if name not in order},
+            **{name: filters[name] for name in order},
+            **{name: f for name, f in filters.items() if name not in order},
         }
 
     @staticmethod

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger("drachma.scheduler")
 
@@ -27,14 +28,15 @@ class PostgresLock:
     def __init__(self, key: int, alias: str = "default") -> None:
         self.key = key
         self.alias = alias
-        self.connection = None
+        self.connection: BaseDatabaseWrapper | None = None
         self.locked = False
 
     def acquire(self) -> bool:
         """Take the lock if free; False when another session holds it."""
         if self.connection is None:
             self.connection = connections.create_connection(self.alias)
-        with self.connection.cursor() as cursor:
+        connection = self.connection
+        with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
             self.locked = bool(cursor.fetchone()[0])
         return self.locked

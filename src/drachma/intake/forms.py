@@ -89,7 +89,7 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs=LINES),
         help_text="Names of the people or groups involved, if known, one per line.",
     )
-    files = ReportFilesField(
+    files = ReportFilesField(  # type: ignore[assignment]  # a field named like the form's uploads
         label="Chat exports, screenshots, video or voice notes",
         required=False,
     )

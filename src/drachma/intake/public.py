@@ -137,9 +137,11 @@ def _submit(request) -> HttpResponse:
             for message in messages:
                 form.add_error(field if field in form.fields else None, message)
         return _page(request, form, status=400, refusal=_correct(request))
-    files = [f.item for f in report.files.select_related("item__stored_file")]
-    for item in files:
-        item.size_in_words = human(item.stored_file.size)
+    # Each file with its size in words ("200 MB"), for the receipt.
+    files = [
+        (f.item, human(f.item.stored_file.size))
+        for f in report.files.select_related("item__stored_file")
+    ]
     context = {
         "report": report,
         "files": files,

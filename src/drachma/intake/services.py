@@ -194,6 +194,7 @@ def _planned_time(value: Any, unreadable: list) -> datetime.datetime | None:
     UK time); text that is not one is kept in ``unreadable``."""
     if not value:
         return None
+    moment: datetime.datetime | None
     if isinstance(value, datetime.datetime):
         moment = value
     else:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,7 +52,7 @@ def check_task_queue() -> None:
 def check_object_store() -> None:
     from drachma.evidence.store import get_store
 
-    storage = get_store().storage
+    storage: Any = get_store().storage  # S3 or the file system, by settings
     if getattr(settings, "DRACHMA_EVIDENCE_STORAGE", "local") == "s3":
         # HEAD of the bucket: fails when it is missing or the credentials may not use it
         # (HEAD of a missing object would answer "not there" in both cases).

@@ -77,7 +77,7 @@ class OverviewForm(PeriodForm):
 class BoardReportForm(PeriodForm):
     """The board report covers the whole force: a period only."""
 
-    areas = None
+    areas = None  # type: ignore[assignment]  # Django's way to remove an inherited field
 
 
 class FOIForm(PeriodForm):

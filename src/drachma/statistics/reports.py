@@ -17,7 +17,9 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
     by_borough = selectors.counts_by(period, "borough", areas=areas)
     borough_counts = {r.extra["code"]: r.count for r in by_borough if "code" in r.extra}
     ward_counts = {
-        r.key: r.count for r in selectors.counts_by(period, "ward", areas=areas) if r.key
+        r.key: r.count
+        for r in selectors.counts_by(period, "ward", areas=areas)
+        if isinstance(r.key, str) and r.key  # a ward's code; None: no ward
     }
     # A ward the period's query covered but that had no incidents is 0, not "no data": the
     # GROUP BY simply has no row for it. Only wards outside a chosen area filter are unknown.
@@ -48,7 +50,7 @@ def overview_context(period: Period, areas: AreaFilter | None, *, measure: str =
                 f"Incidents {'per 100,000 residents' if measure == 'rate' else ''} by borough, "
                 f"{period}"
             ).replace("  ", " "),
-            kind=measure,
+            kind="rate" if measure == "rate" else "count",
             value_label="Per 100,000" if measure == "rate" else "Incidents",
             hotspots=borough_gi,
         ),
@@ -123,6 +125,7 @@ def _series(period: Period, judgement: publication.Judgement) -> dict:
     }
     rule = judgement.rule
     finest = next(iter(options))
+    chosen: str | None
     if not judgement.applies("time"):
         chosen = finest
     else:

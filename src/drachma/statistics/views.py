@@ -1,4 +1,5 @@
 from types import SimpleNamespace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
@@ -130,7 +131,7 @@ def foi_answer(request):
     if "by" not in data and data:
         data.setlist("by", ["area"])
     form = FOIForm(data or None, initial={"by": ["area"]})
-    context = {"form": form}
+    context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():
         try:
             answer = foi.foi_answer(

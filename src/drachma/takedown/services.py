@@ -585,7 +585,8 @@ def update_publication(record: PublicationRecord, *, user, **changes) -> Publica
         )
     for name, value in changes.items():
         # A PATCH may send null; a field the record cannot leave empty is named, not crashed on.
-        if value is None and not PublicationRecord._meta.get_field(name).null:
+        field = PublicationRecord._meta.get_field(name)
+        if value is None and not getattr(field, "null", False):
             raise ValidationError({name: "This field cannot be null."})
     record = PublicationRecord.objects.select_for_update().get(pk=record.pk)
     for name, value in changes.items():
