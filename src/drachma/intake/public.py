@@ -145,7 +145,7 @@ def _submit(request) -> HttpResponse:
     context = {
         "report": report,
         "files": files,
-        "download": receipt_text(report, files),
+        "download": receipt_text(report, [item for item, _ in files]),
         "base_template": "intake/public_base.html",
         "title": "Your report has been received",
         "body": "Your reference",

@@ -28,6 +28,7 @@ def test_whatsapp_output():
     first, multi = data["messages"][3], data["messages"][4]
     assert first == {
         "index": 3,
+        "number": 4,  # as the app and the bundle number messages: from 1
         "sender": "Sam Hunter",
         "timestamp": "2021-03-12T18:05",
         "utc": "2021-03-12T18:05+00:00",
