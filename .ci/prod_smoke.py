@@ -192,7 +192,8 @@ def staff_capture_and_match() -> None:
     after = staff.get(f"{BASE}/takedown/{ref}/", timeout=30)
     step(
         f"an evidence capture on {ref}",
-        captured.status_code in (200, 302) and sha in after.text,
+        # The footage page lists each capture by its exhibit reference (EX-…).
+        captured.status_code in (200, 302) and after.text.count("EX-") > detail.text.count("EX-"),
         sha[:16],
     )
     step("the capture in the S3 bucket", s3_has(sha))
