@@ -23,3 +23,62 @@ def test_every_api_schema_has_its_own_name():
         modules[schema.__name__].add(schema.__module__)
     shared = {name: sorted(m) for name, m in modules.items() if len(m) > 1}
     assert not shared, f"schema names declared in several modules: {shared}"
+
+
+# A step's note is kept on the shared WorkflowEvent; the API must take as much as the event
+# keeps (the copies had drifted to 2,000 in some apps and 5,000 in others). Notes stored on
+# their own record, not on a workflow event, have that record's own limit.
+NOT_A_STEP_NOTE = {
+    # a linked case's, a time entry's, a match review's and a record link's own note
+    "LinkedCaseIn",
+    "LinkedCaseForm",
+    "TimeIn",
+    "TimeForm",
+    "ReviewIn",
+    "ReviewForm",
+    "LinkIn",
+    "LinkForm",
+}
+
+
+def test_every_step_note_in_the_api_takes_what_the_workflow_event_keeps():
+    from drachma.core.workflow import NOTE_MAX_LENGTH
+
+    components = api.get_openapi_schema()["components"]["schemas"]
+    notes = {
+        name: schema["properties"]["note"]
+        for name, schema in components.items()
+        if "note" in schema.get("properties", {}) and name.endswith("In")
+    }
+    assert len(notes) >= 6, sorted(notes)
+    wrong = {
+        name: note.get("maxLength")
+        for name, note in notes.items()
+        if name not in NOT_A_STEP_NOTE and note.get("maxLength") != NOTE_MAX_LENGTH
+    }
+    assert not wrong, wrong
+
+
+def test_every_step_note_on_the_pages_takes_what_the_workflow_event_keeps():
+    from django import forms as django_forms
+
+    from drachma.core.registry import app_modules
+    from drachma.core.workflow import NOTE_MAX_LENGTH
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    list(app_modules("forms"))  # every app's forms imported
+    checked, wrong = [], {}
+    for form in subclasses(django_forms.Form):
+        if not form.__module__.startswith("drachma.") or form.__name__ in NOT_A_STEP_NOTE:
+            continue
+        field = form.base_fields.get("note")
+        if isinstance(field, django_forms.CharField):
+            checked.append(form.__name__)
+            if field.max_length != NOTE_MAX_LENGTH:
+                wrong[f"{form.__module__}.{form.__name__}"] = field.max_length
+    assert len(checked) >= 4, checked
+    assert not wrong, wrong

@@ -12,6 +12,7 @@ from drachma.areas.models import Borough, Ward
 from drachma.core.apitools import Allow
 from drachma.core.paging import PageNumberPagination
 from drachma.core.schemas import WorkflowEventOut
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents import selectors, services
 from drachma.incidents.filtersets import IncidentFilterSet
@@ -142,7 +143,9 @@ class IncidentTransitionIn(Schema):
     transition: str = Field(
         description="assess, investigate, close or reopen (reopen: supervisors only)"
     )
-    note: str = Field("", max_length=5000, description="The reason (close, reopen: required)")
+    note: str = Field(
+        "", max_length=NOTE_MAX_LENGTH, description="The reason (close, reopen: required)"
+    )
 
 
 class InvolvementIn(Schema):

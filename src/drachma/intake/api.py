@@ -17,6 +17,7 @@ from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow
 from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
 from drachma.intake import selectors, services
@@ -148,7 +149,7 @@ class LinkIn(Schema):
 class ReferIn(Schema):
     due_date: datetime.date | None = None
     owner: str | None = Field(None, description="An investigator's username")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 class ConvertIn(Schema):
@@ -220,7 +221,7 @@ class ReferralActionIn(Schema):
     )
     note: str = Field(
         "",
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         description="Required to reject (the reason) and to close (the outcome).",
     )
     owner: str | None = Field(

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from drachma.core.forms import field_of
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.intake import conf
 from drachma.intake.models import ConcernKind, ReporterType
@@ -201,7 +202,7 @@ class AssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH)
 
 
 class LinkForm(forms.Form):
@@ -233,7 +234,7 @@ class ReferForm(forms.Form):
         help_text="An investigator, if one should have it at once.",
     )
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH
     )
 
     def __init__(self, *args, **kwargs):
@@ -246,7 +247,7 @@ class ReferForm(forms.Form):
 
 class ReferralActionForm(forms.Form):
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH
     )
     owner = UserChoice(queryset=get_user_model().objects.none(), required=False)
 

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from drachma.core.apitools import Allow
 from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.models import Incident
 from drachma.people.models import Person
 from drachma.safeguarding import selectors, services
@@ -149,7 +150,7 @@ class ActionTransitionIn(Schema):
     )
     note: str = Field(
         "",
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         description="The outcome (complete); the reason (cancel, reopen: required)",
     )
 

@@ -14,6 +14,7 @@ from drachma.core.apitools import Allow
 from drachma.core.choices import Platform as CorePlatform
 from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
@@ -178,7 +179,7 @@ class FileMatchOut(Schema):
 
 
 class OpenIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 class TakedownTransitionIn(Schema):
@@ -189,7 +190,7 @@ class TakedownTransitionIn(Schema):
     )
     note: str = Field(
         "",
-        max_length=5000,
+        max_length=NOTE_MAX_LENGTH,
         description="The message to the group (ask_group), the rules breached "
         "(report_to_platform), a reason or answer otherwise.",
     )

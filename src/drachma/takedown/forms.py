@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from drachma.core import choices
 from drachma.core.forms import field_of
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
@@ -92,14 +93,14 @@ class CaptureForm(forms.Form):
 
 class TransitionForm(forms.Form):
     note = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
     platform_reference = forms.CharField(required=False, max_length=200)
 
 
 class OpenRequestForm(forms.Form):
     note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
