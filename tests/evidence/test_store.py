@@ -81,7 +81,85 @@ def test_verify_evidence_detects_changed_and_missing_files(settings):
     path_a.write_bytes(b"tampered")
     (settings.DRACHMA_EVIDENCE_ROOT / blob_name(b.sha256)).unlink()
     out = io.StringIO()
-    with pytest.raises(CommandError, match="2 of 2"):
+    with pytest.raises(CommandError, match="2 problems in 2"):
         call_command("verify_evidence", stdout=out)
     assert f"CHANGED  {a.sha256}" in out.getvalue() and a.exhibit_ref in out.getvalue()
     assert f"MISSING  {b.sha256}" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_database_write_failed_is_found_and_removed(settings, monkeypatch):
+    from django.db import DatabaseError, transaction
+
+    kept = receive_file(
+        io.BytesIO(b"kept"), original_filename="k", received_from_type="officer", via="upload"
+    )
+
+    # The bytes reach the store first; then the database write fails and rolls back.
+    def broken_save(self, *args, **kwargs):
+        raise DatabaseError("database unavailable")
+
+    monkeypatch.setattr(EvidenceItem, "save", broken_save)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        receive_file(
+            io.BytesIO(b"lost upload"),
+            original_filename="lost",
+            received_from_type="officer",
+            via="upload",
+        )
+    monkeypatch.undo()
+    lost = hashlib.sha256(b"lost upload").hexdigest()
+    assert not StoredFile.objects.filter(sha256=lost).exists()
+    assert (settings.DRACHMA_EVIDENCE_ROOT / blob_name(lost)).exists()
+
+    # Found and reported, not removed while it may still be an upload in progress...
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problems in 1"):
+        call_command("verify_evidence", "--remove-unrecorded", stdout=out)
+    assert (
+        f"UNRECORDED  {lost}" in out.getvalue() and "perhaps still being recorded" in out.getvalue()
+    )
+    assert (settings.DRACHMA_EVIDENCE_ROOT / blob_name(lost)).exists()
+
+    # ...and removed once older than the grace period; the recorded file stays.
+    out = io.StringIO()
+    call_command("verify_evidence", "--remove-unrecorded", "--grace-minutes", "0", stdout=out)
+    assert f"REMOVED  {lost}" in out.getvalue() and "1 unrecorded files removed" in out.getvalue()
+    assert not (settings.DRACHMA_EVIDENCE_ROOT / blob_name(lost)).exists()
+    assert (settings.DRACHMA_EVIDENCE_ROOT / blob_name(kept.sha256)).exists()
+    call_command("verify_evidence", stdout=io.StringIO())  # clean now
+
+
+def test_verify_evidence_refuses_a_negative_grace_period():
+    with pytest.raises(CommandError, match="cannot be negative"):
+        call_command("verify_evidence", "--grace-minutes", "-1")
+
+
+def test_the_store_lists_and_removes_blobs_in_an_s3_bucket(monkeypatch):
+    # The same walk over the bucket that production uses (django-storages' S3 backend), against
+    # moto's in-process S3.
+    import boto3
+    from moto import mock_aws
+    from storages.backends.s3 import S3Storage
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    with mock_aws():
+        boto3.client("s3", region_name="eu-west-2").create_bucket(
+            Bucket="evidence-test",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+        )
+        store = EvidenceStore(
+            storage=S3Storage(
+                bucket_name="evidence-test",
+                location="evidence",
+                file_overwrite=False,
+                region_name="eu-west-2",
+            )
+        )
+        a = store.put(io.BytesIO(b"first")).sha256
+        b = store.put(io.BytesIO(b"second")).sha256
+        assert sorted(store.hashes()) == sorted([a, b])
+        store.remove(a)
+        assert list(store.hashes()) == [b] and store.rehash(b) == b

@@ -8,6 +8,7 @@ Local disk by default (a configurable root, files made read-only); with
 (bucket and credentials from its usual ``AWS_*`` settings).
 """
 
+import datetime
 import hashlib
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -112,6 +113,21 @@ class EvidenceStore:
             while chunk := f.read(CHUNK):
                 digest.update(chunk)
         return digest.hexdigest()
+
+    def hashes(self) -> Iterator[str]:
+        """The hash of every blob in the store, walked through the storage's own listing (the
+        local disk or the S3 bucket), so that blobs with no record can be found."""
+        for first in self.storage.listdir("")[0]:
+            for second in self.storage.listdir(first)[0]:
+                for name in self.storage.listdir(f"{first}/{second}")[1]:
+                    if blob_name(name) == f"{first}/{second}/{name}":
+                        yield name
+
+    def stored_at(self, sha256: str) -> datetime.datetime:
+        return self.storage.get_modified_time(blob_name(sha256))
+
+    def remove(self, sha256: str) -> None:
+        self.storage.delete(blob_name(sha256))
 
     def local_path(self, sha256: str):
         """A filesystem path for tools that need one (hashers, parsers); local storage only."""

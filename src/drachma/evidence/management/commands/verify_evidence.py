@@ -1,13 +1,35 @@
+import datetime
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from drachma.evidence.models import StoredFile
 from drachma.evidence.store import get_store
 
 
 class Command(BaseCommand):
-    help = "Re-hash every stored evidence file and report any that changed or went missing."
+    help = (
+        "Re-hash every stored evidence file and report any that changed or went missing, and "
+        "any file in the store that no record names (an upload whose database write failed)."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--remove-unrecorded",
+            action="store_true",
+            help="Remove files that no record names, once older than --grace-minutes.",
+        )
+        parser.add_argument(
+            "--grace-minutes",
+            type=int,
+            default=60,
+            help="Files younger than this may belong to an upload still in progress: they are "
+            "reported but never removed (default 60).",
+        )
+
+    def handle(self, *args, remove_unrecorded=False, grace_minutes=60, **options):
+        if grace_minutes < 0:
+            raise CommandError("--grace-minutes cannot be negative.")
         store = get_store()
         problems = []
         checked = 0
@@ -24,8 +46,37 @@ class Command(BaseCommand):
                     f"CHANGED  {stored.sha256} now hashes to {actual} "
                     f"({', '.join(i.exhibit_ref for i in stored.items.all())})"
                 )
+        # Read after the records: a file stored by an upload that commits meanwhile has its
+        # record by now, or is younger than the grace period.
+        recorded = set(StoredFile.objects.values_list("sha256", flat=True))
+        cutoff = timezone.now() - datetime.timedelta(minutes=grace_minutes)
+        removed = 0
+        for sha256 in store.hashes():
+            if sha256 in recorded:
+                continue
+            old_enough = store.stored_at(sha256) <= cutoff
+            if remove_unrecorded and old_enough:
+                store.remove(sha256)
+                removed += 1
+                self.stdout.write(f"REMOVED  {sha256} (no record named it)")
+            else:
+                problems.append(
+                    f"UNRECORDED  {sha256}: no record names it (an upload whose database write "
+                    "failed?)"
+                    + (
+                        ""
+                        if old_enough
+                        else "; stored in the last "
+                        f"{grace_minutes} minutes, perhaps still being recorded"
+                    )
+                )
         for line in problems:
             self.stdout.write(line)
         if problems:
-            raise CommandError(f"{len(problems)} of {checked} stored files failed verification.")
-        self.stdout.write(self.style.SUCCESS(f"All {checked} stored files verified."))
+            raise CommandError(f"{len(problems)} problems in {checked} stored files.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"All {checked} stored files verified."
+                + (f" {removed} unrecorded files removed." if removed else "")
+            )
+        )
