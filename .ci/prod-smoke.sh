@@ -122,15 +122,20 @@ echo "Release steps: $(( $(date +%s) - started )) s"
 # step 8), on production settings. (The whole demo data set takes minutes to load; .ci/run
 # loads it on the roles database with the development settings, which seed_demo requires.)
 export SMOKE_PASSWORD; SMOKE_PASSWORD=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')
+# Every role passes a second factor: the smoke user's authenticator key.
+export SMOKE_TOTP_KEY; SMOKE_TOTP_KEY=$("$PY" -c 'import secrets; print(secrets.token_hex(20))')
 "$PY" manage.py shell -c "
 import os
 from django.utils import timezone
 from drachma.audit.context import acting_as
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drachma.accounts.services import create_user
 from drachma.takedown.services import create_content_item
 with acting_as(label='prod-smoke setup'):
     user = create_user(username='smoke_investigator', password=os.environ['SMOKE_PASSWORD'],
                        roles=['investigator'], first_name='Smoke', last_name='Test')
+    TOTPDevice.objects.create(user=user, name='smoke', key=os.environ['SMOKE_TOTP_KEY'],
+                              confirmed=True)
     item = create_content_item(user=user, url='https://video.example/watch/smoke',
                                platform='youtube', first_seen_at=timezone.now())
 print('Staff user and footage', item.reference)

@@ -35,6 +35,7 @@ BUCKET = os.environ["DRACHMA_S3_BUCKET"]
 TOKEN = os.environ["DRACHMA_METRICS_TOKEN"]
 USERNAME = os.environ.get("SMOKE_USERNAME", "smoke_investigator")
 PASSWORD = os.environ["SMOKE_PASSWORD"]
+TOTP_KEY = os.environ["SMOKE_TOTP_KEY"]
 
 
 class BalancerSession(requests.Session):
@@ -176,6 +177,19 @@ def staff_capture_and_match() -> None:
         allow_redirects=False,
     )
     step(f"staff login ({USERNAME})", answer.status_code == 302, str(answer.status_code))
+    from django_otp.oath import totp
+
+    second = staff.get(BASE + "/accounts/two-factor/", timeout=30)
+    answer = staff.post(
+        BASE + "/accounts/two-factor/",
+        data={
+            "csrfmiddlewaretoken": field(second.text, "csrfmiddlewaretoken"),
+            "token": f"{totp(bytes.fromhex(TOTP_KEY)):06d}",
+        },
+        timeout=30,
+        allow_redirects=False,
+    )
+    step("second factor (TOTP)", answer.status_code == 302, str(answer.status_code))
     listing = staff.get(BASE + "/takedown/", timeout=30)
     refs = re.findall(r'href="/takedown/([A-Z][A-Z0-9-]+)/"', listing.text)
     step("the footage list", listing.status_code == 200 and bool(refs), f"{len(refs)} items")

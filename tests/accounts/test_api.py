@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client
 
+from drachma.accounts import services
 from drachma.accounts.models import APIToken
 from drachma.audit.models import AuditEntry
 from tests.conftest import sign_in
@@ -18,7 +20,7 @@ def test_me(client_as, make_user):
     assert data["username"] == "dual" and data["roles"] == ["analyst", "investigator"]
     assert "incidents.view_incident" in data["permissions"]
     assert "people.view_person_identifiers" in data["permissions"]  # from investigator
-    assert data["has_totp"] is False
+    assert data["has_totp"] is True  # every role uses a second factor; sign_in enrolled one
 
 
 def test_token_issue_use_list_and_revoke(client_as, make_user):
@@ -30,6 +32,8 @@ def test_token_issue_use_list_and_revoke(client_as, make_user):
     assert key.startswith("drt_") and response.json()["usable"] is True
     token = APIToken.objects.get(user=user)
     assert token.key_hash == APIToken.hash_key(key) and key not in token.key_hash
+    # Issued from a session that passed the second factor, and it expires.
+    assert token.second_factor and token.expires_at is not None
 
     bearer = Client()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
@@ -48,7 +52,7 @@ def test_token_issue_use_list_and_revoke(client_as, make_user):
 
 
 def test_cannot_revoke_someone_elses_token(client_as, make_user):
-    other_token, key = APIToken.issue(make_user("investigator"), "theirs")
+    other_token, key = APIToken.issue(make_user("investigator"), "theirs", second_factor=True)
     client = client_as("analyst")
     assert client.delete(f"/api/accounts/tokens/{other_token.pk}").status_code == 404
     other_token.refresh_from_db()
@@ -97,8 +101,10 @@ def test_administrator_creates_a_user_with_roles(admin, make_user):
     )
     assert response.status_code == 201, response.content
     data = response.json()
+    # The role sees people's records: it waits for a second administrator.
     assert (
-        data["roles"] == ["safeguarding_officer"]
+        data["roles"] == []
+        and data["roles_awaiting_approval"] == ["safeguarding_officer"]
         and data["supervisor"] == "sgt"
         and data["is_active"]
     )
@@ -167,18 +173,33 @@ def test_set_roles_and_details_is_audited(admin, make_user):
     )
     assert response.status_code == 200
     assert (
-        response.json()["roles"] == ["investigator", "supervisor"]
+        response.json()["roles"] == []
+        and response.json()["roles_awaiting_approval"] == ["investigator", "supervisor"]
         and response.json()["team"] == "OCAIT"
     )
     decision = AuditEntry.objects.filter(
         action="decision", model="auth.user", object_id=str(target.pk)
     ).latest("seq")
-    assert decision.changes == {
-        "decision": "roles changed",
-        "before": ["analyst"],
-        "after": ["investigator", "supervisor"],
-    }
+    assert decision.changes == {"decision": "roles changed", "before": ["analyst"], "after": []}
     assert decision.actor_username == "admin_one"
+
+    # A second administrator approves one of them through the API.
+    second = sign_in(Client(), make_user("administrator", username="admin_two"))
+    waiting = second.get("/api/accounts/role-requests?status=pending").json()["items"]
+    assert sorted(g["role"] for g in waiting) == ["investigator", "supervisor"]
+    investigator = next(g for g in waiting if g["role"] == "investigator")
+    response = send(second, "POST", f"/api/accounts/role-requests/{investigator['id']}/approve", {})
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert response.json()["decided_by"] == "admin_two"
+    assert list(target.groups.values_list("name", flat=True)) == ["investigator"]
+    granted = AuditEntry.objects.filter(
+        action="decision", object_id=str(target.pk), changes__decision="role granted"
+    ).get()
+    assert granted.changes["requested_by"] == "admin_one"
+    assert granted.changes["approved_by"] == "admin_two"
+    # Approving twice: the second is told it is done, and nothing changes.
+    again = send(second, "POST", f"/api/accounts/role-requests/{investigator['id']}/approve", {})
+    assert again.status_code == 422 and field_of(again) == ["status"]
     # A bad change changes nothing, details included.
     response = send(
         client, "PATCH", f"/api/accounts/users/{target.pk}", {"team": "Other", "roles": ["emperor"]}
@@ -198,7 +219,7 @@ def test_set_roles_and_details_is_audited(admin, make_user):
 def test_deactivate_and_reactivate(admin, make_user):
     _, client = admin
     target = make_user("investigator", username="leaver")
-    _, key = APIToken.issue(target, "script")
+    _, key = APIToken.issue(target, "script", second_factor=True)
     response = send(client, "POST", f"/api/accounts/users/{target.pk}/deactivate", {"reason": " "})
     assert response.status_code == 422 and field_of(response) == ["reason"]
     response = send(
@@ -279,22 +300,37 @@ def test_openapi_lists_the_new_operations(client):
         assert path in paths, path
 
 
-def test_roles_that_need_a_second_factor_get_no_tokens(client_as, make_user):
-    # A token never asks for the TOTP code, so it would bypass the administrators' second factor.
+def test_no_token_without_the_second_factor(client, make_user):
+    # A token never asks for the TOTP code: it is issued only from a session that passed it.
     admin = make_user("administrator")
-    client = client_as(user=admin)
+    client.force_login(admin)  # password only, second factor not passed
     response = send(client, "POST", "/api/accounts/tokens", {"name": "script"})
-    assert response.status_code == 422 and field_of(response) == ["name"]
+    assert response.status_code == 403  # the middleware stops the session at the door
+    with pytest.raises(ValidationError) as refused:
+        services.issue_token(admin, "script", verified=False)
+    assert "second factor" in refused.value.message_dict["name"][0]
     assert not APIToken.objects.filter(user=admin).exists()
 
 
-def test_a_token_stops_working_when_its_user_becomes_an_administrator(make_user):
-    from drachma.accounts.services import set_roles
+def test_a_token_cannot_issue_another_token(make_user):
+    user = make_user("analyst")
+    _, key = services.issue_token(user, "script", verified=True)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    response = send(Client(), "POST", "/api/accounts/tokens", {"name": "another"}, **auth)
+    assert response.status_code == 422 and field_of(response) == ["name"]
+    assert APIToken.objects.filter(user=user).count() == 1
 
+
+def test_a_token_issued_without_the_second_factor_is_refused(make_user):
+    # e.g. issued before the user's role needed one.
     user = make_user("analyst")
     _, key = APIToken.issue(user, "script")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    assert Client().get("/api/accounts/me", **auth).status_code == 200
-    set_roles(user, roles=["analyst", "administrator"], by=make_user("administrator"))
-    response = Client().get("/api/accounts/me", **auth)
+    response = Client().get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 403 and "second factor" in response.content.decode()
+
+
+def test_a_token_lasts_at_most_the_configured_days(make_user, settings):
+    settings.DRACHMA_TOKEN_DAYS = 30
+    token, _ = services.issue_token(make_user("investigator"), "script", verified=True)
+    assert token.expires_at is not None
+    assert 29 <= (token.expires_at - token.created_at).days <= 30

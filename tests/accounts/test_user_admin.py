@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from drachma.accounts.models import APIToken
+from drachma.accounts.models import APIToken, RoleGrant
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +49,14 @@ def test_create_user_through_the_form(admin):
     assert response.status_code == 302 and response["Location"] == reverse(
         "accounts:user_edit", args=[user.pk]
     )
-    assert sorted(user.groups.values_list("name", flat=True)) == ["analyst", "investigator"]
+    # Both roles see people's records: they wait for a second administrator.
+    assert list(user.groups.values_list("name", flat=True)) == []
+    waiting = RoleGrant.objects.filter(user=user, status="pending")
+    assert sorted(waiting.values_list("role", flat=True)) == ["analyst", "investigator"]
     assert user.account.team == "FIB" and user.check_password("a long and unusual passphrase")
+    page = client.get(response["Location"]).content.decode()
+    assert "waiting for a second administrator to approve" in page
+    assert "Waiting for a second administrator to approve:" in page and "Investigator" in page
 
 
 @pytest.mark.parametrize(
@@ -98,14 +104,25 @@ def test_edit_roles_and_details(admin, make_user):
     )
     assert response.status_code == 302
     target.refresh_from_db()
-    assert list(target.groups.values_list("name", flat=True)) == ["disclosure_officer"]
+    # The analyst's role goes at once; the disclosure officer's waits for a second administrator.
+    assert list(target.groups.values_list("name", flat=True)) == []
+    grant = RoleGrant.objects.get(user=target)
+    assert grant.role == "disclosure_officer" and grant.status == "pending"
     assert target.first_name == "Edited" and target.account.team == "CJU"
+
+    # The administrator who asked cannot approve it: the page offers no button and the step
+    # refuses.
+    listing = client.get(reverse("accounts:grant_list")).content.decode()
+    assert "edit_me" in listing and "Another administrator decides" in listing
+    client.post(reverse("accounts:grant_approve", args=[grant.pk]))
+    grant.refresh_from_db()
+    assert grant.status == "pending"
 
 
 def test_deactivate_needs_a_reason_then_works_and_revokes_tokens(admin, make_user):
     _, client = admin
     target = make_user("investigator", username="deact")
-    APIToken.issue(target, "script")
+    APIToken.issue(target, "script", second_factor=True)
     url = reverse("accounts:user_deactivate", args=[target.pk])
     response = client.post(url, {"reason": ""}, follow=True)
     assert "Give a reason" in response.content.decode()
@@ -194,7 +211,7 @@ def test_deactivation_is_confirmed_on_a_page_saying_what_will_happen(admin, make
 def test_revoking_a_token_asks_first(make_user):
     user = make_user("analyst", username="token_holder")
     client = sign_in(Client(), user)
-    token, _ = APIToken.issue(user, "notebook")
+    token, _ = APIToken.issue(user, "notebook", second_factor=True)
     url = reverse("accounts:token_revoke", args=[token.pk])
     assert f'href="{url}"' in client.get(reverse("accounts:account")).content.decode()
     page = client.get(url).content.decode()
@@ -205,3 +222,51 @@ def test_revoking_a_token_asks_first(make_user):
     assert "Token &#x27;notebook&#x27; revoked" in page
     token.refresh_from_db()
     assert not token.is_usable
+
+
+def test_a_second_administrator_approves_through_the_pages_and_the_auditors_are_told(
+    admin, make_user
+):
+    from drachma.accounts.services import set_roles
+    from drachma.core.models import Notification
+
+    asker, _ = admin
+    auditor = make_user("auditor", username="the_auditor")
+    target = make_user(username="new_starter")
+    [grant] = set_roles(target, ["investigator"], by=asker)
+    second = make_user("administrator", username="second_admin")
+    client = sign_in(Client(), second)
+
+    confirm = client.get(reverse("accounts:grant_approve", args=[grant.pk]))
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Give new_starter the role Investigator?" in html and "page_admin asked for it" in html
+    grant.refresh_from_db()
+    assert grant.status == "pending"  # nothing changes on a GET
+
+    response = client.post(reverse("accounts:grant_approve", args=[grant.pk]), follow=True)
+    assert "Investigator given to new_starter" in response.content.decode()
+    assert list(target.groups.values_list("name", flat=True)) == ["investigator"]
+    told = Notification.objects.get(recipient=auditor)
+    assert told.subject == "Role Investigator given to new_starter"
+    assert "page_admin" in told.body and "second_admin" in told.body
+
+
+def test_refusing_needs_a_reason_and_tells_who_asked(admin, make_user):
+    from drachma.accounts.services import set_roles
+    from drachma.core.models import Notification
+
+    asker, _ = admin
+    target = make_user(username="not_yet")
+    [grant] = set_roles(target, ["supervisor"], by=asker)
+    client = sign_in(Client(), make_user("administrator"))
+    url = reverse("accounts:grant_refuse", args=[grant.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400 and "reason" in response.context["form"].errors
+    grant.refresh_from_db()
+    assert grant.status == "pending"
+    client.post(url, {"reason": "Not a supervisor yet."})
+    grant.refresh_from_db()
+    assert grant.status == "refused" and grant.reason == "Not a supervisor yet."
+    assert not target.groups.exists()
+    assert Notification.objects.filter(recipient=asker, body="Not a supervisor yet.").exists()

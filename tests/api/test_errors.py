@@ -21,7 +21,7 @@ def api(make_user, settings):
     """A client of the API holding an analyst's bearer token."""
     from drachma.accounts.models import APIToken
 
-    _row, key = APIToken.issue(make_user("analyst"), "test")
+    _row, key = APIToken.issue(make_user("analyst"), "test", second_factor=True)
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}", raise_request_exception=False)
 
 

@@ -149,7 +149,7 @@ def test_retention_pages_and_the_disposal_confirmation(page, axe, live_server, m
 def test_account_and_user_admin_pages(page, axe, live_server, make_user):
     admin = make_user("administrator", username="ada_admin")
     target = make_user("investigator", username="ian_investigator")
-    APIToken.issue(admin, "analysis notebook")
+    APIToken.issue(admin, "analysis notebook", second_factor=True)
     sign_in_page(page, live_server, admin)
     problems = []
     for path, name in [

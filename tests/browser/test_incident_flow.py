@@ -14,6 +14,7 @@ from django.utils import timezone
 from drachma.areas.models import Borough
 from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
+from tests.conftest import sign_in_through_the_form
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "incident-page.png"
 
@@ -35,9 +36,7 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
     # Sign in through the login form.
     page.goto(f"{live_server.url}/")
     page.wait_for_url("**/accounts/login/?next=/")
-    page.get_by_label("Username").fill(analyst.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_form(page, analyst)
     page.get_by_role("heading", name="Incidents").first.wait_for()  # the dashboard's incident panel
 
     # Record an incident through the form.

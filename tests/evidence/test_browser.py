@@ -6,14 +6,13 @@ import zipfile
 import pytest
 
 from drachma.evidence.models import CustodyEvent, EvidenceItem
+from tests.conftest import sign_in_through_the_form
 from tests.evidence.factories import whatsapp_bytes
 
 
 def _sign_in(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_form(page, user)
 
 
 @pytest.mark.browser

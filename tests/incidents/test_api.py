@@ -642,7 +642,7 @@ def test_only_investigators_and_supervisors_link_cases(client_as, involved):
 
 def test_a_token_reads_and_writes_without_csrf(make_user, world):
     user = make_user("investigator")
-    _, key = APIToken.issue(user, "script")
+    _, key = APIToken.issue(user, "script", second_factor=True)
     client = Client(enforce_csrf_checks=True)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert client.get(URL, **auth).json()["count"] == 3
@@ -654,7 +654,7 @@ def test_a_token_reads_and_writes_without_csrf(make_user, world):
 
 
 def test_a_revoked_token_is_refused(make_user, world):
-    token, key = APIToken.issue(make_user("analyst"), "old")
+    token, key = APIToken.issue(make_user("analyst"), "old", second_factor=True)
     token.revoked_at = timezone.now()
     token.save()
     response = Client().get(URL, HTTP_AUTHORIZATION=f"Bearer {key}")

@@ -8,6 +8,7 @@ import pytest
 from drachma.evidence.models import CustodyEvent, EvidenceItem
 from drachma.incidents.models import Incident
 from drachma.intake.models import Report
+from tests.conftest import sign_in_through_the_form
 
 CHAT = (
     b"12/03/2026, 19:02 - Jess: hi who is this\n"
@@ -45,9 +46,7 @@ def test_public_report_with_chat_export_becomes_an_incident(page, live_server, m
 
     # A triage user signs in through the login form and turns the report into an incident.
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(officer.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_form(page, officer)
     page.goto(f"{live_server.url}/intake/reports/")
     page.get_by_role("link", name=reference).click()
     page.get_by_role("heading", name=f"Report {reference}").wait_for()

@@ -4,6 +4,7 @@ it; the copy is matched, a draft takedown opens, and is worked to 'removal asked
 import pytest
 
 from drachma.takedown.models import ContentItem, TakedownRequest
+from tests.conftest import sign_in_through_the_form
 from tests.takedown import media_factory as mf
 
 
@@ -15,9 +16,7 @@ def test_a_reupload_is_found_and_its_takedown_worked(page, live_server, make_use
     copy = mf.save(mf.altered_copy(mf.photo(1)), tmp_path / "repost.jpg", "JPEG", quality=60)
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(officer.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_form(page, officer)
 
     def record(url, platform, path):
         page.goto(f"{live_server.url}/takedown/new/")

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drachma.accounts import services
-from drachma.accounts.models import Account, APIToken
+from drachma.accounts.models import Account, APIToken, RoleGrant, RoleGrantStatus
 from drachma.core.apitools import Allow
 from drachma.core.paging import PageNumberPagination
 from drachma.core.roles import Role
@@ -85,7 +85,10 @@ def list_tokens(request):
 
 @router.post("/tokens", response={201: NewTokenOut}, auth=Allow(OWN))
 def create_token(request, payload: TokenIn):
-    token, key = services.issue_token(request.user, payload.name)
+    # Only a signed-in session that passed the second factor counts; a token never does.
+    by_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    verified = not by_token and getattr(request.user, "is_verified", lambda: False)()
+    token, key = services.issue_token(request.user, payload.name, verified=verified)
     # The key exists only here: the token row keeps its hash.
     return Status(201, {**TokenOut.model_validate(token).model_dump(by_alias=True), "key": key})
 
@@ -119,6 +122,9 @@ class UserOut(Schema):
     email: str
     is_active: bool
     roles: list[str]
+    roles_awaiting_approval: list[str] = Field(
+        description="Roles asked for that a second administrator has yet to approve"
+    )
     team: str
     collar_number: str
     supervisor: str | None
@@ -162,6 +168,11 @@ def _user_out(user) -> dict:
         "email": user.email,
         "is_active": user.is_active,
         "roles": sorted(g.name for g in user.groups.all()),
+        "roles_awaiting_approval": sorted(
+            RoleGrant.objects.filter(user=user, status=RoleGrantStatus.PENDING).values_list(
+                "role", flat=True
+            )
+        ),
         "team": account.team,
         "collar_number": account.collar_number,
         "supervisor": account.supervisor.username if account.supervisor else None,
@@ -257,3 +268,65 @@ def deactivate_user(request, user_id: int, payload: ReasonIn):
 def reactivate_user(request, user_id: int, payload: ReasonIn):
     services.reactivate_user(_user(user_id), by=request.user, reason=payload.reason)
     return _user_out(_user(user_id))
+
+
+# --- role requests: a second administrator approves --------------------------------------
+
+
+class RoleGrantOut(Schema):
+    id: int
+    user: str = Field(alias="user.username")
+    role: str
+    status: str
+    requested_by: str = Field(alias="requested_by.username")
+    requested_at: datetime.datetime
+    decided_by: str | None = Field(None, alias="decided_by.username")
+    decided_at: datetime.datetime | None
+    reason: str
+
+
+class RoleGrantFilters(Schema):
+    status: RoleGrantStatus | None = Field(None, description="pending (default: every status)")
+
+
+class RefuseIn(Schema):
+    reason: str = Field(max_length=2000, description="Why the role is refused")
+
+
+def _grant(grant_id: int) -> RoleGrant:
+    return get_object_or_404(
+        RoleGrant.objects.select_related("user", "requested_by", "decided_by"), pk=grant_id
+    )
+
+
+@router.get(
+    "/role-requests",
+    response=list[RoleGrantOut],
+    auth=Allow(MANAGE),
+    description="Roles asked for that a second administrator must approve, newest first.",
+)
+@paginate(PageNumberPagination)
+def list_role_requests(request, filters: RoleGrantFilters = Query(...)):
+    grants = RoleGrant.objects.select_related("user", "requested_by", "decided_by")
+    if filters.status:
+        grants = grants.filter(status=filters.status)
+    return grants
+
+
+@router.post(
+    "/role-requests/{int:grant_id}/approve",
+    response=RoleGrantOut,
+    auth=Allow(MANAGE, hide=True),
+    description="Give the role: only an administrator other than the one who asked and the user.",
+)
+def approve_role_request(request, grant_id: int):
+    return services.approve_grant(_grant(grant_id), by=request.user)
+
+
+@router.post(
+    "/role-requests/{int:grant_id}/refuse",
+    response=RoleGrantOut,
+    auth=Allow(MANAGE, hide=True),
+)
+def refuse_role_request(request, grant_id: int, payload: RefuseIn):
+    return services.refuse_grant(_grant(grant_id), by=request.user, reason=payload.reason)

@@ -4,9 +4,6 @@ from drachma.accounts import services
 from drachma.core.roles import Role
 from drachma.core.seeding import DEMO_PASSWORD, DemoContext
 
-# Fixed so that the printed key stays the same across `make run`s (demo only).
-DEMO_ADMIN_TOTP_KEY = "3132333435363738393031323334353637383930"
-
 DEMO_USERS = [
     # username, first name, last name, role, team
     ("supervisor", "Sam", "Okafor", Role.SUPERVISOR, "Public Protection North"),
@@ -43,7 +40,7 @@ def seed(ctx: DemoContext) -> None:
         if role == Role.SUPERVISOR:
             supervisor = user
         ctx.users.setdefault(str(role), []).append(user)
-    admin = ctx.user(Role.ADMINISTRATOR)
-    TOTPDevice.objects.create(
-        user=admin, name="Demo authenticator", key=DEMO_ADMIN_TOTP_KEY, confirmed=True
-    )
+        # Every role must use a second factor. Each demo user's key is random (django-otp's
+        # default), kept in the database and printed by `print_demo_logins`; `demo_totp`
+        # prints a current code.
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from drachma.core.models import AuditedModel
+from drachma.core.roles import Role
 
 
 class Account(AuditedModel):
@@ -48,6 +49,9 @@ class APIToken(AuditedModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    second_factor = models.BooleanField(
+        default=False, help_text="Issued from a session that had passed the second factor."
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
@@ -57,10 +61,16 @@ class APIToken(AuditedModel):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str, expires_at=None) -> tuple["APIToken", str]:
+    def issue(
+        cls, user, name: str, expires_at=None, second_factor: bool = False
+    ) -> tuple["APIToken", str]:
         key = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, key_hash=cls.hash_key(key), expires_at=expires_at
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            expires_at=expires_at,
+            second_factor=second_factor,
         )
         return token, key
 
@@ -68,3 +78,51 @@ class APIToken(AuditedModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RoleGrant(AuditedModel):
+    """A role that sees personal data (or the administrator's) asked for by one administrator
+    and given only when a second one approves: no single administrator can let anyone,
+    themselves included, read people's records."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(max_length=40, choices=Role.choices)
+    status = models.CharField(
+        max_length=20, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, max_length=2000, help_text="Why it was refused.")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request per user and role: a second would be approved twice.
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_grant_per_user_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_label} for {self.user} ({self.get_status_display()})"
+
+    @property
+    def role_label(self) -> str:
+        return self.get_role_display()

@@ -1,10 +1,12 @@
 """Accounts: second factor, API tokens, and users' roles."""
 
 import base64
+import datetime
 import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -13,8 +15,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drachma.accounts.middleware import second_factor_required
-from drachma.accounts.models import Account, APIToken
-from drachma.core.roles import Role
+from drachma.accounts.models import Account, APIToken, RoleGrant, RoleGrantStatus
+from drachma.core.roles import APPROVED_ROLES, Role
+from drachma.core.services import notify
 
 
 def pending_totp_device(user) -> TOTPDevice:
@@ -43,18 +46,27 @@ def confirm_totp(device: TOTPDevice, token: str) -> bool:
     return True
 
 
-def issue_token(user, name: str) -> tuple[APIToken, str]:
+def issue_token(user, name: str, *, verified: bool = False) -> tuple[APIToken, str]:
+    """A token for the user's scripts. A token is a password that never asks for the second
+    factor, so a user who must use one gets a token only from a session that passed it
+    (``verified``), never from another token, and the token lasts at most
+    ``DRACHMA_TOKEN_DAYS``."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Name the token (what will use it)."})
     if len(name) > 100:
         raise ValidationError({"name": "At most 100 characters."})
+    expires_at = None
     if second_factor_required(user):
-        # A token is a password that never asks for the second factor.
-        raise ValidationError(
-            {"name": "Your role must use a second factor; it cannot have API tokens."}
-        )
-    return APIToken.issue(user, name)
+        if not verified:
+            raise ValidationError(
+                {
+                    "name": "Your role must use a second factor: issue tokens from a signed-in "
+                    "session that has passed it, not with another token."
+                }
+            )
+        expires_at = timezone.now() + datetime.timedelta(days=settings.DRACHMA_TOKEN_DAYS)
+    return APIToken.issue(user, name, expires_at=expires_at, second_factor=verified)
 
 
 def revoke_token(token: APIToken) -> None:
@@ -98,10 +110,10 @@ def create_user(
     user.set_password(password)
     user.full_clean()
     user.save()
-    user.groups.set(Group.objects.filter(name__in=roles))
     account = Account(user=user, supervisor=supervisor, team=team, collar_number=collar_number)
     account.full_clean()
     account.save()
+    set_roles(user, roles, by=by)
     return user
 
 
@@ -140,13 +152,21 @@ def update_user(user, *, by=None, roles: list[str] | None = None, **fields):
 
 
 @transaction.atomic
-def set_roles(user, roles: list[str], *, by=None):
-    """Give the user exactly these roles."""
+def set_roles(user, roles: list[str], *, by=None) -> list[RoleGrant]:
+    """Give the user exactly these roles. Roles taken away go at once; a role that sees
+    personal data (or the administrator's), given by an administrator (``by``), waits for a
+    second administrator's approval: the grants asked for are returned. ``by=None`` is the
+    system itself (the demo, a command run by the operator) and gives at once."""
     _check_roles(roles)
-    if Role.ADMINISTRATOR not in roles and user.groups.filter(name=Role.ADMINISTRATOR).exists():
-        _guard_own_administration(user, by, losing="roles")
-    before = sorted(roles_of(user))
-    user.groups.set(Group.objects.filter(name__in=roles))
+    current, wanted = set(roles_of(user)), set(roles)
+    if by is not None and by.pk == user.pk and wanted != current:
+        raise ValidationError(
+            {"roles": "You cannot change your own roles; ask another administrator."}
+        )
+    held_back = {r for r in wanted - current if by is not None and r in APPROVED_ROLES}
+    given = sorted(wanted - held_back)
+    before = sorted(current)
+    user.groups.set(Group.objects.filter(name__in=given))
     after = sorted(roles_of(user))
     if before != after:
         # Group membership is a many-to-many the model signals do not see; the audit log
@@ -154,7 +174,121 @@ def set_roles(user, roles: list[str], *, by=None):
         from drachma.audit.services import record_decision
 
         record_decision(user, "roles changed", before=before, after=after)
-    return user
+    # A role no longer asked for is no longer waiting for approval.
+    for grant in RoleGrant.objects.select_for_update().filter(
+        user=user, status=RoleGrantStatus.PENDING
+    ):
+        if grant.role not in wanted:
+            _decide(grant, RoleGrantStatus.WITHDRAWN, by=by)
+    return [_request_grant(user, role, by=by) for role in sorted(held_back)]
+
+
+def _request_grant(user, role: str, *, by) -> RoleGrant:
+    grant = RoleGrant.objects.filter(user=user, role=role, status=RoleGrantStatus.PENDING).first()
+    if grant is not None:
+        return grant
+    grant = RoleGrant.objects.create(user=user, role=role, requested_by=by)
+    label = Role(role).label
+    for admin in _active_with_role(Role.ADMINISTRATOR).exclude(pk__in=[by.pk, user.pk]):
+        notify(
+            admin,
+            f"Approve the role {label} for {user.get_username()}?",
+            f"{by.get_username()} asked for it. A second administrator must approve it "
+            "before it is given.",
+            link=_grants_url(),
+        )
+    return grant
+
+
+def _active_with_role(role: str):
+    return get_user_model().objects.filter(groups__name=role, is_active=True).distinct()
+
+
+def _grants_url() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:grant_list")
+
+
+def _locked_pending(grant: RoleGrant) -> RoleGrant:
+    """The grant read under a row lock: two administrators deciding at once must not both
+    win, and the one who comes second is told what happened."""
+    grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    if grant.status != RoleGrantStatus.PENDING:
+        raise ValidationError(
+            {"status": f"This request is already {grant.get_status_display().lower()}."}
+        )
+    return grant
+
+
+def _decide(grant: RoleGrant, status: str, *, by, reason: str = "") -> RoleGrant:
+    grant.status = status
+    grant.decided_by = by
+    grant.decided_at = timezone.now()
+    grant.reason = reason
+    grant.full_clean()
+    grant.save()
+    return grant
+
+
+def _check_second_administrator(grant: RoleGrant, by) -> None:
+    if not by.groups.filter(name=Role.ADMINISTRATOR).exists():
+        raise ValidationError({"decided_by": "Only an administrator can decide a role request."})
+    if by.pk == grant.requested_by_id:
+        raise ValidationError(
+            {"decided_by": "A second administrator must decide: you asked for this role."}
+        )
+    if by.pk == grant.user_id:
+        raise ValidationError(
+            {"decided_by": "You cannot decide a role for yourself; ask another administrator."}
+        )
+
+
+@transaction.atomic
+def approve_grant(grant: RoleGrant, *, by) -> RoleGrant:
+    """Give the role asked for; the auditors are told who asked, who approved and for whom."""
+    grant = _locked_pending(grant)
+    _check_second_administrator(grant, by)
+    _decide(grant, RoleGrantStatus.APPROVED, by=by)
+    user = grant.user
+    before = sorted(roles_of(user))
+    user.groups.add(Group.objects.get(name=grant.role))
+    from drachma.audit.services import record_decision
+
+    record_decision(
+        user,
+        "role granted",
+        role=grant.role,
+        requested_by=grant.requested_by.get_username(),
+        approved_by=by.get_username(),
+        before=before,
+        after=sorted(roles_of(user)),
+    )
+    label = Role(grant.role).label
+    for auditor in _active_with_role(Role.AUDITOR):
+        notify(
+            auditor,
+            f"Role {label} given to {user.get_username()}",
+            f"Asked for by {grant.requested_by.get_username()}, approved by {by.get_username()}.",
+            link=_grants_url(),
+        )
+    return grant
+
+
+@transaction.atomic
+def refuse_grant(grant: RoleGrant, *, by, reason: str) -> RoleGrant:
+    grant = _locked_pending(grant)
+    _check_second_administrator(grant, by)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the role is refused."})
+    _decide(grant, RoleGrantStatus.REFUSED, by=by, reason=reason.strip())
+    notify(
+        grant.requested_by,
+        f"Role {Role(grant.role).label} for {grant.user.get_username()} refused",
+        reason.strip(),
+        link=_grants_url(),
+    )
+    return grant
 
 
 @transaction.atomic

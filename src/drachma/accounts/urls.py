@@ -14,4 +14,7 @@ urlpatterns = [
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:user_id>/reactivate/", views.user_reactivate, name="user_reactivate"),
+    path("role-requests/", views.grant_list, name="grant_list"),
+    path("role-requests/<int:grant_id>/approve/", views.grant_approve, name="grant_approve"),
+    path("role-requests/<int:grant_id>/refuse/", views.grant_refuse, name="grant_refuse"),
 ]

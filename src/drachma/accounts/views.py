@@ -11,10 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from drachma.accounts import services
 from drachma.accounts.filtersets import UserFilterSet
 from drachma.accounts.forms import ReasonForm, TokenForm, TOTPForm, UserCreateForm, UserDetailsForm
-from drachma.accounts.models import Account, APIToken
+from drachma.accounts.models import Account, APIToken, RoleGrant, RoleGrantStatus
 from drachma.core.access import public, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.roles import Role
 from drachma.core.views import confirm_step
 
 
@@ -49,6 +50,9 @@ def two_factor(request):
         ok = device.verify_token(token) if confirmed else services.confirm_totp(device, token)
         if ok:
             otp_login(request, device)
+            # A new session key once the second factor is passed: a key seen before (on a
+            # shared machine, in a log) must not become a verified session.
+            request.session.cycle_key()
             messages.success(request, "Second factor verified.")
             return redirect(_safe_next(request))
         form.add_error(
@@ -70,7 +74,9 @@ def account(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_key = services.issue_token(request.user, form.cleaned_data["name"])
+            _, new_key = services.issue_token(
+                request.user, form.cleaned_data["name"], verified=request.user.is_verified()
+            )
         except ValidationError as exc:
             # e.g. a role that must use a second factor may hold no token: said on the form.
             apply_validation_error(form, exc)
@@ -144,7 +150,7 @@ def user_create(request):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"User {user.username} created.")
+            messages.success(request, f"User {user.username} created.{_waiting(user)}")
             return redirect("accounts:user_edit", user_id=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -169,12 +175,103 @@ def user_edit(request, user_id: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"User {target.username} updated.")
+            messages.success(request, f"User {target.username} updated.{_waiting(target)}")
             return redirect("accounts:user_edit", user_id=target.pk)
+    pending = RoleGrant.objects.filter(user=target, status=RoleGrantStatus.PENDING)
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target},
+        {"form": form, "target": target, "pending": pending.select_related("requested_by")},
+    )
+
+
+def _waiting(user) -> str:
+    roles = [
+        Role(g.role).label
+        for g in RoleGrant.objects.filter(user=user, status=RoleGrantStatus.PENDING)
+    ]
+    if not roles:
+        return ""
+    return f" {', '.join(roles)}: waiting for a second administrator to approve."
+
+
+@require(MANAGE)
+def grant_list(request):
+    grants = RoleGrant.objects.select_related("user", "requested_by", "decided_by")
+    status = request.GET.get("status", RoleGrantStatus.PENDING)
+    if status not in RoleGrantStatus.values and status != "all":
+        status = RoleGrantStatus.PENDING
+    if status != "all":
+        grants = grants.filter(status=status)
+    context = paginate(
+        request,
+        grants,
+        sorts={"requested": "requested_at", "user": "user__username", "role": "role"},
+        default_sort="-requested",
+    )
+    return render(
+        request,
+        "accounts/grant_list.html",
+        {**context, "status": status, "statuses": RoleGrantStatus.choices},
+    )
+
+
+def _grant(grant_id: int) -> RoleGrant:
+    return get_object_or_404(RoleGrant.objects.select_related("user", "requested_by"), pk=grant_id)
+
+
+@require(MANAGE, hide=True, methods=["GET", "POST"])
+def grant_approve(request, grant_id: int):
+    grant = _grant(grant_id)
+    label = Role(grant.role).label
+    if request.method == "POST":
+        try:
+            services.approve_grant(grant, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{label} given to {grant.user.username}.")
+        return redirect("accounts:grant_list")
+    return confirm_step(
+        request,
+        title=f"Give {grant.user.username} the role {label}?",
+        what_will_happen=[
+            f"{grant.user.get_full_name() or grant.user.username} can use everything the "
+            f"{label.lower()} role allows, including people's records.",
+            f"{grant.requested_by.username} asked for it; you are the second administrator.",
+            "The auditors are told who asked, who approved and for whom.",
+        ],
+        action_url=request.path,
+        button=f"Approve: give {label}",
+        cancel_url=reverse("accounts:grant_list"),
+        destructive=False,
+    )
+
+
+@require(MANAGE, hide=True, methods=["GET", "POST"])
+def grant_refuse(request, grant_id: int):
+    grant = _grant(grant_id)
+    label = Role(grant.role).label
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refuse_grant(grant, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{label} for {grant.user.username} refused.")
+        return redirect("accounts:grant_list")
+    return confirm_step(
+        request,
+        title=f"Refuse the role {label} for {grant.user.username}?",
+        what_will_happen=[
+            f"{grant.user.username} does not get the role.",
+            f"{grant.requested_by.username}, who asked, is told your reason.",
+        ],
+        action_url=request.path,
+        button="Refuse the role",
+        cancel_url=reverse("accounts:grant_list"),
+        form=form,
     )
 
 

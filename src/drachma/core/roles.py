@@ -27,6 +27,20 @@ OPERATIONAL = [
     Role.SUPERVISOR,
 ]
 
+# Roles that see personal data (docs/roles.md marks the doors; tests/accounts checks this list
+# against it). Granting one, or the administrator's role that grants them, needs a second
+# administrator's approval (accounts.services.set_roles).
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.ANALYST,
+        Role.SAFEGUARDING_OFFICER,
+        Role.INVESTIGATOR,
+        Role.DISCLOSURE_OFFICER,
+        Role.SUPERVISOR,
+    }
+)
+APPROVED_ROLES = PERSONAL_DATA_ROLES | {Role.ADMINISTRATOR}
+
 GRANTS = {
     "core.view_notification": ALL_ROLES,
 }

@@ -9,7 +9,7 @@ from drachma.site.devonly import require_development
 
 
 class Command(BaseCommand):
-    help = "Print the demo users, their roles and password (and the administrator's TOTP key)."
+    help = "Print the demo users, their roles, password and TOTP keys (every role uses one)."
 
     def handle(self, *args, **options):
         require_development("print_demo_logins")
