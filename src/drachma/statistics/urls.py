@@ -10,9 +10,11 @@ urlpatterns = [
     path("foi/", views.foi_answer, name="foi"),
     path("foi/requests/", views.foi_requests, name="foi_requests"),
     path("foi/requests/new/", views.foi_request_new, name="foi_request_new"),
-    path("foi/requests/<str:reference>/", views.foi_request, name="foi_request"),
+    path("foi/requests/<str:foi_reference>/", views.foi_request, name="foi_request"),
     path(
-        "foi/requests/<str:reference>/answer/", views.foi_request_answer, name="foi_request_answer"
+        "foi/requests/<str:foi_reference>/answer/",
+        views.foi_request_answer,
+        name="foi_request_answer",
     ),
     path("board-report/", views.board_report, name="board_report"),
 ]

@@ -270,8 +270,8 @@ def foi_request_new(request):
 
 
 @require("statistics.view_foirequest", hide=True)
-def foi_request(request, reference: str):
-    item = selectors.foi_request(reference)
+def foi_request(request, foi_reference: str):
+    item = selectors.foi_request(foi_reference)
     return render(
         request,
         "statistics/foi_request.html",
@@ -287,9 +287,9 @@ def foi_request(request, reference: str):
 
 
 @require("statistics.answer_foirequest", hide=True, methods=["GET", "POST"])
-def foi_request_answer(request, reference: str):
-    item = selectors.foi_request(reference)
-    back = reverse("statistics:foi_request", args=[reference])
+def foi_request_answer(request, foi_reference: str):
+    item = selectors.foi_request(foi_reference)
+    back = reverse("statistics:foi_request", args=[foi_reference])
     if item.status != FOIStatus.OPEN:
         messages.error(request, f"{item.reference} has already been answered; it is answered once.")
         return redirect(back)
