@@ -77,9 +77,11 @@ def record_request(
     period_end: datetime.date,
     breakdowns: Iterable[str],
     areas: Iterable[str] = (),
+    recorded_at: datetime.datetime | None = None,
 ) -> FOIRequest:
     """Record a request and its statutory deadline. Refused (nothing written) when it is dated
-    in the future, or asks for figures Drachma cannot give."""
+    in the future, or asks for figures Drachma cannot give. ``recorded_at`` (default now) is
+    for loading past requests."""
     chosen, codes = _check_figures(period_start, period_end, breakdowns, areas)
     request = FOIRequest(
         received_on=received_on,
@@ -90,7 +92,7 @@ def record_request(
         breakdowns=chosen,
         areas=codes,
         recorded_by=user,
-        recorded_at=timezone.now(),
+        recorded_at=recorded_at or timezone.now(),
         reference="pending",
     )
     # Checked before the reference is issued, so a refused request uses up no number.
@@ -99,7 +101,7 @@ def record_request(
     with transaction.atomic():
         request.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX, year=received_on.year)
         request.save()
-        FOI.start(request, user=user, transition="record")
+        FOI.start(request, user=user, transition="record", at=request.recorded_at)
     return request
 
 
@@ -147,11 +149,13 @@ def answer_request(
     user,
     judgement_note: str,
     exemptions: dict[str, str] | None = None,
+    at: datetime.datetime | None = None,
 ) -> FOIRequest:
     """Answer the request from the statistics, once. The exemptions are checked first (each
     with its reason), then the answer is made, then the one workflow step writes the answer,
     its judgement and the exemptions together under the row's lock: a request already
-    answered, or answered by someone else a moment ago, is refused and nothing is written."""
+    answered, or answered by someone else a moment ago, is refused and nothing is written.
+    ``at`` (default now) is when it was answered, for loading past answers."""
     exemptions = check_exemptions(exemptions or {})
     if request.status != FOIStatus.OPEN:
         raise ValidationError(
@@ -163,6 +167,7 @@ def answer_request(
         "answer",
         user=user,
         note=judgement_note,
+        at=at,
         answer=published,
         judgement=judgement,
         exemptions=exemptions,
