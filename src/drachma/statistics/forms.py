@@ -161,7 +161,8 @@ class FOIAnswerForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from drachma.statistics.models import Exemption
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         ticked = set(data.get("exemptions") or [])
         chosen: dict[str, str] = {}
         for value, label in Exemption.choices:

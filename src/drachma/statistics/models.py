@@ -160,7 +160,7 @@ class FOIExemption(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.request} {self.get_section_display()}"
+        return f"{self.request} {Exemption(self.section).label}"
 
     def clean(self) -> None:
         super().clean()
