@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from drachma.audit.models import AuditEntry
 from drachma.statistics import services
 from drachma.statistics.models import FOIExemption, FOIRequest
 
@@ -136,3 +137,22 @@ def test_roles_without_the_permission_cannot_answer(client_as, small_fixture, ma
     assert "Answer the request" not in page
     assert auditor.get(f"/statistics/foi/requests/{item.reference}/answer/").status_code == 404
     assert client_as("investigator").get("/statistics/foi/requests/").status_code == 403
+
+
+def test_the_kept_answer_downloads_as_csv(analyst, small_fixture):
+    analyst.post("/statistics/foi/requests/new/", FORM)
+    item = FOIRequest.objects.get()
+    url = f"/statistics/foi/requests/{item.reference}/answer.csv"
+    early = analyst.get(url)
+    assert early.status_code == 409 and b"has not been answered yet" in early.content
+    services.answer_request(
+        item, user=item.recorded_by, judgement_note="Rule.", exemptions={"s40": "Small wards."}
+    )
+    response = analyst.get(url)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Total,8" in text and "Rochdale,fewer than 5" in text
+    assert "Section 40: personal information,Small wards." in text
+    assert AuditEntry.objects.filter(
+        action="export", object_repr=f"{item.reference} answer"
+    ).exists()

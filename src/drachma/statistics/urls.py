@@ -16,5 +16,10 @@ urlpatterns = [
         views.foi_request_answer,
         name="foi_request_answer",
     ),
+    path(
+        "foi/requests/<str:foi_reference>/answer.csv",
+        views.foi_request_csv,
+        name="foi_request_csv",
+    ),
     path("board-report/", views.board_report, name="board_report"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from drachma.audit.services import append
 from drachma.core.access import require
-from drachma.core.downloads import attachment
+from drachma.core.downloads import attachment, csv_attachment
 from drachma.core.paging import paginate
 from drachma.core.views import confirm_step
 from drachma.core.workingdays import working_days_between
@@ -25,7 +25,7 @@ from drachma.statistics.forms import (
     OverviewForm,
     PeriodForm,
 )
-from drachma.statistics.models import FOIStatus
+from drachma.statistics.models import Exemption, FOIStatus
 
 TABLES = {name: d.label for name, d in selectors.DIMENSIONS.items() if not d.name_bearing}
 
@@ -335,3 +335,26 @@ def foi_request_answer(request, foi_reference: str):
         form=form,
         destructive=False,
     )
+
+
+@require("statistics.view_foirequest", hide=True)
+def foi_request_csv(request, foi_reference: str):
+    """The answer as kept, with the exemptions applied, as a spreadsheet to send."""
+    item = selectors.foi_request(foi_reference)
+    if item.status != FOIStatus.ANSWERED:
+        return HttpResponse(
+            f"{item.reference} has not been answered yet: there is no answer to download.",
+            status=409,
+            content_type="text/plain",
+        )
+    rows = list(item.answer.get("rows") or [[item.reference]])
+    exemptions = [[Exemption(e.section).label, e.reason] for e in item.exemptions.all()]
+    if exemptions:
+        rows += [[], ["Exemptions applied", "Reason"], *exemptions]
+    append(
+        "export",
+        model="statistics.foirequest",
+        object_repr=f"{item.reference} answer",
+        changes={"format": "csv"},
+    )
+    return csv_attachment(rows[0], rows[1:], filename=f"{item.reference}-answer.csv")
