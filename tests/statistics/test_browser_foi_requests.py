@@ -57,6 +57,13 @@ def test_analyst_records_an_foi_request_and_produces_its_answer(page, live_serve
     violations = axe(page)
     assert violations == [], describe(violations)
 
+    # The dashboard lists it among the requests awaiting an answer (past its deadline).
+    page.goto(f"{live_server.url}/")
+    panel = page.locator("section[aria-labelledby=foi-dashboard]")
+    assert item.reference in panel.inner_text() and "Overdue" in panel.inner_text()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    panel.get_by_role("link", name=item.reference).click()
     page.get_by_role("link", name="Answer the request").click()
     page.get_by_role("heading", name=f"Answer {item.reference}?").wait_for()
     assert page.get_by_text("the force received 7 reports").is_visible()

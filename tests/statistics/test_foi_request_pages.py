@@ -156,3 +156,12 @@ def test_the_kept_answer_downloads_as_csv(analyst, small_fixture):
     assert AuditEntry.objects.filter(
         action="export", object_repr=f"{item.reference} answer"
     ).exists()
+
+
+def test_the_dashboard_lists_open_requests_for_those_who_answer_them(analyst, client_as, db):
+    analyst.post("/statistics/foi/requests/new/", {**FORM, "received_on": "2026-01-05"})
+    item = FOIRequest.objects.get()
+    page = analyst.get("/").content.decode()
+    assert "FOI requests awaiting an answer" in page
+    assert item.reference in page and "1 awaiting an answer" in page
+    assert "FOI requests awaiting an answer" not in client_as("auditor").get("/").content.decode()
