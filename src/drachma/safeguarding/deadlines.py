@@ -10,18 +10,19 @@ clock changes (last Sunday of March, last Sunday of October):
   23 real hours later. A time the clocks skip is moved forward past the gap.
 - ``WorkingDays(days, at)``: ``days`` working days later (Monday to Friday, not a bank
   holiday in England and Wales) at the given local time: "next working day 09:00" is
-  ``WorkingDays(1, 9)``.
+  ``WorkingDays(1, 9)``. Working days are Drachma's one calendar, ``core.workingdays``.
 """
 
 import datetime
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.easter import easter  # type: ignore[import-untyped]  # python-dateutil has no stubs
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# The one working-day calendar (GOV.UK's published bank holidays, the usual rules beyond them).
+from drachma.core.workingdays import bank_holidays as bank_holidays  # kept importable here
+from drachma.core.workingdays import is_working_day
 from drachma.safeguarding.models import ActionKind as K
 from drachma.safeguarding.models import Grade as G
 
@@ -59,46 +60,6 @@ class WallClock:
 
     def __str__(self) -> str:
         return f"+{self.hours} h wall-clock"
-
-
-@lru_cache(maxsize=64)
-def bank_holidays(year: int) -> frozenset[datetime.date]:
-    """England and Wales bank holidays by the usual rules (substitute days when one falls at
-    a weekend). One-off holidays proclaimed for a single year are not included."""
-
-    def weekday_on_or_after(day: datetime.date) -> datetime.date:
-        while day.weekday() >= 5:
-            day += datetime.timedelta(days=1)
-        return day
-
-    def first_monday(month: int) -> datetime.date:
-        day = datetime.date(year, month, 1)
-        return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
-
-    def last_monday(month: int) -> datetime.date:
-        day = datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
-        return day - datetime.timedelta(days=day.weekday())
-
-    e = easter(year)
-    christmas = datetime.date(year, 12, 25)
-    christmas_off = weekday_on_or_after(christmas)
-    boxing_off = weekday_on_or_after(christmas_off + datetime.timedelta(days=1))
-    return frozenset(
-        {
-            weekday_on_or_after(datetime.date(year, 1, 1)),
-            e - datetime.timedelta(days=2),
-            e + datetime.timedelta(days=1),
-            first_monday(5),
-            last_monday(5),
-            last_monday(8),
-            christmas_off,
-            boxing_off,
-        }
-    )
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
 @dataclass(frozen=True)
