@@ -1,4 +1,4 @@
-"""Every WhatsApp header layout collected from real exports (whatsapp_strings.HEADER_VARIANTS):
+"""Every WhatsApp header layout collected from real exports (the fixtures table variants.py):
 one small sample export each, written in that layout, read to the expected messages."""
 
 from pathlib import Path
@@ -10,9 +10,10 @@ from drachma.evidence.chats import (
     UnknownChatFormat,
     parse_chat_bytes,
     parse_chat_file,
+    whatsapp_strings,
 )
-from drachma.evidence.chats import whatsapp_strings as S
 
+from . import variants as S
 from .sources import original_bytes
 
 VARIANTS = Path(__file__).parent / "samples" / "variants"
@@ -279,8 +280,8 @@ def test_header_with_the_year_in_the_middle_is_refused_naming_the_layouts_tried(
         "('[06/2018/13, 21:25:15] Vic: one') but matches none of the WhatsApp header layouts "
         "Drachma knows (31/12/2020, 23:59 - Name: text"
     )
-    assert e.value.header_layouts_tried == S.HEADER_SHAPES
-    for shape in S.HEADER_SHAPES:
+    assert e.value.header_layouts_tried == whatsapp_strings.HEADER_SHAPES
+    for shape in whatsapp_strings.HEADER_SHAPES:
         assert shape in message
     assert "Tried: WhatsApp text export (Android or iOS)" in message
 
