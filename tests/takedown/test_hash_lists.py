@@ -293,3 +293,12 @@ def test_the_commands_import_export_and_refuse_naming_rows(tmp_path, make_item, 
     with pytest.raises(CommandError, match=r"Line 2: a pdq signal is 64 hexadecimal digits"):
         call_command("import_hash_list", str(bad), "--bank", "C", "--source", "NCA")
     assert not MatchBank.objects.filter(name="C").exists()
+
+
+@pytest.mark.django_db
+def test_footage_cannot_be_put_in_an_imported_bank(make_item, investigator):
+    record = services.import_hash_list(
+        TE_FILE, user=investigator, file_name="te.txt", source="NCA", bank_name="NCA list"
+    )
+    with pytest.raises(ValidationError, match="NCA list is a hash list from NCA"):
+        make_item(bank=record.bank)

@@ -35,7 +35,9 @@ class ContentItemForm(forms.ModelForm):
     )
     group = forms.ModelChoiceField(queryset=Group.objects.all(), required=False)
     bank = forms.ModelChoiceField(
-        queryset=MatchBank.objects.all(), required=False, help_text="Left empty, the default bank."
+        queryset=MatchBank.objects.filter(source=""),
+        required=False,
+        help_text="Left empty, the default bank.",
     )
 
     class Meta:

@@ -121,6 +121,17 @@ class ContentItem(ReviewableRecord):
     def __str__(self) -> str:
         return self.reference or "new content item"
 
+    def clean(self):
+        super().clean()
+        bank = self.bank if self.bank_id else None
+        if bank is not None and bank.source:
+            raise ValidationError(
+                {
+                    "bank": f"{bank.name} is a hash list from {bank.source}; footage goes in one "
+                    "of the force's own banks."
+                }
+            )
+
 
 class MediaKind(models.TextChoices):
     IMAGE = "image", "Image"
