@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 
 import numpy as np
-from django.db import connections
+from django.db import connections, models
 
 from drachma.core.querysets import concrete_field
 from drachma.takedown.hashing import MIN_QUALITY
@@ -88,7 +88,8 @@ def chunk_values(codes: np.ndarray, kind: str) -> np.ndarray:
 
 
 def matchable_rows(
-    hashes: Iterable[tuple[int, str, str, int | None, bool]], model: type = MatchableHash
+    hashes: Iterable[tuple[int, str, str, int | None, bool]],
+    model: type[models.Model] = MatchableHash,
 ) -> list:
     """``MatchableHash`` rows (unsaved) for those of the (key, kind, hex hash, quality,
     false_match) given that can match: quality >= 50 (or not stated: an imported PDQ signal)
@@ -141,7 +142,7 @@ def search(
     max_distance: int,
     using: str = "default",
     method: str | None = None,
-    model: type = MatchableHash,
+    model: type[models.Model] = MatchableHash,
 ) -> list[list[tuple[int, int]]]:
     """For each query hash, (``MediaHash`` key, distance) of every matchable hash of ``kind``
     within ``max_distance`` bits, nearest first: exactly what comparing the query with every
@@ -188,7 +189,11 @@ def _statement(table: str, columns: tuple[str, ...], key: str = "media_hash_id")
 
 
 def _pairs_sql(
-    codes: np.ndarray, probes: list, max_distance: int, connection, model: type = MatchableHash
+    codes: np.ndarray,
+    probes: list,
+    max_distance: int,
+    connection,
+    model: type[models.Model] = MatchableHash,
 ) -> list:
     import psycopg
 
@@ -218,10 +223,14 @@ def _pairs_sql(
 
 
 def _pairs_python(
-    codes: np.ndarray, probes: list, max_distance: int, using: str, model: type = MatchableHash
+    codes: np.ndarray,
+    probes: list,
+    max_distance: int,
+    using: str,
+    model: type[models.Model] = MatchableHash,
 ) -> list:
     found: dict[int, bytes] = {}
-    rows = model.objects.using(using)
+    rows = model._default_manager.using(using)
     key = model._meta.pk.attname
     for chunk, values in probes:
         unique = np.unique(values).tolist()
