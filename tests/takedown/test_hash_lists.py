@@ -302,3 +302,29 @@ def test_footage_cannot_be_put_in_an_imported_bank(make_item, investigator):
     )
     with pytest.raises(ValidationError, match="NCA list is a hash list from NCA"):
         make_item(bank=record.bank)
+
+
+@pytest.mark.django_db
+def test_the_pages_show_a_banks_source_and_an_items_matches_in_imported_lists(
+    client_as, make_item, investigator
+):
+    from django.urls import reverse
+
+    data = mf.encode(mf.photo(11), "JPEG", quality=90)
+    make_item(file=SimpleUploadedFile("a.jpg", data, "image/jpeg"))
+    exported = hashlists.write(
+        selectors.bank_signals(services.default_bank()), format="hma", bank_name="own"
+    )
+    ContentItem.objects.all().delete()
+    services.import_hash_list(
+        exported, user=investigator, file_name="b.json", source="Partner force", bank_name="P"
+    )
+    item = make_item(file=SimpleUploadedFile("b.jpg", data, "image/jpeg"))
+    client = client_as("investigator")
+    html = client.get(reverse("takedown:banks")).content.decode()
+    assert "Hash list from Partner force: 2 signals, last imported" in html
+    assert "The force&#x27;s own footage" in html or "The force's own footage" in html
+    html = client.get(reverse("takedown:detail", args=[item.reference])).content.decode()
+    assert "Matches in hash lists from elsewhere" in html
+    assert "P, from Partner force" in html
+    assert "MD5 (image file): the same file" in html and "PDQ (image): distance 0" in html

@@ -453,3 +453,42 @@ def bank_signals(bank: MatchBank) -> list:
                 out.append(ListedSignal("vpdq", vpdq_value(frames), content_id))
             out.append(ListedSignal("video_md5", md5, content_id))
     return out
+
+
+def signal_matches(item: ContentItem) -> list:
+    """The signals of imported hash lists that the item's captures matched, nearest first."""
+    from drachma.takedown.models import SignalMatch
+
+    rows = SignalMatch.objects.filter(capture__content_item=item).select_related("signal__bank")
+    return sorted(
+        rows,
+        key=lambda m: (m.kind != "exact", m.distance or 0, -(m.frame_share or 0), m.pk),
+    )
+
+
+@dataclass
+class BankRow:
+    """A bank on the banks page: an imported one with its signal count and last import."""
+
+    bank: MatchBank
+    signal_count: int = 0
+    last_import: datetime.datetime | None = None
+
+
+def banks_with_sources() -> list[BankRow]:
+    """Every bank, an imported one with its signal count and when a list last came in."""
+    from django.db.models import Max
+
+    from drachma.takedown.models import BankSignal, HashListImport
+
+    counts = dict(
+        BankSignal.objects.values("bank").annotate(n=Count("pk")).values_list("bank", "n")
+    )
+    last = dict(
+        HashListImport.objects.values("bank")
+        .annotate(at=Max("imported_at"))
+        .values_list("bank", "at")
+    )
+    return [
+        BankRow(bank, counts.get(bank.pk, 0), last.get(bank.pk)) for bank in MatchBank.objects.all()
+    ]

@@ -135,6 +135,7 @@ def item_detail(request, item_ref: str):
         "live": live,
         "transitions": TAKEDOWN.allowed(live.state, request.user) if live else [],
         "history": selectors.earlier_history(item),
+        "signal_matches": selectors.signal_matches(item),
         "capture_form": CaptureForm(),
         "transition_form": TransitionForm(),
         "open_form": OpenRequestForm(),
@@ -398,7 +399,7 @@ def bank_list(request):
     return render(
         request,
         "takedown/banks.html",
-        {"banks": MatchBank.objects.all(), "new_form": NewBankForm()},
+        {"banks": selectors.banks_with_sources(), "new_form": NewBankForm()},
     )
 
 
