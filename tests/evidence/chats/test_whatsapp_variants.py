@@ -291,3 +291,26 @@ def test_impossible_time_in_a_collected_sample_is_refused_naming_the_line():
         parse_chat_file(VARIANTS / "refused_hour_above_12_with_pm.txt")
     assert e.value.line == 2
     assert "the time '23:59 PM' is impossible" in str(e.value)
+
+
+HEADERS = {"android": "12/03/2021, 18:06 - Sam: ", "ios": "[12/03/2021, 18:06:01] Sam: "}
+
+
+def test_every_marker_variant_has_its_provenance():
+    keys = [v.key for v in S.MARKER_VARIANTS]
+    assert len(keys) == len(set(keys))
+    for variant in S.MARKER_VARIANTS:
+        assert variant.seen_in and all(variant.seen_in), variant.key
+
+
+@pytest.mark.parametrize("variant", S.MARKER_VARIANTS, ids=lambda v: v.key)
+def test_marker_variant(variant):
+    data = (HEADERS[variant.header] + variant.body + "\n").encode()
+    conv = parse_chat_bytes(data)
+    (m,) = conv.messages
+    assert (m.sender, m.kind, m.text) == ("Sam", variant.kind, variant.text)
+    if variant.artefact is None:
+        assert m.artefacts is None
+    else:
+        assert variant.artefact in (m.artefacts or {})
+    assert original_bytes(conv) == data

@@ -295,3 +295,154 @@ REFUSED_HEADERS = (
         "an impossible time (hour 23 on a 12-hour clock); refused naming the line",
     ),
 )
+
+
+@dataclass(frozen=True)
+class MarkerVariant:
+    """A marker WhatsApp writes into a message, as a real export writes it.
+
+    ``body`` follows a header of the layout ``header`` ("android" or "ios"); the message reads
+    as ``kind`` with ``text`` (what the person wrote), the marker moved into ``artefact`` (None
+    for a placeholder that stands for the whole message and stays its text)."""
+
+    key: str
+    header: str
+    body: str
+    kind: str
+    text: str
+    artefact: str | None
+    seen_in: tuple[str, ...]
+
+
+_MAZEN = "mazen160/whatsapp-chat-parser"
+_WHATSBOOK = "theveloped/WhatsBook"
+IOS_PHOTO = "00000012-PHOTO-2020-01-01-12-00-00.jpg"
+
+MARKER_VARIANTS = (
+    MarkerVariant(
+        "android_file_attached",
+        "android",
+        "IMG-20210312-WA0007.jpg (file attached)\nthe gate",
+        "attachment",
+        "the gate",
+        "attachment_markers",
+        (f"{_WHATSR} inst/englishandroid24h.txt", f"{_PUSTUR} issue #231"),
+    ),
+    MarkerVariant(
+        "android_datei_angehaengt",
+        "android",
+        "IMG-20210312-WA0007.jpg (Datei angehängt)",
+        "attachment",
+        "",
+        "attachment_markers",
+        (f"{_WHATSR} inst/germanandroid24h.txt",),
+    ),
+    MarkerVariant(
+        "ios_attached",
+        "ios",
+        f"\u200e<attached: {IOS_PHOTO}>",
+        "attachment",
+        "",
+        "attachment_markers",
+        (f"{_WHATSR} inst/englishios24h.txt",),
+    ),
+    MarkerVariant(
+        "ios_angehaengt",
+        "ios",
+        f"\u200e<angehängt: {IOS_PHOTO}>",
+        "attachment",
+        "",
+        "attachment_markers",
+        (f"{_WHATSR} inst/germanios24h.txt",),
+    ),
+    MarkerVariant(
+        "ios_attached_spaces_inside",
+        "ios",
+        f"< attached: {IOS_PHOTO} >",
+        "attachment",
+        "",
+        "attachment_markers",
+        (f"{_PUSTUR} tests/parser.test.ts",),
+    ),
+    MarkerVariant(
+        "ios_document_description",
+        "ios",
+        "Loan.pdf • 14 pages \u200e<attached: 00000002-Loan.pdf>",
+        "attachment",
+        "",
+        "attachment_markers",
+        (f"{_MAZEN} pull request #3",),
+    ),
+    MarkerVariant(
+        "old_ios_attached",
+        "ios",
+        "2013-08-06-PHOTO-00000006.jpg <attached>",
+        "attachment",
+        "",
+        "attachment_markers",
+        (f"{_WHATSBOOK} issue #2",),
+    ),
+    MarkerVariant(
+        "android_media_omitted",
+        "android",
+        "<Media omitted>",
+        "media_omitted",
+        "<Media omitted>",
+        None,
+        (f"{_WHATSR} inst/englishandroid24h.txt",),
+    ),
+    MarkerVariant(
+        "android_media_omitted_lower_case",
+        "android",
+        "<media omitted>",
+        "media_omitted",
+        "<media omitted>",
+        None,
+        (f"{_ANALYTICS} tests/samples/whatsapp/2A_5M.txt",),
+    ),
+    MarkerVariant(
+        "android_medien_ausgeschlossen",
+        "android",
+        "<Medien ausgeschlossen>",
+        "media_omitted",
+        "<Medien ausgeschlossen>",
+        None,
+        (f"{_WHATSR} inst/germanandroid24h.txt",),
+    ),
+    MarkerVariant(
+        "ios_image_omitted",
+        "ios",
+        "\u200eimage omitted",
+        "media_omitted",
+        "image omitted",
+        "direction_marks_removed",
+        (f"{_ANALYTICS} pipeline/parse/parsers/WhatsApp.ts",),
+    ),
+    MarkerVariant(
+        "message_deleted",
+        "android",
+        "Message deleted",
+        "deleted",
+        "Message deleted",
+        None,
+        (f"{_WHATSR} inst/Languages.csv",),
+    ),
+    MarkerVariant(
+        "edited",
+        "android",
+        "on my way <This message was edited>",
+        "text",
+        "on my way",
+        "edited_marker",
+        ("Drachma's own samples (none of the five suites has an edited message)",),
+    ),
+    MarkerVariant(
+        "edited_german_ios",
+        "ios",
+        "bin unterwegs \u200e<Diese Nachricht wurde bearbeitet.>",
+        "text",
+        "bin unterwegs",
+        "edited_marker",
+        ("Drachma's own samples (none of the five suites has an edited message)",),
+    ),
+)
