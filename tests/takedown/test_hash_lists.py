@@ -281,6 +281,10 @@ def test_the_commands_import_export_and_refuse_naming_rows(tmp_path, make_item, 
     doc = json.loads(out.read_text())
     assert doc["bank"]["name"] == services.default_bank().name
     assert set(doc["content"][0]["signals"]) == {"pdq", "photo_md5"}
+    from drachma.audit.models import AuditEntry
+
+    exported = AuditEntry.objects.filter(changes__decision="export").get()
+    assert exported.changes["format"] == "hma" and exported.changes["signals"] == 2
 
     listed = tmp_path / "list.txt"
     listed.write_text(f"pdq {PDQ_A}\n")

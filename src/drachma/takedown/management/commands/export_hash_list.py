@@ -2,6 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from drachma.audit.services import record_decision
+
 
 class Command(BaseCommand):
     help = (
@@ -26,13 +28,14 @@ class Command(BaseCommand):
         else:
             found = services.default_bank()
         try:
-            data = hashlists.write(
-                selectors.bank_signals(found), format=format, bank_name=found.name
-            )
+            signals = selectors.bank_signals(found)
         except OSError as exc:
             raise CommandError(f"A stored capture could not be read: {exc}") from None
+        data = hashlists.write(signals, format=format, bank_name=found.name)
         if output:
             with open(output, "wb") as f:
                 f.write(data)
         else:
             sys.stdout.buffer.write(data)
+        # What left the force, and in what form, is on the record.
+        record_decision(found, "export", format=format, signals=len(signals))
