@@ -332,3 +332,37 @@ def test_the_pages_show_a_banks_source_and_an_items_matches_in_imported_lists(
     assert "Matches in hash lists from elsewhere" in html
     assert "P, from Partner force" in html
     assert "MD5 (image file): the same file" in html and "PDQ (image): distance 0" in html
+
+
+@pytest.mark.django_db
+def test_import_and_export_on_the_banks_page(client_as, make_item):
+    from django.urls import reverse
+
+    make_item(file=SimpleUploadedFile("a.jpg", mf.encode(mf.photo(11), "JPEG"), "image/jpeg"))
+    client = client_as("supervisor")
+    own = services.default_bank()
+    response = client.get(reverse("takedown:bank_export", args=[own.pk]) + "?format=te_csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.te_csv.csv"')
+    assert response.content.decode().startswith("collab,signal_type,signal_str,category,tags\n")
+    bad = client.get(reverse("takedown:bank_export", args=[own.pk]) + "?format=xml")
+    assert bad.status_code == 400
+
+    def upload(data: bytes, bank: str):
+        return client.post(
+            reverse("takedown:bank_import"),
+            {
+                "file": SimpleUploadedFile("list.txt", data, "text/plain"),
+                "source": "NCA",
+                "bank_name": bank,
+                "format": "auto",
+            },
+            follow=True,
+        ).content.decode()
+
+    html = upload(f"pdq {PDQ_A}\npdq,{PDQ_B}\n".encode(), "Refused")
+    assert "Nothing was imported: 1 row(s)" in html and "Line 2: expected" in html
+    assert not MatchBank.objects.filter(name="Refused").exists()
+    html = upload(response.content, "From NCA")
+    assert "2 signals from NCA imported into From NCA." in html
+    assert "Hash list from NCA: 2 signals" in html

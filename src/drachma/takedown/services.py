@@ -532,6 +532,19 @@ def import_hash_list(
     return record
 
 
+def export_hash_list(bank: MatchBank, *, user, format: str = "hma") -> bytes:
+    """The bank as a hash list in ``format`` (``hashlists.FORMATS``), recorded in the audit log:
+    what left the force, and in what form. OSError when a stored capture cannot be read."""
+    from drachma.takedown import hashlists, selectors
+
+    if format not in hashlists.FORMATS:
+        raise ValidationError({"format": f"One of {', '.join(hashlists.FORMATS)}."})
+    signals = selectors.bank_signals(bank)
+    data = hashlists.write(signals, format=format, bank_name=bank.name)
+    record_decision(bank, "export", format=format, signals=len(signals))
+    return data
+
+
 # --- takedown requests ------------------------------------------------------------------------
 
 

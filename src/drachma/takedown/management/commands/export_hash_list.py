@@ -2,8 +2,6 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from drachma.audit.services import record_decision
-
 
 class Command(BaseCommand):
     help = (
@@ -18,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="File to write (default: standard output)")
 
     def handle(self, *args, bank, format, output, **options):
-        from drachma.takedown import hashlists, selectors, services
+        from drachma.takedown import services
         from drachma.takedown.models import MatchBank
 
         if bank:
@@ -28,14 +26,11 @@ class Command(BaseCommand):
         else:
             found = services.default_bank()
         try:
-            signals = selectors.bank_signals(found)
+            data = services.export_hash_list(found, user=None, format=format)
         except OSError as exc:
             raise CommandError(f"A stored capture could not be read: {exc}") from None
-        data = hashlists.write(signals, format=format, bank_name=found.name)
         if output:
             with open(output, "wb") as f:
                 f.write(data)
         else:
             sys.stdout.buffer.write(data)
-        # What left the force, and in what form, is on the record.
-        record_decision(found, "export", format=format, signals=len(signals))
