@@ -366,3 +366,16 @@ def test_import_and_export_on_the_banks_page(client_as, make_item):
     html = upload(response.content, "From NCA")
     assert "2 signals from NCA imported into From NCA." in html
     assert "Hash list from NCA: 2 signals" in html
+
+
+@pytest.mark.django_db
+def test_the_api_lists_each_banks_source(client_as, investigator):
+    services.default_bank()
+    services.import_hash_list(
+        TE_FILE, user=investigator, file_name="te.txt", source="NCA", bank_name="NCA list"
+    )
+    banks = client_as("supervisor").get("/api/takedown/banks").json()
+    assert {b["name"]: b["source"] for b in banks} == {
+        services.default_bank().name: "",
+        "NCA list": "NCA",
+    }
