@@ -93,3 +93,24 @@ def test_the_page_shows_the_text_as_written_and_says_what_the_export_added(clien
     parsed.save()
     html = client_as("investigator").get(url).content.decode()
     assert "could not be read again: The stored file could not be read again: gone" in html
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_artefact_counts_and_each_messages_artefacts(client_as):
+    export = (
+        b"12/03/2021, 18:08 - Sam Hunter: on my way <This message was edited>\n"
+        b"12/03/2021, 18:09 - Jo: ok  \n"
+    )
+    item = services.receive_file(
+        io.BytesIO(export), original_filename="chat.txt", received_from_type="group", via="upload"
+    )
+    services.parse_conversation(item)
+    client = client_as("investigator")
+    detail = client.get(f"/api/evidence/items/{item.exhibit_ref}").json()["conversation"]
+    assert detail["artefact_counts"] == {"edited_marker": 1, "trailing_whitespace": 1}
+    assert detail["text_as_written"] is True
+    messages = client.get(f"/api/evidence/items/{item.exhibit_ref}/conversation").json()["messages"]
+    assert [(m["text"], m["artefacts"]) for m in messages] == [
+        ("on my way", {"edited_marker": " <This message was edited>"}),
+        ("ok", {"trailing_whitespace": "  "}),
+    ]
