@@ -30,7 +30,6 @@ from django.core.exceptions import ValidationError
 from drachma.takedown import chunkindex, hashing
 from drachma.takedown.matcher import hamming
 from drachma.takedown.models import (
-    MD5_TYPES,
     BankSignal,
     BankSignalHash,
     Capture,
@@ -370,8 +369,8 @@ def search_signals(media: HashedMedia) -> list[SignalHit]:
     found: dict[int, SignalHit] = {}
     if media.md5:
         md5_type = "video_md5" if media.kind == MediaKind.VIDEO else "photo_md5"
-        exact = BankSignal.objects.filter(digest=media.md5, signal_type__in=MD5_TYPES)
-        for signal in exact.select_related("bank").filter(signal_type=md5_type):
+        exact = BankSignal.objects.filter(digest=media.md5, signal_type=md5_type)
+        for signal in exact.select_related("bank"):
             found[signal.pk] = _hit(signal, MatchKind.EXACT, distance=0)
     if media.kind == MediaKind.IMAGE:
         queries = [

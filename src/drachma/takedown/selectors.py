@@ -1,7 +1,6 @@
 """Reads of footage and takedowns shared by the pages, the API, the panels and the figures."""
 
 import datetime
-import io
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -434,13 +433,16 @@ def bank_signals(bank: MatchBank) -> list:
     for capture in captures:
         content_id = f"{capture.content_item.reference}/{capture.pk}"
         hashes = [h for h in capture.hashes.all() if not h.false_match]
-        with store.open(capture.evidence.stored_file.sha256) as fh:
-            data = fh.read()
-        _, md5 = hashing.digests(io.BytesIO(data))
+        sha256 = capture.evidence.stored_file.sha256
+        with store.open(sha256) as fh:  # streamed: a video may be large
+            _, md5 = hashing.digests(fh)
         if capture.media_kind == MediaKind.IMAGE:
             pdq = next((h for h in hashes if h.kind == HashKind.PDQ), None)
             if pdq is not None:
-                reference = pdq.reference_hash or hashing.hash_image_reference(data).pdq
+                reference = pdq.reference_hash
+                if not reference:  # hashed before the reference hash was kept
+                    with store.open(sha256) as fh:
+                        reference = hashing.hash_image_reference(fh.read()).pdq
                 out.append(ListedSignal("pdq", reference, content_id))
             out.append(ListedSignal("photo_md5", md5, content_id))
         else:
