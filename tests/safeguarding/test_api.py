@@ -38,12 +38,20 @@ def incident(make_incident):
 def test_assessment_through_the_api(api, incident):
     r = api.post(
         "/api/safeguarding/assessments",
-        body(incident, threat={"score": 3, "rationale": "Crowd outside."}),
+        body(
+            incident,
+            threat={"score": 3, "rationale": "Crowd outside."},
+            investigation={"score": 3, "rationale": "Footage to secure."},
+            prevention="Takedown request to the platform.",
+        ),
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
     out = r.json()
     assert out["proposed_grade"] == out["grade"] == "priority" and out["assessed_by"] == "officer"
+    assert out["proposal_reasons"] == ["G2: threat high: priority."]
+    assert out["prevention"] == "Takedown request to the platform." and out["intervention"] == ""
+    assert [c[:3] for c in out["plan_considerations"]] == ["P1:", "P10"]
     assert [f["factor"] for f in out["factors"]][0] == "threat" and out["factors"][0]["score"] == 3
     listed = api.get(f"/api/safeguarding/assessments?incident={incident.reference}").json()
     assert listed["count"] == 1

@@ -36,10 +36,14 @@ def test_assessment_form_records_and_shows_on_the_incident(client, officer, inci
     url = reverse("safeguarding:assess", args=[incident.reference])
     page = client.get(url)
     assert page.status_code == 200 and b"Threat: rationale" in page.content
-    preview = client.post(url, {**form_data(), "preview": "1"})
-    assert b"Proposed grade: Priority" in preview.content and b"R4:" in preview.content
+    data = form_data(risk_score="3", vulnerability_score="3", prevention="Takedown request.")
+    preview = client.post(url, {**data, "preview": "1"})
+    text = preview.content.decode()
+    assert "Proposed grade: Priority" in text and "G2: risk high: priority." in text
+    assert "P2: vulnerability high" in text and "P4: a live-streamed confrontation" in text
+    assert "P10: THRIVE+: write the intervention the plan relies on." in text
     assert not ThriveAssessment.objects.exists()  # a preview saves nothing
-    response = client.post(url, form_data())
+    response = client.post(url, data)
     assert response.status_code == 302
     a = ThriveAssessment.objects.get()
     assert a.grade == "priority" and a.assessed_by == officer
@@ -64,7 +68,7 @@ def test_assessment_form_without_rationale_says_so_and_saves_nothing(client, off
 def test_override_without_reason_is_shown_beside_the_field(client, officer, incident):
     sign_in(client, officer)
     response = client.post(
-        reverse("safeguarding:assess", args=[incident.reference]), form_data(grade="resolution")
+        reverse("safeguarding:assess", args=[incident.reference]), form_data(grade="priority")
     )
     assert "Say why the grade differs from the proposed grade." in response.content.decode()
     assert not ThriveAssessment.objects.exists()
@@ -99,7 +103,7 @@ def test_action_form_bad_input(client, officer, incident, assess, make_user):
     assert "An action cannot be due before its incident occurred." in response.content.decode()
     assert not SafeguardingAction.objects.exists()
     assert client.post(url, {"kind": "welfare_check", "owner": officer.pk}).status_code == 302
-    assert SafeguardingAction.objects.get().grade == "priority"
+    assert SafeguardingAction.objects.get().grade == "scheduled"  # T, H, R medium (G3)
 
 
 def test_forbidden_transition_from_the_page_says_why(client, officer, incident, assess):

@@ -50,6 +50,12 @@ class AssessmentIn(Schema):
     reason_for_reassessment: str = Field(
         "", max_length=2000, description="Required when the incident was assessed before"
     )
+    prevention: str = Field(
+        "", max_length=2000, description="THRIVE+: what would stop the harm recurring"
+    )
+    intervention: str = Field(
+        "", max_length=2000, description="THRIVE+: who intervenes (police or partners) and how"
+    )
     plan: bool = Field(True, description="Add the actions the grading rules require")
 
 
@@ -66,6 +72,9 @@ class AssessmentOut(Schema):
     assessed_at: datetime.datetime
     proposed_grade: str
     proposal_reasons: list[str]
+    plan_considerations: list[str]
+    prevention: str
+    intervention: str
     grade: str
     override_reason: str
     reason_for_reassessment: str
@@ -263,6 +272,8 @@ def create_assessment(request, payload: AssessmentIn):
         grade=payload.grade,
         override_reason=payload.override_reason,
         reason_for_reassessment=payload.reason_for_reassessment,
+        prevention=payload.prevention,
+        intervention=payload.intervention,
         plan=payload.plan,
     )
     return Status(201, assessment)

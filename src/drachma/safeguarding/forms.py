@@ -69,6 +69,22 @@ class AssessmentForm(forms.Form):
                 help_text=FACTOR_HELP[f],
                 error_messages={"required": f"Write the rationale for the {label.lower()} score."},
             )
+        fields["prevention"] = forms.CharField(
+            label="THRIVE+ prevention",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=2000,
+            help_text="What would stop the harm recurring or spreading (for example, a "
+            "takedown request, a warning to the group, a marker on the address)?",
+        )
+        fields["intervention"] = forms.CharField(
+            label="THRIVE+ intervention",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=2000,
+            help_text="Who intervenes, police or partners (liaison and diversion, mental-health "
+            "services, children's services), and how?",
+        )
         if reassessment:
             fields["reason_for_reassessment"] = forms.CharField(
                 label="What has changed since the last assessment?",
@@ -90,10 +106,15 @@ class AssessmentForm(forms.Form):
             "grade": d.get("grade") or None,
             "override_reason": d.get("override_reason", ""),
             "reason_for_reassessment": d.get("reason_for_reassessment", ""),
+            "prevention": d.get("prevention", ""),
+            "intervention": d.get("intervention", ""),
         }
 
     def scores(self) -> dict[str, int]:
         return {f: self.cleaned_data[f"{f}_score"] for f in FACTORS}
+
+    def thrive_plus(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k, "") for k in ("prevention", "intervention")}
 
 
 class ActionForm(forms.Form):

@@ -89,6 +89,17 @@ class ThriveAssessment(AuditedModel):
     vulnerability_rationale = _rationale_field("Vulnerability")
     engagement_score = _score_field("engagement")
     engagement_rationale = _rationale_field("Engagement")
+    # THRIVE+ (prevention and intervention): written, not scored; they shape the plan.
+    prevention = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="THRIVE+: what would stop the harm recurring or spreading.",
+    )
+    intervention = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="THRIVE+: who intervenes (police or partners) and how.",
+    )
 
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -99,6 +110,12 @@ class ThriveAssessment(AuditedModel):
         default=list,
         blank=True,
         help_text="The grading rules that gave the proposed grade, in words.",
+    )
+    plan_considerations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the plan must answer (investigation, vulnerability, engagement, "
+        "THRIVE+), in words; never part of the grade.",
     )
     grade = models.CharField("final grade", max_length=12, choices=Grade.choices)
     override_reason = models.TextField(blank=True, max_length=2000)

@@ -106,8 +106,12 @@ def _clean_scores(scores: dict, rationales: dict) -> tuple[dict[str, int], dict[
     return clean_scores, clean_rationales
 
 
-def preview(incident: Incident, scores: dict[str, int]) -> grading.Proposal:
-    return grading.propose(scores, grading.facts_for(incident))
+def preview(
+    incident: Incident, scores: dict[str, int], *, prevention: str = "", intervention: str = ""
+) -> grading.Proposal:
+    return grading.propose(
+        scores, grading.facts_for(incident), prevention=prevention, intervention=intervention
+    )
 
 
 @transaction.atomic
@@ -120,6 +124,8 @@ def record_assessment(
     grade: str | None = None,
     override_reason: str = "",
     reason_for_reassessment: str = "",
+    prevention: str = "",
+    intervention: str = "",
     plan: bool = True,
     now: datetime.datetime | None = None,
 ) -> ThriveAssessment:
@@ -132,7 +138,8 @@ def record_assessment(
     scores, rationales = _clean_scores(scores, rationales)
     if grade and grade not in Grade.values:
         raise ValidationError({"grade": f"Unknown grade {grade!r}."})
-    proposal = preview(incident, scores)
+    prevention, intervention = (prevention or "").strip(), (intervention or "").strip()
+    proposal = preview(incident, scores, prevention=prevention, intervention=intervention)
     previous = latest_assessment(incident)
     assessment = ThriveAssessment(
         incident=incident,
@@ -140,6 +147,9 @@ def record_assessment(
         assessed_at=now,
         proposed_grade=proposal.grade,
         proposal_reasons=proposal.reasons,
+        plan_considerations=proposal.considerations,
+        prevention=prevention,
+        intervention=intervention,
         grade=grade or proposal.grade,
         override_reason=(override_reason or "").strip()
         if (grade or proposal.grade) != proposal.grade

@@ -82,7 +82,7 @@ def assess(request, reference: str):
     proposal = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            proposal = services.preview(incident, form.scores())
+            proposal = services.preview(incident, form.scores(), **form.thrive_plus())
         else:
             try:
                 assessment = services.record_assessment(
