@@ -232,7 +232,7 @@ def _put(action, status):
 
 
 # The steps that keep the state (a new owner, a new due time) are tested on their own below.
-KEEPING_STATE = {"reassign", "retime"}
+KEEPING_STATE = {"reassign", "retime", "escalate"}
 ALLOWED = sorted(p for p in ACTION.pairs() if p[1] not in KEEPING_STATE)
 ALL_STATES = ["open", "in_progress", "done", "cancelled"]
 FORBIDDEN = sorted(
@@ -257,8 +257,10 @@ def test_the_machine_is_what_the_issue_says():
         == ALLOWED
     )
     assert sorted(p for p in ACTION.pairs() if p[1] in KEEPING_STATE) == [
+        ("in_progress", "escalate", "in_progress"),
         ("in_progress", "reassign", "in_progress"),
         ("in_progress", "retime", "in_progress"),
+        ("open", "escalate", "open"),
         ("open", "reassign", "open"),
         ("open", "retime", "open"),
     ]

@@ -308,6 +308,36 @@ class ActionEvent(WorkflowEvent):
         pass
 
 
+class Escalation(AuditedModel):
+    """One rung of the escalation ladder (``escalation.LADDER``) taken for one action: who was
+    told, why and when. A rung is taken once per action and clock (``clock_from``)."""
+
+    action = models.ForeignKey(
+        SafeguardingAction, on_delete=models.CASCADE, related_name="escalations"
+    )
+    grade = models.CharField(max_length=12, choices=Grade.choices)
+    trigger = models.CharField(max_length=16)
+    rung = models.PositiveSmallIntegerField(help_text="The rung's number on the grade's ladder.")
+    to = models.CharField("escalated to", max_length=20)
+    clock_from = models.DateTimeField(help_text="When the trigger's clock started.")
+    escalated_at = models.DateTimeField(default=timezone.now)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-escalated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "grade", "trigger", "rung", "clock_from"],
+                name="sg_escalation_once",
+            )
+        ]
+        indexes = [models.Index(fields=["escalated_at"])]
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.action}: {self.reason}"
+
+
 class TimeEntry(AuditedModel):
     """Officer time spent on an action: the demand figure a force shows its council."""
 

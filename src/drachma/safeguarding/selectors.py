@@ -23,6 +23,7 @@ from drachma.safeguarding.models import (
     ACTIVE,
     ActionKind,
     ActionStatus,
+    Escalation,
     Grade,
     SafeguardingAction,
     ThriveAssessment,
@@ -312,3 +313,15 @@ def counts() -> dict:
         "hours_by_month": hours_by_month(),
         "hours_by_area": hours_by_area(),
     }
+
+
+def recent_escalations(days: int = 14, limit: int = 50) -> list[Escalation]:
+    """The supervisor's view: the latest escalations (of the last ``days``), newest first,
+    with their actions' state, names of who was told, and the incident. No person named."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        Escalation.objects.filter(escalated_at__gte=since)
+        .select_related("action", "action__incident", "action__owner")
+        .prefetch_related("recipients")
+        .order_by("-escalated_at", "-pk")[:limit]
+    )

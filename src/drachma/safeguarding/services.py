@@ -11,8 +11,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, Window
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +21,14 @@ from drachma.audit.services import record_decision
 from drachma.core.services import notify
 from drachma.incidents.models import Incident
 from drachma.incidents.services import as_aware
-from drachma.safeguarding import deadlines, grading
+from drachma.safeguarding import deadlines, escalation, grading
 from drachma.safeguarding.models import (
     ACTIVE,
     FACTORS,
     OWNER_ROLES,
     ActionKind,
+    ActionStatus,
+    Escalation,
     Factor,
     Grade,
     SafeguardingAction,
@@ -400,3 +402,117 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
             lines.append(f"… and {count - len(items)} more.")
         notify(user, subject, "\n".join(lines), link=f"{queue}?overdue=true")
     return marked
+
+
+# --- the escalation ladder ----------------------------------------------------------------
+
+
+def _supervisor_of(user):
+    account = getattr(user, "account", None) if user is not None else None
+    return account.supervisor if account is not None and account.supervisor_id else None
+
+
+def escalation_recipients(action: SafeguardingAction, to: str) -> list:
+    """Who a rung reaches for this action: the owner's supervisor (sergeant) or that
+    supervisor's own supervisor (duty inspector); every active supervisor when the chain has
+    no one active there."""
+    sergeant = _supervisor_of(action.owner)
+    person = sergeant if to == "sergeant" else _supervisor_of(sergeant)
+    if person is not None and person.is_active:
+        return [person]
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name="supervisor")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _escalation_reason(action, grade: str, rung: escalation.Rung, clock_from, now) -> str:
+    grade_words = Grade(grade).label.lower()
+    if rung.trigger == escalation.NOT_TAKEN_UP:
+        why = (
+            f"not taken up since it was planned at {timezone.localtime(clock_from):%d/%m/%Y %H:%M}"
+        )
+    else:
+        why = f"late: due {timezone.localtime(clock_from):%d/%m/%Y %H:%M}"
+    waited = int((now - clock_from).total_seconds() // 60)
+    return (
+        f"{ActionKind(action.kind).label} on {action.incident.reference} ({grade_words}) {why}, "
+        f"{waited} minutes ago: escalated to {escalation.RUNGS[rung.to]}."
+    )
+
+
+@transaction.atomic
+def escalate_actions(now: datetime.datetime | None = None) -> int:
+    """Take every rung of the escalation ladder that has come due: an action not taken up
+    (open and never started, or owned by someone who can no longer act) or late, for long
+    enough at its grade. Each rung is taken once per action and clock: recorded
+    (``Escalation``, an ``escalate`` event in the action's history and its audit entry) and
+    told to the people it reaches. Returns the number of escalations made."""
+    now = now or timezone.now()
+    able = (
+        get_user_model().objects.filter(is_active=True, groups__name__in=OWNER_ROLES).values("pk")
+    )
+    made = 0
+    for grade, number, rung in escalation.rungs():
+        threshold = now - datetime.timedelta(minutes=rung.after_minutes)
+        actions = SafeguardingAction.objects.filter(status__in=ACTIVE, grade=grade)
+        if rung.trigger == escalation.NOT_TAKEN_UP:
+            clock_field = "created_at"
+            actions = actions.filter(
+                Q(status=ActionStatus.OPEN, started_at__isnull=True) | ~Q(owner__in=able),
+                created_at__lte=threshold,
+            )
+        else:
+            clock_field = "due_at"
+            actions = actions.filter(due_at__lt=now, due_at__lte=threshold)
+        taken = Escalation.objects.filter(
+            action=OuterRef("pk"),
+            grade=grade,
+            trigger=rung.trigger,
+            rung=number,
+            clock_from=OuterRef(clock_field),
+        )
+        for action in actions.exclude(Exists(taken)).select_related(
+            "incident", "owner__account__supervisor__account__supervisor"
+        ):
+            clock_from = getattr(action, clock_field)
+            try:
+                with transaction.atomic():
+                    record = Escalation.objects.create(
+                        action=action,
+                        grade=grade,
+                        trigger=rung.trigger,
+                        rung=number,
+                        to=rung.to,
+                        clock_from=clock_from,
+                        escalated_at=now,
+                        reason=_escalation_reason(action, grade, rung, clock_from, now)[:300],
+                    )
+            except IntegrityError:
+                continue  # an overlapping sweep took this rung a moment ago
+            recipients = escalation_recipients(action, rung.to)
+            record.recipients.set(recipients)
+            names = ", ".join(u.get_username() for u in recipients) or "nobody"
+            ACTION.apply(
+                action,
+                "escalate",
+                user=None,
+                at=now,
+                by_description="the escalation ladder",
+                note=f"{record.reason} Told: {names}.",
+                escalation=record,
+            )
+            for person in recipients:
+                # Names the incident and the type of action, never a person: it may be
+                # e-mailed.
+                notify(
+                    person,
+                    f"Escalated to you: {ActionKind(action.kind).label} on "
+                    f"{action.incident.reference}",
+                    record.reason,
+                    link=action_url(action),
+                )
+            made += 1
+    return made

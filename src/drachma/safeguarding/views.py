@@ -15,7 +15,7 @@ from drachma.core.panels import render_panels
 from drachma.core.views import confirm_step
 from drachma.incidents import selectors as incident_selectors
 from drachma.incidents.models import Incident
-from drachma.safeguarding import deadlines, grading, selectors, services
+from drachma.safeguarding import deadlines, escalation, grading, selectors, services
 from drachma.safeguarding.filtersets import ActionFilterSet
 from drachma.safeguarding.forms import (
     ActionForm,
@@ -286,5 +286,7 @@ def overview(request):
         "counts": selectors.counts(),
         "by_owner": selectors.overdue_by_owner(),
         "table": deadlines.table_rows(),
+        "escalations": selectors.recent_escalations(),
+        "ladder": escalation.table_rows(),
     }
     return render(request, "safeguarding/overview.html", context)

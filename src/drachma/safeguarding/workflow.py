@@ -91,6 +91,14 @@ def _retime(step: Step[SafeguardingAction]) -> None:
     action.due_at, action.grade = due_at, str(grade)
 
 
+def _check_escalation(step: Step[SafeguardingAction]) -> None:
+    # Only the ladder escalates (services.escalate_actions), with the rung it took.
+    if step.params.get("escalation") is None:
+        raise ValidationError(
+            {"transition": "Actions are escalated by the escalation ladder, not by hand."}
+        )
+
+
 ACTIVE_STATES = {S.OPEN, S.IN_PROGRESS}
 
 ACTION = StateMachine(
@@ -163,6 +171,15 @@ ACTION = StateMachine(
             done="due time brought forward",
             guards=[_check_retime],
             effects=[_retime],
+        ),
+        # Not taken up, or late: a rung of the ladder (escalation.LADDER) told someone above.
+        Transition(
+            "escalate",
+            ACTIVE_STATES,
+            STAY,
+            label="Escalate",
+            done="escalated",
+            guards=[_check_escalation],
         ),
     ],
 )
