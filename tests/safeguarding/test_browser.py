@@ -1,6 +1,7 @@
 """In a real browser, with the keyboard only: a safeguarding officer opens the work queue,
-completes an overdue action (the confirmation page asks for the outcome, and refuses none),
-and sees it leave the overdue list."""
+completes an overdue action with its outcome (the confirmation page asks what was done, who
+was seen, the result and the time spent, and refuses an answer without them), and sees it
+leave the overdue list, with the history in words."""
 
 import datetime
 
@@ -43,7 +44,7 @@ def test_officer_completes_an_overdue_action_with_the_keyboard_only(
         scores={
             "threat": 2,
             "harm": 2,
-            "risk": 2,
+            "risk": 3,  # priority (G2)
             "investigation": 1,
             "vulnerability": 2,
             "engagement": 1,
@@ -78,17 +79,27 @@ def test_officer_completes_an_overdue_action_with_the_keyboard_only(
     page.get_by_role(
         "heading", name=f"Complete welfare check on the subject on {incident.reference}?"
     ).wait_for()
-    assert page.get_by_text("The action is recorded as done, with the outcome you give.").count()
+    assert page.get_by_text(
+        "The action is recorded as done, with what was done, who was seen and the result."
+    ).count()
     violations = axe(page)
     assert violations == [], describe(violations)
     # Completing without an outcome is refused, beside the field; nothing changes.
     _tab_to(page, "Complete the action")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="There is a problem").wait_for()
+    for error in ("Say who was seen", "Choose the result of the action.", "Give the time spent"):
+        assert page.get_by_role("link", name=error).count() or page.get_by_text(error).count()
     welfare.refresh_from_db()
-    assert welfare.status != "done"
+    assert welfare.status != "done" and not welfare.time_entries.exists()
     assert _tab_to(page, "id_note") == "id_note"
-    page.keyboard.type("Seen at home with his sister; safe, and has the GP's number.")
+    page.keyboard.type("Visited at home; talked through the support; gave the GP's number.")
+    _tab_to(page, "id_seen")
+    page.keyboard.type("Alan and his sister")
+    _tab_to(page, "id_result")
+    page.keyboard.press("ArrowDown")  # the second result: referred to partners
+    _tab_to(page, "id_minutes")
+    page.keyboard.type("45")
     _tab_to(page, "Complete the action")
     page.keyboard.press("Enter")
     page.get_by_text(f"Welfare check on the subject on {incident.reference} completed").wait_for()
@@ -101,13 +112,16 @@ def test_officer_completes_an_overdue_action_with_the_keyboard_only(
     welfare.refresh_from_db()
     later.refresh_from_db()
     assert welfare.status == "done" and welfare.completed_at is not None
-    assert welfare.outcome.startswith("Seen at home")
+    assert welfare.outcome.startswith("Visited at home")
+    assert (welfare.seen, welfare.result) == ("Alan and his sister", "referred")
+    assert welfare.time_entries.get().minutes == 45
     assert later.status == "open"
 
     # The action's page on a phone: no sideways scrolling, no violations, the history in words.
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/safeguarding/actions/{welfare.pk}/")
-    page.get_by_text("Seen at home with his sister").first.wait_for()
+    page.get_by_text("Who was seen: Alan and his sister.").first.wait_for()
+    assert page.get_by_text("Result: Concern remains: referred to partners.").count()
     violations = axe(page)
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)

@@ -13,7 +13,7 @@ from drachma.core.models import Notification
 from drachma.core.scheduling import PERIODIC
 from drachma.safeguarding import escalation, services, tasks
 from drachma.safeguarding.models import Escalation, SafeguardingAction
-from tests.safeguarding.conftest import scores
+from tests.safeguarding.conftest import OUTCOME, scores
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,9 @@ def test_priority_climbs_step_by_step(make_incident, assess, officer, supervisor
 
 def test_a_completed_action_never_escalates(make_incident, assess, officer, supervisor):
     action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))
-    services.transition_action(action, "complete", user=officer, note="Seen.", now=minutes(5))
+    services.transition_action(
+        action, "complete", user=officer, note="Seen.", now=minutes(5), **OUTCOME
+    )
     assert services.escalate_actions(now=minutes(600)) == 0
 
 
@@ -149,15 +151,18 @@ def test_an_action_whose_owner_can_no_longer_act_is_owned_by_nobody(
 
 
 def test_a_reopened_action_can_climb_again(make_incident, assess, officer, supervisor):
-    action = planned(make_incident, assess, officer, grade_scores=scores(harm=2))  # scheduled
+    action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))  # priority
     services.transition_action(action, "start", user=officer, now=minutes(1))
-    late_at = action.due_at + datetime.timedelta(minutes=1)
-    assert services.escalate_actions(now=late_at) == 1
-    services.transition_action(action, "complete", user=officer, note="Seen.", now=late_at)
-    services.transition_action(action, "reopen", user=supervisor, note="Not seen.", now=late_at)
+    assert services.escalate_actions(now=minutes(61)) == 1  # late at once: sergeant
+    services.transition_action(
+        action, "complete", user=officer, note="Seen.", now=minutes(70), **OUTCOME
+    )
+    services.transition_action(action, "reopen", user=supervisor, note="Not seen.", now=minutes(80))
     action.refresh_from_db()
-    assert services.escalate_actions(now=action.due_at + datetime.timedelta(minutes=1)) == 1
-    assert Escalation.objects.filter(trigger="late", rung=2).count() == 2
+    assert action.due_at == minutes(140)  # a fresh due time: priority, 1 hour
+    assert services.escalate_actions(now=minutes(139)) == 0
+    assert services.escalate_actions(now=minutes(141)) == 1
+    assert Escalation.objects.filter(trigger="late", rung=3).count() == 2
 
 
 def test_nobody_escalates_by_hand(make_incident, assess, officer, supervisor):

@@ -15,7 +15,7 @@ from drachma.safeguarding.models import (
     TimeEntry,
 )
 from drachma.safeguarding.workflow import ACTION
-from tests.safeguarding.conftest import rationales, scores
+from tests.safeguarding.conftest import OUTCOME, rationales, scores
 from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
@@ -295,12 +295,14 @@ def test_the_state_is_never_written_by_hand(action):
 def test_every_allowed_transition(action, officer, supervisor, source, name, target):
     _put(action, source)
     user = supervisor if name == "reopen" else officer
-    done = services.transition_action(action, name, user=user, note="Because.")
+    done = services.transition_action(action, name, user=user, note="Because.", **OUTCOME)
     assert done.status == target
     event = done.events.get(transition=name)
     assert (event.from_state, event.to_state, event.by) == (source, target, user)
     if name == "complete":
         assert done.completed_at and done.started_at and done.outcome == "Because."
+        assert (done.seen, done.result) == ("The subject, at home.", "safe")
+        assert done.time_entries.get().minutes == 30
     if name == "cancel":
         assert done.cancel_reason == "Because."
     if name == "reopen":

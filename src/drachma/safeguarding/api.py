@@ -23,6 +23,7 @@ from drachma.safeguarding.models import (
     FACTORS,
     ActionKind,
     Grade,
+    OutcomeResult,
     SafeguardingAction,
 )
 
@@ -147,6 +148,8 @@ class ActionOut(ActionSummaryOut):
     started_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     outcome: str
+    seen: str
+    result: str
     cancel_reason: str
     events: list[WorkflowEventOut]
     time_entries: list[TimeOut]
@@ -159,7 +162,16 @@ class ActionTransitionIn(Schema):
     note: str = Field(
         "",
         max_length=2000,
-        description="The outcome (complete); the reason (cancel, reopen: required)",
+        description="What was done (complete); the reason (cancel, reopen: required)",
+    )
+    seen: str = Field("", max_length=300, description="Complete: who was seen")
+    result: str = Field(
+        "",
+        description="Complete: "
+        + ", ".join(f"{value} ({label})" for value, label in OutcomeResult.choices),
+    )
+    minutes: int | None = Field(
+        None, description="Complete: officer minutes spent (1 to 1440), recorded as time"
     )
 
 
@@ -332,7 +344,13 @@ def get_action(request, action_id: int):
 )
 def transition_action(request, action_id: int, payload: ActionTransitionIn):
     services.transition_action(
-        _action(action_id), payload.transition, user=request.user, note=payload.note
+        _action(action_id),
+        payload.transition,
+        user=request.user,
+        note=payload.note,
+        seen=payload.seen,
+        result=payload.result,
+        minutes=payload.minutes,
     )
     return _action(action_id)
 

@@ -150,7 +150,10 @@ def _work_done(ctx: DemoContext, incident) -> None:
             action,
             "complete",
             user=action.owner,
-            note="Done; no further concerns raised.",
+            note="Visited and talked through the support available.",
+            seen=rng.choice(["The subject, at home", "The subject and a parent", "The family"]),
+            result=rng.choice(["safe", "safe", "referred", "further_action"]),
+            minutes=rng.choice([20, 30, 45, 60, 90]),
             now=finished,
         )
         _time(rng, action, timezone.localtime(start).date())

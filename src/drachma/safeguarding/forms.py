@@ -6,7 +6,15 @@ from drachma.core.forms import field_of
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.forms import DATETIME
 from drachma.people.models import Person
-from drachma.safeguarding.models import FACTORS, OWNER_ROLES, ActionKind, Factor, Grade, Score
+from drachma.safeguarding.models import (
+    FACTORS,
+    OWNER_ROLES,
+    ActionKind,
+    Factor,
+    Grade,
+    OutcomeResult,
+    Score,
+)
 
 SCORE_CHOICES = [(s.value, f"{s.value}: {s.label}") for s in Score]
 FACTOR_HELP = {
@@ -157,8 +165,9 @@ STEP_QUESTIONS: dict[str, tuple[str, str, str]] = {
     # step: (question, hint, what to say when it is left empty: "" when it may be)
     "start": ("Note (optional)", "Anything the team should know as you start.", ""),
     "complete": (
-        "What was the outcome?",
-        "What was done, who was seen, and whether any concern remains.",
+        "What was done?",
+        "For example: visited at home, talked through the support available, gave the "
+        "crisis line's number.",
         "Give the outcome of the action.",
     ),
     "cancel": (
@@ -188,6 +197,40 @@ class StepForm(forms.Form):
         note.label, note.help_text, note.required = label, hint, bool(if_empty)
         if if_empty:
             note.error_messages = {**note.error_messages, "required": if_empty}
+        if step == "complete":
+            # The outcome in three parts and the time it took (services.complete_action).
+            self.fields = {
+                "note": note,
+                "seen": forms.CharField(
+                    label="Who was seen?",
+                    max_length=300,
+                    help_text="For example: the subject and his mother, at home. If nobody, "
+                    "say why.",
+                    error_messages={"required": "Say who was seen (or that nobody was, and why)."},
+                ),
+                "result": forms.ChoiceField(
+                    label="What was the result?",
+                    choices=OutcomeResult.choices,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Choose the result of the action."},
+                ),
+                "minutes": forms.IntegerField(
+                    label="Officer time spent, in minutes",
+                    min_value=1,
+                    max_value=24 * 60,
+                    help_text="Recorded as officer time on the action, dated today.",
+                    error_messages={
+                        "required": "Give the time spent, in minutes.",
+                        "min_value": "Give between 1 minute and 24 hours (1440 minutes).",
+                        "max_value": "Give between 1 minute and 24 hours (1440 minutes).",
+                    },
+                ),
+                "next": self.fields["next"],
+            }
+
+    def outcome(self) -> dict:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("seen", "result", "minutes") if k in d}
 
 
 class OwnerForm(forms.Form):

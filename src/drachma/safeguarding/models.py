@@ -59,6 +59,15 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class OutcomeResult(models.TextChoices):
+    """The result of a completed action, as the officer found it."""
+
+    SAFE = "safe", "Seen and safe: no further action"
+    REFERRED = "referred", "Concern remains: referred to partners"
+    FURTHER_ACTION = "further_action", "Concern remains: further police action planned"
+    NOT_SEEN = "not_seen", "Not seen: could not be found or declined"
+
+
 ACTIVE = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 OWNER_ROLES = ("safeguarding_officer", "supervisor")
 
@@ -242,7 +251,15 @@ class SafeguardingAction(AuditedModel):
         null=True, blank=True, help_text="When work on it first began."
     )
     completed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True, max_length=2000)
+    outcome = models.TextField(
+        blank=True, max_length=2000, help_text="What was done (given on completing)."
+    )
+    seen = models.CharField(
+        "who was seen", max_length=300, blank=True, help_text="Given on completing."
+    )
+    result = models.CharField(
+        max_length=16, choices=OutcomeResult.choices, blank=True, help_text="Given on completing."
+    )
     cancel_reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:

@@ -31,6 +31,7 @@ from drachma.safeguarding.models import (
     Escalation,
     Factor,
     Grade,
+    OutcomeResult,
     SafeguardingAction,
     Score,
     ThriveAssessment,
@@ -281,9 +282,70 @@ def transition_action(
     user,
     note: str = "",
     now: datetime.datetime | None = None,
+    seen: str = "",
+    result: str = "",
+    minutes: Any = None,
 ) -> SafeguardingAction:
-    """Take one step of the action's workflow (see ``workflow.ACTION``)."""
+    """Take one step of the action's workflow (see ``workflow.ACTION``); completing goes
+    through ``complete_action`` (the outcome and the time spent)."""
+    if name == "complete":
+        return complete_action(
+            action, user=user, done=note, seen=seen, result=result, minutes=minutes, now=now
+        )
     return ACTION.apply(action, name, user=user, note=note, at=now)
+
+
+@transaction.atomic
+def complete_action(
+    action: SafeguardingAction,
+    *,
+    user,
+    done: str,
+    seen: str,
+    result: str,
+    minutes: Any,
+    now: datetime.datetime | None = None,
+) -> SafeguardingAction:
+    """Complete an action with its outcome (what was done, who was seen, the result) and the
+    officer time it took, or nothing at all: every part is checked, and any refusal names
+    each missing part and writes nothing."""
+    now = now or timezone.now()
+    # A step the machine or the role forbids is refused as such before the outcome is read
+    # (apply checks again under the row's lock).
+    ACTION.check(str(action.status), "complete", user)
+    errors: dict[str, str] = {}
+    if not (done or "").strip():
+        errors["note"] = "Give the outcome of the action: say what was done."
+    if not (seen or "").strip():
+        errors["seen"] = "Say who was seen (or that nobody was, and why)."
+    if result not in OutcomeResult.values:
+        errors["result"] = "Choose the result of the action."
+    try:
+        spent = int(minutes)
+    except (TypeError, ValueError):
+        spent = 0
+    if not 1 <= spent <= 24 * 60:
+        errors["minutes"] = "Give the time spent: between 1 minute and 24 hours (1440 minutes)."
+    if errors:
+        raise ValidationError(errors)
+    action = ACTION.apply(
+        action,
+        "complete",
+        user=user,
+        note=done,
+        at=now,
+        seen=seen,
+        result=result,
+        minutes=spent,
+    )
+    record_time(
+        action,
+        user=user,
+        minutes=spent,
+        spent_on=timezone.localtime(now).date(),
+        note="Time to complete the action.",
+    )
+    return action
 
 
 def reassign_action(action: SafeguardingAction, *, user, owner) -> SafeguardingAction:

@@ -173,7 +173,8 @@ STEP_WORDS = {
     "complete": (
         "Complete {kind} on {ref}?",
         [
-            "The action is recorded as done, with the outcome you give.",
+            "The action is recorded as done, with what was done, who was seen and the result.",
+            "The time you give is recorded as officer time on the action.",
             "It leaves the work queue; only a supervisor can reopen it.",
         ],
         "Complete the action",
@@ -224,7 +225,11 @@ def action_transition(request, action_id: int, action_transition: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.transition_action(
-                action, action_transition, user=request.user, note=form.cleaned_data["note"]
+                action,
+                action_transition,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                **form.outcome(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
