@@ -21,7 +21,7 @@ from drachma.audit.services import record_decision
 from drachma.core.services import notify
 from drachma.incidents.models import Incident
 from drachma.incidents.services import as_aware
-from drachma.safeguarding import deadlines, escalation, grading
+from drachma.safeguarding import deadlines, escalation, grading, welfare
 from drachma.safeguarding.models import (
     ACTIVE,
     FACTORS,
@@ -29,6 +29,8 @@ from drachma.safeguarding.models import (
     ActionKind,
     ActionStatus,
     Escalation,
+    ExposureEvent,
+    ExposureKind,
     Factor,
     Grade,
     OutcomeResult,
@@ -578,3 +580,129 @@ def escalate_actions(now: datetime.datetime | None = None) -> int:
                 )
             made += 1
     return made
+
+
+# --- exposure and the welfare clock -------------------------------------------------------
+
+
+def risk_indicators(person) -> list[str]:
+    """The person's risk indicators in words: vulnerability flags and what the timeline
+    records (threats received, loss of job or home)."""
+    found = [
+        words
+        for field, words in welfare.RISK_INDICATORS.items()
+        if field.startswith("flag_") and getattr(person, field, False)
+    ]
+    recorded = ExposureEvent.objects.filter(person=person)
+    if recorded.filter(threats_received=True).exists():
+        found.append(welfare.RISK_INDICATORS["threats_received"])
+    if recorded.filter(loss_of_job_or_home=True).exists():
+        found.append(welfare.RISK_INDICATORS["loss_of_job_or_home"])
+    return found
+
+
+@transaction.atomic
+def record_exposure(
+    *,
+    incident: Incident,
+    person,
+    user,
+    kind: str,
+    occurred_at: datetime.datetime,
+    detail: str = "",
+    threats_received: bool = False,
+    loss_of_job_or_home: bool = False,
+    now: datetime.datetime | None = None,
+) -> ExposureEvent:
+    """Record one exposure event of a person involved in the incident and start the welfare
+    actions the table (``welfare.table()``) sets for it, due in Europe/London from the
+    event's time; a risk indicator shortens the deadline and raises the grade to at least
+    priority. Everything is checked first: a refused event leaves nothing behind."""
+    now = now or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    errors: dict[str, str] = {}
+    if occurred_at is None:
+        errors["occurred_at"] = "Give when it happened."
+    if kind not in ExposureKind.values:
+        errors["kind"] = (
+            "Choose what happened: "
+            + ", ".join(str(label).lower() for label in ExposureKind.labels)
+            + "."
+        )
+    if person is None or not incident.involvements.filter(person=person).exists():
+        errors["person"] = "Choose a person involved in this incident."
+    assessment = latest_assessment(incident)
+    if assessment is None:
+        errors["incident"] = (
+            "Assess the incident (THRIVE) before recording exposure: the welfare actions "
+            "take their grade from it."
+        )
+    owner = user if may_own_actions(user) else None
+    if owner is None and assessment is not None and may_own_actions(assessment.assessed_by):
+        owner = assessment.assessed_by
+    if owner is None:
+        errors["incident"] = errors.get("incident") or (
+            "Nobody can own the welfare actions: record the event as a safeguarding officer "
+            "or supervisor."
+        )
+    if errors:
+        raise ValidationError(errors)
+    occurred_at = as_aware(occurred_at, "occurred_at")
+    event = ExposureEvent(
+        person=person,
+        incident=incident,
+        kind=kind,
+        occurred_at=occurred_at,
+        detail=(detail or "").strip(),
+        threats_received=bool(threats_received),
+        loss_of_job_or_home=bool(loss_of_job_or_home),
+        recorded_by=user,
+        recorded_at=now,
+    )
+    event.full_clean()
+    event.save()
+    assert assessment is not None and owner is not None  # checked above
+    at_risk = risk_indicators(person)
+    grade = assessment.grade
+    if at_risk:
+        grade = grading.more_urgent(grade, Grade.PRIORITY)
+    rules = welfare.table().get(kind, ())
+    for index, rule in enumerate(rules):
+        due = rule.due(occurred_at, at_risk=bool(at_risk))
+        why = rule.what + (f" (risk: {', '.join(at_risk)})" if at_risk else "")
+        action = SafeguardingAction(
+            incident=incident,
+            assessment=assessment,
+            kind=rule.kind,
+            description=f"{why}. After: {event.get_kind_display().lower()}, "
+            f"{timezone.localtime(occurred_at):%d/%m/%Y %H:%M}.",
+            person=person,
+            owner=owner,
+            grade=grade,
+            due_at=due,
+            created_at=now,
+            created_by=user,
+            exposure=event,
+            welfare_rule=welfare.rule_key(kind, index),
+        )
+        action.full_clean()
+        action.save()
+        ACTION.start(
+            action,
+            user=user,
+            transition="plan",
+            at=now,
+            note=f"Started by {event.get_kind_display().lower()}: {why}. Owner "
+            f"{owner.get_username()}; due {timezone.localtime(due):%d/%m/%Y %H:%M}.",
+        )
+        if owner != user:
+            tell_owner(action)
+    record_decision(
+        event,
+        "exposure",
+        kind=kind,
+        person=person.pk,
+        actions=len(rules),
+        risk_indicators=at_risk,
+    )
+    return event
