@@ -10,6 +10,7 @@ from drachma.safeguarding.models import (
     FACTORS,
     OWNER_ROLES,
     ActionKind,
+    ExposureKind,
     Factor,
     Grade,
     OutcomeResult,
@@ -254,3 +255,50 @@ class TimeForm(forms.Form):
         initial=timezone.localdate,
     )
     note = forms.CharField(required=False, max_length=300)
+
+
+class ExposureForm(forms.Form):
+    """One exposure event of a person involved in the incident."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Who was exposed?",
+        error_messages={
+            "required": "Choose a person involved in this incident.",
+            "invalid_choice": "Choose a person involved in this incident.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What happened?",
+        choices=ExposureKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened."},
+    )
+    occurred_at = forms.DateTimeField(
+        label="When",
+        widget=DATETIME,
+        help_text="UK time. Not before the incident.",
+        error_messages={
+            "required": "Give when it happened.",
+            "invalid": "Give a real date and time.",
+        },
+    )
+    detail = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where it was published, the custody reference, the bail date.",
+    )
+    threats_received = forms.BooleanField(
+        required=False, label="Threats have been made against the person or the household"
+    )
+    loss_of_job_or_home = forms.BooleanField(
+        required=False, label="The person has lost a job or a home since the exposure"
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if incident is not None:
+            field = field_of(self, "person", forms.ModelChoiceField)
+            field.queryset = Person.objects.filter(involvements__incident=incident).distinct()
+            field.label_from_instance = lambda p: p.full_name  # type: ignore[method-assign]  # django-stubs types it as a method

@@ -15,11 +15,12 @@ from drachma.core.panels import render_panels
 from drachma.core.views import confirm_step
 from drachma.incidents import selectors as incident_selectors
 from drachma.incidents.models import Incident
-from drachma.safeguarding import deadlines, escalation, grading, selectors, services
+from drachma.safeguarding import deadlines, escalation, grading, selectors, services, welfare
 from drachma.safeguarding.filtersets import ActionFilterSet
 from drachma.safeguarding.forms import (
     ActionForm,
     AssessmentForm,
+    ExposureForm,
     OwnerForm,
     StepForm,
     TimeForm,
@@ -295,3 +296,35 @@ def overview(request):
         "ladder": escalation.table_rows(),
     }
     return render(request, "safeguarding/overview.html", context)
+
+
+@require("safeguarding.add_exposureevent", hide=True, methods=["GET", "POST"])
+def exposure_add(request, reference: str):
+    """Record an exposure event (an arrest, a release, a publication found) of a person
+    involved in the incident; it starts the welfare actions of its row in the welfare table."""
+    # The form lists the incident's people: a view of the incident.
+    incident = incident_selectors.incident_for(request.user, reference)
+    initial = {"person": request.GET.get("person", "")} if request.method == "GET" else None
+    form = ExposureForm(request.POST or None, incident=incident, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            event = services.record_exposure(incident=incident, user=request.user, **d)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            started = event.actions.count()
+            messages.success(
+                request,
+                f"{event.get_kind_display()} recorded for {event.person.full_name} on "
+                f"{incident.reference}: {started} welfare action{'s' if started != 1 else ''} "
+                "started",
+            )
+            return redirect("people:detail", person_id=event.person_id)
+    context = {
+        "incident": incident,
+        "form": form,
+        "table": welfare.table_rows(),
+        "cancel_url": reverse("incidents:detail", args=[incident.reference]),
+    }
+    return render(request, "safeguarding/exposure_form.html", context)
