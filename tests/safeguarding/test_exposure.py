@@ -156,3 +156,65 @@ def test_the_table_is_configurable_and_checked(settings, case, officer):
     settings.DRACHMA_SAFEGUARDING_WELFARE = {"arrest": [["hug", "x", "1h", "1h"]]}
     with pytest.raises(ImproperlyConfigured, match="unknown action type 'hug'"):
         welfare.table()
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def test_recording_an_exposure_event_from_its_page_and_the_persons_timeline(
+    client, case, officer, supervisor, make_user
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.conftest import sign_in
+
+    incident, subject = case
+    sign_in(client, officer)
+    url = reverse("safeguarding:exposure_add", args=[incident.reference])
+    page = client.get(f"{url}?person={subject.pk}").content.decode()
+    assert "Record an exposure event" in page and "Welfare check within 24 hours of release" in page
+    # Before the incident: refused beside the field, nothing written.
+    early = timezone.localtime(incident.occurred_at - datetime.timedelta(hours=1))
+    refused = client.post(
+        url,
+        {"person": subject.pk, "kind": "arrest", "occurred_at": early.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert refused.status_code == 200
+    assert "An exposure event cannot be before the incident" in refused.content.decode()
+    assert not ExposureEvent.objects.exists()
+    when = timezone.localtime(incident.occurred_at + datetime.timedelta(hours=5))
+    done = client.post(
+        url,
+        {
+            "person": subject.pk,
+            "kind": "released_nfa",
+            "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "threats_received": "on",
+        },
+        follow=True,
+    )
+    text = done.content.decode()
+    assert "Released with no further action recorded for" in text
+    assert "3 welfare actions started" in text
+    assert 'data-testid="exposure-timeline"' in text
+    assert "Risk indicators:" in text and "threats received" in text
+    assert "Referral to liaison and diversion" in text and "Information for the family" in text
+    event = ExposureEvent.objects.get()
+    check = event.actions.get(kind="welfare_check")
+    assert check.grade == "priority"
+
+    # An investigator reads the timeline but may not record.
+    investigator = make_user("investigator")
+    client.force_login(investigator)
+    person_page = client.get(reverse("people:detail", args=[subject.pk])).content.decode()
+    assert 'data-testid="exposure-timeline"' in person_page
+    assert "Record an exposure event" not in person_page
+    assert client.get(url).status_code == 404
+    # An analyst sees no timeline at all.
+    analyst = make_user("analyst")
+    client.force_login(analyst)
+    assert (
+        'data-testid="exposure-timeline"'
+        not in client.get(reverse("people:detail", args=[subject.pk])).content.decode()
+    )
