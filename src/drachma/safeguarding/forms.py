@@ -257,10 +257,15 @@ class TimeForm(forms.Form):
     note = forms.CharField(required=False, max_length=300)
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
 class ExposureForm(forms.Form):
     """One exposure event of a person involved in the incident."""
 
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         queryset=Person.objects.none(),
         label="Who was exposed?",
         error_messages={
@@ -301,4 +306,3 @@ class ExposureForm(forms.Form):
         if incident is not None:
             field = field_of(self, "person", forms.ModelChoiceField)
             field.queryset = Person.objects.filter(involvements__incident=incident).distinct()
-            field.label_from_instance = lambda p: p.full_name  # type: ignore[method-assign]  # django-stubs types it as a method

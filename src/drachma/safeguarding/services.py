@@ -647,7 +647,9 @@ def record_exposure(
         )
     if errors:
         raise ValidationError(errors)
-    occurred_at = as_aware(occurred_at, "occurred_at")
+    when = as_aware(occurred_at, "occurred_at")
+    assert when is not None  # refused above when missing
+    occurred_at = when
     event = ExposureEvent(
         person=person,
         incident=incident,
