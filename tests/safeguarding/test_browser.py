@@ -142,3 +142,74 @@ def _tab_to(page, wanted: str, limit: int = 120) -> str:
         if wanted in focused:
             return wanted
     raise AssertionError(f"Tab never reached {wanted!r}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_officer_records_a_release_and_reads_the_persons_timeline(
+    page, live_server, make_user, axe
+):
+    """The exposure form and the person's timeline are accessible at 1280 and 390 pixels: a
+    release recorded from the person's page starts its welfare actions, shown under it."""
+    officer = make_user("safeguarding_officer", username="welfare_officer")
+    occurred = timezone.now() - datetime.timedelta(hours=30)
+    incident = create_incident(
+        user=officer,
+        occurred_at=occurred,
+        received_at=occurred,
+        source="group",
+        kind="doorstep",
+        summary="Confronted at his door by a group.",
+        place="Preston",
+    )
+    subject = create_person(given_names="Dean", family_name="Hartley", flag_self_harm=True)
+    add_person(incident, person=subject, role="subject")
+    services.record_assessment(
+        incident=incident,
+        user=officer,
+        now=occurred + datetime.timedelta(minutes=20),
+        scores=dict.fromkeys(
+            ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"], 2
+        ),
+        rationales={
+            f: "Recorded."
+            for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+        },
+        plan=False,
+    )
+    services.record_exposure(
+        incident=incident,
+        person=subject,
+        user=officer,
+        kind="arrest",
+        occurred_at=occurred + datetime.timedelta(hours=1),
+    )
+
+    sign_in_page(page, live_server, officer)
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/people/{subject.pk}/")
+    timeline = page.locator("[data-testid=exposure-timeline]")
+    timeline.wait_for()
+    assert timeline.get_by_text("previous self-harm").count()
+    assert timeline.get_by_role("link", name="Information for the family").count() == 1
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+    timeline.get_by_role("link", name="Record an exposure event").click()
+    page.get_by_role("heading", name="Record an exposure event").wait_for()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_label("Released with no further action").check()
+    released = timezone.localtime(occurred + datetime.timedelta(hours=20))
+    page.get_by_label("When").fill(released.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Record the event").click()
+    page.get_by_text("3 welfare actions started").wait_for()
+
+    page.set_viewport_size(PHONE)
+    timeline.wait_for()
+    assert timeline.get_by_role("heading", name="Released with no further action").count()
+    assert timeline.get_by_role("link", name="Referral to liaison and diversion").count() == 1
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    screenshot(page, "safeguarding-exposure-timeline")
