@@ -218,3 +218,36 @@ def test_recording_an_exposure_event_from_its_page_and_the_persons_timeline(
         'data-testid="exposure-timeline"'
         not in client.get(reverse("people:detail", args=[subject.pk])).content.decode()
     )
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def test_recording_exposure_through_the_api(client, case, officer):
+    incident, subject = case
+    client.force_login(officer)
+    body = {
+        "incident": incident.reference,
+        "person": subject.pk,
+        "kind": "publication",
+        "occurred_at": (incident.occurred_at + datetime.timedelta(hours=5)).isoformat(),
+        "detail": "Re-upload found.",
+    }
+    r = client.post("/api/safeguarding/exposure", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert out["person"] == subject.pk and out["kind"] == "publication"
+    assert [a["kind"] for a in out["actions"]] == ["welfare_check"]
+    assert out["actions"][0]["welfare_rule"] == "publication:0"
+    early = {
+        **body,
+        "occurred_at": (incident.occurred_at - datetime.timedelta(hours=1)).isoformat(),
+    }
+    r = client.post("/api/safeguarding/exposure", early, content_type="application/json")
+    assert r.status_code == 422
+    assert "occurred_at" in {e["field"] for e in r.json()["errors"]}
+    r = client.post(
+        "/api/safeguarding/exposure", {**body, "person": 999999}, content_type="application/json"
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "person"
+    assert ExposureEvent.objects.count() == 1

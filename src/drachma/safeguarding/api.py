@@ -22,6 +22,7 @@ from drachma.safeguarding.filtersets import SCOPES, STATES, ActionFilterSet
 from drachma.safeguarding.models import (
     FACTORS,
     ActionKind,
+    ExposureKind,
     Grade,
     OutcomeResult,
     SafeguardingAction,
@@ -405,3 +406,61 @@ def counts(request):
         "p90_minutes": response.p90_minutes,
     }
     return data
+
+
+# --- exposure -----------------------------------------------------------------------------
+
+
+class ExposureIn(Schema):
+    incident: str = Field(description="The incident's reference")
+    person: int = Field(description="A person involved in the incident")
+    kind: ExposureKind
+    occurred_at: datetime.datetime = Field(description="Not before the incident, not future")
+    detail: str = Field("", max_length=2000)
+    threats_received: bool = False
+    loss_of_job_or_home: bool = False
+
+
+class ExposureActionOut(Schema):
+    id: int
+    kind: str
+    grade: str
+    due_at: datetime.datetime
+    status: str
+    welfare_rule: str
+
+
+class ExposureOut(Schema):
+    id: int
+    incident: str = Field(alias="incident.reference")
+    person: int = Field(alias="person_id")
+    kind: str
+    occurred_at: datetime.datetime
+    threats_received: bool
+    loss_of_job_or_home: bool
+    actions: list[ExposureActionOut]
+
+    @staticmethod
+    def resolve_actions(obj) -> list:
+        return list(obj.actions.order_by("due_at", "pk"))
+
+
+@router.post("/exposure", response={201: ExposureOut}, auth=Allow("safeguarding.add_exposureevent"))
+def record_exposure(request, payload: ExposureIn):
+    """Record an exposure event (an arrest, a release, a publication found); it starts the
+    welfare actions of its row in the welfare table, returned with it. The person is given by
+    number and the answer names no one."""
+    person = Person.objects.filter(pk=payload.person).first()
+    if person is None:
+        raise ValidationError({"person": f"There is no person {payload.person}."})
+    event = services.record_exposure(
+        incident=_incident(payload.incident),
+        person=person,
+        user=request.user,
+        kind=payload.kind,
+        occurred_at=payload.occurred_at,
+        detail=payload.detail,
+        threats_received=payload.threats_received,
+        loss_of_job_or_home=payload.loss_of_job_or_home,
+    )
+    return Status(201, event)
