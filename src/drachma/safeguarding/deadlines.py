@@ -96,6 +96,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: Elapsed(4 * 60),
         K.ADULT_SOCIAL_CARE: WallClock(24),
         K.VICTIM_SUPPORT: WorkingDays(1, 9),
+        K.LIAISON_DIVERSION: Elapsed(4 * 60),
+        K.FAMILY_INFORMATION: Elapsed(4 * 60),
         K.OTHER: Elapsed(4 * 60),
     },
     G.PRIORITY: {
@@ -107,6 +109,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: WallClock(24),
         K.ADULT_SOCIAL_CARE: WorkingDays(1, 9),
         K.VICTIM_SUPPORT: WorkingDays(1, 9),
+        K.LIAISON_DIVERSION: WorkingDays(1, 17),
+        K.FAMILY_INFORMATION: WallClock(24),
         K.OTHER: WallClock(24),
     },
     G.SCHEDULED: {
@@ -118,6 +122,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: WorkingDays(1, 17),
         K.ADULT_SOCIAL_CARE: WorkingDays(2, 17),
         K.VICTIM_SUPPORT: WorkingDays(3, 17),
+        K.LIAISON_DIVERSION: WorkingDays(2, 17),
+        K.FAMILY_INFORMATION: WorkingDays(1, 17),
         K.OTHER: WorkingDays(3, 17),
     },
     G.RESOLUTION: {
@@ -129,6 +135,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: WorkingDays(1, 17),
         K.ADULT_SOCIAL_CARE: WorkingDays(5, 17),
         K.VICTIM_SUPPORT: WorkingDays(5, 17),
+        K.LIAISON_DIVERSION: WorkingDays(5, 17),
+        K.FAMILY_INFORMATION: WorkingDays(3, 17),
         K.OTHER: WorkingDays(5, 17),
     },
 }
