@@ -221,6 +221,10 @@ class Defendant(AuditedModel):
             errors["custody_since"] = "This time is in the future."
         if self.custody_status == CustodyStatus.REMANDED and not self.custody_since:
             errors["custody_since"] = "Give the date and time of the remand."
+        if self.custody_status in RELEASED_WITHOUT_BAIL and not self.custody_since:
+            errors["custody_since"] = "Give the date and time of the release."
+        if self.custody_since and self.arrested_at and self.custody_since < self.arrested_at:
+            errors["custody_since"] = "Bail, remand or release cannot come before the arrest."
         if self.custody_status in (*RELEASED_WITHOUT_BAIL, CustodyStatus.PRE_CHARGE_BAIL) and (
             not self.arrested_at
         ):
