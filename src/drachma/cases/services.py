@@ -29,6 +29,7 @@ from drachma.cases.models import (
     Hearing,
     HearingKind,
     IncidentOutcome,
+    ProsecutorNotice,
     Result,
 )
 from drachma.core.roles import Role
@@ -448,3 +449,17 @@ def record_incident_outcome(
     row.save()
     record_decision(incident, "crime_outcome", outcome=row.outcome)
     return row
+
+
+@transaction.atomic
+def prosecutor_told(notice: ProsecutorNotice, *, user: Any, note: str) -> ProsecutorNotice:
+    """The due action is done: the reviewing prosecutor was told of the publication."""
+    notice = ProsecutorNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.done_at is not None:
+        raise ValidationError({"note": "The prosecutor was already recorded as told."})
+    if not (note or "").strip():
+        raise ValidationError({"note": "Say how and when the prosecutor was told."})
+    notice.done_at, notice.done_by, notice.note = timezone.now(), user, note.strip()
+    notice.full_clean()
+    notice.save()
+    return notice
