@@ -117,6 +117,7 @@ def seed(ctx: DemoContext) -> None:
     hearing(c2, d2, days(-21), "ptph", court=1)
     hearing(c2, d2, days(-90), "trial", court=1)
     ctx.extra["active_case"] = c2
+    _reupload_during_proceedings(ctx, c2, old[1], days)
 
     # 3. Convicted: guilty plea at the PTPH, sentenced.
     c3 = case(3, old[2])
@@ -175,3 +176,42 @@ def seed(ctx: DemoContext) -> None:
             + datetime.timedelta(days=60),
             note="Demo outcome.",
         )
+
+
+def _reupload_during_proceedings(ctx: DemoContext, case, incident, days) -> None:
+    """The footage of the confrontation, posted before the arrest and taken down by the group;
+    then, with the trial ahead, a re-upload found by its hash: the monitor marks it, opens an
+    urgent takedown, puts it on the case's publication log and gives the officer in the case
+    the action to tell the prosecutor."""
+    from drachma.takedown import services as takedown
+    from drachma.takedown.demo import _file, _reupload, picture
+
+    oic = ctx.user(Role.INVESTIGATOR)
+    still = picture(141)
+    group = incident.groups.first()
+    original = takedown.create_content_item(
+        user=oic,
+        url=f"https://facebook.example.com/watch/{incident.reference.lower()}",
+        platform="facebook",
+        group=group,
+        incident=incident,
+        first_seen_at=days(80),
+        views_when_seen=5400,
+        notes="The group's stream of the confrontation.",
+    )
+    takedown.capture(original, user=oic, file=_file(still, "stream.png"), captured_at=days(80))
+    request = takedown.open_request(original, user=oic, at=days(79))
+    takedown.transition_request(
+        request, "ask_group", user=oic, note="Please remove the footage.", at=days(78)
+    )
+    takedown.transition_request(request, "group_removed", user=oic, at=days(76))
+    copy = takedown.create_content_item(
+        user=oic,
+        url="https://tiktok.example.com/@justice_watch_demo/video/7301",
+        platform="tiktok",
+        account="@justice_watch_demo",
+        first_seen_at=days(3),
+        views_when_seen=18200,
+        notes="Re-upload by another account.",
+    )
+    takedown.capture(copy, user=oic, file=_reupload(still, "reupload.jpg"), captured_at=days(3))
