@@ -134,8 +134,13 @@ class ChargeForm(forms.Form):
     charged_on = forms.DateField(label="Date charged", widget=DATE)
 
 
+class DefendantChoice(forms.ModelChoiceField):
+    def label_from_instance(self, defendant) -> str:
+        return defendant.person.full_name
+
+
 class HearingForm(forms.Form):
-    defendant = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]  # set per case
+    defendant = DefendantChoice(queryset=None)  # type: ignore[arg-type]  # set per case
     court = forms.CharField(max_length=200)
     at = forms.DateTimeField(label="Date and time", widget=DATETIME, help_text="UK time.")
     kind = forms.ChoiceField(label="Type", choices=HearingKind.choices, widget=forms.RadioSelect)
@@ -145,7 +150,11 @@ class HearingForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        field_of(self, "defendant", forms.ModelChoiceField).queryset = case.defendants.all()
+        defendants = case.defendants.select_related("person")
+        field = field_of(self, "defendant", forms.ModelChoiceField)
+        field.queryset = defendants
+        if len(defendants) == 1:
+            field.initial = defendants[0].pk
 
 
 class _Hidden:
