@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from drachma.cases import outcomes
 from drachma.cases.models import (
@@ -30,7 +31,7 @@ class UserChoice(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-def _holders(roles) -> forms.models.QuerySet:
+def _holders(roles) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=[str(r) for r in roles])
@@ -140,7 +141,7 @@ class DefendantChoice(forms.ModelChoiceField):
 
 
 class HearingForm(forms.Form):
-    defendant = DefendantChoice(queryset=None)  # type: ignore[arg-type]  # set per case
+    defendant = DefendantChoice(queryset=None)  # the case's defendants, set per form
     court = forms.CharField(max_length=200)
     at = forms.DateTimeField(label="Date and time", widget=DATETIME, help_text="UK time.")
     kind = forms.ChoiceField(label="Type", choices=HearingKind.choices, widget=forms.RadioSelect)
