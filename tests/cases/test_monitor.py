@@ -188,3 +188,14 @@ def test_a_refused_publication_leaves_no_finding(investigator, case):
         _publish(case, investigator, takedown_reference="FT-0000-000000")
     assert "takedown_reference" in exc.value.message_dict
     assert not Exposure.objects.exists() and not PublicationRecord.objects.exists()
+
+
+def test_the_officer_sees_the_action_on_the_dashboard(client, investigator, case):
+    from tests.conftest import sign_in
+
+    charged_defendant(case, investigator)
+    sign_in(client, investigator)
+    assert "Publications during active proceedings" not in client.get("/").content.decode()
+    _publish(case, investigator, found_at=ago(1))
+    page = client.get("/").content.decode()
+    assert "Publications during active proceedings" in page and case.urn in page
