@@ -621,6 +621,42 @@ def transition_request(
     )
 
 
+@transaction.atomic
+def raise_to_urgent(
+    request: TakedownRequest,
+    *,
+    user,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> TakedownRequest:
+    """Make an open request's next step due now: it goes to the top of the queue, overdue.
+
+    For footage that must come down at once (published while criminal proceedings are
+    active). The state does not change, so this is not a workflow step; the reason is kept
+    in the audit log as a decision on the request."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the takedown is urgent."})
+    now = at or timezone.now()
+    request = TakedownRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError(
+            {"request": f"{request.reference} is {request.get_state_display().lower()}."}
+        )
+    before = request.deadline
+    if before is None or before > now:
+        request.deadline = now
+        request.save(update_fields=["deadline"])
+    record_decision(
+        request,
+        "urgent",
+        reason=reason[:2000],
+        deadline_before=before.isoformat() if before else None,
+        by=user.get_username() if user else "",
+    )
+    return request
+
+
 SWEEP = "the no-answer sweep"
 
 
