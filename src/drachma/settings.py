@@ -107,6 +107,7 @@ DRACHMA_APPS = [
     "drachma.evidence",
     "drachma.safeguarding",
     "drachma.takedown",
+    "drachma.cases",
     "drachma.intake",
     "drachma.statistics",
     "drachma.retention",

@@ -368,3 +368,27 @@ def test_analyst_cannot_upload_or_read(client_as, settings):
     )
     assert response.status_code == 403
     _nothing_kept(settings)
+
+
+def test_a_chat_upload_records_the_artefacts_moved_out_of_its_text(investigator):
+    export = (
+        "12/03/2021, 18:07 - Sam Hunter: IMG-20210312-WA0007.jpg (file attached)\n"
+        "the gate\n"
+        "12/03/2021, 18:08 - Sam Hunter: on my way <This message was edited>\n"
+        "12/03/2021, 18:09 - Jo: \u200eok  \n"
+    ).encode()
+    item = services.upload_evidence(
+        io.BytesIO(export),
+        original_filename="chat.txt",
+        received_from_type="group",
+        user=investigator,
+        kind="chat_export",
+    )
+    parsed = item.conversation
+    assert parsed.text_as_written and parsed.rederive_problem == ""
+    assert parsed.artefact_counts == {
+        "attachment_markers": 1,
+        "edited_marker": 1,
+        "direction_marks": 1,
+        "trailing_whitespace": 1,
+    }

@@ -82,3 +82,7 @@ def assess(officer):
         )
 
     return make
+
+
+# What completing an action needs besides what was done (services.complete_action).
+OUTCOME = {"seen": "The subject, at home.", "result": "safe", "minutes": 30}

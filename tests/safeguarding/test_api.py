@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from drachma.safeguarding.models import SafeguardingAction, ThriveAssessment, TimeEntry
 from tests.conftest import sign_in
+from tests.safeguarding.conftest import OUTCOME
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,20 @@ def incident(make_incident):
 def test_assessment_through_the_api(api, incident):
     r = api.post(
         "/api/safeguarding/assessments",
-        body(incident, threat={"score": 3, "rationale": "Crowd outside."}),
+        body(
+            incident,
+            threat={"score": 3, "rationale": "Crowd outside."},
+            investigation={"score": 3, "rationale": "Footage to secure."},
+            prevention="Takedown request to the platform.",
+        ),
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
     out = r.json()
     assert out["proposed_grade"] == out["grade"] == "priority" and out["assessed_by"] == "officer"
+    assert out["proposal_reasons"] == ["G2: threat high: priority."]
+    assert out["prevention"] == "Takedown request to the platform." and out["intervention"] == ""
+    assert [c[:3] for c in out["plan_considerations"]] == ["P1:", "P10"]
     assert [f["factor"] for f in out["factors"]][0] == "threat" and out["factors"][0]["score"] == 3
     listed = api.get(f"/api/safeguarding/assessments?incident={incident.reference}").json()
     assert listed["count"] == 1
@@ -105,11 +114,30 @@ def test_action_through_the_api_and_its_transitions(api, assessed, officer):
     assert r.status_code == 201 and r.json()["minutes"] == 30
     r = api.post(
         f"{url}/transitions",
-        {"transition": "complete", "note": "Family seen."},
+        {"transition": "complete", "note": "Family seen.", **OUTCOME},
         content_type="application/json",
     )
     assert r.json()["status"] == "done" and r.json()["outcome"] == "Family seen."
+    assert (r.json()["seen"], r.json()["result"]) == ("The subject, at home.", "safe")
+    assert sorted(t["minutes"] for t in api.get(url).json()["time_entries"]) == [30, 30]
     assert api.get(url).json()["time_entries"][0]["officer"] == "officer"
+
+
+def test_completing_without_an_outcome_through_the_api_is_422(api, assessed):
+    action = api.post(
+        "/api/safeguarding/actions",
+        {"incident": assessed.reference, "kind": "family_liaison"},
+        content_type="application/json",
+    ).json()
+    url = f"/api/safeguarding/actions/{action['id']}"
+    r = api.post(
+        f"{url}/transitions",
+        {"transition": "complete", "note": "Family seen."},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and set(errors(r)) == {"seen", "result", "minutes"}
+    assert api.get(url).json()["status"] == "open"
+    assert api.get(url).json()["time_entries"] == []
 
 
 def test_action_bad_input_through_the_api(api, assessed, make_user):
@@ -145,7 +173,9 @@ def test_forbidden_transition_through_the_api(api, assessed):
         content_type="application/json",
     ).json()
     url = f"/api/safeguarding/actions/{action['id']}/transitions"
-    api.post(url, {"transition": "complete", "note": "Seen."}, content_type="application/json")
+    api.post(
+        url, {"transition": "complete", "note": "Seen.", **OUTCOME}, content_type="application/json"
+    )
     r = api.post(
         url, {"transition": "cancel", "note": "No longer needed."}, content_type="application/json"
     )
@@ -234,7 +264,7 @@ def test_a_finished_action_does_not_change_hands(api, planned, make_user, office
     make_user("safeguarding_officer", username="colleague")
     api.post(
         f"/api/safeguarding/actions/{planned.pk}/transitions",
-        {"transition": "complete", "note": "Seen."},
+        {"transition": "complete", "note": "Seen.", **OUTCOME},
         content_type="application/json",
     )
     r = api.post(owner_url(planned.pk), {"owner": "colleague"}, content_type="application/json")

@@ -1,6 +1,7 @@
 """In a real browser, with the keyboard only: a safeguarding officer opens the work queue,
-completes an overdue action (the confirmation page asks for the outcome, and refuses none),
-and sees it leave the overdue list."""
+completes an overdue action with its outcome (the confirmation page asks what was done, who
+was seen, the result and the time spent, and refuses an answer without them), and sees it
+leave the overdue list, with the history in words."""
 
 import datetime
 
@@ -43,7 +44,7 @@ def test_officer_completes_an_overdue_action_with_the_keyboard_only(
         scores={
             "threat": 2,
             "harm": 2,
-            "risk": 2,
+            "risk": 3,  # priority (G2)
             "investigation": 1,
             "vulnerability": 2,
             "engagement": 1,
@@ -78,17 +79,27 @@ def test_officer_completes_an_overdue_action_with_the_keyboard_only(
     page.get_by_role(
         "heading", name=f"Complete welfare check on the subject on {incident.reference}?"
     ).wait_for()
-    assert page.get_by_text("The action is recorded as done, with the outcome you give.").count()
+    assert page.get_by_text(
+        "The action is recorded as done, with what was done, who was seen and the result."
+    ).count()
     violations = axe(page)
     assert violations == [], describe(violations)
     # Completing without an outcome is refused, beside the field; nothing changes.
     _tab_to(page, "Complete the action")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="There is a problem").wait_for()
+    for error in ("Say who was seen", "Choose the result of the action.", "Give the time spent"):
+        assert page.get_by_role("link", name=error).count() or page.get_by_text(error).count()
     welfare.refresh_from_db()
-    assert welfare.status != "done"
+    assert welfare.status != "done" and not welfare.time_entries.exists()
     assert _tab_to(page, "id_note") == "id_note"
-    page.keyboard.type("Seen at home with his sister; safe, and has the GP's number.")
+    page.keyboard.type("Visited at home; talked through the support; gave the GP's number.")
+    _tab_to(page, "id_seen")
+    page.keyboard.type("Alan and his sister")
+    _tab_to(page, "id_result")
+    page.keyboard.press("ArrowDown")  # the second result: referred to partners
+    _tab_to(page, "id_minutes")
+    page.keyboard.type("45")
     _tab_to(page, "Complete the action")
     page.keyboard.press("Enter")
     page.get_by_text(f"Welfare check on the subject on {incident.reference} completed").wait_for()
@@ -101,13 +112,16 @@ def test_officer_completes_an_overdue_action_with_the_keyboard_only(
     welfare.refresh_from_db()
     later.refresh_from_db()
     assert welfare.status == "done" and welfare.completed_at is not None
-    assert welfare.outcome.startswith("Seen at home")
+    assert welfare.outcome.startswith("Visited at home")
+    assert (welfare.seen, welfare.result) == ("Alan and his sister", "referred")
+    assert welfare.time_entries.get().minutes == 45
     assert later.status == "open"
 
     # The action's page on a phone: no sideways scrolling, no violations, the history in words.
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/safeguarding/actions/{welfare.pk}/")
-    page.get_by_text("Seen at home with his sister").first.wait_for()
+    page.get_by_text("Who was seen: Alan and his sister.").first.wait_for()
+    assert page.get_by_text("Result: Concern remains: referred to partners.").count()
     violations = axe(page)
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)
@@ -128,3 +142,74 @@ def _tab_to(page, wanted: str, limit: int = 120) -> str:
         if wanted in focused:
             return wanted
     raise AssertionError(f"Tab never reached {wanted!r}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_officer_records_a_release_and_reads_the_persons_timeline(
+    page, live_server, make_user, axe
+):
+    """The exposure form and the person's timeline are accessible at 1280 and 390 pixels: a
+    release recorded from the person's page starts its welfare actions, shown under it."""
+    officer = make_user("safeguarding_officer", username="welfare_officer")
+    occurred = timezone.now() - datetime.timedelta(hours=30)
+    incident = create_incident(
+        user=officer,
+        occurred_at=occurred,
+        received_at=occurred,
+        source="group",
+        kind="doorstep",
+        summary="Confronted at his door by a group.",
+        place="Preston",
+    )
+    subject = create_person(given_names="Dean", family_name="Hartley", flag_self_harm=True)
+    add_person(incident, person=subject, role="subject")
+    services.record_assessment(
+        incident=incident,
+        user=officer,
+        now=occurred + datetime.timedelta(minutes=20),
+        scores=dict.fromkeys(
+            ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"], 2
+        ),
+        rationales={
+            f: "Recorded."
+            for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+        },
+        plan=False,
+    )
+    services.record_exposure(
+        incident=incident,
+        person=subject,
+        user=officer,
+        kind="arrest",
+        occurred_at=occurred + datetime.timedelta(hours=1),
+    )
+
+    sign_in_page(page, live_server, officer)
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/people/{subject.pk}/")
+    timeline = page.locator("[data-testid=exposure-timeline]")
+    timeline.wait_for()
+    assert timeline.get_by_text("previous self-harm").count()
+    assert timeline.get_by_role("link", name="Information for the family").count() == 1
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+    timeline.get_by_role("link", name="Record an exposure event").click()
+    page.get_by_role("heading", name="Record an exposure event").wait_for()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_label("Released with no further action").check()
+    released = timezone.localtime(occurred + datetime.timedelta(hours=20))
+    page.get_by_label("When").fill(released.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Record the event").click()
+    page.get_by_text("3 welfare actions started").wait_for()
+
+    page.set_viewport_size(PHONE)
+    timeline.wait_for()
+    assert timeline.get_by_role("heading", name="Released with no further action").count()
+    assert timeline.get_by_role("link", name="Referral to liaison and diversion").count() == 1
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert no_sideways_scroll(page)
+    screenshot(page, "safeguarding-exposure-timeline")

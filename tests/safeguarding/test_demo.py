@@ -50,6 +50,21 @@ def test_demo_leaves_the_queue_full(client):
 
     assert services.sweep_deadlines() == 0
 
+    # One person through a sting, arrest, release and two publications, with the welfare
+    # actions each event started: one completed with its outcome, one escalated.
+    from drachma.safeguarding.models import Escalation, ExposureEvent
+
+    events = ExposureEvent.objects.order_by("occurred_at")
+    kinds = list(events.values_list("kind", flat=True))
+    assert kinds[:4] == ["confrontation", "arrest", "interview", "released_rui"]
+    assert kinds.count("publication") == 2
+    assert len({e.person_id for e in events}) == 1
+    started = SafeguardingAction.objects.filter(exposure__isnull=False)
+    assert all(e.actions.exists() for e in events)
+    done = started.get(status="done")
+    assert done.seen and done.result == "referred" and done.time_entries.exists()
+    assert Escalation.objects.filter(action__exposure__isnull=False).exists()
+
     # And the queue page, as the first demo officer opens it, shows that work first.
     officer = users.get(username="safeguarding")
     sign_in(client, officer)

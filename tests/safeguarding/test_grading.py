@@ -1,8 +1,17 @@
-"""Every grading rule, one by one, through grading.propose (no database)."""
+"""Every grading rule, one by one, through grading.propose (no database).
+
+THRIVE as the College of Policing uses it: the grade comes from threat, harm and risk only
+(G1 to G4); investigation, vulnerability, engagement and THRIVE+ shape the plan (P1 to P11).
+"""
+
+import itertools
+from pathlib import Path
 
 import pytest
 
 from drachma.safeguarding.grading import (
+    GRADE_RULES,
+    PLAN_RULES,
     RULES,
     IncidentFacts,
     PersonFacts,
@@ -22,125 +31,164 @@ def kinds(proposal) -> list[str]:
 SUBJECT = PersonFacts(role="subject", person_id=1)
 
 
+def test_the_issue_example_low_thr_with_high_investigation_and_vulnerability_is_not_priority():
+    """Issue 15: low threat, harm and risk with high investigation and vulnerability was
+    proposed as priority (the six scores were added up). Now the grade stays resolution
+    without deployment and the plan carries the investigation and the vulnerability."""
+    proposal = propose(
+        scores(investigation=3, vulnerability=3, engagement=3),
+        IncidentFacts(people=(SUBJECT,)),
+    )
+    assert proposal.grade == G.RESOLUTION
+    assert proposal.reasons == ["G4: threat, harm and risk all low: resolution without deployment."]
+    assert [c[:3] for c in proposal.considerations] == ["P1:", "P2:", "P3:", "P10"]
+    # Vulnerability still safeguards: a welfare check on the subject whatever the grade.
+    assert (K.WELFARE_CHECK, 1) in [(k, p) for k, p, _ in proposal.actions]
+
+
 @pytest.mark.parametrize(
-    ("total_scores", "grade"),
+    ("investigation", "vulnerability", "engagement"),
+    list(itertools.product([1, 2, 3], repeat=3)),
+)
+def test_investigation_vulnerability_and_engagement_never_change_the_grade(
+    investigation, vulnerability, engagement
+):
+    for thr in itertools.product([1, 2, 3], repeat=3):
+        base = dict(zip(("threat", "harm", "risk"), thr, strict=True))
+        low = propose(scores(**base), IncidentFacts()).grade
+        other = propose(
+            scores(
+                **base,
+                investigation=investigation,
+                vulnerability=vulnerability,
+                engagement=engagement,
+            ),
+            IncidentFacts(),
+        ).grade
+        assert other == low, (base, investigation, vulnerability, engagement)
+
+
+@pytest.mark.parametrize(
+    ("given", "grade", "reason"),
     [
-        (scores(), G.RESOLUTION),  # 6
-        (scores(threat=2), G.RESOLUTION),  # 7
-        (scores(threat=2, harm=2), G.SCHEDULED),  # 8
-        (scores(investigation=3, engagement=2, vulnerability=2), G.SCHEDULED),  # 10
-        (scores(investigation=3, engagement=3, vulnerability=2), G.PRIORITY),  # 11
+        ({"harm": 3, "threat": 3}, G.EMERGENCY, "G1: harm and threat high: emergency."),
+        ({"harm": 3, "risk": 3}, G.EMERGENCY, "G1: harm and risk high: emergency."),
         (
-            scores(threat=2, harm=2, risk=2, investigation=3, engagement=2, vulnerability=2),
-            G.PRIORITY,
-        ),  # 14
-        (
-            scores(threat=2, harm=2, risk=2, investigation=3, engagement=3, vulnerability=3),
+            {"harm": 3, "threat": 3, "risk": 3},
             G.EMERGENCY,
-        ),  # 15
+            "G1: harm and threat and risk high: emergency.",
+        ),
+        ({"threat": 3, "risk": 3}, G.PRIORITY, "G2: threat and risk high: priority."),
+        ({"harm": 3}, G.PRIORITY, "G2: harm high: priority."),
+        ({"threat": 3, "harm": 2}, G.PRIORITY, "G2: threat high: priority."),
+        ({"risk": 2}, G.SCHEDULED, "G3: risk medium: scheduled."),
+        ({"threat": 2, "harm": 2}, G.SCHEDULED, "G3: threat and harm medium: scheduled."),
+        ({}, G.RESOLUTION, "G4: threat, harm and risk all low: resolution without deployment."),
     ],
 )
-def test_r1_base_grade_from_the_total(total_scores, grade):
-    proposal = propose(total_scores, IncidentFacts())
+def test_each_grade_rule(given, grade, reason):
+    proposal = propose(scores(**given), IncidentFacts())
     assert proposal.grade == grade
-    assert proposal.reasons[0].startswith(
-        f"R1: THRIVE scores total {sum(total_scores.values())} of 18"
+    assert proposal.reasons == [reason]  # one grade rule decides; the first that applies
+
+
+def test_p1_investigation_is_a_consideration():
+    assert any(
+        c.startswith("P1: investigation high")
+        for c in propose(scores(investigation=3), IncidentFacts()).considerations
     )
+    assert not any(c.startswith("P1:") for c in propose(scores(), IncidentFacts()).considerations)
 
 
-def test_r2_threat_and_harm_high_is_emergency():
-    assert propose(scores(threat=3, harm=3), IncidentFacts()).grade == G.EMERGENCY  # total 10
-    assert propose(scores(threat=3, harm=2), IncidentFacts()).grade == G.PRIORITY
+def test_p2_vulnerability_plans_a_welfare_check_whatever_the_grade():
+    proposal = propose(scores(vulnerability=2), IncidentFacts(people=(SUBJECT,)))
+    assert proposal.grade == G.RESOLUTION
+    assert kinds(proposal) == [K.WELFARE_CHECK]
+    assert any(c.startswith("P2: vulnerability medium") for c in proposal.considerations)
+    assert kinds(propose(scores(), IncidentFacts(people=(SUBJECT,)))) == []
 
 
-@pytest.mark.parametrize("factor", ["threat", "harm", "risk"])
-def test_r3_any_of_threat_harm_risk_high_is_at_least_priority(factor):
-    proposal = propose(scores(**{factor: 3}), IncidentFacts())  # total 8: scheduled by R1
-    assert proposal.grade == G.PRIORITY
-    assert any(r.startswith("R3") for r in proposal.reasons)
-    assert (
-        propose(scores(investigation=3, engagement=3), IncidentFacts()).grade == G.SCHEDULED
-    )  # not those three
+def test_p3_engagement_is_a_consideration():
+    proposal = propose(scores(engagement=3), IncidentFacts(people=(SUBJECT,)))
+    assert any(c.startswith("P3: engagement high") for c in proposal.considerations)
+    assert proposal.actions == []
 
 
 @pytest.mark.parametrize("flag", ["learning_disability", "self_harm"])
-def test_r4_live_streamed_confrontation_of_a_vulnerable_subject_is_at_least_priority(flag):
+def test_p4_live_streamed_vulnerable_subject_is_checked_not_regraded(flag):
     subject = PersonFacts(role="subject", person_id=1, **{flag: True})
-    assert (
-        propose(scores(), IncidentFacts(live_streamed=True, people=(subject,))).grade == G.PRIORITY
-    )
-    # Not live-streamed: R6 only (scheduled).
-    assert (
-        propose(scores(), IncidentFacts(live_streamed=False, people=(subject,))).grade
-        == G.SCHEDULED
-    )
-    # The flag on a family member, not the subject: no R4.
+    proposal = propose(scores(), IncidentFacts(live_streamed=True, people=(subject,)))
+    assert proposal.grade == G.RESOLUTION
+    assert K.WELFARE_CHECK in kinds(proposal)
+    assert any(c.startswith("P4") for c in proposal.considerations)
+    not_live = propose(scores(), IncidentFacts(live_streamed=False, people=(subject,)))
+    assert not any(c.startswith("P4") for c in not_live.considerations)
+    # The flag on a family member, not the subject: no P4.
     family = PersonFacts(role="family", person_id=2, **{flag: True})
-    assert (
-        propose(scores(), IncidentFacts(live_streamed=True, people=(SUBJECT, family))).grade
-        == G.RESOLUTION
-    )
+    other = propose(scores(), IncidentFacts(live_streamed=True, people=(SUBJECT, family)))
+    assert not any(c.startswith("P4") for c in other.considerations)
 
 
-def test_r4_never_lowers_an_emergency():
-    subject = PersonFacts(role="subject", learning_disability=True, person_id=1)
-    proposal = propose(
-        scores(threat=3, harm=3), IncidentFacts(live_streamed=True, people=(subject,))
-    )
-    assert proposal.grade == G.EMERGENCY
-
-
-def test_r5_previous_self_harm_under_high_threat_or_risk_is_emergency_with_crisis_team():
+def test_p5_previous_self_harm_under_high_threat_or_risk_brings_the_crisis_team():
     subject = PersonFacts(role="subject", self_harm=True, person_id=1)
     proposal = propose(scores(risk=3), IncidentFacts(people=(subject,)))
-    assert proposal.grade == G.EMERGENCY
+    assert proposal.grade == G.PRIORITY  # from risk alone (G2), not from the flag
     assert {K.SUICIDE_PREVENTION, K.MENTAL_HEALTH_CRISIS, K.WELFARE_CHECK} <= set(kinds(proposal))
     calmer = propose(scores(risk=2), IncidentFacts(people=(subject,)))
     assert calmer.grade == G.SCHEDULED and K.MENTAL_HEALTH_CRISIS not in kinds(calmer)
 
 
 @pytest.mark.parametrize("flag", ["learning_disability", "mental_ill_health", "self_harm"])
-def test_r6_a_vulnerable_subject_is_never_resolved_without_deployment(flag):
+def test_p6_a_vulnerable_subject_is_checked_even_when_resolved_without_deployment(flag):
     subject = PersonFacts(role="subject", person_id=1, **{flag: True})
-    assert propose(scores(), IncidentFacts(people=(subject,))).grade == G.SCHEDULED
-    assert propose(scores(), IncidentFacts(people=(SUBJECT,))).grade == G.RESOLUTION
+    proposal = propose(scores(), IncidentFacts(people=(subject,)))
+    assert proposal.grade == G.RESOLUTION
+    assert K.WELFARE_CHECK in kinds(proposal)
+    assert K.WELFARE_CHECK not in kinds(propose(scores(), IncidentFacts(people=(SUBJECT,))))
 
 
-def test_r7_a_child_at_risk_is_at_least_priority_with_a_childrens_services_referral():
+def test_p7_a_child_at_risk_brings_a_childrens_services_referral():
     child = PersonFacts(role="child_at_risk", person_id=3)
     proposal = propose(scores(), IncidentFacts(people=(SUBJECT, child)))
-    assert proposal.grade == G.PRIORITY
+    assert proposal.grade == G.RESOLUTION
     assert K.CHILDRENS_SERVICES in kinds(proposal)
+    assert any(c.startswith("P7") for c in proposal.considerations)
 
 
 @pytest.mark.parametrize("kind", ["family_harassment", "publication"])
-def test_r8_family_or_address_targeted_brings_patrols_victim_support_and_liaison(kind):
+def test_p8_family_or_address_targeted_brings_patrols_victim_support_and_liaison(kind):
     family = PersonFacts(role="family", person_id=2)
     proposal = propose(scores(threat=2), IncidentFacts(kind=kind, people=(SUBJECT, family)))
-    assert proposal.grade == G.PRIORITY
+    assert proposal.grade == G.SCHEDULED
     assert {K.PROTECTIVE_PATROLS, K.VICTIM_SUPPORT, K.FAMILY_LIAISON} <= set(kinds(proposal))
-    # Low threat: no R8.
     low = propose(scores(), IncidentFacts(kind=kind, people=(SUBJECT, family)))
-    assert low.grade == G.RESOLUTION and K.PROTECTIVE_PATROLS not in kinds(low)
-    # No family member recorded: no family liaison.
+    assert K.PROTECTIVE_PATROLS not in kinds(low)
     alone = propose(scores(threat=2), IncidentFacts(kind=kind, people=(SUBJECT,)))
     assert K.FAMILY_LIAISON not in kinds(alone)
 
 
-def test_r9_children_in_the_household_add_a_childrens_services_referral_per_household():
+def test_p9_children_in_the_household_add_a_childrens_services_referral_per_household():
     parent = PersonFacts(role="subject", children_in_household=True, person_id=1)
     relative = PersonFacts(role="family", children_in_household=True, person_id=2)
     member = PersonFacts(role="group_member", children_in_household=True, person_id=9)
     proposal = propose(scores(), IncidentFacts(people=(parent, relative, member)))
     referrals = [(k, p) for k, p, _ in proposal.actions if k == K.CHILDRENS_SERVICES]
-    assert referrals == [
-        (K.CHILDRENS_SERVICES, 1),
-        (K.CHILDRENS_SERVICES, 2),
-    ]  # not for the group member
-    assert proposal.grade == G.RESOLUTION  # the flag alone does not raise the grade
+    assert referrals == [(K.CHILDRENS_SERVICES, 1), (K.CHILDRENS_SERVICES, 2)]
+    assert proposal.grade == G.RESOLUTION
 
 
-def test_r10_the_plan_for_each_subject_by_flag():
+def test_p10_thrive_plus_asks_for_prevention_and_intervention():
+    bare = propose(scores(), IncidentFacts())
+    assert bare.considerations == [
+        "P10: THRIVE+: write the prevention and intervention the plan relies on."
+    ]
+    half = propose(scores(), IncidentFacts(), prevention="Takedown request to the platform.")
+    assert half.considerations == ["P10: THRIVE+: write the intervention the plan relies on."]
+    full = propose(scores(), IncidentFacts(), prevention="Takedown.", intervention="L&D referral.")
+    assert full.considerations == []
+
+
+def test_p11_the_plan_for_each_subject_by_flag():
     subject = PersonFacts(role="subject", learning_disability=True, person_id=1)
     proposal = propose(scores(threat=2, harm=2), IncidentFacts(people=(subject,)))
     assert kinds(proposal) == [K.WELFARE_CHECK, K.ADULT_SOCIAL_CARE]
@@ -149,14 +197,14 @@ def test_r10_the_plan_for_each_subject_by_flag():
     assert K.MENTAL_HEALTH_CRISIS not in kinds(
         propose(scores(risk=2), IncidentFacts(people=(ill,)))
     )
-    # Resolution without deployment: no welfare visit.
+    assert kinds(propose(scores(threat=2), IncidentFacts(people=(SUBJECT,)))) == [K.WELFARE_CHECK]
     assert kinds(propose(scores(), IncidentFacts(people=(SUBJECT,)))) == []
 
 
 def test_an_action_is_planned_once_per_person():
     a = PersonFacts(role="subject", self_harm=True, children_in_household=True, person_id=1)
     child = PersonFacts(role="child_at_risk", person_id=3)
-    proposal = propose(scores(risk=3), IncidentFacts(people=(a, child)))
+    proposal = propose(scores(risk=3, vulnerability=3), IncidentFacts(people=(a, child)))
     pairs = [(k, p) for k, p, _ in proposal.actions]
     assert len(pairs) == len(set(pairs))
 
@@ -171,16 +219,17 @@ def test_scores_out_of_range_are_refused():
         )
 
 
-def test_grade_order_and_rules_are_documented():
+def test_grade_order_and_rules_are_quoted_in_the_docs_with_the_source():
     assert more_urgent(G.SCHEDULED, G.PRIORITY) == G.PRIORITY
     assert more_urgent(G.EMERGENCY, G.RESOLUTION) == G.EMERGENCY
     described = rules_described()
-    assert len(described) == len(RULES) and all(d.startswith("R") for d in described)
-    from pathlib import Path
-
+    assert len(described) == len(RULES) == len(GRADE_RULES) + len(PLAN_RULES)
+    assert [d[:2] for d in described] == [f"G{i}" for i in range(1, 5)] + [
+        f"P{i}" for i in range(1, 10)
+    ] + ["P1", "P1"]
     doc = (Path(__file__).resolve().parents[2] / "docs" / "safeguarding.md").read_text()
     flat = " ".join(doc.split())
     for line in described:
-        assert line in flat, (
-            f"docs/safeguarding.md does not state rule {line[:4]} as grading.py does"
-        )
+        assert line in flat, f"docs/safeguarding.md does not quote rule {line[:3]} as grading.py"
+    assert "College of Policing" in flat
+    assert "R1. The six scores added up" not in flat

@@ -10,7 +10,7 @@ from django.utils import timezone
 from drachma.safeguarding import services
 from drachma.safeguarding.models import SafeguardingAction, ThriveAssessment, TimeEntry
 from tests.conftest import sign_in
-from tests.safeguarding.conftest import FACTORS
+from tests.safeguarding.conftest import FACTORS, OUTCOME
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,14 @@ def test_assessment_form_records_and_shows_on_the_incident(client, officer, inci
     url = reverse("safeguarding:assess", args=[incident.reference])
     page = client.get(url)
     assert page.status_code == 200 and b"Threat: rationale" in page.content
-    preview = client.post(url, {**form_data(), "preview": "1"})
-    assert b"Proposed grade: Priority" in preview.content and b"R4:" in preview.content
+    data = form_data(risk_score="3", vulnerability_score="3", prevention="Takedown request.")
+    preview = client.post(url, {**data, "preview": "1"})
+    text = preview.content.decode()
+    assert "Proposed grade: Priority" in text and "G2: risk high: priority." in text
+    assert "P2: vulnerability high" in text and "P4: a live-streamed confrontation" in text
+    assert "P10: THRIVE+: write the intervention the plan relies on." in text
     assert not ThriveAssessment.objects.exists()  # a preview saves nothing
-    response = client.post(url, form_data())
+    response = client.post(url, data)
     assert response.status_code == 302
     a = ThriveAssessment.objects.get()
     assert a.grade == "priority" and a.assessed_by == officer
@@ -64,7 +68,7 @@ def test_assessment_form_without_rationale_says_so_and_saves_nothing(client, off
 def test_override_without_reason_is_shown_beside_the_field(client, officer, incident):
     sign_in(client, officer)
     response = client.post(
-        reverse("safeguarding:assess", args=[incident.reference]), form_data(grade="resolution")
+        reverse("safeguarding:assess", args=[incident.reference]), form_data(grade="priority")
     )
     assert "Say why the grade differs from the proposed grade." in response.content.decode()
     assert not ThriveAssessment.objects.exists()
@@ -99,7 +103,7 @@ def test_action_form_bad_input(client, officer, incident, assess, make_user):
     assert "An action cannot be due before its incident occurred." in response.content.decode()
     assert not SafeguardingAction.objects.exists()
     assert client.post(url, {"kind": "welfare_check", "owner": officer.pk}).status_code == 302
-    assert SafeguardingAction.objects.get().grade == "priority"
+    assert SafeguardingAction.objects.get().grade == "scheduled"  # T, H, R medium (G3)
 
 
 def test_forbidden_transition_from_the_page_says_why(client, officer, incident, assess):
@@ -107,7 +111,7 @@ def test_forbidden_transition_from_the_page_says_why(client, officer, incident, 
     action = services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer
     )
-    services.transition_action(action, "complete", user=officer, note="Seen.")
+    services.transition_action(action, "complete", user=officer, note="Seen.", **OUTCOME)
     sign_in(client, officer)
     response = client.post(
         reverse("safeguarding:action_transition", args=[action.pk, "start"]), follow=True
@@ -286,7 +290,7 @@ def test_completing_from_the_queue_returns_only_to_the_queue(client, officer, in
     sign_in(client, officer)
     back = client.post(
         reverse("safeguarding:action_transition", args=[one.pk, "complete"]),
-        {"next": "/safeguarding/?overdue=on&scope=mine", "note": "Seen at home."},
+        {"next": "/safeguarding/?overdue=on&scope=mine", "note": "Seen at home.", **OUTCOME},
     )
     assert back["Location"] == "/safeguarding/?overdue=on&scope=mine"
     elsewhere = client.post(
@@ -340,22 +344,55 @@ def test_completing_asks_for_the_outcome_and_confirms(client, officer, incident,
     # The GET only asks: what will happen, in words, and the outcome.
     assert page.status_code == 200
     assert f"Complete welfare check on the subject on {incident.reference}?" in html
-    assert "The action is recorded as done, with the outcome you give." in html
-    assert "What was the outcome?" in html and ">Complete the action</button>" in html
+    assert (
+        "The action is recorded as done, with what was done, who was seen and the result." in html
+    )
+    assert "What was done?" in html and "Who was seen?" in html
+    assert "What was the result?" in html and "Officer time spent, in minutes" in html
+    assert ">Complete the action</button>" in html
     action.refresh_from_db()
     assert action.status == "open"
     # No outcome: refused beside the field, nothing done.
     refused = client.post(url, {"note": "  "})
     assert refused.status_code == 400
-    assert "Give the outcome of the action." in refused.content.decode()
+    text = refused.content.decode()
+    for error in (
+        "Give the outcome of the action.",
+        "Say who was seen (or that nobody was, and why).",
+        "Choose the result of the action.",
+        "Give the time spent, in minutes.",
+    ):
+        assert error in text
     action.refresh_from_db()
-    assert action.status == "open" and action.outcome == ""
-    done = client.post(url, {"note": "Seen at home; safe."}, follow=True)
+    assert action.status == "open" and action.outcome == "" and not action.time_entries.exists()
+    # What was done, but not who was seen: still refused, nothing written.
+    half = client.post(url, {"note": "Visited.", "result": "safe", "minutes": "40"})
+    assert half.status_code == 400 and "Say who was seen" in half.content.decode()
+    assert not action.time_entries.exists()
+    done = client.post(
+        url,
+        {
+            "note": "Visited at home; talked through the support available.",
+            "seen": "The subject and his mother",
+            "result": "referred",
+            "minutes": "45",
+        },
+        follow=True,
+    )
     assert (
         f"Welfare check on the subject on {incident.reference} completed" in done.content.decode()
     )
     action.refresh_from_db()
-    assert action.status == "done" and action.outcome == "Seen at home; safe."
+    assert action.status == "done"
+    assert action.outcome == "Visited at home; talked through the support available."
+    assert (action.seen, action.result) == ("The subject and his mother", "referred")
+    entry = action.time_entries.get()
+    assert (entry.minutes, entry.officer) == (45, officer)
+    page = client.get(reverse("safeguarding:action", args=[action.pk])).content.decode()
+    # The history reads in words.
+    assert "Who was seen: The subject and his mother." in page
+    assert "Result: Concern remains: referred to partners." in page
+    assert "Time spent: 45 minutes." in page
 
 
 def test_cancelling_asks_the_reason(client, officer, incident, assess):
@@ -386,9 +423,20 @@ def test_completing_without_an_outcome_is_refused_through_the_api_and_service(
     )
     with pytest.raises(ValidationError) as refused:
         services.transition_action(action, "complete", user=officer, note="")
-    assert "Give the outcome of the action." in str(refused.value)
+    assert refused.value.message_dict == {
+        "note": ["Give the outcome of the action: say what was done."],
+        "seen": ["Say who was seen (or that nobody was, and why)."],
+        "result": ["Choose the result of the action."],
+        "minutes": ["Give the time spent: between 1 minute and 24 hours (1440 minutes)."],
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.transition_action(
+            action, "complete", user=officer, note="Seen.", **{**OUTCOME, "minutes": 2000}
+        )
+    assert list(refused.value.message_dict) == ["minutes"]
     action.refresh_from_db()
-    assert action.status == "open"
+    assert action.status == "open" and not action.time_entries.exists()
+    assert not action.events.filter(transition="complete").exists()
 
 
 def test_an_unknown_step_is_not_found(client, officer, incident, assess):

@@ -11,6 +11,7 @@ from django.db import connection
 
 from drachma.safeguarding import services
 from drachma.safeguarding.models import ActionEvent, SafeguardingAction
+from tests.safeguarding.conftest import OUTCOME
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -67,7 +68,11 @@ def test_a_reassignment_never_lands_on_an_action_completed_a_moment_earlier(
         action = _action(incident, team[0])
         done, moved = race(
             lambda a=action: services.transition_action(
-                SafeguardingAction.objects.get(pk=a.pk), "complete", user=team[0], note="Seen."
+                SafeguardingAction.objects.get(pk=a.pk),
+                "complete",
+                user=team[0],
+                note="Seen.",
+                **OUTCOME,
             ),
             lambda a=action: services.reassign_action(
                 SafeguardingAction.objects.get(pk=a.pk), user=supervisor, owner=team[1]

@@ -15,7 +15,7 @@ from drachma.safeguarding.models import (
     TimeEntry,
 )
 from drachma.safeguarding.workflow import ACTION
-from tests.safeguarding.conftest import rationales, scores
+from tests.safeguarding.conftest import OUTCOME, rationales, scores
 from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,35 @@ PARENT = ("subject", {"flag_children_in_household": True})
 
 def test_assessment_records_proposal_grade_and_plan(make_incident, assess, officer):
     incident = make_incident(live=True, kind="live_streamed", people=[LD_SUBJECT])
-    a = assess(incident, scores=scores())
-    assert a.proposed_grade == a.grade == "priority"  # R4 raised it from resolution
-    assert any(r.startswith("R4") for r in a.proposal_reasons)
+    a = assess(
+        incident,
+        scores=scores(harm=3, investigation=3),
+        prevention="Takedown request to the platform.",
+        intervention="Liaison and diversion referral.",
+    )
+    assert a.proposed_grade == a.grade == "priority"  # harm high (G2); not the flag
+    assert a.proposal_reasons == ["G2: harm high: priority."]
+    assert [c[:3] for c in a.plan_considerations] == ["P1:", "P4:"]
+    assert a.prevention.startswith("Takedown") and a.intervention.startswith("Liaison")
     planned = {x.kind: x for x in incident.safeguarding_actions.all()}
     assert set(planned) == {"welfare_check", "adult_social_care"}
     welfare = planned["welfare_check"]
     assert welfare.owner == officer and welfare.grade == "priority" and welfare.assessment == a
     assert welfare.due_at - welfare.created_at == datetime.timedelta(hours=1)
     assert welfare.person.family_name == "Subject"
+
+
+def test_a_vulnerable_subject_with_low_threat_harm_risk_is_checked_not_regraded(
+    make_incident, assess
+):
+    """Issue 15's example through the service: high investigation and vulnerability, low
+    threat, harm and risk: resolution without deployment, and still a welfare check."""
+    incident = make_incident(people=[SELF_HARM_SUBJECT])
+    a = assess(incident, scores=scores(investigation=3, vulnerability=3))
+    assert a.proposed_grade == a.grade == "resolution"
+    kinds = set(incident.safeguarding_actions.values_list("kind", flat=True))
+    assert kinds == {"welfare_check", "suicide_prevention"}
+    assert any(c.startswith("P2: vulnerability high") for c in a.plan_considerations)
 
 
 def test_children_in_household_add_a_childrens_services_referral(make_incident, assess):
@@ -59,7 +79,7 @@ def test_override_keeps_both_grades_and_needs_a_reason(make_incident, assess):
         grade="emergency",
         override_reason="He has called saying he will end it.",
     )
-    assert (a.proposed_grade, a.grade, a.is_override) == ("scheduled", "emergency", True)
+    assert (a.proposed_grade, a.grade, a.is_override) == ("resolution", "emergency", True)
     assert a.override_reason.startswith("He has called")
 
 
@@ -212,7 +232,7 @@ def _put(action, status):
 
 
 # The steps that keep the state (a new owner, a new due time) are tested on their own below.
-KEEPING_STATE = {"reassign", "retime"}
+KEEPING_STATE = {"reassign", "retime", "escalate"}
 ALLOWED = sorted(p for p in ACTION.pairs() if p[1] not in KEEPING_STATE)
 ALL_STATES = ["open", "in_progress", "done", "cancelled"]
 FORBIDDEN = sorted(
@@ -237,8 +257,10 @@ def test_the_machine_is_what_the_issue_says():
         == ALLOWED
     )
     assert sorted(p for p in ACTION.pairs() if p[1] in KEEPING_STATE) == [
+        ("in_progress", "escalate", "in_progress"),
         ("in_progress", "reassign", "in_progress"),
         ("in_progress", "retime", "in_progress"),
+        ("open", "escalate", "open"),
         ("open", "reassign", "open"),
         ("open", "retime", "open"),
     ]
@@ -273,12 +295,14 @@ def test_the_state_is_never_written_by_hand(action):
 def test_every_allowed_transition(action, officer, supervisor, source, name, target):
     _put(action, source)
     user = supervisor if name == "reopen" else officer
-    done = services.transition_action(action, name, user=user, note="Because.")
+    done = services.transition_action(action, name, user=user, note="Because.", **OUTCOME)
     assert done.status == target
     event = done.events.get(transition=name)
     assert (event.from_state, event.to_state, event.by) == (source, target, user)
     if name == "complete":
         assert done.completed_at and done.started_at and done.outcome == "Because."
+        assert (done.seen, done.result) == ("The subject, at home.", "safe")
+        assert done.time_entries.get().minutes == 30
     if name == "cancel":
         assert done.cancel_reason == "Because."
     if name == "reopen":

@@ -11,6 +11,7 @@ from drachma.core.models import Notification
 from drachma.core.scheduling import PERIODIC
 from drachma.safeguarding import services, tasks
 from drachma.safeguarding.models import SafeguardingAction
+from tests.safeguarding.conftest import OUTCOME
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
         incident=incident, user=officer, kind="victim_support", owner=officer
     )
     done = _past_due(incident, officer)[0]
-    services.transition_action(done, "complete", user=officer, note="Seen.")
+    services.transition_action(done, "complete", user=officer, note="Seen.", **OUTCOME)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep_deadlines() == 2
@@ -90,7 +91,7 @@ def test_an_action_found_late_later_is_told_separately(incident, officer, superv
 def test_a_reopened_action_is_told_again_when_it_is_late_again(incident, officer, supervisor):
     action = _past_due(incident, officer)[0]
     services.sweep_deadlines()
-    services.transition_action(action, "complete", user=officer, note="Seen.")
+    services.transition_action(action, "complete", user=officer, note="Seen.", **OUTCOME)
     services.transition_action(action, "reopen", user=supervisor, note="The family called again.")
     SafeguardingAction.objects.filter(pk=action.pk).update(
         due_at=timezone.now() - datetime.timedelta(minutes=1)

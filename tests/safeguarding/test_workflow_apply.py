@@ -26,16 +26,20 @@ def _entries(action):
     )
 
 
+SEEN = {"seen": "The subject", "result": "safe"}
+
+
 def test_apply_writes_one_event_and_one_audit_entry(action, officer):
     before = _entries(action).count()
-    ACTION.apply(action, "complete", user=officer, note="Seen at home; safe.")
+    ACTION.apply(action, "complete", user=officer, note="Seen at home.", **SEEN)
     assert action.status == "done"  # the caller's copy is refreshed
     event = action.events.get(transition="complete")
     assert (event.from_state, event.to_state, event.by, event.note) == (
         "open",
         "done",
         officer,
-        "Seen at home; safe.",
+        "What was done: Seen at home. Who was seen: The subject. "
+        "Result: Seen and safe: no further action.",
     )
     added = list(_entries(action).order_by("seq")[before:])
     assert len(added) == 1
@@ -43,7 +47,20 @@ def test_apply_writes_one_event_and_one_audit_entry(action, officer):
     assert entry.action == "decision" and entry.changes["decision"] == "complete"
     assert entry.changes["event_id"] == event.pk
     assert entry.changes["fields"]["status"] == ["open", "done"]
-    assert entry.changes["fields"]["outcome"] == ["", "Seen at home; safe."]
+    assert entry.changes["fields"]["outcome"] == ["", "Seen at home."]
+    assert entry.changes["fields"]["result"] == ["", "safe"]
+
+
+def test_completing_without_who_was_seen_or_the_result_is_refused(action, officer):
+    with pytest.raises(ValidationError) as err:
+        ACTION.apply(action, "complete", user=officer, note="Seen at home.")
+    assert set(err.value.message_dict) == {"seen", "result"}
+    with pytest.raises(ValidationError, match="Choose the result"):
+        ACTION.apply(
+            action, "complete", user=officer, note="Seen.", seen="The subject", result="fine"
+        )
+    action.refresh_from_db()
+    assert action.status == "open" and not action.events.filter(transition="complete").exists()
 
 
 def test_a_required_note_is_asked_for_in_the_transitions_words(action, officer):
@@ -56,9 +73,9 @@ def test_a_required_note_is_asked_for_in_the_transitions_words(action, officer):
 
 def test_every_note_has_one_limit(action, officer):
     with pytest.raises(ValidationError) as err:
-        ACTION.apply(action, "complete", user=officer, note="x" * (NOTE_MAX_LENGTH + 1))
+        ACTION.apply(action, "complete", user=officer, note="x" * (NOTE_MAX_LENGTH + 1), **SEEN)
     assert f"at most {NOTE_MAX_LENGTH} characters" in err.value.message_dict["note"][0]
-    ACTION.apply(action, "complete", user=officer, note="x" * NOTE_MAX_LENGTH)
+    ACTION.apply(action, "complete", user=officer, note="x" * NOTE_MAX_LENGTH, **SEEN)
     assert action.status == "done"
 
 
@@ -72,7 +89,7 @@ def test_a_refused_step_writes_nothing(action, officer):
 
 def test_apply_reads_the_state_under_its_lock_not_the_callers_copy(action, officer):
     stale = SafeguardingAction.objects.get(pk=action.pk)
-    ACTION.apply(action, "complete", user=officer, note="Done.")
+    ACTION.apply(action, "complete", user=officer, note="Done.", **SEEN)
     # The caller's stale copy still says "open"; the machine reads the row, which is done.
     assert stale.status == "open"
     with pytest.raises(ValidationError, match="cannot cancel from 'done'"):

@@ -77,6 +77,10 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "referred": "done",
         "closed": "stopped",
     },
+    "foi request": {
+        "open": "waiting",
+        "answered": "done",
+    },
     "referral": {
         "open": "waiting",
         "accepted": "open",

@@ -67,6 +67,8 @@ class ItemDetailOut(ItemOut):
             "participants": parsed.participants,
             "message_count": parsed.message_count,
             "quality": parsed.quality,
+            "artefact_counts": parsed.artefact_counts,
+            "text_as_written": parsed.text_as_written,
         }
 
     @staticmethod

@@ -167,6 +167,27 @@ class ParsedConversation(AuditedModel):
     message_count = models.PositiveIntegerField()
     gap_threshold_hours = models.FloatField(default=24.0)
     quality = models.JSONField(default=dict)
+    artefact_counts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Messages per kind of export artefact moved out of their text (direction_marks, "
+            "attachment_markers, edited_marker, trailing_whitespace, empty_body_marker) and "
+            "messages from unknown senders (unknown_sender)."
+        ),
+    )
+    text_as_written = models.BooleanField(
+        default=True,
+        help_text=(
+            "The messages were read with export artefacts moved out of their text. False for a "
+            "conversation read before that and not yet read again (see rederive_problem)."
+        ),
+    )
+    rederive_problem = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Why reading the stored file again (evidence migration 0007) failed.",
+    )
     parsed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

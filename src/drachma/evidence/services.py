@@ -259,6 +259,8 @@ def _conversation_row(
         message_count=len(conversation.messages),
         gap_threshold_hours=gap_hours,
         quality=_jsonable(report.to_dict()),
+        artefact_counts=conversation.artefact_counts(),
+        text_as_written=True,
     )
     row.full_clean(exclude=["item"])
     row.save()

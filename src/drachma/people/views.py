@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.panels import render_panels
 from drachma.people import selectors, services
 from drachma.people.filtersets import PersonFilterSet
 from drachma.people.forms import PersonForm
@@ -40,6 +41,8 @@ def person_detail(request, person_id: int):
             "person": person,
             "show_identifiers": show_identifiers,
             "involvements": involvements,
+            # What the apps above add to a person's page (safeguarding: the exposure timeline).
+            "panels": render_panels("person_panel", request, person),
         },
     )
 

@@ -23,7 +23,9 @@ from drachma.safeguarding.filtersets import SCOPES, STATES, ActionFilterSet
 from drachma.safeguarding.models import (
     FACTORS,
     ActionKind,
+    ExposureKind,
     Grade,
+    OutcomeResult,
     SafeguardingAction,
 )
 
@@ -51,6 +53,12 @@ class AssessmentIn(Schema):
     reason_for_reassessment: str = Field(
         "", max_length=2000, description="Required when the incident was assessed before"
     )
+    prevention: str = Field(
+        "", max_length=2000, description="THRIVE+: what would stop the harm recurring"
+    )
+    intervention: str = Field(
+        "", max_length=2000, description="THRIVE+: who intervenes (police or partners) and how"
+    )
     plan: bool = Field(True, description="Add the actions the grading rules require")
 
 
@@ -67,6 +75,9 @@ class AssessmentOut(Schema):
     assessed_at: datetime.datetime
     proposed_grade: str
     proposal_reasons: list[str]
+    plan_considerations: list[str]
+    prevention: str
+    intervention: str
     grade: str
     override_reason: str
     reason_for_reassessment: str
@@ -139,6 +150,8 @@ class ActionOut(ActionSummaryOut):
     started_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     outcome: str
+    seen: str
+    result: str
     cancel_reason: str
     events: list[WorkflowEventOut]
     time_entries: list[TimeOut]
@@ -151,7 +164,16 @@ class ActionTransitionIn(Schema):
     note: str = Field(
         "",
         max_length=NOTE_MAX_LENGTH,
-        description="The outcome (complete); the reason (cancel, reopen: required)",
+        description="What was done (complete); the reason (cancel, reopen: required)",
+    )
+    seen: str = Field("", max_length=300, description="Complete: who was seen")
+    result: str = Field(
+        "",
+        description="Complete: "
+        + ", ".join(f"{value} ({label})" for value, label in OutcomeResult.choices),
+    )
+    minutes: int | None = Field(
+        None, description="Complete: officer minutes spent (1 to 1440), recorded as time"
     )
 
 
@@ -264,6 +286,8 @@ def create_assessment(request, payload: AssessmentIn):
         grade=payload.grade,
         override_reason=payload.override_reason,
         reason_for_reassessment=payload.reason_for_reassessment,
+        prevention=payload.prevention,
+        intervention=payload.intervention,
         plan=payload.plan,
     )
     return Status(201, assessment)
@@ -322,7 +346,13 @@ def get_action(request, action_id: int):
 )
 def transition_action(request, action_id: int, payload: ActionTransitionIn):
     services.transition_action(
-        _action(action_id), payload.transition, user=request.user, note=payload.note
+        _action(action_id),
+        payload.transition,
+        user=request.user,
+        note=payload.note,
+        seen=payload.seen,
+        result=payload.result,
+        minutes=payload.minutes,
     )
     return _action(action_id)
 
@@ -377,3 +407,61 @@ def counts(request):
         "p90_minutes": response.p90_minutes,
     }
     return data
+
+
+# --- exposure -----------------------------------------------------------------------------
+
+
+class ExposureIn(Schema):
+    incident: str = Field(description="The incident's reference")
+    person: int = Field(description="A person involved in the incident")
+    kind: ExposureKind
+    occurred_at: datetime.datetime = Field(description="Not before the incident, not future")
+    detail: str = Field("", max_length=2000)
+    threats_received: bool = False
+    loss_of_job_or_home: bool = False
+
+
+class ExposureActionOut(Schema):
+    id: int
+    kind: str
+    grade: str
+    due_at: datetime.datetime
+    status: str
+    welfare_rule: str
+
+
+class ExposureOut(Schema):
+    id: int
+    incident: str = Field(alias="incident.reference")
+    person: int = Field(alias="person_id")
+    kind: str
+    occurred_at: datetime.datetime
+    threats_received: bool
+    loss_of_job_or_home: bool
+    actions: list[ExposureActionOut]
+
+    @staticmethod
+    def resolve_actions(obj) -> list:
+        return list(obj.actions.order_by("due_at", "pk"))
+
+
+@router.post("/exposure", response={201: ExposureOut}, auth=Allow("safeguarding.add_exposureevent"))
+def record_exposure(request, payload: ExposureIn):
+    """Record an exposure event (an arrest, a release, a publication found); it starts the
+    welfare actions of its row in the welfare table, returned with it. The person is given by
+    number and the answer names no one."""
+    person = Person.objects.filter(pk=payload.person).first()
+    if person is None:
+        raise ValidationError({"person": f"There is no person {payload.person}."})
+    event = services.record_exposure(
+        incident=_incident(payload.incident),
+        person=person,
+        user=request.user,
+        kind=payload.kind,
+        occurred_at=payload.occurred_at,
+        detail=payload.detail,
+        threats_received=payload.threats_received,
+        loss_of_job_or_home=payload.loss_of_job_or_home,
+    )
+    return Status(201, event)

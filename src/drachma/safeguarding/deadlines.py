@@ -10,18 +10,19 @@ clock changes (last Sunday of March, last Sunday of October):
   23 real hours later. A time the clocks skip is moved forward past the gap.
 - ``WorkingDays(days, at)``: ``days`` working days later (Monday to Friday, not a bank
   holiday in England and Wales) at the given local time: "next working day 09:00" is
-  ``WorkingDays(1, 9)``.
+  ``WorkingDays(1, 9)``. Working days are Drachma's one calendar, ``core.workingdays``.
 """
 
 import datetime
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.easter import easter  # type: ignore[import-untyped]  # python-dateutil has no stubs
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# The one working-day calendar (GOV.UK's published bank holidays, the usual rules beyond them).
+from drachma.core.workingdays import bank_holidays as bank_holidays  # kept importable here
+from drachma.core.workingdays import is_working_day
 from drachma.safeguarding.models import ActionKind as K
 from drachma.safeguarding.models import Grade as G
 
@@ -61,46 +62,6 @@ class WallClock:
         return f"+{self.hours} h wall-clock"
 
 
-@lru_cache(maxsize=64)
-def bank_holidays(year: int) -> frozenset[datetime.date]:
-    """England and Wales bank holidays by the usual rules (substitute days when one falls at
-    a weekend). One-off holidays proclaimed for a single year are not included."""
-
-    def weekday_on_or_after(day: datetime.date) -> datetime.date:
-        while day.weekday() >= 5:
-            day += datetime.timedelta(days=1)
-        return day
-
-    def first_monday(month: int) -> datetime.date:
-        day = datetime.date(year, month, 1)
-        return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
-
-    def last_monday(month: int) -> datetime.date:
-        day = datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
-        return day - datetime.timedelta(days=day.weekday())
-
-    e = easter(year)
-    christmas = datetime.date(year, 12, 25)
-    christmas_off = weekday_on_or_after(christmas)
-    boxing_off = weekday_on_or_after(christmas_off + datetime.timedelta(days=1))
-    return frozenset(
-        {
-            weekday_on_or_after(datetime.date(year, 1, 1)),
-            e - datetime.timedelta(days=2),
-            e + datetime.timedelta(days=1),
-            first_monday(5),
-            last_monday(5),
-            last_monday(8),
-            christmas_off,
-            boxing_off,
-        }
-    )
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
-
-
 @dataclass(frozen=True)
 class WorkingDays:
     days: int
@@ -135,6 +96,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: Elapsed(4 * 60),
         K.ADULT_SOCIAL_CARE: WallClock(24),
         K.VICTIM_SUPPORT: WorkingDays(1, 9),
+        K.LIAISON_DIVERSION: Elapsed(4 * 60),
+        K.FAMILY_INFORMATION: Elapsed(4 * 60),
         K.OTHER: Elapsed(4 * 60),
     },
     G.PRIORITY: {
@@ -146,6 +109,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: WallClock(24),
         K.ADULT_SOCIAL_CARE: WorkingDays(1, 9),
         K.VICTIM_SUPPORT: WorkingDays(1, 9),
+        K.LIAISON_DIVERSION: WorkingDays(1, 17),
+        K.FAMILY_INFORMATION: WallClock(24),
         K.OTHER: WallClock(24),
     },
     G.SCHEDULED: {
@@ -157,6 +122,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: WorkingDays(1, 17),
         K.ADULT_SOCIAL_CARE: WorkingDays(2, 17),
         K.VICTIM_SUPPORT: WorkingDays(3, 17),
+        K.LIAISON_DIVERSION: WorkingDays(2, 17),
+        K.FAMILY_INFORMATION: WorkingDays(1, 17),
         K.OTHER: WorkingDays(3, 17),
     },
     G.RESOLUTION: {
@@ -168,6 +135,8 @@ DUE: dict[G, dict[K, Rule]] = {
         K.CHILDRENS_SERVICES: WorkingDays(1, 17),
         K.ADULT_SOCIAL_CARE: WorkingDays(5, 17),
         K.VICTIM_SUPPORT: WorkingDays(5, 17),
+        K.LIAISON_DIVERSION: WorkingDays(5, 17),
+        K.FAMILY_INFORMATION: WorkingDays(3, 17),
         K.OTHER: WorkingDays(5, 17),
     },
 }

@@ -123,7 +123,65 @@ def seed(ctx: DemoContext) -> None:
         owner=ctx.user(Role.SAFEGUARDING_OFFICER),
         description="Refer the family to Victim Support.",
     )
+    _exposure_story(ctx, live)
     services.sweep_deadlines()
+    # The ladder's first run: the late and untaken work of the live incidents climbs it.
+    services.escalate_actions()
+
+
+# A subject followed through the days after a sting: (event, share of the time from the
+# incident to now, detail, threats received).
+STORY = [
+    ("confrontation", 0.0, "Confronted outside a supermarket by a group; streamed.", False),
+    ("arrest", 0.05, "Arrested at the scene; custody record CU/2026/0147.", False),
+    ("interview", 0.15, "Interviewed with a solicitor; no comment.", False),
+    ("released_rui", 0.25, "Released under investigation; lives alone.", False),
+    ("publication", 0.5, "Group's Facebook page: the stream with his street named.", True),
+    ("publication", 0.8, "Re-upload on a video site, 3,000 views by the time it was found.", False),
+]
+
+
+def _exposure_story(ctx: DemoContext, live) -> None:
+    """One person through a sting, arrest, release and two publications, with the welfare
+    actions each event started: the release's welfare check completed with its outcome, the
+    rest left to the ladder (the information for the family after the arrest is escalated)."""
+    now = timezone.now()
+    for incident in reversed(live):
+        subject = incident.involvements.filter(role="subject").select_related("person").first()
+        if subject is not None:
+            break
+    else:
+        return
+    officer = ctx.user(Role.SAFEGUARDING_OFFICER)
+    span = now - incident.occurred_at
+    release = None
+    for kind, share, detail, threats in STORY:
+        at = incident.occurred_at + span * share
+        event = services.record_exposure(
+            incident=incident,
+            person=subject.person,
+            user=officer,
+            kind=kind,
+            occurred_at=at,
+            detail=detail,
+            threats_received=threats,
+            now=at,
+        )
+        if kind == "released_rui":
+            release = event
+    if release is not None:
+        check = release.actions.get(kind="welfare_check")
+        done_at = min(release.occurred_at + span * 0.1, now)
+        services.transition_action(
+            check,
+            "complete",
+            user=officer,
+            note="Visited at home; talked through the crisis line and his GP; sister staying.",
+            seen="The subject and his sister, at his home",
+            result="referred",
+            minutes=50,
+            now=done_at,
+        )
 
 
 def _work_done(ctx: DemoContext, incident) -> None:
@@ -150,7 +208,10 @@ def _work_done(ctx: DemoContext, incident) -> None:
             action,
             "complete",
             user=action.owner,
-            note="Done; no further concerns raised.",
+            note="Visited and talked through the support available.",
+            seen=rng.choice(["The subject, at home", "The subject and a parent", "The family"]),
+            result=rng.choice(["safe", "safe", "referred", "further_action"]),
+            minutes=rng.choice([20, 30, 45, 60, 90]),
             now=finished,
         )
         _time(rng, action, timezone.localtime(start).date())

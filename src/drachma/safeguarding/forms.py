@@ -6,7 +6,16 @@ from drachma.core.forms import field_of
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.forms import DATETIME
 from drachma.people.models import Person
-from drachma.safeguarding.models import FACTORS, OWNER_ROLES, ActionKind, Factor, Grade, Score
+from drachma.safeguarding.models import (
+    FACTORS,
+    OWNER_ROLES,
+    ActionKind,
+    ExposureKind,
+    Factor,
+    Grade,
+    OutcomeResult,
+    Score,
+)
 
 SCORE_CHOICES = [(s.value, f"{s.value}: {s.label}") for s in Score]
 FACTOR_HELP = {
@@ -69,6 +78,22 @@ class AssessmentForm(forms.Form):
                 help_text=FACTOR_HELP[f],
                 error_messages={"required": f"Write the rationale for the {label.lower()} score."},
             )
+        fields["prevention"] = forms.CharField(
+            label="THRIVE+ prevention",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=2000,
+            help_text="What would stop the harm recurring or spreading (for example, a "
+            "takedown request, a warning to the group, a marker on the address)?",
+        )
+        fields["intervention"] = forms.CharField(
+            label="THRIVE+ intervention",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=2000,
+            help_text="Who intervenes, police or partners (liaison and diversion, mental-health "
+            "services, children's services), and how?",
+        )
         if reassessment:
             fields["reason_for_reassessment"] = forms.CharField(
                 label="What has changed since the last assessment?",
@@ -90,10 +115,15 @@ class AssessmentForm(forms.Form):
             "grade": d.get("grade") or None,
             "override_reason": d.get("override_reason", ""),
             "reason_for_reassessment": d.get("reason_for_reassessment", ""),
+            "prevention": d.get("prevention", ""),
+            "intervention": d.get("intervention", ""),
         }
 
     def scores(self) -> dict[str, int]:
         return {f: self.cleaned_data[f"{f}_score"] for f in FACTORS}
+
+    def thrive_plus(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k, "") for k in ("prevention", "intervention")}
 
 
 class ActionForm(forms.Form):
@@ -136,8 +166,9 @@ STEP_QUESTIONS: dict[str, tuple[str, str, str]] = {
     # step: (question, hint, what to say when it is left empty: "" when it may be)
     "start": ("Note (optional)", "Anything the team should know as you start.", ""),
     "complete": (
-        "What was the outcome?",
-        "What was done, who was seen, and whether any concern remains.",
+        "What was done?",
+        "For example: visited at home, talked through the support available, gave the "
+        "crisis line's number.",
         "Give the outcome of the action.",
     ),
     "cancel": (
@@ -167,6 +198,40 @@ class StepForm(forms.Form):
         note.label, note.help_text, note.required = label, hint, bool(if_empty)
         if if_empty:
             note.error_messages = {**note.error_messages, "required": if_empty}
+        if step == "complete":
+            # The outcome in three parts and the time it took (services.complete_action).
+            self.fields = {
+                "note": note,
+                "seen": forms.CharField(
+                    label="Who was seen?",
+                    max_length=300,
+                    help_text="For example: the subject and his mother, at home. If nobody, "
+                    "say why.",
+                    error_messages={"required": "Say who was seen (or that nobody was, and why)."},
+                ),
+                "result": forms.ChoiceField(
+                    label="What was the result?",
+                    choices=OutcomeResult.choices,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Choose the result of the action."},
+                ),
+                "minutes": forms.IntegerField(
+                    label="Officer time spent, in minutes",
+                    min_value=1,
+                    max_value=24 * 60,
+                    help_text="Recorded as officer time on the action, dated today.",
+                    error_messages={
+                        "required": "Give the time spent, in minutes.",
+                        "min_value": "Give between 1 minute and 24 hours (1440 minutes).",
+                        "max_value": "Give between 1 minute and 24 hours (1440 minutes).",
+                    },
+                ),
+                "next": self.fields["next"],
+            }
+
+    def outcome(self) -> dict:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("seen", "result", "minutes") if k in d}
 
 
 class OwnerForm(forms.Form):
@@ -190,3 +255,54 @@ class TimeForm(forms.Form):
         initial=timezone.localdate,
     )
     note = forms.CharField(required=False, max_length=300)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class ExposureForm(forms.Form):
+    """One exposure event of a person involved in the incident."""
+
+    person = PersonChoiceField(
+        queryset=Person.objects.none(),
+        label="Who was exposed?",
+        error_messages={
+            "required": "Choose a person involved in this incident.",
+            "invalid_choice": "Choose a person involved in this incident.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What happened?",
+        choices=ExposureKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened."},
+    )
+    occurred_at = forms.DateTimeField(
+        label="When",
+        widget=DATETIME,
+        help_text="UK time. Not before the incident.",
+        error_messages={
+            "required": "Give when it happened.",
+            "invalid": "Give a real date and time.",
+        },
+    )
+    detail = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where it was published, the custody reference, the bail date.",
+    )
+    threats_received = forms.BooleanField(
+        required=False, label="Threats have been made against the person or the household"
+    )
+    loss_of_job_or_home = forms.BooleanField(
+        required=False, label="The person has lost a job or a home since the exposure"
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if incident is not None:
+            field = field_of(self, "person", forms.ModelChoiceField)
+            field.queryset = Person.objects.filter(involvements__incident=incident).distinct()

@@ -1,10 +1,18 @@
-"""The grading rules, written once: from a THRIVE assessment's six scores, the vulnerability
-flags of the people involved and the incident's facts, the response grade the system
-proposes and the actions the plan must contain. docs/safeguarding.md describes each rule.
+"""The grading rules, written once: from a THRIVE assessment, the vulnerability flags of the
+people involved and the incident's facts, the response grade the system proposes, the
+considerations the plan must answer, and the actions the plan must contain.
+docs/safeguarding.md quotes each rule word for word.
 
-The proposal is the most urgent grade any rule asks for ("at least priority" raises, never
-lowers). The officer may override it with a reason (services.record_assessment); both grades
-are kept on the assessment.
+THRIVE as the College of Policing uses it: threat, harm and risk decide how urgently the
+police respond (the grade); investigation, vulnerability and engagement shape what the
+response does (the plan), and THRIVE+ adds prevention and intervention. So the grade is read
+from the threat, harm and risk scores alone (G1 to G4); a high investigation or vulnerability
+score never makes an incident more urgent, it adds to the plan (P1 to P11). A person's
+vulnerability raises the urgency only through the officer's harm and risk scores, which the
+plan's considerations ask the officer to check.
+
+The officer may override the proposed grade with a reason (services.record_assessment); both
+grades are kept on the assessment.
 """
 
 from collections.abc import Callable, Iterable
@@ -49,11 +57,18 @@ class Proposal:
     reasons: list[str] = field(default_factory=list)
     # (action kind, person id or None, why): what the plan must contain.
     actions: list[tuple[str, int | None, str]] = field(default_factory=list)
+    # What the plan must answer (investigation, vulnerability, engagement, THRIVE+), in words.
+    considerations: list[str] = field(default_factory=list)
+    prevention: str = ""
+    intervention: str = ""
 
-    def raise_to(self, grade: str, reason: str) -> None:
-        if more_urgent(grade, self.grade) != self.grade:
-            self.grade = grade
+    def set_grade(self, grade: str, reason: str) -> None:
+        self.grade = grade
         self.reasons.append(reason)
+
+    def consider(self, text: str) -> None:
+        if text not in self.considerations:
+            self.considerations.append(text)
 
     def need(self, kind: str, reason: str, person: PersonFacts | None = None) -> None:
         key = (kind, person.person_id if person else None)
@@ -78,145 +93,231 @@ def facts_for(incident) -> IncidentFacts:
 
 
 # --- the rules ------------------------------------------------------------------------------
-# Each rule reads the scores and facts and raises the proposal or adds to the plan. They run
-# in this order; the base grade comes first so that the others can only raise it.
+# The grade rules read threat, harm and risk only; they run first, most urgent first, and the
+# first that applies sets the grade. The plan rules then add considerations and actions; they
+# never change the grade. The subject's plan (P11) runs last so that it sees the grade.
 
 HIGH, MEDIUM = Score.HIGH, Score.MEDIUM
+THR = ("threat", "harm", "risk")
 
 
-def base_from_scores(scores: dict[str, int], facts: IncidentFacts, p: Proposal) -> None:
-    """R1. The six scores added up (6 to 18): 15+ emergency, 11+ priority, 8+ scheduled,
-    otherwise resolution without deployment."""
-    total = sum(scores.values())
-    grade = (
-        Grade.EMERGENCY
-        if total >= 15
-        else Grade.PRIORITY
-        if total >= 11
-        else Grade.SCHEDULED
-        if total >= 8
-        else Grade.RESOLUTION
-    )
-    p.grade = grade
-    p.reasons.append(f"R1: THRIVE scores total {total} of 18: {Grade(grade).label.lower()}.")
+def _named(factors: Iterable[str]) -> str:
+    names = list(factors)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def threat_and_harm_high(scores, facts, p) -> None:
-    """R2. Threat and harm both high: emergency."""
-    if scores["threat"] == HIGH and scores["harm"] == HIGH:
-        p.raise_to(Grade.EMERGENCY, "R2: threat and harm are both high: emergency.")
+def emergency_when_harm_is_high_and_threatened_or_likely(scores, facts, p) -> bool:
+    """G1. Harm high with threat high or risk high: emergency."""
+    if scores["harm"] == HIGH and HIGH in (scores["threat"], scores["risk"]):
+        with_ = [f for f in ("threat", "risk") if scores[f] == HIGH]
+        p.set_grade(Grade.EMERGENCY, f"G1: harm and {_named(with_)} high: emergency.")
+        return True
+    return False
 
 
-def any_high_threat_harm_risk(scores, facts, p) -> None:
-    """R3. Threat, harm or risk high: at least priority."""
-    high = [f for f in ("threat", "harm", "risk") if scores[f] == HIGH]
+def priority_when_any_of_threat_harm_risk_is_high(scores, facts, p) -> bool:
+    """G2. Otherwise threat, harm or risk high: priority."""
+    high = [f for f in THR if scores[f] == HIGH]
     if high:
-        p.raise_to(Grade.PRIORITY, f"R3: {', '.join(high)} high: at least priority.")
+        p.set_grade(Grade.PRIORITY, f"G2: {_named(high)} high: priority.")
+        return True
+    return False
+
+
+def scheduled_when_any_of_threat_harm_risk_is_medium(scores, facts, p) -> bool:
+    """G3. Otherwise threat, harm or risk medium: scheduled."""
+    medium = [f for f in THR if scores[f] == MEDIUM]
+    if medium:
+        p.set_grade(Grade.SCHEDULED, f"G3: {_named(medium)} medium: scheduled.")
+        return True
+    return False
+
+
+def resolution_when_threat_harm_risk_are_low(scores, facts, p) -> bool:
+    """G4. Otherwise (threat, harm and risk all low): resolution without deployment."""
+    p.set_grade(
+        Grade.RESOLUTION,
+        "G4: threat, harm and risk all low: resolution without deployment.",
+    )
+    return True
+
+
+def investigation_shapes_the_plan(scores, facts, p) -> None:
+    """P1. Investigation medium or high: the plan names the lines of enquiry, who pursues them
+    and the evidence to secure first (the grade is unchanged)."""
+    if scores["investigation"] >= MEDIUM:
+        level = Score(scores["investigation"]).label.lower()
+        p.consider(
+            f"P1: investigation {level}: name the lines of enquiry, who pursues them and the "
+            "evidence to secure first (the grade is unchanged)."
+        )
+
+
+def vulnerability_shapes_the_plan(scores, facts, p) -> None:
+    """P2. Vulnerability medium or high: a welfare check on each subject whatever the grade,
+    and the harm and risk scores checked against each person's vulnerability (the grade is
+    unchanged)."""
+    if scores["vulnerability"] >= MEDIUM:
+        level = Score(scores["vulnerability"]).label.lower()
+        p.consider(
+            f"P2: vulnerability {level}: check the harm and risk scores against each person's "
+            "vulnerability; safeguard whatever the grade (the grade is unchanged)."
+        )
+        for s in facts.subjects:
+            p.need(ActionKind.WELFARE_CHECK, "P2: vulnerability medium or high.", s)
+
+
+def engagement_shapes_the_plan(scores, facts, p) -> None:
+    """P3. Engagement medium or high: the plan says who makes contact with the person and the
+    family, and how (the grade is unchanged)."""
+    if scores["engagement"] >= MEDIUM:
+        level = Score(scores["engagement"]).label.lower()
+        p.consider(
+            f"P3: engagement {level}: say who makes contact with the person and the family, "
+            "and how (the grade is unchanged)."
+        )
 
 
 def live_streamed_vulnerable_subject(scores, facts, p) -> None:
-    """R4. A live-streamed confrontation of a subject flagged with a learning disability or
-    previous self-harm: at least priority."""
-    if facts.live_streamed and any(s.learning_disability or s.self_harm for s in facts.subjects):
-        p.raise_to(
-            Grade.PRIORITY,
-            "R4: live-streamed confrontation of a subject with a learning disability "
-            "or previous self-harm: at least priority.",
+    """P4. A live-streamed confrontation of a subject flagged with a learning disability or
+    previous self-harm: a welfare check on the subject whatever the grade, and the harm and
+    risk scores checked against the exposure."""
+    flagged = [s for s in facts.subjects if s.learning_disability or s.self_harm]
+    if facts.live_streamed and flagged:
+        p.consider(
+            "P4: a live-streamed confrontation of a subject with a learning disability or "
+            "previous self-harm: check the harm and risk scores against the exposure."
         )
+        for s in flagged:
+            p.need(ActionKind.WELFARE_CHECK, "P4: vulnerable subject live-streamed.", s)
 
 
 def self_harm_under_threat(scores, facts, p) -> None:
-    """R5. A subject flagged with previous self-harm while the threat or risk is high:
-    emergency, with suicide-prevention signposting and a mental-health crisis referral."""
-    if any(s.self_harm for s in facts.subjects) and HIGH in (scores["threat"], scores["risk"]):
-        p.raise_to(
-            Grade.EMERGENCY,
-            "R5: subject with previous self-harm and high threat or risk: emergency.",
-        )
+    """P5. A subject flagged with previous self-harm while the threat or risk is high:
+    suicide-prevention signposting and a mental-health crisis referral."""
+    if HIGH not in (scores["threat"], scores["risk"]):
+        return
+    for s in facts.subjects:
+        if s.self_harm:
+            p.need(ActionKind.SUICIDE_PREVENTION, "P5: previous self-harm under threat.", s)
+            p.need(ActionKind.MENTAL_HEALTH_CRISIS, "P5: previous self-harm under threat.", s)
 
 
-def vulnerable_subject_minimum(scores, facts, p) -> None:
-    """R6. Any subject with a vulnerability flag (learning disability, mental ill health,
-    previous self-harm): at least scheduled, never resolved without deployment."""
-    if any(s.learning_disability or s.mental_ill_health or s.self_harm for s in facts.subjects):
-        p.raise_to(Grade.SCHEDULED, "R6: a vulnerable subject: at least scheduled.")
+def vulnerable_subject_is_checked(scores, facts, p) -> None:
+    """P6. Any subject with a vulnerability flag (learning disability, mental ill health,
+    previous self-harm): a welfare check on the subject whatever the grade."""
+    for s in facts.subjects:
+        if s.learning_disability or s.mental_ill_health or s.self_harm:
+            p.need(ActionKind.WELFARE_CHECK, "P6: a vulnerable subject.", s)
 
 
 def child_at_risk(scores, facts, p) -> None:
-    """R7. A child at risk involved in the incident: at least priority, and a referral to
-    children's services."""
+    """P7. A child at risk involved in the incident: a referral to children's services, and
+    the harm score checked against the child's risk."""
     if any(x.role == "child_at_risk" for x in facts.people):
-        p.raise_to(Grade.PRIORITY, "R7: a child at risk is involved: at least priority.")
-        p.need(ActionKind.CHILDRENS_SERVICES, "R7: a child at risk is involved.")
+        p.consider("P7: a child at risk is involved: check the harm score against the child.")
+        p.need(ActionKind.CHILDRENS_SERVICES, "P7: a child at risk is involved.")
+
+
+def family_threatened(scores, facts, p) -> None:
+    """P8. Harassment of a family, or a publication naming the subject, with medium or high
+    threat: protective patrols at the address and victim support for the family (and family
+    liaison when a family member is recorded)."""
+    if facts.kind in ("family_harassment", "publication") and scores["threat"] >= MEDIUM:
+        p.need(ActionKind.PROTECTIVE_PATROLS, "P8: the address is targeted.")
+        p.need(ActionKind.VICTIM_SUPPORT, "P8: victim support for the family.")
+        if any(x.role == "family" for x in facts.people):
+            p.need(ActionKind.FAMILY_LIAISON, "P8: a family member is recorded.")
 
 
 def children_in_household(scores, facts, p) -> None:
-    """R9. Anyone involved (other than group members) flagged with children in the household:
+    """P9. Anyone involved (other than group members) flagged with children in the household:
     a referral to children's services."""
     for person in facts.people:
         if person.children_in_household and person.role != "group_member":
-            p.need(ActionKind.CHILDRENS_SERVICES, "R9: children in the household.", person)
+            p.need(ActionKind.CHILDRENS_SERVICES, "P9: children in the household.", person)
+
+
+def prevention_and_intervention(scores, facts, p) -> None:
+    """P10. THRIVE+: prevention (what would stop the harm recurring or spreading) and
+    intervention (who acts, police or partners) are written on the assessment; the plan asks
+    for whichever is missing."""
+    missing = [
+        name
+        for name, text in (("prevention", p.prevention), ("intervention", p.intervention))
+        if not text.strip()
+    ]
+    if missing:
+        p.consider(f"P10: THRIVE+: write the {_named(missing)} the plan relies on.")
 
 
 def plan_for_subjects(scores, facts, p) -> None:
-    """R10. The plan for each subject, by flag: a welfare check (unless resolved without
+    """P11. The plan for each subject, by flag: a welfare check (unless resolved without
     deployment); learning disability: adult social care; previous self-harm:
-    suicide-prevention signposting, and with high threat or risk a mental-health crisis team;
-    mental ill health: a mental-health crisis team when risk is high."""
+    suicide-prevention signposting; mental ill health: a mental-health crisis team when risk
+    is high."""
     for s in facts.subjects:
         if p.grade != Grade.RESOLUTION:
-            p.need(ActionKind.WELFARE_CHECK, "R10: welfare check on the subject.", s)
+            p.need(ActionKind.WELFARE_CHECK, "P11: welfare check on the subject.", s)
         if s.learning_disability:
-            p.need(ActionKind.ADULT_SOCIAL_CARE, "R10: subject with a learning disability.", s)
+            p.need(ActionKind.ADULT_SOCIAL_CARE, "P11: subject with a learning disability.", s)
         if s.self_harm:
-            p.need(ActionKind.SUICIDE_PREVENTION, "R10: subject with previous self-harm.", s)
-        if (s.self_harm and HIGH in (scores["threat"], scores["risk"])) or (
-            s.mental_ill_health and scores["risk"] == HIGH
-        ):
+            p.need(ActionKind.SUICIDE_PREVENTION, "P11: subject with previous self-harm.", s)
+        if s.mental_ill_health and scores["risk"] == HIGH:
             p.need(
                 ActionKind.MENTAL_HEALTH_CRISIS,
-                "R10: self-harm or mental ill health with high risk.",
+                "P11: mental ill health with high risk.",
                 s,
             )
 
 
-def family_threatened(scores, facts, p) -> None:
-    """R8. Harassment of a family, or a publication naming the subject, with medium or high
-    threat: at least priority, protective patrols at the address and victim support for the
-    family (and family liaison when a family member is recorded)."""
-    if facts.kind in ("family_harassment", "publication") and scores["threat"] >= MEDIUM:
-        p.raise_to(
-            Grade.PRIORITY,
-            "R8: the family or the subject's address is targeted: at least priority.",
-        )
-        p.need(ActionKind.PROTECTIVE_PATROLS, "R8: the address is targeted.")
-        p.need(ActionKind.VICTIM_SUPPORT, "R8: victim support for the family.")
-        if any(x.role == "family" for x in facts.people):
-            p.need(ActionKind.FAMILY_LIAISON, "R8: a family member is recorded.")
+GradeRule = Callable[[dict, IncidentFacts, "Proposal"], bool]
+PlanRule = Callable[[dict, IncidentFacts, "Proposal"], None]
 
+GRADE_RULES: list[GradeRule] = [
+    emergency_when_harm_is_high_and_threatened_or_likely,
+    priority_when_any_of_threat_harm_risk_is_high,
+    scheduled_when_any_of_threat_harm_risk_is_medium,
+    resolution_when_threat_harm_risk_are_low,
+]
 
-RULES: list[Callable[[dict, IncidentFacts, Proposal], None]] = [
-    base_from_scores,
-    threat_and_harm_high,
-    any_high_threat_harm_risk,
+PLAN_RULES: list[PlanRule] = [
+    investigation_shapes_the_plan,
+    vulnerability_shapes_the_plan,
+    engagement_shapes_the_plan,
     live_streamed_vulnerable_subject,
     self_harm_under_threat,
-    vulnerable_subject_minimum,
+    vulnerable_subject_is_checked,
     child_at_risk,
     family_threatened,
     children_in_household,
+    prevention_and_intervention,
     plan_for_subjects,
 ]
 
+RULES: list[Callable] = [*GRADE_RULES, *PLAN_RULES]
 
-def propose(scores: dict[str, int], facts: IncidentFacts) -> Proposal:
-    """The proposed grade, the reasons in words, and the actions the plan needs."""
+
+def propose(
+    scores: dict[str, int],
+    facts: IncidentFacts,
+    *,
+    prevention: str = "",
+    intervention: str = "",
+) -> Proposal:
+    """The proposed grade (threat, harm and risk only), the reasons in words, the plan's
+    considerations and the actions the plan needs."""
     missing = [f for f in FACTORS if f not in scores or scores[f] not in Score.values]
     if missing:
         raise ValueError(f"scores missing or out of range: {', '.join(missing)}")
-    proposal = Proposal(grade=Grade.RESOLUTION)
-    for rule in RULES:
-        rule(scores, facts, proposal)
+    proposal = Proposal(
+        grade=Grade.RESOLUTION, prevention=prevention or "", intervention=intervention or ""
+    )
+    for grade_rule in GRADE_RULES:
+        if grade_rule(scores, facts, proposal):
+            break
+    for plan_rule in PLAN_RULES:
+        plan_rule(scores, facts, proposal)
     return proposal
 
 

@@ -5,6 +5,8 @@ record says why (``reason_for_reassessment``). An action's state is changed only
 machine in ``workflow.py``; its due time comes from the table in ``deadlines.py``.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -49,6 +51,8 @@ class ActionKind(models.TextChoices):
     SUICIDE_PREVENTION = "suicide_prevention", "Suicide-prevention signposting"
     PROTECTIVE_PATROLS = "protective_patrols", "Protective patrols at an address"
     VICTIM_SUPPORT = "victim_support", "Victim support for the family"
+    LIAISON_DIVERSION = "liaison_diversion", "Referral to liaison and diversion"
+    FAMILY_INFORMATION = "family_information", "Information for the family"
     OTHER = "other", "Other"
 
 
@@ -57,6 +61,15 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class OutcomeResult(models.TextChoices):
+    """The result of a completed action, as the officer found it."""
+
+    SAFE = "safe", "Seen and safe: no further action"
+    REFERRED = "referred", "Concern remains: referred to partners"
+    FURTHER_ACTION = "further_action", "Concern remains: further police action planned"
+    NOT_SEEN = "not_seen", "Not seen: could not be found or declined"
 
 
 ACTIVE = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
@@ -89,6 +102,17 @@ class ThriveAssessment(AuditedModel):
     vulnerability_rationale = _rationale_field("Vulnerability")
     engagement_score = _score_field("engagement")
     engagement_rationale = _rationale_field("Engagement")
+    # THRIVE+ (prevention and intervention): written, not scored; they shape the plan.
+    prevention = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="THRIVE+: what would stop the harm recurring or spreading.",
+    )
+    intervention = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="THRIVE+: who intervenes (police or partners) and how.",
+    )
 
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -99,6 +123,12 @@ class ThriveAssessment(AuditedModel):
         default=list,
         blank=True,
         help_text="The grading rules that gave the proposed grade, in words.",
+    )
+    plan_considerations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the plan must answer (investigation, vulnerability, engagement, "
+        "THRIVE+), in words; never part of the grade.",
     )
     grade = models.CharField("final grade", max_length=12, choices=Grade.choices)
     override_reason = models.TextField(blank=True, max_length=2000)
@@ -225,8 +255,27 @@ class SafeguardingAction(AuditedModel):
         null=True, blank=True, help_text="When work on it first began."
     )
     completed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True, max_length=2000)
+    outcome = models.TextField(
+        blank=True, max_length=2000, help_text="What was done (given on completing)."
+    )
+    seen = models.CharField(
+        "who was seen", max_length=300, blank=True, help_text="Given on completing."
+    )
+    result = models.CharField(
+        max_length=16, choices=OutcomeResult.choices, blank=True, help_text="Given on completing."
+    )
     cancel_reason = models.TextField(blank=True, max_length=2000)
+    exposure = models.ForeignKey(
+        "ExposureEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The exposure event whose welfare rule started the action.",
+    )
+    welfare_rule = models.CharField(
+        max_length=40, blank=True, help_text="The rule of welfare.WELFARE that started it."
+    )
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -289,6 +338,99 @@ class ActionEvent(WorkflowEvent):
 
     class Meta(WorkflowEvent.Meta):
         pass
+
+
+class ExposureKind(models.TextChoices):
+    CONFRONTATION = "confrontation", "Confrontation (sting)"
+    STREAM = "stream", "Live stream"
+    ARREST = "arrest", "Arrest"
+    INTERVIEW = "interview", "Interview"
+    RELEASED_ON_BAIL = "released_on_bail", "Released on bail"
+    RELEASED_UNDER_INVESTIGATION = "released_rui", "Released under investigation"
+    RELEASED_NFA = "released_nfa", "Released with no further action"
+    CHARGE = "charge", "Charged"
+    PUBLICATION = "publication", "Publication or re-upload found"
+
+
+class ExposureEvent(AuditedModel):
+    """One moment of a person's exposure after an incident (the sting, the stream, the
+    arrest, a release, each publication found). Each starts the welfare actions the force's
+    table sets for it (``welfare.WELFARE``)."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="exposure_events"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="exposure_events"
+    )
+    kind = models.CharField("what happened", max_length=20, choices=ExposureKind.choices)
+    occurred_at = models.DateTimeField("when")
+    detail = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Where it was published, the custody reference, the bail date.",
+    )
+    threats_received = models.BooleanField(
+        default=False, help_text="Threats made against the person or the household."
+    )
+    loss_of_job_or_home = models.BooleanField(
+        default=False, help_text="The person has lost a job or a home since the exposure."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.incident})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        incident = self.incident if self.incident_id else None
+        if self.occurred_at and incident is not None and self.occurred_at < incident.occurred_at:
+            errors["occurred_at"] = (
+                "An exposure event cannot be before the incident: it occurred "
+                f"{timezone.localtime(incident.occurred_at):%d/%m/%Y %H:%M}."
+            )
+        if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            errors["occurred_at"] = "An exposure event cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Escalation(AuditedModel):
+    """One rung of the escalation ladder (``escalation.LADDER``) taken for one action: who was
+    told, why and when. A rung is taken once per action and clock (``clock_from``)."""
+
+    action = models.ForeignKey(
+        SafeguardingAction, on_delete=models.CASCADE, related_name="escalations"
+    )
+    grade = models.CharField(max_length=12, choices=Grade.choices)
+    trigger = models.CharField(max_length=16)
+    rung = models.PositiveSmallIntegerField(help_text="The rung's number on the grade's ladder.")
+    to = models.CharField("escalated to", max_length=20)
+    clock_from = models.DateTimeField(help_text="When the trigger's clock started.")
+    escalated_at = models.DateTimeField(default=timezone.now)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-escalated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "grade", "trigger", "rung", "clock_from"],
+                name="sg_escalation_once",
+            )
+        ]
+        indexes = [models.Index(fields=["escalated_at"])]
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.action}: {self.reason}"
 
 
 class TimeEntry(AuditedModel):

@@ -1,6 +1,6 @@
 from django.template.loader import render_to_string
 
-from drachma.safeguarding import selectors
+from drachma.safeguarding import selectors, services
 
 
 def dashboard_panel(request) -> str | None:
@@ -30,6 +30,34 @@ def incident_panel(request, incident) -> str | None:
         "can_plan": request.user.has_perm("safeguarding.add_safeguardingaction"),
     }
     return render_to_string("safeguarding/incident_panel.html", context, request=request)
+
+
+def person_panel(request, person) -> str | None:
+    """The person's exposure timeline: each event, and what was done after it (the welfare
+    actions it started, their state, outcome and escalations), oldest first."""
+    if not request.user.has_perm("safeguarding.view_safeguardingaction"):
+        return None
+    events = selectors.exposure_timeline(person)
+    items = [
+        {
+            "label": event.get_kind_display(),
+            "at": event.occurred_at,
+            "by": f"on {event.incident.reference}",
+            "html": render_to_string(
+                "safeguarding/_exposure_actions.html", {"event": event}, request=request
+            ),
+        }
+        for event in events
+    ]
+    context = {
+        "person": person,
+        "items": items,
+        "count": len(events),
+        "indicators": services.risk_indicators(person),
+        "incidents": [inv.incident for inv in person.involvements.select_related("incident")],
+        "can_record": request.user.has_perm("safeguarding.add_exposureevent"),
+    }
+    return render_to_string("safeguarding/person_panel.html", context, request=request)
 
 
 def board_report_section(period) -> str:

@@ -22,4 +22,7 @@ GRANTS = {
     "safeguarding.view_safeguarding_counts": [Role.ANALYST, Role.SUPERVISOR],
     "safeguarding.view_timeentry": WRITERS,
     "safeguarding.add_timeentry": WRITERS,
+    # Exposure events (the arrest, the release, each publication) start welfare actions.
+    "safeguarding.view_exposureevent": READERS,
+    "safeguarding.add_exposureevent": WRITERS,
 }

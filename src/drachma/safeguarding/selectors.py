@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -23,6 +34,8 @@ from drachma.safeguarding.models import (
     ACTIVE,
     ActionKind,
     ActionStatus,
+    Escalation,
+    ExposureEvent,
     Grade,
     SafeguardingAction,
     ThriveAssessment,
@@ -312,3 +325,33 @@ def counts() -> dict:
         "hours_by_month": hours_by_month(),
         "hours_by_area": hours_by_area(),
     }
+
+
+def recent_escalations(days: int = 14, limit: int = 50) -> list[Escalation]:
+    """The supervisor's view: the latest escalations (of the last ``days``), newest first,
+    with their actions' state, names of who was told, and the incident. No person named."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        Escalation.objects.filter(escalated_at__gte=since)
+        .select_related("action", "action__incident", "action__owner")
+        .prefetch_related("recipients")
+        .order_by("-escalated_at", "-pk")[:limit]
+    )
+
+
+def exposure_timeline(person) -> list[ExposureEvent]:
+    """A person's exposure events, oldest first, each with the welfare actions it started
+    (their owners and escalations), for the person's page."""
+    return list(
+        ExposureEvent.objects.filter(person=person)
+        .select_related("incident", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=SafeguardingAction.objects.select_related("owner")
+                .prefetch_related("escalations")
+                .order_by("due_at", "pk"),
+            )
+        )
+        .order_by("occurred_at", "pk")
+    )

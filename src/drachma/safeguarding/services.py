@@ -11,8 +11,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, Window
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -21,14 +21,19 @@ from drachma.audit.services import record_decision
 from drachma.core.services import notify
 from drachma.incidents.models import Incident
 from drachma.incidents.services import as_aware
-from drachma.safeguarding import deadlines, grading
+from drachma.safeguarding import deadlines, escalation, grading, welfare
 from drachma.safeguarding.models import (
     ACTIVE,
     FACTORS,
     OWNER_ROLES,
     ActionKind,
+    ActionStatus,
+    Escalation,
+    ExposureEvent,
+    ExposureKind,
     Factor,
     Grade,
+    OutcomeResult,
     SafeguardingAction,
     Score,
     ThriveAssessment,
@@ -106,8 +111,12 @@ def _clean_scores(scores: dict, rationales: dict) -> tuple[dict[str, int], dict[
     return clean_scores, clean_rationales
 
 
-def preview(incident: Incident, scores: dict[str, int]) -> grading.Proposal:
-    return grading.propose(scores, grading.facts_for(incident))
+def preview(
+    incident: Incident, scores: dict[str, int], *, prevention: str = "", intervention: str = ""
+) -> grading.Proposal:
+    return grading.propose(
+        scores, grading.facts_for(incident), prevention=prevention, intervention=intervention
+    )
 
 
 @transaction.atomic
@@ -120,6 +129,8 @@ def record_assessment(
     grade: str | None = None,
     override_reason: str = "",
     reason_for_reassessment: str = "",
+    prevention: str = "",
+    intervention: str = "",
     plan: bool = True,
     now: datetime.datetime | None = None,
 ) -> ThriveAssessment:
@@ -132,7 +143,8 @@ def record_assessment(
     scores, rationales = _clean_scores(scores, rationales)
     if grade and grade not in Grade.values:
         raise ValidationError({"grade": f"Unknown grade {grade!r}."})
-    proposal = preview(incident, scores)
+    prevention, intervention = (prevention or "").strip(), (intervention or "").strip()
+    proposal = preview(incident, scores, prevention=prevention, intervention=intervention)
     previous = latest_assessment(incident)
     assessment = ThriveAssessment(
         incident=incident,
@@ -140,6 +152,9 @@ def record_assessment(
         assessed_at=now,
         proposed_grade=proposal.grade,
         proposal_reasons=proposal.reasons,
+        plan_considerations=proposal.considerations,
+        prevention=prevention,
+        intervention=intervention,
         grade=grade or proposal.grade,
         override_reason=(override_reason or "").strip()
         if (grade or proposal.grade) != proposal.grade
@@ -269,9 +284,70 @@ def transition_action(
     user,
     note: str = "",
     now: datetime.datetime | None = None,
+    seen: str = "",
+    result: str = "",
+    minutes: Any = None,
 ) -> SafeguardingAction:
-    """Take one step of the action's workflow (see ``workflow.ACTION``)."""
+    """Take one step of the action's workflow (see ``workflow.ACTION``); completing goes
+    through ``complete_action`` (the outcome and the time spent)."""
+    if name == "complete":
+        return complete_action(
+            action, user=user, done=note, seen=seen, result=result, minutes=minutes, now=now
+        )
     return ACTION.apply(action, name, user=user, note=note, at=now)
+
+
+@transaction.atomic
+def complete_action(
+    action: SafeguardingAction,
+    *,
+    user,
+    done: str,
+    seen: str,
+    result: str,
+    minutes: Any,
+    now: datetime.datetime | None = None,
+) -> SafeguardingAction:
+    """Complete an action with its outcome (what was done, who was seen, the result) and the
+    officer time it took, or nothing at all: every part is checked, and any refusal names
+    each missing part and writes nothing."""
+    now = now or timezone.now()
+    # A step the machine or the role forbids is refused as such before the outcome is read
+    # (apply checks again under the row's lock).
+    ACTION.check(str(action.status), "complete", user)
+    errors: dict[str, str] = {}
+    if not (done or "").strip():
+        errors["note"] = "Give the outcome of the action: say what was done."
+    if not (seen or "").strip():
+        errors["seen"] = "Say who was seen (or that nobody was, and why)."
+    if result not in OutcomeResult.values:
+        errors["result"] = "Choose the result of the action."
+    try:
+        spent = int(minutes)
+    except (TypeError, ValueError):
+        spent = 0
+    if not 1 <= spent <= 24 * 60:
+        errors["minutes"] = "Give the time spent: between 1 minute and 24 hours (1440 minutes)."
+    if errors:
+        raise ValidationError(errors)
+    action = ACTION.apply(
+        action,
+        "complete",
+        user=user,
+        note=done,
+        at=now,
+        seen=seen,
+        result=result,
+        minutes=spent,
+    )
+    record_time(
+        action,
+        user=user,
+        minutes=spent,
+        spent_on=timezone.localtime(now).date(),
+        note="Time to complete the action.",
+    )
+    return action
 
 
 def reassign_action(action: SafeguardingAction, *, user, owner) -> SafeguardingAction:
@@ -390,3 +466,245 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> int:
             lines.append(f"… and {count - len(items)} more.")
         notify(user, subject, "\n".join(lines), link=f"{queue}?overdue=true")
     return marked
+
+
+# --- the escalation ladder ----------------------------------------------------------------
+
+
+def _supervisor_of(user):
+    account = getattr(user, "account", None) if user is not None else None
+    return account.supervisor if account is not None and account.supervisor_id else None
+
+
+def escalation_recipients(action: SafeguardingAction, to: str) -> list:
+    """Who a rung reaches for this action: the owner's supervisor (sergeant) or that
+    supervisor's own supervisor (duty inspector); every active supervisor when the chain has
+    no one active there."""
+    sergeant = _supervisor_of(action.owner)
+    person = sergeant if to == "sergeant" else _supervisor_of(sergeant)
+    if person is not None and person.is_active:
+        return [person]
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name="supervisor")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _escalation_reason(action, grade: str, rung: escalation.Rung, clock_from, now) -> str:
+    grade_words = Grade(grade).label.lower()
+    if rung.trigger == escalation.NOT_TAKEN_UP:
+        why = (
+            f"not taken up since it was planned at {timezone.localtime(clock_from):%d/%m/%Y %H:%M}"
+        )
+    else:
+        why = f"late: due {timezone.localtime(clock_from):%d/%m/%Y %H:%M}"
+    waited = int((now - clock_from).total_seconds() // 60)
+    return (
+        f"{ActionKind(action.kind).label} on {action.incident.reference} ({grade_words}) {why}, "
+        f"{waited} minutes ago: escalated to {escalation.RUNGS[rung.to]}."
+    )
+
+
+@transaction.atomic
+def escalate_actions(now: datetime.datetime | None = None) -> int:
+    """Take every rung of the escalation ladder that has come due: an action not taken up
+    (open and never started, or owned by someone who can no longer act) or late, for long
+    enough at its grade. Each rung is taken once per action and clock: recorded
+    (``Escalation``, an ``escalate`` event in the action's history and its audit entry) and
+    told to the people it reaches. Returns the number of escalations made."""
+    now = now or timezone.now()
+    able = (
+        get_user_model().objects.filter(is_active=True, groups__name__in=OWNER_ROLES).values("pk")
+    )
+    made = 0
+    for grade, number, rung in escalation.rungs():
+        threshold = now - datetime.timedelta(minutes=rung.after_minutes)
+        actions = SafeguardingAction.objects.filter(status__in=ACTIVE, grade=grade)
+        if rung.trigger == escalation.NOT_TAKEN_UP:
+            clock_field = "created_at"
+            actions = actions.filter(
+                Q(status=ActionStatus.OPEN, started_at__isnull=True) | ~Q(owner__in=able),
+                created_at__lte=threshold,
+            )
+        else:
+            clock_field = "due_at"
+            actions = actions.filter(due_at__lt=now, due_at__lte=threshold)
+        taken = Escalation.objects.filter(
+            action=OuterRef("pk"),
+            grade=grade,
+            trigger=rung.trigger,
+            rung=number,
+            clock_from=OuterRef(clock_field),
+        )
+        for action in actions.exclude(Exists(taken)).select_related(
+            "incident", "owner__account__supervisor__account__supervisor"
+        ):
+            clock_from = getattr(action, clock_field)
+            try:
+                with transaction.atomic():
+                    record = Escalation.objects.create(
+                        action=action,
+                        grade=grade,
+                        trigger=rung.trigger,
+                        rung=number,
+                        to=rung.to,
+                        clock_from=clock_from,
+                        escalated_at=now,
+                        reason=_escalation_reason(action, grade, rung, clock_from, now)[:300],
+                    )
+            except IntegrityError:
+                continue  # an overlapping sweep took this rung a moment ago
+            recipients = escalation_recipients(action, rung.to)
+            record.recipients.set(recipients)
+            names = ", ".join(u.get_username() for u in recipients) or "nobody"
+            ACTION.apply(
+                action,
+                "escalate",
+                user=None,
+                at=now,
+                by_description="the escalation ladder",
+                note=f"{record.reason} Told: {names}.",
+                escalation=record,
+            )
+            for person in recipients:
+                # Names the incident and the type of action, never a person: it may be
+                # e-mailed.
+                notify(
+                    person,
+                    f"Escalated to you: {ActionKind(action.kind).label} on "
+                    f"{action.incident.reference}",
+                    record.reason,
+                    link=action_url(action),
+                )
+            made += 1
+    return made
+
+
+# --- exposure and the welfare clock -------------------------------------------------------
+
+
+def risk_indicators(person) -> list[str]:
+    """The person's risk indicators in words: vulnerability flags and what the timeline
+    records (threats received, loss of job or home)."""
+    found = [
+        words
+        for field, words in welfare.RISK_INDICATORS.items()
+        if field.startswith("flag_") and getattr(person, field, False)
+    ]
+    recorded = ExposureEvent.objects.filter(person=person)
+    if recorded.filter(threats_received=True).exists():
+        found.append(welfare.RISK_INDICATORS["threats_received"])
+    if recorded.filter(loss_of_job_or_home=True).exists():
+        found.append(welfare.RISK_INDICATORS["loss_of_job_or_home"])
+    return found
+
+
+@transaction.atomic
+def record_exposure(
+    *,
+    incident: Incident,
+    person,
+    user,
+    kind: str,
+    occurred_at: datetime.datetime,
+    detail: str = "",
+    threats_received: bool = False,
+    loss_of_job_or_home: bool = False,
+    now: datetime.datetime | None = None,
+) -> ExposureEvent:
+    """Record one exposure event of a person involved in the incident and start the welfare
+    actions the table (``welfare.table()``) sets for it, due in Europe/London from the
+    event's time; a risk indicator shortens the deadline and raises the grade to at least
+    priority. Everything is checked first: a refused event leaves nothing behind."""
+    now = now or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    errors: dict[str, str] = {}
+    if occurred_at is None:
+        errors["occurred_at"] = "Give when it happened."
+    if kind not in ExposureKind.values:
+        errors["kind"] = (
+            "Choose what happened: "
+            + ", ".join(str(label).lower() for label in ExposureKind.labels)
+            + "."
+        )
+    if person is None or not incident.involvements.filter(person=person).exists():
+        errors["person"] = "Choose a person involved in this incident."
+    assessment = latest_assessment(incident)
+    if assessment is None:
+        errors["incident"] = (
+            "Assess the incident (THRIVE) before recording exposure: the welfare actions "
+            "take their grade from it."
+        )
+    owner = user if may_own_actions(user) else None
+    if owner is None and assessment is not None and may_own_actions(assessment.assessed_by):
+        owner = assessment.assessed_by
+    if owner is None:
+        errors["incident"] = errors.get("incident") or (
+            "Nobody can own the welfare actions: record the event as a safeguarding officer "
+            "or supervisor."
+        )
+    if errors:
+        raise ValidationError(errors)
+    when = as_aware(occurred_at, "occurred_at")
+    assert when is not None  # refused above when missing
+    occurred_at = when
+    event = ExposureEvent(
+        person=person,
+        incident=incident,
+        kind=kind,
+        occurred_at=occurred_at,
+        detail=(detail or "").strip(),
+        threats_received=bool(threats_received),
+        loss_of_job_or_home=bool(loss_of_job_or_home),
+        recorded_by=user,
+        recorded_at=now,
+    )
+    event.full_clean()
+    event.save()
+    assert assessment is not None and owner is not None  # checked above
+    at_risk = risk_indicators(person)
+    grade = assessment.grade
+    if at_risk:
+        grade = grading.more_urgent(grade, Grade.PRIORITY)
+    rules = welfare.table().get(kind, ())
+    for index, rule in enumerate(rules):
+        due = rule.due(occurred_at, at_risk=bool(at_risk))
+        why = rule.what + (f" (risk: {', '.join(at_risk)})" if at_risk else "")
+        action = SafeguardingAction(
+            incident=incident,
+            assessment=assessment,
+            kind=rule.kind,
+            description=f"{why}. After: {event.get_kind_display().lower()}, "
+            f"{timezone.localtime(occurred_at):%d/%m/%Y %H:%M}.",
+            person=person,
+            owner=owner,
+            grade=grade,
+            due_at=due,
+            created_at=now,
+            created_by=user,
+            exposure=event,
+            welfare_rule=welfare.rule_key(kind, index),
+        )
+        action.full_clean()
+        action.save()
+        ACTION.start(
+            action,
+            user=user,
+            transition="plan",
+            at=now,
+            note=f"Started by {event.get_kind_display().lower()}: {why}. Owner "
+            f"{owner.get_username()}; due {timezone.localtime(due):%d/%m/%Y %H:%M}.",
+        )
+        if owner != user:
+            tell_owner(action)
+    record_decision(
+        event,
+        "exposure",
+        kind=kind,
+        person=person.pk,
+        actions=len(rules),
+        risk_indicators=at_risk,
+    )
+    return event

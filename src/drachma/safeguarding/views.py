@@ -15,11 +15,12 @@ from drachma.core.panels import render_panels
 from drachma.core.views import confirm_step
 from drachma.incidents import selectors as incident_selectors
 from drachma.incidents.models import Incident
-from drachma.safeguarding import deadlines, grading, selectors, services
+from drachma.safeguarding import deadlines, escalation, grading, selectors, services, welfare
 from drachma.safeguarding.filtersets import ActionFilterSet
 from drachma.safeguarding.forms import (
     ActionForm,
     AssessmentForm,
+    ExposureForm,
     OwnerForm,
     StepForm,
     TimeForm,
@@ -82,7 +83,7 @@ def assess(request, reference: str):
     proposal = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            proposal = services.preview(incident, form.scores())
+            proposal = services.preview(incident, form.scores(), **form.thrive_plus())
         else:
             try:
                 assessment = services.record_assessment(
@@ -173,7 +174,8 @@ STEP_WORDS = {
     "complete": (
         "Complete {kind} on {ref}?",
         [
-            "The action is recorded as done, with the outcome you give.",
+            "The action is recorded as done, with what was done, who was seen and the result.",
+            "The time you give is recorded as officer time on the action.",
             "It leaves the work queue; only a supervisor can reopen it.",
         ],
         "Complete the action",
@@ -224,7 +226,11 @@ def action_transition(request, action_id: int, action_transition: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.transition_action(
-                action, action_transition, user=request.user, note=form.cleaned_data["note"]
+                action,
+                action_transition,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                **form.outcome(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -286,5 +292,39 @@ def overview(request):
         "counts": selectors.counts(),
         "by_owner": selectors.overdue_by_owner(),
         "table": deadlines.table_rows(),
+        "escalations": selectors.recent_escalations(),
+        "ladder": escalation.table_rows(),
     }
     return render(request, "safeguarding/overview.html", context)
+
+
+@require("safeguarding.add_exposureevent", hide=True, methods=["GET", "POST"])
+def exposure_add(request, reference: str):
+    """Record an exposure event (an arrest, a release, a publication found) of a person
+    involved in the incident; it starts the welfare actions of its row in the welfare table."""
+    # The form lists the incident's people: a view of the incident.
+    incident = incident_selectors.incident_for(request.user, reference)
+    initial = {"person": request.GET.get("person", "")} if request.method == "GET" else None
+    form = ExposureForm(request.POST or None, incident=incident, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            event = services.record_exposure(incident=incident, user=request.user, **d)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            started = event.actions.count()
+            messages.success(
+                request,
+                f"{event.get_kind_display()} recorded for {event.person.full_name} on "
+                f"{incident.reference}: {started} welfare action{'s' if started != 1 else ''} "
+                "started",
+            )
+            return redirect("people:detail", person_id=event.person_id)
+    context = {
+        "incident": incident,
+        "form": form,
+        "table": welfare.table_rows(),
+        "cancel_url": reverse("incidents:detail", args=[incident.reference]),
+    }
+    return render(request, "safeguarding/exposure_form.html", context)

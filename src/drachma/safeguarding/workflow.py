@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from drachma.core.workflow import STAY, StateMachine, Step, Transition
 from drachma.safeguarding import deadlines
-from drachma.safeguarding.models import ActionEvent, SafeguardingAction, ThriveAssessment
+from drachma.safeguarding.models import (
+    ActionEvent,
+    OutcomeResult,
+    SafeguardingAction,
+    ThriveAssessment,
+)
 from drachma.safeguarding.models import ActionStatus as S
 
 WORK = "safeguarding.work_safeguardingaction"
@@ -31,9 +36,37 @@ def _mark_started(step: Step[SafeguardingAction]) -> None:
         step.record.started_at = step.at
 
 
+def _check_outcome(step: Step[SafeguardingAction]) -> None:
+    """Completing records the outcome: what was done (the note), who was seen, the result."""
+    errors = {}
+    if not str(step.params.get("seen") or "").strip():
+        errors["seen"] = "Say who was seen (or that nobody was, and why)."
+    elif len(str(step.params["seen"]).strip()) > 300:
+        errors["seen"] = "Say who was seen in at most 300 characters."
+    result = step.params.get("result") or ""
+    if result not in OutcomeResult.values:
+        errors["result"] = (
+            "Choose the result: "
+            + "; ".join(str(label).lower() for label in OutcomeResult.labels)
+            + "."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _mark_completed(step: Step[SafeguardingAction]) -> None:
-    step.record.completed_at = step.at
-    step.record.outcome = step.note
+    action = step.record
+    action.completed_at = step.at
+    action.outcome = step.note
+    action.seen = str(step.params["seen"]).strip()
+    action.result = step.params["result"]
+    # The history reads in words: what was done, who was seen, the result, the time.
+    minutes = step.params.get("minutes")
+    step.note = (
+        f"What was done: {step.note} Who was seen: {action.seen}. "
+        f"Result: {OutcomeResult(action.result).label}."
+        + (f" Time spent: {minutes} minutes." if minutes else "")
+    )
 
 
 def _keep_cancel_reason(step: Step[SafeguardingAction]) -> None:
@@ -91,6 +124,14 @@ def _retime(step: Step[SafeguardingAction]) -> None:
     action.due_at, action.grade = due_at, str(grade)
 
 
+def _check_escalation(step: Step[SafeguardingAction]) -> None:
+    # Only the ladder escalates (services.escalate_actions), with the rung it took.
+    if step.params.get("escalation") is None:
+        raise ValidationError(
+            {"transition": "Actions are escalated by the escalation ladder, not by hand."}
+        )
+
+
 ACTIVE_STATES = {S.OPEN, S.IN_PROGRESS}
 
 ACTION = StateMachine(
@@ -120,6 +161,7 @@ ACTION = StateMachine(
             done="completed",
             # An action closed with no word of what was done is no record of safeguarding.
             note="Give the outcome of the action.",
+            guards=[_check_outcome],
             effects=[_mark_started, _mark_completed],
         ),
         Transition(
@@ -163,6 +205,15 @@ ACTION = StateMachine(
             done="due time brought forward",
             guards=[_check_retime],
             effects=[_retime],
+        ),
+        # Not taken up, or late: a rung of the ladder (escalation.LADDER) told someone above.
+        Transition(
+            "escalate",
+            ACTIVE_STATES,
+            STAY,
+            label="Escalate",
+            done="escalated",
+            guards=[_check_escalation],
         ),
     ],
 )

@@ -1,10 +1,15 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from drachma.core.apitools import Allow
-from drachma.statistics import foi, hotspots, selectors
+from drachma.core.paging import PageNumberPagination
+from drachma.core.schemas import WorkflowEventOut
+from drachma.statistics import foi, hotspots, selectors, services
+from drachma.statistics.filtersets import FOIRequestFilterSet
+from drachma.statistics.models import Exemption, FOIStatus
 from drachma.statistics.selectors import AreaFilter, Period
 
 router = Router()
@@ -138,3 +143,147 @@ def foi_answer(request, q: FOIQuery = Query(...)):
         "tables": {name: table.as_dict() for name, table in answer.tables.items()},
         "footnote": answer.footnote,
     }
+
+
+# --- FOI requests ---------------------------------------------------------------------------
+
+
+class FOIRequestIn(Schema):
+    received_on: datetime.date = Field(description="The day the force received it (not later)")
+    requester_reference: str = Field(max_length=100)
+    question: str = Field(max_length=5000)
+    period_start: datetime.date = Field(description="Figures from, YYYY-MM-DD")
+    period_end: datetime.date = Field(description="Figures to, YYYY-MM-DD")
+    breakdowns: list[str] = Field(
+        description=(
+            "One or more of: "
+            + ", ".join(n for n, d in selectors.DIMENSIONS.items() if not d.name_bearing)
+        ),
+    )
+    areas: list[str] = Field(
+        default_factory=list, description="ONS borough/ward codes, district:<id>, outside"
+    )
+
+
+class FOIExemptionOut(Schema):
+    section: str
+    label: str = Field(alias="get_section_display")
+    reason: str
+
+
+class FOIRequestSummaryOut(Schema):
+    reference: str
+    received_on: datetime.date
+    due_on: datetime.date
+    status: FOIStatus
+    requester_reference: str
+    answered_on_time: bool | None
+
+
+class FOIRequestOut(FOIRequestSummaryOut):
+    question: str
+    period_start: datetime.date
+    period_end: datetime.date
+    breakdowns: list[str]
+    areas: list[str]
+    recorded_by: str = Field(alias="recorded_by.username")
+    answered_at: datetime.datetime | None
+    answered_by: str | None = Field(None, alias="answered_by.username")
+    answer: dict = Field(description="The answer as published: headline, rows, footnote")
+    judgement: dict = Field(description="The small-number judgement: rule, withheld, note")
+    exemptions: list[FOIExemptionOut]
+    events: list[WorkflowEventOut]
+
+    @staticmethod
+    def resolve_exemptions(obj) -> list:
+        return list(obj.exemptions.all())
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.select_related("by"))
+
+
+class FOIAnswerIn(Schema):
+    judgement: str = Field(
+        max_length=5000, description="Why no published figure can identify anyone"
+    )
+    exemptions: dict[str, str] = Field(
+        default_factory=dict,
+        description=f"Section -> reason, sections from: {', '.join(Exemption.values)}",
+    )
+
+
+class FOIRequestFilters(FilterSchema):
+    status: FOIStatus | None = None
+    overdue: bool | None = None
+    received_after: datetime.date | None = None
+    received_before: datetime.date | None = None
+
+
+class FOITimelinessOut(Schema):
+    received: int
+    answered: int
+    answered_on_time: int
+    answered_late: int
+    open: int
+    overdue: int
+    percent_on_time: float | None
+
+
+@router.get(
+    "/foi-requests",
+    response=list[FOIRequestSummaryOut],
+    auth=Allow("statistics.view_foirequest"),
+)
+@paginate(PageNumberPagination)
+def list_foi_requests(request, filters: FOIRequestFilters = Query(...)):
+    """The FOI request register, soonest due first."""
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    filterset = FOIRequestFilterSet(params, queryset=selectors.foi_requests())
+    if not filterset.is_valid():
+        raise ValidationError({k: " ".join(v) for k, v in filterset.errors.items()})
+    return filterset.qs.order_by("due_on", "pk")
+
+
+@router.get(
+    "/foi-requests/timeliness",
+    response=FOITimelinessOut,
+    auth=Allow("statistics.view_foirequest"),
+)
+def foi_timeliness(request, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Requests received in the period (all when not given) answered on time."""
+    return selectors.foi_timeliness(start, end).as_dict()
+
+
+@router.post(
+    "/foi-requests", response={201: FOIRequestOut}, auth=Allow("statistics.add_foirequest")
+)
+def record_foi_request(request, payload: FOIRequestIn):
+    """Record a request: its deadline is the 20th working day after receipt."""
+    item = services.record_request(user=request.user, **payload.dict())
+    return Status(201, selectors.foi_request(item.reference))
+
+
+@router.get(
+    "/foi-requests/{foi_reference}",
+    response=FOIRequestOut,
+    auth=Allow("statistics.view_foirequest", hide=True),
+)
+def get_foi_request(request, foi_reference: str):
+    return selectors.foi_request(foi_reference)
+
+
+@router.post(
+    "/foi-requests/{foi_reference}/answer",
+    response=FOIRequestOut,
+    auth=Allow("statistics.answer_foirequest", hide=True),
+)
+def answer_foi_request(request, foi_reference: str, payload: FOIAnswerIn):
+    """Answer from the statistics, once: a second answer is refused (422)."""
+    services.answer_request(
+        selectors.foi_request(foi_reference),
+        user=request.user,
+        judgement_note=payload.judgement,
+        exemptions=payload.exemptions,
+    )
+    return selectors.foi_request(foi_reference)

@@ -87,3 +87,95 @@ class FOIForm(PeriodForm):
         choices=[(d.name, d.label) for d in DIMENSIONS.values() if d.name not in ("group",)],
         initial=["area"],
     )
+
+
+# --- FOI requests ---------------------------------------------------------------------------
+
+
+class FOIRequestForm(forms.Form):
+    """Record a request: when it arrived, its reference, the question, the figures asked for."""
+
+    received_on = forms.DateField(
+        widget=DATE, label="Received on", help_text="The day the force received the request."
+    )
+    requester_reference = forms.CharField(
+        max_length=100,
+        label="Requester's reference",
+        help_text="The reference the requester or the FOI unit gave it, never a name.",
+    )
+    question = forms.CharField(
+        max_length=5000, label="The request", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    period_start = forms.DateField(widget=DATE, label="Figures from")
+    period_end = forms.DateField(widget=DATE, label="Figures to")
+    breakdowns = forms.MultipleChoiceField(
+        label="Breakdowns asked for",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(d.name, d.label) for d in DIMENSIONS.values() if not d.name_bearing],
+    )
+    areas = forms.MultipleChoiceField(
+        choices=(),
+        required=False,
+        label="Areas",
+        help_text="None ticked: any area.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "areas", forms.MultipleChoiceField).choices = area_choices()
+
+
+class FOIAnswerForm(forms.Form):
+    """The answer step: the small-number judgement, and any exemptions, each with its reason."""
+
+    judgement = forms.CharField(
+        max_length=5000,
+        label="The small-number judgement",
+        help_text=(
+            "Why no published figure can identify anyone: the rule applied, and anything more "
+            "withheld or checked."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    exemptions = forms.MultipleChoiceField(
+        label="Exemptions applied",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick each exemption applied to part of the answer and give its reason below.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from drachma.statistics.models import Exemption
+
+        super().__init__(*args, **kwargs)
+        field_of(self, "exemptions", forms.MultipleChoiceField).choices = Exemption.choices
+        for value, label in Exemption.choices:
+            self.fields[f"reason_{value}"] = forms.CharField(
+                max_length=2000,
+                required=False,
+                label=f"Reason for {label.split(':')[0].lower()}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        from drachma.statistics.models import Exemption
+
+        super().clean()
+        data = self.cleaned_data
+        ticked = set(data.get("exemptions") or [])
+        chosen: dict[str, str] = {}
+        for value, label in Exemption.choices:
+            reason = (data.get(f"reason_{value}") or "").strip()
+            section = label.split(":")[0]
+            if value in ticked and not reason:
+                self.add_error(f"reason_{value}", f"Give the reason {section.lower()} applies.")
+            elif reason and value not in ticked:
+                self.add_error(
+                    f"reason_{value}",
+                    f"{section} is not ticked: tick it, or clear its reason.",
+                )
+            elif value in ticked:
+                chosen[value] = reason
+        data["chosen_exemptions"] = chosen
+        return data

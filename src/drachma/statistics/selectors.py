@@ -16,13 +16,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from drachma.areas.models import Borough, District, Ward
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentKind, IncidentSource, IncidentStatus, Outcome
 from drachma.statistics import conf
-from drachma.statistics.models import MonthlyCount
+from drachma.statistics.models import FOIRequest, FOIStatus, MonthlyCount
 from drachma.statistics.rollup import FIELDS, month_of
 
 OUTSIDE_GM = "Outside Greater Manchester"
@@ -521,3 +522,71 @@ def overview(period: Period, areas: AreaFilter | None = None) -> dict:
         "rates": rates_per_100k(period) if areas is None else None,
         "trend": trend(period, "area", areas=areas),
     }
+
+
+# --- Freedom of Information requests ----------------------------------------------------------
+
+
+def foi_requests():
+    """Every FOI request, with who recorded and answered it (requests name no one: the
+    requester is known by a reference only)."""
+    return FOIRequest.objects.select_related("recorded_by", "answered_by")
+
+
+def foi_request(reference: str):
+    return get_object_or_404(foi_requests().prefetch_related("exemptions"), reference=reference)
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Requests answered on time: the figure the ICO asks forces to publish."""
+
+    received: int
+    answered: int
+    on_time: int
+    late: int
+    open: int
+    overdue: int
+
+    @property
+    def percent_on_time(self) -> float | None:
+        return round(100 * self.on_time / self.answered, 1) if self.answered else None
+
+    def as_dict(self) -> dict:
+        return {
+            "received": self.received,
+            "answered": self.answered,
+            "answered_on_time": self.on_time,
+            "answered_late": self.late,
+            "open": self.open,
+            "overdue": self.overdue,
+            "percent_on_time": self.percent_on_time,
+        }
+
+
+def foi_timeliness(
+    start: datetime.date | None = None, end: datetime.date | None = None
+) -> Timeliness:
+    """Of the requests received from ``start`` to ``end`` (inclusive; all when not given): how
+    many were answered, how many of those by the deadline, and how many are still open."""
+    rows = FOIRequest.objects.all()
+    if start:
+        rows = rows.filter(received_on__gte=start)
+    if end:
+        rows = rows.filter(received_on__lte=end)
+    today = timezone.localdate()
+    counts = rows.aggregate(
+        received=Count("pk"),
+        answered=Count("pk", filter=Q(status=FOIStatus.ANSWERED)),
+        on_time=Count("pk", filter=Q(status=FOIStatus.ANSWERED, answered_on_time=True)),
+        open=Count("pk", filter=Q(status=FOIStatus.OPEN)),
+        overdue=Count("pk", filter=Q(status=FOIStatus.OPEN, due_on__lt=today)),
+    )
+    return Timeliness(
+        received=counts["received"],
+        answered=counts["answered"],
+        on_time=counts["on_time"],
+        late=counts["answered"] - counts["on_time"],
+        open=counts["open"],
+        overdue=counts["overdue"],
+    )

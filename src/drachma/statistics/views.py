@@ -1,16 +1,31 @@
 from types import SimpleNamespace
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from drachma.audit.services import append
 from drachma.core.access import require
-from drachma.core.downloads import attachment
-from drachma.statistics import exports, foi, reports, selectors
-from drachma.statistics.forms import BoardReportForm, FOIForm, OverviewForm, PeriodForm
+from drachma.core.downloads import attachment, csv_attachment
+from drachma.core.paging import paginate
+from drachma.core.views import confirm_step
+from drachma.core.workingdays import working_days_between
+from drachma.statistics import exports, foi, reports, selectors, services
+from drachma.statistics.filtersets import FOIRequestFilterSet
+from drachma.statistics.forms import (
+    BoardReportForm,
+    FOIAnswerForm,
+    FOIForm,
+    FOIRequestForm,
+    OverviewForm,
+    PeriodForm,
+)
+from drachma.statistics.models import Exemption, FOIStatus
 
 TABLES = {name: d.label for name, d in selectors.DIMENSIONS.items() if not d.name_bearing}
 
@@ -198,3 +213,148 @@ def board_report(request):
         },
         status=400 if request.method == "POST" else 200,  # a refused form, shown again
     )
+
+
+# --- FOI requests ---------------------------------------------------------------------------
+
+FOI_SORTS = {
+    "reference": "reference",
+    "received": ("received_on", "pk"),
+    "due": ("due_on", "pk"),
+    "status": ("status", "due_on"),
+}
+
+
+@require("statistics.view_foirequest")
+def foi_requests(request):
+    filterset = FOIRequestFilterSet(request.GET, queryset=selectors.foi_requests())
+    context = paginate(request, filterset.qs, sorts=FOI_SORTS, default_sort="due")
+    return render(
+        request,
+        "statistics/foi_requests.html",
+        {
+            "filterset": filterset,
+            "figures": selectors.foi_timeliness(),
+            "today": timezone.localdate(),
+            **context,
+        },
+    )
+
+
+def _refused(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form, each message beside its field."""
+    names = {"start": "period_start", "end": "period_end", "note": "judgement"}
+    for field, errors in exc.message_dict.items():
+        name = names.get(field, field)
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+@require("statistics.add_foirequest", methods=["GET", "POST"])
+def foi_request_new(request):
+    form = FOIRequestForm(request.POST or None, initial={"breakdowns": ["area"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.record_request(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{item.reference} recorded: due {item.due_on:%-d %B %Y}")
+            return redirect("statistics:foi_request", item.reference)
+    return render(
+        request,
+        "statistics/foi_request_form.html",
+        {"form": form, "cancel_url": reverse("statistics:foi_requests")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require("statistics.view_foirequest", hide=True)
+def foi_request(request, foi_reference: str):
+    item = selectors.foi_request(foi_reference)
+    return render(
+        request,
+        "statistics/foi_request.html",
+        {
+            "item": item,
+            "list_url": reverse("statistics:foi_requests"),
+            "breakdowns": [selectors.DIMENSIONS[b].label for b in item.breakdowns],
+            "working_days_left": working_days_between(timezone.localdate(), item.due_on),
+            "can_answer": item.status == FOIStatus.OPEN
+            and request.user.has_perm("statistics.answer_foirequest"),
+        },
+    )
+
+
+@require("statistics.answer_foirequest", hide=True, methods=["GET", "POST"])
+def foi_request_answer(request, foi_reference: str):
+    item = selectors.foi_request(foi_reference)
+    back = reverse("statistics:foi_request", args=[foi_reference])
+    if item.status != FOIStatus.OPEN:
+        messages.error(request, f"{item.reference} has already been answered; it is answered once.")
+        return redirect(back)
+    form = FOIAnswerForm(request.POST or None)
+    try:
+        published, judgement = services.published_answer(services.draft_answer(item))
+    except ValidationError as exc:
+        messages.error(request, f"{item.reference} cannot be answered: {' '.join(exc.messages)}")
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_request(
+                item,
+                user=request.user,
+                judgement_note=form.cleaned_data["judgement"],
+                exemptions=form.cleaned_data["chosen_exemptions"],
+            )
+        except ValidationError as exc:
+            if "status" in exc.message_dict:  # answered a moment ago by someone else
+                messages.error(request, " ".join(exc.message_dict["status"]))
+                return redirect(back)
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{item.reference} answered")
+            return redirect(back)
+    withheld = len(judgement["withheld"])
+    return confirm_step(
+        request,
+        title=f"Answer {item.reference}?",
+        caption=f"Requester's reference {item.requester_reference}",
+        what_will_happen=[
+            *published["headline"],
+            f"{withheld} figure{'s' if withheld != 1 else ''} withheld by the small-number "
+            f"rule ({published['footnote']})."
+            if withheld
+            else "No figure needs withholding under the small-number rule.",
+            "The answer is kept with the request as published, with your judgement and the "
+            "exemptions applied; it cannot be answered again.",
+        ],
+        action_url=request.path,
+        button="Answer the request",
+        cancel_url=back,
+        form=form,
+        destructive=False,
+    )
+
+
+@require("statistics.view_foirequest", hide=True)
+def foi_request_csv(request, foi_reference: str):
+    """The answer as kept, with the exemptions applied, as a spreadsheet to send."""
+    item = selectors.foi_request(foi_reference)
+    if item.status != FOIStatus.ANSWERED:
+        return HttpResponse(
+            f"{item.reference} has not been answered yet: there is no answer to download.",
+            status=409,
+            content_type="text/plain",
+        )
+    rows = list(item.answer.get("rows") or [[item.reference]])
+    exemptions = [[Exemption(e.section).label, e.reason] for e in item.exemptions.all()]
+    if exemptions:
+        rows += [[], ["Exemptions applied", "Reason"], *exemptions]
+    append(
+        "export",
+        model="statistics.foirequest",
+        object_repr=f"{item.reference} answer",
+        changes={"format": "csv"},
+    )
+    return csv_attachment(rows[0], rows[1:], filename=f"{item.reference}-answer.csv")

@@ -213,6 +213,10 @@ class BankOut(Schema):
     match_distance: int
     video_match_share: float
     is_default: bool
+    source: str = Field(
+        description="Who the bank's hashes came from (an imported hash list); empty for the "
+        "force's own footage."
+    )
 
 
 class NewBankIn(Schema):

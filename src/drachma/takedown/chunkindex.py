@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 
 import numpy as np
-from django.db import connections
+from django.db import connections, models
 
 from drachma.core.querysets import concrete_field
 from drachma.takedown.hashing import MIN_QUALITY
@@ -88,18 +88,22 @@ def chunk_values(codes: np.ndarray, kind: str) -> np.ndarray:
 
 
 def matchable_rows(
-    hashes: Iterable[tuple[int, str, str, int, bool]], model: type = MatchableHash
+    hashes: Iterable[tuple[int, str, str, int | None, bool]],
+    model: type[models.Model] = MatchableHash,
 ) -> list:
     """``MatchableHash`` rows (unsaved) for those of the (key, kind, hex hash, quality,
-    false_match) given that can match: quality >= 50 and not a known false match.
+    false_match) given that can match: quality >= 50 (or not stated: an imported PDQ signal)
+    and not a known false match.
 
-    ``model`` lets a migration pass its historical model.
+    ``model`` lets a migration pass its historical model, and the imported signals'
+    ``SignalMatchable`` share the rows' shape (keyed by ``bank_hash``).
     """
     usable = [
         (pk, kind, hex_)
         for pk, kind, hex_, quality, false_match in hashes
-        if quality >= MIN_QUALITY and not false_match and kind in KIND_OFFSETS
+        if (quality is None or quality >= MIN_QUALITY) and not false_match and kind in KIND_OFFSETS
     ]
+    key = model._meta.pk.attname
     if not usable:
         return []
     codes = hexes_to_bits([hex_ for _, _, hex_ in usable])
@@ -111,7 +115,7 @@ def matchable_rows(
             fields = {f"chunk_{i}": value for i, value in enumerate(chunk_row)}
             rows.append(
                 model(
-                    media_hash_id=usable[position][0],
+                    **{key: usable[position][0]},
                     code=codes[position].tobytes(),
                     **fields,
                 )
@@ -138,13 +142,16 @@ def search(
     max_distance: int,
     using: str = "default",
     method: str | None = None,
+    model: type[models.Model] = MatchableHash,
 ) -> list[list[tuple[int, int]]]:
     """For each query hash, (``MediaHash`` key, distance) of every matchable hash of ``kind``
     within ``max_distance`` bits, nearest first: exactly what comparing the query with every
     matchable hash would give.
 
     ``method`` is ``"sql"`` (PostgreSQL: distances in the database, the default there) or
-    ``"python"`` (candidates read, distances in NumPy; the default elsewhere).
+    ``"python"`` (candidates read, distances in NumPy; the default elsewhere). ``model`` is
+    the index searched: ``MatchableHash`` (the force's captures, keys of ``MediaHash``) or
+    ``SignalMatchable`` (imported hash lists, keys of ``BankSignalHash``).
     """
     thresholds(max_distance)  # a bad distance fails even without queries
     codes = hexes_to_bits(list(queries_hex))
@@ -157,9 +164,9 @@ def search(
     if method == "sql":
         if connection.vendor != "postgresql":
             raise ValueError("distances in SQL need PostgreSQL (bit strings and bit_count)")
-        pairs = _pairs_sql(codes, probes, max_distance, connection)
+        pairs = _pairs_sql(codes, probes, max_distance, connection, model)
     elif method == "python":
-        pairs = _pairs_python(codes, probes, max_distance, using)
+        pairs = _pairs_python(codes, probes, max_distance, using, model)
     else:
         raise ValueError(f"unknown search method {method!r}")
     results: list[dict[int, int]] = [{} for _ in range(len(codes))]
@@ -169,26 +176,31 @@ def search(
 
 
 @functools.cache
-def _statement(table: str, columns: tuple[str, ...]) -> str:
+def _statement(table: str, columns: tuple[str, ...], key: str = "media_hash_id") -> str:
     # One branch per chunk looked up, each an index-only scan of that chunk's index with the
     # distance checked in it, so only the hashes within reach come back.
     branches = " UNION ALL ".join(
-        f"SELECT media_hash_id, code FROM {table} WHERE {column} = ANY(%s::int4[])"
-        for column in columns
+        f"SELECT {key}, code FROM {table} WHERE {column} = ANY(%s::int4[])" for column in columns
     )
     return (
-        f"SELECT media_hash_id, bit_count(code # %s::bit({PDQ_BYTES * 8})) FROM ({branches}) AS c"
+        f"SELECT {key}, bit_count(code # %s::bit({PDQ_BYTES * 8})) FROM ({branches}) AS c"
         f" WHERE bit_count(code # %s::bit({PDQ_BYTES * 8})) <= %s"
     )
 
 
-def _pairs_sql(codes: np.ndarray, probes: list, max_distance: int, connection) -> list:
+def _pairs_sql(
+    codes: np.ndarray,
+    probes: list,
+    max_distance: int,
+    connection,
+    model: type[models.Model] = MatchableHash,
+) -> list:
     import psycopg
 
     quote = connection.ops.quote_name
-    table = quote(MatchableHash._meta.db_table)
-    columns = tuple(quote(concrete_field(MatchableHash, f"chunk_{c}").column) for c, _ in probes)
-    sql = _statement(table, columns)
+    table = quote(model._meta.db_table)
+    columns = tuple(quote(concrete_field(model, f"chunk_{c}").column) for c, _ in probes)
+    sql = _statement(table, columns, quote(model._meta.pk.column))
     # Straight through psycopg (Django's cursors bind parameters on the client): a prepared
     # statement is planned once per connection, and the queries of one file (an image's
     # eight turns, a video's frames) go in one pipeline, one round trip.
@@ -210,14 +222,21 @@ def _pairs_sql(codes: np.ndarray, probes: list, max_distance: int, connection) -
     return pairs
 
 
-def _pairs_python(codes: np.ndarray, probes: list, max_distance: int, using: str) -> list:
+def _pairs_python(
+    codes: np.ndarray,
+    probes: list,
+    max_distance: int,
+    using: str,
+    model: type[models.Model] = MatchableHash,
+) -> list:
     found: dict[int, bytes] = {}
-    rows = MatchableHash.objects.using(using)
+    rows = model._default_manager.using(using)
+    key = model._meta.pk.attname
     for chunk, values in probes:
         unique = np.unique(values).tolist()
         for start in range(0, len(unique), BATCH):
             lookup = {f"chunk_{chunk}__in": unique[start : start + BATCH]}
-            found.update(rows.filter(**lookup).values_list("media_hash_id", "code"))
+            found.update(rows.filter(**lookup).values_list(key, "code"))
     if not found:
         return []
     keys = np.fromiter(found, dtype=np.int64, count=len(found))

@@ -10,7 +10,13 @@ from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
 from drachma.takedown import conf
-from drachma.takedown.models import ContentItem, MatchBank, MatchReview, StillOnline
+from drachma.takedown.models import (
+    ContentItem,
+    HashListFormat,
+    MatchBank,
+    MatchReview,
+    StillOnline,
+)
 from drachma.takedown.selectors import FIGURE_DIMENSIONS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,7 +42,9 @@ class ContentItemForm(forms.ModelForm):
     )
     group = forms.ModelChoiceField(queryset=Group.objects.all(), required=False)
     bank = forms.ModelChoiceField(
-        queryset=MatchBank.objects.all(), required=False, help_text="Left empty, the default bank."
+        queryset=MatchBank.objects.filter(source=""),
+        required=False,
+        help_text="Left empty, the default bank.",
     )
 
     class Meta:
@@ -129,6 +137,26 @@ class NewBankForm(forms.ModelForm):
     class Meta:
         model = MatchBank
         fields = ["name", "match_distance", "video_match_share", "description"]
+
+
+class HashListImportForm(forms.Form):
+    file = forms.FileField(
+        label="Hash list",
+        help_text="HMA bank JSON, ThreatExchange CSV or signal file, or plain CSV.",
+    )
+    source = forms.CharField(
+        label="Who sent it", max_length=200, help_text="For example the NCA, or another force."
+    )
+    bank_name = forms.CharField(
+        label="Bank",
+        max_length=100,
+        help_text="The bank the list goes into; made on the first import.",
+    )
+    format = forms.ChoiceField(
+        choices=[("auto", "Work it out from the file")]
+        + [(key, label) for key, label in HashListFormat.choices],
+        initial="auto",
+    )
 
 
 class FiguresForm(forms.Form):

@@ -66,6 +66,16 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def digests(fh) -> tuple[str, str]:
+    """(SHA-256, MD5) of an open binary file, read once. MD5 is only for exchange: it is the
+    file hash ThreatExchange and HMA share (``video_md5``, ``photo_md5``)."""
+    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        sha.update(block)
+        md5.update(block)
+    return sha.hexdigest(), md5.hexdigest()
+
+
 def _check_size(path: str | Path, max_bytes: int | None) -> int:
     try:
         size = os.path.getsize(path)
@@ -187,13 +197,14 @@ def _strict_decoding() -> Iterator[None]:
             ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def _decode_rgb(source: Source) -> np.ndarray:
+def _decode_rgb(source: Source, *, orient: bool = True) -> np.ndarray:
     """The picture as displayed, as an RGB array; raises MediaError if it cannot be decoded.
 
     ``load()`` decodes the whole file, so that a truncated one fails here instead of being
     hashed half grey. The EXIF orientation is applied: phones store pictures sideways with a
     flag, platforms show (and re-upload) them turned; rotations are matched anyway through the
-    dihedral hashes.
+    dihedral hashes. ``orient=False`` gives the pixels as stored, EXIF orientation not applied,
+    as the reference PDQ implementations read them (``hash_image_reference``).
     """
     if isinstance(source, bytes | bytearray | memoryview):
         if len(source) == 0:
@@ -210,7 +221,7 @@ def _decode_rgb(source: Source) -> np.ndarray:
                 img.load()
                 if img.width < 1 or img.height < 1:
                     raise MediaError("image has no pixels")
-                shown = ImageOps.exif_transpose(img)
+                shown = ImageOps.exif_transpose(img) if orient else img
                 return _to_rgb_array(shown)
     except MediaError:
         raise
@@ -243,6 +254,37 @@ def hash_image(source: Source) -> ImageHash:
 
     bits, quality = pdqhash.compute(_decode_rgb(source))
     return ImageHash(pdq=_bits_to_hex(bits), quality=int(quality))
+
+
+def hash_image_reference(source: Source) -> ImageHash:
+    """The PDQ hash of an image as the reference implementations compute it, for exchange.
+
+    Meta's C++ ``pdq-photo-hasher``, python-threatexchange's ``PdqSignal`` and HMA hash the
+    pixels as the file stores them: they do not apply the EXIF orientation flag. Drachma's own
+    hash (``hash_image``) is of the picture as displayed, so for a photo stored sideways with a
+    flag the two are 128 or more bits apart; this one is what other systems hold and expect.
+    A rotated copy still matches through the dihedral hashes of the query.
+    """
+    import pdqhash
+
+    bits, quality = pdqhash.compute(_decode_rgb(source, orient=False))
+    return ImageHash(pdq=_bits_to_hex(bits), quality=int(quality))
+
+
+def exif_orientation(source: Source) -> int:
+    """The EXIF orientation flag (1 to 8; 1, the default, means stored as displayed)."""
+    fp: io.BytesIO | str
+    fp = (
+        io.BytesIO(bytes(source))
+        if isinstance(source, bytes | bytearray | memoryview)
+        else str(source)
+    )
+    try:
+        with Image.open(fp) as img:
+            value = img.getexif().get(0x0112, 1)
+    except (UnidentifiedImageError, *_DECODE_ERRORS):
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def hash_image_dihedral(source: Source) -> list[ImageHash]:

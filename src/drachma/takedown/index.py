@@ -30,6 +30,8 @@ from django.core.exceptions import ValidationError
 from drachma.takedown import chunkindex, hashing
 from drachma.takedown.matcher import hamming
 from drachma.takedown.models import (
+    BankSignal,
+    BankSignalHash,
     Capture,
     HashKind,
     MatchableHash,
@@ -37,6 +39,7 @@ from drachma.takedown.models import (
     MatchKind,
     MediaHash,
     MediaKind,
+    SignalMatchable,
 )
 
 # pdqhash's order of the dihedral hashes (compute_dihedral): the first is the image as it is.
@@ -62,6 +65,11 @@ class HashedMedia:
     size: int
     image_hashes: list = field(default_factory=list)  # the 8 dihedral ImageHash, original first
     frames: list = field(default_factory=list)  # FrameHash, one per sampled frame
+    md5: str = ""
+    # An image's PDQ hash as the reference implementations compute it (EXIF orientation not
+    # applied), and the orientation flag: what is exchanged with others.
+    reference: hashing.ImageHash | None = None
+    orientation: int = 1
 
     @property
     def original(self):
@@ -131,18 +139,30 @@ def hash_media(path, *, max_bytes: int | None = None) -> HashedMedia:
     try:
         images, frames = [], []
         kind = hashing.media_kind(path)
+        reference, orientation = None, 1
         if kind == MediaKind.IMAGE:
             images = hashing.hash_image_dihedral(path)
+            reference = hashing.hash_image_reference(path)
+            orientation = hashing.exif_orientation(path)
         else:
             frames = hashing.hash_video(path, seconds_per_hash=conf.seconds_per_frame_hash())
             if not frames:
                 raise hashing.MediaError("The video has no frames that could be read.")
-        sha256 = hashing.sha256_file(path)
+        with open(path, "rb") as fh:
+            sha256, md5 = hashing.digests(fh)
     except hashing.MediaError as exc:
         message = str(exc).strip() or "The file cannot be hashed."
         raise ValidationError({"file": message[0].upper() + message[1:]}) from None
     return HashedMedia(
-        path=path, sha256=sha256, kind=str(kind), size=size, image_hashes=images, frames=frames
+        path=path,
+        sha256=sha256,
+        kind=str(kind),
+        size=size,
+        image_hashes=images,
+        frames=frames,
+        md5=md5,
+        reference=reference,
+        orientation=orientation,
     )
 
 
@@ -279,3 +299,145 @@ def match_media(media: HashedMedia, *, exclude_item_id: int | None = None) -> li
 def match_file(path, *, max_bytes: int | None = None) -> list[Match]:
     """The known footage a file matches, with distances (``manage.py match_media``)."""
     return match_media(hash_media(path, max_bytes=max_bytes))
+
+
+# -- imported hash lists -------------------------------------------------------------------
+
+
+@dataclass
+class SignalHit:
+    """A signal of an imported hash list that a file matches."""
+
+    signal_id: int
+    bank: str
+    source: str
+    signal_type: str
+    content_id: str
+    label: str
+    kind: str
+    distance: int | None = None
+    frame_share: float | None = None
+    transform: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "bank": self.bank,
+            "source": self.source,
+            "signal_type": self.signal_type,
+            "content_id": self.content_id,
+            "kind": self.kind,
+            "distance": self.distance,
+            "frame_share": None if self.frame_share is None else round(self.frame_share, 3),
+            "transform": self.transform,
+        }
+
+    @property
+    def sort_key(self):
+        closeness = (
+            self.distance if self.distance is not None else (1 - (self.frame_share or 0)) * 256
+        )
+        return (0 if self.kind == MatchKind.EXACT else 1, closeness, self.signal_id)
+
+
+def index_signals(signal_ids: Iterable[int]) -> int:
+    """Make imported signals' hashes matchable (in the transaction that imports them)."""
+    ids = list(signal_ids)
+    total = 0
+    for start in range(0, len(ids), chunkindex.BATCH):
+        hashes = BankSignalHash.objects.filter(
+            signal_id__in=ids[start : start + chunkindex.BATCH]
+        ).values_list("pk", "kind", "hash", "quality")
+        rows = chunkindex.matchable_rows(
+            ((pk, kind, hex_, quality, False) for pk, kind, hex_, quality in hashes),
+            model=SignalMatchable,
+        )
+        SignalMatchable.objects.bulk_create(rows, batch_size=chunkindex.BATCH)
+        total += len(rows)
+    return total
+
+
+def search_signals(media: HashedMedia) -> list[SignalHit]:
+    """Signals of imported hash lists ``media`` matches, best first, by the rules the force's
+    own bank is matched by: the file's MD5 exactly; an image's eight dihedral PDQ hashes within
+    each bank's distance (so a list's reference hash of a photo stored sideways matches the
+    photo as displayed); a video's distinct frames of quality 50 or more, a share of which
+    must each lie within the distance of one of the signal's frames."""
+    banks = list(MatchBank.objects.exclude(source="").values_list("match_distance", flat=True))
+    if not banks:
+        return []
+    max_distance = min(max(banks), chunkindex.MAX_DISTANCE)
+    found: dict[int, SignalHit] = {}
+    if media.md5:
+        md5_type = "video_md5" if media.kind == MediaKind.VIDEO else "photo_md5"
+        exact = BankSignal.objects.filter(digest=media.md5, signal_type=md5_type)
+        for signal in exact.select_related("bank"):
+            found[signal.pk] = _hit(signal, MatchKind.EXACT, distance=0)
+    if media.kind == MediaKind.IMAGE:
+        queries = [
+            (i, h.pdq) for i, h in enumerate(media.image_hashes) if h.quality >= hashing.MIN_QUALITY
+        ]
+        if queries:
+            hits = chunkindex.search(
+                [q for _, q in queries],
+                kind=HashKind.PDQ,
+                max_distance=max_distance,
+                model=SignalMatchable,
+            )
+            ids = {pk for per_query in hits for pk, _ in per_query}
+            for row in _signal_hashes(ids, HashKind.PDQ):
+                distance, which = min((hamming(q, row.hash), i) for i, q in queries)
+                signal = row.signal
+                if distance > signal.bank.match_distance:
+                    continue
+                current = found.get(signal.pk)
+                if current is None or (
+                    current.kind != MatchKind.EXACT and distance < (current.distance or 0)
+                ):
+                    found[signal.pk] = _hit(
+                        signal,
+                        MatchKind.IMAGE,
+                        distance=distance,
+                        transform=TRANSFORMS[which] if which < len(TRANSFORMS) else "",
+                    )
+    else:
+        query = list(dict.fromkeys(f.pdq for f in media.frames if f.quality >= hashing.MIN_QUALITY))
+        if query:
+            hits = chunkindex.search(
+                query, kind=HashKind.VPDQ_FRAME, max_distance=max_distance, model=SignalMatchable
+            )
+            ids = {pk for per_frame in hits for pk, _ in per_frame}
+            rows = {row.pk: row for row in _signal_hashes(ids, HashKind.VPDQ_FRAME)}
+            matched: dict[int, set[int]] = defaultdict(set)
+            for frame, per_frame in enumerate(hits):
+                for pk, distance in per_frame:
+                    row = rows.get(pk)
+                    if row is not None and distance <= row.signal.bank.match_distance:
+                        matched[row.signal_id].add(frame)
+            signals = {row.signal_id: row.signal for row in rows.values()}
+            for signal_id, frames in matched.items():
+                signal = signals[signal_id]
+                share = len(frames) / len(query)
+                if share >= signal.bank.video_match_share and signal_id not in found:
+                    found[signal_id] = _hit(signal, MatchKind.VIDEO, frame_share=share)
+    return sorted(found.values(), key=lambda h: h.sort_key)
+
+
+def _signal_hashes(ids: set[int], kind: str):
+    keys = sorted(ids)
+    for start in range(0, len(keys), chunkindex.BATCH):
+        yield from BankSignalHash.objects.filter(
+            pk__in=keys[start : start + chunkindex.BATCH], kind=kind
+        ).select_related("signal__bank")
+
+
+def _hit(signal: BankSignal, kind: str, **details) -> SignalHit:
+    return SignalHit(
+        signal_id=signal.pk,
+        bank=signal.bank.name,
+        source=signal.bank.source,
+        signal_type=signal.signal_type,
+        content_id=signal.content_id,
+        label=signal.label,
+        kind=str(kind),
+        **details,
+    )

@@ -53,6 +53,14 @@ class MatchBank(AuditedModel):
         help_text="Share of a video's frames (of quality 50 or more) that must match.",
     )
     is_default = models.BooleanField(default=False, editable=False)
+    source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Who the bank's hashes came from (an imported hash list); blank for the force's own "
+            "footage."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +121,17 @@ class ContentItem(ReviewableRecord):
     def __str__(self) -> str:
         return self.reference or "new content item"
 
+    def clean(self):
+        super().clean()
+        bank = self.bank if self.bank_id else None
+        if bank is not None and bank.source:
+            raise ValidationError(
+                {
+                    "bank": f"{bank.name} is a hash list from {bank.source}; footage goes in one "
+                    "of the force's own banks."
+                }
+            )
+
 
 class MediaKind(models.TextChoices):
     IMAGE = "image", "Image"
@@ -157,6 +176,20 @@ class MediaHash(AuditedModel):
     frame_index = models.PositiveIntegerField(null=True, blank=True)
     timestamp = models.FloatField(
         null=True, blank=True, help_text="Seconds from the start of the video."
+    )
+    reference_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=(
+            "For an image: the PDQ hash of the pixels as stored, EXIF orientation not applied, "
+            "as the reference implementations compute it; the hash exchanged with others."
+        ),
+    )
+    orientation = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        help_text="The image's EXIF orientation flag (1: stored as displayed).",
     )
     false_match = models.BooleanField(
         default=False,
@@ -235,6 +268,137 @@ class MatchableHash(models.Model):
         return f"matchable hash {self.media_hash_id}"
 
 
+class HashListFormat(models.TextChoices):
+    """The hash-list formats Drachma reads and writes (docs/hashing.md, "Hash lists")."""
+
+    HMA = "hma", "Hasher-Matcher-Actioner bank content (JSON)"
+    TE_CSV = "te_csv", "ThreatExchange dataset CSV (collab, signal_type, signal_str, ...)"
+    TE_FILE = "te_file", "ThreatExchange signal file (one 'signal_type signal' a line)"
+    CSV = "csv", "Plain CSV (signal_type, signal, content_id, note)"
+
+
+class SignalType(models.TextChoices):
+    """ThreatExchange's names for the signal types Drachma exchanges."""
+
+    PDQ = "pdq", "PDQ (image)"
+    VPDQ = "vpdq", "vPDQ (video)"
+    VIDEO_MD5 = "video_md5", "MD5 (video file)"
+    PHOTO_MD5 = "photo_md5", "MD5 (image file)"
+
+
+MD5_TYPES = (SignalType.VIDEO_MD5, SignalType.PHOTO_MD5)
+
+
+class HashListImport(AuditedModel):
+    """One hash-list file taken into a bank: where it came from, what it was, who took it in."""
+
+    bank = models.ForeignKey(MatchBank, on_delete=models.PROTECT, related_name="imports")
+    source = models.CharField(max_length=200, help_text="Who sent the list.")
+    format = models.CharField(max_length=10, choices=HashListFormat.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    signal_count = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} from {self.source} into {self.bank}"
+
+
+class BankSignal(models.Model):
+    """One signal of an imported hash list: a picture's PDQ hash, a video's vPDQ hashes, or a
+    file's MD5, as the list gives it (``value``), with the sender's id for the content."""
+
+    bank = models.ForeignKey(MatchBank, on_delete=models.CASCADE, related_name="signals")
+    source_import = models.ForeignKey(
+        HashListImport, on_delete=models.CASCADE, related_name="signals"
+    )
+    signal_type = models.CharField(max_length=10, choices=SignalType.choices)
+    value = models.TextField(help_text="The signal as the list gives it (lower-case hex).")
+    digest = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="An MD5's hex, for exact lookups."
+    )
+    content_id = models.CharField(
+        max_length=200, blank=True, help_text="The sender's id for the content."
+    )
+    label = models.CharField(
+        max_length=500, blank=True, help_text="The sender's category, tags or note."
+    )
+
+    class Meta:
+        ordering = ["source_import", "pk"]
+
+    # Written in bulk by an import, which is the audited record (HashListImport).
+    audit_exclude = True
+
+    def __str__(self) -> str:
+        return f"{self.signal_type} {self.value[:16]}… ({self.bank})"
+
+
+class BankSignalHash(models.Model):
+    """A PDQ hash of an imported signal: the picture's, or one frame of a video's vPDQ."""
+
+    signal = models.ForeignKey(BankSignal, on_delete=models.CASCADE, related_name="hashes")
+    kind = models.CharField(max_length=10, choices=HashKind.choices)
+    hash = models.CharField(max_length=64)
+    quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="None when the list does not say (PDQ signals)."
+    )
+    timestamp = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signal", "pk"]
+
+    audit_exclude = True
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.hash[:12]}…"
+
+
+class SignalMatchable(models.Model):
+    """An imported hash the banks match against: ``MatchableHash``'s chunk index, for
+    ``BankSignalHash`` (see ``chunkindex``)."""
+
+    bank_hash = models.OneToOneField(
+        BankSignalHash, on_delete=models.CASCADE, primary_key=True, related_name="matchable"
+    )
+    code = PDQBitsField()
+    chunk_0 = models.IntegerField()
+    chunk_1 = models.IntegerField()
+    chunk_2 = models.IntegerField()
+    chunk_3 = models.IntegerField()
+    chunk_4 = models.IntegerField()
+    chunk_5 = models.IntegerField()
+    chunk_6 = models.IntegerField()
+    chunk_7 = models.IntegerField()
+    chunk_8 = models.IntegerField()
+    chunk_9 = models.IntegerField()
+    chunk_10 = models.IntegerField()
+    chunk_11 = models.IntegerField()
+    chunk_12 = models.IntegerField()
+    chunk_13 = models.IntegerField()
+    chunk_14 = models.IntegerField()
+    chunk_15 = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[f"chunk_{i}", "code", "bank_hash"], name=f"takedown_signal_chunk_{i}"
+            )
+            for i in range(16)
+        ]
+
+    audit_exclude = True
+
+    def __str__(self) -> str:
+        return f"matchable imported hash {self.bank_hash_id}"
+
+
 class MatchKind(models.TextChoices):
     EXACT = "exact", "Exact copy (same SHA-256)"
     IMAGE = "image", "Image (PDQ)"
@@ -299,6 +463,27 @@ class ContentMatch(AuditedModel):
         if self.kind == MatchKind.VIDEO:
             return f"{self.frame_share:.0%} of frames"
         return f"{self.distance} bits"
+
+
+class SignalMatch(AuditedModel):
+    """A capture that matches a signal of an imported hash list."""
+
+    capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="signal_matches")
+    signal = models.ForeignKey(BankSignal, on_delete=models.CASCADE, related_name="matches")
+    kind = models.CharField(max_length=5, choices=MatchKind.choices)
+    distance = models.PositiveSmallIntegerField(null=True, blank=True)
+    frame_share = models.FloatField(null=True, blank=True)
+    transform = models.CharField(max_length=30, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-found_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["capture", "signal"], name="unique_capture_signal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.capture} ~ {self.signal}"
 
 
 class TakedownState(models.TextChoices):

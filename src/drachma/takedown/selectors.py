@@ -20,7 +20,10 @@ from drachma.takedown.models import (
     Capture,
     ContentItem,
     ContentMatch,
+    HashKind,
+    MatchBank,
     MediaHash,
+    MediaKind,
     Platform,
     PublicationRecord,
     TakedownRequest,
@@ -398,3 +401,96 @@ def capture_image_for(viewer: Any, capture_id: Any, *, full: bool = False) -> tu
     except (OSError, ValueError):
         raise Http404("This capture cannot be shown as a picture.") from None
     return out.getvalue(), "image/jpeg"
+
+
+def bank_signals(bank: MatchBank) -> list:
+    """The bank as signals for exchange (``hashlists.write``), in a stable order.
+
+    An imported bank gives back its signals as they came. The force's own gives, for each
+    capture of its footage (content id ``<item reference>/<capture>``): an image's PDQ hash as
+    the reference implementations compute it (EXIF orientation not applied; worked out from
+    the stored file for captures hashed before it was kept) and ``photo_md5``; a video's vPDQ
+    frames and ``video_md5``. Hashes marked as false matches are left out; no web address or
+    other detail of the footage leaves with it.
+    """
+    from drachma.evidence.store import get_store
+    from drachma.takedown import hashing
+    from drachma.takedown.hashlists import Frame, ListedSignal, vpdq_value
+
+    if bank.source:
+        return [
+            ListedSignal(s.signal_type, s.value, s.content_id, s.label)
+            for s in bank.signals.order_by("pk")
+        ]
+    store = get_store()
+    out = []
+    captures = (
+        Capture.objects.filter(content_item__bank=bank)
+        .select_related("content_item", "evidence__stored_file")
+        .prefetch_related("hashes")
+        .order_by("pk")
+    )
+    for capture in captures:
+        content_id = f"{capture.content_item.reference}/{capture.pk}"
+        hashes = [h for h in capture.hashes.all() if not h.false_match]
+        sha256 = capture.evidence.stored_file.sha256
+        with store.open(sha256) as fh:  # streamed: a video may be large
+            _, md5 = hashing.digests(fh)
+        if capture.media_kind == MediaKind.IMAGE:
+            pdq = next((h for h in hashes if h.kind == HashKind.PDQ), None)
+            if pdq is not None:
+                reference = pdq.reference_hash
+                if not reference:  # hashed before the reference hash was kept
+                    with store.open(sha256) as fh:
+                        reference = hashing.hash_image_reference(fh.read()).pdq
+                out.append(ListedSignal("pdq", reference, content_id))
+            out.append(ListedSignal("photo_md5", md5, content_id))
+        else:
+            frames = [
+                Frame(h.hash, h.quality, h.timestamp or 0.0)
+                for h in hashes
+                if h.kind == HashKind.VPDQ_FRAME
+            ]
+            if frames:
+                out.append(ListedSignal("vpdq", vpdq_value(frames), content_id))
+            out.append(ListedSignal("video_md5", md5, content_id))
+    return out
+
+
+def signal_matches(item: ContentItem) -> list:
+    """The signals of imported hash lists that the item's captures matched, nearest first."""
+    from drachma.takedown.models import SignalMatch
+
+    rows = SignalMatch.objects.filter(capture__content_item=item).select_related("signal__bank")
+    return sorted(
+        rows,
+        key=lambda m: (m.kind != "exact", m.distance or 0, -(m.frame_share or 0), m.pk),
+    )
+
+
+@dataclass
+class BankRow:
+    """A bank on the banks page: an imported one with its signal count and last import."""
+
+    bank: MatchBank
+    signal_count: int = 0
+    last_import: datetime.datetime | None = None
+
+
+def banks_with_sources() -> list[BankRow]:
+    """Every bank, an imported one with its signal count and when a list last came in."""
+    from django.db.models import Max
+
+    from drachma.takedown.models import BankSignal, HashListImport
+
+    counts = dict(
+        BankSignal.objects.values("bank").annotate(n=Count("pk")).values_list("bank", "n")
+    )
+    last = dict(
+        HashListImport.objects.values("bank")
+        .annotate(at=Max("imported_at"))
+        .values_list("bank", "at")
+    )
+    return [
+        BankRow(bank, counts.get(bank.pk, 0), last.get(bank.pk)) for bank in MatchBank.objects.all()
+    ]

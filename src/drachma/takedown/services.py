@@ -27,15 +27,20 @@ from drachma.evidence.models import EvidenceItem
 from drachma.evidence.services import receive_file
 from drachma.takedown import conf
 from drachma.takedown.models import (
+    MD5_TYPES,
+    BankSignal,
+    BankSignalHash,
     Capture,
     ContentItem,
     ContentMatch,
     HashKind,
+    HashListImport,
     MatchBank,
     MatchReview,
     MediaHash,
     MediaKind,
     PublicationRecord,
+    SignalMatch,
     StillOnline,
     TakedownRequest,
     TakedownState,
@@ -109,6 +114,8 @@ class CaptureResult:
     capture: Capture
     matches: list[ContentMatch] = field(default_factory=list)
     draft: TakedownRequest | None = None
+    # Signals of imported hash lists the capture matches.
+    signal_matches: list[SignalMatch] = field(default_factory=list)
 
     @property
     def matchable(self) -> bool:
@@ -216,7 +223,7 @@ def capture(
 def _store_capture(
     item: ContentItem, media: HashedMedia, *, user, filename: str, captured_at=None
 ) -> CaptureResult:
-    from drachma.takedown.index import index_capture, match_media
+    from drachma.takedown.index import index_capture, match_media, search_signals
 
     # Matched before this capture's own hashes exist, so it never matches itself.
     found = match_media(media, exclude_item_id=item.pk)
@@ -243,8 +250,16 @@ def _store_capture(
     )
     if media.kind == MediaKind.IMAGE:
         original = media.original
+        reference = media.reference or original
         rows = [
-            MediaHash(capture=cap, kind=HashKind.PDQ, hash=original.pdq, quality=original.quality)
+            MediaHash(
+                capture=cap,
+                kind=HashKind.PDQ,
+                hash=original.pdq,
+                quality=original.quality,
+                reference_hash=reference.pdq,
+                orientation=media.orientation,
+            )
         ]
     else:
         rows = [
@@ -266,6 +281,17 @@ def _store_capture(
     result = CaptureResult(capture=cap)
     for m in found:
         result.matches.append(_link(cap, item, m))
+    for hit in search_signals(media):
+        result.signal_matches.append(
+            SignalMatch.objects.create(
+                capture=cap,
+                signal_id=hit.signal_id,
+                kind=hit.kind,
+                distance=hit.distance,
+                frame_share=hit.frame_share,
+                transform=hit.transform,
+            )
+        )
     if (
         result.matches
         and not item.requests.exclude(
@@ -397,6 +423,128 @@ def configure_bank(
     return bank
 
 
+# --- hash lists -------------------------------------------------------------------------------
+
+# Larger than any real list (HMA banks of millions of PDQ hashes are ~100 MB as CSV).
+MAX_HASH_LIST_BYTES = 512 * 1024 * 1024
+
+
+@transaction.atomic
+def import_hash_list(
+    data: bytes,
+    *,
+    user,
+    file_name: str,
+    source: str,
+    bank_name: str,
+    format: str = "auto",
+    match_distance: int | None = None,
+    video_match_share: float | None = None,
+) -> HashListImport:
+    """Take a hash list into a bank of its own (made on first import), keeping its source.
+
+    Every row is checked before anything is written: a file in a wrong or mixed format is
+    refused with a ValidationError on ``file`` naming each bad row, and nothing is imported.
+    The list's signals then match new captures as the force's own bank does
+    (``index.search_signals``), within the bank's rule (HMA's by default).
+    """
+    import hashlib
+
+    from drachma.takedown import hashlists
+    from drachma.takedown.index import index_signals
+
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": "Say who the hash list came from."})
+    if len(data) > MAX_HASH_LIST_BYTES:
+        raise ValidationError(
+            {"file": f"The file is {len(data):,} bytes; the limit is {MAX_HASH_LIST_BYTES:,}."}
+        )
+    try:
+        format, listed = hashlists.read(data, format=format)
+    except hashlists.HashListError as exc:
+        raise ValidationError(
+            {"file": [exc.summary, *exc.problems[: hashlists.MAX_PROBLEMS]]}
+        ) from None
+    name = (bank_name or "").strip()
+    if not name:
+        raise ValidationError({"bank_name": "Name the bank the list goes into."})
+    bank = MatchBank.objects.filter(name=name).first()
+    if bank is None:
+        bank = MatchBank(name=name, source=source[:200])
+        if match_distance is not None:
+            bank.match_distance = match_distance
+        if video_match_share is not None:
+            bank.video_match_share = video_match_share
+        bank.full_clean()
+        bank.save()
+        record_decision(bank, "create", source=bank.source, match_distance=bank.match_distance)
+    elif not bank.source:
+        raise ValidationError(
+            {"bank_name": f"{bank.name} holds the force's own footage; import into another bank."}
+        )
+    record = HashListImport(
+        bank=bank,
+        source=source[:200],
+        format=format,
+        file_name=Path(file_name or "hash list").name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        signal_count=len(listed),
+        imported_by=user,
+    )
+    record.full_clean()
+    record.save()
+    signals = BankSignal.objects.bulk_create(
+        [
+            BankSignal(
+                bank=bank,
+                source_import=record,
+                signal_type=entry.signal_type,
+                value=entry.value,
+                digest=entry.value if entry.signal_type in MD5_TYPES else "",
+                content_id=entry.content_id,
+                label=entry.label,
+            )
+            for entry in listed
+        ],
+        batch_size=1000,
+    )
+    hashes = []
+    for signal, entry in zip(signals, listed, strict=True):
+        if entry.signal_type == "pdq":
+            hashes.append(BankSignalHash(signal=signal, kind=HashKind.PDQ, hash=entry.value))
+        elif entry.signal_type == "vpdq":
+            hashes.extend(
+                BankSignalHash(
+                    signal=signal,
+                    kind=HashKind.VPDQ_FRAME,
+                    hash=f.pdq,
+                    quality=f.quality,
+                    timestamp=f.timestamp,
+                )
+                for f in entry.frames
+            )
+    BankSignalHash.objects.bulk_create(hashes, batch_size=1000)
+    index_signals([s.pk for s in signals])
+    record_decision(
+        record, "import", bank=bank.name, format=format, signals=len(listed), source=record.source
+    )
+    return record
+
+
+def export_hash_list(bank: MatchBank, *, user, format: str = "hma") -> bytes:
+    """The bank as a hash list in ``format`` (``hashlists.FORMATS``), recorded in the audit log:
+    what left the force, and in what form. OSError when a stored capture cannot be read."""
+    from drachma.takedown import hashlists, selectors
+
+    if format not in hashlists.FORMATS:
+        raise ValidationError({"format": f"One of {', '.join(hashlists.FORMATS)}."})
+    signals = selectors.bank_signals(bank)
+    data = hashlists.write(signals, format=format, bank_name=bank.name)
+    record_decision(bank, "export", format=format, signals=len(signals))
+    return data
+
+
 # --- takedown requests ------------------------------------------------------------------------
 
 
@@ -471,6 +619,42 @@ def transition_request(
         by_description=by_description,
         platform_reference=platform_reference,
     )
+
+
+@transaction.atomic
+def raise_to_urgent(
+    request: TakedownRequest,
+    *,
+    user,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> TakedownRequest:
+    """Make an open request's next step due now: it goes to the top of the queue, overdue.
+
+    For footage that must come down at once (published while criminal proceedings are
+    active). The state does not change, so this is not a workflow step; the reason is kept
+    in the audit log as a decision on the request."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the takedown is urgent."})
+    now = at or timezone.now()
+    request = TakedownRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError(
+            {"request": f"{request.reference} is {request.get_state_display().lower()}."}
+        )
+    before = request.deadline
+    if before is None or before > now:
+        request.deadline = now
+        request.save(update_fields=["deadline"])
+    record_decision(
+        request,
+        "urgent",
+        reason=reason[:2000],
+        deadline_before=before.isoformat() if before else None,
+        by=user.get_username() if user else "",
+    )
+    return request
 
 
 SWEEP = "the no-answer sweep"

@@ -20,6 +20,7 @@ from drachma.takedown.forms import (
     ContentItemForm,
     FalseMatchForm,
     FiguresForm,
+    HashListImportForm,
     NewBankForm,
     NewContentItemForm,
     OpenRequestForm,
@@ -135,6 +136,7 @@ def item_detail(request, item_ref: str):
         "live": live,
         "transitions": TAKEDOWN.allowed(live.state, request.user) if live else [],
         "history": selectors.earlier_history(item),
+        "signal_matches": selectors.signal_matches(item),
         "capture_form": CaptureForm(),
         "transition_form": TransitionForm(),
         "open_form": OpenRequestForm(),
@@ -398,7 +400,11 @@ def bank_list(request):
     return render(
         request,
         "takedown/banks.html",
-        {"banks": MatchBank.objects.all(), "new_form": NewBankForm()},
+        {
+            "banks": selectors.banks_with_sources(),
+            "new_form": NewBankForm(),
+            "import_form": HashListImportForm(),
+        },
     )
 
 
@@ -414,6 +420,55 @@ def bank_create(request):
     else:
         flash_form_errors(request, form)
     return redirect("takedown:banks")
+
+
+@require("takedown.configure_matchbank", methods=["POST"])
+def bank_import(request):
+    """Take a hash list into a bank of its own: every row checked first, nothing imported from
+    a file with a bad row (each named)."""
+    form = HashListImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > services.MAX_HASH_LIST_BYTES:
+            messages.error(request, f"The file is {upload.size:,} bytes; that is over the limit.")
+            return redirect("takedown:banks")
+        try:
+            record = services.import_hash_list(
+                upload.read(),
+                user=request.user,
+                file_name=upload.name,
+                source=form.cleaned_data["source"],
+                bank_name=form.cleaned_data["bank_name"],
+                format=form.cleaned_data["format"],
+            )
+        except ValidationError as exc:
+            flash_validation_error(request, exc)
+        else:
+            messages.success(
+                request,
+                f"{record.signal_count:,} signals from {record.source} imported into "
+                f"{record.bank.name}.",
+            )
+    else:
+        flash_form_errors(request, form)
+    return redirect("takedown:banks")
+
+
+@require("takedown.configure_matchbank", hide=True)
+def bank_export(request, bank_id: int):
+    """The bank as a hash list to download, in the format asked for (HMA's by default)."""
+    bank = get_object_or_404(MatchBank, pk=bank_id)
+    fmt = request.GET.get("format", "hma")
+    try:
+        data = services.export_hash_list(bank, user=request.user, format=fmt)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+    extension = {"hma": "json", "te_file": "txt"}.get(fmt, "csv")
+    content_type = {"json": "application/json", "txt": "text/plain"}.get(extension, "text/csv")
+    response = HttpResponse(data, content_type=f"{content_type}; charset=utf-8")
+    safe = "".join(c if c.isalnum() else "-" for c in bank.name).strip("-") or "bank"
+    response["Content-Disposition"] = f'attachment; filename="{safe}.{fmt}.{extension}"'
+    return response
 
 
 @require("takedown.configure_matchbank", hide=True, methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Every WhatsApp header layout collected from real exports (whatsapp_strings.HEADER_VARIANTS):
+"""Every WhatsApp header layout collected from real exports (the fixtures table variants.py):
 one small sample export each, written in that layout, read to the expected messages."""
 
 from pathlib import Path
@@ -10,9 +10,10 @@ from drachma.evidence.chats import (
     UnknownChatFormat,
     parse_chat_bytes,
     parse_chat_file,
+    whatsapp_strings,
 )
-from drachma.evidence.chats import whatsapp_strings as S
 
+from . import variants as S
 from .sources import original_bytes
 
 VARIANTS = Path(__file__).parent / "samples" / "variants"
@@ -279,8 +280,8 @@ def test_header_with_the_year_in_the_middle_is_refused_naming_the_layouts_tried(
         "('[06/2018/13, 21:25:15] Vic: one') but matches none of the WhatsApp header layouts "
         "Drachma knows (31/12/2020, 23:59 - Name: text"
     )
-    assert e.value.header_layouts_tried == S.HEADER_SHAPES
-    for shape in S.HEADER_SHAPES:
+    assert e.value.header_layouts_tried == whatsapp_strings.HEADER_SHAPES
+    for shape in whatsapp_strings.HEADER_SHAPES:
         assert shape in message
     assert "Tried: WhatsApp text export (Android or iOS)" in message
 
@@ -290,3 +291,26 @@ def test_impossible_time_in_a_collected_sample_is_refused_naming_the_line():
         parse_chat_file(VARIANTS / "refused_hour_above_12_with_pm.txt")
     assert e.value.line == 2
     assert "the time '23:59 PM' is impossible" in str(e.value)
+
+
+HEADERS = {"android": "12/03/2021, 18:06 - Sam: ", "ios": "[12/03/2021, 18:06:01] Sam: "}
+
+
+def test_every_marker_variant_has_its_provenance():
+    keys = [v.key for v in S.MARKER_VARIANTS]
+    assert len(keys) == len(set(keys))
+    for variant in S.MARKER_VARIANTS:
+        assert variant.seen_in and all(variant.seen_in), variant.key
+
+
+@pytest.mark.parametrize("variant", S.MARKER_VARIANTS, ids=lambda v: v.key)
+def test_marker_variant(variant):
+    data = (HEADERS[variant.header] + variant.body + "\n").encode()
+    conv = parse_chat_bytes(data)
+    (m,) = conv.messages
+    assert (m.sender, m.kind, m.text) == ("Sam", variant.kind, variant.text)
+    if variant.artefact is None:
+        assert m.artefacts is None
+    else:
+        assert variant.artefact in (m.artefacts or {})
+    assert original_bytes(conv) == data

@@ -480,6 +480,23 @@ class Conversation:
         for index, message in enumerate(self.messages):
             yield self.message_dict(message, index, source=source)
 
+    def artefact_counts(self) -> dict[str, int]:
+        """How many messages had each kind of export artefact moved out of their text
+        (``direction_marks``, ``attachment_markers``, ``edited_marker``,
+        ``trailing_whitespace``, ``empty_body_marker``), and how many messages come from an
+        unknown sender (``unknown_sender``: Telegram's deleted accounts). Only kinds present
+        are listed."""
+        counts: dict[str, int] = {}
+        keys = {"direction_marks_removed": "direction_marks"}
+        for m in self.messages:
+            if m.artefacts:
+                for key in m.artefacts:
+                    name = keys.get(key, key)
+                    counts[name] = counts.get(name, 0) + 1
+            if m.details and m.details.get("deleted_account"):
+                counts["unknown_sender"] = counts.get("unknown_sender", 0) + 1
+        return counts
+
     def header_dict(self) -> dict[str, Any]:
         """Everything but the messages (and the quality report)."""
         return {

@@ -6,11 +6,11 @@ The layout is detected, never asked for: Android (``31/12/2020, 23:59 - Name: te
 thin space before the marker), any of ``/ . -`` between the date's parts (or ``. `` with a dot
 after the year, ``13. 6. 2018.``), year first or last, ``klo`` or ``à`` before the time, and
 day-first or month-first dates. Every layout collected from real exports is listed, with where
-it was seen, in ``whatsapp_strings.HEADER_VARIANTS``. Day-first or month-first is decided from
-the whole file: the first header whose first number is above 12 makes it day-first, one whose
-second number is above 12 makes it month-first, and the line that decided is reported. A file
-where every date could be read either way is read the way that keeps its dates in order
-(day-first on a tie, the UK convention) with a warning saying so.
+it was seen, in the fixtures table ``tests/evidence/chats/variants.py``. Day-first or
+month-first is decided from the whole file: the first header whose first number is above 12
+makes it day-first, one whose second number is above 12 makes it month-first, and the line that
+decided is reported. A file where every date could be read either way is read the way that keeps
+its dates in order (day-first on a tie, the UK convention) with a warning saying so.
 
 A message is its header line plus every following line up to the next header, joined with "\\n"
 (a CRLF file's line ends are not part of the text). The text is what the person wrote: what the
@@ -63,7 +63,7 @@ _M = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 _MARK = re.compile(_M)
 _MARK_NAMES = {mark: f"U+{ord(mark):04X}" for mark in MARKS}
 _MARK_SPLIT = re.compile("(" + _M + ")").split
-# A header may also start with a stray byte-order mark (see S.HEADER_VARIANTS).
+# A header may also start with a stray byte-order mark (tests/evidence/chats/variants.py).
 _LEAD = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 _DROP_MARKS = str.maketrans("", "", MARKS)
 _PARSED_STRIP = MARKS + " \u00a0\u202f\u2009\t"

@@ -1,0 +1,473 @@
+"""Cases: a prosecution from charge to result, its defendants, charges, hearings and results,
+the outcome of incidents that ended without a charge, and what was published about a
+defendant while proceedings were active.
+
+A case's stage (awaiting charge, charged, convicted, acquitted, collapsed) is not a stored
+state: it is read from its charges and their results (``Case.stage``), so it can never
+disagree with them. Whether proceedings are active is ``proceedings.py``'s.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from drachma.cases import outcomes
+from drachma.cases.urn import validate_urn
+from drachma.core.models import AuditedModel, ReviewableRecord
+from drachma.core.validators import text_length_errors
+
+
+class CustodyStatus(models.TextChoices):
+    NOT_ARRESTED = "not_arrested", "Not arrested (voluntary interview or summons)"
+    PRE_CHARGE_BAIL = "pre_charge_bail", "On police bail before charge"
+    RELEASED_UNDER_INVESTIGATION = "rui", "Released under investigation (no bail)"
+    POLICE_BAIL = "police_bail", "Bailed to court by the police"
+    COURT_BAIL = "court_bail", "On court bail"
+    REMANDED = "remanded", "Remanded in custody"
+    UNCONDITIONAL = "unconditional", "Unconditional bail"
+
+
+# Released otherwise than on bail (Contempt of Court Act 1981, Schedule 1, paragraph 7(a)).
+RELEASED_WITHOUT_BAIL = (CustodyStatus.RELEASED_UNDER_INVESTIGATION,)
+WITH_CONDITIONS = (
+    CustodyStatus.PRE_CHARGE_BAIL,
+    CustodyStatus.POLICE_BAIL,
+    CustodyStatus.COURT_BAIL,
+)
+
+
+class HearingKind(models.TextChoices):
+    FIRST_APPEARANCE = "first_appearance", "First appearance"
+    PTPH = "ptph", "Plea and trial preparation hearing"
+    TRIAL = "trial", "Trial"
+    SENTENCE = "sentence", "Sentence"
+
+
+class Result(models.TextChoices):
+    GUILTY_PLEA = "guilty_plea", "Guilty plea"
+    CONVICTED = "convicted", "Convicted"
+    ACQUITTED = "acquitted", "Acquitted"
+    DISCONTINUED = "discontinued", "Discontinued"
+    DISMISSED = "dismissed", "Dismissed"
+    STAYED = "stayed", "Stayed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+GUILTY = (Result.GUILTY_PLEA, Result.CONVICTED)
+VERDICTS = (Result.GUILTY_PLEA, Result.CONVICTED, Result.ACQUITTED)
+# Endings without a verdict: each records why, so that collapses can be counted.
+WITHOUT_VERDICT = (Result.DISCONTINUED, Result.DISMISSED, Result.STAYED, Result.WITHDRAWN)
+
+
+class CollapseReason(models.TextChoices):
+    EVIDENCE_EXCLUDED = "evidence_excluded", "Evidence excluded"
+    DISCLOSURE_FAILURE = "disclosure_failure", "Disclosure failure"
+    PREJUDICIAL_PUBLICATION = "prejudicial_publication", "Prejudicial publication"
+    UNRELIABLE_GROUP_EVIDENCE = "unreliable_group_evidence", "Unreliable group evidence"
+    ABUSE_OF_PROCESS = "abuse_of_process", "Abuse of process"
+    PUBLIC_INTEREST = "public_interest", "Public interest"
+    OTHER = "other", "Other"
+
+
+class Stage(models.TextChoices):
+    AWAITING_CHARGE = "awaiting_charge", "Awaiting charge"
+    CHARGED = "charged", "Charged"
+    CONVICTED = "convicted", "Convicted"
+    ACQUITTED = "acquitted", "Acquitted"
+    COLLAPSED = "collapsed", "Collapsed"
+
+
+class Case(ReviewableRecord):
+    """A prosecution case, known by its CPS URN."""
+
+    urn = models.CharField(
+        "URN",
+        max_length=11,
+        unique=True,
+        validators=[validate_urn],
+        help_text="The CPS unique reference number, for example 06AB1234526.",
+    )
+    officer_in_case = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_as_oic"
+    )
+    disclosure_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_as_disclosure"
+    )
+    prosecutor_name = models.CharField("reviewing prosecutor", max_length=200)
+    prosecutor_contact = models.CharField(
+        "prosecutor's contact",
+        max_length=300,
+        help_text="How to reach the reviewing prosecutor: a CPS e-mail address or telephone.",
+    )
+    incidents = models.ManyToManyField("incidents.Incident", blank=True, related_name="cases")
+    exhibits = models.ManyToManyField("evidence.EvidenceItem", blank=True, related_name="cases")
+    intelligence = models.ManyToManyField(
+        "intelligence.IntelligenceEntry", blank=True, related_name="cases"
+    )
+    summary = models.TextField(blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("record_result", "Can record results, sentences and endings of charges"),
+            ("view_case_figures", "Can see case figures (no names)"),
+        ]
+
+    def __str__(self) -> str:
+        return self.urn
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors = dict(exc.message_dict)
+        if self.prosecutor_name is not None and not self.prosecutor_name.strip():
+            errors["prosecutor_name"] = "Name the reviewing prosecutor."
+        if self.prosecutor_contact is not None and not self.prosecutor_contact.strip():
+            errors["prosecutor_contact"] = "Give the reviewing prosecutor's contact."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def title(self) -> str:
+        """ "R v Smith and Jones": the case as the court names it."""
+        names = [d.person.family_name for d in self.defendants.all()]
+        if not names:
+            return f"Case {self.urn}"
+        if len(names) == 1:
+            return f"R v {names[0]}"
+        return f"R v {', '.join(names[:-1])} and {names[-1]}"
+
+    @property
+    def stage(self) -> str:
+        """Where the case stands, read from its charges and their results."""
+        charges = [c for d in self.defendants.all() for c in d.charges.all()]
+        if not charges:
+            return Stage.AWAITING_CHARGE
+        results = [getattr(c, "result", None) for c in charges]
+        if any(r is None for r in results):
+            return Stage.CHARGED
+        kinds = {r.result for r in results if r is not None}
+        if kinds & set(GUILTY):
+            return Stage.CONVICTED
+        if Result.ACQUITTED in kinds:
+            return Stage.ACQUITTED
+        return Stage.COLLAPSED
+
+    def get_stage_display(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def collapse_reasons(self) -> list[str]:
+        return sorted(
+            {
+                c.result.get_collapse_reason_display()
+                for d in self.defendants.all()
+                for c in d.charges.all()
+                if getattr(c, "result", None) is not None and c.result.collapse_reason
+            }
+        )
+
+
+class Defendant(AuditedModel):
+    """A person prosecuted in a case: arrest, interview, bail or remand, sentence."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="defendants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    arrested_at = models.DateTimeField("arrested", null=True, blank=True)
+    interviewed_at = models.DateTimeField("interviewed", null=True, blank=True)
+    warrant_issued_at = models.DateTimeField("warrant for arrest issued", null=True, blank=True)
+    summons_issued_at = models.DateTimeField("summons issued", null=True, blank=True)
+    custody_status = models.CharField(
+        "bail or remand",
+        max_length=16,
+        choices=CustodyStatus.choices,
+        default=CustodyStatus.NOT_ARRESTED,
+    )
+    custody_since = models.DateTimeField("bail or remand since", null=True, blank=True)
+    bail_conditions = models.TextField(blank=True, max_length=2000)
+    sentenced_on = models.DateField("sentenced", null=True, blank=True)
+    sentence = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="one_defendant_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.case.urn})"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = text_length_errors(self)
+        now = timezone.now() + datetime.timedelta(minutes=1)
+        for name in ("arrested_at", "interviewed_at", "warrant_issued_at", "summons_issued_at"):
+            value = getattr(self, name)
+            if value and value > now:
+                errors[name] = "This time is in the future."
+        if self.custody_since and self.custody_since > now:
+            errors["custody_since"] = "This time is in the future."
+        if self.custody_status == CustodyStatus.REMANDED and not self.custody_since:
+            errors["custody_since"] = "Give the date and time of the remand."
+        if self.custody_status in RELEASED_WITHOUT_BAIL and not self.custody_since:
+            errors["custody_since"] = "Give the date and time of the release."
+        if self.custody_since and self.arrested_at and self.custody_since < self.arrested_at:
+            errors["custody_since"] = "Bail, remand or release cannot come before the arrest."
+        if self.custody_status in (*RELEASED_WITHOUT_BAIL, CustodyStatus.PRE_CHARGE_BAIL) and (
+            not self.arrested_at
+        ):
+            errors["custody_status"] = "Record the arrest before release or bail after arrest."
+        if self.custody_status in WITH_CONDITIONS and not self.bail_conditions.strip():
+            errors["bail_conditions"] = "Write the bail conditions (or choose unconditional bail)."
+        if self.custody_status not in WITH_CONDITIONS and self.bail_conditions.strip():
+            errors["bail_conditions"] = "Only bail with conditions has conditions."
+        if self.sentenced_on and not self.sentence.strip():
+            errors["sentence"] = "Write the sentence."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Charge(AuditedModel):
+    """One charge against a defendant."""
+
+    defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="charges")
+    wording = models.TextField("offence wording", max_length=2000)
+    legislation = models.CharField(
+        max_length=300, help_text="The Act and section, e.g. Sexual Offences Act 2003, s.15A."
+    )
+    ho_offence_code = models.CharField(
+        "Home Office offence classification",
+        max_length=10,
+        blank=True,
+        help_text="The Home Office offence code where known, e.g. 088/01.",
+    )
+    charged_on = models.DateField("charged")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["charged_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.legislation}: {self.wording[:60]}"
+
+    def clean(self) -> None:
+        import re
+
+        super().clean()
+        errors: dict[str, Any] = text_length_errors(self)
+        if self.wording is not None and not self.wording.strip():
+            errors["wording"] = "Write the offence as charged."
+        if self.legislation is not None and not self.legislation.strip():
+            errors["legislation"] = "Name the legislation (Act and section)."
+        code = (self.ho_offence_code or "").strip()
+        if code and not re.fullmatch(r"\d{1,3}[A-Z]?/\d{1,2}", code):
+            errors["ho_offence_code"] = (
+                f"{code!r} is not a Home Office offence code: give the class and subclass, "
+                "for example 088/01."
+            )
+        if self.charged_on and self.charged_on > timezone.localdate():
+            errors["charged_on"] = "The charge date is in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Hearing(AuditedModel):
+    """A listing of a defendant's case at court."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="hearings")
+    court = models.CharField(max_length=200)
+    at = models.DateTimeField("date and time")
+    kind = models.CharField("type", max_length=20, choices=HearingKind.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.court}"
+
+    @property
+    def is_ahead(self) -> bool:
+        return self.at > timezone.now()
+
+
+class ChargeResult(AuditedModel):
+    """How one charge ended; an ending without a verdict says why."""
+
+    charge = models.OneToOneField(Charge, on_delete=models.CASCADE, related_name="result")
+    result = models.CharField(max_length=14, choices=Result.choices)
+    decided_on = models.DateField("date")
+    collapse_reason = models.CharField(max_length=26, choices=CollapseReason.choices, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_result_display()} ({self.charge})"
+
+    @property
+    def is_verdict(self) -> bool:
+        return self.result in VERDICTS
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = text_length_errors(self)
+        if self.result in WITHOUT_VERDICT and not self.collapse_reason:
+            errors["collapse_reason"] = (
+                f"Say why the charge ended without a verdict ({self.get_result_display().lower()})."
+            )
+        if self.result in VERDICTS and self.collapse_reason:
+            errors["collapse_reason"] = "A verdict or plea has no collapse reason."
+        if self.collapse_reason == CollapseReason.OTHER and not self.note.strip():
+            errors["note"] = "Describe the other reason."
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = "The date is in the future."
+        if self.decided_on and self.charge_id and self.decided_on < self.charge.charged_on:
+            errors["decided_on"] = "The result cannot come before the charge."
+        if errors:
+            raise ValidationError(errors)
+
+
+def _validate_outcome_code(value: str) -> None:
+    outcome = outcomes.by_code(value)
+    if outcome is None:
+        raise ValidationError(
+            f"{value!r} is not a Home Office crime outcome type (1 to 22).", code="unknown"
+        )
+    if outcome.charge:
+        raise ValidationError(
+            "Outcome 1 is a charge: record the case and its charges instead.", code="charge"
+        )
+
+
+class IncidentOutcome(AuditedModel):
+    """An incident that ended without a charge, with its Home Office outcome type."""
+
+    incident = models.OneToOneField(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="crime_outcome"
+    )
+    outcome = models.CharField(
+        "Home Office outcome", max_length=3, validators=[_validate_outcome_code]
+    )
+    decided_on = models.DateField("date")
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        found = outcomes.by_code(self.outcome)
+        return f"{self.incident}: {found or self.outcome}"
+
+    @property
+    def outcome_label(self) -> str:
+        found = outcomes.by_code(self.outcome)
+        return str(found) if found else self.outcome
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = text_length_errors(self)
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = "The date is in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExposureKind(models.TextChoices):
+    PUBLICATION = "publication", "Publication logged"
+    CAPTURE = "capture", "New capture of footage"
+    REUPLOAD = "reupload", "Re-upload found by matching"
+
+
+class ExposureLink(models.TextChoices):
+    INCIDENT = "incident", "Through the incident"
+    FOOTAGE = "footage", "Through the footage (an exhibit of the case)"
+    GROUP = "group", "Through the group"
+
+
+class Exposure(AuditedModel):
+    """Something published about a defendant, checked against active proceedings: the case's
+    publication log for the prosecutor."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exposures")
+    defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="exposures")
+    kind = models.CharField(max_length=12, choices=ExposureKind.choices)
+    link = models.CharField("concerns the defendant", max_length=10, choices=ExposureLink.choices)
+    found_at = models.DateTimeField()
+    url = models.CharField("address", max_length=2000, blank=True)
+    publication = models.ForeignKey(
+        "takedown.PublicationRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content_item = models.ForeignKey(
+        "takedown.ContentItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    match = models.ForeignKey(
+        "takedown.ContentMatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    during_active_proceedings = models.BooleanField(default=False)
+    active_since = models.DateTimeField(null=True, blank=True)
+    takedown_reference = models.CharField(max_length=40, blank=True)
+    takedown_action = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="What the monitor did in takedown: opened a request, or raised one to urgent.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["found_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case.urn}"
+
+
+class ProsecutorNotice(AuditedModel):
+    """A due action: tell the reviewing prosecutor of a publication during active proceedings."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prosecutor_notices")
+    exposure = models.OneToOneField(Exposure, on_delete=models.CASCADE, related_name="notice")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField("due")
+    done_at = models.DateTimeField("prosecutor told", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Tell the prosecutor of {self.exposure}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()

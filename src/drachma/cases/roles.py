@@ -1,0 +1,20 @@
+"""Who may do what with cases.
+
+A case names defendants, their arrests, bail and charges: the investigators who build it, the
+disclosure officers who serve it and supervisors see and change it (docs/roles.md). Analysts
+see the figures only (counts by stage, result and collapse reason), never a case or a name.
+"""
+
+from drachma.core.roles import Role
+
+WORKERS = [Role.INVESTIGATOR, Role.DISCLOSURE_OFFICER, Role.SUPERVISOR]
+
+GRANTS = {
+    "cases.view_case": WORKERS,
+    "cases.add_case": WORKERS,
+    "cases.change_case": WORKERS,
+    "cases.record_result": WORKERS,
+    "cases.add_incidentoutcome": WORKERS,
+    "cases.change_prosecutornotice": WORKERS,
+    "cases.view_case_figures": [Role.ANALYST, Role.SUPERVISOR],
+}

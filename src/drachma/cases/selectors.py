@@ -1,0 +1,142 @@
+"""Reads of cases shared by the pages, the API and the figures.
+
+A case names its defendants, their arrests, bail and charges: personal data. The reads a user
+makes take the ``viewer`` and record the view in the audit log themselves
+(``core.personal``), so that the pages and the API record the same thing. The figures read no
+one's name and go through the small-number rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from drachma.audit import reads
+from drachma.cases.models import (
+    Case,
+    ChargeResult,
+    CollapseReason,
+    Defendant,
+    Exposure,
+    Hearing,
+    IncidentOutcome,
+    ProsecutorNotice,
+    Stage,
+)
+from drachma.core.access import get_or_404
+from drachma.core.personal import Listing
+
+
+def case_queryset() -> QuerySet[Case]:
+    return (
+        Case.objects.select_related("officer_in_case", "disclosure_officer")
+        .prefetch_related(
+            Prefetch(
+                "defendants",
+                queryset=Defendant.objects.select_related("person").prefetch_related(
+                    "charges__result"
+                ),
+            )
+        )
+        .annotate(defendant_count=Count("defendants", distinct=True))
+    )
+
+
+def search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    for term in text.split():
+        queryset = queryset.filter(urn__icontains=term) | queryset.filter(
+            defendants__person__family_name__icontains=term
+        )
+    return queryset.distinct()
+
+
+def cases_for(viewer: Any, queryset: QuerySet[Case] | None = None, *, query: str = "") -> Listing:
+    """A list of cases for ``viewer``; the rows a door shows are recorded as one list view."""
+    rows = case_queryset() if queryset is None else queryset
+
+    def show(page: Sequence[Case]) -> list[Case]:
+        reads.viewed_list(viewer, Case, page, query=query)
+        return list(page)
+
+    return Listing(queryset=rows, show=show)
+
+
+def _case_details() -> QuerySet[Case]:
+    return case_queryset().prefetch_related(
+        "incidents",
+        "exhibits",
+        "intelligence",
+        Prefetch("hearings", queryset=Hearing.objects.select_related("defendant__person")),
+        Prefetch(
+            "exposures",
+            queryset=Exposure.objects.select_related("defendant__person", "notice"),
+        ),
+        Prefetch(
+            "prosecutor_notices",
+            queryset=ProsecutorNotice.objects.select_related("owner", "done_by", "exposure"),
+        ),
+    )
+
+
+def case_detail(urn: str) -> Case:
+    """A case with everything its page shows (for a service's answer; a user's read is
+    ``case_for``)."""
+    return _case_details().get(urn=urn)
+
+
+def case_for(viewer: Any, urn: Any) -> Case:
+    """The case with its defendants, charges, hearings and results, the view recorded; 404
+    if there is none."""
+    case = get_or_404(_case_details(), what="case", urn=str(urn).upper())
+    reads.viewed(viewer, case)
+    return case
+
+
+def defendant_for(viewer: Any, defendant_id: Any) -> Defendant:
+    defendant = get_or_404(
+        Defendant.objects.select_related("case", "person"), what="defendant", pk=defendant_id
+    )
+    reads.viewed(viewer, defendant)
+    return defendant
+
+
+def notice_for(viewer: Any, notice_id: Any) -> ProsecutorNotice:
+    notice = get_or_404(
+        ProsecutorNotice.objects.select_related("case", "exposure", "owner"),
+        what="action",
+        pk=notice_id,
+    )
+    reads.viewed(viewer, notice)
+    return notice
+
+
+def open_notices_for(user: Any) -> QuerySet[ProsecutorNotice]:
+    return ProsecutorNotice.objects.filter(owner=user, done_at__isnull=True).select_related("case")
+
+
+def incident_outcome(incident: Any) -> IncidentOutcome | None:
+    return IncidentOutcome.objects.filter(incident=incident).first()
+
+
+def figures() -> dict[str, Any]:
+    """Counts of cases by stage, results by kind, collapses by reason, and publications found
+    during active proceedings: no names, for the analyst (the small-number rule is applied by
+    the page and the API when they publish them)."""
+    stages: Counter[str] = Counter(c.stage for c in case_queryset())
+    results = Counter(ChargeResult.objects.values_list("result", flat=True))
+    reasons = Counter(
+        ChargeResult.objects.exclude(collapse_reason="").values_list("collapse_reason", flat=True)
+    )
+    outcomes = Counter(IncidentOutcome.objects.values_list("outcome", flat=True))
+    return {
+        "stages": {s.value: stages.get(s.value, 0) for s in Stage},
+        "results": dict(results),
+        "collapse_reasons": {r.value: reasons.get(r.value, 0) for r in CollapseReason},
+        "incident_outcomes": dict(outcomes),
+        "publications_during_proceedings": Exposure.objects.filter(
+            during_active_proceedings=True
+        ).count(),
+    }
