@@ -13,6 +13,7 @@ from drachma.core.models import Notification
 from drachma.core.scheduling import PERIODIC
 from drachma.safeguarding import escalation, services, tasks
 from drachma.safeguarding.models import Escalation, SafeguardingAction
+from tests.conftest import sign_in
 from tests.safeguarding.conftest import OUTCOME, scores
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_the_supervisors_view_shows_the_escalations_and_the_ladder(
 ):
     action = planned(make_incident, assess, officer, grade_scores=scores(threat=3, harm=3))
     assert services.escalate_actions(now=minutes(1)) == 1
-    client.force_login(supervisor)
+    sign_in(client, supervisor)
     page = client.get(reverse("safeguarding:overview")).content.decode()
     assert "1 escalation in the last 14 days" in page
     assert action.incident.reference in page and "escalated to the duty inspector" in page

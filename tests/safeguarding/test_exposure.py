@@ -11,6 +11,7 @@ from drachma.audit.models import AuditEntry
 from drachma.safeguarding import services, welfare
 from drachma.safeguarding.models import ExposureEvent, SafeguardingAction
 from drachma.safeguarding.models import ExposureKind as E
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -206,14 +207,14 @@ def test_recording_an_exposure_event_from_its_page_and_the_persons_timeline(
 
     # An investigator reads the timeline but may not record.
     investigator = make_user("investigator")
-    client.force_login(investigator)
+    sign_in(client, investigator)
     person_page = client.get(reverse("people:detail", args=[subject.pk])).content.decode()
     assert 'data-testid="exposure-timeline"' in person_page
     assert "Record an exposure event" not in person_page
     assert client.get(url).status_code == 404
     # An analyst sees no timeline at all.
     analyst = make_user("analyst")
-    client.force_login(analyst)
+    sign_in(client, analyst)
     assert (
         'data-testid="exposure-timeline"'
         not in client.get(reverse("people:detail", args=[subject.pk])).content.decode()
@@ -225,7 +226,7 @@ def test_recording_an_exposure_event_from_its_page_and_the_persons_timeline(
 
 def test_recording_exposure_through_the_api(client, case, officer):
     incident, subject = case
-    client.force_login(officer)
+    sign_in(client, officer)
     body = {
         "incident": incident.reference,
         "person": subject.pk,
