@@ -58,6 +58,26 @@ def axe():
     return run_axe
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    """On SQLite the live server's threads share the test's one in-memory connection, and with
+    ATOMIC_REQUESTS two requests at once (a page and its htmx call) collide ("cannot start a
+    transaction within a transaction"). One request at a time there; Django then closes each
+    connection after its answer, so the browser never waits on a kept-alive one. PostgreSQL
+    keeps the threaded server (its race tests need real concurrency)."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        # The live server's own thread already uses the shared connections.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneAtATime
+
+
 @pytest.fixture
 def page(browser, request):
     # The live server (and the database it flushes afterwards) must outlive the browser: a

@@ -26,8 +26,9 @@ def test_every_api_schema_has_its_own_name():
 
 
 # A step's note is kept on the shared WorkflowEvent; the API must take as much as the event
-# keeps (the copies had drifted to 2,000 in some apps and 5,000 in others). Notes stored on
-# their own record, not on a workflow event, have that record's own limit.
+# keeps (the copies had drifted to 2,000 in some apps and 5,000 in others). Only the apps with
+# a workflow (a `workflow.py`) take step notes; notes stored on their own record, not on a
+# workflow event, have that record's own limit.
 NOT_A_STEP_NOTE = {
     # a linked case's, a time entry's, a match review's and a record link's own note
     "LinkedCaseIn",
@@ -41,14 +42,27 @@ NOT_A_STEP_NOTE = {
 }
 
 
+def _app(module: str) -> str:
+    return module.split(".")[1]
+
+
+def _workflow_apps() -> set[str]:
+    from drachma.core.registry import app_modules
+
+    return {_app(module.__name__) for module in app_modules("workflow")}
+
+
 def test_every_step_note_in_the_api_takes_what_the_workflow_event_keeps():
     from drachma.core.workflow import NOTE_MAX_LENGTH
 
     components = api.get_openapi_schema()["components"]["schemas"]
+    in_workflow_apps = {s.__name__ for s in _schemas() if _app(s.__module__) in _workflow_apps()}
     notes = {
         name: schema["properties"]["note"]
         for name, schema in components.items()
-        if "note" in schema.get("properties", {}) and name.endswith("In")
+        if "note" in schema.get("properties", {})
+        and name.endswith("In")
+        and name in in_workflow_apps
     }
     assert len(notes) >= 6, sorted(notes)
     wrong = {
@@ -74,6 +88,8 @@ def test_every_step_note_on_the_pages_takes_what_the_workflow_event_keeps():
     checked, wrong = [], {}
     for form in subclasses(django_forms.Form):
         if not form.__module__.startswith("drachma.") or form.__name__ in NOT_A_STEP_NOTE:
+            continue
+        if _app(form.__module__) not in _workflow_apps():
             continue
         field = form.base_fields.get("note")
         if isinstance(field, django_forms.CharField):

@@ -159,6 +159,19 @@ def test_account_and_user_admin_pages(page, axe, live_server, make_user):
         (f"/accounts/users/{target.pk}/", "user-page"),
     ]:
         problems += check(page, axe, live_server, path, name)
+    # A role another administrator asked for, approved by this one.
+    from drachma.accounts.services import set_roles
+
+    newcomer = make_user(username="nina_newcomer")
+    set_roles(newcomer, ["safeguarding_officer"], by=make_user("administrator"))
+    problems += check(page, axe, live_server, "/accounts/role-requests/", "role-requests")
+    page.get_by_role("link", name="Approve Safeguarding officer for nina_newcomer").click()
+    page.get_by_role("heading", name="Give nina_newcomer the role Safeguarding officer?").wait_for()
+    problems += page_problems(page, axe, "role-request-approve-confirm")
+    page.get_by_role("button", name="Approve: give Safeguarding officer").click()
+    page.get_by_text("Safeguarding officer given to nina_newcomer").wait_for()
+    assert list(newcomer.groups.values_list("name", flat=True)) == ["safeguarding_officer"]
+    page.goto(f"{live_server.url}/accounts/users/{target.pk}/")
     page.get_by_role("link", name=f"Deactivate {target.username}").click()
     page.get_by_role("heading", name=f"Deactivate {target.username}?").wait_for()
     problems += page_problems(page, axe, "user-deactivate-confirm")

@@ -36,6 +36,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from drachma.core import spreadsheets
+
 FORMATS = {
     "hma": "Hasher-Matcher-Actioner bank content (JSON)",
     "te_csv": "ThreatExchange dataset CSV (collab,signal_type,signal_str,category,tags)",
@@ -360,12 +362,12 @@ def write(signals: Iterable[ListedSignal], *, format: str, bank_name: str) -> by
         return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode()
     out = io.StringIO(newline="")
     if format == "te_csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = spreadsheets.writer(out, lineterminator="\n")
         writer.writerow(TE_CSV_COLUMNS)
         for s in signals:
             writer.writerow([bank_name, s.signal_type, s.value, TE_CATEGORY, s.content_id])
     elif format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = spreadsheets.writer(out, lineterminator="\n")
         writer.writerow(["signal_type", "signal", "content_id", "note"])
         for s in signals:
             writer.writerow([s.signal_type, s.value, s.content_id, s.label])
