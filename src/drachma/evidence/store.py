@@ -113,6 +113,15 @@ class EvidenceStore:
                 digest.update(chunk)
         return digest.hexdigest()
 
+    def remove(self, sha256: str) -> bool:
+        """Delete the bytes stored under ``sha256``; False when they were not there. Only
+        ``evidence.disposal`` calls this, once no exhibit still in custody needs them."""
+        name = blob_name(sha256)
+        if not self.storage.exists(name):
+            return False
+        self.storage.delete(name)
+        return True
+
     def local_path(self, sha256: str):
         """A filesystem path for tools that need one (hashers, parsers); local storage only."""
         return self.storage.path(blob_name(sha256))

@@ -103,6 +103,33 @@ class Report(ReviewableRecord):
     # Each item: {"field", "label", "line", "value", "problem"}; the reporter's own contact
     # details are not repeated here (they stay in their restricted fields).
     unreadable = models.JSONField(default=list, blank=True)
+    # Why a report closed without an incident is kept past the removal of stale reports
+    # (``services.remove_stale_reports``): nothing is kept without a reason.
+    keep_reason = models.TextField(
+        "reason to keep",
+        blank=True,
+        max_length=2000,
+        help_text="Why this report is kept although it led to no incident.",
+    )
+    keep_reason_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    keep_reason_at = models.DateTimeField(null=True, blank=True)
+
+    # The fields holding personal data (docs/personal-data.md lists each; tested there).
+    personal_fields = (
+        "text",
+        "place",
+        "when_text",
+        "reporter_name",
+        "reporter_organisation",
+        "reporter_email",
+        "reporter_phone",
+        "submitter_hash",
+        "close_reason",
+        "unreadable",
+        "keep_reason",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
