@@ -49,6 +49,16 @@ class AppendOnly(models.Model):
 
 
 class AuditEntry(AppendOnly):
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = (
+        "actor_id",
+        "actor_username",
+        "object_repr",
+        "changes",
+        "ip_address",
+        "path",
+    )
     # The entry's number, given when it is written (a failed request rolls its entries back
     # and leaves a gap). Its place in the chain is its seal's position, which has no gaps.
     seq = models.BigAutoField(primary_key=True, serialize=False)

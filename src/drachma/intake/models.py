@@ -191,6 +191,9 @@ class Source(models.TextChoices):
 class ReportLink(AuditedModel):
     """A web address the report names, as given and in its canonical form (for matching)."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("raw", "normalized")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links")
     raw = models.CharField(max_length=2000)
     normalized = models.CharField(max_length=2000)
@@ -213,6 +216,9 @@ class IdentifierKind(models.TextChoices):
 
 class ReportIdentifier(AuditedModel):
     """A handle, phone number or name the report gives, normalised for matching."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("raw", "normalized")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=8, choices=IdentifierKind.choices)
@@ -241,6 +247,9 @@ class MatchKind(models.TextChoices):
 
 class ReportMatch(AuditedModel):
     """Something already known that a report names, and why we think so."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("person", "identifier", "reason")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="matches")
     kind = models.CharField(max_length=10, choices=MatchKind.choices)
@@ -283,6 +292,9 @@ class ReportMatch(AuditedModel):
 
 class LinkedRecord(AuditedModel):
     """A triage decision that a report is about an existing incident, group or person."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("person", "note")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="linked_records")
     incident = models.ForeignKey(
@@ -350,6 +362,9 @@ class ReferralStatus(models.TextChoices):
 class Referral(ReviewableRecord):
     """A report of a possible offender passed to the online child abuse investigation team,
     with what the investigators need to start: platforms, handles, links and the material."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("summary", "handles", "links", "phones", "rejected_reason", "outcome")
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="referral")
