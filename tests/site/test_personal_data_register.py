@@ -111,7 +111,9 @@ def test_every_personal_field_is_in_the_register():
 
 
 def test_the_register_names_no_field_that_is_gone_or_unmarked():
-    gone = sorted(f"{name} (line {line})" for name, line in listed().items() if not model_field(name))
+    gone = sorted(
+        f"{name} (line {line})" for name, line in listed().items() if not model_field(name)
+    )
     assert gone == [], f"docs/personal-data.md names fields that no longer exist: {gone}"
     unmarked = sorted(set(listed()) - marked())
     assert unmarked == [], (

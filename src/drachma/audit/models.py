@@ -49,7 +49,6 @@ class AppendOnly(models.Model):
 
 
 class AuditEntry(AppendOnly):
-
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = (
         "actor_id",

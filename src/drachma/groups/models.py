@@ -57,7 +57,6 @@ class GroupAlias(AuditedModel):
 
 
 class PlatformAccount(AuditedModel):
-
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = ("handle", "url")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")

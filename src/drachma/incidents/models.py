@@ -116,7 +116,6 @@ class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: 
 
 
 class Incident(ReviewableRecord):
-
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = ("summary", "place", "latitude", "longitude", "stream_url", "outcome")
     reference = models.CharField(max_length=20, unique=True, editable=False)
@@ -217,7 +216,6 @@ class IncidentEvent(WorkflowEvent):
 
 
 class IncidentPerson(AuditedModel):
-
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = ("person", "role", "notes")
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")

@@ -16,7 +16,6 @@ VULNERABILITY_FLAGS = {
 
 
 class Person(ReviewableRecord):
-
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = (
         "given_names",
