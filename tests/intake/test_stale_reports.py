@@ -280,3 +280,16 @@ def test_the_report_page_says_when_it_goes_and_the_reason_is_recorded_there(
     assert done.status_code == 302
     page = client.get(f"/intake/reports/{report.reference}/").content.decode()
     assert "Subject of a current enquiry." in page and "Kept: a reason is recorded" in page
+
+
+def test_the_api_records_a_reason_and_refuses_an_empty_one(client_as, make_report, triager):
+    report = closed(make_report, triager)
+    client = client_as("investigator")
+    url = f"/api/intake/reports/{report.reference}/keep"
+    refused = client.post(url, {"reason": " "}, content_type="application/json")
+    assert refused.status_code == 422 and "reason" in refused.content.decode()
+    done = client.post(url, {"reason": "Named in op. Heron."}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["keep_reason"] == "Named in op. Heron."
+    assert client_as("analyst").post(
+        url, {"reason": "x"}, content_type="application/json"
+    ).status_code in (403, 404)
