@@ -61,7 +61,12 @@ def _remove_bytes_if_unused(stored_file_pk: int) -> None:
 
 @transaction.atomic
 def dispose_with_record(
-    item: EvidenceItem, *, reason: str, by_description: str, ignore: Iterable[str] = ()
+    item: EvidenceItem,
+    *,
+    reason: str,
+    by_description: str = "",
+    user=None,
+    ignore: Iterable[str] = (),
 ) -> bool:
     """Dispose of ``item`` because the record that brought it in is being removed: True when
     it was disposed of (now or by an earlier run), False when something else still holds it
@@ -71,7 +76,11 @@ def dispose_with_record(
         return False
     if locked.custody_state != CustodyState.DISPOSED:
         record_custody_event(
-            locked, kind=CustodyEventKind.DISPOSED, by_description=by_description, note=reason
+            locked,
+            kind=CustodyEventKind.DISPOSED,
+            user=user,
+            by_description=by_description,
+            note=reason,
         )
     stored_file_pk = locked.stored_file_id
     transaction.on_commit(lambda: _remove_bytes_if_unused(stored_file_pk))

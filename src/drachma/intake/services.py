@@ -835,7 +835,6 @@ def remove_stale_reports(now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def _remove_stale_report(pk: int, *, now: datetime.datetime, days: int) -> bool:
-    from drachma.evidence.disposal import dispose_with_record
     from drachma.intake import selectors
 
     report = Report.objects.select_for_update().filter(pk=pk).first()
@@ -846,29 +845,47 @@ def _remove_stale_report(pk: int, *, now: datetime.datetime, days: int) -> bool:
         f"Report {report.reference} was closed without an incident more than {days} days ago "
         "and no reason to keep it was recorded."
     )
+    remove_report(report, why=why, decision="remove stale report", closed_days=days)
+    return True
+
+
+@transaction.atomic
+def remove_report(
+    report: Report, *, why: str, decision: str = "remove report", user=None, **details: Any
+) -> None:
+    """Remove ``report`` with its identifiers, links, matches and history; each of its
+    exhibits is disposed of through the custody chain (its bytes leave the store once nothing
+    in custody shares them), unless something else holds it. One audit decision names what
+    went. A report a referral depends on is refused (``ProtectedError``), with nothing
+    changed: the caller's transaction rolls back the disposals too."""
+    from drachma.evidence.disposal import dispose_with_record
+
     files = list(report.files.select_related("item").order_by("position"))
     disposed, still_held = [], []
     for report_file in files:
         item = report_file.item
         report_file.delete()
         if dispose_with_record(
-            item, reason=why, by_description=REMOVAL_BY, ignore=("intake_file",)
+            item,
+            reason=why,
+            by_description="" if user is not None else REMOVAL_BY,
+            user=user,
+            ignore=("intake_file",),
         ):
             disposed.append(item.exhibit_ref)
         else:
             still_held.append(item.exhibit_ref)
     record_decision(
         report,
-        "remove stale report",
+        decision,
         reason=why,
-        closed_days=days,
         exhibits_disposed=disposed,
         exhibits_kept_elsewhere=still_held,
         identifiers=report.identifiers.count(),
         links=report.links.count(),
+        **details,
     )
     report.delete()
-    return True
 
 
 def drop_address_hashes(now: datetime.datetime | None = None) -> int:
