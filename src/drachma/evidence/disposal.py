@@ -35,6 +35,8 @@ def other_holders(item: EvidenceItem, *, ignore: Iterable[str] = ()) -> list[str
         if name is None or name in skip or rel.name in skip:
             continue
         model = rel.related_model
+        if isinstance(model, str):  # only an unresolved lazy reference is a string
+            continue
         if rel.many_to_many:
             count = model._base_manager.filter(**{rel.field.name: item}).count()
         else:
