@@ -39,7 +39,7 @@ class PurposeKind(models.TextChoices):
 
 
 # How each kind reads at the start of the purpose ("case DR-2026-000019").
-PREFIX = {
+PREFIX: dict[str, str] = {
     PurposeKind.CASE: "case",
     PurposeKind.SAFEGUARDING: "safeguarding action",
     PurposeKind.REFERRAL: "referral",
@@ -61,7 +61,7 @@ class Purpose:
     @property
     def text(self) -> str:
         """As the log holds it: "case DR-2026-000019"."""
-        prefix = PREFIX.get(PurposeKind(self.kind), "")
+        prefix = PREFIX.get(self.kind, "")
         return f"{prefix} {self.detail}".strip()[:MAX_CHARS]
 
 
@@ -105,7 +105,7 @@ def current(request: Any) -> Purpose | None:
     if session is None:
         return None
     data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("kind") not in PurposeKind.values:
         return None
     try:
         return Purpose(
@@ -124,7 +124,7 @@ def for_log(request: Any) -> tuple[str, str]:
         return "", ""
     try:
         purpose = current(request)
-        if purpose is None or purpose.kind not in PurposeKind.values:
+        if purpose is None:
             return "", ""
     except Exception:  # a broken session must never stop the log being written
         return "", ""
