@@ -35,6 +35,7 @@ class PurposeKind(models.TextChoices):
     FOI = "foi", "A freedom of information request"
     REVIEW = "review", "Records review (MoPI)"
     TRIAGE = "triage", "Triage of public reports"
+    AUDIT = "audit", "An audit or a professional standards enquiry"
     OTHER = "other", "Something else"
 
 
@@ -47,6 +48,7 @@ PREFIX: dict[str, str] = {
     PurposeKind.FOI: "FOI request",
     PurposeKind.REVIEW: "records review",
     PurposeKind.TRIAGE: "triage",
+    PurposeKind.AUDIT: "audit",
     PurposeKind.OTHER: "",
 }
 
