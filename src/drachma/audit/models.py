@@ -60,6 +60,7 @@ class AuditEntry(AppendOnly):
         "purpose",
         "recipient",
     )
+
     # The entry's number, given when it is written (a failed request rolls its entries back
     # and leaves a gap). Its place in the chain is its seal's position, which has no gaps.
     seq = models.BigAutoField(primary_key=True, serialize=False)

@@ -59,6 +59,7 @@ class GroupAlias(AuditedModel):
 class PlatformAccount(AuditedModel):
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = ("handle", "url")
+
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(max_length=12, choices=Platform.choices)
     handle = models.CharField(max_length=120)

@@ -118,6 +118,7 @@ class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: 
 class Incident(ReviewableRecord):
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = ("summary", "place", "latitude", "longitude", "stream_url", "outcome")
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     received_at = models.DateTimeField("received", validators=[validate_not_future])
     # Not in the future, except for a planned confrontation (checked in clean, by kind).
@@ -218,6 +219,7 @@ class IncidentEvent(WorkflowEvent):
 class IncidentPerson(AuditedModel):
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
     personal_fields = ("person", "role", "notes")
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="involvements"

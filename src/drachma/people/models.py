@@ -32,6 +32,7 @@ class Person(ReviewableRecord):
         "flag_other_text",
         "notes",
     )
+
     given_names = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     known_as = models.CharField("also known as", max_length=200, blank=True)
