@@ -293,3 +293,14 @@ def test_the_api_records_a_reason_and_refuses_an_empty_one(client_as, make_repor
     assert client_as("analyst").post(
         url, {"reason": "x"}, content_type="application/json"
     ).status_code in (403, 404)
+
+
+def test_a_disposed_exhibits_file_is_gone_not_an_error(
+    client_as, make_report, triager, django_capture_on_commit_callbacks
+):
+    report = closed(make_report, triager, files=[upload("shot.png", PNG, "image/png")])
+    item = report.files.get().item
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_stale_reports(after(DAYS + 1))
+    response = client_as("investigator").get(f"/evidence/items/{item.exhibit_ref}/file/")
+    assert response.status_code == 404
