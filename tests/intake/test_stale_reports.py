@@ -250,10 +250,14 @@ def test_the_address_hash_goes_once_the_rate_limit_no_longer_counts_the_report(
     make_report(submitter_hash=address, submitted_at=now)
     with pytest.raises(services.RateLimited):
         services.check_rate(address, now)
-    entry = AuditEntry.objects.filter(model="intake.report", action="update").latest("seq")
-    assert entry.changes["bulk"] == "address hashes no longer needed by the rate limit"
-    assert list(entry.changes["rows"]) == [str(old.pk)]
+    entry = AuditEntry.objects.filter(model="intake.report", action="decision").latest("seq")
+    assert entry.changes["decision"] == "address hashes no longer needed by the rate limit"
+    assert entry.changes["reports"] == [str(old.pk)]
     assert services.drop_address_hashes(now) == 0
+    # The log itself never held the hash: the report's creation shows it redacted.
+    created = AuditEntry.objects.get(model="intake.report", object_id=str(old.pk), action="create")
+    assert created.changes["submitter_hash"] == [None, "[redacted]"]
+    assert not AuditEntry.objects.filter(changes__icontains=address).exists()
 
 
 # --- the page ---------------------------------------------------------------------------

@@ -891,15 +891,31 @@ def remove_report(
 def drop_address_hashes(now: datetime.datetime | None = None) -> int:
     """Empty the submitting address's hash of every report older than the rate limit's window
     (``DRACHMA_INTAKE_RATE_LIMIT``): the limit counts only reports inside it, so it never needs
-    an older one. Returns how many reports lost theirs. One audited bulk write."""
+    an older one. Returns how many reports lost theirs, named in one audit decision."""
     from drachma.audit.context import acting_as, current
+    from drachma.audit.services import append
 
     _limit, seconds = conf.parse_rate(conf.rate_limit())
     cutoff = (now or timezone.now()) - datetime.timedelta(seconds=seconds)
-    with acting_as(actor=current().actor, label=current().actor_label or REMOVAL_BY):
-        return (
-            Report.objects.filter(submitted_at__lt=cutoff)
-            .exclude(submitter_hash="")
-            .audited_as("address hashes no longer needed by the rate limit")
-            .update(submitter_hash="")
+    with (
+        acting_as(actor=current().actor, label=current().actor_label or REMOVAL_BY),
+        transaction.atomic(),
+    ):
+        holding = Report.objects.filter(submitted_at__lt=cutoff).exclude(submitter_hash="")
+        pks = sorted(holding.select_for_update().values_list("pk", flat=True))
+        if not pks:
+            return 0
+        # The audit log never holds the hash (core.auditing redacts it), so the bulk write's
+        # own entry would show no change: this decision names the reports instead.
+        count = Report.objects.filter(pk__in=pks).update(submitter_hash="")
+        append(
+            "decision",
+            model="intake.report",
+            object_repr=f"address hashes of {count} reports dropped",
+            changes={
+                "decision": "address hashes no longer needed by the rate limit",
+                "reports": [str(pk) for pk in pks],
+                "window_seconds": seconds,
+            },
         )
+        return count
