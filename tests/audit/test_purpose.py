@@ -183,3 +183,39 @@ def test_the_disclosures_log_lists_recipients(client_as, make_user):
 
 def test_only_the_auditor_reads_the_disclosures_log(client_as):
     assert client_as("supervisor").get("/audit/disclosures/").status_code == 403
+
+
+# --- API clients, which have no session -------------------------------------------------------
+
+
+def test_an_api_client_gives_the_purpose_in_a_header(client_as, person):
+    client = client_as("investigator")
+    response = client.get(
+        f"/api/people/people/{person.pk}",
+        HTTP_X_DRACHMA_PURPOSE="case DR-2026-000019",
+        HTTP_X_DRACHMA_RECIPIENT="CPS North West",
+    )
+    assert response.status_code == 200
+    entry = views_of(person)[-1]
+    assert (entry.purpose, entry.recipient) == ("case DR-2026-000019", "CPS North West")
+
+
+@pytest.mark.parametrize(
+    "headers, field",
+    [
+        ({"HTTP_X_DRACHMA_PURPOSE": "x" * 201}, "X-Drachma-Purpose"),
+        ({"HTTP_X_DRACHMA_PURPOSE": "   "}, "X-Drachma-Purpose"),
+        ({"HTTP_X_DRACHMA_PURPOSE": "case\x01"}, "X-Drachma-Purpose"),
+        ({"HTTP_X_DRACHMA_RECIPIENT": "CPS"}, "X-Drachma-Purpose"),
+        (
+            {"HTTP_X_DRACHMA_PURPOSE": "case", "HTTP_X_DRACHMA_RECIPIENT": "y" * 201},
+            "X-Drachma-Recipient",
+        ),
+    ],
+)
+def test_a_purpose_header_that_cannot_be_recorded_is_refused(client_as, person, headers, field):
+    client = client_as("investigator")
+    response = client.get(f"/api/people/people/{person.pk}", **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert views_of(person) == []

@@ -120,15 +120,38 @@ def current(request: Any) -> Purpose | None:
         return None
 
 
+# An API client has no session: it gives the purpose with each request, in these headers.
+HEADER = "HTTP_X_DRACHMA_PURPOSE"
+RECIPIENT_HEADER = "HTTP_X_DRACHMA_RECIPIENT"
+
+
+def from_headers(request: Any) -> Purpose | None:
+    """The purpose an API client sent (``X-Drachma-Purpose``, and ``X-Drachma-Recipient`` for
+    a disclosure), or None when it sent none; ValidationError naming the header for one that
+    is empty, too long or holds control characters, or a recipient without a purpose."""
+    meta = getattr(request, "META", {}) or {}
+    text, recipient = meta.get(HEADER), meta.get(RECIPIENT_HEADER)
+    if text is None and recipient is None:
+        return None
+    if text is None:
+        raise ValidationError(
+            {"X-Drachma-Purpose": "Send the purpose the disclosure serves with its recipient."}
+        )
+    detail = _clean(text, "X-Drachma-Purpose", "purpose", required=True, limit=MAX_CHARS)
+    to = _clean(recipient, "X-Drachma-Recipient", "recipient", required=False, limit=MAX_CHARS)
+    return Purpose(kind=PurposeKind.OTHER, detail=detail, recipient=to)
+
+
 def for_log(request: Any) -> tuple[str, str]:
-    """(purpose, recipient) for the audit entries ``request`` writes; empty when none is set."""
+    """(purpose, recipient) for the audit entries ``request`` writes: the session's task, else
+    what an API client sent; empty when neither is given."""
     if request is None:
         return "", ""
     try:
-        purpose = current(request)
-        if purpose is None:
-            return "", ""
-    except Exception:  # a broken session must never stop the log being written
+        purpose = current(request) or from_headers(request)
+    except Exception:  # a broken session or header must never stop the log being written
+        return "", ""
+    if purpose is None:
         return "", ""
     return purpose.text, purpose.recipient
 
