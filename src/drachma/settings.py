@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "drachma.core.context_processors.navigation",
                 "drachma.core.context_processors.classification",
+                "drachma.audit.context_processors.task_purpose",
             ],
         },
     },

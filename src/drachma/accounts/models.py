@@ -12,6 +12,9 @@ from drachma.core.roles import Role
 class Account(AuditedModel):
     """Per-user settings that Django's user lacks: the user's supervisor and team."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("collar_number",)
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
     )

@@ -29,6 +29,12 @@ class AuditFilters(Schema):
     )
     object_id: str | None = Field(None, max_length=64)
     request_id: str | None = Field(None, max_length=36)
+    purpose: str | None = Field(
+        None, max_length=200, description="Words of the purpose given for the task"
+    )
+    recipient: str | None = Field(
+        None, max_length=200, description="Words of a disclosure's recipient"
+    )
 
 
 class AuditEntryOut(Schema):
@@ -45,6 +51,8 @@ class AuditEntryOut(Schema):
     ip_address: str | None
     method: str
     path: str
+    purpose: str = Field(description="The purpose of the task it was written in (s.62 DPA)")
+    recipient: str = Field(description="To whom, when the task disclosed to someone")
     key_id: str = Field(description="The key that hashed the entry, or 'unkeyed'")
     entry_hash: str = Field(description="The keyed hash of the entry's content")
     position: int | None = Field(description="Its place in the chain; null until sealed")

@@ -58,8 +58,19 @@ def canonical(content: dict) -> bytes:
     )
 
 
+# Joined the content later (DPA 2018 s.62): hashed only when given, so an entry without them
+# hashes exactly as every entry written before they existed, and an entry with them is bound
+# to them (removing or adding either breaks the entry's hash).
+OPTIONAL_FIELDS = ("purpose", "recipient")
+
+
 def entry_content(entry) -> bytes:
-    return canonical({name: getattr(entry, name) for name in ENTRY_FIELDS})
+    content = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+    for name in OPTIONAL_FIELDS:
+        value = getattr(entry, name, "")
+        if value:
+            content[name] = value
+    return canonical(content)
 
 
 def seal_content(seal, *, entry_hash: str) -> bytes:

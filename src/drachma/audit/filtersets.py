@@ -29,6 +29,12 @@ class AuditEntryFilterSet(filters.FilterSet):
     model = filters.CharFilter(lookup_expr="iexact", label="Record type (app.model)")
     object_id = filters.CharFilter(label="Record id")
     request_id = filters.CharFilter(label="Request id")
+    purpose = filters.CharFilter(
+        lookup_expr="icontains",
+        label="Purpose",
+        help_text="Words of the purpose given for the task (DR-2026-000019, safeguarding).",
+    )
+    recipient = filters.CharFilter(lookup_expr="icontains", label="Recipient")
 
     class Meta:
         model = AuditEntry
@@ -77,7 +83,7 @@ class AuditLogFilterSet(AuditEntryFilterSet):
         filters: dict[str, Any] = self.filters  # type: ignore[has-type]  # set by django-filter
         filters["actor"].extra["choices"] = users()
         filters["model"].extra["choices"] = record_types()
-        order = ["reference", "actor", "model", "action", "at_from", "at_to"]
+        order = ["reference", "purpose", "actor", "model", "action", "at_from", "at_to"]
         self.filters = {
             **{name: filters[name] for name in order},
             **{name: f for name, f in filters.items() if name not in order},
@@ -112,3 +118,27 @@ class AuditLogFilterSet(AuditEntryFilterSet):
             | Q(path__icontains=value)
             | Q(changes_text__icontains=value)
         )
+
+
+class DisclosureFilterSet(filters.FilterSet):
+    """The disclosures log's panel: to whom, why, by whom, when."""
+
+    recipient = filters.CharFilter(lookup_expr="icontains", label="Recipient")
+    purpose = filters.CharFilter(lookup_expr="icontains", label="Purpose")
+    actor = filters.CharFilter(field_name="actor_username", lookup_expr="iexact", label="User")
+    at_from = filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    at_to = filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields: list[str] = []

@@ -49,6 +49,18 @@ class AppendOnly(models.Model):
 
 
 class AuditEntry(AppendOnly):
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = (
+        "actor_id",
+        "actor_username",
+        "object_repr",
+        "changes",
+        "ip_address",
+        "path",
+        "purpose",
+        "recipient",
+    )
+
     # The entry's number, given when it is written (a failed request rolls its entries back
     # and leaves a gap). Its place in the chain is its seal's position, which has no gaps.
     seq = models.BigAutoField(primary_key=True, serialize=False)
@@ -66,6 +78,12 @@ class AuditEntry(AppendOnly):
     method = models.CharField(max_length=10, blank=True)
     path = models.CharField(max_length=500, blank=True)
     nonce = models.CharField(max_length=32, blank=True)
+    # Why the record was consulted or disclosed (DPA 2018 s.62): the purpose of the user's
+    # task ("case DR-2026-000019"), set once and carried through its pages
+    # (``drachma.audit.purpose``); and, for a disclosure, to whom. Part of the hashed content
+    # when given (``chain.entry_content``).
+    purpose = models.CharField(max_length=200, blank=True, db_index=True)
+    recipient = models.CharField(max_length=200, blank=True)
     key_id = models.CharField(max_length=16, help_text="The key that hashed it, or 'unkeyed'")
     # HMAC-SHA256 of the content above (for unkeyed entries: the first chain's SHA-256).
     # Unique, so that a copy of a genuine row cannot be slipped in as a new one.
@@ -74,7 +92,10 @@ class AuditEntry(AppendOnly):
     class Meta:
         ordering = ["-seq"]
         verbose_name_plural = "audit entries"
-        permissions = [("view_audit_log", "Can read the audit log")]
+        permissions = [
+            ("view_audit_log", "Can read the audit log"),
+            ("set_purpose", "Can set the purpose of their task (recorded with what they read)"),
+        ]
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self) -> str:

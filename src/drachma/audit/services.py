@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from drachma.audit import purpose as task_purpose
 from drachma.audit.anchors import Anchor, witnesses
 from drachma.audit.chain import GENESIS_HASH
 from drachma.audit.context import client_ip, current
@@ -79,6 +80,7 @@ def append(
     if ip and ":" in ip:
         ip = clean_ipv6_address(ip)
     key = keyring().current
+    purpose, recipient = task_purpose.for_log(request)
     entry = AuditEntry(
         at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
@@ -93,6 +95,8 @@ def append(
         method=getattr(request, "method", "") or "",
         path=(getattr(request, "get_full_path", lambda: "")() or "")[:500],
         nonce=secrets.token_hex(16),
+        purpose=purpose,
+        recipient=recipient,
         key_id=key.id,
     )
     entry.entry_hash = entry.compute_hash(key)
@@ -319,4 +323,41 @@ def record_decision(obj: models.Model, decision: str, **details) -> AuditEntry:
         object_id=str(obj.pk),
         object_repr=str(obj),
         changes={"decision": decision, **details},
+    )
+
+
+def set_purpose(request, *, kind: str, detail: str, recipient: str = "") -> task_purpose.Purpose:
+    """Set the purpose of the request's user's task (DPA 2018 s.62): kept in their session and
+    written on every audit entry until changed or cleared. Recorded itself, under the new
+    purpose. ValidationError naming the field for a kind not offered, no detail, a disclosure
+    without its recipient, or text too long."""
+    chosen = task_purpose.make(kind, detail, recipient)
+    previous = task_purpose.current(request)
+    task_purpose.remember(request, chosen)
+    append(
+        AuditAction.DECISION,
+        model="audit.purpose",
+        object_repr=chosen.text,
+        changes={
+            "decision": "purpose set",
+            "kind": chosen.kind,
+            "previous": previous.text if previous else "",
+        },
+        actor=request.user if request.user.is_authenticated else None,
+    )
+    return chosen
+
+
+def clear_purpose(request) -> None:
+    """The task is over: nothing more is recorded under its purpose."""
+    previous = task_purpose.current(request)
+    if previous is None:
+        return
+    task_purpose.forget(request)
+    append(
+        AuditAction.DECISION,
+        model="audit.purpose",
+        object_repr=previous.text,
+        changes={"decision": "purpose cleared", "previous": previous.text},
+        actor=request.user if request.user.is_authenticated else None,
     )

@@ -1,11 +1,25 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from drachma.audit.filtersets import AuditLogFilterSet
-from drachma.audit.models import AuditEntry
-from drachma.audit.services import record_log_export, record_log_read, verify
+from drachma.audit import purpose as task_purpose
+from drachma.audit.filtersets import AuditLogFilterSet, DisclosureFilterSet
+from drachma.audit.forms import PurposeForm
+from drachma.audit.models import AuditAction, AuditEntry
+from drachma.audit.services import (
+    clear_purpose,
+    record_log_export,
+    record_log_read,
+    set_purpose,
+    verify,
+)
 from drachma.core.access import require
 from drachma.core.downloads import csv_attachment
+from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 
 READ = "audit.view_audit_log"
@@ -27,6 +41,8 @@ EXPORT_COLUMNS = [
     "record type",
     "record id",
     "record",
+    "purpose",
+    "recipient",
     "changes",
     "method",
     "path",
@@ -80,6 +96,8 @@ def export(request):
             e.model,
             e.object_id,
             e.object_repr,
+            e.purpose,
+            e.recipient,
             e.changes,
             e.method,
             e.path,
@@ -97,3 +115,64 @@ def export(request):
 def verify_chain(request):
     """Walk the whole chain now (a POST: it reads every entry) and show what it found."""
     return render(request, "audit/verify.html", {"report": verify(), "at": timezone.now()})
+
+
+def _next_url(request) -> str:
+    """Where to go back to once the purpose is set: the page the user came from (on this
+    site only), or the dashboard."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:dashboard")
+
+
+@require("audit.set_purpose", methods=["GET", "POST"])
+def purpose(request):
+    """Set (or clear) the purpose of the task: recorded with every page read until changed."""
+    now = task_purpose.current(request)
+    if request.method == "POST" and request.POST.get("clear"):
+        clear_purpose(request)
+        messages.success(request, "Purpose cleared: set one before your next task")
+        return redirect(_next_url(request))
+    initial = {"kind": now.kind, "detail": now.detail, "recipient": now.recipient} if now else {}
+    form = PurposeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = set_purpose(request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Purpose set: {chosen.text}")
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "audit/purpose.html",
+        {"form": form, "current": now, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+DISCLOSURE_SORTS = {
+    "when": ("at", "seq"),
+    "user": "actor_username",
+    "recipient": "recipient",
+    "purpose": "purpose",
+}
+
+
+@require(READ)
+def disclosures(request):
+    """The log of disclosures: every export, and everything done in a task that discloses to
+    someone, with its recipient and purpose."""
+    entries = AuditEntry.objects.filter(Q(action=AuditAction.EXPORT) | ~Q(recipient=""))
+    filterset = DisclosureFilterSet(request.GET or None, queryset=entries)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else entries
+    if filterset.is_bound and not filterset.is_valid():
+        queryset = AuditEntry.objects.none()
+    context = paginate(request, queryset, sorts=DISCLOSURE_SORTS, default_sort="-when")
+    page = context["page_obj"]
+    page.object_list = list(page.object_list)
+    record_log_read(request, page.object_list)
+    return render(request, "audit/disclosures.html", {"filterset": filterset, **context})

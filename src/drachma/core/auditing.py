@@ -16,7 +16,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 REDACTED = "[redacted]"
-SECRET_FIELDS = frozenset({"password", "key", "key_hash", "token", "secret"})
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "key",
+        "key_hash",
+        "token",
+        "secret",
+        # A public reporter's address hash is for the rate limit only and dropped when it no
+        # longer needs it (intake): the append-only log must not keep it for ever.
+        "submitter_hash",
+    }
+)
 # Bookkeeping that changes on every use and says nothing about anyone.
 NOISE_FIELDS = frozenset({"updated_at", "created_at", "last_used_at"})
 # Models outside Drachma's own apps whose changes are audited too.

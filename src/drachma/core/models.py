@@ -188,6 +188,9 @@ class WorkflowEvent(AuditedModel):
     names the event and every field the step changed.
     """
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields: tuple[str, ...] = ("note",)
+
     transition = models.CharField(max_length=40)
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30)

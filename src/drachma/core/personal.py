@@ -58,3 +58,26 @@ def unrestricted(queryset: models.QuerySet[M]) -> Listing[M]:
 def fields_hidden_from(viewer: Any, rules: Mapping[str, Sequence[str]]) -> list[str]:
     """The fields ``viewer`` may not see: ``rules`` maps a permission to the fields it opens."""
     return [name for perm, names in rules.items() if not viewer.has_perm(perm) for name in names]
+
+
+# Personal fields of models that are not Drachma's own (a Drachma model marks its own with a
+# ``personal_fields`` tuple). Every one is listed in docs/personal-data.md.
+THIRD_PARTY_PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "auth.user": ("username", "first_name", "last_name", "email", "last_login"),
+}
+
+
+def personal_fields() -> dict[str, tuple[str, ...]]:
+    """Every model's personal fields, by model label ("people.person"): the register that
+    docs/personal-data.md must match (tests/site/test_personal_data_register.py)."""
+    from django.apps import apps
+
+    found: dict[str, tuple[str, ...]] = {}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        names = getattr(model, "personal_fields", None)
+        if names is None:
+            names = THIRD_PARTY_PERSONAL_FIELDS.get(label)
+        if names:
+            found[label] = tuple(names)
+    return found

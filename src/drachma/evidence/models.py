@@ -54,6 +54,9 @@ class CustodyState(models.TextChoices):
 class EvidenceItem(ReviewableRecord):
     """An exhibit: a stored file as received, with where it came from."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("original_filename", "description", "received_from", "custody_holder")
+
     exhibit_ref = models.CharField("exhibit reference", max_length=20, unique=True, editable=False)
     stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="items")
     original_filename = models.CharField(max_length=255)
@@ -126,6 +129,9 @@ class CustodyEvent(WorkflowEvent):
     ``core.models.WorkflowEvent``): the step taken is its ``transition``, one of the custody
     event kinds. Append-only."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("note", "from_party", "to_party")
+
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody_events")
     # The kinds, in the past tense the continuity statement prints ("Logged", "Transferred").
     transition = models.CharField(max_length=40, choices=CustodyEventKind.choices)
@@ -151,6 +157,9 @@ class ParsedConversation(AuditedModel):
     source. The zone used to turn the phone's wall clock into UTC is recorded here, with
     whether it was chosen or assumed.
     """
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("participants",)
 
     item = models.OneToOneField(EvidenceItem, on_delete=models.PROTECT, related_name="conversation")
     format = models.CharField(max_length=20)
@@ -224,6 +233,9 @@ class DisclosureEntry(TimeStampedModel):
     on MG6C (non-sensitive) or MG6D (sensitive); ``number`` runs consecutively across both
     schedules of the incident, as the forms require.
     """
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("description", "sensitivity_reason", "mg6e_reason")
 
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="disclosure_entries"

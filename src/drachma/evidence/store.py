@@ -126,8 +126,14 @@ class EvidenceStore:
     def stored_at(self, sha256: str) -> datetime.datetime:
         return self.storage.get_modified_time(blob_name(sha256))
 
-    def remove(self, sha256: str) -> None:
-        self.storage.delete(blob_name(sha256))
+    def remove(self, sha256: str) -> bool:
+        """Delete the bytes stored under ``sha256``; False when they were not there. Only
+        ``evidence.disposal`` calls this, once no exhibit still in custody needs them."""
+        name = blob_name(sha256)
+        if not self.storage.exists(name):
+            return False
+        self.storage.delete(name)
+        return True
 
     def local_path(self, sha256: str):
         """A filesystem path for tools that need one (hashers, parsers); local storage only."""

@@ -178,6 +178,9 @@ def _custody_item(item: EvidenceItem, event) -> dict:
 @require("evidence.view_evidenceitem", hide=True)
 def item_download(request, exhibit_ref: str):
     item = selectors.item_for(request.user, exhibit_ref, fields=["file"])
+    if not get_store().exists(item.sha256):
+        # Its bytes left the store when it was disposed of (evidence.disposal).
+        raise Http404(f"The file of {item.exhibit_ref} is no longer held.")
     response = FileResponse(
         get_store().open(item.sha256),
         as_attachment=True,

@@ -18,6 +18,9 @@ class GroupStatus(models.TextChoices):
 class Group(ReviewableRecord):
     """An online child abuse activist group ("paedophile hunters"). Not a partner."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("description",)
+
     name = models.CharField(max_length=120, unique=True)
     status = models.CharField(
         max_length=12, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
@@ -54,6 +57,9 @@ class GroupAlias(AuditedModel):
 
 
 class PlatformAccount(AuditedModel):
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("handle", "url")
+
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(max_length=12, choices=Platform.choices)
     handle = models.CharField(max_length=120)

@@ -116,6 +116,9 @@ class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: 
 
 
 class Incident(ReviewableRecord):
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("summary", "place", "latitude", "longitude", "stream_url", "outcome")
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     received_at = models.DateTimeField("received", validators=[validate_not_future])
     # Not in the future, except for a planned confrontation (checked in clean, by kind).
@@ -214,6 +217,9 @@ class IncidentEvent(WorkflowEvent):
 
 
 class IncidentPerson(AuditedModel):
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("person", "role", "notes")
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="involvements"
@@ -236,6 +242,9 @@ class IncidentPerson(AuditedModel):
 class LinkedCase(AuditedModel):
     """The case against a suspect linked to the case against a group member from the same
     confrontation: the order of the two prosecutions matters, so the charging lawyer sees both."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("suspect", "group_member", "note")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="linked_cases")
     suspect = models.ForeignKey(IncidentPerson, on_delete=models.CASCADE, related_name="+")

@@ -118,6 +118,7 @@ class ReportOut(Schema):
     urgent: bool
     assigned_to: str | None
     close_reason: str
+    keep_reason: str = Field(description="Why it is kept although it led to no incident")
     incident: str | None
     referral: str | None
     contact: ContactOut | None = Field(
@@ -288,6 +289,7 @@ def _report_out(request, report: Report) -> dict:
         "urgent": report.urgent,
         "assigned_to": report.assigned_to.username if report.assigned_to else None,
         "close_reason": report.close_reason,
+        "keep_reason": report.keep_reason,
         "incident": report.incident.reference if report.incident else None,
         "referral": report.referral.reference if hasattr(report, "referral") else None,
         "contact": {
@@ -384,6 +386,16 @@ def assign_report(request, report_ref: str, payload: AssignIn):
 )
 def close_report(request, report_ref: str, payload: ReportReasonIn):
     services.close_report(_report(report_ref), user=request.user, reason=payload.reason)
+    return _shown(request, report_ref)
+
+
+@router.post(
+    "/reports/{report_ref}/keep", response=ReportOut, auth=Allow("intake.triage_report", hide=True)
+)
+def keep_report(request, report_ref: str, payload: ReportReasonIn):
+    """Record why a report that led to no incident is kept: it is then not removed with the
+    reports closed without an incident (docs/intake.md, "Nothing kept without a reason")."""
+    services.record_keep_reason(_report(report_ref), user=request.user, reason=payload.reason)
     return _shown(request, report_ref)
 
 

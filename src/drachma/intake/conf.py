@@ -73,3 +73,21 @@ def parse_rate(rate: str) -> tuple[int, int]:
             f"Not a rate: {rate!r} (the count and the period are at least 1)."
         )
     return int(count), int(multiple or 1) * _PERIODS[unit]
+
+
+def stale_report_days() -> int:
+    """Days after closing that a report closed without an incident (and with no reason
+    recorded to keep it) is removed, with its files and identifiers."""
+    days = getattr(settings, "DRACHMA_INTAKE_STALE_REPORT_DAYS", 90)
+    try:
+        value = int(days)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(
+            f"DRACHMA_INTAKE_STALE_REPORT_DAYS must be a whole number of days, not {days!r}."
+        ) from None
+    if value < 1:
+        raise ImproperlyConfigured(
+            f"DRACHMA_INTAKE_STALE_REPORT_DAYS must be at least 1 (it is {value}): a report "
+            "closed today must stay long enough for a supervisor to reopen it."
+        )
+    return value

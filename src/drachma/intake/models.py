@@ -103,6 +103,33 @@ class Report(ReviewableRecord):
     # Each item: {"field", "label", "line", "value", "problem"}; the reporter's own contact
     # details are not repeated here (they stay in their restricted fields).
     unreadable = models.JSONField(default=list, blank=True)
+    # Why a report closed without an incident is kept past the removal of stale reports
+    # (``services.remove_stale_reports``): nothing is kept without a reason.
+    keep_reason = models.TextField(
+        "reason to keep",
+        blank=True,
+        max_length=2000,
+        help_text="Why this report is kept although it led to no incident.",
+    )
+    keep_reason_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    keep_reason_at = models.DateTimeField(null=True, blank=True)
+
+    # The fields holding personal data (docs/personal-data.md lists each; tested there).
+    personal_fields = (
+        "text",
+        "place",
+        "when_text",
+        "reporter_name",
+        "reporter_organisation",
+        "reporter_email",
+        "reporter_phone",
+        "submitter_hash",
+        "close_reason",
+        "unreadable",
+        "keep_reason",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -164,6 +191,9 @@ class Source(models.TextChoices):
 class ReportLink(AuditedModel):
     """A web address the report names, as given and in its canonical form (for matching)."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("raw", "normalized")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links")
     raw = models.CharField(max_length=2000)
     normalized = models.CharField(max_length=2000)
@@ -186,6 +216,9 @@ class IdentifierKind(models.TextChoices):
 
 class ReportIdentifier(AuditedModel):
     """A handle, phone number or name the report gives, normalised for matching."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("raw", "normalized")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=8, choices=IdentifierKind.choices)
@@ -214,6 +247,9 @@ class MatchKind(models.TextChoices):
 
 class ReportMatch(AuditedModel):
     """Something already known that a report names, and why we think so."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("person", "identifier", "reason")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="matches")
     kind = models.CharField(max_length=10, choices=MatchKind.choices)
@@ -256,6 +292,9 @@ class ReportMatch(AuditedModel):
 
 class LinkedRecord(AuditedModel):
     """A triage decision that a report is about an existing incident, group or person."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("person", "note")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="linked_records")
     incident = models.ForeignKey(
@@ -323,6 +362,9 @@ class ReferralStatus(models.TextChoices):
 class Referral(ReviewableRecord):
     """A report of a possible offender passed to the online child abuse investigation team,
     with what the investigators need to start: platforms, handles, links and the material."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("summary", "handles", "links", "phones", "rejected_reason", "outcome")
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="referral")

@@ -198,3 +198,44 @@ def referral_counts() -> dict:
         overdue=Count("pk", filter=Q(status=ReferralStatus.OPEN, due_date__lt=today)),
         active=Count("pk", filter=Q(status__in=OPEN_REFERRALS)),
     )
+
+
+# --- reports that led nowhere -------------------------------------------------------------
+
+
+def closed_at() -> Any:
+    """When each report was last closed (its latest closing event; a report closed before
+    events were kept: its last change), as an expression to annotate reports with."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from drachma.intake.models import ReportEvent, ReportStatus
+
+    last_closing = (
+        ReportEvent.objects.filter(report=OuterRef("pk"), to_state=ReportStatus.CLOSED)
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    return Coalesce(Subquery(last_closing), "updated_at")
+
+
+def stale_reports(now: Any, days: int) -> QuerySet[Report]:
+    """Reports closed without an incident more than ``days`` days before ``now``, that nothing
+    holds (no referral, no link to a record, no reason recorded to keep them): what the
+    removal of stale reports removes."""
+    import datetime
+
+    from django.db.models import Exists, OuterRef
+
+    from drachma.intake.models import LinkedRecord, ReportStatus
+
+    cutoff = now - datetime.timedelta(days=days)
+    return (
+        Report.objects.filter(
+            status=ReportStatus.CLOSED, incident__isnull=True, keep_reason="", referral__isnull=True
+        )
+        .exclude(Exists(LinkedRecord.objects.filter(report=OuterRef("pk"))))
+        .annotate(closed_at=closed_at())
+        .filter(closed_at__lt=cutoff)
+        .order_by("closed_at", "pk")
+    )

@@ -773,3 +773,149 @@ def remind_overdue_referrals(today: datetime.date | None = None) -> int:
             referral.save(update_fields=["reminded_on"])  # through save, so the audit log has it
         count += 1
     return count
+
+
+# --- nothing kept without a reason --------------------------------------------------------
+
+# Who removes stale reports and drops address hashes, in the audit log and custody records.
+REMOVAL_BY = "the removal of stale reports"
+KEEP_REASON_MAX = 2000
+
+
+@transaction.atomic
+def record_keep_reason(report: Report, *, user, reason: str) -> Report:
+    """Record why ``report`` is kept although it led to no incident: the removal of stale
+    reports then leaves it. A later reason replaces the earlier (the audit log keeps both)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason to keep the report."})
+    if len(reason) > KEEP_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {KEEP_REASON_MAX} characters (it has {len(reason)})."}
+        )
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.incident_id is not None:
+        raise ValidationError(
+            {
+                "reason": f"{locked.reference} was turned into an incident: it is kept with the "
+                "incident, so no reason to keep it is needed."
+            }
+        )
+    locked.keep_reason = reason
+    locked.keep_reason_by = user
+    locked.keep_reason_at = timezone.now()
+    locked.save(update_fields=["keep_reason", "keep_reason_by", "keep_reason_at", "updated_at"])
+    record_decision(locked, "keep", reason=reason)
+    return locked
+
+
+def remove_stale_reports(now: datetime.datetime | None = None) -> int:
+    """Remove every report closed without an incident more than the configured days ago
+    (``DRACHMA_INTAKE_STALE_REPORT_DAYS``) with no reason recorded to keep it: the report, its
+    identifiers, links, matches and history, and its files (each exhibit disposed of through
+    the custody chain, its bytes with it, unless something else holds it). Returns how many
+    reports were removed.
+
+    Each report is removed in its own transaction under its row's lock and checked again
+    there, so two runs at once remove each report once, and a report reopened or given a
+    reason meanwhile is left alone. Each removal is one audit decision naming what went."""
+    from drachma.audit.context import acting_as, current
+    from drachma.intake import selectors
+
+    now = now or timezone.now()
+    days = conf.stale_report_days()
+    removed = 0
+    label = current().actor_label or REMOVAL_BY
+    with acting_as(actor=current().actor, label=label, request=current().request):
+        for pk in list(selectors.stale_reports(now, days).values_list("pk", flat=True)):
+            if _remove_stale_report(pk, now=now, days=days):
+                removed += 1
+    return removed
+
+
+@transaction.atomic
+def _remove_stale_report(pk: int, *, now: datetime.datetime, days: int) -> bool:
+    from drachma.intake import selectors
+
+    report = Report.objects.select_for_update().filter(pk=pk).first()
+    # Gone (another run removed it) or no longer stale (reopened, a reason recorded, linked).
+    if report is None or not selectors.stale_reports(now, days).filter(pk=pk).exists():
+        return False
+    why = (
+        f"Report {report.reference} was closed without an incident more than {days} days ago "
+        "and no reason to keep it was recorded."
+    )
+    remove_report(report, why=why, decision="remove stale report", closed_days=days)
+    return True
+
+
+@transaction.atomic
+def remove_report(
+    report: Report, *, why: str, decision: str = "remove report", user=None, **details: Any
+) -> None:
+    """Remove ``report`` with its identifiers, links, matches and history; each of its
+    exhibits is disposed of through the custody chain (its bytes leave the store once nothing
+    in custody shares them), unless something else holds it. One audit decision names what
+    went. A report a referral depends on is refused (``ProtectedError``), with nothing
+    changed: the caller's transaction rolls back the disposals too."""
+    from drachma.evidence.disposal import dispose_with_record
+
+    files = list(report.files.select_related("item").order_by("position"))
+    disposed, still_held = [], []
+    for report_file in files:
+        item = report_file.item
+        report_file.delete()
+        if dispose_with_record(
+            item,
+            reason=why,
+            by_description="" if user is not None else REMOVAL_BY,
+            user=user,
+            ignore=("intake_file",),
+        ):
+            disposed.append(item.exhibit_ref)
+        else:
+            still_held.append(item.exhibit_ref)
+    record_decision(
+        report,
+        decision,
+        reason=why,
+        exhibits_disposed=disposed,
+        exhibits_kept_elsewhere=still_held,
+        identifiers=report.identifiers.count(),
+        links=report.links.count(),
+        **details,
+    )
+    report.delete()
+
+
+def drop_address_hashes(now: datetime.datetime | None = None) -> int:
+    """Empty the submitting address's hash of every report older than the rate limit's window
+    (``DRACHMA_INTAKE_RATE_LIMIT``): the limit counts only reports inside it, so it never needs
+    an older one. Returns how many reports lost theirs, named in one audit decision."""
+    from drachma.audit.context import acting_as, current
+    from drachma.audit.services import append
+
+    _limit, seconds = conf.parse_rate(conf.rate_limit())
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=seconds)
+    with (
+        acting_as(actor=current().actor, label=current().actor_label or REMOVAL_BY),
+        transaction.atomic(),
+    ):
+        holding = Report.objects.filter(submitted_at__lt=cutoff).exclude(submitter_hash="")
+        pks = sorted(holding.select_for_update().values_list("pk", flat=True))
+        if not pks:
+            return 0
+        # The audit log never holds the hash (core.auditing redacts it), so the bulk write's
+        # own entry would show no change: this decision names the reports instead.
+        count = Report.objects.filter(pk__in=pks).update(submitter_hash="")
+        append(
+            "decision",
+            model="intake.report",
+            object_repr=f"address hashes of {count} reports dropped",
+            changes={
+                "decision": "address hashes no longer needed by the rate limit",
+                "reports": [str(pk) for pk in pks],
+                "window_seconds": seconds,
+            },
+        )
+        return count

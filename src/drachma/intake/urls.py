@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<str:report_ref>/assign/", views.report_assign, name="assign"),
     path("reports/<str:report_ref>/close/", views.report_close, name="close"),
     path("reports/<str:report_ref>/reopen/", views.report_reopen, name="reopen"),
+    path("reports/<str:report_ref>/keep/", views.report_keep, name="keep"),
     path("reports/<str:report_ref>/link/", views.report_link, name="link"),
     path("reports/<str:report_ref>/refer/", views.report_refer, name="refer"),
     path("reports/<str:report_ref>/incident/", views.report_convert, name="convert"),

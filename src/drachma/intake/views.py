@@ -1,5 +1,7 @@
 """Staff pages: the triage queue, a report with its matches and decisions, referrals."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,7 +15,7 @@ from drachma.core.paging import paginate
 from drachma.core.views import confirm_step
 from drachma.incidents.forms import IncidentForm
 from drachma.incidents.models import Incident
-from drachma.intake import selectors, services
+from drachma.intake import conf, selectors, services
 from drachma.intake.filtersets import ReferralFilterSet, ReportFilterSet
 from drachma.intake.forms import AssignForm, LinkForm, ReasonForm, ReferForm, ReferralActionForm
 from drachma.intake.models import Referral, Report
@@ -106,8 +108,26 @@ def report_detail(request, report_ref: str):
             *report.events.all(),
         ],
         "can_convert": "convert" in allowed and request.user.has_perm("incidents.add_incident"),
+        "removal": _removal(report),
     }
     return render(request, "intake/report_detail.html", context)
+
+
+def _removal(report: Report) -> dict | None:
+    """When a closed report that led nowhere will be removed, unless a reason to keep it is
+    recorded (None for a report the removal does not concern)."""
+    if report.status != "closed" or report.incident_id is not None:
+        return None
+    if getattr(report, "referral", None) is not None or report.linked_records.exists():
+        return None
+    closed = (
+        Report.objects.filter(pk=report.pk)
+        .annotate(closed_at=selectors.closed_at())
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    days = conf.stale_report_days()
+    return {"on": closed + datetime.timedelta(days=days) if closed else None, "days": days}
 
 
 @require("intake.triage_report", hide=True, methods=["POST"])
@@ -149,6 +169,50 @@ def report_close(request, report_ref: str):
         button="Close the report",
         cancel_url=reverse("intake:detail", args=[report_ref]),
         form=form,
+    )
+
+
+class KeepReasonForm(ReasonForm):
+    """Why a report that led to no incident is kept (``services.record_keep_reason``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why is this report kept?"
+        self.fields["reason"].help_text = (
+            "For example: the person named is the subject of a current enquiry. A report "
+            "closed without an incident is otherwise removed after "
+            f"{conf.stale_report_days()} days."
+        )
+
+
+@require("intake.triage_report", hide=True, methods=["GET", "POST"])
+def report_keep(request, report_ref: str):
+    """Record a reason to keep a report that led nowhere (nothing is kept without one)."""
+    report = _plain_report(report_ref)
+    form = KeepReasonForm(request.POST or None, initial={"reason": report.keep_reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_keep_reason(
+                report, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Reason to keep {report.reference} recorded")
+            return _back(report_ref)
+    return confirm_step(
+        request,
+        title=f"Keep report {report.reference}?",
+        what_will_happen=[
+            "The report is not removed with the reports that were closed without an incident.",
+            "Your reason, your name and the time are kept with the report and in the audit log.",
+            "The report's review date (MoPI) still applies.",
+        ],
+        action_url=request.path,
+        button="Record the reason",
+        cancel_url=reverse("intake:detail", args=[report_ref]),
+        form=form,
+        destructive=False,
     )
 
 

@@ -50,6 +50,9 @@ class IntelligenceStatus(models.TextChoices):
 
 
 class IntelligenceEntry(ReviewableRecord):
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("source_description", "text", "sanitised_text", "returned_reason")
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     group = models.ForeignKey(
         "groups.Group",

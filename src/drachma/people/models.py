@@ -16,6 +16,23 @@ VULNERABILITY_FLAGS = {
 
 
 class Person(ReviewableRecord):
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = (
+        "given_names",
+        "family_name",
+        "known_as",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "flag_learning_disability",
+        "flag_mental_ill_health",
+        "flag_self_harm",
+        "flag_children_in_household",
+        "flag_other",
+        "flag_other_text",
+        "notes",
+    )
+
     given_names = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     known_as = models.CharField("also known as", max_length=200, blank=True)

@@ -17,6 +17,9 @@ class ReviewOutcome(models.TextChoices):
 class RetentionDecision(AuditedModel):
     """A review of one record: retained (with the next review date) or disposed of, and why."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("record_repr", "reason")
+
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     record = GenericForeignKey("content_type", "object_id")

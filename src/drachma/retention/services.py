@@ -9,14 +9,26 @@ from django.utils import timezone
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident
 from drachma.incidents.services import delete_incident, unlink_group
+from drachma.intake.models import Report
+from drachma.intake.services import remove_report
 from drachma.retention.models import RetentionDecision, ReviewOutcome
 
 
-def _dispose(record, user) -> None:
+def _dispose(record, user, reason: str) -> None:
     """Delete the record; incidents (and a group's links to them) through incidents'
-    services, which keep the statistics in step."""
+    services, which keep the statistics in step; a public report through intake's removal,
+    which disposes of its exhibits through the custody chain (nothing it brought in is left
+    behind without a reason)."""
     if isinstance(record, Incident):
         delete_incident(record, user=user)
+        return
+    if isinstance(record, Report):
+        remove_report(
+            record,
+            why=f"Disposed of at its review: {reason}",
+            decision="disposed of at review",
+            user=user,
+        )
         return
     if isinstance(record, Group):
         unlink_group(record, user=user)
@@ -59,7 +71,7 @@ def review_record(
     else:
         try:
             with transaction.atomic():
-                _dispose(record, user)
+                _dispose(record, user, reason)
         except ProtectedError as exc:
             blockers = sorted({f"{o._meta.verbose_name} {o}" for o in exc.protected_objects})[:5]
             raise ValidationError(

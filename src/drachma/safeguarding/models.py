@@ -87,6 +87,18 @@ def _rationale_field(label: str) -> models.TextField:
 class ThriveAssessment(AuditedModel):
     """One THRIVE assessment of an incident, as made; a reassessment is a new record."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = (
+        "threat_rationale",
+        "harm_rationale",
+        "risk_rationale",
+        "investigation_rationale",
+        "vulnerability_rationale",
+        "engagement_rationale",
+        "override_reason",
+        "reason_for_reassessment",
+    )
+
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.CASCADE, related_name="thrive_assessments"
     )
@@ -199,6 +211,9 @@ class ThriveAssessment(AuditedModel):
 
 class SafeguardingAction(AuditedModel):
     """One action of an incident's safeguarding plan."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("description", "person", "outcome", "cancel_reason")
 
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.CASCADE, related_name="safeguarding_actions"
@@ -435,6 +450,9 @@ class Escalation(AuditedModel):
 
 class TimeEntry(AuditedModel):
     """Officer time spent on an action: the demand figure a force shows its council."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("note",)
 
     action = models.ForeignKey(
         SafeguardingAction, on_delete=models.CASCADE, related_name="time_entries"

@@ -80,6 +80,9 @@ class MatchBank(AuditedModel):
 class ContentItem(ReviewableRecord):
     """One piece of footage or one image, where it was seen online."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("url", "account", "notes")
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     url = models.URLField("web address", max_length=2000, validators=[validate_http_url])
     platform = models.CharField(max_length=12, choices=Platform.choices)
@@ -414,6 +417,9 @@ class MatchReview(models.TextChoices):
 class ContentMatch(AuditedModel):
     """A new capture that looks like footage already known: the link between the two items."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("review_note",)
+
     capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="matches")
     content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="matches")
     matched_item = models.ForeignKey(
@@ -514,6 +520,9 @@ class RemovedBy(models.TextChoices):
 class TakedownRequest(AuditedModel):
     """The work of having one piece of footage removed, from identification to closure."""
 
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("group_message", "group_answer")
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     content_item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="requests")
     state = models.CharField(
@@ -611,6 +620,9 @@ class PublicationRecord(TimeStampedModel):
     whether removal was asked for and what came of it. ``takedown_reference`` keeps the
     reference as recorded, which survives the footage record's disposal at review.
     """
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("url", "description")
 
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="publications"
