@@ -3,14 +3,16 @@ configured period with their files and identifiers, unless a reason to keep them
 the reporter's address hash goes when the rate limit no longer needs it."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from drachma.audit.models import AuditEntry
 from drachma.core.scheduling import PERIODIC
-from drachma.evidence.models import CustodyState, EvidenceItem
+from drachma.evidence.models import CustodyState, EvidenceItem, StoredFile
 from drachma.evidence.services import attach_to_incident
 from drachma.evidence.store import get_store
 from drachma.intake import conf, selectors, services, tasks
@@ -73,6 +75,11 @@ def test_a_report_closed_without_an_incident_goes_with_its_files_and_identifiers
         assert last.by_description == services.REMOVAL_BY
         assert report.reference in last.note
     assert not any(get_store().exists(sha) for sha in shas)
+    # The store records the removal, so verify_evidence expects the bytes gone.
+    assert all(StoredFile.objects.get(sha256=sha).removed_at for sha in shas)
+    out = io.StringIO()
+    call_command("verify_evidence", stdout=out)
+    assert f"{len(set(shas))} removed by disposal, as recorded" in out.getvalue()
 
     decision = AuditEntry.objects.get(
         model="intake.report",

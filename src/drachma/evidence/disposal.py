@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from drachma.evidence.models import CustodyEventKind, CustodyState, EvidenceItem, StoredFile
 from drachma.evidence.services import record_custody_event
@@ -59,6 +60,7 @@ def _remove_bytes_if_unused(stored_file_pk: int) -> None:
     )
     if not in_use:
         get_store().remove(stored.sha256)
+        StoredFile.objects.filter(pk=stored.pk).update(removed_at=timezone.now())
 
 
 @transaction.atomic

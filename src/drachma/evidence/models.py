@@ -15,6 +15,9 @@ class StoredFile(AuditedModel):
     size = models.BigIntegerField()
     media_type = models.CharField(max_length=100, blank=True)
     first_stored_at = models.DateTimeField(default=timezone.now)
+    # Set when the bytes are removed on purpose (every exhibit using them disposed of), so that
+    # `verify_evidence` expects them gone rather than reporting them missing.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-first_stored_at"]

@@ -39,6 +39,10 @@ def store_file(source, *, max_bytes: int | None = None) -> StoredFile:
     except (EvidenceTooLarge, EvidenceEmpty) as exc:
         raise ValidationError({"file": str(exc)}) from None
     stored, _ = StoredFile.objects.get_or_create(sha256=blob.sha256, defaults={"size": blob.size})
+    if stored.removed_at is not None:
+        # The same bytes arrive again after a disposal removed them: they are stored again.
+        stored.removed_at = None
+        StoredFile.objects.filter(pk=stored.pk).update(removed_at=None)
     if not stored.media_type:
         with store.open(blob.sha256) as f:
             kind = filetype.guess(f.read(8192))

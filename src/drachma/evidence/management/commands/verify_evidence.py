@@ -33,7 +33,17 @@ class Command(BaseCommand):
         store = get_store()
         problems = []
         checked = 0
+        removed_on_purpose = 0
         for stored in StoredFile.objects.order_by("pk").iterator():
+            if stored.removed_at is not None:
+                # Disposed of through the custody chain: gone on purpose, and expected gone.
+                removed_on_purpose += 1
+                if store.exists(stored.sha256):
+                    problems.append(
+                        f"NOT REMOVED  {stored.sha256}: recorded as removed "
+                        f"{stored.removed_at:%Y-%m-%d %H:%M} UTC but still in the store"
+                    )
+                continue
             actual = store.rehash(stored.sha256)
             checked += 1
             if actual is None:
@@ -76,7 +86,12 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} problems in {checked} stored files.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"All {checked} stored files verified."
+                f"All {checked - removed_on_purpose} stored files verified."
+                + (
+                    f" {removed_on_purpose} removed by disposal, as recorded."
+                    if removed_on_purpose
+                    else ""
+                )
                 + (f" {removed} unrecorded files removed." if removed else "")
             )
         )
