@@ -35,6 +35,13 @@ LOOKS_PERSONAL = re.compile(
 
 # Fields whose names look personal, reviewed and found not to be (the reason beside each).
 REVIEWED_NOT_PERSONAL = {
+    # Workflow and register bookkeeping, about no one.
+    "statistics.foirequest.received_on": "when an FOI request arrived",
+    "statistics.foirequest.answer": "published figures, after the small-number rule",
+    "statistics.foiexemption.reason": "why an FOI exemption applies (the law, not a person)",
+    "takedown.hashlistimport.file_name": "the name of a hash-list file another body sent",
+    "evidence.parsedconversation.text_as_written": "whether a parse kept the text as written",
+    "safeguarding.escalation.reason": "the ladder's rule that escalated an action",
     # Reference data and configuration, about no one.
     "areas.borough.name": "a borough",
     "areas.ward.name": "a ward",

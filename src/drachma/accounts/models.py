@@ -95,6 +95,7 @@ class RoleGrant(AuditedModel):
     and given only when a second one approves: no single administrator can let anyone,
     themselves included, read people's records."""
 
+    personal_fields = ("reason",)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
     )

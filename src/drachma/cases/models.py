@@ -86,6 +86,7 @@ class Stage(models.TextChoices):
 class Case(ReviewableRecord):
     """A prosecution case, known by its CPS URN."""
 
+    personal_fields = ("prosecutor_name", "prosecutor_contact", "summary")
     urn = models.CharField(
         "URN",
         max_length=11,
@@ -182,6 +183,7 @@ class Case(ReviewableRecord):
 class Defendant(AuditedModel):
     """A person prosecuted in a case: arrest, interview, bail or remand, sentence."""
 
+    personal_fields = ("person", "bail_conditions", "sentence")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="defendants")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     arrested_at = models.DateTimeField("arrested", null=True, blank=True)
@@ -242,6 +244,7 @@ class Defendant(AuditedModel):
 class Charge(AuditedModel):
     """One charge against a defendant."""
 
+    personal_fields = ("wording",)
     defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="charges")
     wording = models.TextField("offence wording", max_length=2000)
     legislation = models.CharField(
@@ -286,6 +289,7 @@ class Charge(AuditedModel):
 class Hearing(AuditedModel):
     """A listing of a defendant's case at court."""
 
+    personal_fields = ("note",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
     defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="hearings")
     court = models.CharField(max_length=200)
@@ -308,6 +312,7 @@ class Hearing(AuditedModel):
 class ChargeResult(AuditedModel):
     """How one charge ended; an ending without a verdict says why."""
 
+    personal_fields = ("result", "collapse_reason", "note")
     charge = models.OneToOneField(Charge, on_delete=models.CASCADE, related_name="result")
     result = models.CharField(max_length=14, choices=Result.choices)
     decided_on = models.DateField("date")
@@ -362,6 +367,7 @@ def _validate_outcome_code(value: str) -> None:
 class IncidentOutcome(AuditedModel):
     """An incident that ended without a charge, with its Home Office outcome type."""
 
+    personal_fields = ("outcome", "note")
     incident = models.OneToOneField(
         "incidents.Incident", on_delete=models.CASCADE, related_name="crime_outcome"
     )
@@ -409,6 +415,7 @@ class Exposure(AuditedModel):
     """Something published about a defendant, checked against active proceedings: the case's
     publication log for the prosecutor."""
 
+    personal_fields = ("url",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exposures")
     defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="exposures")
     kind = models.CharField(max_length=12, choices=ExposureKind.choices)
@@ -448,6 +455,7 @@ class Exposure(AuditedModel):
 class ProsecutorNotice(AuditedModel):
     """A due action: tell the reviewing prosecutor of a publication during active proceedings."""
 
+    personal_fields = ("note",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prosecutor_notices")
     exposure = models.OneToOneField(Exposure, on_delete=models.CASCADE, related_name="notice")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -372,6 +372,7 @@ class ExposureEvent(AuditedModel):
     arrest, a release, each publication found). Each starts the welfare actions the force's
     table sets for it (``welfare.WELFARE``)."""
 
+    personal_fields = ("person", "kind", "detail", "threats_received", "loss_of_job_or_home")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="exposure_events"
     )

@@ -76,6 +76,7 @@ class FOIRequest(AuditedModel):
     Act says it must be answered, and the answer as published (with the small-number judgement
     and the exemptions applied). Its status changes only through ``statistics.workflow.FOI``."""
 
+    personal_fields = ("requester_reference", "question")
     reference = models.CharField(max_length=20, unique=True, editable=False)
     received_on = models.DateField(help_text="The day the force received the request.")
     requester_reference = models.CharField(
