@@ -12,6 +12,7 @@ from drachma.statistics import reports
 from drachma.statistics.selectors import Period
 from tests.cases.helpers import charged_defendant, days_ago, make_case
 from tests.conftest import sign_in
+from tests.factories import at, make_incident
 
 
 @pytest.fixture
@@ -22,7 +23,10 @@ def six_cases(db, make_user):
     disclosure = make_user("disclosure_officer")
     charges = []
     for n in range(6):
-        case = make_case(oic, disclosure, urn=f"06AB{10000 + n:05d}26")
+        # Noon UK time 60 days ago: the day does not move with the hour the test runs at.
+        day = days_ago(60)
+        incident = make_incident(oic, occurred_at=at(day.year, day.month, day.day, 12))
+        case = make_case(oic, disclosure, urn=f"06AB{10000 + n:05d}26", incident=incident)
         _, charge = charged_defendant(case, oic, charged_days_ago=30)
         charges.append((case, charge))
     (case, charge), (case2, charge2) = charges[:2]
