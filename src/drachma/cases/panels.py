@@ -32,3 +32,11 @@ def dashboard_panel(request) -> str | None:
     if not notices:
         return None
     return render_to_string("cases/dashboard_panel.html", {"notices": notices}, request=request)
+
+
+def board_report_section(period) -> str:
+    """The period's case figures for the board report, under the small-number rule
+    (``cases.figures.for_period``)."""
+    from drachma.cases.figures import section_html
+
+    return section_html(period.start, period.end)

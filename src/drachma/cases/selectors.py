@@ -8,15 +8,19 @@ one's name and go through the small-number rule.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from drachma.audit import reads
 from drachma.cases.models import (
     Case,
+    Charge,
     ChargeResult,
     CollapseReason,
     Defendant,
@@ -24,6 +28,7 @@ from drachma.cases.models import (
     Hearing,
     IncidentOutcome,
     ProsecutorNotice,
+    Result,
     Stage,
 )
 from drachma.core.access import get_or_404
@@ -139,4 +144,56 @@ def figures() -> dict[str, Any]:
         "publications_during_proceedings": Exposure.objects.filter(
             during_active_proceedings=True
         ).count(),
+    }
+
+
+def period_figures(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The case figures of a period (inclusive days, UK time), no names: cases and defendants
+    charged (first charge in the period), results and collapse reasons decided in it,
+    publications found during active proceedings in it, and the days from a case's first
+    incident to each defendant's first charge and to each result decided in it (the lists,
+    for medians; the small-number rule is applied where they are published)."""
+    if end < start:
+        raise ValidationError({"end": "The period ends before it starts."})
+    first_incident: dict[int, datetime.date] = {}
+    for case_id, occurred in Case.incidents.through.objects.values_list(
+        "case_id", "incident__occurred_at"
+    ):
+        day = timezone.localdate(occurred)
+        if case_id not in first_incident or day < first_incident[case_id]:
+            first_incident[case_id] = day
+
+    first_charge: dict[int, tuple[int, datetime.date]] = {}  # defendant -> (case, charged_on)
+    for defendant_id, case_id, charged_on in Charge.objects.values_list(
+        "defendant_id", "defendant__case_id", "charged_on"
+    ):
+        if defendant_id not in first_charge or charged_on < first_charge[defendant_id][1]:
+            first_charge[defendant_id] = (case_id, charged_on)
+    charged = [(c, d) for c, d in first_charge.values() if start <= d <= end]
+
+    decided = list(
+        ChargeResult.objects.filter(decided_on__gte=start, decided_on__lte=end).values_list(
+            "result", "collapse_reason", "decided_on", "charge__defendant__case_id"
+        )
+    )
+    results = Counter(r for r, _, _, _ in decided)
+    reasons = Counter(reason for _, reason, _, _ in decided if reason)
+    low, high = (
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        for day in (start, end + datetime.timedelta(days=1))
+    )
+    return {
+        "cases_charged": len({c for c, _ in charged}),
+        "defendants_charged": len(charged),
+        "results": {r.value: results.get(r.value, 0) for r in Result},
+        "collapse_reasons": {r.value: reasons.get(r.value, 0) for r in CollapseReason},
+        "publications_during_proceedings": Exposure.objects.filter(
+            during_active_proceedings=True, found_at__gte=low, found_at__lt=high
+        ).count(),
+        "days_to_charge": sorted(
+            (d - first_incident[c]).days for c, d in charged if c in first_incident
+        ),
+        "days_to_result": sorted(
+            (d - first_incident[c]).days for _, _, d, c in decided if c in first_incident
+        ),
     }

@@ -287,3 +287,37 @@ def answer_foi_request(request, foi_reference: str, payload: FOIAnswerIn):
         exemptions=payload.exemptions,
     )
     return selectors.foi_request(foi_reference)
+
+
+class CasePeriodQuery(Schema):
+    start: datetime.date = Field(description="First day, YYYY-MM-DD (UK time)")
+    end: datetime.date = Field(description="Last day, YYYY-MM-DD")
+
+
+class CaseMedianOut(Schema):
+    median_days: float | None
+    withheld: bool
+    count: dict
+
+
+class CasePeriodFiguresOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    charged: dict | None
+    results: dict | None
+    collapse_reasons: dict | None
+    publications: dict | None
+    to_charge: CaseMedianOut
+    to_result: CaseMedianOut
+    footnote: str
+
+
+@router.get("/cases", response=CasePeriodFiguresOut, auth=Allow("statistics.view_statistics"))
+def case_figures(request, q: CasePeriodQuery = Query(...)):
+    """The cases app's figures for a period (cases charged, results, endings without a verdict,
+    publications found during active proceedings, median days from incident to charge and to
+    result), as published: the small-number rule applied, medians only over enough cases."""
+    from drachma.cases import figures
+
+    period = Period.of(q.start, q.end)
+    return figures.for_period_json(period.start, period.end)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drachma.audit.services import append
+from drachma.cases import figures as case_figures
 from drachma.core.access import require
 from drachma.core.downloads import attachment, csv_attachment
 from drachma.core.paging import paginate
@@ -44,6 +45,9 @@ def overview(request):
             reports.overview_context(data["period"], data["area_filter"], measure=measure)
         )
         context["query"] = request.GET.urlencode()
+        context["case_figures"] = case_figures.section_html(
+            data["period"].start, data["period"].end, govuk=True
+        )
     return render(request, "statistics/overview.html", context)
 
 
