@@ -25,7 +25,7 @@ from drachma.safeguarding.forms import (
     StepForm,
     TimeForm,
 )
-from drachma.safeguarding.models import SafeguardingAction
+from drachma.safeguarding.models import Grade, SafeguardingAction
 from drachma.safeguarding.workflow import ACTION
 
 
@@ -288,8 +288,11 @@ def action_time(request, action_id: int):
 @require("safeguarding.view_safeguarding_overview")
 def overview(request):
     """The supervisor's view: overdue counts by officer, time to first action, officer hours."""
+    counts = selectors.counts()
     context = {
-        "counts": selectors.counts(),
+        "counts": counts,
+        # The grades in words, most urgent first (the selector keys them by their codes).
+        "by_grade": [(Grade(g).label, c) for g, c in counts["by_grade"].items()],
         "by_owner": selectors.overdue_by_owner(),
         "table": deadlines.table_rows(),
         "escalations": selectors.recent_escalations(),
