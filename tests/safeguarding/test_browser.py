@@ -270,12 +270,16 @@ def test_the_supervisors_pages_pass_axe_and_fit_a_phone(page, live_server, make_
         (f"/safeguarding/assessments/{assessment.pk}/", "THRIVE assessment"),
         (f"/safeguarding/incidents/{incident.reference}/actions/new/", "New safeguarding action"),
         (f"/safeguarding/incidents/{incident.reference}/assess/", "Reassess the incident"),
+        (f"/incidents/{incident.reference}/", None),  # the incident page, with the plan panel
     ]
     for path, heading in pages:
         for size in (DESKTOP, PHONE):
             page.set_viewport_size(size)
             page.goto(f"{live_server.url}{path}")
-            page.get_by_role("heading", level=1, name=heading).wait_for()
+            if heading:
+                page.get_by_role("heading", level=1, name=heading).wait_for()
+            else:
+                page.locator("table[data-testid=safeguarding-plan]").wait_for()
             violations = axe(page)
             assert violations == [], f"{path} at {size['width']}: {describe(violations)}"
             assert no_sideways_scroll(page), f"{path} scrolls sideways at {size['width']}"
