@@ -213,3 +213,98 @@ def test_officer_records_a_release_and_reads_the_persons_timeline(
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)
     screenshot(page, "safeguarding-exposure-timeline")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_supervisors_pages_pass_axe_and_fit_a_phone(page, live_server, make_user, axe):
+    """The supervisor's overview (with an escalation, an overdue action and officer time), an
+    action page, a THRIVE assessment and the two forms: GOV.UK/MOJ markup with no axe
+    violations at 1280 and 390 pixels, no sideways scroll on the phone, no state or role
+    codes and times in UK words."""
+    inspector = make_user("supervisor", username="sg_inspector")
+    supervisor = make_user("supervisor", username="sg_sergeant", supervisor=inspector)
+    officer = make_user("safeguarding_officer", username="sg_officer", supervisor=supervisor)
+    occurred = timezone.now() - datetime.timedelta(hours=30)
+    incident = create_incident(
+        user=officer,
+        occurred_at=occurred,
+        received_at=occurred,
+        source="group",
+        kind="live_streamed",
+        live_streamed=True,
+        stream_platform="facebook",
+        summary="Confronted outside a supermarket, streamed live.",
+        place="Preston",
+    )
+    subject = create_person(
+        given_names="Alan", family_name="Brierley", flag_learning_disability=True
+    )
+    add_person(incident, person=subject, role="subject")
+    assessment = services.record_assessment(
+        incident=incident,
+        user=officer,
+        now=occurred + datetime.timedelta(minutes=20),
+        scores={
+            "threat": 2,
+            "harm": 2,
+            "risk": 3,  # priority (G2)
+            "investigation": 1,
+            "vulnerability": 2,
+            "engagement": 1,
+        },
+        rationales={
+            f: "Recorded."
+            for f in ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+        },
+    )
+    welfare = SafeguardingAction.objects.get(kind="welfare_check")
+    services.record_time(welfare, user=officer, minutes=90, spent_on=timezone.localdate())
+    services.sweep_deadlines()
+    assert services.escalate_actions() >= 1  # a day overdue and never started
+
+    sign_in_page(page, live_server, supervisor)
+    pages = [
+        ("/safeguarding/overview/", "Safeguarding overview"),
+        (f"/safeguarding/actions/{welfare.pk}/", "Welfare check on the subject"),
+        (f"/safeguarding/assessments/{assessment.pk}/", "THRIVE assessment"),
+        (f"/safeguarding/incidents/{incident.reference}/actions/new/", "New safeguarding action"),
+        (f"/safeguarding/incidents/{incident.reference}/assess/", "Reassess the incident"),
+        (f"/incidents/{incident.reference}/", None),  # the incident page, with the plan panel
+    ]
+    for path, heading in pages:
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            page.goto(f"{live_server.url}{path}")
+            if heading:
+                page.get_by_role("heading", level=1, name=heading).wait_for()
+            else:
+                page.locator("table[data-testid=safeguarding-plan]").wait_for()
+            violations = axe(page)
+            assert violations == [], f"{path} at {size['width']}: {describe(violations)}"
+            assert no_sideways_scroll(page), f"{path} scrolls sideways at {size['width']}"
+        text = page.locator("main").inner_text()
+        for code in ("welfare_check", "in_progress", "live_streamed", "child_at_risk", "subject:"):
+            assert code not in text, f"{path} shows the code {code!r}"
+        if path.endswith("overview/"):
+            screenshot(page, "safeguarding-overview")
+
+    # The overview's figures, in words and UK time.
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/safeguarding/overview/")
+    escalations = page.locator("table[data-testid=escalations] tbody tr")
+    assert escalations.count() >= 1
+    first = escalations.first.inner_text()
+    assert incident.reference in first and "Open" in first  # the action's state in words
+    assert "T" not in first.split("\t")[0]  # "7 December 2026, 23:04", not an ISO time
+    owner_row = page.locator("table[data-testid=by-owner] tbody tr[data-overdue]")
+    assert owner_row.count() == 1 and officer.get_full_name() in owner_row.inner_text()
+    grades = page.locator("table[data-testid=by-grade] tbody").inner_text()
+    assert "Priority" in grades and "Resolution without deployment" in grades
+    assert "resolution" not in grades.replace("Resolution", "")
+    hours = page.locator("table[data-testid=hours-by-month]").inner_text()
+    assert "1.5" in hours
+    # The assessment form names the subject's role and flag in words.
+    page.goto(f"{live_server.url}/safeguarding/incidents/{incident.reference}/assess/")
+    flags = page.locator("main dl").inner_text()
+    assert "Subject (person confronted): learning disability" in flags, flags

@@ -14,7 +14,7 @@ from drachma.core.paging import paginate
 from drachma.core.panels import render_panels
 from drachma.core.views import confirm_step
 from drachma.incidents import selectors as incident_selectors
-from drachma.incidents.models import Incident
+from drachma.incidents.models import Incident, PersonRole
 from drachma.safeguarding import deadlines, escalation, grading, selectors, services, welfare
 from drachma.safeguarding.filtersets import ActionFilterSet
 from drachma.safeguarding.forms import (
@@ -25,7 +25,7 @@ from drachma.safeguarding.forms import (
     StepForm,
     TimeForm,
 )
-from drachma.safeguarding.models import SafeguardingAction
+from drachma.safeguarding.models import Grade, SafeguardingAction
 from drachma.safeguarding.workflow import ACTION
 
 
@@ -98,11 +98,22 @@ def assess(request, reference: str):
                 )
                 return redirect("incidents:detail", reference=incident.reference)
     facts = grading.facts_for(incident)
-    flagged = [
-        p
-        for p in facts.people
-        if p.learning_disability or p.self_harm or p.mental_ill_health or p.children_in_household
-    ]
+    # Each flagged person's role and flags in words (the facts carry the role's code).
+    flagged = []
+    for p in facts.people:
+        flags = [
+            words
+            for on, words in (
+                (p.learning_disability, "learning disability"),
+                (p.self_harm, "previous self-harm"),
+                (p.mental_ill_health, "mental ill health"),
+                (p.children_in_household, "children in the household"),
+            )
+            if on
+        ]
+        if flags:
+            role = PersonRole(p.role).label if p.role in PersonRole.values else p.role
+            flagged.append({"role": role, "flags": ", ".join(flags)})
     context = {
         "incident": incident,
         "form": form,
@@ -288,8 +299,11 @@ def action_time(request, action_id: int):
 @require("safeguarding.view_safeguarding_overview")
 def overview(request):
     """The supervisor's view: overdue counts by officer, time to first action, officer hours."""
+    counts = selectors.counts()
     context = {
-        "counts": selectors.counts(),
+        "counts": counts,
+        # The grades in words, most urgent first (the selector keys them by their codes).
+        "by_grade": [(Grade(g).label, c) for g, c in counts["by_grade"].items()],
         "by_owner": selectors.overdue_by_owner(),
         "table": deadlines.table_rows(),
         "escalations": selectors.recent_escalations(),
