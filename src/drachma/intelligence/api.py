@@ -212,3 +212,52 @@ def transition_entry(request, entry_id: int, action: str, payload: EntryTransiti
     entry = _entry(entry_id)
     services.transition_entry(entry, action, user=request.user, note=payload.note)
     return selectors.entry_for(request.user, entry_id)
+
+
+# --- disclosures of the sanitised copy --------------------------------------------------
+
+
+class DisclosureIn(Schema):
+    entry: int = Field(description="The intelligence entry's id")
+    recipient: str = Field(max_length=300, description="Organisation or person")
+    # Checked by the service, so an unknown code is refused by name like every other problem.
+    handling_code: str = Field(description="The 3x5x2 handling code it went under: P or C")
+    disclosed_on: datetime.date = Field(description="Not in the future")
+    reason: str = Field(max_length=2000)
+
+
+class DisclosureOut(Schema):
+    id: int
+    entry: int = Field(alias="entry_id")
+    recipient: str
+    handling_code: str
+    disclosed_on: datetime.date
+    by: str = Field(alias="by.username")
+    reason: str
+    created_at: datetime.datetime
+
+
+@router.post(
+    "/disclosures",
+    response={201: DisclosureOut},
+    auth=Allow("intelligence.add_sanitiseddisclosure"),
+    description="Record that an entry's sanitised copy was disclosed: to whom, under which "
+    "handling code, when and why.",
+)
+def create_disclosure(request, payload: DisclosureIn):
+    entry = _entry(payload.entry)
+    data = payload.dict()
+    data.pop("entry")
+    disclosure = services.disclose_entry(entry, user=request.user, **data)
+    return Status(201, disclosure)
+
+
+@router.get(
+    "/disclosures",
+    response=list[DisclosureOut],
+    auth=Allow("intelligence.view_sanitiseddisclosure"),
+    description="The disclosures of one entry's sanitised copy, newest first.",
+)
+def list_disclosures(request, entry: int):
+    shown = selectors.shown_entry(request.user, _entry(entry))
+    return selectors.disclosures_for(request.user, shown)
