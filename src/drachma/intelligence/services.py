@@ -70,7 +70,10 @@ def update_entry(entry: IntelligenceEntry, *, user, incidents=None, **fields) ->
         )
     if "learned_at" in fields:
         fields["learned_at"] = as_aware(fields["learned_at"], "learned_at")
-    grading_before, text_before = entry.grading, entry.text
+    # What is stored, not what ``entry`` holds: a ModelForm has already set its cleaned values
+    # on the instance by the time the page calls this.
+    stored = IntelligenceEntry.objects.select_for_update().get(pk=entry.pk)
+    grading_before, text_before = stored.grading, stored.text
     _set(entry, fields, ENTRY_FIELDS)
     entry.full_clean()
     entry.save()
