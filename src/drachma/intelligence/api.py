@@ -256,8 +256,9 @@ def create_disclosure(request, payload: DisclosureIn):
     "/disclosures",
     response=list[DisclosureOut],
     auth=Allow("intelligence.view_sanitiseddisclosure"),
-    description="The disclosures of one entry's sanitised copy, newest first.",
+    description="Disclosures of sanitised copies, newest first; `entry` narrows them to one entry.",
 )
-def list_disclosures(request, entry: int):
-    shown = selectors.shown_entry(request.user, _entry(entry))
-    return selectors.disclosures_for(request.user, shown)
+@paginate(ListingPagination)
+def list_disclosures(request, entry: int | None = None):
+    of = _entry(entry) if entry is not None else None
+    return selectors.disclosure_listing(request.user, of, query=request.GET.urlencode())

@@ -80,3 +80,19 @@ def disclosures_for(viewer: Any, entry: IntelligenceEntry) -> list[SanitisedDisc
     rows = list(entry.disclosures.select_related("by"))
     reads.viewed_list(viewer, SanitisedDisclosure, rows, query=f"entry={entry.pk}")
     return rows
+
+
+def disclosure_listing(
+    viewer: Any, entry: IntelligenceEntry | None = None, *, query: str = ""
+) -> Listing[SanitisedDisclosure]:
+    """Disclosures (of ``entry``, or of every entry), newest first, for ``viewer``: the rows a
+    door shows are recorded as one list view."""
+
+    def show(rows: Sequence[SanitisedDisclosure]) -> list[SanitisedDisclosure]:
+        reads.viewed_list(viewer, SanitisedDisclosure, rows, query=query)
+        return list(rows)
+
+    queryset = SanitisedDisclosure.objects.select_related("by", "entry")
+    if entry is not None:
+        queryset = queryset.filter(entry=entry)
+    return Listing(queryset=queryset, show=show)

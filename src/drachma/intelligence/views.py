@@ -130,7 +130,7 @@ def entry_transition(request, entry_id: int, action: str):
     return redirect("intelligence:entry_detail", entry_id=entry.pk)
 
 
-@require("intelligence.add_sanitiseddisclosure", methods=["POST"])
+@require("intelligence.add_sanitiseddisclosure", hide=True, methods=["POST"])
 def entry_disclose(request, entry_id: int):
     """Record to whom the sanitised copy was disclosed; errors are shown on the entry's page."""
     entry = get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
