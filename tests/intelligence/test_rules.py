@@ -96,7 +96,11 @@ def test_both_changes_are_named_in_the_note(author, editor):
     "change",
     [
         {},  # an unchanged save
-        {"source_evaluation": "1", "intelligence_assessment": "A", "text": "Seen outside the station."},
+        {
+            "source_evaluation": "1",
+            "intelligence_assessment": "A",
+            "text": "Seen outside the station.",
+        },
         {"sanitised_text": "A group was seen nearby."},
         {"source_description": "Patrol officer"},
     ],
@@ -272,9 +276,7 @@ def test_the_entry_page_records_a_disclosure_and_lists_it(author, editor, client
     assert SanitisedDisclosure.objects.get().recipient == "Youth offending service"
 
 
-def test_the_entry_page_shows_a_bad_disclosure_by_field_and_writes_nothing(
-    author, editor, client
-):
+def test_the_entry_page_shows_a_bad_disclosure_by_field_and_writes_nothing(author, editor, client):
     entry = assessed_entry(author)
     sign_in(client, editor)
     response = client.post(
@@ -332,7 +334,10 @@ def test_the_api_records_and_lists_disclosures(author, editor, client):
     [
         ({"handling_code": "Z"}, "handling_code"),
         ({"recipient": ""}, "recipient"),
-        ({"disclosed_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}, "disclosed_on"),
+        (
+            {"disclosed_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+            "disclosed_on",
+        ),
     ],
 )
 def test_the_api_refuses_bad_disclosures_by_field(author, editor, client, overrides, field):
