@@ -217,7 +217,7 @@ def transition_entry(request, entry_id: int, action: str, payload: EntryTransiti
 # --- disclosures of the sanitised copy --------------------------------------------------
 
 
-class DisclosureIn(Schema):
+class SanitisedDisclosureIn(Schema):
     entry: int = Field(description="The intelligence entry's id")
     recipient: str = Field(max_length=300, description="Organisation or person")
     # Checked by the service, so an unknown code is refused by name like every other problem.
@@ -226,7 +226,7 @@ class DisclosureIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-class DisclosureOut(Schema):
+class SanitisedDisclosureOut(Schema):
     id: int
     entry: int = Field(alias="entry_id")
     recipient: str
@@ -239,12 +239,12 @@ class DisclosureOut(Schema):
 
 @router.post(
     "/disclosures",
-    response={201: DisclosureOut},
+    response={201: SanitisedDisclosureOut},
     auth=Allow("intelligence.add_sanitiseddisclosure"),
     description="Record that an entry's sanitised copy was disclosed: to whom, under which "
     "handling code, when and why.",
 )
-def create_disclosure(request, payload: DisclosureIn):
+def create_disclosure(request, payload: SanitisedDisclosureIn):
     entry = _entry(payload.entry)
     data = payload.dict()
     data.pop("entry")
@@ -254,7 +254,7 @@ def create_disclosure(request, payload: DisclosureIn):
 
 @router.get(
     "/disclosures",
-    response=list[DisclosureOut],
+    response=list[SanitisedDisclosureOut],
     auth=Allow("intelligence.view_sanitiseddisclosure"),
     description="Disclosures of sanitised copies, newest first; `entry` narrows them to one entry.",
 )
