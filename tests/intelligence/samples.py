@@ -20,4 +20,12 @@ def build(world) -> dict:
         text="Sample intelligence.",
         sanitised_text="Sample.",
     )
+    services.disclose_entry(
+        entry,
+        user=world.users["analyst"],
+        recipient="Sample Council community safety team",
+        handling_code="P",
+        disclosed_on=timezone.localdate(),
+        reason="Sample disclosure.",
+    )
     return {"entry_id": entry.pk, "action": "assess"}

@@ -23,6 +23,8 @@ ALLOWED = {
     (S.ASSESSED, "return_for_correction", S.RETURNED),
     (S.ASSESSED, "link", S.LINKED),
     (S.RETURNED, "resubmit", S.REQUIRES_ASSESSMENT),
+    # Taken by editing the grading or text of an assessed entry (tests/intelligence/test_rules.py).
+    (S.ASSESSED, "send_back_for_assessment", S.REQUIRES_ASSESSMENT),
 }
 ACTIONS = ["assess", "return_for_correction", "resubmit", "link"]
 

@@ -212,3 +212,53 @@ def transition_entry(request, entry_id: int, action: str, payload: EntryTransiti
     entry = _entry(entry_id)
     services.transition_entry(entry, action, user=request.user, note=payload.note)
     return selectors.entry_for(request.user, entry_id)
+
+
+# --- disclosures of the sanitised copy --------------------------------------------------
+
+
+class SanitisedDisclosureIn(Schema):
+    entry: int = Field(description="The intelligence entry's id")
+    recipient: str = Field(max_length=300, description="Organisation or person")
+    # Checked by the service, so an unknown code is refused by name like every other problem.
+    handling_code: str = Field(description="The 3x5x2 handling code it went under: P or C")
+    disclosed_on: datetime.date = Field(description="Not in the future")
+    reason: str = Field(max_length=2000)
+
+
+class SanitisedDisclosureOut(Schema):
+    id: int
+    entry: int = Field(alias="entry_id")
+    recipient: str
+    handling_code: str
+    disclosed_on: datetime.date
+    by: str = Field(alias="by.username")
+    reason: str
+    created_at: datetime.datetime
+
+
+@router.post(
+    "/disclosures",
+    response={201: SanitisedDisclosureOut},
+    auth=Allow("intelligence.add_sanitiseddisclosure"),
+    description="Record that an entry's sanitised copy was disclosed: to whom, under which "
+    "handling code, when and why.",
+)
+def create_disclosure(request, payload: SanitisedDisclosureIn):
+    entry = _entry(payload.entry)
+    data = payload.dict()
+    data.pop("entry")
+    disclosure = services.disclose_entry(entry, user=request.user, **data)
+    return Status(201, disclosure)
+
+
+@router.get(
+    "/disclosures",
+    response=list[SanitisedDisclosureOut],
+    auth=Allow("intelligence.view_sanitiseddisclosure"),
+    description="Disclosures of sanitised copies, newest first; `entry` narrows them to one entry.",
+)
+@paginate(ListingPagination)
+def list_disclosures(request, entry: int | None = None):
+    of = _entry(entry) if entry is not None else None
+    return selectors.disclosure_listing(request.user, of, query=request.GET.urlencode())

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from drachma.core.widgets import Autocomplete
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.incidents.models import Incident
-from drachma.intelligence.models import IntelligenceEntry
+from drachma.intelligence.models import HandlingCode, IntelligenceEntry
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -68,3 +68,16 @@ class TransitionForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH
     )
+
+
+class DisclosureForm(forms.Form):
+    """The sanitised copy given to someone outside (``services.disclose_entry`` checks it)."""
+
+    recipient = forms.CharField(
+        max_length=300, help_text="The organisation or person the sanitised copy went to."
+    )
+    handling_code = forms.ChoiceField(choices=HandlingCode.choices)
+    disclosed_on = forms.DateField(
+        label="Disclosed", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from drachma.core.models import ReviewableRecord, WorkflowEvent
+from drachma.core.models import AuditedModel, ReviewableRecord, WorkflowEvent
 from drachma.core.validators import validate_not_future
 
 
@@ -134,3 +134,28 @@ class IntelligenceEvent(WorkflowEvent):
 
     class Meta(WorkflowEvent.Meta):
         pass
+
+
+class SanitisedDisclosure(AuditedModel):
+    """A sanitised copy of an entry given to someone outside: to whom, under which handling
+    code, when, by whom and why. Written by ``services.disclose_entry``; each row is audited."""
+
+    personal_fields = ("recipient", "reason")
+
+    entry = models.ForeignKey(
+        IntelligenceEntry, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    recipient = models.CharField(
+        max_length=300, help_text="The organisation or person the sanitised copy went to."
+    )
+    handling_code = models.CharField(max_length=1, choices=HandlingCode.choices)
+    disclosed_on = models.DateField("disclosed")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-disclosed_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entry.reference} to {self.recipient} ({self.handling_code})"

@@ -7,4 +7,6 @@ GRANTS = {
     "intelligence.add_intelligenceentry": INTELLIGENCE,
     "intelligence.change_intelligenceentry": INTELLIGENCE,
     "intelligence.assess_intelligenceentry": [Role.ANALYST, Role.SUPERVISOR],
+    "intelligence.view_sanitiseddisclosure": INTELLIGENCE,
+    "intelligence.add_sanitiseddisclosure": [Role.ANALYST, Role.SUPERVISOR],
 }

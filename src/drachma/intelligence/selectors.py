@@ -14,7 +14,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from drachma.audit import reads
 from drachma.core.access import get_or_404
 from drachma.core.personal import Listing
-from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent, IntelligenceStatus
+from drachma.intelligence.models import (
+    IntelligenceEntry,
+    IntelligenceEvent,
+    IntelligenceStatus,
+    SanitisedDisclosure,
+)
 
 # The entries an assessor has to act on.
 AWAITING_ASSESSMENT = IntelligenceStatus.REQUIRES_ASSESSMENT
@@ -67,3 +72,27 @@ def awaiting_assessment_count() -> int:
     """The number of entries that require assessment; the intelligence list filtered by
     ``?status=requires_assessment`` is the list behind it."""
     return IntelligenceEntry.objects.filter(status=AWAITING_ASSESSMENT).count()
+
+
+def disclosures_for(viewer: Any, entry: IntelligenceEntry) -> list[SanitisedDisclosure]:
+    """To whom ``entry``'s sanitised copy was disclosed, newest first, for ``viewer``: the
+    recipients are personal data, so the rows shown are recorded as one list view."""
+    rows = list(entry.disclosures.select_related("by"))
+    reads.viewed_list(viewer, SanitisedDisclosure, rows, query=f"entry={entry.pk}")
+    return rows
+
+
+def disclosure_listing(
+    viewer: Any, entry: IntelligenceEntry | None = None, *, query: str = ""
+) -> Listing[SanitisedDisclosure]:
+    """Disclosures (of ``entry``, or of every entry), newest first, for ``viewer``: the rows a
+    door shows are recorded as one list view."""
+
+    def show(rows: Sequence[SanitisedDisclosure]) -> list[SanitisedDisclosure]:
+        reads.viewed_list(viewer, SanitisedDisclosure, rows, query=query)
+        return list(rows)
+
+    queryset = SanitisedDisclosure.objects.select_related("by", "entry")
+    if entry is not None:
+        queryset = queryset.filter(entry=entry)
+    return Listing(queryset=queryset, show=show)

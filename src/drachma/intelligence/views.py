@@ -7,7 +7,7 @@ from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
 from drachma.intelligence import selectors, services
 from drachma.intelligence.filtersets import IntelligenceEntryFilterSet
-from drachma.intelligence.forms import IntelligenceEntryForm, TransitionForm
+from drachma.intelligence.forms import DisclosureForm, IntelligenceEntryForm, TransitionForm
 from drachma.intelligence.models import IntelligenceEntry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
 
@@ -39,12 +39,19 @@ def entry_list(request):
 
 @require("intelligence.view_intelligenceentry", hide=True)
 def entry_detail(request, entry_id: int):
+    return _detail(request, entry_id)
+
+
+def _detail(request, entry_id: int, disclosure_form: DisclosureForm | None = None):
     entry = selectors.entry_for(request.user, entry_id)
     return render(
         request,
         "intelligence/entry_detail.html",
         {
             "entry": entry,
+            "disclosures": selectors.disclosures_for(request.user, entry),
+            "disclosure_form": disclosure_form
+            or DisclosureForm(initial={"handling_code": entry.handling_code}),
             # Only the moves this user may make now (an author does not assess their own entry).
             "transitions": [
                 t
@@ -121,3 +128,23 @@ def entry_transition(request, entry_id: int, action: str):
         step = INTELLIGENCE_WORKFLOW.transition(action)
         messages.success(request, f"{entry.reference} {step.done or step.label.lower()}")
     return redirect("intelligence:entry_detail", entry_id=entry.pk)
+
+
+@require("intelligence.add_sanitiseddisclosure", hide=True, methods=["POST"])
+def entry_disclose(request, entry_id: int):
+    """Record to whom the sanitised copy was disclosed; errors are shown on the entry's page."""
+    entry = get_or_404(IntelligenceEntry, pk=entry_id, what="intelligence entry")
+    form = DisclosureForm(request.POST)
+    if form.is_valid():
+        try:
+            disclosure = services.disclose_entry(entry, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, f"Disclosure of {entry.reference} to {disclosure.recipient} recorded."
+            )
+            return redirect("intelligence:entry_detail", entry_id=entry.pk)
+    response = _detail(request, entry_id, disclosure_form=form)
+    response.status_code = 400
+    return response

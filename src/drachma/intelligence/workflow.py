@@ -5,6 +5,8 @@ needs and what it does besides changing the state.
          ▲     │                       │
          │     └─return_for_correction─┴──▶ returned
          └──────────resubmit──────────────────┘
+         ▲                             │
+         └──send_back_for_assessment───┘  (taken by the edit itself, never by a button)
 
 An entry is assessed and linked by someone other than its author; its author resubmits it.
 Services take each step with ``INTELLIGENCE_WORKFLOW.apply(entry, "assess", user=...)``.
@@ -23,6 +25,10 @@ CHANGE = "intelligence.change_intelligenceentry"
 
 # An entry is assessed and linked by someone other than its author.
 NOT_BY_AUTHOR = {"assess", "link"}
+
+# Steps a service takes as part of another write, never offered as a button or API action:
+# changing the grading or the text of an assessed entry sends it back for assessment.
+BY_EDIT = {"send_back_for_assessment"}
 
 
 def by_author(entry: IntelligenceEntry, user) -> bool:
@@ -88,6 +94,17 @@ INTELLIGENCE_WORKFLOW = StateMachine(
             permission=CHANGE,
             label="Resubmit",
             done="resubmitted",
+        ),
+        # Taken by services.update_entry when the grading or the text of an assessed entry
+        # changes; the note says what changed, so the history shows it in words.
+        Transition(
+            "send_back_for_assessment",
+            {S.ASSESSED},
+            S.REQUIRES_ASSESSMENT,
+            permission=CHANGE,
+            label="Send back for assessment",
+            done="sent back for assessment",
+            note="Say what changed.",
         ),
         Transition(
             "link",
