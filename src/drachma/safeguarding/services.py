@@ -311,6 +311,9 @@ def complete_action(
     """Complete an action with its outcome (what was done, who was seen, the result) and the
     officer time it took, or nothing at all: every part is checked, and any refusal names
     each missing part and writes nothing."""
+    # The step's time is taken under the row's lock unless the caller names one: a time taken
+    # before waiting for the lock would put this step before one that really came first.
+    at = now
     now = now or timezone.now()
     # A step the machine or the role forbids is refused as such before the outcome is read
     # (apply checks again under the row's lock).
@@ -335,7 +338,7 @@ def complete_action(
         "complete",
         user=user,
         note=done,
-        at=now,
+        at=at,
         seen=seen,
         result=result,
         minutes=spent,
