@@ -40,7 +40,7 @@ def test_core_pages_have_no_axe_violations_and_no_sideways_scroll(
     sign_in_page(page, live_server, analyst)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}{path}")
-    page.wait_for_selector("body.govuk-frontend-supported")  # drachma.js has run
+    page.wait_for_selector("body[data-drachma-ready]")  # drachma.js has run
     violations = axe(page)
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)
@@ -53,7 +53,7 @@ def test_a_filtered_sorted_list(page, live_server, analyst, axe, viewport):
     sign_in_page(page, live_server, analyst)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}/design-test/messages/?sort=subject")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     assert page.get_by_role("status").filter(has_text="12 notifications").is_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
@@ -85,7 +85,7 @@ def test_autocomplete_finds_and_narrows_wards_by_the_chosen_borough(
     save_group(name="Wigan Watchers", status="active")
     sign_in_page(page, live_server, analyst)
     page.goto(f"{live_server.url}/design-test/place/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     page.get_by_label("Borough").fill("Roch")
     page.get_by_role("option", name="Rochdale").click()
     page.get_by_label("Ward").fill("Central")
@@ -117,7 +117,7 @@ def test_autocomplete_finds_and_narrows_wards_by_the_chosen_borough(
 def test_a_borough_change_clears_a_ward_outside_it(page, live_server, analyst):
     sign_in_page(page, live_server, analyst)
     page.goto(f"{live_server.url}/design-test/place/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     page.get_by_label("Borough").fill("Roch")
     page.get_by_role("option", name="Rochdale").click()
     page.get_by_label("Ward").fill("Central Roch")
@@ -156,7 +156,7 @@ def test_a_printed_page_carries_the_marking_and_the_printer_and_no_buttons(
 ):
     sign_in_page(page, live_server, analyst)
     page.goto(f"{live_server.url}/design-test/messages/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     header = page.locator(".drachma-print-header")
     assert not header.is_visible()
     assert not page.get_by_text("Printed open.").is_visible()  # folded away on screen
@@ -181,7 +181,7 @@ def test_a_printed_page_carries_the_marking_and_the_printer_and_no_buttons(
 def test_the_public_page_on_a_phone(page, live_server, axe):
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/design-test/public/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     violations = axe(page)
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)
@@ -213,7 +213,7 @@ def test_a_refused_autocomplete_field_shows_its_error_and_is_reached_from_the_su
 ):
     sign_in_page(page, live_server, analyst)
     page.goto(f"{live_server.url}/design-test/place/?borough=&ward=")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     ward = page.get_by_label("Ward")
     assert "govuk-input--error" in ward.get_attribute("class")
     assert "id_ward_error" in ward.get_attribute("aria-describedby").split()

@@ -40,7 +40,7 @@ def check(page, axe, live_server, path: str, name: str) -> list[str]:
     the page is right). Screenshots when asked for."""
     problems = []
     page.goto(f"{live_server.url}{path}")
-    page.wait_for_selector("body.govuk-frontend-supported")  # drachma.js has run
+    page.wait_for_selector("body[data-drachma-ready]")  # drachma.js has run
     problems += page_problems(page, axe, name)
     screenshot(page, name)
     return problems
@@ -112,7 +112,7 @@ def test_people_and_groups_pages(page, axe, live_server, make_user, world):
         problems += check(page, axe, live_server, path, name)
     # The possible duplicates, found while typing (htmx), then a refused form.
     page.goto(f"{live_server.url}/people/new/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     page.get_by_label("Given names").fill("Garry")
     page.get_by_label("Family name").fill("Entwistle")
     page.get_by_label("Family name").press("Tab")
@@ -132,7 +132,7 @@ def test_retention_pages_and_the_disposal_confirmation(page, axe, live_server, m
     ]:
         problems += check(page, axe, live_server, path, name)
     page.goto(f"{live_server.url}/retention/people.person/{person.pk}/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     problems += page_problems(page, axe, "retention-review")
     screenshot(page, "retention-review")
     page.get_by_label("Dispose of the record").check()

@@ -46,7 +46,7 @@ def test_takedown_and_evidence_pages(
     page.set_viewport_size(viewport)
     response = page.goto(f"{live_server.url}{path.format(**keys)}")
     assert response.status == 200
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     violations = axe(page)
     assert violations == [], describe(violations)
     assert no_sideways_scroll(page)

@@ -32,7 +32,7 @@ def test_the_public_report_by_keyboard_alone(page, live_server, axe):
     page.set_viewport_size(PHONE)
     page.set_default_timeout(60_000)  # a loaded machine serves the first page slowly
     page.goto(f"{live_server.url}/intake/report/")
-    page.wait_for_selector("body.govuk-frontend-supported")
+    page.wait_for_selector("body[data-drachma-ready]")
     assert axe(page) == [], describe(axe(page))
     assert no_sideways_scroll(page)
     screenshot(page, "public-report", widths=(390, 1280))
@@ -117,7 +117,7 @@ def test_the_intake_pages_have_no_axe_violations(page, live_server, make_user, a
         urls.append(f"/intake/reports/{report.reference}/incident/")
     for url in urls:
         page.goto(f"{live_server.url}{url}")
-        page.wait_for_selector("body.govuk-frontend-supported")
+        page.wait_for_selector("body[data-drachma-ready]")
         violations = axe(page)
         assert violations == [], f"{url} as {role}: " + describe(violations)
         assert no_sideways_scroll(page), f"{url} as {role} scrolls sideways"

@@ -38,7 +38,7 @@ def test_the_intelligence_pages_have_no_axe_violations(
         "/intelligence/entries/new/",
     ):
         page.goto(f"{live_server.url}{url}")
-        page.wait_for_selector("body.govuk-frontend-supported")
+        page.wait_for_selector("body[data-drachma-ready]")
         violations = axe(page)
         assert violations == [], f"{url} as {role}: " + describe(violations)
         assert no_sideways_scroll(page), f"{url} as {role} scrolls sideways"

@@ -285,5 +285,8 @@ window.addEventListener("afterprint", () => {
 // --- pages and fragments -------------------------------------------------------------------
 
 initialise(document);
+// Every component is ready (autocompletes have replaced their selects): what a test waits for
+// before typing, since "govuk-frontend-supported" is set before the modules have loaded.
+document.body.dataset.drachmaReady = "true";
 // Content htmx swaps in gets the same components.
 document.body.addEventListener("htmx:afterSettle", (event) => initialise(event.detail.elt));
