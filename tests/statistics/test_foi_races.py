@@ -4,7 +4,6 @@ judgement and exemptions, and the other is refused having written nothing. (SQLi
 writer in at a time by itself, so there is nothing to race.)"""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.db import connection
 
 from drachma.statistics import services
 from drachma.statistics.models import FOIEvent, FOIExemption, FOIRequest
+from tests.safeguarding.test_races import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -21,28 +21,6 @@ pytestmark = [
 ]
 WAIT = 60
 ROUNDS = 6
-
-
-def race(*steps) -> list:
-    start = threading.Barrier(len(steps))
-    outcomes: list = [None] * len(steps)
-
-    def run(i):
-        try:
-            start.wait(WAIT)
-            outcomes[i] = steps[i]()
-        except BaseException as exc:  # compared by the test
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(steps))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(WAIT)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck"
-    return outcomes
 
 
 def test_two_answers_at_once_keep_exactly_one(make_user):
