@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from drachma.core import spreadsheets
+from drachma.core.errors import json_depth
 
 FORMATS = {
     "hma": "Hasher-Matcher-Actioner bank content (JSON)",
@@ -49,6 +50,8 @@ ALIASES = {"hash_pdq": "pdq"}
 TE_CSV_COLUMNS = ["collab", "signal_type", "signal_str", "category", "tags"]
 TE_CATEGORY = "POSITIVE_CLASS"
 MAX_PROBLEMS = 200
+# {bank, content: [{signals: {...}, metadata: {json: ...}}]}: room for metadata of its own.
+HMA_MAX_DEPTH = 16
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 
@@ -104,6 +107,9 @@ def check_signal(signal_type: str, value: str) -> tuple[str, str, list[Frame]]:
             raise ValueError(f"a {kind} signal is 32 hexadecimal digits, not {_short(raw)}")
         return kind, hex_, []
     try:
+        # A list of strings nests one deep; deeper is refused before the parser's stack is.
+        if json_depth(raw) > 1:
+            raise ValueError
         items = json.loads(raw)
     except ValueError:
         raise ValueError(
@@ -217,6 +223,8 @@ def _add(signals, problems, where, signal_type, value, content_id="", label=""):
 
 
 def _read_hma(text: str) -> tuple[list[ListedSignal], list[str]]:
+    if json_depth(text) > HMA_MAX_DEPTH:
+        raise HashListError(f"The file nests deeper than an HMA bank file ({HMA_MAX_DEPTH}).")
     try:
         doc = json.loads(text)
     except ValueError as exc:
