@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-SHAPE = re.compile(r"^(?P<force>\d{2})(?P<unit>[A-Z0-9]{2})(?P<number>\d{5})(?P<year>\d{2})$")
+# ASCII only: a regular expression's \d also takes other scripts' digits ("٠٦"), the CPS does not.
+SHAPE = re.compile(
+    r"^(?P<force>[0-9]{2})(?P<unit>[A-Z0-9]{2})(?P<number>[0-9]{5})(?P<year>[0-9]{2})$"
+)
 EXAMPLE = "06AB1234526"
 
 
@@ -40,7 +43,9 @@ class URN:
 
 
 def normalise(value: str) -> str:
-    return re.sub(r"[\s/\-]", "", str(value or "")).upper()
+    # Only ASCII letters are upper-cased: "ﬀ".upper() is "FF", which would pass for a unit code.
+    text = re.sub(r"[\s/\-]", "", str(value or ""))
+    return "".join(c.upper() if c.isascii() else c for c in text)
 
 
 def parse(value: str) -> URN:
