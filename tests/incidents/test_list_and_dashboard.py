@@ -2,6 +2,7 @@
 dashboard's figures."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -231,17 +232,20 @@ def test_the_dashboard_page_shows_the_incident_panel_to_casework_roles(client_as
         borough=Borough.objects.get(name="Bury"),
     )
     html = client_as(user=user).get(reverse("core:dashboard")).content.decode()
-    assert (
-        "open incidents" in html
-        and "By borough, this month against last" in html
-        and "Bury" in html
-    )
-    # The open count links to the list of exactly those incidents.
-    assert f'href="{LIST}?open=true">open incidents</a>' in html
+    assert "By borough, this month against last" in html and "Bury" in html
+    # Each count links to the list of exactly those incidents.
+    assert f'href="{LIST}?open=true">1 open incident</a>' in html
     assert client_as(user=user).get(LIST, {"open": "true"}).context["page_obj"].paginator.count == 1
+    this_month = re.search(r'href="([^"]+)">1 this month</a>', html)
+    assert this_month, html
+    listed = client_as(user=user).get(this_month.group(1).replace("&amp;", "&"))
+    assert listed.context["page_obj"].paginator.count == 1
+    last_month = re.search(r'href="([^"]+)">0 last month</a>', html)
+    listed = client_as(user=user).get(last_month.group(1).replace("&amp;", "&"))
+    assert listed.context["page_obj"].paginator.count == 0
     client = client_as("auditor")
     html = client.get(reverse("core:dashboard")).content.decode()
-    assert "open incidents" not in html
+    assert "open incident" not in html
 
 
 def test_the_list_sorts_counts_and_reads_any(analyst, world):

@@ -140,7 +140,9 @@ def test_dashboard_and_incident_panels(as_investigator, make_item, investigator)
     services.open_request(item, user=investigator, at=timezone.now() - datetime.timedelta(days=5))
     dashboard = as_investigator.get("/")
     assert (
-        "Footage takedown" in dashboard.text and "takedowns past their deadline" in dashboard.text
+        "Footage takedown" in dashboard.text
+        and "1 takedown past its deadline" in dashboard.text
+        and "Past their deadline" in dashboard.text
     )
     incident_page = as_investigator.get(reverse("incidents:detail", args=[incident.reference]))
     assert "Footage online" in incident_page.text and item.reference in incident_page.text

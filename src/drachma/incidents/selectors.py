@@ -136,4 +136,10 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
         # Outside Greater Manchester (no borough) after the boroughs, on every database.
         .order_by("-this_month", F("borough__name").asc(nulls_last=True))
     )
-    return {"month": this_start, **counts, "by_area": by_area}
+    return {
+        "month": this_start,
+        "last_month_start": last_start,
+        "last_month_end": this_start - datetime.timedelta(days=1),
+        **counts,
+        "by_area": by_area,
+    }
