@@ -291,3 +291,48 @@ def test_a_supervisor_makes_a_bank(client, supervisor, investigator, make_item):
     again = client.post("/api/takedown/banks", {"name": "Streams"}, content_type="application/json")
     assert again.status_code == 422 and again.json()["errors"][0]["field"] == "name"
     assert make_item(bank=bank).bank == bank
+
+
+@pytest.mark.django_db
+def test_closing_and_discarding_go_through_a_page_that_says_what_will_happen(
+    as_investigator, make_item, investigator
+):
+    item = make_item()
+    request = services.open_request(item, user=investigator)
+    services.transition_request(request, "ask_group", user=investigator, note="Please remove.")
+    services.transition_request(request, "group_removed", user=investigator)
+    close = reverse("takedown:transition", args=[request.reference, "close"])
+    detail = as_investigator.get(reverse("takedown:detail", args=[item.reference]))
+    # The footage's page links to the step's page; it holds no form that closes at one click.
+    assert f'href="{close}"' in detail.text and f'action="{close}"' not in detail.text
+    page = as_investigator.get(close)
+    assert page.status_code == 200 and "no more work is asked for" in page.text
+    request.refresh_from_db()
+    assert request.state == "removed_by_group"  # a GET changes nothing
+    done = as_investigator.post(close, {"note": ""}, follow=True)
+    request.refresh_from_db()
+    assert request.state == "closed" and f"{request.reference}: closed" in done.text
+
+
+@pytest.mark.django_db
+def test_discarding_a_draft_without_a_reason_is_refused_on_its_page(
+    as_investigator, make_item, investigator
+):
+    item = make_item()
+    request = services.open_request(item, user=investigator, draft=True)
+    discard = reverse("takedown:transition", args=[request.reference, "discard"])
+    refused = as_investigator.post(discard, {"note": ""})
+    assert refused.status_code == 400 and "not for takedown" in refused.text
+    request.refresh_from_db()
+    assert request.state == "draft"
+    as_investigator.post(discard, {"note": "A different video."})
+    request.refresh_from_db()
+    assert request.state == "discarded"
+
+
+@pytest.mark.django_db
+def test_an_unknown_step_has_no_page(as_investigator, make_item, investigator):
+    request = services.open_request(make_item(), user=investigator)
+    url = reverse("takedown:transition", args=[request.reference, "vanish"])
+    assert as_investigator.get(url).status_code == 404
+    assert as_investigator.post(url, {"note": "x"}).status_code == 404

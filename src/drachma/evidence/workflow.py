@@ -190,8 +190,11 @@ CUSTODY = StateMachine(
             permission=PERM,
             label="Receive",
             effects=[_held_by_receiver],
+            done="received",
         ),
-        Transition("logged", {S.RECEIVED}, S.IN_CUSTODY, permission=PERM, label="Log"),
+        Transition(
+            "logged", {S.RECEIVED}, S.IN_CUSTODY, permission=PERM, label="Log", done="logged"
+        ),
         Transition(
             "transferred",
             {S.IN_CUSTODY},
@@ -199,9 +202,19 @@ CUSTODY = StateMachine(
             permission=PERM,
             label="Transfer",
             effects=[_held_by_to_party],
+            done="transferred",
         ),
-        Transition("examined", {S.IN_CUSTODY}, S.IN_CUSTODY, permission=PERM, label="Examine"),
-        Transition("copied", {S.IN_CUSTODY}, S.IN_CUSTODY, permission=PERM, label="Copy"),
+        Transition(
+            "examined",
+            {S.IN_CUSTODY},
+            S.IN_CUSTODY,
+            permission=PERM,
+            label="Examine",
+            done="examined",
+        ),
+        Transition(
+            "copied", {S.IN_CUSTODY}, S.IN_CUSTODY, permission=PERM, label="Copy", done="copied"
+        ),
         Transition(
             "returned",
             {S.IN_CUSTODY},
@@ -209,6 +222,7 @@ CUSTODY = StateMachine(
             permission=PERM,
             label="Return",
             effects=[_held_by_to_party],
+            done="returned",
         ),
         # A returned exhibit's copy in the store may still have to be disposed of.
         Transition(
@@ -218,6 +232,7 @@ CUSTODY = StateMachine(
             permission=PERM,
             label="Dispose of",
             effects=[_held_by_nobody],
+            done="disposed of",
         ),
     ],
     guards=[_check_time_and_parties, _verify_hash],

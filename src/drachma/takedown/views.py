@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from drachma.core import spreadsheets
@@ -11,6 +12,7 @@ from drachma.core.access import require
 from drachma.core.feedback import flash_form_errors, flash_validation_error, form_errors_text
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.views import confirm_step
 from drachma.incidents.models import Incident
 from drachma.takedown import documents, selectors, services
 from drachma.takedown.filtersets import ContentItemFilterSet
@@ -139,6 +141,8 @@ def item_detail(request, item_ref: str):
         "signal_matches": selectors.signal_matches(item),
         "capture_form": CaptureForm(),
         "transition_form": TransitionForm(),
+        "confirmed_steps": CONFIRMED_STEPS,
+        "platform_steps": PLATFORM_STEPS,
         "open_form": OpenRequestForm(),
         "false_match_form": FalseMatchForm(),
         "review_form": ReviewForm(),
@@ -198,31 +202,79 @@ def request_open(request, item_ref: str):
     return _back(item_ref)
 
 
-@require("takedown.work_takedownrequest", hide=True, methods=["POST"])
+# What a step does, in words, on its own page. Discarding and closing end the request and
+# are reached only through that page; the other steps can also be taken from the footage's
+# page in one go.
+STEP_WORDS = {
+    "discard": [
+        "The draft is discarded with the reason you give: this footage is not taken down.",
+        "A match that opened it stays on record; a new request can be opened later.",
+    ],
+    "close": [
+        "The request is closed: no more work is asked for and no deadline runs.",
+        "Its history stays, and the footage can have a new request opened if it returns.",
+    ],
+}
+CONFIRMED_STEPS = frozenset(STEP_WORDS)
+# The steps that may record the platform's reference for the report.
+PLATFORM_STEPS = frozenset(
+    {"report_to_platform", "platform_pending", "platform_removed", "platform_rejected"}
+)
+
+
+@require("takedown.work_takedownrequest", hide=True, methods=["GET", "POST"])
 def request_transition(request, request_ref: str, request_action: str):
+    """One step of a takedown request. A GET shows the step's own page (what will happen and
+    the note); a POST takes it. The machine checks the step, the state and the role."""
     try:
         takedown = selectors.request_detail(request_ref)
     except TakedownRequest.DoesNotExist:
         raise Http404("No such takedown request.") from None
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transition_request(
-                takedown,
-                request_action,
-                user=request.user,
-                note=form.cleaned_data["note"],
-                platform_reference=form.cleaned_data["platform_reference"],
-            )
-            messages.success(
-                request,
-                f"{takedown.reference}: {TAKEDOWN.transition(request_action).done}.",
-            )
-        except ValidationError as exc:
-            flash_validation_error(request, exc)
-    else:
-        flash_form_errors(request, form)
-    return _back(takedown.content_item.reference)
+    try:
+        step = TAKEDOWN.transition(request_action)
+    except ValidationError:
+        raise Http404("No such step.") from None
+    item_ref = takedown.content_item.reference
+    form = TransitionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.transition_request(
+                    takedown,
+                    request_action,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                    platform_reference=form.cleaned_data["platform_reference"],
+                )
+            except ValidationError as exc:
+                if request_action not in CONFIRMED_STEPS:
+                    flash_validation_error(request, exc)
+                    return _back(item_ref)
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, f"{takedown.reference}: {step.done}.")
+                return _back(item_ref)
+        elif request_action not in CONFIRMED_STEPS:
+            flash_form_errors(request, form)
+            return _back(item_ref)
+    if request_action not in PLATFORM_STEPS:
+        form.fields.pop("platform_reference")
+    form.fields["note"].label = step.note or "Note (optional)"
+    form.fields["note"].required = step.note_required
+    return confirm_step(
+        request,
+        title=f"{step.label}: {takedown.reference}?",
+        what_will_happen=STEP_WORDS.get(
+            request_action,
+            [f"The request moves on to \u201c{TAKEDOWN.state_label(step.target)}\u201d."],
+        ),
+        action_url=request.path,
+        button=step.label,
+        cancel_url=reverse("takedown:detail", args=[item_ref]),
+        form=form,
+        caption=f"Footage {item_ref}",
+        destructive=request_action in CONFIRMED_STEPS,
+    )
 
 
 @require("takedown.mark_false_match", hide=True, methods=["POST"])

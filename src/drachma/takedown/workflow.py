@@ -139,6 +139,7 @@ TAKEDOWN = StateMachine(
             permission=WORK,
             label="Confirm for takedown",
             effects=[_mark_identified],
+            done="confirmed for takedown",
         ),
         Transition(
             "discard",
@@ -147,6 +148,7 @@ TAKEDOWN = StateMachine(
             permission=WORK,
             label="Discard",
             note="Say why this footage is not for takedown.",
+            done="discarded",
         ),
         Transition(
             "ask_group",
@@ -156,6 +158,7 @@ TAKEDOWN = StateMachine(
             label="Ask the group to remove it",
             note="Keep the message sent to the group.",
             effects=[_keep_group_message],
+            done="the group was asked to remove the footage",
         ),
         Transition(
             "group_removed",
@@ -164,6 +167,7 @@ TAKEDOWN = StateMachine(
             permission=WORK,
             label="Record that the group removed it",
             effects=[_keep_group_answer, _removed_by_group],
+            done="recorded as removed by the group",
         ),
         Transition(
             "group_refused",
@@ -173,6 +177,7 @@ TAKEDOWN = StateMachine(
             label="Record that the group refused",
             note="Record the group's answer.",
             effects=[_keep_group_answer],
+            done="recorded as refused by the group",
         ),
         # Normally the no-answer sweep (services.record_no_answers) takes this step once the
         # deadline passes; by hand it waits for the deadline too.
@@ -184,6 +189,7 @@ TAKEDOWN = StateMachine(
             label="Record no answer from the group",
             guards=[_deadline_passed],
             effects=[_explain_no_answer, _tell_who_asked],
+            done="recorded as not answered by the group",
         ),
         Transition(
             "report_to_platform",
@@ -193,6 +199,7 @@ TAKEDOWN = StateMachine(
             label="Report to the platform",
             note="Say which of the platform's rules the footage breaches.",
             effects=[_keep_rules_breached],
+            done="reported to the platform",
         ),
         Transition(
             "platform_removed",
@@ -201,6 +208,7 @@ TAKEDOWN = StateMachine(
             permission=WORK,
             label="Record that the platform removed it",
             effects=[_removed_by_platform],
+            done="recorded as removed by the platform",
         ),
         Transition(
             "platform_rejected",
@@ -209,6 +217,7 @@ TAKEDOWN = StateMachine(
             permission=WORK,
             label="Record that the platform rejected the report",
             note="Record the platform's answer.",
+            done="recorded as rejected by the platform",
         ),
         Transition(
             "platform_pending",
@@ -216,6 +225,7 @@ TAKEDOWN = StateMachine(
             S.PENDING,
             permission=WORK,
             label="Record that the platform is considering it",
+            done="recorded as being considered by the platform",
         ),
         Transition(
             "escalate",
@@ -224,6 +234,7 @@ TAKEDOWN = StateMachine(
             permission=WORK,
             label="Escalate",
             note="Say to whom and why it is escalated.",
+            done="escalated",
         ),
         Transition(
             "close",
@@ -231,6 +242,7 @@ TAKEDOWN = StateMachine(
             S.CLOSED,
             permission=WORK,
             label="Close",
+            done="closed",
         ),
     ],
     effects=[_keep_platform_reference, _next_deadline],
