@@ -4,6 +4,7 @@ import django_filters as filters
 from django import forms
 
 from drachma.areas.models import Borough, District, Ward
+from drachma.core.widgets import Autocomplete
 from drachma.groups.models import Group
 from drachma.incidents import selectors
 from drachma.incidents.models import Incident, IncidentKind, IncidentSource, IncidentStatus, Outcome
@@ -24,16 +25,20 @@ class IncidentFilterSet(filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     borough = filters.ModelChoiceFilter(
-        queryset=Borough.objects.all(), to_field_name="code", label="Borough"
+        queryset=Borough.objects.all(), to_field_name="code", label="Borough", widget=Autocomplete()
     )
+    # The options carry their borough's code, the value the borough filter sends.
     ward = filters.ModelChoiceFilter(
-        queryset=Ward.objects.select_related("borough"), to_field_name="code", label="Ward"
+        queryset=Ward.objects.select_related("borough"),
+        to_field_name="code",
+        label="Ward",
+        widget=Autocomplete(narrowed_by="borough", narrowing=lambda ward: ward.borough.code),
     )
     district = filters.ModelChoiceFilter(
         queryset=District.objects.all(), field_name="ward__districts", label="District"
     )
     group = filters.ModelChoiceFilter(
-        queryset=Group.objects.all(), field_name="groups", label="Group"
+        queryset=Group.objects.all(), field_name="groups", label="Group", widget=Autocomplete()
     )
     kind = filters.ChoiceFilter(choices=IncidentKind.choices)
     source = filters.ChoiceFilter(choices=IncidentSource.choices)

@@ -3,6 +3,7 @@ from django import forms
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
 from drachma.core.forms import field_of
+from drachma.core.widgets import Autocomplete, AutocompleteMultiple
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
@@ -15,7 +16,8 @@ class IncidentForm(forms.ModelForm):
     groups = forms.ModelMultipleChoiceField(
         queryset=Group.objects.all(),
         required=False,
-        help_text="The groups involved (hold Ctrl to choose several).",
+        help_text="The groups involved: type a name, choose it, and repeat for each.",
+        widget=AutocompleteMultiple(),
     )
 
     class Meta:
@@ -45,6 +47,8 @@ class IncidentForm(forms.ModelForm):
             "received_at": DATETIME,
             "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 5}),
+            "borough": Autocomplete(),
+            "ward": Autocomplete(narrowed_by="borough", narrowing=lambda ward: ward.borough_id),
         }
         help_texts = {
             "occurred_at": "UK time.",
@@ -102,7 +106,7 @@ class StatusChangeForm(forms.Form):
 
 
 class InvolvementForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.all())
+    person = forms.ModelChoiceField(queryset=Person.objects.all(), widget=Autocomplete())
     role = forms.ChoiceField(choices=PersonRole.choices)
     notes = forms.CharField(required=False, max_length=500)
 

@@ -6,10 +6,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from drachma.core.forms import field_of
+from drachma.core.widgets import Autocomplete
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.intake import conf
 from drachma.intake.models import ConcernKind, ReporterType
+from drachma.people.models import Person
 
 LINES = {"rows": 3, "spellcheck": "false", "autocapitalize": "off"}
 
@@ -207,8 +209,12 @@ class ReasonForm(forms.Form):
 
 class LinkForm(forms.Form):
     incident = forms.CharField(label="Incident reference", required=False, max_length=20)
-    group = forms.ModelChoiceField(queryset=Group.objects.all(), required=False)
-    person = forms.IntegerField(label="Person (record number)", required=False, min_value=1)
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.all(), required=False, widget=Autocomplete()
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.all(), required=False, widget=Autocomplete()
+    )
     note = forms.CharField(required=False, max_length=500)
 
     def clean(self) -> dict[str, Any]:

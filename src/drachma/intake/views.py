@@ -247,7 +247,10 @@ def link_targets(data: dict) -> dict:
         if targets["group"] is None:
             raise ValidationError({"group": f"There is no group {group}."})
     if data.get("person"):
-        targets["person"] = Person.objects.filter(pk=data["person"]).first()
+        person = data["person"]
+        targets["person"] = (
+            person if isinstance(person, Person) else Person.objects.filter(pk=person).first()
+        )
         if targets["person"] is None:
             raise ValidationError({"person": f"There is no person {data['person']}."})
     return targets

@@ -4,6 +4,7 @@ import django_filters as filters
 from django import forms
 from django.utils import timezone
 
+from drachma.core.widgets import Autocomplete
 from drachma.groups.models import Group
 from drachma.takedown import selectors
 from drachma.takedown.models import FINISHED, ContentItem, Platform, TakedownRequest, TakedownState
@@ -24,7 +25,7 @@ class ContentItemFilterSet(filters.FilterSet):
         label="Search", method="filter_search", help_text="Reference, address, account or SHA-256"
     )
     platform = filters.ChoiceFilter(choices=Platform.choices)
-    group = filters.ModelChoiceFilter(queryset=Group.objects.all())
+    group = filters.ModelChoiceFilter(queryset=Group.objects.all(), widget=Autocomplete())
     state = filters.ChoiceFilter(choices=STATES, method="filter_state", label="Takedown")
     matched = filters.BooleanFilter(
         label="Matches earlier footage", method="filter_matched", widget=forms.CheckboxInput

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from drachma.core import choices
 from drachma.core.forms import field_of
+from drachma.core.widgets import Autocomplete
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group
@@ -40,7 +41,9 @@ class ContentItemForm(forms.ModelForm):
         max_length=20,
         help_text="The reference of the incident the footage shows, if known.",
     )
-    group = forms.ModelChoiceField(queryset=Group.objects.all(), required=False)
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.all(), required=False, widget=Autocomplete()
+    )
     bank = forms.ModelChoiceField(
         queryset=MatchBank.objects.filter(source=""),
         required=False,
