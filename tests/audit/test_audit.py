@@ -4,6 +4,7 @@ page with filters."""
 
 import csv
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -468,3 +469,23 @@ def test_verify_the_chain_from_the_page(client_as, logged):
     page = client.post(reverse("audit:verify")).content.decode()
     assert "The chain is broken" in page and f"entry #{target.seq}" in page
     assert "edited" in page
+
+
+def test_the_log_names_each_record_in_words(client_as, logged):
+    incident = logged["incident"]
+    html = client_as("auditor").get(reverse("audit:log"), {"model": "incidents.incident"})
+    text = html.content.decode()
+    # "Incident: DR-…", with the stored label only as the cell's title.
+    assert re.search(
+        r'<span title="incidents.incident">Incident</span>: [^<]*' + re.escape(incident.reference),
+        text,
+    ), text
+    assert ">incidents.incident " not in text
+
+
+def test_a_record_type_that_no_longer_exists_keeps_its_stored_label():
+    from drachma.audit.models import AuditEntry
+
+    assert AuditEntry(model="people.person").record_type == "Person"
+    assert AuditEntry(model="oldapp.gone").record_type == "oldapp.gone"
+    assert AuditEntry(model="").record_type == ""

@@ -3,6 +3,7 @@ of its content; after commit one sealer gives each its place in the chain (an ``
 Nothing in either table is ever updated or deleted: the database refuses it (migrations), and
 the application's database role is not granted it (``create_db_roles``)."""
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 
@@ -104,6 +105,18 @@ class AuditEntry(AppendOnly):
     def compute_hash(self, key) -> str:
         """The keyed hash of this entry's content, under ``key`` (an ``AuditKey``)."""
         return key.mac(chain.entry_content(self))
+
+    @property
+    def record_type(self) -> str:
+        """The kind of record in words ("Person"), or the stored label of a model that no
+        longer exists (the log outlives its models)."""
+        if not self.model:
+            return ""
+        try:
+            model = apps.get_model(self.model)
+        except (LookupError, ValueError):
+            return self.model
+        return str(model._meta.verbose_name).capitalize()
 
     @property
     def sealed(self) -> "AuditSeal | None":
