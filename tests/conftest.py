@@ -83,13 +83,31 @@ def page(browser, request):
     # The live server (and the database it flushes afterwards) must outlive the browser: a
     # page still loading when the flush ran wrote rows through the shared SQLite connection
     # and broke the flush's foreign keys. Set up first, it is torn down last.
+    live_server = None
     if "live_server" in request.fixturenames:
-        request.getfixturevalue("live_server")
+        live_server = request.getfixturevalue("live_server")
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: a loaded CI machine answered a first page in over 15 s.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
+    if live_server is not None:
+        _wait_until_idle(live_server)
+
+
+def _wait_until_idle(live_server) -> None:
+    """Closing the browser does not stop a request the server is still answering (a page's
+    stylesheet, an htmx call), and on SQLite that request shares the test's connection with
+    the flush that follows ("database table is locked"). The SQLite live server answers one
+    request at a time, so once a request of our own is answered, nothing else is running."""
+    from urllib.request import urlopen
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with urlopen(f"{live_server.url}/healthz", timeout=60) as answer:
+            answer.read()
 
 
 # --- users and roles -------------------------------------------------------------------
