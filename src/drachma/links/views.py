@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from drachma.core.access import require
 from drachma.core.downloads import attachment
@@ -64,6 +63,8 @@ def chart(request, chart_start: str):
     m = analysis.measures(found)
     people = {n.key for n in found.nodes.values() if n.type == "person"}
     query = request.GET.urlencode()
+    without_depth = request.GET.copy()
+    without_depth.pop("depth", None)
     context.update(
         {
             "start_node": found.nodes[found.start],
@@ -102,7 +103,7 @@ def chart(request, chart_start: str):
                     ("links.csv", "Links (CSV)"),
                 )
             ],
-            "query": urlencode({k: v for k, v in request.GET.items() if k != "depth"}),
+            "query": without_depth.urlencode(),
         }
     )
     return render(request, "links/chart.html", context)

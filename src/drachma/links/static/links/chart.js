@@ -210,33 +210,50 @@
     return query ? "&" + query : "";
   }
 
-  expandButton.addEventListener("click", function () {
-    if (!selected) {
-      return;
-    }
-    var id = selected.id();
+  function expand(id) {
     var base = box.dataset.chartUrl.split("?")[0];
     var url = base.replace(/\/charts\/[^/]+$/, "/charts/" + encodeURIComponent(id)) + "?depth=1" + withoutDepth();
+    var node = cy.getElementById(id);
+    var name = node.nonempty() ? node.data("name") : id;
     expandButton.disabled = true;
-    load(url)
+    return load(url)
       .then(function (data) {
         var fresh = elements(data).filter(function (el) { return cy.getElementById(el.data.id).empty(); });
         cy.add(fresh);
         data.nodes.forEach(function (n) {
-          var node = cy.getElementById(n.id);
-          node.data("notShown", n.not_shown);
-          node.data("label", label(n));
+          var drawn = cy.getElementById(n.id);
+          drawn.data("notShown", n.not_shown);
+          drawn.data("label", label(n));
         });
         runLayout();
-        selectedText.textContent = "Expanded " + selected.data("name") + ": " +
+        cy.$(":selected").unselect();
+        cy.getElementById(id).select();
+        selectedText.textContent = "Expanded " + name + ": " +
           fresh.filter(function (el) { return el.group === "nodes"; }).length + " entities added.";
+        box.dataset.linksReady = String(cy.nodes().length);
         box.dataset.expanded = String(Number(box.dataset.expanded || 0) + 1);
-        expandButton.disabled = false;
+        expandButton.disabled = !selected;
       })
       .catch(function (error) {
         selectedText.textContent = error.message;
-        expandButton.disabled = false;
+        expandButton.disabled = !selected;
       });
+  }
+
+  expandButton.addEventListener("click", function () {
+    if (selected) {
+      expand(selected.id());
+    }
+  });
+
+  // The table's buttons expand without the pointer (the keyboard's way into the chart).
+  document.querySelectorAll("button[data-expand]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (cy) {
+        expand(button.dataset.expand);
+        box.scrollIntoView({ block: "center" });
+      }
+    });
   });
 
   layoutSelect.addEventListener("change", runLayout);
@@ -246,9 +263,12 @@
     var a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = "link-chart-" + box.dataset.start.replace(/[^A-Za-z0-9]+/g, "-") + ".png";
+    a.hidden = true;
+    a.textContent = "Download the chart as PNG";
     document.body.appendChild(a);
     a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
   });
 
   pathForm.addEventListener("submit", function (event) {
