@@ -133,6 +133,17 @@ def test_the_date_range_keeps_only_links_dated_within_it(net, supervisor):
     assert f"group:{net.c.pk}" in ids(everything)
 
 
+def test_the_widest_date_range_there_is_draws_everything(net, supervisor):
+    chart = selectors.chart_for(
+        supervisor,
+        f"person:{net.member.pk}",
+        depth=1,
+        date_from=datetime.date(1, 1, 1),
+        date_to=datetime.date.max,
+    )
+    assert f"group:{net.c.pk}" in ids(chart)
+
+
 def test_types_shown_limit_what_is_drawn_and_walked(net, supervisor):
     chart = selectors.chart_for(
         supervisor, f"group:{net.a.pk}", depth=3, types=["group", "incident"]

@@ -445,7 +445,10 @@ def period_of(
 
     return (
         at(date_from) if date_from else None,
-        at(date_to + datetime.timedelta(days=1)) if date_to else None,
+        # The last day there is has no day after it: the range is open at that end.
+        at(date_to + datetime.timedelta(days=1))
+        if date_to and date_to < datetime.date.max
+        else None,
     )
 
 

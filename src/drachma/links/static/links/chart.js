@@ -153,50 +153,63 @@
       });
   }
 
+  // Past this many entities the chart is drawn for speed: no link labels or arrows, labels
+  // only when zoomed in enough to read them, a cached picture while panning.
+  var LARGE = 800;
+
+  function stylesheet(large) {
+    return [
+      {
+        selector: "node",
+        style: {
+          "background-color": "data(colour)",
+          shape: "data(shape)",
+          label: "data(label)",
+          "font-size": 10,
+          "min-zoomed-font-size": large ? 8 : 0,
+          "text-valign": "bottom",
+          "text-margin-y": 3,
+          "text-wrap": "ellipsis",
+          "text-max-width": 140,
+          width: 22,
+          height: 22,
+        },
+      },
+      { selector: "node[notShown > 0]", style: { "border-width": 3, "border-style": "dashed", "border-color": "#0b0c0c" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffdd00", "border-style": "solid" } },
+      { selector: "node.on-path", style: { "border-width": 4, "border-color": "#ffdd00" } },
+      {
+        selector: "edge",
+        style: large
+          ? { width: 1, "line-color": "#8e9ba3", "curve-style": "haystack" }
+          : {
+              width: 1.5,
+              "line-color": "#8e9ba3",
+              "target-arrow-color": "#8e9ba3",
+              "target-arrow-shape": "triangle",
+              "curve-style": "bezier",
+              label: "data(label)",
+              "font-size": 8,
+              "text-rotation": "autorotate",
+              color: "#505a5f",
+            },
+      },
+      { selector: "edge.on-path", style: { width: 4, "line-color": "#0b0c0c", "target-arrow-color": "#0b0c0c" } },
+    ];
+  }
+
   function draw(data) {
+    var large = data.nodes.length > LARGE;
     cy = window.cytoscape({
       container: box,
       elements: elements(data),
+      layout: { name: "preset" }, // laid out once, below, by the chosen layout
       wheelSensitivity: 0.3,
-      style: [
-        {
-          selector: "node",
-          style: {
-            "background-color": "data(colour)",
-            shape: "data(shape)",
-            label: "data(label)",
-            "font-size": 10,
-            "text-valign": "bottom",
-            "text-margin-y": 3,
-            "text-wrap": "ellipsis",
-            "text-max-width": 140,
-            width: 22,
-            height: 22,
-          },
-        },
-        { selector: "node[notShown > 0]", style: { "border-width": 3, "border-style": "dashed", "border-color": "#0b0c0c" } },
-        { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffdd00", "border-style": "solid" } },
-        { selector: "node.on-path", style: { "border-width": 4, "border-color": "#ffdd00" } },
-        {
-          selector: "edge",
-          style: {
-            width: 1.5,
-            "line-color": "#8e9ba3",
-            "target-arrow-color": "#8e9ba3",
-            "target-arrow-shape": "triangle",
-            "curve-style": "bezier",
-            label: "data(label)",
-            "font-size": 8,
-            "text-rotation": "autorotate",
-            color: "#505a5f",
-          },
-        },
-        { selector: "edge.on-path", style: { width: 4, "line-color": "#0b0c0c", "target-arrow-color": "#0b0c0c" } },
-      ],
+      style: stylesheet(large),
+      textureOnViewport: large,
+      hideEdgesOnViewport: large,
+      pixelRatio: large ? 1 : "auto",
     });
-    if (cy.nodes().length > 800) {
-      cy.style().selector("edge").style({ label: "", "curve-style": "haystack", "target-arrow-shape": "none" }).update();
-    }
     cy.on("tap", "node", function (event) { show(event.target); });
     cy.on("tap", function (event) { if (event.target === cy) { show(null); } });
     runLayout();
