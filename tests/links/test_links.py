@@ -265,3 +265,24 @@ def test_the_index_lists_groups_sharing_members_or_accounts(net, client, analyst
     assert "Alpha Hunters</a> and <a" in page and "shared_hunt" in page
     found = client.get("/links/", {"start": f"group:{net.b.pk}"})
     assert found.status_code == 302 and found["Location"] == f"/links/chart/group:{net.b.pk}/"
+
+
+def test_betweenness_of_a_large_chart_is_estimated_and_still_finds_the_bridge():
+    chart = graph.Chart(start="group:0")
+    # Two stars of 200 people each, joined through one person: she is the bridge.
+    for hub in (0, 1):
+        chart.nodes[f"group:{hub}"] = graph.Node(f"group:{hub}", "group", hub)
+        for i in range(200):
+            person = f"person:{hub * 1000 + i}"
+            chart.nodes[person] = graph.Node(person, "person", hub * 1000 + i)
+            link = graph.Link(person, f"group:{hub}", "member_of")
+            chart.links[link.id] = link
+    chart.nodes["person:5000"] = graph.Node("person:5000", "person", 5000)
+    for hub in (0, 1):
+        link = graph.Link("person:5000", f"group:{hub}", "member_of")
+        chart.links[link.id] = link
+    m = analysis.measures(chart)
+    assert len(chart.nodes) > analysis.EXACT_BETWEENNESS
+    top = sorted(m.betweenness, key=m.betweenness.__getitem__, reverse=True)[:3]
+    assert "person:5000" in top and {"group:0", "group:1"} <= set(top)
+    assert m.communities >= 2
