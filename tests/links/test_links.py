@@ -286,3 +286,15 @@ def test_betweenness_of_a_large_chart_is_estimated_and_still_finds_the_bridge():
     top = sorted(m.betweenness, key=m.betweenness.__getitem__, reverse=True)[:3]
     assert "person:5000" in top and {"group:0", "group:1"} <= set(top)
     assert m.communities >= 2
+
+
+def test_a_chart_may_start_from_a_phone_number_or_a_handle(net, supervisor, analyst):
+    phone = selectors.chart_for(supervisor, f"phone:{PHONE_E164}", depth=1)
+    assert ids(phone, "report") == {f"report:{r.pk}" for r in net.reports}
+    handle = selectors.chart_for(analyst, "handle:shared_hunt", depth=2)
+    assert ids(handle, "group") == {f"group:{net.a.pk}", f"group:{net.b.pk}"}
+    with pytest.raises(graph.ValidationError) as refused:
+        selectors.chart_for(analyst, f"phone:{PHONE_E164}")  # reports are not the analyst's
+    assert list(refused.value.message_dict) == ["chart_start"]
+    with pytest.raises(graph.ValidationError):
+        selectors.chart_for(supervisor, "handle:nobody_at_all")

@@ -648,7 +648,8 @@ def exists(viewer: Any, start: tuple[str, Any], *, field_name: str = "chart_star
         normalized=key,
     ).exists()
     if not found and type_name == "handle":
-        found = any(True for _ in RELATIONS[-1].rows("b", [key], (None, None)))
+        handles = next(r for r in RELATIONS if isinstance(r, AccountHandles))
+        found = any(True for _ in handles.rows("b", [key], (None, None)))
     if not found:
         raise refusal
     return None
