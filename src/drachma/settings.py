@@ -111,6 +111,7 @@ DRACHMA_APPS = [
     "drachma.intake",
     "drachma.statistics",
     "drachma.retention",
+    "drachma.rights",
     "drachma.site",
 ]
 
