@@ -53,3 +53,17 @@ def test_the_api_leaves_the_restricted_person_out(client, make_user, restricted,
     assert one.status_code == 409 and "restricted" in one.content.decode()
     other = client.get(f"/api/people/people/{world['member'].pk}")
     assert other.status_code == 200
+
+
+def test_the_edit_page_refuses_a_restricted_person(client, make_user, restricted):
+    sign_in(client, make_user("investigator"))
+    response = client.get(reverse("people:edit", args=[restricted.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:detail", args=[restricted.pk])
+    posted = client.post(
+        reverse("people:edit", args=[restricted.pk]),
+        {"given_names": "Changed", "family_name": "Bloggs"},
+    )
+    assert posted.status_code == 302
+    restricted.refresh_from_db()
+    assert restricted.given_names == "Jo"

@@ -88,6 +88,13 @@ def person_create(request):
 @require("people.change_person", hide=True, methods=["GET", "POST"])
 def person_edit(request, person_id: int):
     person = get_or_404(Person, pk=person_id)
+    if selectors.restriction_hiding(request.user, person) is not None:
+        # Held but not used (DPA 2018 s.47(2)): a restricted record is not edited either.
+        messages.error(
+            request,
+            f"{person.full_name}'s record is restricted: it is held but not used or changed.",
+        )
+        return redirect("people:detail", person_id=person.pk)
     show_identifiers = selectors.shows_identifiers(request.user)
     form = PersonForm(request.POST or None, instance=person, show_identifiers=show_identifiers)
     if request.method == "POST" and form.is_valid():
