@@ -100,9 +100,9 @@ def register_request(*, user: Any, **fields: Any) -> RightsRequest:
             }
         )
     request = RightsRequest(recorded_by=user, **data)
-    if request.received_on:
-        request.due_on = due_on(request.received_on)
+    # The deadline is worked out once the receipt date is known to be a real, past day.
     request.full_clean(exclude=["due_on"])
+    request.due_on = due_on(request.received_on)
     with transaction.atomic():
         request.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
         request.save()
