@@ -112,6 +112,7 @@ DRACHMA_APPS = [
     "drachma.statistics",
     "drachma.retention",
     "drachma.links",
+    "drachma.rights",
     "drachma.site",
 ]
 

@@ -37,6 +37,8 @@ LOOKS_PERSONAL = re.compile(
 REVIEWED_NOT_PERSONAL = {
     # Workflow and register bookkeeping, about no one.
     "statistics.foirequest.received_on": "when an FOI request arrived",
+    "rights.rightsrequest.received_on": "when a rights request arrived (the deadline runs from it)",
+    "rights.rightsrequestitem.outcome": "a choice: rectified, erased or restricted",
     "statistics.foirequest.answer": "published figures, after the small-number rule",
     "statistics.foiexemption.reason": "why an FOI exemption applies (the law, not a person)",
     "takedown.hashlistimport.file_name": "the name of a hash-list file another body sent",

@@ -81,6 +81,14 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "open": "waiting",
         "answered": "done",
     },
+    "rights request": {
+        "registered": "new",
+        "searching": "working",
+        "deciding": "attention",
+        "answered": "done",
+        "refused": "refused",
+        "withdrawn": "stopped",
+    },
     "referral": {
         "open": "waiting",
         "accepted": "open",

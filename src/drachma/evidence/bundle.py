@@ -35,6 +35,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from drachma.core import restrictions
 from drachma.core.registry import app_hooks
 from drachma.evidence import caseld, documents, selectors
 from drachma.evidence.models import DisclosureSchedule, EvidenceItem
@@ -123,6 +124,11 @@ def write_bundle(incident, destination: str | os.PathLike, *, user=None) -> Bund
 
 def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
     items = list(selectors.items_for_incident(incident))
+    # An exhibit whose processing is restricted (DPA 2018 s.47(2)) is held but not used: it is
+    # left out of the bundle, and the README names it (docs/rights.md).
+    held = restrictions.restricted_ids(EvidenceItem)
+    restricted = [item for item in items if item.pk in held]
+    items = [item for item in items if item.pk not in held]
     paths: dict[str, str] = {}
     for item in items:
         if not get_store().exists(item.sha256):
@@ -152,7 +158,7 @@ def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
         for name, content in section.files(incident):
             w.add(name, content)
     w.add("case.jsonld", json.dumps(caseld.incident_graph(incident, items, paths), indent=2))
-    w.add("README.txt", _readme(incident, items))
+    w.add("README.txt", _readme(incident, items, restricted))
     manifest = {
         "incident": incident.reference,
         "generated_at": timezone.now().isoformat(),
@@ -166,7 +172,7 @@ def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
     return files
 
 
-def _readme(incident, items) -> str:
+def _readme(incident, items, restricted=()) -> str:
     lines = [
         f"Prosecutor's bundle for incident {incident.reference}, made by Drachma on "
         f"{timezone.localtime():%d/%m/%Y %H:%M %Z}.",
@@ -183,4 +189,11 @@ def _readme(incident, items) -> str:
         "manifest.json and SHA256SUMS: the SHA-256 of every other file in this bundle.",
         "",
     ]
+    if restricted:
+        refs = ", ".join(item.exhibit_ref for item in restricted)
+        lines += [
+            f"Left out: {refs}, whose processing is restricted (Data Protection Act 2018 "
+            "s.47(2)); held by the force but not used. Ask the force's data protection team.",
+            "",
+        ]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from drachma.core.access import get_or_404
@@ -134,7 +135,10 @@ def _duplicates(request, **query) -> list[dict]:
 @router.get("/people", response=list[PersonOut], auth=Allow("people.view_person"))
 @paginate(ListingPagination)
 def list_people(request, filters: PersonFilters = Query(...)):
-    return selectors.people_for(request.user, (filters.q or "").strip())
+    listing = selectors.people_for(request.user, (filters.q or "").strip())
+    # A restricted person (DPA 2018 s.47(2)) is held but not used: left out of the list.
+    listing.queryset = selectors.usable_by(request.user, listing.queryset)
+    return listing
 
 
 @router.get(
@@ -196,6 +200,13 @@ def create_person(request, payload: PersonIn):
     "/people/{int:person_id}", response=PersonOut, auth=Allow("people.view_person", hide=True)
 )
 def get_person(request, person_id: int):
+    person = get_or_404(Person, pk=person_id)
+    if selectors.restriction_hiding(request.user, person) is not None:
+        raise HttpError(
+            409,
+            f"Person {person_id}'s processing is restricted (Data Protection Act 2018 s.47(2)): "
+            "the record is held but not used.",
+        )
     return selectors.person_for(request.user, person_id)
 
 

@@ -14,7 +14,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from drachma.audit import reads
+from drachma.core import restrictions
 from drachma.core.access import get_or_404
+from drachma.core.models import Restriction
 from drachma.core.personal import Listing, fields_hidden_from, mask
 from drachma.people.models import Person
 
@@ -89,6 +91,24 @@ def possible_duplicates(
             results.append(PossibleDuplicate(person, round(score, 1), reasons))
     results.sort(key=lambda d: (-d.score, d.person.full_name))
     return results[:limit]
+
+
+def restriction_hiding(viewer: Any, person: Person) -> Restriction | None:
+    """The restriction of processing (DPA 2018 s.47(2)) that hides ``person``'s details from
+    ``viewer``, or None: the record is held but not used, so only the roles that handle rights
+    requests or audit them (``core.view_restricted_record``) see more than that it exists."""
+    restriction = restrictions.restriction_for(person)
+    if restriction is None or viewer.has_perm(restrictions.VIEW_RESTRICTED):
+        return None
+    return restriction
+
+
+def usable_by(viewer: Any, queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """``queryset`` less the restricted people, unless ``viewer`` may see them (the API's
+    lists: a restricted record is not used)."""
+    if viewer.has_perm(restrictions.VIEW_RESTRICTED):
+        return queryset
+    return restrictions.without_restricted(queryset)
 
 
 def shows_identifiers(viewer: Any) -> bool:

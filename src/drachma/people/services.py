@@ -51,3 +51,24 @@ def update_person(person: Person, *, user=None, **fields) -> Person:
     person.full_clean()
     person.save()
     return person
+
+
+@transaction.atomic
+def delete_person(person: Person, *, user=None) -> None:
+    """Erase a person's record (audited by the delete signal). Refused, naming what still
+    uses it, while another record refers to the person (an incident, a case, an action)."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import ProtectedError
+
+    name = person.full_name
+    try:
+        with transaction.atomic():
+            person.delete()
+    except ProtectedError as exc:
+        uses = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+        raise ValidationError(
+            {
+                "person": f"{name} cannot be erased while other records refer to them "
+                f"({', '.join(uses)}): erase or unlink those first."
+            }
+        ) from None

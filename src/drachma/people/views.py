@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from drachma.core import restrictions
 from drachma.core.access import get_or_404, require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
@@ -26,13 +27,22 @@ def person_list(request):
         },
         default_sort="name",
     )
-    return render(request, "people/person_list.html", {"filterset": filterset, "q": q, **context})
+    restricted = restrictions.restricted_ids(Person) if context["page_obj"] else set()
+    return render(
+        request,
+        "people/person_list.html",
+        {"filterset": filterset, "q": q, "restricted": restricted, **context},
+    )
 
 
 @require("people.view_person", hide=True)
 def person_detail(request, person_id: int):
     person = selectors.person_for(request.user, person_id)
     show_identifiers = selectors.shows_identifiers(request.user)
+    # Restricted processing (DPA 2018 s.47(2)): the page says so and shows nothing more,
+    # except to the roles that handle rights requests and the auditor (docs/rights.md).
+    hidden_by = selectors.restriction_hiding(request.user, person)
+    restriction = hidden_by or restrictions.restriction_for(person)
     involvements = person.involvements.select_related("incident").order_by("-incident__occurred_at")
     return render(
         request,
@@ -40,9 +50,11 @@ def person_detail(request, person_id: int):
         {
             "person": person,
             "show_identifiers": show_identifiers,
-            "involvements": involvements,
+            "restriction": restriction,
+            "hidden_by_restriction": hidden_by is not None,
+            "involvements": [] if hidden_by else involvements,
             # What the apps above add to a person's page (safeguarding: the exposure timeline).
-            "panels": render_panels("person_panel", request, person),
+            "panels": [] if hidden_by else render_panels("person_panel", request, person),
         },
     )
 
@@ -76,6 +88,13 @@ def person_create(request):
 @require("people.change_person", hide=True, methods=["GET", "POST"])
 def person_edit(request, person_id: int):
     person = get_or_404(Person, pk=person_id)
+    if selectors.restriction_hiding(request.user, person) is not None:
+        # Held but not used (DPA 2018 s.47(2)): a restricted record is not edited either.
+        messages.error(
+            request,
+            f"{person.full_name}'s record is restricted: it is held but not used or changed.",
+        )
+        return redirect("people:detail", person_id=person.pk)
     show_identifiers = selectors.shows_identifiers(request.user)
     form = PersonForm(request.POST or None, instance=person, show_identifiers=show_identifiers)
     if request.method == "POST" and form.is_valid():
