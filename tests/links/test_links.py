@@ -298,3 +298,26 @@ def test_a_chart_may_start_from_a_phone_number_or_a_handle(net, supervisor, anal
     assert list(refused.value.message_dict) == ["chart_start"]
     with pytest.raises(graph.ValidationError):
         selectors.chart_for(supervisor, "handle:nobody_at_all")
+
+
+def test_a_restricted_person_is_held_out_of_the_chart_but_not_from_a_supervisor(
+    net, investigator, supervisor
+):
+    from drachma.core.restrictions import restrict
+
+    before = selectors.chart_for(investigator, f"incident:{net.first.pk}", depth=1)
+    assert f"person:{net.subject.pk}" in ids(before)
+    restrict(net.subject, reason="Accuracy contested (s.47(2)).", user=supervisor)
+    after = selectors.chart_for(investigator, f"incident:{net.first.pk}", depth=1)
+    assert f"person:{net.subject.pk}" not in ids(after)
+    assert not any(
+        f"person:{net.subject.pk}" in (link.source, link.target) for link in after.links.values()
+    )
+    incident = f"incident:{net.first.pk}"
+    assert after.nodes[incident].hidden == before.nodes[incident].hidden + 1
+    with pytest.raises(graph.ValidationError):
+        selectors.chart_for(investigator, f"person:{net.subject.pk}")
+    # The roles that must still see restricted records (docs/rights.md) are drawn it.
+    assert f"person:{net.subject.pk}" in ids(
+        selectors.chart_for(supervisor, f"incident:{net.first.pk}", depth=1)
+    )

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from drachma.core import restrictions
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group, PlatformAccount
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
@@ -497,6 +498,8 @@ def build(
         date_to=date_to,
     )
     chart.nodes[chart.start] = Node(chart.start, start_type, start_key)
+    held = _held_from(viewer)
+    held_counted: set[tuple[str, str]] = set()
     frontier = {start}
     for level in range(1, depth + 1):
         found: dict[tuple[str, Any], None] = {}
@@ -511,6 +514,13 @@ def build(
                 for a, b, when, source in relation.rows(side, keys, period):
                     ends = ((relation.a, a), (relation.b, b))
                     other = ends[1] if side == "a" else ends[0]
+                    if other[1] in held.get(other[0], ()):
+                        # Held but not used (a restriction): counted as not shown, never drawn.
+                        mine = node_id(*(ends[0] if side == "a" else ends[1]))
+                        if mine in chart.nodes and (mine, node_id(*other)) not in held_counted:
+                            held_counted.add((mine, node_id(*other)))
+                            chart.nodes[mine].hidden += 1
+                        continue
                     ids = (node_id(*ends[0]), node_id(*ends[1]))
                     if ids[0] == ids[1]:
                         continue
@@ -538,6 +548,14 @@ def build(
         _count_hidden(chart, unseen, period)
     describe(chart.nodes.values())
     return chart
+
+
+def _held_from(viewer: Any) -> dict[str, set]:
+    """The records of each type under a restriction (DPA 2018 s.47(2)), unless the viewer's
+    role is one that must still see them (docs/rights.md)."""
+    if viewer.has_perm(restrictions.VIEW_RESTRICTED):
+        return {}
+    return {name: restrictions.restricted_ids(model) for name, model in MODELS.items()}
 
 
 def _count_hidden(chart: Chart, unseen: list[Relation], period) -> None:
@@ -618,6 +636,18 @@ def describe(nodes: Iterable[Node]) -> None:
             node.label, node.when, node.url = labels.get(node.key, (node.id, None, ""))
 
 
+# The entity types that are records of their own (phone numbers and handles are not).
+MODELS: dict[str, Any] = {
+    "group": Group,
+    "account": PlatformAccount,
+    "person": Person,
+    "incident": Incident,
+    "footage": ContentItem,
+    "report": Report,
+    "exhibit": EvidenceItem,
+}
+
+
 def exists(viewer: Any, start: tuple[str, Any], *, field_name: str = "chart_start") -> Any:
     """The record ``start`` names, if ``viewer`` may see it; otherwise a refusal naming the
     field that says the same whether it does not exist or is hidden from the role."""
@@ -627,19 +657,10 @@ def exists(viewer: Any, start: tuple[str, Any], *, field_name: str = "chart_star
     )
     if not type_visible(viewer, type_name):
         raise refusal
-    models_by_type = {
-        "group": Group,
-        "account": PlatformAccount,
-        "person": Person,
-        "incident": Incident,
-        "footage": ContentItem,
-        "report": Report,
-        "exhibit": EvidenceItem,
-    }
-    model = models_by_type.get(type_name)
+    model = MODELS.get(type_name)
     if model is not None:
         obj = model.objects.filter(pk=key).first()
-        if obj is None:
+        if obj is None or not restrictions.may_use(viewer, obj):
             raise refusal
         return obj
     # A phone number or handle exists as far as a visible record gives it.
