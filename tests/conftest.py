@@ -149,6 +149,11 @@ def safeguarding_officer(make_user):
     return make_user("safeguarding_officer")
 
 
+@pytest.fixture
+def disclosure_officer(make_user):
+    return make_user("disclosure_officer")
+
+
 def sign_in(client, user):
     """Log a test client in as ``user``, passing the second factor where the role needs it."""
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -194,3 +199,45 @@ def client_as(client, make_user):
         return sign_in(client, user or make_user(*roles))
 
     return login
+
+
+# --- records that tests make many of (one-off makers are in tests/factories.py) ---------------
+
+
+@pytest.fixture
+def make_report(db):
+    """``make_report(concern=..., files=[upload(...)], ...)``: a report through the intake
+    service, a member of the public's account of a confrontation unless the fields say otherwise."""
+    from drachma.intake import services
+
+    def make(**fields):
+        defaults = {
+            "reporter_type": "public",
+            "concern": "confrontation_happened",
+            "text": "A report.",
+        }
+        defaults.update(fields)
+        return services.submit_report(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def make_item(db, investigator):
+    """``make_item(platform=..., file=...)``: a takedown content item (footage) through the
+    service, recorded by the ``investigator`` at an address of its own."""
+    from drachma.takedown import services
+
+    counter = {"n": 0}
+
+    def make(**fields):
+        counter["n"] += 1
+        defaults = {
+            "url": f"https://video.example/watch?v={counter['n']}",
+            "platform": "youtube",
+            "user": investigator,
+        }
+        defaults.update(fields)
+        return services.create_content_item(**defaults)
+
+    return make
