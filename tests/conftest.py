@@ -102,15 +102,22 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def make(*roles: str, username: str | None = None, supervisor=None, email: str | None = None):
+    def make(
+        *roles: str,
+        username: str | None = None,
+        supervisor=None,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str = "Tester",
+    ):
         counter["n"] += 1
         name = username or f"{'_'.join(roles) or 'norole'}_{counter['n']}"
         return create_user(
             username=name,
             password="correct horse battery staple",
             roles=list(roles),
-            first_name=name.title(),
-            last_name="Tester",
+            first_name=first_name or name.title(),
+            last_name=last_name,
             email=email if email is not None else f"{name}@police.example",
             supervisor=supervisor,
         )
@@ -154,6 +161,12 @@ def disclosure_officer(make_user):
     return make_user("disclosure_officer")
 
 
+@pytest.fixture
+def dana(make_user):
+    """An investigator whose full name the custody records print: Dana Whitfield."""
+    return make_user("investigator", first_name="Dana", last_name="Whitfield")
+
+
 def sign_in(client, user):
     """Log a test client in as ``user``, passing the second factor where the role needs it."""
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -189,6 +202,18 @@ def sign_in_through_the_form(page, user, password: str = "correct horse battery 
     page.get_by_label("Code from your authenticator app").fill(f"{code:06d}")
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    """The test client signed in as the ``analyst``."""
+    return sign_in(client, analyst)
+
+
+@pytest.fixture
+def investigator_client(client, investigator):
+    """The test client signed in as the ``investigator``."""
+    return sign_in(client, investigator)
 
 
 @pytest.fixture
