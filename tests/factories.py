@@ -103,3 +103,51 @@ def involve(incident, role: str, **person: Any):
     made = make_person(**person)
     add_person(incident, person=made, role=role)
     return made
+
+
+def days_ago(n: int) -> datetime.date:
+    """The local date ``n`` days back."""
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def make_case(oic, disclosure, *, urn: str = "06AB1234526", incident=None, **fields: Any):
+    """A prosecution case through the service: ``oic`` the officer in case, ``disclosure`` the
+    disclosure officer, on ``incident`` (a new one two months old unless given)."""
+    from drachma.cases import services
+
+    incident = incident or make_incident(oic, occurred_at=ago(days=60))
+    return services.create_case(
+        user=oic,
+        urn=urn,
+        officer_in_case=oic,
+        disclosure_officer=disclosure,
+        prosecutor_name=fields.pop("prosecutor_name", "A. Lawyer"),
+        prosecutor_contact=fields.pop("prosecutor_contact", "a.lawyer@cps.gov.uk"),
+        incidents=[incident],
+        **fields,
+    )
+
+
+def make_defendant(case, user, *, family_name: str = "Subject", **fields: Any):
+    """A defendant on ``case``: a new person, the subject of the case's first incident."""
+    from drachma.cases import services
+
+    person = involve(case.incidents.first(), "subject", given_names="Sam", family_name=family_name)
+    return services.add_defendant(case, user=user, person=person, **fields)
+
+
+def charged_defendant(case, user, *, charged_days_ago: int = 30, **fields: Any):
+    """A defendant arrested and charged (with one s.15 charge) ``charged_days_ago`` days ago;
+    the defendant and the charge."""
+    from drachma.cases import services
+
+    defendant = make_defendant(case, user, arrested_at=ago(days=charged_days_ago + 1), **fields)
+    charge = services.add_charge(
+        defendant,
+        user=user,
+        wording="Attempted to meet a child following sexual grooming",
+        legislation="Sexual Offences Act 2003, s.15",
+        ho_offence_code="022/07",
+        charged_on=days_ago(charged_days_ago),
+    )
+    return defendant, charge
