@@ -2,7 +2,6 @@
 linked cases."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -30,28 +29,21 @@ from drachma.incidents.services import (
     update_incident,
 )
 from drachma.people.services import create_person
+from tests.factories import LONDON, make_incident
 from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
 
 
 def make(user, **fields):
-    defaults = {
-        "occurred_at": timezone.now() - datetime.timedelta(days=1),
-        "source": "group",
-        "kind": "doorstep",
+    fields = {
+        "received_at": None,
         "summary": "A confrontation at a front door.",
         "place": "Preston",
+        **fields,
     }
-    defaults.update(fields)
-    return create_incident(user=user, **defaults)
-
-
-@pytest.fixture
-def analyst(make_user):
-    return make_user("analyst")
+    return make_incident(user, **fields)
 
 
 def test_references_run_dr_year_six_digits_per_year(analyst):
