@@ -203,3 +203,89 @@ def test_the_api_records_material_and_refuses_an_undecided_certification(client,
         {"holder_kind": "group", "what": "device", "reasons": "x", "asked_on": "2026-01-01"},
     )
     assert response.status_code == 422 and field_of(response) == ["group"]
+
+
+# --- the bundle per case ---------------------------------------------------------------------
+
+
+def _zip(path):
+    import zipfile
+
+    return zipfile.ZipFile(path)
+
+
+def test_export_bundle_by_urn_and_by_the_incident_of_one_case(investigator, officer, tmp_path):
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    incident, found = build_incident_evidence(investigator)
+    case = make_case(investigator, officer, incident=incident)
+    for m in case.material.all():
+        disclosure.update_material(m, user=officer, status="scheduled")
+    disclosure.certify(_mg6c(case), user=officer, role="Disclosure officer")
+    disclosure.update_material(case.material.first(), user=officer, location="Moved")
+    disclosure.save_dmd(case, user=officer, lines_of_enquiry="Ask the group")
+    out = tmp_path / "case.zip"
+    call_command("export_bundle", case.urn, str(out), stdout=io.StringIO())
+    names = set(_zip(out).namelist())
+    chat = found["chat"]
+    for name in (
+        f"exhibits/{chat.exhibit_ref}_WhatsApp Chat with Mark B.txt",
+        f"disclosure/{case.urn}-MG6C-v1.pdf",  # certified, then revised: kept
+        f"disclosure/{case.urn}-MG6C-v2.pdf",  # the revision's draft
+        f"disclosure/{case.urn}-MG6D-v1.csv",
+        f"disclosure/{case.urn}-MG6E-v1.pdf",
+        "disclosure/DMD.pdf",
+        "exposure-timeline.pdf",
+        "exposure-timeline.csv",
+        "case-publication-log.csv",
+        f"incidents/{incident.reference}/publication-log.csv",
+        "case.jsonld",
+        "README.txt",
+        "manifest.json",
+        "SHA256SUMS",
+    ):
+        assert name in names, name
+    manifest = json.loads(_zip(out).read("manifest.json"))
+    assert manifest["case"] == case.urn
+    readme = _zip(out).read("README.txt").decode()
+    assert f"case {case.urn}" in readme
+    # The CASE/UCO description of the case's exhibits passes case_validate (CASE 1.5).
+    import sys
+    from pathlib import Path
+
+    graph = tmp_path / "case.jsonld"
+    graph.write_bytes(_zip(out).read("case.jsonld"))
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("case_validate")), str(graph)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "Conforms: True" in result.stdout, result.stdout + result.stderr
+    # The incident's reference names the same case's bundle.
+    by_incident = tmp_path / "incident.zip"
+    call_command("export_bundle", incident.reference, str(by_incident), stdout=io.StringIO())
+    assert json.loads(_zip(by_incident).read("manifest.json"))["case"] == case.urn
+    # An incident in two cases is ambiguous; its URNs are named.
+    second = make_case(investigator, officer, urn="06AB1234826", incident=incident)
+    with pytest.raises(CommandError, match=f"{case.urn}, {second.urn}|{second.urn}, {case.urn}"):
+        call_command("export_bundle", incident.reference, str(tmp_path / "x.zip"))
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_the_case_page_button_downloads_the_bundle(client, investigator, officer):
+    incident, _ = build_incident_evidence(investigator)
+    case = make_case(investigator, officer, incident=incident)
+    sign_in(client, officer)
+    page = client.get(f"/cases/{case.urn}/disclosure/").content.decode()
+    assert (
+        "Download the prosecutor&#x27;s bundle" in page
+        or "Download the prosecutor's bundle" in page
+    )
+    response = client.post(f"/cases/{case.urn}/bundle/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'bundle-{case.urn}.zip"')
+    assert b"".join(response.streaming_content)[:2] == b"PK"

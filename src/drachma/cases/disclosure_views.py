@@ -287,3 +287,33 @@ def dmd_pdf(request: HttpRequest, urn: str) -> HttpResponse:
         filename=f"{case.urn}-DMD.pdf",
         content_type="application/pdf",
     )
+
+
+@require("evidence.export_bundle", hide=True, methods=["POST"])
+def bundle(request: HttpRequest, urn: str) -> HttpResponse | StreamingHttpResponse:
+    """The prosecutor's bundle of the case, as a ZIP (``cases.bundle``)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    from drachma.cases import bundle as case_bundle
+    from drachma.evidence.bundle import BundleError, write_bundle
+
+    case = selectors.case_for(request.user, urn)
+    folder = Path(tempfile.mkdtemp(prefix="drachma-bundle-"))
+    path = folder / f"bundle-{case.urn}.zip"
+    target = case_bundle.target(case)
+    try:
+        write_bundle(target, path, user=request.user)
+    except BundleError as exc:
+        folder.rmdir()
+        messages.error(request, f"The bundle could not be made: {exc}")
+        return redirect(_url(case))
+    target.shown(request.user)
+    handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
+    path.unlink()  # the open handle keeps the data; nothing stays on disk
+    folder.rmdir()
+    return FileResponse(
+        handle, as_attachment=True, filename=path.name, content_type="application/zip"
+    )

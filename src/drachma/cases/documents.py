@@ -35,6 +35,11 @@ DESCRIPTIONS = {
 }
 
 
+def printed(value) -> str:
+    """A time as the documents print it, in UK time."""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M %Z") if value else ""
+
+
 def filename(schedule: Schedule, extension: str) -> str:
     scope = f"-D{schedule.defendant_id}" if schedule.defendant_id else ""
     return f"{schedule.case.urn}-{schedule.kind}{scope}-v{schedule.version}.{extension}"

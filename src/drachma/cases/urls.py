@@ -35,6 +35,7 @@ urlpatterns = [
     path("<str:urn>/disclosure/requests/new/", dv.request_add, name="request_add"),
     path("<str:urn>/disclosure/dmd/", dv.dmd_edit, name="dmd"),
     path("<str:urn>/disclosure/dmd.pdf", dv.dmd_pdf, name="dmd_pdf"),
+    path("<str:urn>/bundle/", dv.bundle, name="bundle"),
     path("<str:urn>/edit/", views.case_edit, name="edit"),
     path("<str:urn>/defendants/new/", views.defendant_add, name="defendant_add"),
     path("<str:urn>/hearings/new/", views.hearing_add, name="hearing_add"),
