@@ -35,8 +35,7 @@ def test_recording_material_and_certifying_the_mg6c(page, live_server, make_user
     page.get_by_text("still undecided").first.wait_for()
     assert Schedule.objects.get(case=case, kind="MG6C").state == "draft"
 
-    page.goto(url)
-    page.get_by_role("link", name="1: change item 1").click()
+    page.goto(f"{live_server.url}/cases/disclosure/material/{case.material.get().pk}/")
     page.get_by_label("Status").select_option("scheduled")
     page.get_by_role("button", name="Save").click()
     page.get_by_text(f"Item 1 on {case.urn} updated").wait_for()
