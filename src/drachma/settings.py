@@ -188,6 +188,8 @@ FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 # The marking on every staff page and every printed page or document.
 DRACHMA_CLASSIFICATION = env("DRACHMA_CLASSIFICATION", "OFFICIAL-SENSITIVE")
+# The force named in the header of the disclosure schedules (MG6C, MG6D, MG6E).
+DRACHMA_FORCE_NAME = env("DRACHMA_FORCE_NAME", "Greater Manchester Police")
 
 # --- database --------------------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL (psycopg 3).

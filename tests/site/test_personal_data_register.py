@@ -35,6 +35,10 @@ LOOKS_PERSONAL = re.compile(
 
 # Fields whose names look personal, reviewed and found not to be (the reason beside each).
 REVIEWED_NOT_PERSONAL = {
+    "cases.material.third_party_request": "the request the material came from (its own fields are)",
+    "cases.thirdpartyrequest.holder_kind": "a group, a platform or an agency: a kind, no one",
+    "cases.thirdpartyrequest.answer_kind": "provided, partly, refused or not held",
+    "cases.thirdpartyrequest.received": "exhibits (their own fields are personal, and listed)",
     # Workflow and register bookkeeping, about no one.
     "statistics.foirequest.received_on": "when an FOI request arrived",
     "rights.rightsrequest.received_on": "when a rights request arrived (the deadline runs from it)",

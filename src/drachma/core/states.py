@@ -54,6 +54,11 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "done": "done",
         "cancelled": "stopped",
     },
+    "disclosure schedule": {
+        "draft": "working",
+        "certified": "done",
+        "revised": "stopped",
+    },
     "takedown": {
         "draft": "new",
         "identified": "open",
