@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(make_user):
-    return make_user("disclosure_officer")
+def officer(disclosure_officer):
+    return disclosure_officer
 
 
 @pytest.fixture
