@@ -16,7 +16,7 @@ from rapidfuzz.utils import default_process
 from drachma.audit import reads
 from drachma.core.access import get_or_404
 from drachma.core.personal import Listing, fields_hidden_from, mask
-from drachma.people.models import Person
+from drachma.people.models import Person, PersonIdentifier, PersonMerge
 
 # A person's identifiers: shown only to roles holding IDENTIFIERS_PERM.
 IDENTIFIERS = ("date_of_birth", "address", "postcode")
@@ -144,3 +144,24 @@ def duplicates_for(viewer: Any, **query: Any) -> list[PossibleDuplicate]:
     for d in found:
         _masked(viewer, d.person)
     return found
+
+
+def identifiers_for(viewer: Any, person: Person) -> list[PersonIdentifier]:
+    """The person's phone numbers, e-mail addresses, handles and URLs, for a role that may see
+    identifiers (else none), the view recorded."""
+    if not shows_identifiers(viewer):
+        return []
+    rows = list(person.identifiers.all())
+    if rows:
+        reads.viewed(viewer, person, fields=["identifiers"])
+    return rows
+
+
+def merges_of(person: Person) -> list[PersonMerge]:
+    """The merges this record took part in, newest first (no personal data beyond the names
+    the page already shows)."""
+    return list(
+        PersonMerge.objects.filter(Q(survivor=person) | Q(merged=person)).select_related(
+            "survivor", "merged", "merged_by", "undone_by"
+        )
+    )
