@@ -362,12 +362,19 @@ def check(viewer: Any, queries: Iterable[Query], *, via: str, strict: bool = Fal
 # --- the identifiers of what enters ---------------------------------------------------------
 
 
-def queries_for_incident(incident: Any) -> list[Query]:
+def queries_for_incident(incident: Any, viewer: Any) -> list[Query]:
+    """The incident's stream, its groups' accounts and, for a role that may see who was
+    involved, its people's names and identifiers (the page shows what is checked)."""
     where = f"incident {incident.reference}"
     found: list[Query] = []
     if incident.stream_url:
         found.append(Query(IdentifierKind.URL, incident.stream_url, where=where))
-    for involvement in incident.involvements.select_related("person"):
+    involvements = (
+        incident.involvements.select_related("person")
+        if viewer.has_perm("incidents.view_incidentperson")
+        else []
+    )
+    for involvement in involvements:
         person = involvement.person
         found.append(Query(NAME, person.full_name, date_of_birth=person.date_of_birth, where=where))
         for ident in person.identifiers.all():
