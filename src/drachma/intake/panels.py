@@ -61,7 +61,9 @@ def _known_panel(request, queries, via: str) -> str | None:
 
 def incident_panel_known(request, incident) -> str | None:
     return _known_panel(
-        request, known.queries_for_incident(incident, request.user), f"incident {incident.reference}"
+        request,
+        known.queries_for_incident(incident, request.user),
+        f"incident {incident.reference}",
     )
 
 

@@ -34,6 +34,7 @@ class Person(ReviewableRecord):
         "flag_other",
         "flag_other_text",
         "notes",
+        "merged_into",
     )
 
     given_names = models.CharField(max_length=100)
@@ -154,7 +155,7 @@ class PersonMerge(AuditedModel):
     so that undoing it puts back exactly those links."""
 
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
-    personal_fields = ("survivor", "merged", "reason")
+    personal_fields = ("survivor", "merged", "reason", "undo_reason")
 
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_gone")

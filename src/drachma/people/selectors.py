@@ -165,3 +165,18 @@ def merges_of(person: Person) -> list[PersonMerge]:
             "survivor", "merged", "merged_by", "undone_by"
         )
     )
+
+
+def identifier_for(viewer: Any, identifier_id: Any) -> PersonIdentifier:
+    """One identifier (to remove it), its person's view recorded; 404 if there is none."""
+    identifier = get_or_404(PersonIdentifier.objects.select_related("person"), pk=identifier_id)
+    reads.viewed(viewer, identifier.person, fields=["identifiers"], via="identifier")
+    return identifier
+
+
+def merge_for(viewer: Any, merge_id: Any) -> PersonMerge:
+    """One merge, the two people it names recorded as viewed; 404 if there is none."""
+    merge = get_or_404(PersonMerge.objects.select_related("survivor", "merged"), pk=merge_id)
+    for person in (merge.survivor, merge.merged):
+        reads.viewed(viewer, person, via=f"merge {merge.pk}")
+    return merge

@@ -11,7 +11,7 @@ from drachma.core.views import confirm_step
 from drachma.people import merging, selectors, services
 from drachma.people.filtersets import PersonFilterSet
 from drachma.people.forms import IdentifierForm, MergeForm, PersonForm, UndoMergeForm
-from drachma.people.models import Person, PersonIdentifier, PersonMerge
+from drachma.people.models import Person
 
 
 @require("people.view_person")
@@ -115,6 +115,8 @@ def duplicates(request):
 @require("people.change_person", hide=True, methods=["GET", "POST"])
 def identifier_add(request, person_id: int):
     person = get_or_404(Person, pk=person_id)
+    if request.method == "GET":
+        selectors.shown_person(request.user, person, via="add identifier")
     form = IdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,7 +134,7 @@ def identifier_add(request, person_id: int):
 
 @require("people.change_person", hide=True, methods=["GET", "POST"])
 def identifier_remove(request, identifier_id: int):
-    identifier = get_or_404(PersonIdentifier, pk=identifier_id)
+    identifier = selectors.identifier_for(request.user, identifier_id)
     back = reverse("people:detail", args=[identifier.person_id])
     if request.method == "POST":
         services.remove_identifier(identifier, user=request.user)
@@ -186,7 +188,7 @@ def merge(request, person_id: int):
 
 @require("people.merge_person", hide=True, methods=["GET", "POST"])
 def merge_undo(request, merge_id: int):
-    done = get_or_404(PersonMerge, pk=merge_id)
+    done = selectors.merge_for(request.user, merge_id)
     form = UndoMergeForm(request.POST or None)
     back = reverse("people:detail", args=[done.survivor_id])
     if request.method == "POST" and form.is_valid():
