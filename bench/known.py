@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DRACHMA_ENV", "development")
 os.environ["DJANGO_SETTINGS_MODULE"] = "drachma.settings"
-os.environ["DRACHMA_VAR_DIR"] = tempfile.mkdtemp(prefix="drachma-bench-")
+# Kept with the database: the audit key that seals its chain lives here.
+os.environ["DRACHMA_VAR_DIR"] = os.path.join(tempfile.gettempdir(), "drachma-bench-known")
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/known_bench")
 os.environ["DATABASE_URL"] = SERVER
 
@@ -72,7 +73,7 @@ def grow_to(n: int) -> None:
                 flag_learning_disability, flag_mental_ill_health, flag_self_harm,
                 flag_children_in_household, flag_other, flag_other_text, notes, mopi_group,
                 review_date, created_at, updated_at)
-            SELECT 'Bench', 'P' || p, '', '', '', p % 50 = 0, false, false, false, false, '',
+            SELECT 'Bench', 'P' || p, '', '', '', p %% 50 = 0, false, false, false, false, '',
                 '', 3, now()::date + 3650, now(), now()
             FROM generate_series((SELECT count(*) FROM people_person), %s) AS p
             """,
@@ -86,13 +87,13 @@ def grow_to(n: int) -> None:
             INSERT INTO people_personidentifier (person_id, kind, platform, value, normalized,
                 source, created_at, updated_at)
             SELECT people.id,
-                (ARRAY['phone','email','handle'])[i % 3 + 1],
-                CASE WHEN i % 3 = 2 THEN ({PLATFORMS})[i % 5 + 1] ELSE '' END,
+                (ARRAY['phone','email','handle'])[i %% 3 + 1],
+                CASE WHEN i %% 3 = 2 THEN ({PLATFORMS})[i %% 5 + 1] ELSE '' END,
                 v, v, 'bench', now(), now()
             FROM wanted
             JOIN people ON people.p = wanted.i / 3
-            CROSS JOIN LATERAL (SELECT CASE i % 3
-                WHEN 0 THEN '+447911' || lpad((i / 3 % 1000000)::text, 6, '0')
+            CROSS JOIN LATERAL (SELECT CASE i %% 3
+                WHEN 0 THEN '+447911' || lpad((i / 3 %% 1000000)::text, 6, '0')
                 WHEN 1 THEN substr(md5(i::text), 1, 9) || '@example.com'
                 ELSE 'h' || substr(md5(i::text), 1, 11)
             END AS v) AS spelled
