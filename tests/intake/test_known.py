@@ -142,5 +142,12 @@ def test_the_check_page_and_the_incident_page_show_answers(client_as, alan):
     assert page.status_code == 200 and b"Learning disability" in page.content
     bad = client.post("/intake/known/", {"identifiers": "fax: 0161"})
     assert bad.status_code == 400 and b"Line 1" in bad.content
-    shown = client.get(f"/incidents/{incident.reference}/")
-    assert b"Already known?" in shown.content
+    streamed = make_incident(
+        alan[1].created_by,
+        kind="live_streamed",
+        live_streamed=True,
+        stream_platform="tiktok",
+        stream_url="https://www.tiktok.com/@Dave_K99/live",
+    )
+    shown = client.get(f"/incidents/{streamed.reference}/")
+    assert b"Already known?" in shown.content and b"Alan Hartley" in shown.content

@@ -363,22 +363,12 @@ def check(viewer: Any, queries: Iterable[Query], *, via: str, strict: bool = Fal
 
 
 def queries_for_incident(incident: Any, viewer: Any) -> list[Query]:
-    """The incident's stream, its groups' accounts and, for a role that may see who was
-    involved, its people's names and identifiers (the page shows what is checked)."""
+    """The incident's stream and its groups' accounts. Its people are records already (the
+    page shows them, with their own page): checking them would only find themselves."""
     where = f"incident {incident.reference}"
     found: list[Query] = []
     if incident.stream_url:
         found.append(Query(IdentifierKind.URL, incident.stream_url, where=where))
-    involvements = (
-        incident.involvements.select_related("person")
-        if viewer.has_perm("incidents.view_incidentperson")
-        else []
-    )
-    for involvement in involvements:
-        person = involvement.person
-        found.append(Query(NAME, person.full_name, date_of_birth=person.date_of_birth, where=where))
-        for ident in person.identifiers.all():
-            found.append(Query(ident.kind, ident.value, ident.platform, where=where))
     for group in incident.groups.all():
         for account in group.accounts.all():
             found.append(
