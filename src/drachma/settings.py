@@ -445,6 +445,14 @@ if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"]:
 # Finished task results are deleted after this many days (a periodic task prunes them).
 DRACHMA_TASK_RESULTS_DAYS = env_int("DRACHMA_TASK_RESULTS_DAYS", 14)
 
+# --- "already known?" ------------------------------------------------------------------
+# The national and force systems each check also asks (drachma.intake.lookups): dotted paths
+# to backends, comma-separated. Development and the tests ask the fake one; production asks
+# none until the force's gateway backends are named here.
+DRACHMA_KNOWN_LOOKUPS = env_list(
+    "DRACHMA_KNOWN_LOOKUPS", "drachma.intake.lookups.FakeLookup" if DEVELOPMENT else ""
+)
+
 # --- mail ------------------------------------------------------------------------------
 # Development writes mail into var/mail/; production sends it by SMTP. A failed sending is
 # logged and retried by the worker (drachma.core.mail), never dropped silently.

@@ -9,6 +9,7 @@ from drachma.core.downloads import attachment
 from drachma.core.feedback import form_errors_text
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.panels import render_panels
 from drachma.evidence import documents, selectors, services
 from drachma.evidence.bundle import BundleError, BundleTarget, resolve, write_bundle
 from drachma.evidence.filtersets import ExhibitFilterSet
@@ -267,6 +268,8 @@ def conversation(request, exhibit_ref: str):
             "page_obj": page_obj,
             "rows": rows,
             "querystring_without_page": "",
+            # What the apps above add (intake: are the participants already known?).
+            "panels": render_panels("conversation_panel", request, parsed),
         },
     )
 

@@ -21,4 +21,13 @@ GRANTS = {
     "intake.add_referral": TRIAGE_ROLES,
     "intake.view_referral": TEAM,
     "intake.work_referral": TEAM,
+    # Every role that works cases may ask; what the answer shows depends on what the role
+    # may see (an analyst hears only that an identifier is known, and whom to ask).
+    "intake.check_known": [
+        Role.ANALYST,
+        Role.SAFEGUARDING_OFFICER,
+        Role.INVESTIGATOR,
+        Role.DISCLOSURE_OFFICER,
+        Role.SUPERVISOR,
+    ],
 }

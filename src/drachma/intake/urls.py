@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/<str:report_ref>/refer/", views.report_refer, name="refer"),
     path("reports/<str:report_ref>/incident/", views.report_convert, name="convert"),
     path("reports/<str:report_ref>/matches/", views.report_rematch, name="rematch"),
+    path("known/", views.known_check, name="known"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<str:referral_ref>/", views.referral_detail, name="referral_detail"),
     path(

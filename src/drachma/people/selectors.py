@@ -18,7 +18,7 @@ from drachma.core import restrictions
 from drachma.core.access import get_or_404
 from drachma.core.models import Restriction
 from drachma.core.personal import Listing, fields_hidden_from, mask
-from drachma.people.models import Person
+from drachma.people.models import Person, PersonIdentifier, PersonMerge
 
 # A person's identifiers: shown only to roles holding IDENTIFIERS_PERM.
 IDENTIFIERS = ("date_of_birth", "address", "postcode")
@@ -164,3 +164,39 @@ def duplicates_for(viewer: Any, **query: Any) -> list[PossibleDuplicate]:
     for d in found:
         _masked(viewer, d.person)
     return found
+
+
+def identifiers_for(viewer: Any, person: Person) -> list[PersonIdentifier]:
+    """The person's phone numbers, e-mail addresses, handles and URLs, for a role that may see
+    identifiers (else none), the view recorded."""
+    if not shows_identifiers(viewer):
+        return []
+    rows = list(person.identifiers.all())
+    if rows:
+        reads.viewed(viewer, person, fields=["identifiers"])
+    return rows
+
+
+def merges_of(person: Person) -> list[PersonMerge]:
+    """The merges this record took part in, newest first (no personal data beyond the names
+    the page already shows)."""
+    return list(
+        PersonMerge.objects.filter(Q(survivor=person) | Q(merged=person)).select_related(
+            "survivor", "merged", "merged_by", "undone_by"
+        )
+    )
+
+
+def identifier_for(viewer: Any, identifier_id: Any) -> PersonIdentifier:
+    """One identifier (to remove it), its person's view recorded; 404 if there is none."""
+    identifier = get_or_404(PersonIdentifier.objects.select_related("person"), pk=identifier_id)
+    reads.viewed(viewer, identifier.person, fields=["identifiers"], via="identifier")
+    return identifier
+
+
+def merge_for(viewer: Any, merge_id: Any) -> PersonMerge:
+    """One merge, the two people it names recorded as viewed; 404 if there is none."""
+    merge = get_or_404(PersonMerge.objects.select_related("survivor", "merged"), pk=merge_id)
+    for person in (merge.survivor, merge.merged):
+        reads.viewed(viewer, person, via=f"merge {merge.pk}")
+    return merge
