@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drachma.core import restrictions
+from drachma.core.identifiers import normalize_handle
 from drachma.evidence.models import EvidenceItem
 from drachma.groups.models import Group, PlatformAccount
 from drachma.incidents.models import Incident, IncidentPerson, PersonRole
@@ -33,7 +34,6 @@ from drachma.intake.models import (
     ReportIdentifier,
     ReportMatch,
 )
-from drachma.intake.normalize import normalize_handle
 from drachma.people.models import Person
 from drachma.takedown.models import ContentItem, ContentMatch, MatchReview, PublicationRecord
 

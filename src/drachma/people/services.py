@@ -73,6 +73,7 @@ def delete_person(person: Person, *, user=None) -> None:
             }
         ) from None
 
+
 def _refuse_merged(person: Person, field: str = "person") -> None:
     from django.core.exceptions import ValidationError
 
