@@ -91,7 +91,7 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
     # Open its page.
     page.get_by_role("link", name=reference).click()
     page.get_by_role("heading", name=f"Incident {reference}").wait_for()
-    facts = page.locator("dl.govuk-summary-list").inner_text()
+    facts = page.locator("dl.govuk-summary-list").first.inner_text()
     assert "Live-streamed confrontation" in facts
     assert "Central Rochdale ward, Rochdale: Yorkshire Street" in facts
     assert "Yes, on Facebook" in facts
