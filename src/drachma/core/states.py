@@ -81,6 +81,7 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "open": "waiting",
         "answered": "done",
     },
+    "onward referral": {"sent": "waiting", "answered": "done", "withdrawn": "stopped"},
     "referral": {
         "open": "waiting",
         "accepted": "open",
