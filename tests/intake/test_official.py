@@ -468,3 +468,31 @@ def test_grading_is_never_done_by_drachma(officer):
     """Nothing on arrival sets a grade: only the unit's decision does."""
     report = receive(officer, may_be_indecent=True, files=[upload("a.png", PNG)])
     assert ReportFile.objects.get(report=report).grade == ""
+
+
+def test_the_bundle_never_carries_quarantined_bytes(officer, make_user, tmp_path):
+    import zipfile
+
+    from drachma.evidence.bundle import write_bundle
+    from drachma.incidents.services import create_incident
+    from drachma.intake.services import attach_evidence
+
+    report = receive(officer, files=[upload("image.png", PNG), upload("notes.pdf", PDF)])
+    when = timezone.now() - datetime.timedelta(hours=3)
+    incident = create_incident(
+        user=make_user("analyst"),
+        occurred_at=when,
+        received_at=when,
+        source="group",
+        kind="doorstep",
+        summary="Test incident.",
+        place="Preston",
+    )
+    attach_evidence(report, incident, officer)
+    result = write_bundle(incident, tmp_path / "bundle.zip")
+    with zipfile.ZipFile(result.path) as bundle:
+        names = bundle.namelist()
+        contents = b"".join(bundle.read(n) for n in names)
+    image = report.files.get(position=1).item
+    assert f"exhibits/{image.exhibit_ref}_QUARANTINED.txt" in names
+    assert PNG not in contents and PDF in contents
