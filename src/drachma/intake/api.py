@@ -572,11 +572,11 @@ class QuarantineOut(Schema):
 
 class GradeIn(Schema):
     category: str = Field(description="'A', 'B', 'C' or 'not_indecent' (the national categories)")
-    note: str = ""
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 class QuarantineIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 class OnwardIn(Schema):

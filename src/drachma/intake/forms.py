@@ -326,7 +326,7 @@ class GradeForm(forms.Form):
     note = forms.CharField(
         label="Note (optional)",
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -264,7 +264,7 @@ class ReportFile(AuditedModel):
     )
     quarantined_at = models.DateTimeField(null=True, blank=True)
     grade = models.CharField(max_length=12, choices=ImageCategory.choices, blank=True)
-    grade_note = models.TextField(blank=True, max_length=2000)
+    grade_note = models.TextField(blank=True, max_length=5000)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from drachma.audit.services import record_decision
+from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence.models import EvidenceItem, EvidenceKind
 from drachma.intake.models import (
     REFERRAL_SENDER_TYPES,
@@ -214,8 +215,8 @@ def grade_file(report_file: ReportFile, *, user, category: str, note: str = "") 
     locked = ReportFile.objects.select_for_update().get(pk=report_file.pk)
     if not locked.quarantined:
         raise ValidationError({"file": "Only quarantined material is graded."})
-    if len(note or "") > 2000:
-        raise ValidationError({"note": "At most 2000 characters."})
+    if len(note or "") > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"At most {NOTE_MAX_LENGTH} characters."})
     locked.grade = category
     locked.grade_note = (note or "").strip()
     locked.graded_by = user

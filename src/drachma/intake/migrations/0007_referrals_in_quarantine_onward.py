@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportfile',
             name='grade_note',
-            field=models.TextField(blank=True, max_length=2000),
+            field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AddField(
             model_name='reportfile',
