@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Vendor Drachma's front end: GOV.UK Frontend, MOJ Frontend, accessible-autocomplete and axe-core,
-# at the versions .ci/frontend/package-lock.json pins, and compile Drachma's stylesheet.
+# Vendor Drachma's front end: GOV.UK Frontend, MOJ Frontend, accessible-autocomplete, axe-core and
+# Cytoscape.js, at the versions .ci/frontend/package-lock.json pins, and compile Drachma's stylesheet.
 #
 #   bash .ci/vendor-frontend.sh        (or: make vendor)
 #
@@ -38,6 +38,7 @@ declare -A LICENCES=(
   [@ministryofjustice/frontend]="MIT"
   [accessible-autocomplete]="MIT"
   [axe-core]="MPL-2.0"
+  [cytoscape]="MIT"
 )
 
 # vendor <package> <folder name> "<file in the package>=><file in the folder>"...: copy the
@@ -71,7 +72,7 @@ vendor() {
 
 # Earlier vendored copies of these packages go; other vendored files (htmx) stay.
 rm -rf "$VENDOR"/govuk-frontend-* "$VENDOR"/moj-frontend-* \
-  "$VENDOR"/accessible-autocomplete-* "$VENDOR"/axe-core-*
+  "$VENDOR"/accessible-autocomplete-* "$VENDOR"/axe-core-* "$VENDOR"/cytoscape-*
 
 # GOV.UK Frontend: its ES module bundle. Its images (crown, GOV.UK crest) and GDS Transport
 # fonts are for services on GOV.UK only, and its CSS is compiled below.
@@ -98,16 +99,21 @@ vendor accessible-autocomplete accessible-autocomplete \
 # axe-core: injected into pages by the browser tests (tests/browser/axe.py).
 vendor axe-core axe-core "axe.min.js=>axe.min.js"
 
+# Cytoscape.js: draws the link chart (the links app); its minified UMD build, no dependencies.
+vendor cytoscape cytoscape "dist/cytoscape.min.js=>cytoscape.min.js"
+
 GOVUK_VERSION=$(version govuk-frontend)
 MOJ_VERSION=$(version @ministryofjustice/frontend)
 AUTOCOMPLETE_VERSION=$(version accessible-autocomplete)
 AXE_VERSION=$(version axe-core)
+CYTOSCAPE_VERSION=$(version cytoscape)
 SASS_VERSION=$(version sass)
 
 cat >"$VENDOR/frontend.json" <<JSON
 {
   "accessible-autocomplete": "$AUTOCOMPLETE_VERSION",
   "axe-core": "$AXE_VERSION",
+  "cytoscape": "$CYTOSCAPE_VERSION",
   "govuk-frontend": "$GOVUK_VERSION",
   "moj-frontend": "$MOJ_VERSION",
   "sass": "$SASS_VERSION"
@@ -132,5 +138,5 @@ if grep -q -e "GDS Transport" -e "@font-face" "$STATIC/compiled/drachma.min.css"
 fi
 
 echo "Vendored govuk-frontend $GOVUK_VERSION, @ministryofjustice/frontend $MOJ_VERSION," \
-  "accessible-autocomplete $AUTOCOMPLETE_VERSION, axe-core $AXE_VERSION;" \
+  "accessible-autocomplete $AUTOCOMPLETE_VERSION, axe-core $AXE_VERSION, cytoscape $CYTOSCAPE_VERSION;" \
   "compiled compiled/drachma.min.css with sass $SASS_VERSION."

@@ -149,8 +149,8 @@ def new_report(n: int):
 
 def naive_url_matches(normalized: str) -> int:
     """The peer: normalise every stored URL now, instead of using the stored normalised value."""
+    from drachma.core.identifiers import normalize_url
     from drachma.intake.models import ReportLink
-    from drachma.intake.normalize import normalize_url
 
     return sum(
         1

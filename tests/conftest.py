@@ -83,13 +83,31 @@ def page(browser, request):
     # The live server (and the database it flushes afterwards) must outlive the browser: a
     # page still loading when the flush ran wrote rows through the shared SQLite connection
     # and broke the flush's foreign keys. Set up first, it is torn down last.
+    live_server = None
     if "live_server" in request.fixturenames:
-        request.getfixturevalue("live_server")
+        live_server = request.getfixturevalue("live_server")
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: a loaded CI machine answered a first page in over 15 s.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
+    if live_server is not None:
+        _wait_until_idle(live_server)
+
+
+def _wait_until_idle(live_server) -> None:
+    """Closing the browser does not stop a request the server is still answering (a page's
+    stylesheet, an htmx call), and on SQLite that request shares the test's connection with
+    the flush that follows ("database table is locked"). The SQLite live server answers one
+    request at a time, so once a request of our own is answered, nothing else is running."""
+    from urllib.request import urlopen
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with urlopen(f"{live_server.url}/healthz", timeout=60) as answer:
+            answer.read()
 
 
 # --- users and roles -------------------------------------------------------------------
@@ -102,15 +120,22 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def make(*roles: str, username: str | None = None, supervisor=None, email: str | None = None):
+    def make(
+        *roles: str,
+        username: str | None = None,
+        supervisor=None,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str = "Tester",
+    ):
         counter["n"] += 1
         name = username or f"{'_'.join(roles) or 'norole'}_{counter['n']}"
         return create_user(
             username=name,
             password="correct horse battery staple",
             roles=list(roles),
-            first_name=name.title(),
-            last_name="Tester",
+            first_name=first_name or name.title(),
+            last_name=last_name,
             email=email if email is not None else f"{name}@police.example",
             supervisor=supervisor,
         )
@@ -147,6 +172,17 @@ def administrator(make_user):
 @pytest.fixture
 def safeguarding_officer(make_user):
     return make_user("safeguarding_officer")
+
+
+@pytest.fixture
+def disclosure_officer(make_user):
+    return make_user("disclosure_officer")
+
+
+@pytest.fixture
+def dana(make_user):
+    """An investigator whose full name the custody records print: Dana Whitfield."""
+    return make_user("investigator", first_name="Dana", last_name="Whitfield")
 
 
 def sign_in(client, user):
@@ -187,6 +223,18 @@ def sign_in_through_the_form(page, user, password: str = "correct horse battery 
 
 
 @pytest.fixture
+def analyst_client(client, analyst):
+    """The test client signed in as the ``analyst``."""
+    return sign_in(client, analyst)
+
+
+@pytest.fixture
+def investigator_client(client, investigator):
+    """The test client signed in as the ``investigator``."""
+    return sign_in(client, investigator)
+
+
+@pytest.fixture
 def client_as(client, make_user):
     """``client_as("analyst")`` returns the test client signed in as a new analyst."""
 
@@ -194,3 +242,45 @@ def client_as(client, make_user):
         return sign_in(client, user or make_user(*roles))
 
     return login
+
+
+# --- records that tests make many of (one-off makers are in tests/factories.py) ---------------
+
+
+@pytest.fixture
+def make_report(db):
+    """``make_report(concern=..., files=[upload(...)], ...)``: a report through the intake
+    service, a member of the public's account of a confrontation unless the fields say otherwise."""
+    from drachma.intake import services
+
+    def make(**fields):
+        defaults = {
+            "reporter_type": "public",
+            "concern": "confrontation_happened",
+            "text": "A report.",
+        }
+        defaults.update(fields)
+        return services.submit_report(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def make_item(db, investigator):
+    """``make_item(platform=..., file=...)``: a takedown content item (footage) through the
+    service, recorded by the ``investigator`` at an address of its own."""
+    from drachma.takedown import services
+
+    counter = {"n": 0}
+
+    def make(**fields):
+        counter["n"] += 1
+        defaults = {
+            "url": f"https://video.example/watch?v={counter['n']}",
+            "platform": "youtube",
+            "user": investigator,
+        }
+        defaults.update(fields)
+        return services.create_content_item(**defaults)
+
+    return make

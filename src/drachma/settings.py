@@ -111,6 +111,8 @@ DRACHMA_APPS = [
     "drachma.intake",
     "drachma.statistics",
     "drachma.retention",
+    "drachma.links",
+    "drachma.rights",
     "drachma.site",
 ]
 
@@ -186,6 +188,8 @@ FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 # The marking on every staff page and every printed page or document.
 DRACHMA_CLASSIFICATION = env("DRACHMA_CLASSIFICATION", "OFFICIAL-SENSITIVE")
+# The force named in the header of the disclosure schedules (MG6C, MG6D, MG6E).
+DRACHMA_FORCE_NAME = env("DRACHMA_FORCE_NAME", "Greater Manchester Police")
 
 # --- database --------------------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL (psycopg 3).
@@ -441,6 +445,14 @@ if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"]:
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # Finished task results are deleted after this many days (a periodic task prunes them).
 DRACHMA_TASK_RESULTS_DAYS = env_int("DRACHMA_TASK_RESULTS_DAYS", 14)
+
+# --- "already known?" ------------------------------------------------------------------
+# The national and force systems each check also asks (drachma.intake.lookups): dotted paths
+# to backends, comma-separated. Development and the tests ask the fake one; production asks
+# none until the force's gateway backends are named here.
+DRACHMA_KNOWN_LOOKUPS = env_list(
+    "DRACHMA_KNOWN_LOOKUPS", "drachma.intake.lookups.FakeLookup" if DEVELOPMENT else ""
+)
 
 # --- mail ------------------------------------------------------------------------------
 # Development writes mail into var/mail/; production sends it by SMTP. A failed sending is

@@ -30,6 +30,14 @@ def test_every_api_schema_has_its_own_name():
 # a workflow (a `workflow.py`) take step notes; notes stored on their own record, not on a
 # workflow event, have that record's own limit.
 NOT_A_STEP_NOTE = {
+    # the notes of a hearing, a charge result, an incident's outcome and a prosecutor's notice:
+    # their own, not a step's (cases' one workflow is the disclosure schedule's)
+    "CaseHearingIn",
+    "CaseResultIn",
+    "HearingForm",
+    "ResultForm",
+    "OutcomeForm",
+    "NoticeForm",
     # a linked case's, a time entry's, a match review's and a record link's own note
     "LinkedCaseIn",
     "LinkedCaseForm",

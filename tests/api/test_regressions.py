@@ -8,11 +8,11 @@ from django.test import Client
 from django.utils import timezone
 
 from drachma.accounts.models import APIToken
-from drachma.incidents.services import create_incident
 from drachma.intake.files import FileRefused, check_file
 from drachma.takedown import services as takedown
 from drachma.takedown.models import ContentItem, PublicationRecord
 from tests.conftest import sign_in
+from tests.factories import make_incident
 from tests.intake.conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,10 @@ def token_client(user) -> Client:
 
 @pytest.fixture
 def incident(make_user):
-    return create_incident(
-        user=make_user("analyst"),
+    return make_incident(
+        make_user("analyst"),
         occurred_at=timezone.now(),
-        source="group",
-        kind="doorstep",
+        received_at=None,
         summary="x",
         place="Bolton",
     )

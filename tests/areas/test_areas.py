@@ -1,15 +1,13 @@
 """Greater Manchester's ten boroughs and 215 wards, the force's districts, and where a point
 lies."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from drachma.areas.geography import CITY_CENTRE_AND_NORTH_MANCHESTER, ward_code_at
 from drachma.areas.models import Borough, District, Ward
 from drachma.incidents.services import create_incident
+from tests.factories import ago
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +82,10 @@ def test_the_hotspot_district_is_a_set_of_manchester_wards_not_a_borough():
     assert not Borough.objects.filter(name=HOTSPOT).exists()
 
 
-def _ago(hours=2):
-    return timezone.now() - datetime.timedelta(hours=hours)
-
-
 def test_an_incident_located_by_coordinates_gets_ward_borough_and_district(make_user):
     incident = create_incident(
         user=make_user("analyst"),
-        occurred_at=_ago(),
+        occurred_at=ago(hours=2),
         source="public",
         kind="doorstep",
         summary="Outside the town hall.",
@@ -108,7 +102,7 @@ def test_a_chosen_ward_decides_the_borough(make_user):
     cheetham = Ward.objects.get(name="Cheetham")
     incident = create_incident(
         user=make_user("analyst"),
-        occurred_at=_ago(),
+        occurred_at=ago(hours=2),
         source="public",
         kind="doorstep",
         summary="A confrontation.",
@@ -121,7 +115,7 @@ def test_a_ward_in_another_borough_is_refused(make_user):
     with pytest.raises(ValidationError) as exc:
         create_incident(
             user=make_user("analyst"),
-            occurred_at=_ago(),
+            occurred_at=ago(hours=2),
             source="public",
             kind="doorstep",
             summary="A confrontation.",
@@ -134,7 +128,7 @@ def test_a_ward_in_another_borough_is_refused(make_user):
 def test_outside_greater_manchester_records_a_free_text_place(make_user):
     incident = create_incident(
         user=make_user("analyst"),
-        occurred_at=_ago(),
+        occurred_at=ago(hours=2),
         source="group",
         kind="online_sting",
         summary="Sting in Lancashire.",
@@ -151,7 +145,7 @@ def test_an_incident_with_no_place_at_all_is_refused(make_user):
     with pytest.raises(ValidationError) as exc:
         create_incident(
             user=make_user("analyst"),
-            occurred_at=_ago(),
+            occurred_at=ago(hours=2),
             source="group",
             kind="online_sting",
             summary="Somewhere.",

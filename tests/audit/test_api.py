@@ -19,21 +19,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def auditor(make_user):
-    return sign_in(Client(), make_user("auditor"))
+def auditor_api(auditor):
+    """A client of its own signed in as the auditor (the tests sign others in on ``client``)."""
+    return sign_in(Client(), auditor)
 
 
-def test_log_lists_newest_first_with_filters(auditor, make_user, client_as):
+def test_log_lists_newest_first_with_filters(auditor_api, make_user, client_as):
     person = create_person(given_names="Audit", family_name="Subject")
     officer = make_user("safeguarding_officer", username="pp_officer")
     sign_in(Client(), officer).get(f"/api/people/people/{person.pk}")
     before = AuditEntry.objects.count()
-    data = auditor.get("/api/audit/entries").json()
+    data = auditor_api.get("/api/audit/entries").json()
     seqs = [e["seq"] for e in data["items"]]
     assert (
         seqs == sorted(seqs, reverse=True) and data["count"] == before
     )  # this read is recorded after
-    views = auditor.get(
+    views = auditor_api.get(
         f"/api/audit/entries?actor=pp_officer&action=view&model=people.person&object_id={person.pk}"
     ).json()
     [entry] = views["items"]
@@ -42,42 +43,43 @@ def test_log_lists_newest_first_with_filters(auditor, make_user, client_as):
         and entry["path"] == f"/api/people/people/{person.pk}"
     )
     assert len(entry["entry_hash"]) == 64
-    created = auditor.get(
+    created = auditor_api.get(
         f"/api/audit/entries?action=create&model=people.person&object_id={person.pk}"
     ).json()
     assert created["count"] == 1
     request_id = entry["request_id"]
-    assert auditor.get(f"/api/audit/entries?request_id={request_id}").json()["count"] >= 1
-    one = auditor.get(f"/api/audit/entries/{entry['seq']}").json()
+    assert auditor_api.get(f"/api/audit/entries?request_id={request_id}").json()["count"] >= 1
+    one = auditor_api.get(f"/api/audit/entries/{entry['seq']}").json()
     assert one == entry
 
 
-def test_date_range_and_pagination(auditor):
+def test_date_range_and_pagination(auditor_api):
     for i in range(5):
         append("view", model="people.person", object_id=str(i), object_repr="x")
     today = timezone.localdate()
     before = AuditEntry.objects.count()
     assert (
-        auditor.get(f"/api/audit/entries?at_from={today}&at_to={today}").json()["count"] == before
+        auditor_api.get(f"/api/audit/entries?at_from={today}&at_to={today}").json()["count"]
+        == before
     )
     tomorrow = today + datetime.timedelta(days=1)
-    assert auditor.get(f"/api/audit/entries?at_from={tomorrow}").json()["count"] == 0
+    assert auditor_api.get(f"/api/audit/entries?at_from={tomorrow}").json()["count"] == 0
     yesterday = today - datetime.timedelta(days=1)
-    assert auditor.get(f"/api/audit/entries?at_to={yesterday}").json()["count"] == 0
-    page = auditor.get("/api/audit/entries?page=2&page_size=2").json()
+    assert auditor_api.get(f"/api/audit/entries?at_to={yesterday}").json()["count"] == 0
+    page = auditor_api.get("/api/audit/entries?page=2&page_size=2").json()
     assert len(page["items"]) == 2
-    response = auditor.get(f"/api/audit/entries?at_from={today}&at_to={yesterday}")
+    response = auditor_api.get(f"/api/audit/entries?at_from={today}&at_to={yesterday}")
     assert response.status_code == 422 and field_of(response) == ["at_to"]
-    response = auditor.get("/api/audit/entries?at_from=31-12-2025")
+    response = auditor_api.get("/api/audit/entries?at_from=31-12-2025")
     assert response.status_code == 422 and field_of(response) == ["at_from"]
-    response = auditor.get("/api/audit/entries?action=shred")
+    response = auditor_api.get("/api/audit/entries?action=shred")
     assert response.status_code == 422 and field_of(response) == ["action"]
 
 
-def test_verify_reports_an_intact_chain_then_names_the_edited_entry(auditor):
+def test_verify_reports_an_intact_chain_then_names_the_edited_entry(auditor_api):
     for i in range(3):
         append("view", model="people.person", object_id=str(i), object_repr="x")
-    data = auditor.get("/api/audit/verify").json()
+    data = auditor_api.get("/api/audit/verify").json()
     assert data == {
         "intact": True,
         "checked": AuditEntry.objects.count(),
@@ -91,7 +93,7 @@ def test_verify_reports_an_intact_chain_then_names_the_edited_entry(auditor):
     assert data["unsealed"] >= 3
     victim = AuditEntry.objects.order_by("seq")[1]
     _tamper(victim)
-    data = auditor.get("/api/audit/verify").json()
+    data = auditor_api.get("/api/audit/verify").json()
     assert data["intact"] is False and data["checked"] == 1
     assert data["problem"]["seq"] == victim.seq and data["problem"]["entry_id"] == victim.pk
     assert "edited" in data["problem"]["reason"]
@@ -120,8 +122,8 @@ def test_only_the_auditor_reads_the_log(make_user, role):
     assert client.get(f"/api/audit/entries/{entry.seq}").status_code == 404
 
 
-def test_unknown_entry_is_404(auditor):
-    assert auditor.get("/api/audit/entries/99999999").status_code == 404
+def test_unknown_entry_is_404(auditor_api):
+    assert auditor_api.get("/api/audit/entries/99999999").status_code == 404
 
 
 def test_openapi_lists_the_audit_operations(client):

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def analyst(make_user):
+def notified_analyst(make_user):
     user = make_user("analyst", username="priya_analyst")
     for i in range(12):
         Notification.objects.create(
@@ -35,9 +35,9 @@ def analyst(make_user):
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 @pytest.mark.parametrize("path,name", [("/", "dashboard"), ("/notifications/", "notifications")])
 def test_core_pages_have_no_axe_violations_and_no_sideways_scroll(
-    page, live_server, analyst, axe, viewport, path, name
+    page, live_server, notified_analyst, axe, viewport, path, name
 ):
-    sign_in_page(page, live_server, analyst)
+    sign_in_page(page, live_server, notified_analyst)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}{path}")
     page.wait_for_selector("body[data-drachma-ready]")  # drachma.js has run
@@ -49,8 +49,8 @@ def test_core_pages_have_no_axe_violations_and_no_sideways_scroll(
 
 @pytest.mark.urls("tests.browser.design_urls")
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
-def test_a_filtered_sorted_list(page, live_server, analyst, axe, viewport):
-    sign_in_page(page, live_server, analyst)
+def test_a_filtered_sorted_list(page, live_server, notified_analyst, axe, viewport):
+    sign_in_page(page, live_server, notified_analyst)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}/design-test/messages/?sort=subject")
     page.wait_for_selector("body[data-drachma-ready]")
@@ -79,11 +79,11 @@ def test_a_filtered_sorted_list(page, live_server, analyst, axe, viewport):
 
 @pytest.mark.urls("tests.browser.design_urls")
 def test_autocomplete_finds_and_narrows_wards_by_the_chosen_borough(
-    page, live_server, analyst, axe
+    page, live_server, notified_analyst, axe
 ):
     save_group(name="Roch Valley Hunters", status="active")
     save_group(name="Wigan Watchers", status="active")
-    sign_in_page(page, live_server, analyst)
+    sign_in_page(page, live_server, notified_analyst)
     page.goto(f"{live_server.url}/design-test/place/")
     page.wait_for_selector("body[data-drachma-ready]")
     page.get_by_label("Borough").fill("Roch")
@@ -114,8 +114,8 @@ def test_autocomplete_finds_and_narrows_wards_by_the_chosen_borough(
 
 
 @pytest.mark.urls("tests.browser.design_urls")
-def test_a_borough_change_clears_a_ward_outside_it(page, live_server, analyst):
-    sign_in_page(page, live_server, analyst)
+def test_a_borough_change_clears_a_ward_outside_it(page, live_server, notified_analyst):
+    sign_in_page(page, live_server, notified_analyst)
     page.goto(f"{live_server.url}/design-test/place/")
     page.wait_for_selector("body[data-drachma-ready]")
     page.get_by_label("Borough").fill("Roch")
@@ -131,12 +131,14 @@ def test_a_borough_change_clears_a_ward_outside_it(page, live_server, analyst):
 
 
 @pytest.mark.urls("tests.browser.design_urls")
-def test_without_javascript_the_autocompletes_are_plain_selects(browser, live_server, analyst):
+def test_without_javascript_the_autocompletes_are_plain_selects(
+    browser, live_server, notified_analyst
+):
     save_group(name="Roch Valley Hunters", status="active")
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
     try:
-        sign_in_page(page, live_server, analyst)
+        sign_in_page(page, live_server, notified_analyst)
         page.goto(f"{live_server.url}/design-test/place/")
         assert page.locator("select#id_borough").is_visible()
         page.get_by_label("Borough").select_option(label="Rochdale")
@@ -152,9 +154,9 @@ def test_without_javascript_the_autocompletes_are_plain_selects(browser, live_se
 
 @pytest.mark.urls("tests.browser.design_urls")
 def test_a_printed_page_carries_the_marking_and_the_printer_and_no_buttons(
-    page, live_server, analyst
+    page, live_server, notified_analyst
 ):
-    sign_in_page(page, live_server, analyst)
+    sign_in_page(page, live_server, notified_analyst)
     page.goto(f"{live_server.url}/design-test/messages/")
     page.wait_for_selector("body[data-drachma-ready]")
     header = page.locator(".drachma-print-header")
@@ -163,7 +165,7 @@ def test_a_printed_page_carries_the_marking_and_the_printer_and_no_buttons(
     page.emulate_media(media="print")
     assert header.is_visible()
     assert "OFFICIAL-SENSITIVE" in header.inner_text()
-    assert f"Printed by {analyst.get_full_name()}" in header.inner_text()
+    assert f"Printed by {notified_analyst.get_full_name()}" in header.inner_text()
     assert header.evaluate("e => getComputedStyle(e).position") == "fixed"  # every page
     for hidden in (
         ".govuk-service-navigation",
@@ -209,9 +211,9 @@ def test_the_public_page_on_a_phone(page, live_server, axe):
 
 @pytest.mark.urls("tests.browser.design_urls")
 def test_a_refused_autocomplete_field_shows_its_error_and_is_reached_from_the_summary(
-    page, live_server, analyst, axe
+    page, live_server, notified_analyst, axe
 ):
-    sign_in_page(page, live_server, analyst)
+    sign_in_page(page, live_server, notified_analyst)
     page.goto(f"{live_server.url}/design-test/place/?borough=&ward=")
     page.wait_for_selector("body[data-drachma-ready]")
     ward = page.get_by_label("Ward")

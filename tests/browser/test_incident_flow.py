@@ -1,12 +1,11 @@
 """In Chromium: an analyst signs in through the login form, records an incident through the
 form, finds it in the list by a filter and opens its page.
 
-Set DRACHMA_SCREENSHOTS=1 to save the incident page to docs/screenshots/incident-page.png
+Set DRACHMA_SCREENSHOTS=1 (make screenshots) to save the incident page to
+docs/screenshots/incident-page-<width>.png
 (normal runs leave the tree untouched)."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,15 +13,14 @@ from django.utils import timezone
 from drachma.areas.models import Borough
 from drachma.groups.services import save_group
 from drachma.incidents.models import Incident
+from tests.browser.axe import describe, screenshot
 from tests.conftest import sign_in_through_the_form
-
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "incident-page.png"
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
-    page, live_server, make_user
+    page, live_server, make_user, axe
 ):
     # The geography comes back after every flush (areas' post_migrate), so even after an earlier
     # transactional test the ten boroughs are there.
@@ -108,7 +106,8 @@ def test_analyst_records_an_incident_finds_it_by_a_filter_and_opens_it(
     assert incident.live_streamed and incident.police_attended and incident.mopi_group == 2
     assert timezone.localtime(incident.occurred_at).strftime("%H:%M") == "19:30"
 
-    if os.environ.get("DRACHMA_SCREENSHOTS"):  # refreshes the picture in docs/ on request only
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.set_viewport_size({"width": 1100, "height": 1000})
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.goto(f"{live_server.url}/incidents/{reference}/")
+    page.wait_for_selector("body[data-drachma-ready]")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    screenshot(page, "incident-page")

@@ -46,4 +46,35 @@ def build(world) -> dict:
         owner=investigator,
         due_at=timezone.now() + datetime.timedelta(days=1),
     )
-    return {"urn": case.urn, "defendant_id": defendant.pk, "notice_id": notice.pk}
+    from drachma.cases import disclosure
+    from drachma.cases.models import Mg6eCandidate, Schedule
+
+    material = disclosure.add_material(case, user=investigator, description="Sample notebook")
+    schedule = Schedule.objects.filter(case=case, kind="MG6C").first()
+    request = disclosure.add_request(
+        case,
+        user=investigator,
+        holder_kind="agency",
+        holder_name="Sample agency",
+        what="records",
+        reasons="Sample line of enquiry",
+        asked_on=timezone.localdate(),
+    )
+    from drachma.evidence.models import EvidenceItem
+
+    item = EvidenceItem.objects.filter(incident=incident).first()
+    candidate_id = 0
+    if item is not None:  # the evidence samples' chat export, on the same incident
+        candidate = Mg6eCandidate.objects.create(
+            case=case, item=item, kind="first_sender", finding="Sample finding"
+        )
+        candidate_id = candidate.pk
+    return {
+        "urn": case.urn,
+        "defendant_id": defendant.pk,
+        "notice_id": notice.pk,
+        "material_id": material.pk,
+        "schedule_id": schedule.pk if schedule else 0,
+        "request_id": request.pk,
+        "candidate_id": candidate_id,
+    }

@@ -3,9 +3,8 @@
 import pytest
 
 from drachma.cases.models import Case, ChargeResult
-from tests.cases.helpers import charged_defendant, days_ago, make_case
 from tests.conftest import sign_in
-from tests.factories import field_of, make_incident, send
+from tests.factories import charged_defendant, days_ago, field_of, make_case, make_incident, send
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 
 from drachma.cases.models import ChargeResult, Defendant
 from tests.browser.axe import DESKTOP, PHONE, describe, no_sideways_scroll, sign_in_page
-from tests.cases.helpers import days_ago, make_case, make_defendant
-from tests.factories import ago
+from tests.factories import ago, days_ago, make_case, make_defendant
 
 
 @pytest.mark.browser

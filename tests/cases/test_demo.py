@@ -25,3 +25,9 @@ def test_demo_has_a_case_in_every_state():
     assert reupload is not None and reupload.case == charged
     assert reupload.takedown_reference
     assert ProsecutorNotice.objects.filter(exposure=reupload).exists()
+    # The charged case's disclosure: certified schedules, one revised, requests and the DMD.
+    states = {(s.kind, s.version): s.state for s in charged.schedules.all()}
+    assert states[("MG6C", 1)] == "revised" and states[("MG6C", 2)] == "draft"
+    assert states[("MG6D", 1)] == "certified"
+    assert charged.third_party_requests.count() == 2
+    assert charged.dmd.lines_of_enquiry

@@ -18,15 +18,21 @@ from drachma.cases.models import (
     Stage,
 )
 from drachma.people.services import create_person
-from tests.cases.helpers import charged_defendant, days_ago, make_case, make_defendant
-from tests.factories import ago, make_incident
+from tests.factories import (
+    ago,
+    charged_defendant,
+    days_ago,
+    make_case,
+    make_defendant,
+    make_incident,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def disclosure(make_user):
-    return make_user("disclosure_officer")
+def disclosure(disclosure_officer):
+    return disclosure_officer
 
 
 @pytest.fixture

@@ -13,16 +13,22 @@ from drachma.cases.models import Exposure, ProsecutorNotice
 from drachma.core.models import Notification
 from drachma.takedown import services as takedown
 from drachma.takedown.models import PublicationRecord, TakedownRequest
-from tests.cases.helpers import charged_defendant, days_ago, make_case, make_defendant
-from tests.factories import ago, make_incident
+from tests.factories import (
+    ago,
+    charged_defendant,
+    days_ago,
+    make_case,
+    make_defendant,
+    make_incident,
+)
 from tests.takedown import media_factory as mf
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def disclosure(make_user):
-    return make_user("disclosure_officer")
+def disclosure(disclosure_officer):
+    return disclosure_officer
 
 
 @pytest.fixture

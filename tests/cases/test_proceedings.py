@@ -6,8 +6,7 @@ import pytest
 
 from drachma.cases import proceedings, services
 from drachma.cases.proceedings import ChargeFacts, Facts, end_of, start_of
-from tests.cases.helpers import charged_defendant, days_ago, make_case, make_defendant
-from tests.factories import LONDON
+from tests.factories import LONDON, charged_defendant, days_ago, make_case, make_defendant
 
 T0 = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=LONDON)
 D0 = T0.date()

@@ -12,20 +12,20 @@ from django.utils import timezone
 from drachma.evidence import documents, services
 from drachma.evidence.models import DisclosureEntry
 from drachma.incidents.services import create_incident
+from tests.factories import make_incident
 
 
 @pytest.fixture
-def officer(make_user):
-    return make_user("disclosure_officer")
+def officer(disclosure_officer):
+    return disclosure_officer
 
 
 @pytest.fixture
 def incident(make_user):
-    return create_incident(
-        user=make_user("analyst"),
+    return make_incident(
+        make_user("analyst"),
         occurred_at=timezone.now(),
-        source="group",
-        kind="doorstep",
+        received_at=None,
         summary="x",
         place="Bolton",
     )

@@ -25,11 +25,6 @@ def _nothing_kept(settings):
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
 
 
-@pytest.fixture
-def investigator(make_user):
-    return make_user("investigator")
-
-
 @pytest.mark.django_db
 def test_chat_export_is_parsed_and_its_report_kept(investigator):
     item = services.upload_evidence(

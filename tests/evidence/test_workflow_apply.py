@@ -36,15 +36,7 @@ HOLDER_AFTER = {
 
 
 @pytest.fixture
-def investigator(make_user):
-    user = make_user("investigator")
-    user.first_name, user.last_name = "Dana", "Whitfield"
-    user.save()
-    return user
-
-
-@pytest.fixture
-def exhibit_in(investigator):
+def exhibit_in(dana):
     """``exhibit_in("in_custody")``: an exhibit received through the service, then placed in
     that state and held by its receiver."""
 
@@ -55,7 +47,7 @@ def exhibit_in(investigator):
             received_from_type="group",
             received_from="Guardians North",
             via="upload",
-            user=investigator,
+            user=dana,
             received_at=timezone.now() - datetime.timedelta(hours=1),
         )
         return put_in_state(item, custody_state=state)
@@ -68,21 +60,21 @@ def _entries(item):
 
 
 @pytest.mark.django_db
-def test_the_receipt_is_the_chains_first_event(investigator):
+def test_the_receipt_is_the_chains_first_event(dana):
     item = services.receive_file(
         io.BytesIO(b"bytes"),
         original_filename="a.txt",
         received_from_type="group",
         received_from="Guardians North",
         via="upload",
-        user=investigator,
+        user=dana,
     )
     event = item.custody_events.get()
     assert (event.transition, event.from_state, event.to_state, event.by) == (
         "received",
         "",
         "received",
-        investigator,
+        dana,
     )
     assert (event.from_party, event.sha256_verified) == ("Guardians North", item.sha256)
     assert (item.custody_state, item.custody_holder) == ("received", "Dana Whitfield")
@@ -90,16 +82,14 @@ def test_the_receipt_is_the_chains_first_event(investigator):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("source,name,target", sorted(CUSTODY.pairs()))
-def test_each_step_writes_one_event_and_one_audit_entry(
-    source, name, target, exhibit_in, investigator
-):
+def test_each_step_writes_one_event_and_one_audit_entry(source, name, target, exhibit_in, dana):
     item = exhibit_in(source)
     holder_before = item.custody_holder
     events, entries = item.custody_events.count(), _entries(item).count()
     CUSTODY.apply(
         item,
         name,
-        user=investigator,
+        user=dana,
         note="Why.",
         location=" Property store ",
         verify_hash=True,
@@ -113,7 +103,7 @@ def test_each_step_writes_one_event_and_one_audit_entry(
         name,
         source,
         target,
-        investigator,
+        dana,
         "Why.",
     )
     assert (event.location, event.sha256_verified) == ("Property store", item.sha256)
@@ -129,19 +119,17 @@ def test_each_step_writes_one_event_and_one_audit_entry(
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", STATES)
 def test_every_step_not_declared_from_a_state_is_refused_and_writes_nothing(
-    state, exhibit_in, investigator
+    state, exhibit_in, dana
 ):
     item = exhibit_in(state)
     events, entries = item.custody_events.count(), _entries(item).count()
     for t in (t for t in CUSTODY.transitions if state not in t.sources):
         with pytest.raises(ValidationError) as err:
-            CUSTODY.apply(item, t.name, user=investigator, **PARTIES.get(t.name, {}))
+            CUSTODY.apply(item, t.name, user=dana, **PARTIES.get(t.name, {}))
         assert f"cannot {t.label.lower()} from '{state}'" in err.value.message_dict["transition"][0]
         # The service says the same in the officers' words, naming the exhibit.
         with pytest.raises(ValidationError) as err:
-            services.record_custody_event(
-                item, kind=t.name, user=investigator, **PARTIES.get(t.name, {})
-            )
+            services.record_custody_event(item, kind=t.name, user=dana, **PARTIES.get(t.name, {}))
         assert item.exhibit_ref in err.value.message_dict["kind"][0]
     item.refresh_from_db()
     assert item.custody_state == state
@@ -160,7 +148,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_written(exhibit_in
 
 
 @pytest.mark.django_db
-def test_a_refused_check_writes_nothing(exhibit_in, investigator, settings):
+def test_a_refused_check_writes_nothing(exhibit_in, dana, settings):
     """A guard refusing (here the hash) leaves no event, no audit entry and no new holder."""
     from drachma.evidence.store import blob_name
 
@@ -170,9 +158,7 @@ def test_a_refused_check_writes_nothing(exhibit_in, investigator, settings):
     path.write_bytes(b"altered")
     events, entries = item.custody_events.count(), _entries(item).count()
     with pytest.raises(ValidationError) as err:
-        CUSTODY.apply(
-            item, "transferred", user=investigator, verify_hash=True, **PARTIES["transferred"]
-        )
+        CUSTODY.apply(item, "transferred", user=dana, verify_hash=True, **PARTIES["transferred"])
     assert "no longer matches its hash" in err.value.message_dict["verify_hash"][0]
     item.refresh_from_db()
     assert item.custody_holder == "Dana Whitfield"
@@ -180,26 +166,26 @@ def test_a_refused_check_writes_nothing(exhibit_in, investigator, settings):
 
 
 @pytest.mark.django_db
-def test_the_note_has_the_one_limit(exhibit_in, investigator):
+def test_the_note_has_the_one_limit(exhibit_in, dana):
     item = exhibit_in("in_custody")
     with pytest.raises(ValidationError) as err:
         services.record_custody_event(
-            item, kind="examined", user=investigator, note="x" * (NOTE_MAX_LENGTH + 1)
+            item, kind="examined", user=dana, note="x" * (NOTE_MAX_LENGTH + 1)
         )
     assert f"at most {NOTE_MAX_LENGTH} characters" in err.value.message_dict["note"][0]
     event = services.record_custody_event(
-        item, kind="examined", user=investigator, note="x" * NOTE_MAX_LENGTH
+        item, kind="examined", user=dana, note="x" * NOTE_MAX_LENGTH
     )
     assert len(event.note) == NOTE_MAX_LENGTH
 
 
 @pytest.mark.django_db
-def test_the_state_and_holder_read_from_the_chain(exhibit_in, investigator):
+def test_the_state_and_holder_read_from_the_chain(exhibit_in, dana):
     """The stored state and holder are what the chain of events says: the last event's state,
     and the holder the custody rules give."""
     item = exhibit_in("received")
     for kind in ("logged", "transferred", "examined", "returned", "disposed"):
-        services.record_custody_event(item, kind=kind, user=investigator, **PARTIES.get(kind, {}))
+        services.record_custody_event(item, kind=kind, user=dana, **PARTIES.get(kind, {}))
         last = item.custody_events.order_by("-at", "-pk").first()
         assert item.custody_state == last.to_state
         states = list(item.custody_events.values_list("from_state", "to_state"))
@@ -247,7 +233,7 @@ WAIT = 60
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="racing writers need PostgreSQL")
-def test_two_handovers_of_one_exhibit_at_once_leave_one(exhibit_in, investigator):
+def test_two_handovers_of_one_exhibit_at_once_leave_one(exhibit_in, dana):
     """Both officers read Dana as the holder; the second to take the lock finds the exhibit
     already with the first's recipient and is refused: the chain never forks."""
     item = exhibit_in("in_custody")
@@ -260,7 +246,7 @@ def test_two_handovers_of_one_exhibit_at_once_leave_one(exhibit_in, investigator
             services.record_custody_event(
                 item,
                 kind="transferred",
-                user=investigator,
+                user=dana,
                 from_party="Dana Whitfield",
                 to_party=to_party,
             )

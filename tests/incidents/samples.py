@@ -3,12 +3,13 @@
 from drachma.incidents import services
 from drachma.incidents.models import IncidentKind, IncidentSource, PersonRole
 from drachma.people.services import create_person
+from tests.factories import ago
 
 
 def build(world) -> dict:
     incident = services.create_incident(
         user=world.users["analyst"],
-        occurred_at=_ago(2),
+        occurred_at=ago(days=2),
         source=IncidentSource.GROUP,
         kind=IncidentKind.DOORSTEP,
         summary="Sample",
@@ -22,11 +23,3 @@ def build(world) -> dict:
         "involvement_id": involvement.pk,
         "incident_transition": "assess",
     }
-
-
-def _ago(days):
-    import datetime
-
-    from django.utils import timezone
-
-    return timezone.now() - datetime.timedelta(days=days)

@@ -3,8 +3,6 @@
 by token and by session."""
 
 import datetime
-import json
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -20,25 +18,11 @@ from drachma.incidents import services
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase, PersonRole
 from drachma.people.services import create_person
 from tests.conftest import sign_in
+from tests.factories import LONDON, ago, field_of, make_incident, send
 from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
 URL = "/api/incidents/incidents"
-LONDON = ZoneInfo("Europe/London")
-
-
-def send(client, method, url, payload, **extra):
-    return client.generic(
-        method, url, data=json.dumps(payload), content_type="application/json", **extra
-    )
-
-
-def ago(days: float) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def fields_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
 
 
 def payload(**overrides) -> dict:
@@ -55,16 +39,14 @@ def payload(**overrides) -> dict:
 
 
 def make(user, status="new", **fields) -> Incident:
-    data = {
-        "occurred_at": ago(1),
-        "source": "group",
+    fields = {
+        "received_at": None,
         "kind": "online_sting",
         "summary": "Sting.",
         "place": "Somewhere",
+        **fields,
     }
-    data.update(fields)
-    groups = data.pop("groups", ())
-    return move_to(services.create_incident(user=user, groups=groups, **data), status)
+    return move_to(make_incident(user, **fields), status)
 
 
 def state() -> dict:
@@ -187,7 +169,7 @@ def test_list_is_newest_first_in_pages(client_as, world):
 def test_a_bad_filter_names_the_field(client_as, world, params, field):
     response = client_as("analyst").get(URL, params)
     assert response.status_code == 422, response.content
-    assert fields_of(response) == [field]
+    assert field_of(response) == [field]
 
 
 # --- create, read, update -----------------------------------------------------------------
@@ -375,7 +357,7 @@ def test_bad_input_names_the_field_and_saves_nothing(client_as, world, overrides
     before = state()
     response = send(client, "POST", URL, payload(**overrides))
     assert response.status_code == 422, response.content
-    assert field in fields_of(response), response.json()
+    assert field in field_of(response), response.json()
     assert all(set(e) == {"field", "message"} and e["message"] for e in response.json()["errors"])
     assert state() == before
 
@@ -408,7 +390,7 @@ def test_a_bad_update_names_the_field_and_changes_nothing(client_as, world, patc
     before = state()
     response = send(client, "PATCH", f"{URL}/{incident.reference}", patch)
     assert response.status_code == 422, response.content
-    assert field in fields_of(response), response.json()
+    assert field in field_of(response), response.json()
     assert state() == before
 
 
@@ -488,7 +470,7 @@ def test_bad_involvement_names_the_field_and_saves_nothing(client_as, involved, 
     before = state()
     response = send(client, "POST", f"{URL}/{involved['incident'].reference}/people", body)
     assert response.status_code == 422, response.content
-    assert field in fields_of(response), response.json()
+    assert field in field_of(response), response.json()
     assert state() == before
 
 
@@ -625,7 +607,7 @@ def test_bad_links_name_the_field_and_save_nothing(client_as, involved, world):
     ]:
         response = send(client, "POST", url, body)
         assert response.status_code == 422, (body, response.content)
-        assert field in fields_of(response), (body, response.json())
+        assert field in field_of(response), (body, response.json())
     assert state() == before
 
 

@@ -61,11 +61,6 @@ def error_beside(html: str, field: str, message: str) -> bool:
     return bool(block) and f'id="id_{field}_error"' in block.group(0) and message in block.group(0)
 
 
-@pytest.fixture
-def analyst_client(client_as):
-    return client_as("analyst")
-
-
 def test_the_form_records_an_incident(analyst_client):
     group = save_group(name="Wigan Watchers", status="active")
     ward = Ward.objects.get(name="Deansgate")

@@ -3,7 +3,6 @@ dashboard's figures."""
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -12,15 +11,11 @@ from drachma.areas.models import Borough, District, Ward
 from drachma.groups.services import save_group
 from drachma.incidents.selectors import dashboard_figures
 from drachma.incidents.services import create_incident
+from tests.factories import LONDON, at
 from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 LIST = reverse("incidents:list")
-
-
-def at(y, m, d, h=20, minute=0):
-    return datetime.datetime(y, m, d, h, minute, tzinfo=LONDON)
 
 
 @pytest.fixture
@@ -83,8 +78,8 @@ def world(make_user):
     return incidents
 
 
-def listed(analyst, **params) -> set[str]:
-    response = analyst.get(LIST, params)
+def listed(analyst_client, **params) -> set[str]:
+    response = analyst_client.get(LIST, params)
     assert response.status_code == 200
     return {i.reference for i in response.context["page_obj"]}
 
@@ -93,13 +88,8 @@ def refs(world, *names):
     return {world[n].reference for n in names}
 
 
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-def test_unfiltered_list_shows_all_newest_first(analyst, world):
-    response = analyst.get(LIST)
+def test_unfiltered_list_shows_all_newest_first(analyst_client, world):
+    response = analyst_client.get(LIST)
     assert [i.reference for i in response.context["page_obj"]] == [
         world[n].reference for n in ["withington", "preston", "salford", "rochdale", "deansgate"]
     ]
@@ -128,7 +118,7 @@ def test_unfiltered_list_shows_all_newest_first(analyst, world):
         ({"open": "false"}, {"rochdale"}),
     ],
 )
-def test_filters_and_search(analyst, world, params, expected):
+def test_filters_and_search(analyst_client, world, params, expected):
     params = dict(params)
     if params.get("ward", "").startswith("WARD:"):
         params["ward"] = Ward.objects.get(name=params["ward"][5:]).code
@@ -136,29 +126,31 @@ def test_filters_and_search(analyst, world, params, expected):
         params["district"] = District.objects.get(
             name="Manchester city centre and north Manchester"
         ).pk
-    assert listed(analyst, **params) == refs(world, *expected)
+    assert listed(analyst_client, **params) == refs(world, *expected)
 
 
-def test_search_by_reference_and_group_filter(analyst, world):
-    assert listed(analyst, q=world["salford"].reference.lower()) == refs(world, "salford")
+def test_search_by_reference_and_group_filter(analyst_client, world):
+    assert listed(analyst_client, q=world["salford"].reference.lower()) == refs(world, "salford")
     red = world["deansgate"].groups.get()
-    assert listed(analyst, group=red.pk) == refs(world, "deansgate", "salford")
+    assert listed(analyst_client, group=red.pk) == refs(world, "deansgate", "salford")
 
 
-def test_bad_filters_show_errors_and_no_rows(analyst, world):
-    response = analyst.get(LIST, {"occurred_from": "2024-05-01", "occurred_to": "2024-04-01"})
+def test_bad_filters_show_errors_and_no_rows(analyst_client, world):
+    response = analyst_client.get(
+        LIST, {"occurred_from": "2024-05-01", "occurred_to": "2024-04-01"}
+    )
     assert response.context["filterset"].form.errors["occurred_to"] == [
         "The period ends before it starts."
     ]
     assert not response.context["page_obj"].object_list
     assert "The period ends before it starts." in response.content.decode()
-    response = analyst.get(LIST, {"borough": "E99999999"})
+    response = analyst_client.get(LIST, {"borough": "E99999999"})
     assert "borough" in response.context["filterset"].form.errors
     assert not response.context["page_obj"].object_list
 
 
-def test_the_list_links_each_incident_and_labels_its_filters(analyst, world):
-    html = analyst.get(LIST, {"kind": "online_sting"}).content.decode()
+def test_the_list_links_each_incident_and_labels_its_filters(analyst_client, world):
+    html = analyst_client.get(LIST, {"kind": "online_sting"}).content.decode()
     ref = world["deansgate"].reference
     assert f'href="{reverse("incidents:detail", args=[ref])}"' in html
     # The MOJ filter panel (its heading names it), each filter with its label.
@@ -248,16 +240,16 @@ def test_the_dashboard_page_shows_the_incident_panel_to_casework_roles(client_as
     assert "open incident" not in html
 
 
-def test_the_list_sorts_counts_and_reads_any(analyst, world):
+def test_the_list_sorts_counts_and_reads_any(analyst_client, world):
     from drachma.incidents.models import Incident
 
-    newest_first = analyst.get(LIST)
+    newest_first = analyst_client.get(LIST)
     refs = [i.reference for i in newest_first.context["page_obj"]]
     expected = list(
         Incident.objects.order_by("-occurred_at", "-pk").values_list("reference", flat=True)
     )
     assert refs == expected
-    by_reference = analyst.get(LIST, {"sort": "reference"})
+    by_reference = analyst_client.get(LIST, {"sort": "reference"})
     assert [i.reference for i in by_reference.context["page_obj"]] == sorted(expected)
     html = by_reference.content.decode()
     # The count of the whole list, sortable headers saying their order, "Any" in the filters.
@@ -265,5 +257,5 @@ def test_the_list_sorts_counts_and_reads_any(analyst, world):
     assert 'aria-sort="ascending"' in html and "sort=-reference" in html
     assert ">Any</option>" in html and "Unknown" not in html
     # An order the page does not offer falls back to the default.
-    odd = analyst.get(LIST, {"sort": "summary"})
+    odd = analyst_client.get(LIST, {"sort": "summary"})
     assert [i.reference for i in odd.context["page_obj"]] == expected

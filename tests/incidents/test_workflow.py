@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from drachma.audit.models import AuditEntry
 from drachma.incidents import services
 from drachma.incidents.models import Incident, IncidentEvent, IncidentStatus
 from drachma.incidents.workflow import INCIDENT
 from tests.conftest import sign_in
+from tests.factories import make_incident, send
 from tests.incidents.statuses import move_to
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +24,13 @@ API = "/api/incidents/incidents"
 
 
 def make(user=None, **fields) -> Incident:
-    data = {
-        "occurred_at": timezone.now() - datetime.timedelta(days=1),
-        "source": "group",
-        "kind": "doorstep",
+    fields = {
+        "received_at": None,
         "summary": "A confrontation at a front door.",
         "place": "Preston",
+        **fields,
     }
-    data.update(fields)
-    return services.create_incident(user=user, **data)
+    return make_incident(user, **fields)
 
 
 def decisions(incident) -> list[AuditEntry]:
@@ -41,16 +39,6 @@ def decisions(incident) -> list[AuditEntry]:
             action="decision", model="incidents.incident", object_id=str(incident.pk)
         ).order_by("seq")
     )
-
-
-@pytest.fixture
-def supervisor(make_user):
-    return make_user("supervisor")
-
-
-@pytest.fixture
-def analyst(make_user):
-    return make_user("analyst")
 
 
 def test_an_incident_begins_as_new_with_its_first_event(analyst):
@@ -248,9 +236,7 @@ def test_the_status_form_is_refused_to_roles_that_may_not_edit(client_as, make_u
 
 
 def post(client, url, payload):
-    import json
-
-    return client.generic("POST", url, data=json.dumps(payload), content_type="application/json")
+    return send(client, "POST", url, payload)
 
 
 def test_the_api_moves_the_status_and_answers_with_the_history(make_user, supervisor):

@@ -1,10 +1,12 @@
-"""Fixtures for intake: files of every sort (good and bad), and reports made through the service."""
+"""Files of every sort (good and bad) for the intake tests; reports are made with the shared
+``make_report`` fixture (tests/conftest.py)."""
 
+import datetime
 import io
 import zipfile
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 CHAT_EXPORT = (
     b"[12/03/2026, 19:02:11] Jess: hi who is this\n"
@@ -42,33 +44,14 @@ def upload(
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-@pytest.fixture
-def make_report(db):
-    """``make_report(concern=..., files=[upload(...)], ...)``: a report through the service."""
-    from drachma.intake import services
-
-    def make(**fields):
-        defaults = {
-            "reporter_type": "public",
-            "concern": "confrontation_happened",
-            "text": "A report.",
-        }
-        defaults.update(fields)
-        return services.submit_report(**defaults)
-
-    return make
-
-
-@pytest.fixture
-def triage_user(make_user):
-    return make_user("safeguarding_officer")
-
-
-@pytest.fixture
-def investigator(make_user):
-    return make_user("investigator")
-
-
-@pytest.fixture
-def supervisor(make_user):
-    return make_user("supervisor")
+def incident_fields() -> dict:
+    """What turning a report into an incident needs: a doorstep in Bolton three hours ago."""
+    now = timezone.now()
+    return {
+        "occurred_at": now - datetime.timedelta(hours=3),
+        "received_at": now,
+        "source": "public",
+        "kind": "doorstep",
+        "summary": "From a report.",
+        "place": "Bolton",
+    }

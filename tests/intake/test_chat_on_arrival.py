@@ -1,11 +1,8 @@
 """A chat export sent through the reporting page is read as one once the report is on an
 incident."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import default_task_backend
 
 from drachma.evidence.models import EvidenceItem, EvidenceKind, ParsedConversation
@@ -13,21 +10,9 @@ from drachma.evidence.tasks import read_chat_export
 from drachma.incidents.services import create_incident
 from drachma.intake import services
 from drachma.intake.models import ReportStatus
-from tests.intake.conftest import CHAT_EXPORT, PNG, upload
+from tests.intake.conftest import CHAT_EXPORT, PNG, incident_fields, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def _incident_fields():
-    now = timezone.now()
-    return {
-        "occurred_at": now - datetime.timedelta(hours=3),
-        "received_at": now,
-        "source": "public",
-        "kind": "doorstep",
-        "summary": "From a report.",
-        "place": "Bolton",
-    }
 
 
 def _enqueued():
@@ -56,7 +41,7 @@ def test_a_whatsapp_export_is_read_once_the_report_is_an_incident(
     chat = EvidenceItem.objects.get(kind=EvidenceKind.CHAT_EXPORT)
     assert not _enqueued()  # nothing is read while the report is only a report
     with django_capture_on_commit_callbacks(execute=True):
-        incident = services.convert_report(report, user=supervisor, **_incident_fields())
+        incident = services.convert_report(report, user=supervisor, **incident_fields())
     report.refresh_from_db()
     assert report.status == ReportStatus.CONVERTED
     # One task, for the chat only (not the screenshot), enqueued after the decision committed.
@@ -75,7 +60,7 @@ def test_a_whatsapp_export_is_read_once_the_report_is_an_incident(
 
 def test_running_the_task_twice_makes_one_conversation(make_report, supervisor):
     report = make_report(files=[upload("chat.txt", CHAT_EXPORT)])
-    services.convert_report(report, user=supervisor, **_incident_fields())
+    services.convert_report(report, user=supervisor, **incident_fields())
     item = EvidenceItem.objects.get()
     assert read_chat_export.func(item.pk) is True
     assert read_chat_export.func(item.pk) is False
@@ -92,7 +77,7 @@ def test_a_corrupt_chat_file_keeps_the_exhibit_and_records_why(
     item = EvidenceItem.objects.get()
     before = (item.sha256, item.kind, item.original_filename, item.description)
     with django_capture_on_commit_callbacks(execute=True):
-        incident = services.convert_report(report, user=supervisor, **_incident_fields())
+        incident = services.convert_report(report, user=supervisor, **incident_fields())
     _run_enqueued()  # does not raise: the triage decision stands
     report.refresh_from_db()
     assert report.status == ReportStatus.CONVERTED
@@ -106,7 +91,7 @@ def test_a_corrupt_chat_file_keeps_the_exhibit_and_records_why(
 
 def test_the_exhibit_page_shows_why_a_chat_was_not_read(make_report, supervisor, client_as):
     report = make_report(files=[upload("chat.txt", b"nothing like a chat\n")])
-    services.convert_report(report, user=supervisor, **_incident_fields())
+    services.convert_report(report, user=supervisor, **incident_fields())
     item = EvidenceItem.objects.get()
     read_chat_export.func(item.pk)
     item.refresh_from_db()
@@ -118,11 +103,11 @@ def test_the_exhibit_page_shows_why_a_chat_was_not_read(make_report, supervisor,
 
 
 def test_linking_to_an_incident_also_reads_the_chat(
-    make_report, triage_user, make_user, django_capture_on_commit_callbacks
+    make_report, safeguarding_officer, make_user, django_capture_on_commit_callbacks
 ):
     report = make_report(files=[upload("chat.txt", CHAT_EXPORT)])
-    incident = create_incident(user=make_user("analyst"), **_incident_fields())
+    incident = create_incident(user=make_user("analyst"), **incident_fields())
     with django_capture_on_commit_callbacks(execute=True):
-        services.link_report(report, user=triage_user, incident=incident)
+        services.link_report(report, user=safeguarding_officer, incident=incident)
     _run_enqueued()
     assert ParsedConversation.objects.get().item.incident == incident

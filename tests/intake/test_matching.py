@@ -187,7 +187,7 @@ def test_matching_failing_never_loses_the_report(make_report, monkeypatch):
     assert report.matching_error == ""
 
 
-def test_matches_found_again_when_records_are_added_later(make_report, triage_user):
+def test_matches_found_again_when_records_are_added_later(make_report, safeguarding_officer):
     from drachma.intake import services
 
     report = make_report(handles="x: @late_account")
@@ -195,7 +195,7 @@ def test_matches_found_again_when_records_are_added_later(make_report, triage_us
     save_group(
         name="Late Group", status="active", accounts=[{"platform": "x", "handle": "late_account"}]
     )
-    services.refresh_matches(report, user=triage_user)
+    services.refresh_matches(report, user=safeguarding_officer)
     assert [m.account.group.name for m in matches(report, MatchKind.ACCOUNT)] == ["Late Group"]
 
 

@@ -104,9 +104,9 @@ def test_impossible_transitions_are_refused(referral, investigator):
         services.transition_referral(referral, "explode", user=investigator)
 
 
-def test_a_safeguarding_officer_cannot_work_referrals(referral, triage_user):
+def test_a_safeguarding_officer_cannot_work_referrals(referral, safeguarding_officer):
     with pytest.raises(ValidationError, match="your role may not accept"):
-        services.transition_referral(referral, "accept", user=triage_user)
+        services.transition_referral(referral, "accept", user=safeguarding_officer)
 
 
 def test_reassign_only_to_an_investigator(referral, investigator, make_user):
@@ -129,16 +129,20 @@ def test_a_report_is_referred_once(referral, supervisor):
     assert Referral.objects.count() == 1
 
 
-def test_triage_refers_with_a_due_date_and_owner(make_report, triage_user, investigator):
+def test_triage_refers_with_a_due_date_and_owner(make_report, safeguarding_officer, investigator):
     report = make_report(concern="footage_online", links="https://www.tiktok.com/@dave_k/video/9")
     due = timezone.localdate() + datetime.timedelta(days=1)
     referral = services.refer_report(
-        report, user=triage_user, due_date=due, owner=investigator, note="Looks like grooming."
+        report,
+        user=safeguarding_officer,
+        due_date=due,
+        owner=investigator,
+        note="Looks like grooming.",
     )
     assert (referral.due_date, referral.owner, referral.created_by) == (
         due,
         investigator,
-        triage_user,
+        safeguarding_officer,
     )
     assert referral.platforms == ["tiktok"] and referral.handles == [
         {"platform": "tiktok", "handle": "dave_k"}
@@ -146,7 +150,7 @@ def test_triage_refers_with_a_due_date_and_owner(make_report, triage_user, inves
     with pytest.raises(ValidationError, match="in the past"):
         services.refer_report(
             make_report(),
-            user=triage_user,
+            user=safeguarding_officer,
             due_date=timezone.localdate() - datetime.timedelta(days=1),
         )
 

@@ -18,7 +18,7 @@ from drachma.evidence.store import get_store
 from drachma.intake import conf, selectors, services, tasks
 from drachma.intake.models import Report, ReportEvent, ReportFile, ReportIdentifier, ReportLink
 from tests.factories import make_incident
-from tests.intake.conftest import CHAT_EXPORT, PNG, upload
+from tests.intake.conftest import CHAT_EXPORT, PNG, incident_fields, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,12 @@ def after(days: float) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=days)
 
 
-@pytest.fixture
-def triager(make_user):
-    return make_user("safeguarding_officer")
-
-
 def test_a_report_closed_without_an_incident_goes_with_its_files_and_identifiers(
-    make_report, triager, django_capture_on_commit_callbacks
+    make_report, safeguarding_officer, django_capture_on_commit_callbacks
 ):
     report = closed(
         make_report,
-        triager,
+        safeguarding_officer,
         links=["https://www.tiktok.com/@somebody/video/123"],
         handles=["@somebody"],
         names=["Jo Bloggs"],
@@ -95,8 +90,10 @@ def test_a_report_closed_without_an_incident_goes_with_its_files_and_identifiers
     ).exists()
 
 
-def test_the_period_is_counted_from_the_closing_and_configurable(make_report, triager, settings):
-    report = closed(make_report, triager)
+def test_the_period_is_counted_from_the_closing_and_configurable(
+    make_report, safeguarding_officer, settings
+):
+    report = closed(make_report, safeguarding_officer)
     assert services.remove_stale_reports(after(DAYS - 1)) == 0
     settings.DRACHMA_INTAKE_STALE_REPORT_DAYS = 10
     assert services.remove_stale_reports(after(9)) == 0
@@ -111,13 +108,13 @@ def test_a_bad_period_is_refused_naming_the_setting(settings, value):
         conf.stale_report_days()
 
 
-def test_a_reason_to_keep_it_keeps_it(make_report, triager):
-    report = closed(make_report, triager, files=[upload("shot.png", PNG, "image/png")])
+def test_a_reason_to_keep_it_keeps_it(make_report, safeguarding_officer):
+    report = closed(make_report, safeguarding_officer, files=[upload("shot.png", PNG, "image/png")])
     kept = services.record_keep_reason(
-        report, user=triager, reason="  Named in a current enquiry (op. Heron).  "
+        report, user=safeguarding_officer, reason="  Named in a current enquiry (op. Heron).  "
     )
     assert kept.keep_reason == "Named in a current enquiry (op. Heron)."
-    assert kept.keep_reason_by == triager and kept.keep_reason_at is not None
+    assert kept.keep_reason_by == safeguarding_officer and kept.keep_reason_at is not None
     assert AuditEntry.objects.filter(
         model="intake.report", object_id=str(report.pk), changes__decision="keep"
     ).exists()
@@ -129,45 +126,33 @@ def test_a_reason_to_keep_it_keeps_it(make_report, triager):
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 2001])
-def test_a_keep_reason_must_be_given_and_short(make_report, triager, reason):
-    report = closed(make_report, triager)
+def test_a_keep_reason_must_be_given_and_short(make_report, safeguarding_officer, reason):
+    report = closed(make_report, safeguarding_officer)
     with pytest.raises(ValidationError) as error:
-        services.record_keep_reason(report, user=triager, reason=reason)
+        services.record_keep_reason(report, user=safeguarding_officer, reason=reason)
     assert "reason" in error.value.message_dict
     report.refresh_from_db()
     assert report.keep_reason == "" and report.keep_reason_by is None
 
 
-def test_a_report_turned_into_an_incident_needs_no_reason(make_report, triager):
+def test_a_report_turned_into_an_incident_needs_no_reason(make_report, safeguarding_officer):
     report = make_report()
-    services.convert_report(report, user=triager, **_incident_fields())
+    services.convert_report(report, user=safeguarding_officer, **incident_fields())
     report.refresh_from_db()
     with pytest.raises(ValidationError, match="turned into an incident"):
-        services.record_keep_reason(report, user=triager, reason="Keep it.")
+        services.record_keep_reason(report, user=safeguarding_officer, reason="Keep it.")
 
 
-def _incident_fields():
-    now = timezone.now()
-    return {
-        "occurred_at": now - datetime.timedelta(hours=3),
-        "received_at": now,
-        "source": "public",
-        "kind": "doorstep",
-        "summary": "From a report.",
-        "place": "Bolton",
-    }
-
-
-def test_reports_that_led_somewhere_or_are_open_stay(make_report, triager, make_user):
+def test_reports_that_led_somewhere_or_are_open_stay(make_report, safeguarding_officer, make_user):
     open_report = make_report()
     referred = make_report(concern="possible_offender")  # referred on arrival
     rejected = make_report(concern="possible_offender")
     investigator = make_user("investigator")
     services.transition_referral(rejected.referral, "reject", user=investigator, note="Not ours.")
     rejected.refresh_from_db()
-    services.close_report(rejected, user=triager, reason="Rejected by the team.")
+    services.close_report(rejected, user=safeguarding_officer, reason="Rejected by the team.")
     converted = make_report()
-    services.convert_report(converted, user=triager, **_incident_fields())
+    services.convert_report(converted, user=safeguarding_officer, **incident_fields())
 
     assert services.remove_stale_reports(after(DAYS * 10)) == 0
     for report in (open_report, referred, rejected, converted):
@@ -175,11 +160,11 @@ def test_reports_that_led_somewhere_or_are_open_stay(make_report, triager, make_
 
 
 def test_an_exhibit_something_else_holds_is_left_in_custody(
-    make_report, triager, django_capture_on_commit_callbacks
+    make_report, safeguarding_officer, django_capture_on_commit_callbacks
 ):
-    report = closed(make_report, triager, files=[upload("shot.png", PNG, "image/png")])
+    report = closed(make_report, safeguarding_officer, files=[upload("shot.png", PNG, "image/png")])
     item = report.files.get().item
-    incident = make_incident(triager)
+    incident = make_incident(safeguarding_officer)
     attach_to_incident(item, incident=incident)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,9 +178,9 @@ def test_an_exhibit_something_else_holds_is_left_in_custody(
 
 
 def test_bytes_another_exhibit_shares_stay_in_the_store(
-    make_report, triager, django_capture_on_commit_callbacks
+    make_report, safeguarding_officer, django_capture_on_commit_callbacks
 ):
-    stale = closed(make_report, triager, files=[upload("shot.png", PNG, "image/png")])
+    stale = closed(make_report, safeguarding_officer, files=[upload("shot.png", PNG, "image/png")])
     other = make_report(files=[upload("same.png", PNG, "image/png")])
     mine, theirs = stale.files.get().item, other.files.get().item
     assert mine.stored_file_id == theirs.stored_file_id
@@ -208,8 +193,8 @@ def test_bytes_another_exhibit_shares_stay_in_the_store(
     assert get_store().exists(theirs.sha256)
 
 
-def test_running_twice_removes_once(make_report, triager):
-    report = closed(make_report, triager, files=[upload("shot.png", PNG, "image/png")])
+def test_running_twice_removes_once(make_report, safeguarding_officer):
+    report = closed(make_report, safeguarding_officer, files=[upload("shot.png", PNG, "image/png")])
     item = report.files.get().item
     assert services.remove_stale_reports(after(DAYS + 1)) == 1
     events = item.custody_events.count()
@@ -218,21 +203,21 @@ def test_running_twice_removes_once(make_report, triager):
     assert AuditEntry.objects.filter(changes__decision="remove stale report").count() == 1
 
 
-def test_a_report_given_a_reason_while_the_removal_runs_is_kept(make_report, triager):
+def test_a_report_given_a_reason_while_the_removal_runs_is_kept(make_report, safeguarding_officer):
     """The removal checks each report again under its lock: one kept meanwhile is left."""
-    report = closed(make_report, triager)
+    report = closed(make_report, safeguarding_officer)
     stale_ids = list(selectors.stale_reports(after(DAYS + 1), DAYS).values_list("pk", flat=True))
     assert stale_ids == [report.pk]
-    services.record_keep_reason(report, user=triager, reason="Asked to keep by CPS.")
+    services.record_keep_reason(report, user=safeguarding_officer, reason="Asked to keep by CPS.")
     assert services._remove_stale_report(report.pk, now=after(DAYS + 1), days=DAYS) is False
     assert Report.objects.filter(pk=report.pk).exists()
 
 
-def test_the_removal_and_the_hash_dropping_run_on_the_scheduler(make_report, triager):
+def test_the_removal_and_the_hash_dropping_run_on_the_scheduler(make_report, safeguarding_officer):
     registered = {p.task for p in PERIODIC}
     assert tasks.remove_stale_reports in registered
     assert tasks.drop_address_hashes in registered
-    closed(make_report, triager)
+    closed(make_report, safeguarding_officer)
     assert tasks.remove_stale_reports.call() == 0  # not yet stale
 
 
@@ -271,9 +256,9 @@ def test_the_address_hash_goes_once_the_rate_limit_no_longer_counts_the_report(
 
 
 def test_the_report_page_says_when_it_goes_and_the_reason_is_recorded_there(
-    client_as, make_report, triager
+    client_as, make_report, safeguarding_officer
 ):
-    report = closed(make_report, triager)
+    report = closed(make_report, safeguarding_officer)
     client = client_as("safeguarding_officer")
     page = client.get(f"/intake/reports/{report.reference}/").content.decode()
     assert "will be removed on" in page and "Record a reason to keep it" in page
@@ -293,8 +278,10 @@ def test_the_report_page_says_when_it_goes_and_the_reason_is_recorded_there(
     assert "Subject of a current enquiry." in page and "Kept: a reason is recorded" in page
 
 
-def test_the_api_records_a_reason_and_refuses_an_empty_one(client_as, make_report, triager):
-    report = closed(make_report, triager)
+def test_the_api_records_a_reason_and_refuses_an_empty_one(
+    client_as, make_report, safeguarding_officer
+):
+    report = closed(make_report, safeguarding_officer)
     client = client_as("investigator")
     url = f"/api/intake/reports/{report.reference}/keep"
     refused = client.post(url, {"reason": " "}, content_type="application/json")
@@ -307,9 +294,9 @@ def test_the_api_records_a_reason_and_refuses_an_empty_one(client_as, make_repor
 
 
 def test_a_disposed_exhibits_file_is_gone_not_an_error(
-    client_as, make_report, triager, django_capture_on_commit_callbacks
+    client_as, make_report, safeguarding_officer, django_capture_on_commit_callbacks
 ):
-    report = closed(make_report, triager, files=[upload("shot.png", PNG, "image/png")])
+    report = closed(make_report, safeguarding_officer, files=[upload("shot.png", PNG, "image/png")])
     item = report.files.get().item
     with django_capture_on_commit_callbacks(execute=True):
         services.remove_stale_reports(after(DAYS + 1))

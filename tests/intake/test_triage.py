@@ -16,7 +16,7 @@ from drachma.intake import services
 from drachma.intake.models import LinkedRecord, Referral, Report, ReportEvent, ReportStatus
 from drachma.intake.workflow import TRIAGE
 from drachma.people.services import create_person
-from tests.intake.conftest import CHAT_EXPORT, PNG, upload
+from tests.intake.conftest import CHAT_EXPORT, PNG, incident_fields, upload
 from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_every_triage_transition(source, name, target, make_report, make_user, s
     elif name == "assign":
         services.assign_report(report, user=supervisor, assignee=make_user("safeguarding_officer"))
     elif name == "convert":
-        services.convert_report(report, user=supervisor, **_incident_fields())
+        services.convert_report(report, user=supervisor, **incident_fields())
     elif name == "link":
         services.link_report(
             report, user=supervisor, group=save_group(name=f"G {source}", status="active")
@@ -149,18 +149,6 @@ def test_every_triage_transition(source, name, target, make_report, make_user, s
     assert decisions(report)[-1] == name
 
 
-def _incident_fields():
-    now = timezone.now()
-    return {
-        "occurred_at": now - datetime.timedelta(hours=3),
-        "received_at": now,
-        "source": "public",
-        "kind": "doorstep",
-        "summary": "From a report.",
-        "place": "Bolton",
-    }
-
-
 @pytest.mark.parametrize("status", ["converted", "closed", "referred"])
 def test_decisions_not_allowed_from_a_state_are_refused(status, make_report, supervisor):
     report = _in_state(make_report, status)
@@ -170,29 +158,31 @@ def test_decisions_not_allowed_from_a_state_are_refused(status, make_report, sup
     assert report.status == status
 
 
-def test_only_a_supervisor_reopens(make_report, triage_user, supervisor):
+def test_only_a_supervisor_reopens(make_report, safeguarding_officer, supervisor):
     report = _in_state(make_report, "closed")
     with pytest.raises(ValidationError, match="your role may not reopen"):
-        services.reopen_report(report, user=triage_user, reason="Mistake.")
+        services.reopen_report(report, user=safeguarding_officer, reason="Mistake.")
     services.reopen_report(report, user=supervisor, reason="New information.")
     report.refresh_from_db()
     assert report.status == "new" and report.close_reason == ""
 
 
-def test_close_needs_a_reason(make_report, triage_user):
+def test_close_needs_a_reason(make_report, safeguarding_officer):
     report = make_report()
     with pytest.raises(ValidationError, match="reason"):
-        services.close_report(report, user=triage_user, reason="  ")
+        services.close_report(report, user=safeguarding_officer, reason="  ")
     report.refresh_from_db()
     assert report.status == "new" and not report.events.exists() and not decisions(report)
 
 
-def test_assign_to_someone_who_cannot_triage_is_refused(make_report, triage_user, make_user):
+def test_assign_to_someone_who_cannot_triage_is_refused(
+    make_report, safeguarding_officer, make_user
+):
     report = make_report()
     with pytest.raises(ValidationError, match="cannot triage reports"):
-        services.assign_report(report, user=triage_user, assignee=make_user("analyst"))
+        services.assign_report(report, user=safeguarding_officer, assignee=make_user("analyst"))
     other = make_user("investigator")
-    services.assign_report(report, user=triage_user, assignee=other)
+    services.assign_report(report, user=safeguarding_officer, assignee=other)
     report.refresh_from_db()
     assert report.assigned_to == other
     assert Notification.objects.filter(
@@ -200,29 +190,29 @@ def test_assign_to_someone_who_cannot_triage_is_refused(make_report, triage_user
     ).exists()
 
 
-def test_link_to_an_incident_puts_the_files_on_it(make_report, triage_user, make_user):
+def test_link_to_an_incident_puts_the_files_on_it(make_report, safeguarding_officer, make_user):
     report = make_report(files=[upload("chat.txt", CHAT_EXPORT)])
-    incident = create_incident(user=make_user("analyst"), **_incident_fields())
+    incident = create_incident(user=make_user("analyst"), **incident_fields())
     link = services.link_report(
-        report, user=triage_user, incident=incident, note="Same confrontation."
+        report, user=safeguarding_officer, incident=incident, note="Same confrontation."
     )
-    assert link.incident == incident and link.linked_by == triage_user
+    assert link.incident == incident and link.linked_by == safeguarding_officer
     assert EvidenceItem.objects.get().incident == incident
     with pytest.raises(ValidationError, match="already linked"):
-        services.link_report(report, user=triage_user, incident=incident)
+        services.link_report(report, user=safeguarding_officer, incident=incident)
     person = create_person(given_names="Sam", family_name="Pilling")
-    services.link_report(report, user=triage_user, person=person)
+    services.link_report(report, user=safeguarding_officer, person=person)
     assert LinkedRecord.objects.filter(report=report).count() == 2
     assert decisions(report) == ["link", "link"]
 
 
-def test_link_needs_exactly_one_record(make_report, triage_user, make_user):
+def test_link_needs_exactly_one_record(make_report, safeguarding_officer, make_user):
     report = make_report()
-    incident = create_incident(user=make_user("analyst"), **_incident_fields())
+    incident = create_incident(user=make_user("analyst"), **incident_fields())
     group = save_group(name="Two Targets", status="active")
     for targets in ({}, {"incident": incident, "group": group}):
         with pytest.raises(ValidationError):
-            services.link_report(report, user=triage_user, **targets)
+            services.link_report(report, user=safeguarding_officer, **targets)
     assert not LinkedRecord.objects.exists()
 
 

@@ -3,18 +3,15 @@ and one audit entry, every undeclared one is refused and writes nothing, permiss
 note rule hold, the reporting page's routing is a step like any other, and the state is never
 written by hand."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from drachma.audit.models import AuditEntry
 from drachma.groups.services import save_group
 from drachma.intake import services
 from drachma.intake.models import LinkedRecord, Referral, Report, ReportEvent
 from drachma.intake.workflow import REFERRAL, TRIAGE
-from tests.intake.conftest import CHAT_EXPORT, upload
+from tests.intake.conftest import CHAT_EXPORT, incident_fields, upload
 from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
@@ -27,24 +24,12 @@ def _entries(record):
     return AuditEntry.objects.filter(model=record._meta.label_lower, object_id=str(record.pk))
 
 
-def _incident_fields():
-    now = timezone.now()
-    return {
-        "occurred_at": now - datetime.timedelta(hours=3),
-        "received_at": now,
-        "source": "public",
-        "kind": "doorstep",
-        "summary": "From a report.",
-        "place": "Bolton",
-    }
-
-
 def _triage_params(name, report, user, make_user):
     """What each triage step needs besides its note."""
     if name == "assign":
         return {"assignee": make_user("safeguarding_officer")}
     if name == "convert":
-        return {"incident_fields": _incident_fields(), "groups": []}
+        return {"incident_fields": incident_fields(), "groups": []}
     if name == "link":
         group = save_group(name=f"Group for {report.reference}", status="active")
         return {"link": LinkedRecord(report=report, group=group, linked_by=user)}
@@ -174,16 +159,16 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(make_re
     ) == ["create"]
 
 
-def test_the_note_rule_speaks_in_the_steps_words(make_report, triage_user, supervisor):
+def test_the_note_rule_speaks_in_the_steps_words(make_report, safeguarding_officer, supervisor):
     report = make_report()
     with pytest.raises(ValidationError) as err:
-        TRIAGE.apply(report, "close", user=triage_user, note="  ")
+        TRIAGE.apply(report, "close", user=safeguarding_officer, note="  ")
     assert err.value.message_dict == {"note": ["Give the reason for closing the report."]}
     # The page and the API call it the reason.
     with pytest.raises(ValidationError) as err:
-        services.close_report(report, user=triage_user, reason="")
+        services.close_report(report, user=safeguarding_officer, reason="")
     assert err.value.message_dict == {"reason": ["Give the reason for closing the report."]}
-    services.close_report(report, user=triage_user, reason="Duplicate.")
+    services.close_report(report, user=safeguarding_officer, reason="Duplicate.")
     with pytest.raises(ValidationError) as err:
         services.reopen_report(report, user=supervisor, reason="")
     assert err.value.message_dict == {"reason": ["Give the reason for reopening the report."]}

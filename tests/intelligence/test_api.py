@@ -1,7 +1,6 @@
 """The intelligence API: graded entries and their workflow."""
 
 import datetime
-import json
 
 import pytest
 from django.db import connection
@@ -12,25 +11,17 @@ from django.utils import timezone
 from drachma.areas.models import Borough
 from drachma.groups import services as group_services
 from drachma.incidents import services as incident_services
-from drachma.intelligence import services
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent
 from tests.conftest import sign_in
+from tests.factories import ago, field_of, make_entry, send
 from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 
 
-def send(client, method, url, payload):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json")
-
-
-def ago(days: int) -> str:
-    return (timezone.now() - datetime.timedelta(days=days)).isoformat()
-
-
 def entry_payload(**overrides) -> dict:
     payload = {
-        "learned_at": ago(3),
+        "learned_at": ago(days=3).isoformat(),
         "source_type": "open_source",
         "source_evaluation": "2",
         "intelligence_assessment": "B",
@@ -40,24 +31,6 @@ def entry_payload(**overrides) -> dict:
     }
     payload.update(overrides)
     return payload
-
-
-def field_of(response) -> list[str]:
-    return [e["field"] for e in response.json()["errors"]]
-
-
-def make_entry(user, **fields):
-    data = {
-        "learned_at": timezone.now() - datetime.timedelta(days=1),
-        "source_type": "officer",
-        "source_evaluation": "1",
-        "intelligence_assessment": "A",
-        "handling_code": "P",
-        "text": "Seen outside.",
-        "sanitised_text": "Seen.",
-    }
-    data.update(fields)
-    return services.create_entry(user=user, **data)
 
 
 # --- entries ----------------------------------------------------------------------------
@@ -178,7 +151,10 @@ def test_update_entry_and_linked_entries_are_final(client_as, make_user):
     )
     assert response.status_code == 200 and response.json()["grading"] == "1CP"
     response = send(
-        client, "PATCH", f"/api/intelligence/entries/{entry.pk}", {"learned_at": ago(-3)}
+        client,
+        "PATCH",
+        f"/api/intelligence/entries/{entry.pk}",
+        {"learned_at": ago(days=-3).isoformat()},
     )
     assert response.status_code == 422 and field_of(response) == ["learned_at"]
     entry.refresh_from_db()

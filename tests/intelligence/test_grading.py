@@ -17,28 +17,23 @@ from drachma.intelligence.models import (
     IntelligenceEntry,
     SourceEvaluation,
 )
-from drachma.intelligence.services import create_entry, update_entry
+from drachma.intelligence.services import update_entry
+from tests.factories import ago, make_entry
 
 pytestmark = pytest.mark.django_db
 
 CONDITIONS = "Not to be shared outside the force without the FIB's consent."
 
 
-def _yesterday():
-    return timezone.now() - datetime.timedelta(days=1)
-
-
 def make(user, **overrides):
     fields = {
-        "learned_at": _yesterday(),
         "source_type": "open_source",
         "source_evaluation": "2",
         "intelligence_assessment": "B",
-        "handling_code": "P",
         "text": "A group announced a sting.",
+        "sanitised_text": "",
     }
-    fields.update(overrides)
-    return create_entry(user=user, **fields)
+    return make_entry(user, **{**fields, **overrides})
 
 
 def test_the_codes_are_those_of_the_3x5x2_model():
@@ -231,7 +226,7 @@ def test_entry_form_records_graded_intelligence_linked_to_incidents(client_as, m
     group = save_group(name="Red Rose Shield", status="active")
     incident = create_incident(
         user=analyst,
-        occurred_at=_yesterday() - datetime.timedelta(days=1),
+        occurred_at=ago(days=1) - datetime.timedelta(days=1),
         source="group",
         kind="online_sting",
         summary="s",
@@ -242,7 +237,7 @@ def test_entry_form_records_graded_intelligence_linked_to_incidents(client_as, m
         reverse("intelligence:entry_create"),
         {
             "group": group.pk,
-            "learned_at": timezone.localtime(_yesterday()).strftime("%Y-%m-%dT%H:%M"),
+            "learned_at": timezone.localtime(ago(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "source_type": "open_source",
             "source_description": "Public live stream",
             "source_evaluation": "2",

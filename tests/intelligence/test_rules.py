@@ -19,39 +19,21 @@ from drachma.intelligence.models import (
     SanitisedDisclosure,
 )
 from tests.conftest import sign_in
+from tests.factories import ago, make_entry, send
 from tests.workflows import put_in_state
 
 pytestmark = pytest.mark.django_db
 S = IntelligenceStatus
 
 
-@pytest.fixture
-def author(make_user):
-    return make_user("analyst")
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("supervisor")
-
-
-def assessed_entry(author, **fields) -> IntelligenceEntry:
-    data = {
-        "learned_at": timezone.now() - datetime.timedelta(days=2),
-        "source_type": "officer",
-        "source_evaluation": "1",
-        "intelligence_assessment": "A",
-        "handling_code": "P",
+def assessed_entry(analyst, **fields) -> IntelligenceEntry:
+    fields = {
+        "learned_at": ago(days=2),
         "text": "Seen outside the station.",
         "sanitised_text": "A group was seen.",
+        **fields,
     }
-    data.update(fields)
-    entry = services.create_entry(user=author, **data)
-    return put_in_state(entry, status=S.ASSESSED)
-
-
-def send(client, method, url, payload):
-    return client.generic(method, url, data=json.dumps(payload), content_type="application/json")
+    return make_entry(analyst, state=S.ASSESSED, **fields)
 
 
 # --- an assessed entry changed is assessed again ----------------------------------------
@@ -69,9 +51,9 @@ def send(client, method, url, payload):
         ({"text": "Seen inside the station."}, "The intelligence text changed."),
     ],
 )
-def test_changing_grading_or_text_sends_an_assessed_entry_back(author, editor, change, said):
-    entry = assessed_entry(author)
-    services.update_entry(entry, user=editor, **change)
+def test_changing_grading_or_text_sends_an_assessed_entry_back(analyst, supervisor, change, said):
+    entry = assessed_entry(analyst)
+    services.update_entry(entry, user=supervisor, **change)
     entry.refresh_from_db()
     assert entry.status == S.REQUIRES_ASSESSMENT
     event = IntelligenceEvent.objects.get(entry=entry)
@@ -79,14 +61,14 @@ def test_changing_grading_or_text_sends_an_assessed_entry_back(author, editor, c
         "send_back_for_assessment",
         S.ASSESSED,
         S.REQUIRES_ASSESSMENT,
-        editor,
+        supervisor,
     )
     assert event.note == said
 
 
-def test_both_changes_are_named_in_the_note(author, editor):
-    entry = assessed_entry(author)
-    services.update_entry(entry, user=editor, source_evaluation="3", text="Other words.")
+def test_both_changes_are_named_in_the_note(analyst, supervisor):
+    entry = assessed_entry(analyst)
+    services.update_entry(entry, user=supervisor, source_evaluation="3", text="Other words.")
     assert IntelligenceEvent.objects.get(entry=entry).note == (
         "Grading changed from 1AP to 3AP. The intelligence text changed."
     )
@@ -105,30 +87,30 @@ def test_both_changes_are_named_in_the_note(author, editor):
         {"source_description": "Patrol officer"},
     ],
 )
-def test_other_saves_leave_an_assessed_entry_assessed(author, editor, change):
-    entry = assessed_entry(author)
-    services.update_entry(entry, user=editor, **change)
+def test_other_saves_leave_an_assessed_entry_assessed(analyst, supervisor, change):
+    entry = assessed_entry(analyst)
+    services.update_entry(entry, user=supervisor, **change)
     entry.refresh_from_db()
     assert entry.status == S.ASSESSED
     assert not IntelligenceEvent.objects.exists()
 
 
-def test_an_entry_not_yet_assessed_is_not_moved(author, editor):
-    entry = assessed_entry(author)
+def test_an_entry_not_yet_assessed_is_not_moved(analyst, supervisor):
+    entry = assessed_entry(analyst)
     put_in_state(entry, status=S.REQUIRES_ASSESSMENT)
-    services.update_entry(entry, user=editor, source_evaluation="2")
+    services.update_entry(entry, user=supervisor, source_evaluation="2")
     entry.refresh_from_db()
     assert entry.status == S.REQUIRES_ASSESSMENT
     assert not IntelligenceEvent.objects.exists()
 
 
-def test_sending_back_is_not_a_button_or_an_action(author, editor, client):
-    entry = assessed_entry(author)
-    assert "send_back_for_assessment" not in services.available_transitions(entry, editor)
+def test_sending_back_is_not_a_button_or_an_action(analyst, supervisor, client):
+    entry = assessed_entry(analyst)
+    assert "send_back_for_assessment" not in services.available_transitions(entry, supervisor)
     with pytest.raises(ValidationError) as exc:
-        services.transition_entry(entry, "send_back_for_assessment", user=editor, note="x")
+        services.transition_entry(entry, "send_back_for_assessment", user=supervisor, note="x")
     assert "changing its grading or text" in exc.value.message_dict["transition"][0]
-    sign_in(client, editor)
+    sign_in(client, supervisor)
     page = client.get(reverse("intelligence:entry_detail", args=[entry.pk])).content.decode()
     assert "Send back for assessment" not in page
 
@@ -155,10 +137,10 @@ def _form_data(entry: IntelligenceEntry, **changes) -> dict:
 
 
 def test_the_edit_page_sends_back_a_changed_grading_and_keeps_an_unchanged_save(
-    author, editor, client
+    analyst, supervisor, client
 ):
-    entry = assessed_entry(author)
-    sign_in(client, editor)
+    entry = assessed_entry(analyst)
+    sign_in(client, supervisor)
     url = reverse("intelligence:entry_edit", args=[entry.pk])
     response = client.post(url, _form_data(entry))
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -175,10 +157,10 @@ def test_the_edit_page_sends_back_a_changed_grading_and_keeps_an_unchanged_save(
 
 
 def test_the_api_patch_sends_back_a_changed_text_and_keeps_an_unchanged_patch(
-    author, editor, client
+    analyst, supervisor, client
 ):
-    entry = assessed_entry(author)
-    sign_in(client, editor)
+    entry = assessed_entry(analyst)
+    sign_in(client, supervisor)
     url = f"/api/intelligence/entries/{entry.pk}"
     response = send(client, "PATCH", url, {"text": entry.text, "handling_code": "P"})
     assert response.status_code == 200 and response.json()["status"] == S.ASSESSED
@@ -204,9 +186,9 @@ def disclose(entry, user, **overrides):
     return services.disclose_entry(entry, user=user, **data)
 
 
-def test_a_disclosure_records_recipient_code_date_by_and_reason_and_is_audited(author, editor):
-    entry = assessed_entry(author)
-    disclosure = disclose(entry, editor, recipient="  Council ASB team ", handling_code="C")
+def test_a_disclosure_records_recipient_code_date_by_and_reason_and_is_audited(analyst, supervisor):
+    entry = assessed_entry(analyst)
+    disclosure = disclose(entry, supervisor, recipient="  Council ASB team ", handling_code="C")
     disclosure.refresh_from_db()
     assert (
         disclosure.entry,
@@ -220,7 +202,7 @@ def test_a_disclosure_records_recipient_code_date_by_and_reason_and_is_audited(a
         "Council ASB team",
         "C",
         timezone.localdate(),
-        editor,
+        supervisor,
         "Planning patrols around the event.",
     )
     audit = AuditEntry.objects.filter(
@@ -245,20 +227,20 @@ def test_a_disclosure_records_recipient_code_date_by_and_reason_and_is_audited(a
     ],
 )
 def test_bad_disclosures_name_the_field_and_write_nothing(
-    author, editor, entry_changes, overrides, field, words
+    analyst, supervisor, entry_changes, overrides, field, words
 ):
-    entry = assessed_entry(author, **entry_changes)
+    entry = assessed_entry(analyst, **entry_changes)
     audited = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        disclose(entry, editor, **overrides)
+        disclose(entry, supervisor, **overrides)
     assert words in exc.value.message_dict[field][0]
     assert not SanitisedDisclosure.objects.exists()
     assert AuditEntry.objects.count() == audited
 
 
-def test_the_entry_page_records_a_disclosure_and_lists_it(author, editor, client):
-    entry = assessed_entry(author)
-    sign_in(client, editor)
+def test_the_entry_page_records_a_disclosure_and_lists_it(analyst, supervisor, client):
+    entry = assessed_entry(analyst)
+    sign_in(client, supervisor)
     url = reverse("intelligence:entry_disclose", args=[entry.pk])
     response = client.post(
         url,
@@ -276,9 +258,11 @@ def test_the_entry_page_records_a_disclosure_and_lists_it(author, editor, client
     assert SanitisedDisclosure.objects.get().recipient == "Youth offending service"
 
 
-def test_the_entry_page_shows_a_bad_disclosure_by_field_and_writes_nothing(author, editor, client):
-    entry = assessed_entry(author)
-    sign_in(client, editor)
+def test_the_entry_page_shows_a_bad_disclosure_by_field_and_writes_nothing(
+    analyst, supervisor, client
+):
+    entry = assessed_entry(analyst)
+    sign_in(client, supervisor)
     response = client.post(
         reverse("intelligence:entry_disclose", args=[entry.pk]),
         {
@@ -293,9 +277,9 @@ def test_the_entry_page_shows_a_bad_disclosure_by_field_and_writes_nothing(autho
     assert not SanitisedDisclosure.objects.exists()
 
 
-def test_an_investigator_sees_disclosures_but_does_not_record_them(author, make_user, client):
-    entry = assessed_entry(author)
-    disclose(entry, author)
+def test_an_investigator_sees_disclosures_but_does_not_record_them(analyst, make_user, client):
+    entry = assessed_entry(analyst)
+    disclose(entry, analyst)
     sign_in(client, make_user("investigator"))
     page = client.get(reverse("intelligence:entry_detail", args=[entry.pk])).content.decode()
     assert "Borough community safety team" in page and "Record a disclosure" not in page
@@ -305,9 +289,9 @@ def test_an_investigator_sees_disclosures_but_does_not_record_them(author, make_
     assert SanitisedDisclosure.objects.count() == 1
 
 
-def test_the_api_records_and_lists_disclosures(author, editor, client):
-    entry = assessed_entry(author)
-    sign_in(client, editor)
+def test_the_api_records_and_lists_disclosures(analyst, supervisor, client):
+    entry = assessed_entry(analyst)
+    sign_in(client, supervisor)
     payload = {
         "entry": entry.pk,
         "recipient": "Partner agency",
@@ -318,11 +302,11 @@ def test_the_api_records_and_lists_disclosures(author, editor, client):
     response = send(client, "POST", "/api/intelligence/disclosures", payload)
     assert response.status_code == 201, response.content
     assert response.json()["recipient"] == "Partner agency"
-    assert response.json()["by"] == editor.username
+    assert response.json()["by"] == supervisor.username
     listed = client.get(f"/api/intelligence/disclosures?entry={entry.pk}").json()
     assert [d["recipient"] for d in listed["items"]] == ["Partner agency"]
-    other = assessed_entry(author)
-    disclose(other, editor, recipient="Another team")
+    other = assessed_entry(analyst)
+    disclose(other, supervisor, recipient="Another team")
     listed = client.get(f"/api/intelligence/disclosures?entry={other.pk}").json()
     assert [d["recipient"] for d in listed["items"]] == ["Another team"]
     everything = client.get("/api/intelligence/disclosures").json()
@@ -340,9 +324,9 @@ def test_the_api_records_and_lists_disclosures(author, editor, client):
         ),
     ],
 )
-def test_the_api_refuses_bad_disclosures_by_field(author, editor, client, overrides, field):
-    entry = assessed_entry(author)
-    sign_in(client, editor)
+def test_the_api_refuses_bad_disclosures_by_field(analyst, supervisor, client, overrides, field):
+    entry = assessed_entry(analyst)
+    sign_in(client, supervisor)
     payload = {
         "entry": entry.pk,
         "recipient": "Partner agency",

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent, IntelligenceStatus
-from drachma.intelligence.services import create_entry, transition_entry, update_entry
+from drachma.intelligence.services import transition_entry, update_entry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW
-from tests.workflows import put_in_state
+from tests.factories import ago, make_entry, make_group
 
 pytestmark = pytest.mark.django_db
 S = IntelligenceStatus
@@ -30,26 +29,20 @@ ACTIONS = ["assess", "return_for_correction", "resubmit", "link"]
 
 
 @pytest.fixture
-def people(make_user):
-    return {"author": make_user("analyst"), "assessor": make_user("supervisor")}
+def people(analyst, supervisor):
+    return {"author": analyst, "assessor": supervisor}
 
 
 def entry_in(state, author, *, group=True) -> IntelligenceEntry:
-    entry = create_entry(
-        user=author,
-        group=save_group(name=f"G{IntelligenceEntry.objects.count()}", status="active")
-        if group
-        else None,
-        learned_at=timezone.now() - datetime.timedelta(days=3),
-        source_type="officer",
-        source_evaluation="1",
-        intelligence_assessment="A",
-        handling_code="P",
+    # Put straight into the state under test; the walk below tests the moves themselves.
+    return make_entry(
+        author,
+        state=state,
+        group=make_group(f"G{IntelligenceEntry.objects.count()}") if group else None,
+        learned_at=ago(days=3),
         text="Seen.",
         sanitised_text="A group was seen.",
     )
-    # Put the entry straight into the state under test; the walk below tests the moves themselves.
-    return put_in_state(entry, status=state)
 
 
 def test_the_declared_machine_is_the_documented_one():

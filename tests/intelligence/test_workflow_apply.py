@@ -2,22 +2,19 @@
 audit entry, a refused one writes nothing, the note rule and the author rule hold, the state
 is never written by hand, and two assessors at once cannot both move an entry."""
 
-import datetime
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from drachma.audit.models import AuditEntry
 from drachma.core.workflow import NOTE_MAX_LENGTH
-from drachma.groups.services import save_group
 from drachma.intelligence.models import IntelligenceEntry, IntelligenceEvent
-from drachma.intelligence.services import create_entry, transition_entry
+from drachma.intelligence.services import transition_entry
 from drachma.intelligence.workflow import INTELLIGENCE_WORKFLOW as MACHINE
-from tests.workflows import put_in_state
+from tests.factories import ago, make_entry, make_group
 
 STATES = ["requires_assessment", "returned", "assessed", "linked"]
 
@@ -28,33 +25,19 @@ def _entries(entry):
     )
 
 
-def make_entry(author, state="requires_assessment"):
-    entry = create_entry(
-        user=author,
-        group=save_group(name=f"G{IntelligenceEntry.objects.count()}", status="active"),
-        learned_at=timezone.now() - datetime.timedelta(days=3),
-        source_type="officer",
-        source_evaluation="1",
-        intelligence_assessment="A",
-        handling_code="P",
+def entry_in(analyst, state="requires_assessment"):
+    return make_entry(
+        analyst,
+        state=state,
+        group=make_group(f"G{IntelligenceEntry.objects.count()}"),
+        learned_at=ago(days=3),
         text="Seen.",
         sanitised_text="A group was seen.",
     )
-    return put_in_state(entry, status=state)
 
 
-def _user_for(name, author, assessor):
-    return author if name == "resubmit" else assessor
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("analyst")
-
-
-@pytest.fixture
-def assessor(make_user):
-    return make_user("supervisor")
+def _user_for(name, analyst, supervisor):
+    return analyst if name == "resubmit" else supervisor
 
 
 def test_the_machine_names_its_record_and_history():
@@ -68,9 +51,9 @@ def test_the_machine_names_its_record_and_history():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("source", "name", "target"), sorted(MACHINE.pairs()))
-def test_every_step_leaves_one_event_and_one_audit_entry(source, name, target, author, assessor):
-    entry = make_entry(author, source)
-    user = _user_for(name, author, assessor)
+def test_every_step_leaves_one_event_and_one_audit_entry(source, name, target, analyst, supervisor):
+    entry = entry_in(analyst, source)
+    user = _user_for(name, analyst, supervisor)
     before = _entries(entry).count()
     MACHINE.apply(entry, name, user=user, note="Because.")
     assert entry.status == target
@@ -96,40 +79,42 @@ def test_every_step_leaves_one_event_and_one_audit_entry(source, name, target, a
         - {(s, n) for s, n, _ in MACHINE.pairs()}
     ),
 )
-def test_a_step_from_a_state_it_does_not_start_from_writes_nothing(state, name, author, assessor):
-    entry = make_entry(author, state)
+def test_a_step_from_a_state_it_does_not_start_from_writes_nothing(
+    state, name, analyst, supervisor
+):
+    entry = entry_in(analyst, state)
     before = _entries(entry).count()
     with pytest.raises(ValidationError, match=f"intelligence: cannot .* from '{state}'"):
-        MACHINE.apply(entry, name, user=_user_for(name, author, assessor), note="Because.")
+        MACHINE.apply(entry, name, user=_user_for(name, analyst, supervisor), note="Because.")
     entry.refresh_from_db()
     assert entry.status == state and not entry.events.exists()
     assert _entries(entry).count() == before
 
 
 @pytest.mark.django_db
-def test_a_refused_guard_writes_nothing(author, assessor):
-    entry = make_entry(author)
+def test_a_refused_guard_writes_nothing(analyst, supervisor):
+    entry = entry_in(analyst)
     before = _entries(entry).count()
     with pytest.raises(ValidationError, match="someone other than its author"):
-        transition_entry(entry, "assess", user=author)
+        transition_entry(entry, "assess", user=analyst)
     entry.refresh_from_db()
     assert entry.status == "requires_assessment" and not entry.events.exists()
     assert _entries(entry).count() == before
 
 
 @pytest.mark.django_db
-def test_every_note_has_the_one_limit(author, assessor):
-    entry = make_entry(author)
+def test_every_note_has_the_one_limit(analyst, supervisor):
+    entry = entry_in(analyst)
     with pytest.raises(ValidationError) as err:
-        transition_entry(entry, "assess", user=assessor, note="x" * (NOTE_MAX_LENGTH + 1))
+        transition_entry(entry, "assess", user=supervisor, note="x" * (NOTE_MAX_LENGTH + 1))
     assert f"at most {NOTE_MAX_LENGTH} characters" in err.value.message_dict["note"][0]
-    transition_entry(entry, "assess", user=assessor, note="  Checked the source.  ")
+    transition_entry(entry, "assess", user=supervisor, note="  Checked the source.  ")
     assert entry.events.get().note == "Checked the source."
 
 
 @pytest.mark.django_db
-def test_the_state_is_never_written_by_hand(author):
-    entry = make_entry(author)
+def test_the_state_is_never_written_by_hand(analyst):
+    entry = entry_in(analyst)
     entry.status = "linked"
     with pytest.raises(PermissionDenied, match="changes only through its workflow"):
         entry.save()
@@ -138,11 +123,11 @@ def test_the_state_is_never_written_by_hand(author):
 
 
 @pytest.mark.django_db
-def test_the_page_shows_the_history_in_words(client_as, author, assessor):
-    entry = make_entry(author)
-    transition_entry(entry, "return_for_correction", user=assessor, note="Grade the source.")
+def test_the_page_shows_the_history_in_words(client_as, analyst, supervisor):
+    entry = entry_in(analyst)
+    transition_entry(entry, "return_for_correction", user=supervisor, note="Grade the source.")
     page = (
-        client_as(user=assessor)
+        client_as(user=supervisor)
         .get(reverse("intelligence:entry_detail", args=[entry.pk]))
         .content.decode()
     )
@@ -153,8 +138,8 @@ def test_the_page_shows_the_history_in_words(client_as, author, assessor):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
-def test_two_assessors_at_once_one_moves_the_entry(author, make_user):
-    entry = make_entry(author)
+def test_two_assessors_at_once_one_moves_the_entry(analyst, make_user):
+    entry = entry_in(analyst)
     assessors = [make_user("supervisor"), make_user("analyst")]
     start = threading.Barrier(2)
     results: list = [None, None]

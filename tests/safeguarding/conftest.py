@@ -1,13 +1,9 @@
 """Fixtures for safeguarding: officers in a team with a supervisor, incidents with people whose
 vulnerability flags the grading rules read, and assessments made through the service."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from drachma.incidents.services import add_person, create_incident
-from drachma.people.services import create_person
+from tests.factories import ago, involve, make_incident
 
 FACTORS = ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
 
@@ -24,47 +20,30 @@ def rationales(**given) -> dict:
     return base
 
 
+# The team: an officer whose supervisor is the sergeant (tests/safeguarding/test_escalation.py
+# adds the inspector above them).
 @pytest.fixture
-def supervisor(make_user):
+def sergeant(make_user):
     return make_user("supervisor", username="sergeant")
 
 
 @pytest.fixture
-def officer(make_user, supervisor):
-    return make_user("safeguarding_officer", username="officer", supervisor=supervisor)
+def officer(make_user, sergeant):
+    return make_user("safeguarding_officer", username="officer", supervisor=sergeant)
 
 
 @pytest.fixture
-def make_incident(db, make_user):
+def recent_incident(db, make_user):
+    """``recent_incident(hours_ago=3, live=False, people=[(role, flags)], ...)``: an incident
+    recorded by an analyst, with a new person in each role (their vulnerability flags given)."""
     recorder = make_user("analyst")
 
-    def make(
-        *,
-        hours_ago: float = 3,
-        live: bool = False,
-        kind: str = "doorstep",
-        people=(),
-        borough=None,
-        **fields,
-    ):
-        occurred = timezone.now() - datetime.timedelta(hours=hours_ago)
-        extra = {"live_streamed": True, "stream_platform": "facebook"} if live else {}
-        if borough is None and "ward" not in fields:
-            fields.setdefault("place", "Preston")
-        incident = create_incident(
-            user=recorder,
-            occurred_at=occurred,
-            received_at=occurred,
-            source="group",
-            kind=kind,
-            summary="Test incident.",
-            borough=borough,
-            **extra,
-            **fields,
-        )
+    def make(*, hours_ago: float = 3, live: bool = False, people=(), **fields):
+        if live:
+            fields.update(live_streamed=True, stream_platform="facebook")
+        incident = make_incident(recorder, occurred_at=ago(hours=hours_ago), **fields)
         for role, flags in people:
-            person = create_person(given_names="Test", family_name=role.title(), **flags)
-            add_person(incident, person=person, role=role)
+            involve(incident, role, given_names="Test", family_name=role.title(), **flags)
         return incident
 
     return make

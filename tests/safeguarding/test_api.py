@@ -32,8 +32,8 @@ def api(client, officer):
 
 
 @pytest.fixture
-def incident(make_incident):
-    return make_incident(people=[("subject", {"flag_children_in_household": True})])
+def incident(recent_incident):
+    return recent_incident(people=[("subject", {"flag_children_in_household": True})])
 
 
 def test_assessment_through_the_api(api, incident):
@@ -233,14 +233,12 @@ def test_officer_hands_an_action_to_a_colleague(api, planned, make_user):
     assert colleague.notifications.filter(subject__contains="Safeguarding action for you").exists()
 
 
-def test_supervisor_takes_an_action_over(client, planned, supervisor):
-    sign_in(client, supervisor)
+def test_supervisor_takes_an_action_over(client, planned, sergeant):
+    sign_in(client, sergeant)
     r = client.post(owner_url(planned.pk), {"owner": "sergeant"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["owner"] == "sergeant"
     planned.refresh_from_db()
-    assert (
-        planned.owner == supervisor and planned.events.get(transition="reassign").by == supervisor
-    )
+    assert planned.owner == sergeant and planned.events.get(transition="reassign").by == sergeant
 
 
 def test_owner_without_the_role_is_422_and_nothing_changes(api, planned, make_user, officer):

@@ -223,8 +223,8 @@ def test_the_supervisors_pages_pass_axe_and_fit_a_phone(page, live_server, make_
     violations at 1280 and 390 pixels, no sideways scroll on the phone, no state or role
     codes and times in UK words."""
     inspector = make_user("supervisor", username="sg_inspector")
-    supervisor = make_user("supervisor", username="sg_sergeant", supervisor=inspector)
-    officer = make_user("safeguarding_officer", username="sg_officer", supervisor=supervisor)
+    sergeant = make_user("supervisor", username="sg_sergeant", supervisor=inspector)
+    officer = make_user("safeguarding_officer", username="sg_officer", supervisor=sergeant)
     occurred = timezone.now() - datetime.timedelta(hours=30)
     incident = create_incident(
         user=officer,
@@ -263,7 +263,7 @@ def test_the_supervisors_pages_pass_axe_and_fit_a_phone(page, live_server, make_
     services.sweep_deadlines()
     assert services.escalate_actions() >= 1  # a day overdue and never started
 
-    sign_in_page(page, live_server, supervisor)
+    sign_in_page(page, live_server, sergeant)
     pages = [
         ("/safeguarding/overview/", "Safeguarding overview"),
         (f"/safeguarding/actions/{welfare.pk}/", "Welfare check on the subject"),

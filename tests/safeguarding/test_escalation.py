@@ -26,14 +26,14 @@ def minutes(n: float) -> datetime.datetime:
 
 
 @pytest.fixture
-def inspector(make_user, supervisor):
+def inspector(make_user, sergeant):
     inspector = make_user("supervisor", username="inspector")
-    Account.objects.filter(user=supervisor).update(supervisor=inspector)
+    Account.objects.filter(user=sergeant).update(supervisor=inspector)
     return inspector
 
 
-def planned(make_incident, assess, officer, *, grade_scores, kind="welfare_check"):
-    incident = make_incident(hours_ago=48)
+def planned(recent_incident, assess, officer, *, grade_scores, kind="welfare_check"):
+    incident = recent_incident(hours_ago=48)
     assessment = assess(incident, plan=False, scores=grade_scores, now=T0)
     return services.create_action(
         incident=incident, user=officer, kind=kind, owner=officer, assessment=assessment, now=T0
@@ -65,9 +65,9 @@ def test_the_ladder_runs_every_minute_and_reads_as_a_table():
 
 
 def test_emergency_not_taken_up_goes_to_the_duty_inspector_at_once(
-    make_incident, assess, officer, supervisor, inspector
+    recent_incident, assess, officer, sergeant, inspector
 ):
-    action = planned(make_incident, assess, officer, grade_scores=scores(threat=3, harm=3))
+    action = planned(recent_incident, assess, officer, grade_scores=scores(threat=3, harm=3))
     assert action.grade == "emergency"
     assert services.escalate_actions(now=minutes(1)) == 1
     e = Escalation.objects.get()
@@ -76,7 +76,7 @@ def test_emergency_not_taken_up_goes_to_the_duty_inspector_at_once(
     assert told(inspector) == [
         f"Escalated to you: Welfare check on the subject on {action.incident.reference}"
     ]
-    assert told(supervisor) == []
+    assert told(sergeant) == []
     event = action.events.get(transition="escalate")
     assert event.by is None and event.by_description == "the escalation ladder"
     assert "escalated to the duty inspector" in event.note and "inspector" in event.note
@@ -95,15 +95,15 @@ def test_emergency_not_taken_up_goes_to_the_duty_inspector_at_once(
     assert told(inspector) == told(inspector)[:1]
 
 
-def test_priority_climbs_step_by_step(make_incident, assess, officer, supervisor, inspector):
-    action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))
+def test_priority_climbs_step_by_step(recent_incident, assess, officer, sergeant, inspector):
+    action = planned(recent_incident, assess, officer, grade_scores=scores(risk=3))
     assert action.grade == "priority"
     due = action.due_at  # welfare check, priority: 1 hour
     assert due == minutes(60)
 
     assert services.escalate_actions(now=minutes(29)) == 0
     assert services.escalate_actions(now=minutes(30)) == 1  # not taken up 30 min: sergeant
-    assert told(supervisor) and not told(inspector)
+    assert told(sergeant) and not told(inspector)
     assert services.escalate_actions(now=minutes(45)) == 0
     # 60 minutes: not taken up for an hour (inspector); due at 60 is not yet late.
     assert services.escalate_actions(now=minutes(60)) == 1
@@ -111,7 +111,7 @@ def test_priority_climbs_step_by_step(make_incident, assess, officer, supervisor
     # Started at 61: no longer "not taken up", but late from 60.
     services.transition_action(action, "start", user=officer, now=minutes(61))
     assert services.escalate_actions(now=minutes(61)) == 1  # late at once: sergeant
-    assert len(told(supervisor)) == 2
+    assert len(told(sergeant)) == 2
     assert services.escalate_actions(now=minutes(119)) == 0
     assert services.escalate_actions(now=minutes(120)) == 1  # late an hour: inspector
     assert len(told(inspector)) == 2
@@ -126,8 +126,8 @@ def test_priority_climbs_step_by_step(make_incident, assess, officer, supervisor
     assert action.events.filter(transition="escalate").count() == 4
 
 
-def test_a_completed_action_never_escalates(make_incident, assess, officer, supervisor):
-    action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))
+def test_a_completed_action_never_escalates(recent_incident, assess, officer, sergeant):
+    action = planned(recent_incident, assess, officer, grade_scores=scores(risk=3))
     services.transition_action(
         action, "complete", user=officer, note="Seen.", now=minutes(5), **OUTCOME
     )
@@ -135,11 +135,11 @@ def test_a_completed_action_never_escalates(make_incident, assess, officer, supe
 
 
 def test_an_action_whose_owner_can_no_longer_act_is_owned_by_nobody(
-    make_incident, assess, officer, supervisor
+    recent_incident, assess, officer, sergeant
 ):
     """Started, so taken up; but its owner's account is disabled: it escalates as not taken
     up. With no inspector above the sergeant, every active supervisor hears of the top rung."""
-    action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))
+    action = planned(recent_incident, assess, officer, grade_scores=scores(risk=3))
     services.transition_action(action, "start", user=officer, now=minutes(1))
     assert services.escalate_actions(now=minutes(30)) == 0
     officer.is_active = False
@@ -148,17 +148,17 @@ def test_an_action_whose_owner_can_no_longer_act_is_owned_by_nobody(
     assert services.escalate_actions(now=minutes(59)) == 0
     assert services.escalate_actions(now=minutes(60)) == 1  # no inspector: all supervisors
     top = Escalation.objects.get(rung=2)
-    assert list(top.recipients.all()) == [supervisor]
+    assert list(top.recipients.all()) == [sergeant]
 
 
-def test_a_reopened_action_can_climb_again(make_incident, assess, officer, supervisor):
-    action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))  # priority
+def test_a_reopened_action_can_climb_again(recent_incident, assess, officer, sergeant):
+    action = planned(recent_incident, assess, officer, grade_scores=scores(risk=3))  # priority
     services.transition_action(action, "start", user=officer, now=minutes(1))
     assert services.escalate_actions(now=minutes(61)) == 1  # late at once: sergeant
     services.transition_action(
         action, "complete", user=officer, note="Seen.", now=minutes(70), **OUTCOME
     )
-    services.transition_action(action, "reopen", user=supervisor, note="Not seen.", now=minutes(80))
+    services.transition_action(action, "reopen", user=sergeant, note="Not seen.", now=minutes(80))
     action.refresh_from_db()
     assert action.due_at == minutes(140)  # a fresh due time: priority, 1 hour
     assert services.escalate_actions(now=minutes(139)) == 0
@@ -166,21 +166,21 @@ def test_a_reopened_action_can_climb_again(make_incident, assess, officer, super
     assert Escalation.objects.filter(trigger="late", rung=3).count() == 2
 
 
-def test_nobody_escalates_by_hand(make_incident, assess, officer, supervisor):
+def test_nobody_escalates_by_hand(recent_incident, assess, officer, sergeant):
     from django.core.exceptions import ValidationError
 
-    action = planned(make_incident, assess, officer, grade_scores=scores(risk=3))
+    action = planned(recent_incident, assess, officer, grade_scores=scores(risk=3))
     with pytest.raises(ValidationError, match="escalation ladder, not by hand"):
-        services.transition_action(action, "escalate", user=supervisor)
+        services.transition_action(action, "escalate", user=sergeant)
     assert not action.events.filter(transition="escalate").exists()
 
 
 def test_the_supervisors_view_shows_the_escalations_and_the_ladder(
-    client, make_incident, assess, officer, supervisor, inspector
+    client, recent_incident, assess, officer, sergeant, inspector
 ):
-    action = planned(make_incident, assess, officer, grade_scores=scores(threat=3, harm=3))
+    action = planned(recent_incident, assess, officer, grade_scores=scores(threat=3, harm=3))
     assert services.escalate_actions(now=minutes(1)) == 1
-    sign_in(client, supervisor)
+    sign_in(client, sergeant)
     page = client.get(reverse("safeguarding:overview")).content.decode()
     assert "1 escalation in the last 14 days" in page
     assert action.incident.reference in page and "escalated to the duty inspector" in page
@@ -191,12 +191,12 @@ def test_the_supervisors_view_shows_the_escalations_and_the_ladder(
 
 
 def test_the_ladder_takes_a_bounded_number_of_queries(
-    make_incident, assess, officer, supervisor, inspector, django_assert_max_num_queries
+    recent_incident, assess, officer, sergeant, inspector, django_assert_max_num_queries
 ):
     """Idle (nothing new): one query per rung of the table, whatever the number of actions.
     Each escalation then costs a fixed number of queries (record, recipients, history, audit,
     notification), never a scan per action."""
-    incident = make_incident(hours_ago=48)
+    incident = recent_incident(hours_ago=48)
     assessment = assess(incident, plan=False, scores=scores(risk=3), now=T0)
     for _ in range(20):
         services.create_action(

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(make_incident, assess):
-    incident = make_incident(hours_ago=72, people=[("subject", {}), ("family", {})])
+def case(recent_incident, assess):
+    incident = recent_incident(hours_ago=72, people=[("subject", {}), ("family", {})])
     assess(incident, plan=False)  # T, H, R medium: scheduled
     subject = incident.involvements.get(role="subject").person
     return incident, subject
@@ -117,15 +117,15 @@ def test_an_exposure_event_before_the_incident_is_refused_and_nothing_written(ca
     assert not ExposureEvent.objects.exists() and not SafeguardingAction.objects.exists()
 
 
-def test_other_bad_input_is_refused_by_name(case, officer, make_incident, make_user):
+def test_other_bad_input_is_refused_by_name(case, officer, recent_incident, make_user):
     incident, subject = case
-    stranger = make_incident(people=[("subject", {})]).involvements.get().person
+    stranger = recent_incident(people=[("subject", {})]).involvements.get().person
     with pytest.raises(ValidationError) as err:
         services.record_exposure(
             incident=incident, person=stranger, user=officer, kind="doxxed", occurred_at=None
         )
     assert set(err.value.message_dict) == {"person", "kind", "occurred_at"}
-    unassessed = make_incident(people=[("subject", {})])
+    unassessed = recent_incident(people=[("subject", {})])
     with pytest.raises(ValidationError, match="Assess the incident"):
         services.record_exposure(
             incident=unassessed,
@@ -163,7 +163,7 @@ def test_the_table_is_configurable_and_checked(settings, case, officer):
 
 
 def test_recording_an_exposure_event_from_its_page_and_the_persons_timeline(
-    client, case, officer, supervisor, make_user
+    client, case, officer, sergeant, make_user
 ):
     from django.urls import reverse
     from django.utils import timezone

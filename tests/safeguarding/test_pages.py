@@ -25,8 +25,8 @@ def form_data(**over) -> dict:
 
 
 @pytest.fixture
-def incident(make_incident):
-    return make_incident(
+def incident(recent_incident):
+    return recent_incident(
         live=True, kind="live_streamed", people=[("subject", {"flag_self_harm": True})]
     )
 
@@ -154,8 +154,8 @@ def test_action_page_transitions_and_time(client, officer, incident, assess):
     assert action.status == "in_progress" and TimeEntry.objects.get().minutes == 45
 
 
-def _queue_fixture(make_incident, assess, officer, supervisor, make_user):
-    incident = make_incident(hours_ago=30)
+def _queue_fixture(recent_incident, assess, officer, sergeant, make_user):
+    incident = recent_incident(hours_ago=30)
     assess(incident, plan=False)
     late = services.create_action(
         incident=incident, user=officer, kind="family_liaison", owner=officer
@@ -166,7 +166,7 @@ def _queue_fixture(make_incident, assess, officer, supervisor, make_user):
     soon = services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer
     )
-    colleague = make_user("safeguarding_officer", username="colleague", supervisor=supervisor)
+    colleague = make_user("safeguarding_officer", username="colleague", supervisor=sergeant)
     theirs = services.create_action(
         incident=incident, user=officer, kind="victim_support", owner=colleague
     )
@@ -178,10 +178,10 @@ def _queue_fixture(make_incident, assess, officer, supervisor, make_user):
 
 
 def test_queue_mine_and_my_team_overdue_first(
-    client, make_incident, assess, officer, supervisor, make_user
+    client, recent_incident, assess, officer, sergeant, make_user
 ):
     late, soon, theirs, other_team = _queue_fixture(
-        make_incident, assess, officer, supervisor, make_user
+        recent_incident, assess, officer, sergeant, make_user
     )
     sign_in(client, officer)
     response = client.get(reverse("safeguarding:queue"))
@@ -227,13 +227,13 @@ def test_queue_shows_urgent_untriaged_reports_to_triage_roles(client, officer, m
     assert "Urgent reports not yet triaged" not in content  # triaged: it leaves the queue
 
 
-def test_supervisor_overview(client, make_incident, assess, officer, supervisor, make_user):
-    late, soon, *_ = _queue_fixture(make_incident, assess, officer, supervisor, make_user)
+def test_supervisor_overview(client, recent_incident, assess, officer, sergeant, make_user):
+    late, soon, *_ = _queue_fixture(recent_incident, assess, officer, sergeant, make_user)
     SafeguardingAction.objects.filter(pk=soon.pk).update(
         started_at=soon.incident.received_at + datetime.timedelta(minutes=40)
     )
     services.record_time(soon, user=officer, minutes=150, spent_on=timezone.localdate())
-    sign_in(client, supervisor)
+    sign_in(client, sergeant)
     response = client.get(reverse("safeguarding:overview"))
     content = response.content.decode()
     assert response.status_code == 200
@@ -244,9 +244,9 @@ def test_supervisor_overview(client, make_incident, assess, officer, supervisor,
 
 
 def test_dashboard_panel_lists_my_overdue_actions(
-    client, make_incident, assess, officer, supervisor, make_user
+    client, recent_incident, assess, officer, sergeant, make_user
 ):
-    late, *_ = _queue_fixture(make_incident, assess, officer, supervisor, make_user)
+    late, *_ = _queue_fixture(recent_incident, assess, officer, sergeant, make_user)
     sign_in(client, officer)
     content = client.get(reverse("core:dashboard")).content.decode()
     assert (
@@ -262,12 +262,12 @@ def test_analyst_sees_no_safeguarding_panel_on_the_incident(client, make_user, i
     assert "safeguarding-panel" not in content
 
 
-def test_board_report_section_gives_officer_hours(make_incident, assess, officer):
+def test_board_report_section_gives_officer_hours(recent_incident, assess, officer):
     from drachma.areas.models import Borough
     from drachma.safeguarding.panels import board_report_section
     from drachma.statistics.selectors import Period
 
-    incident = make_incident(borough=Borough.objects.get(name="Wigan"))
+    incident = recent_incident(borough=Borough.objects.get(name="Wigan"))
     assess(incident, plan=False)
     action = services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer
@@ -300,11 +300,11 @@ def test_completing_from_the_queue_returns_only_to_the_queue(client, officer, in
     assert elsewhere["Location"] == reverse("safeguarding:action", args=[two.pk])
 
 
-def test_the_board_report_carries_the_officer_hours(make_incident, assess, officer):
+def test_the_board_report_carries_the_officer_hours(recent_incident, assess, officer):
     from drachma.statistics.reports import board_report_context
     from drachma.statistics.selectors import Period
 
-    incident = make_incident()
+    incident = recent_incident()
     assess(incident, plan=False)
     action = services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer

@@ -48,9 +48,9 @@ def race(*steps) -> list:
 
 
 @pytest.fixture
-def team(make_user, supervisor):
+def team(make_user, sergeant):
     return [
-        make_user("safeguarding_officer", username=f"officer_{n}", supervisor=supervisor)
+        make_user("safeguarding_officer", username=f"officer_{n}", supervisor=sergeant)
         for n in range(3)
     ]
 
@@ -60,9 +60,9 @@ def _action(incident, owner):
 
 
 def test_a_reassignment_never_lands_on_an_action_completed_a_moment_earlier(
-    make_incident, assess, team, supervisor
+    recent_incident, assess, team, sergeant
 ):
-    incident = make_incident()
+    incident = recent_incident()
     assess(incident, plan=False)
     for _ in range(ROUNDS):
         action = _action(incident, team[0])
@@ -75,7 +75,7 @@ def test_a_reassignment_never_lands_on_an_action_completed_a_moment_earlier(
                 **OUTCOME,
             ),
             lambda a=action: services.reassign_action(
-                SafeguardingAction.objects.get(pk=a.pk), user=supervisor, owner=team[1]
+                SafeguardingAction.objects.get(pk=a.pk), user=sergeant, owner=team[1]
             ),
         )
         assert not isinstance(done, BaseException), done
@@ -91,16 +91,16 @@ def test_a_reassignment_never_lands_on_an_action_completed_a_moment_earlier(
 
 
 def test_two_reassignments_at_once_both_apply_in_turn_and_name_the_owner_replaced(
-    make_incident, assess, team, supervisor
+    recent_incident, assess, team, sergeant
 ):
-    incident = make_incident()
+    incident = recent_incident()
     assess(incident, plan=False)
     for _ in range(ROUNDS):
         action = _action(incident, team[0])
         outcomes = race(
             *(
                 lambda a=action, to=to: services.reassign_action(
-                    SafeguardingAction.objects.get(pk=a.pk), user=supervisor, owner=to
+                    SafeguardingAction.objects.get(pk=a.pk), user=sergeant, owner=to
                 )
                 for to in (team[1], team[2])
             )

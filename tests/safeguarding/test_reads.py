@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def incident(make_incident):
-    return make_incident(people=[("subject", {})])
+def incident(recent_incident):
+    return recent_incident(people=[("subject", {})])
 
 
 def _last_seq() -> int:

@@ -28,8 +28,8 @@ PARENT = ("subject", {"flag_children_in_household": True})
 # --- assessments ----------------------------------------------------------------------------
 
 
-def test_assessment_records_proposal_grade_and_plan(make_incident, assess, officer):
-    incident = make_incident(live=True, kind="live_streamed", people=[LD_SUBJECT])
+def test_assessment_records_proposal_grade_and_plan(recent_incident, assess, officer):
+    incident = recent_incident(live=True, kind="live_streamed", people=[LD_SUBJECT])
     a = assess(
         incident,
         scores=scores(harm=3, investigation=3),
@@ -49,11 +49,11 @@ def test_assessment_records_proposal_grade_and_plan(make_incident, assess, offic
 
 
 def test_a_vulnerable_subject_with_low_threat_harm_risk_is_checked_not_regraded(
-    make_incident, assess
+    recent_incident, assess
 ):
     """Issue 15's example through the service: high investigation and vulnerability, low
     threat, harm and risk: resolution without deployment, and still a welfare check."""
-    incident = make_incident(people=[SELF_HARM_SUBJECT])
+    incident = recent_incident(people=[SELF_HARM_SUBJECT])
     a = assess(incident, scores=scores(investigation=3, vulnerability=3))
     assert a.proposed_grade == a.grade == "resolution"
     kinds = set(incident.safeguarding_actions.values_list("kind", flat=True))
@@ -61,14 +61,14 @@ def test_a_vulnerable_subject_with_low_threat_harm_risk_is_checked_not_regraded(
     assert any(c.startswith("P2: vulnerability high") for c in a.plan_considerations)
 
 
-def test_children_in_household_add_a_childrens_services_referral(make_incident, assess):
-    incident = make_incident(people=[PARENT])
+def test_children_in_household_add_a_childrens_services_referral(recent_incident, assess):
+    incident = recent_incident(people=[PARENT])
     assess(incident)
     assert incident.safeguarding_actions.filter(kind="childrens_services").count() == 1
 
 
-def test_override_keeps_both_grades_and_needs_a_reason(make_incident, assess):
-    incident = make_incident(people=[SELF_HARM_SUBJECT])
+def test_override_keeps_both_grades_and_needs_a_reason(recent_incident, assess):
+    incident = recent_incident(people=[SELF_HARM_SUBJECT])
     with pytest.raises(ValidationError) as err:
         assess(incident, scores=scores(), grade="emergency")
     assert "override_reason" in err.value.message_dict
@@ -85,9 +85,9 @@ def test_override_keeps_both_grades_and_needs_a_reason(make_incident, assess):
 
 @pytest.mark.parametrize("missing", ["threat", "engagement"])
 def test_assessment_without_a_rationale_is_refused_and_nothing_saved(
-    make_incident, assess, missing
+    recent_incident, assess, missing
 ):
-    incident = make_incident(people=[LD_SUBJECT])
+    incident = recent_incident(people=[LD_SUBJECT])
     with pytest.raises(ValidationError) as err:
         assess(incident, rationales=rationales(**{missing: "   "}))
     assert err.value.message_dict[f"{missing}_rationale"] == [
@@ -96,23 +96,23 @@ def test_assessment_without_a_rationale_is_refused_and_nothing_saved(
     assert not ThriveAssessment.objects.exists() and not SafeguardingAction.objects.exists()
 
 
-def test_assessment_with_a_score_out_of_range_is_refused(make_incident, assess):
-    incident = make_incident()
+def test_assessment_with_a_score_out_of_range_is_refused(recent_incident, assess):
+    incident = recent_incident()
     with pytest.raises(ValidationError) as err:
         assess(incident, scores=scores(harm=7))
     assert "harm_score" in err.value.message_dict and not ThriveAssessment.objects.exists()
 
 
-def test_an_assessment_is_never_edited(make_incident, assess):
-    a = assess(make_incident())
+def test_an_assessment_is_never_edited(recent_incident, assess):
+    a = assess(recent_incident())
     a.grade = "emergency"
     with pytest.raises(ValidationError, match="never changed"):
         a.save()
     assert ThriveAssessment.objects.get().grade == "scheduled"
 
 
-def test_reassessment_is_a_new_record_saying_what_changed(make_incident, assess):
-    incident = make_incident(people=[("subject", {})])
+def test_reassessment_is_a_new_record_saying_what_changed(recent_incident, assess):
+    incident = recent_incident(people=[("subject", {})])
     first = assess(incident, scores=scores(threat=2, harm=2))
     assert first.grade == "scheduled"
     with pytest.raises(ValidationError) as err:
@@ -129,8 +129,8 @@ def test_reassessment_is_a_new_record_saying_what_changed(make_incident, assess)
     assert first.grade == "scheduled"  # the old one is as it was
 
 
-def test_a_higher_grade_brings_open_deadlines_forward(make_incident, assess):
-    incident = make_incident(people=[("subject", {})])
+def test_a_higher_grade_brings_open_deadlines_forward(recent_incident, assess):
+    incident = recent_incident(people=[("subject", {})])
     assess(incident, scores=scores(threat=2, harm=2))
     welfare = incident.safeguarding_actions.get(kind="welfare_check")
     before = welfare.due_at  # scheduled: +48 h wall-clock
@@ -146,15 +146,15 @@ def test_a_higher_grade_brings_open_deadlines_forward(make_incident, assess):
 # --- actions -------------------------------------------------------------------------------
 
 
-def test_action_needs_an_assessment_first(make_incident, officer):
-    incident = make_incident()
+def test_action_needs_an_assessment_first(recent_incident, officer):
+    incident = recent_incident()
     with pytest.raises(ValidationError) as err:
         services.create_action(incident=incident, user=officer, kind="welfare_check", owner=officer)
     assert "incident" in err.value.message_dict
 
 
-def test_action_due_before_its_incident_is_refused(make_incident, assess, officer):
-    incident = make_incident(hours_ago=5)
+def test_action_due_before_its_incident_is_refused(recent_incident, assess, officer):
+    incident = recent_incident(hours_ago=5)
     assess(incident, plan=False)
     with pytest.raises(ValidationError) as err:
         services.create_action(
@@ -170,8 +170,8 @@ def test_action_due_before_its_incident_is_refused(make_incident, assess, office
     assert not SafeguardingAction.objects.exists() and not ActionEvent.objects.exists()
 
 
-def test_owner_without_the_role_is_refused(make_incident, assess, officer, make_user):
-    incident = make_incident()
+def test_owner_without_the_role_is_refused(recent_incident, assess, officer, make_user):
+    incident = recent_incident()
     assess(incident, plan=False)
     investigator = make_user("investigator", username="det")
     with pytest.raises(ValidationError) as err:
@@ -182,18 +182,18 @@ def test_owner_without_the_role_is_refused(make_incident, assess, officer, make_
     assert not SafeguardingAction.objects.exists()
 
 
-def test_an_other_action_needs_a_description(make_incident, assess, officer):
-    incident = make_incident()
+def test_an_other_action_needs_a_description(recent_incident, assess, officer):
+    incident = recent_incident()
     assess(incident, plan=False)
     with pytest.raises(ValidationError) as err:
         services.create_action(incident=incident, user=officer, kind="other", owner=officer)
     assert "description" in err.value.message_dict
 
 
-def test_a_person_not_in_the_incident_is_refused(make_incident, assess, officer):
+def test_a_person_not_in_the_incident_is_refused(recent_incident, assess, officer):
     from drachma.people.services import create_person
 
-    incident = make_incident()
+    incident = recent_incident()
     assess(incident, plan=False)
     stranger = create_person(given_names="Not", family_name="Involved")
     with pytest.raises(ValidationError) as err:
@@ -203,8 +203,8 @@ def test_a_person_not_in_the_incident_is_refused(make_incident, assess, officer)
     assert "person" in err.value.message_dict
 
 
-def test_giving_an_action_to_someone_tells_them(make_incident, assess, officer, make_user):
-    incident = make_incident()
+def test_giving_an_action_to_someone_tells_them(recent_incident, assess, officer, make_user):
+    incident = recent_incident()
     assess(incident, plan=False)
     colleague = make_user("safeguarding_officer", username="colleague")
     action = services.create_action(
@@ -219,8 +219,8 @@ def test_giving_an_action_to_someone_tells_them(make_incident, assess, officer, 
 
 
 @pytest.fixture
-def action(make_incident, assess, officer):
-    incident = make_incident()
+def action(recent_incident, assess, officer):
+    incident = recent_incident()
     assess(incident, plan=False)
     return services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer
@@ -292,9 +292,9 @@ def test_the_state_is_never_written_by_hand(action):
 
 
 @pytest.mark.parametrize(("source", "name", "target"), ALLOWED)
-def test_every_allowed_transition(action, officer, supervisor, source, name, target):
+def test_every_allowed_transition(action, officer, sergeant, source, name, target):
     _put(action, source)
-    user = supervisor if name == "reopen" else officer
+    user = sergeant if name == "reopen" else officer
     done = services.transition_action(action, name, user=user, note="Because.", **OUTCOME)
     assert done.status == target
     event = done.events.get(transition=name)
@@ -314,10 +314,10 @@ def test_every_allowed_transition(action, officer, supervisor, source, name, tar
 
 
 @pytest.mark.parametrize(("source", "name"), FORBIDDEN)
-def test_every_forbidden_transition_is_refused_and_nothing_saved(action, supervisor, source, name):
+def test_every_forbidden_transition_is_refused_and_nothing_saved(action, sergeant, source, name):
     _put(action, source)
     with pytest.raises(ValidationError) as err:
-        services.transition_action(action, name, user=supervisor, note="Because.")
+        services.transition_action(action, name, user=sergeant, note="Because.")
     assert "cannot" in err.value.message_dict["transition"][0]
     action.refresh_from_db()
     assert action.status == source and not action.events.filter(transition=name).exists()
@@ -333,7 +333,7 @@ def test_only_a_supervisor_reopens(action, officer, source):
     assert action.status == source
 
 
-def test_cancel_and_reopen_need_a_reason(action, officer, supervisor):
+def test_cancel_and_reopen_need_a_reason(action, officer, sergeant):
     with pytest.raises(ValidationError) as err:
         services.transition_action(action, "cancel", user=officer, note=" ")
     assert "note" in err.value.message_dict
@@ -341,7 +341,7 @@ def test_cancel_and_reopen_need_a_reason(action, officer, supervisor):
     assert action.status == "open"
     _put(action, "done")
     with pytest.raises(ValidationError):
-        services.transition_action(action, "reopen", user=supervisor)
+        services.transition_action(action, "reopen", user=sergeant)
 
 
 def test_unknown_transition(action, officer):

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def incident(make_incident, assess):
-    incident = make_incident(hours_ago=48)
+def incident(recent_incident, assess):
+    incident = recent_incident(hours_ago=48)
     assess(incident, plan=False)
     return incident
 
@@ -40,7 +40,7 @@ def test_the_sweep_is_registered_every_minute():
 
 
 def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
-    incident, officer, supervisor, django_capture_on_commit_callbacks
+    incident, officer, sergeant, django_capture_on_commit_callbacks
 ):
     late = _past_due(incident, officer, n=2)
     on_time = services.create_action(
@@ -60,7 +60,7 @@ def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
     assert not done.overdue  # completed before it was found late
 
     mine = Notification.objects.get(recipient=officer)
-    sarge = Notification.objects.get(recipient=supervisor)
+    sarge = Notification.objects.get(recipient=sergeant)
     assert mine.subject == "2 safeguarding actions now overdue"
     assert incident.reference in mine.body and "your team" not in mine.body
     assert sarge.subject == "2 safeguarding actions now overdue" and "(your team)" in sarge.body
@@ -77,7 +77,7 @@ def test_past_due_actions_are_marked_and_owner_and_supervisor_told_once(
     assert Notification.objects.count() == 2 and len(mail.outbox) == 2
 
 
-def test_an_action_found_late_later_is_told_separately(incident, officer, supervisor):
+def test_an_action_found_late_later_is_told_separately(incident, officer, sergeant):
     _past_due(incident, officer)
     assert services.sweep_deadlines() == 1
     _past_due(incident, officer, kind="family_liaison")
@@ -88,11 +88,11 @@ def test_an_action_found_late_later_is_told_separately(incident, officer, superv
     assert subjects == ["1 safeguarding action now overdue"] * 2
 
 
-def test_a_reopened_action_is_told_again_when_it_is_late_again(incident, officer, supervisor):
+def test_a_reopened_action_is_told_again_when_it_is_late_again(incident, officer, sergeant):
     action = _past_due(incident, officer)[0]
     services.sweep_deadlines()
     services.transition_action(action, "complete", user=officer, note="Seen.", **OUTCOME)
-    services.transition_action(action, "reopen", user=supervisor, note="The family called again.")
+    services.transition_action(action, "reopen", user=sergeant, note="The family called again.")
     SafeguardingAction.objects.filter(pk=action.pk).update(
         due_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -125,16 +125,16 @@ def test_the_sweep_is_audited(incident, officer):
 
 
 def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(
-    incident, officer, supervisor, make_user
+    incident, officer, sergeant, make_user
 ):
-    other = make_user("safeguarding_officer", username="other", supervisor=supervisor)
+    other = make_user("safeguarding_officer", username="other", supervisor=sergeant)
     _past_due(incident, officer, n=20)
     _past_due(incident, other, n=2, kind="family_liaison", hours_late=30)
     assert services.sweep_deadlines() == 22
     mine = Notification.objects.get(recipient=officer)
     assert mine.subject == "20 safeguarding actions now overdue"
     assert mine.body.count("\n- ") == 14 and mine.body.endswith("… and 5 more.")
-    sarge = Notification.objects.get(recipient=supervisor)
+    sarge = Notification.objects.get(recipient=sergeant)
     assert sarge.subject == "22 safeguarding actions now overdue"
     lines = sarge.body.splitlines()
     assert lines[0].startswith("- Family liaison") and lines[1].startswith(
@@ -145,9 +145,9 @@ def test_a_long_list_is_cut_short_and_the_supervisor_sees_the_team(
 
 @pytest.mark.parametrize("size", [3, 30, 300])
 def test_the_sweep_takes_a_bounded_number_of_queries(
-    incident, officer, supervisor, make_user, django_assert_max_num_queries, size
+    incident, officer, sergeant, make_user, django_assert_max_num_queries, size
 ):
-    other = make_user("safeguarding_officer", username="other", supervisor=supervisor)
+    other = make_user("safeguarding_officer", username="other", supervisor=sergeant)
     actions = [
         SafeguardingAction(
             incident=incident,

@@ -12,8 +12,8 @@ from drachma.safeguarding.workflow import ACTION
 
 
 @pytest.fixture
-def action(make_incident, assess, officer):
-    incident = make_incident()
+def action(recent_incident, assess, officer):
+    incident = recent_incident()
     assess(incident, plan=False)
     return services.create_action(
         incident=incident, user=officer, kind="welfare_check", owner=officer

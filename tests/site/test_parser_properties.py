@@ -2,7 +2,7 @@
 they either return what they promise or refuse with their own error, never another exception;
 what they return reads back the same (round trips, idempotence).
 
-Covered elsewhere: normalize_url (tests/intake/test_normalize.py), the chat parsers
+Covered elsewhere: normalize_url (tests/core/test_identifiers.py), the chat parsers
 (tests/evidence/chats/test_properties.py), small numbers (tests/core/test_smallnumbers.py).
 """
 
@@ -15,8 +15,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drachma.core.errors import json_depth
+from drachma.core.identifiers import normalize_handle, normalize_name, normalize_phone
 from drachma.intake.conf import parse_rate
-from drachma.intake.normalize import normalize_handle, normalize_name, normalize_phone
 from drachma.safeguarding.deadlines import Elapsed, WallClock, WorkingDays, parse_rule
 from drachma.site.access_matrix import NO, PERSONAL, PERSONAL_COLUMN, YES, parse_rows
 

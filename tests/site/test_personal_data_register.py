@@ -35,8 +35,14 @@ LOOKS_PERSONAL = re.compile(
 
 # Fields whose names look personal, reviewed and found not to be (the reason beside each).
 REVIEWED_NOT_PERSONAL = {
+    "cases.material.third_party_request": "the request the material came from (its own fields are)",
+    "cases.thirdpartyrequest.holder_kind": "a group, a platform or an agency: a kind, no one",
+    "cases.thirdpartyrequest.answer_kind": "provided, partly, refused or not held",
+    "cases.thirdpartyrequest.received": "exhibits (their own fields are personal, and listed)",
     # Workflow and register bookkeeping, about no one.
     "statistics.foirequest.received_on": "when an FOI request arrived",
+    "rights.rightsrequest.received_on": "when a rights request arrived (the deadline runs from it)",
+    "rights.rightsrequestitem.outcome": "a choice: rectified, erased or restricted",
     "statistics.foirequest.answer": "published figures, after the small-number rule",
     "statistics.foiexemption.reason": "why an FOI exemption applies (the law, not a person)",
     "takedown.hashlistimport.file_name": "the name of a hash-list file another body sent",

@@ -1,17 +1,11 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from drachma.areas.models import Borough, Ward
 from drachma.groups.services import save_group
 from drachma.incidents.services import create_incident
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(y, m, d, h=20, minute=0):
-    return datetime.datetime(y, m, d, h, minute, tzinfo=LONDON)
+from tests.factories import at
 
 
 @pytest.fixture

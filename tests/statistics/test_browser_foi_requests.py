@@ -4,7 +4,6 @@ small-number judgement and an exemption with its reason, and sees the answer on 
 the pages pass axe at 1280 and 390 pixels."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,8 +11,7 @@ from drachma.areas.models import Borough
 from drachma.incidents.services import create_incident
 from drachma.statistics.models import FOIRequest
 from tests.browser.axe import DESKTOP, PHONE, describe, no_sideways_scroll, sign_in_page
-
-LONDON = ZoneInfo("Europe/London")
+from tests.factories import LONDON
 
 
 @pytest.mark.browser

@@ -10,9 +10,8 @@ from drachma.cases import figures, services
 from drachma.cases.models import CollapseReason, Result
 from drachma.statistics import reports
 from drachma.statistics.selectors import Period
-from tests.cases.helpers import charged_defendant, days_ago, make_case
 from tests.conftest import sign_in
-from tests.factories import at, make_incident
+from tests.factories import at, charged_defendant, days_ago, make_case, make_incident
 
 
 @pytest.fixture

@@ -21,11 +21,6 @@ BOTH = Period.of("2017-01-01", "2018-12-31")
 
 
 @pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-@pytest.fixture
 def busier(small_fixture, make_user):
     """The small fixture plus enough doorstep confrontations in three boroughs that some
     cells of borough by kind are published: Rochdale 8+3, Salford 7+2, Bolton 6+0 doorstep."""
@@ -53,8 +48,8 @@ def sheet_rows(content: bytes) -> list[tuple]:
 # --- FOI answer ------------------------------------------------------------------------------
 
 
-def test_foi_answer_xlsx_holds_the_same_published_figures_as_the_csv(small_fixture, analyst):
-    response = analyst.get(f"/statistics/foi/?{PERIOD}&by=area&by=kind&format=xlsx")
+def test_foi_answer_xlsx_holds_the_same_published_figures_as_the_csv(small_fixture, analyst_client):
+    response = analyst_client.get(f"/statistics/foi/?{PERIOD}&by=area&by=kind&format=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == exports.XLSX_TYPE
     assert (
@@ -62,9 +57,9 @@ def test_foi_answer_xlsx_holds_the_same_published_figures_as_the_csv(small_fixtu
     )
     rows = sheet_rows(response.content)
     assert rows[0][0].startswith("From 1 January 2017 to 31 December 2018 the force received")
-    csv_text = analyst.get(f"/statistics/foi/?{PERIOD}&by=area&by=kind&format=csv").content.decode(
-        "utf-8"
-    )
+    csv_text = analyst_client.get(
+        f"/statistics/foi/?{PERIOD}&by=area&by=kind&format=csv"
+    ).content.decode("utf-8")
     csv_rows = [tuple(r) for r in csv.reader(io.StringIO(csv_text)) if r]
     # The workbook is the CSV below the headline: same cells, a shown figure as a number.
     body = [tuple(f"{v:,}" if isinstance(v, int) else v for v in r) for r in rows if r]
@@ -116,7 +111,7 @@ def test_foi_answer_xlsx_command_needs_a_file(small_fixture, tmp_path):
         )
 
 
-def test_foi_answer_xlsx_refuses_what_the_page_refuses(small_fixture, analyst, make_user):
+def test_foi_answer_xlsx_refuses_what_the_page_refuses(small_fixture, analyst_client, make_user):
     create_incident(
         user=make_user("investigator"),
         occurred_at=at(2017, 4, 4),
@@ -126,7 +121,7 @@ def test_foi_answer_xlsx_refuses_what_the_page_refuses(small_fixture, analyst, m
         summary="x",
         place="Leeds",
     )
-    response = analyst.get(f"/statistics/foi/?{PERIOD}&by=officer&format=xlsx")
+    response = analyst_client.get(f"/statistics/foi/?{PERIOD}&by=officer&format=xlsx")
     assert response["Content-Type"].startswith("text/html")
     assert "would reveal a person" in response.content.decode()
 
@@ -134,8 +129,8 @@ def test_foi_answer_xlsx_refuses_what_the_page_refuses(small_fixture, analyst, m
 # --- crosstab ---------------------------------------------------------------------------------
 
 
-def test_crosstab_xlsx_applies_the_small_number_rule_and_protects_totals(busier, analyst):
-    response = analyst.get(f"/statistics/tables/borough-by-kind.xlsx?{PERIOD}")
+def test_crosstab_xlsx_applies_the_small_number_rule_and_protects_totals(busier, analyst_client):
+    response = analyst_client.get(f"/statistics/tables/borough-by-kind.xlsx?{PERIOD}")
     assert response.status_code == 200 and response["Content-Type"] == exports.XLSX_TYPE
     assert (
         'filename="incidents-by-borough-by-kind-2017-01-01-2018-12-31.xlsx"'
@@ -186,8 +181,10 @@ def _text(value) -> str:
     return f"{value:,}" if isinstance(value, int) else value
 
 
-def test_crosstab_csv_matches_the_protected_table(busier, analyst):
-    text = analyst.get(f"/statistics/tables/kind-by-year.csv?{PERIOD}").content.decode("utf-8-sig")
+def test_crosstab_csv_matches_the_protected_table(busier, analyst_client):
+    text = analyst_client.get(f"/statistics/tables/kind-by-year.csv?{PERIOD}").content.decode(
+        "utf-8-sig"
+    )
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Kind / Year", "2017", "2018", "Total"]
     table = exports.crosstab_table(BOTH, "kind", "year")
@@ -215,7 +212,7 @@ def test_crosstab_fills_months_without_incidents_with_zeros(busier):
     assert [c.display for c in table.cells[1]] == ["0"] * len(table.column_labels)
 
 
-def test_crosstab_neutralises_formulas(busier, analyst):
+def test_crosstab_neutralises_formulas(busier, analyst_client):
     from drachma.groups.services import save_group
     from drachma.incidents.services import update_incident
 
@@ -223,17 +220,19 @@ def test_crosstab_neutralises_formulas(busier, analyst):
     for incident in busier[:2]:
         # Through the service, which keeps the monthly counts the crosstab reads.
         update_incident(incident, user=None, groups=[*incident.groups.all(), group])
-    response = analyst.get(f"/statistics/tables/group-by-year.xlsx?{PERIOD}")
+    response = analyst_client.get(f"/statistics/tables/group-by-year.xlsx?{PERIOD}")
     assert response.status_code == 200, response.content
     labels = [r[0] for r in sheet_rows(response.content) if r]
     assert '\'=HYPERLINK("http://x")' in labels and '=HYPERLINK("http://x")' not in labels
 
 
-def test_crosstab_refuses_a_breakdown_by_people(busier, analyst, make_user):
-    response = analyst.get(f"/statistics/tables/officer-by-year.xlsx?{PERIOD}")
+def test_crosstab_refuses_a_breakdown_by_people(busier, analyst_client, make_user):
+    response = analyst_client.get(f"/statistics/tables/officer-by-year.xlsx?{PERIOD}")
     assert response.status_code == 400
     assert "recording officer would reveal a person" in response.content.decode()
-    assert analyst.get(f"/statistics/tables/borough-by-officer.csv?{PERIOD}").status_code == 400
+    assert (
+        analyst_client.get(f"/statistics/tables/borough-by-officer.csv?{PERIOD}").status_code == 400
+    )
     # The function itself refuses it where a count of 1 to 4 would show, as the FOI tables do.
     create_incident(
         user=make_user("investigator"),
@@ -260,22 +259,24 @@ def test_crosstab_refuses_a_breakdown_by_people(busier, analyst, make_user):
         ("borough-by-month.xlsx?start=2010-01-01&end=2021-12-31", "at most 300 can be protected"),
     ],
 )
-def test_crosstab_bad_requests_get_a_clear_error(busier, analyst, url, message):
-    response = analyst.get(f"/statistics/tables/{url}")
+def test_crosstab_bad_requests_get_a_clear_error(busier, analyst_client, url, message):
+    response = analyst_client.get(f"/statistics/tables/{url}")
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_crosstab_that_cannot_be_protected_is_refused(small_fixture, analyst):
+def test_crosstab_that_cannot_be_protected_is_refused(small_fixture, analyst_client):
     # Bolton's one incident in 2018 would be pinned by the shown zeros and totals whatever
     # else is withheld: the suppression module refuses, and the page says so.
-    response = analyst.get(f"/statistics/tables/borough-by-year.csv?{PERIOD}")
+    response = analyst_client.get(f"/statistics/tables/borough-by-year.csv?{PERIOD}")
     assert response.status_code == 400
     assert "Refused: cannot publish this table safely" in response.content.decode()
 
 
-def test_crosstab_by_ward_names_the_wards(busier, analyst):
-    text = analyst.get(f"/statistics/tables/ward-by-year.csv?{PERIOD}").content.decode("utf-8-sig")
+def test_crosstab_by_ward_names_the_wards(busier, analyst_client):
+    text = analyst_client.get(f"/statistics/tables/ward-by-year.csv?{PERIOD}").content.decode(
+        "utf-8-sig"
+    )
     labels = [r[0] for r in csv.reader(io.StringIO(text)) if r]
     assert (
         "Deansgate (Manchester)" in labels
@@ -283,19 +284,21 @@ def test_crosstab_by_ward_names_the_wards(busier, analyst):
     )
 
 
-def test_crosstab_of_an_empty_period(db, analyst):
-    response = analyst.get("/statistics/tables/borough-by-kind.csv?start=2010-01-01&end=2010-12-31")
+def test_crosstab_of_an_empty_period(db, analyst_client):
+    response = analyst_client.get(
+        "/statistics/tables/borough-by-kind.csv?start=2010-01-01&end=2010-12-31"
+    )
     assert response.status_code == 200
     assert "No incidents in this period" in response.content.decode("utf-8-sig")
 
 
-def test_one_breakdown_tables_still_answer(small_fixture, analyst):
+def test_one_breakdown_tables_still_answer(small_fixture, analyst_client):
     # The crosstab pattern comes first; a plain table must not be mistaken for one.
-    response = analyst.get(f"/statistics/tables/borough.csv?{PERIOD}")
+    response = analyst_client.get(f"/statistics/tables/borough.csv?{PERIOD}")
     assert response.status_code == 200 and "Rochdale,4" in response.content.decode("utf-8-sig")
 
 
-def test_overview_links_the_two_way_tables(small_fixture, analyst):
-    page = analyst.get(f"/statistics/?{PERIOD}").content.decode()
+def test_overview_links_the_two_way_tables(small_fixture, analyst_client):
+    page = analyst_client.get(f"/statistics/?{PERIOD}").content.decode()
     assert "/statistics/tables/borough-by-kind.xlsx?" in page
     assert "/statistics/tables/borough-by-area." not in page  # two area breakdowns are refused

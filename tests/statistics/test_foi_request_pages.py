@@ -4,7 +4,6 @@ step with its confirmation."""
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from drachma.audit.models import AuditEntry
@@ -22,25 +21,22 @@ FORM = {
 }
 
 
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-def test_recording_a_request_shows_its_deadline(analyst, db):
-    response = analyst.post("/statistics/foi/requests/new/", FORM)
+def test_recording_a_request_shows_its_deadline(analyst_client, db):
+    response = analyst_client.post("/statistics/foi/requests/new/", FORM)
     assert response.status_code == 302
     item = FOIRequest.objects.get()
     assert response["Location"] == f"/statistics/foi/requests/{item.reference}/"
-    page = analyst.get(response["Location"]).content.decode()
+    page = analyst_client.get(response["Location"]).content.decode()
     assert "30 March 2026" in page  # the due day, in words
     assert "REQ-77" in page and "Awaiting an answer" in page
     assert "Answer the request" in page
 
 
-def test_a_request_dated_in_the_future_is_refused_on_the_page(analyst, db):
+def test_a_request_dated_in_the_future_is_refused_on_the_page(analyst_client, db):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = analyst.post("/statistics/foi/requests/new/", {**FORM, "received_on": tomorrow})
+    response = analyst_client.post(
+        "/statistics/foi/requests/new/", {**FORM, "received_on": tomorrow}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "<title>Error: Record an FOI request" in page
@@ -49,7 +45,9 @@ def test_a_request_dated_in_the_future_is_refused_on_the_page(analyst, db):
     assert not FOIRequest.objects.exists()
 
 
-def test_the_register_counts_sorts_and_gives_the_on_time_figure(analyst, make_user, small_fixture):
+def test_the_register_counts_sorts_and_gives_the_on_time_figure(
+    analyst_client, make_user, small_fixture
+):
     user = make_user("analyst")
     for day, ref in [(D(2026, 3, 2), "B"), (D(2026, 2, 2), "A"), (D(2026, 3, 9), "C")]:
         services.record_request(
@@ -63,29 +61,29 @@ def test_the_register_counts_sorts_and_gives_the_on_time_figure(analyst, make_us
         )
     first = FOIRequest.objects.get(requester_reference="REQ-A")
     services.answer_request(first, user=user, judgement_note="The rule applied.")
-    page = analyst.get("/statistics/foi/requests/?sort=received").content.decode()
+    page = analyst_client.get("/statistics/foi/requests/?sort=received").content.decode()
     assert "3 requests" in page
     assert page.index("REQ-A") < page.index("REQ-B") < page.index("REQ-C")
-    page = analyst.get("/statistics/foi/requests/?sort=-received").content.decode()
+    page = analyst_client.get("/statistics/foi/requests/?sort=-received").content.decode()
     assert page.index("REQ-C") < page.index("REQ-B") < page.index("REQ-A")
     assert 'aria-sort="descending"' in page
     figures = page[page.index('data-testid="timeliness"') :]
     # Answered today, long after its deadline of 2 March: late.
     assert "Answered late" in figures and "0 (0.0% of those answered)" in figures
-    page = analyst.get("/statistics/foi/requests/?status=answered").content.decode()
+    page = analyst_client.get("/statistics/foi/requests/?status=answered").content.decode()
     assert "1 request" in page and "REQ-B" not in page
 
 
-def test_the_answer_step_confirms_then_answers_once(analyst, small_fixture):
-    analyst.post("/statistics/foi/requests/new/", FORM)
+def test_the_answer_step_confirms_then_answers_once(analyst_client, small_fixture):
+    analyst_client.post("/statistics/foi/requests/new/", FORM)
     item = FOIRequest.objects.get()
     url = f"/statistics/foi/requests/{item.reference}/answer/"
-    page = analyst.get(url).content.decode()
+    page = analyst_client.get(url).content.decode()
     assert f"Answer {item.reference}?" in page
     assert "the force received 8 reports" in page  # the draft answer shown before confirming
     assert "withheld by the small-number rule" in page
     assert FOIRequest.objects.get().status == "open"  # a GET changes nothing
-    response = analyst.post(
+    response = analyst_client.post(
         url,
         {
             "judgement": "Areas under five withheld; totals checked.",
@@ -95,12 +93,12 @@ def test_the_answer_step_confirms_then_answers_once(analyst, small_fixture):
         },
     )
     assert response.status_code == 302
-    page = analyst.get(response["Location"]).content.decode()
+    page = analyst_client.get(response["Location"]).content.decode()
     assert "Answered" in page and "Areas under five withheld" in page
     assert "Section 40: personal information" in page and "Section 31: law enforcement" in page
     assert "fewer than 5" in page
     # Again: refused, the first answer kept.
-    response = analyst.post(url, {"judgement": "Second go."}, follow=True)
+    response = analyst_client.post(url, {"judgement": "Second go."}, follow=True)
     assert "has already been answered" in response.content.decode()
     assert (
         FOIRequest.objects.get().judgement["note"] == "Areas under five withheld; totals checked."
@@ -108,15 +106,15 @@ def test_the_answer_step_confirms_then_answers_once(analyst, small_fixture):
     assert FOIExemption.objects.count() == 2
 
 
-def test_an_exemption_without_a_reason_is_refused_on_the_page(analyst, small_fixture):
-    analyst.post("/statistics/foi/requests/new/", FORM)
+def test_an_exemption_without_a_reason_is_refused_on_the_page(analyst_client, small_fixture):
+    analyst_client.post("/statistics/foi/requests/new/", FORM)
     item = FOIRequest.objects.get()
     url = f"/statistics/foi/requests/{item.reference}/answer/"
-    response = analyst.post(url, {"judgement": "Rule applied.", "exemptions": ["s30"]})
+    response = analyst_client.post(url, {"judgement": "Rule applied.", "exemptions": ["s30"]})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Give the reason section 30 applies." in page and "<title>Error: " in page
-    response = analyst.post(url, {"judgement": "Rule applied.", "reason_s38": "Danger."})
+    response = analyst_client.post(url, {"judgement": "Rule applied.", "reason_s38": "Danger."})
     assert "Section 38 is not ticked: tick it, or clear its reason." in response.content.decode()
     assert FOIRequest.objects.get().status == "open" and not FOIExemption.objects.exists()
 
@@ -139,16 +137,16 @@ def test_roles_without_the_permission_cannot_answer(client_as, small_fixture, ma
     assert client_as("investigator").get("/statistics/foi/requests/").status_code == 403
 
 
-def test_the_kept_answer_downloads_as_csv(analyst, small_fixture):
-    analyst.post("/statistics/foi/requests/new/", FORM)
+def test_the_kept_answer_downloads_as_csv(analyst_client, small_fixture):
+    analyst_client.post("/statistics/foi/requests/new/", FORM)
     item = FOIRequest.objects.get()
     url = f"/statistics/foi/requests/{item.reference}/answer.csv"
-    early = analyst.get(url)
+    early = analyst_client.get(url)
     assert early.status_code == 409 and b"has not been answered yet" in early.content
     services.answer_request(
         item, user=item.recorded_by, judgement_note="Rule.", exemptions={"s40": "Small wards."}
     )
-    response = analyst.get(url)
+    response = analyst_client.get(url)
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert "Total,8" in text and "Rochdale,fewer than 5" in text
@@ -158,10 +156,10 @@ def test_the_kept_answer_downloads_as_csv(analyst, small_fixture):
     ).exists()
 
 
-def test_the_dashboard_lists_open_requests_for_those_who_answer_them(analyst, client_as, db):
-    analyst.post("/statistics/foi/requests/new/", {**FORM, "received_on": "2026-01-05"})
+def test_the_dashboard_lists_open_requests_for_those_who_answer_them(analyst_client, client_as, db):
+    analyst_client.post("/statistics/foi/requests/new/", {**FORM, "received_on": "2026-01-05"})
     item = FOIRequest.objects.get()
-    page = analyst.get("/").content.decode()
+    page = analyst_client.get("/").content.decode()
     assert "FOI requests awaiting an answer" in page
     assert item.reference in page and "1 awaiting an answer" in page
     assert "FOI requests awaiting an answer" not in client_as("auditor").get("/").content.decode()

@@ -1,47 +1,41 @@
 import io
 import subprocess
 
-import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
 PERIOD = "start=2017-01-01&end=2018-12-31"
 
 
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-def test_overview_page_shows_figures_map_and_charts(small_fixture, analyst):
-    page = analyst.get(f"/statistics/?{PERIOD}").content.decode()
+def test_overview_page_shows_figures_map_and_charts(small_fixture, analyst_client):
+    page = analyst_client.get(f"/statistics/?{PERIOD}").content.decode()
     assert "<svg" in page and 'id="borough-map"' in page and 'id="time-series"' in page
     assert "E08000005" in page  # the borough map carries ONS codes
     assert "Getis-Ord" in page
 
 
-def test_overview_refuses_bad_period_and_unknown_area(analyst, db):
-    page = analyst.get("/statistics/?start=2018-01-01&end=2017-01-01").content.decode()
+def test_overview_refuses_bad_period_and_unknown_area(analyst_client, db):
+    page = analyst_client.get("/statistics/?start=2018-01-01&end=2017-01-01").content.decode()
     assert "The period ends before it starts." in page and "<svg" not in page
-    page = analyst.get(
+    page = analyst_client.get(
         "/statistics/?start=2017-01-01&end=2017-02-01&areas=E08999999"
     ).content.decode()
     assert "Select a valid choice" in page
 
 
-def test_table_exports_csv_and_xlsx(small_fixture, analyst):
-    response = analyst.get(f"/statistics/tables/borough.csv?{PERIOD}")
+def test_table_exports_csv_and_xlsx(small_fixture, analyst_client):
+    response = analyst_client.get(f"/statistics/tables/borough.csv?{PERIOD}")
     text = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert "Rochdale,4" in text and "Wigan,0" in text
-    response = analyst.get(f"/statistics/tables/source.xlsx?{PERIOD}")
+    response = analyst_client.get(f"/statistics/tables/source.xlsx?{PERIOD}")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Group self-report"] == 9
-    assert analyst.get(f"/statistics/tables/officer.csv?{PERIOD}").status_code == 400
+    assert analyst_client.get(f"/statistics/tables/officer.csv?{PERIOD}").status_code == 400
 
 
-def test_incident_extract_has_no_personal_data(small_fixture, analyst):
+def test_incident_extract_has_no_personal_data(small_fixture, analyst_client):
     from drachma.incidents.services import update_incident
 
     incident = small_fixture[0]
@@ -51,27 +45,27 @@ def test_incident_extract_has_no_personal_data(small_fixture, analyst):
         summary="Confronted JOHN SMITH at 12 Acacia Avenue",
         place="12 Acacia Avenue",
     )
-    text = analyst.get(f"/statistics/incidents.csv?{PERIOD}").content.decode("utf-8-sig")
+    text = analyst_client.get(f"/statistics/incidents.csv?{PERIOD}").content.decode("utf-8-sig")
     assert incident.reference in text
     assert "SMITH" not in text and "Acacia" not in text
     assert text.splitlines()[0].startswith("reference,occurred_date")
 
 
-def test_csv_export_neutralises_formulas(small_fixture, analyst):
+def test_csv_export_neutralises_formulas(small_fixture, analyst_client):
     from drachma.groups.services import save_group
 
     group = save_group(name='=HYPERLINK("http://x")', status="active")
     small_fixture[0].groups.add(group)
-    text = analyst.get(f"/statistics/incidents.csv?{PERIOD}").content.decode("utf-8-sig")
+    text = analyst_client.get(f"/statistics/incidents.csv?{PERIOD}").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
 
 
-def test_foi_page_and_downloads(small_fixture, analyst):
-    page = analyst.get(f"/statistics/foi/?{PERIOD}&by=area&by=year").content.decode()
+def test_foi_page_and_downloads(small_fixture, analyst_client):
+    page = analyst_client.get(f"/statistics/foi/?{PERIOD}&by=area&by=year").content.decode()
     assert "the force received" in page and "fewer than 5" in page
-    csv = analyst.get(f"/statistics/foi/?{PERIOD}&by=area&format=csv")
+    csv = analyst_client.get(f"/statistics/foi/?{PERIOD}&by=area&format=csv")
     assert csv["Content-Disposition"].startswith("attachment") and b"Total," in csv.content
-    refused = analyst.get(f"/statistics/foi/?{PERIOD}&by=group").content.decode()
+    refused = analyst_client.get(f"/statistics/foi/?{PERIOD}&by=group").content.decode()
     assert "group is not one of the available choices" in refused
 
 
@@ -105,27 +99,27 @@ def test_board_report_command(small_fixture, tmp_path):
     assert "report to the board" in text
 
 
-def test_api_counts_foi_hotspots_and_errors(small_fixture, analyst):
-    body = analyst.get(f"/api/statistics/counts?{PERIOD}&by=borough").json()
+def test_api_counts_foi_hotspots_and_errors(small_fixture, analyst_client):
+    body = analyst_client.get(f"/api/statistics/counts?{PERIOD}&by=borough").json()
     rows = {r["label"]: r["count"] for r in body["rows"]}
     assert rows["Rochdale"] == 4 and body["total"] == 12
-    foi = analyst.get(f"/api/statistics/foi?{PERIOD}&by=area").json()
+    foi = analyst_client.get(f"/api/statistics/foi?{PERIOD}&by=area").json()
     assert foi["outside_greater_manchester"]["display"] == "fewer than 5"
     assert (
         "value" not in foi["outside_greater_manchester"]
         or foi["outside_greater_manchester"]["value"] is None
     )
-    spots = analyst.get(f"/api/statistics/hotspots?{PERIOD}&level=borough").json()
+    spots = analyst_client.get(f"/api/statistics/hotspots?{PERIOD}&level=borough").json()
     assert len(spots["areas"]) == 10
-    bad = analyst.get("/api/statistics/counts?start=2018-01-01&end=2017-01-01&by=area")
+    bad = analyst_client.get("/api/statistics/counts?start=2018-01-01&end=2017-01-01&by=area")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "end"
-    bad = analyst.get(f"/api/statistics/counts?{PERIOD}&by=officer")
+    bad = analyst_client.get(f"/api/statistics/counts?{PERIOD}&by=officer")
     assert bad.status_code == 422 and "names people" in bad.json()["errors"][0]["message"]
-    bad = analyst.get(f"/api/statistics/counts?{PERIOD}&by=area&areas=nowhere")
+    bad = analyst_client.get(f"/api/statistics/counts?{PERIOD}&by=area&areas=nowhere")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "areas"
 
 
-def test_wards_without_incidents_show_zero_not_no_data(small_fixture, analyst):
+def test_wards_without_incidents_show_zero_not_no_data(small_fixture, analyst_client):
     import datetime
 
     from drachma.statistics.reports import overview_context

@@ -1,36 +1,7 @@
-"""Fixtures for takedown: users, and footage made through the services."""
+"""Fixtures for takedown: banks of hashes stored as the capture service stores them (footage
+itself is made with the shared ``make_item`` fixture, tests/conftest.py)."""
 
 import pytest
-
-
-@pytest.fixture
-def investigator(make_user):
-    return make_user("investigator")
-
-
-@pytest.fixture
-def supervisor(make_user):
-    return make_user("supervisor")
-
-
-@pytest.fixture
-def make_item(db, investigator):
-    """``make_item(platform=..., file=...)``: a content item through the service."""
-    from drachma.takedown import services
-
-    counter = {"n": 0}
-
-    def make(**fields):
-        counter["n"] += 1
-        defaults = {
-            "url": f"https://video.example/watch?v={counter['n']}",
-            "platform": "youtube",
-            "user": investigator,
-        }
-        defaults.update(fields)
-        return services.create_content_item(**defaults)
-
-    return make
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.conftest import sign_in
 UTC = datetime.UTC
 
 
-def at(month, day, hour=12):
+def utc_2026(month, day, hour=12):
     return datetime.datetime(2026, month, day, hour, tzinfo=UTC)
 
 
@@ -42,34 +42,42 @@ def fixture(make_item, investigator):
     def item(platform, group, first_seen):
         return make_item(platform=platform, group=group, first_seen_at=first_seen)
 
-    r1 = services.open_request(item("youtube", a, at(1, 9)), user=user, at=at(1, 10))
-    step(step(r1, "ask_group", at(1, 10, 13)), "group_removed", at(1, 12))
+    r1 = services.open_request(item("youtube", a, utc_2026(1, 9)), user=user, at=utc_2026(1, 10))
+    step(step(r1, "ask_group", utc_2026(1, 10, 13)), "group_removed", utc_2026(1, 12))
 
-    r2 = services.open_request(item("youtube", b, at(1, 19)), user=user, at=at(1, 20))
+    r2 = services.open_request(item("youtube", b, utc_2026(1, 19)), user=user, at=utc_2026(1, 20))
     r2 = step(
-        step(step(r2, "ask_group", at(1, 20, 13)), "group_refused", at(1, 21)),
+        step(step(r2, "ask_group", utc_2026(1, 20, 13)), "group_refused", utc_2026(1, 21)),
         "report_to_platform",
-        at(1, 22),
+        utc_2026(1, 22),
     )
-    step(r2, "platform_removed", at(1, 26))
+    step(r2, "platform_removed", utc_2026(1, 26))
 
-    r3 = services.open_request(item("tiktok", a, at(2, 4)), user=user, at=at(2, 5))
+    r3 = services.open_request(item("tiktok", a, utc_2026(2, 4)), user=user, at=utc_2026(2, 5))
     r3 = step(
-        step(step(r3, "ask_group", at(2, 5, 13)), "group_refused", at(2, 6)),
+        step(step(r3, "ask_group", utc_2026(2, 5, 13)), "group_refused", utc_2026(2, 6)),
         "report_to_platform",
-        at(2, 7),
+        utc_2026(2, 7),
     )
-    step(r3, "platform_rejected", at(2, 9))
+    step(r3, "platform_rejected", utc_2026(2, 9))
 
-    r4 = services.open_request(item("tiktok", None, at(2, 9)), user=user, at=at(2, 10))
-    step(step(step(r4, "ask_group", at(2, 10, 13)), "group_removed", at(2, 11)), "close", at(2, 15))
+    r4 = services.open_request(item("tiktok", None, utc_2026(2, 9)), user=user, at=utc_2026(2, 10))
+    step(
+        step(step(r4, "ask_group", utc_2026(2, 10, 13)), "group_removed", utc_2026(2, 11)),
+        "close",
+        utc_2026(2, 15),
+    )
 
-    services.open_request(item("youtube", a, at(2, 1)), user=user, draft=True, at=at(2, 2))
-    r6 = services.open_request(item("facebook", b, at(2, 1)), user=user, draft=True, at=at(2, 2))
-    step(r6, "discard", at(2, 3))
+    services.open_request(
+        item("youtube", a, utc_2026(2, 1)), user=user, draft=True, at=utc_2026(2, 2)
+    )
+    r6 = services.open_request(
+        item("facebook", b, utc_2026(2, 1)), user=user, draft=True, at=utc_2026(2, 2)
+    )
+    step(r6, "discard", utc_2026(2, 3))
 
-    r7 = services.open_request(item("youtube", a, at(2, 19)), user=user, at=at(2, 20))
-    step(step(r7, "ask_group", at(2, 20, 13)), "group_removed", at(2, 24))
+    r7 = services.open_request(item("youtube", a, utc_2026(2, 19)), user=user, at=utc_2026(2, 20))
+    step(step(r7, "ask_group", utc_2026(2, 20, 13)), "group_removed", utc_2026(2, 24))
 
 
 def _table(rows):

@@ -12,11 +12,6 @@ from drachma.takedown.models import ContentItem, MatchBank, TakedownRequest
 from tests.conftest import sign_in
 
 
-@pytest.fixture
-def as_investigator(client, investigator):
-    return sign_in(client, investigator)
-
-
 def _incident(user):
     from drachma.incidents.services import create_incident
 
@@ -33,9 +28,9 @@ def _incident(user):
 
 
 @pytest.mark.django_db
-def test_record_footage_on_the_page_and_see_it(as_investigator, investigator):
+def test_record_footage_on_the_page_and_see_it(investigator_client, investigator):
     incident = _incident(investigator)
-    response = as_investigator.post(
+    response = investigator_client.post(
         reverse("takedown:create"),
         {
             "url": "https://www.tiktok.com/@hunters/video/123",
@@ -51,24 +46,24 @@ def test_record_footage_on_the_page_and_see_it(as_investigator, investigator):
         "takedown:detail", args=[item.reference]
     )
     assert item.incident == incident and item.bank.is_default and item.views_when_seen == 1200
-    page = as_investigator.get(response["Location"])
+    page = investigator_client.get(response["Location"])
     assert (
         page.status_code == 200
         and "@hunters" in page.text
         and "Open a takedown request" in page.text
     )
     assert AuditEntry.objects.filter(model="takedown.contentitem", action="view").exists()
-    listing = as_investigator.get(reverse("takedown:list"), {"platform": "tiktok"})
+    listing = investigator_client.get(reverse("takedown:list"), {"platform": "tiktok"})
     assert item.reference in listing.text
     assert (
         item.reference
-        not in as_investigator.get(reverse("takedown:list"), {"platform": "youtube"}).text
+        not in investigator_client.get(reverse("takedown:list"), {"platform": "youtube"}).text
     )
 
 
 @pytest.mark.django_db
-def test_the_page_refuses_a_bad_address_and_an_unknown_incident(as_investigator):
-    response = as_investigator.post(
+def test_the_page_refuses_a_bad_address_and_an_unknown_incident(investigator_client):
+    response = investigator_client.post(
         reverse("takedown:create"),
         {
             "url": "javascript:alert(1)",
@@ -84,24 +79,24 @@ def test_the_page_refuses_a_bad_address_and_an_unknown_incident(as_investigator)
 
 
 @pytest.mark.django_db
-def test_work_a_request_through_the_pages(as_investigator, make_item):
+def test_work_a_request_through_the_pages(investigator_client, make_item):
     item = make_item()
-    as_investigator.post(
+    investigator_client.post(
         reverse("takedown:open_request", args=[item.reference]), {"note": "Shows a doorstep."}
     )
     request = TakedownRequest.objects.get()
     url = reverse("takedown:transition", args=[request.reference, "ask_group"])
-    as_investigator.post(url, {"note": ""})
+    investigator_client.post(url, {"note": ""})
     request.refresh_from_db()
     assert request.state == "identified"  # the message is required
-    as_investigator.post(url, {"note": "Please take down the video of 4 January."})
+    investigator_client.post(url, {"note": "Please take down the video of 4 January."})
     request.refresh_from_db()
     assert request.state == "removal_asked" and request.group_message.startswith("Please")
-    page = as_investigator.get(reverse("takedown:detail", args=[item.reference]))
+    page = investigator_client.get(reverse("takedown:detail", args=[item.reference]))
     assert (
         "Please take down the video" in page.text and "Record that the group refused" in page.text
     )
-    forbidden = as_investigator.post(
+    forbidden = investigator_client.post(
         reverse("takedown:transition", args=[request.reference, "close"]), follow=True
     )
     assert "cannot close" in forbidden.text
@@ -124,27 +119,27 @@ def test_readers_cannot_work_requests(client, make_user, make_item, investigator
 
 
 @pytest.mark.django_db
-def test_work_queue_page(as_investigator, make_item, investigator):
+def test_work_queue_page(investigator_client, make_item, investigator):
     late = services.open_request(
         make_item(), user=investigator, at=timezone.now() - datetime.timedelta(days=5)
     )
     fresh = services.open_request(make_item(), user=investigator)
-    page = as_investigator.get(reverse("takedown:queue"))
+    page = investigator_client.get(reverse("takedown:queue"))
     assert late.reference in page.text and fresh.reference not in page.text
 
 
 @pytest.mark.django_db
-def test_dashboard_and_incident_panels(as_investigator, make_item, investigator):
+def test_dashboard_and_incident_panels(investigator_client, make_item, investigator):
     incident = _incident(investigator)
     item = make_item(incident=incident)
     services.open_request(item, user=investigator, at=timezone.now() - datetime.timedelta(days=5))
-    dashboard = as_investigator.get("/")
+    dashboard = investigator_client.get("/")
     assert (
         "Footage takedown" in dashboard.text
         and "1 takedown past its deadline" in dashboard.text
         and "Past their deadline" in dashboard.text
     )
-    incident_page = as_investigator.get(reverse("incidents:detail", args=[incident.reference]))
+    incident_page = investigator_client.get(reverse("incidents:detail", args=[incident.reference]))
     assert "Footage online" in incident_page.text and item.reference in incident_page.text
 
 
@@ -179,9 +174,9 @@ def test_bank_rule_is_a_supervisors_decision(client, supervisor, investigator):
 
 
 @pytest.mark.django_db
-def test_api_create_get_and_work(as_investigator, investigator):
+def test_api_create_get_and_work(investigator_client, investigator):
     incident = _incident(investigator)
-    created = as_investigator.post(
+    created = investigator_client.post(
         "/api/takedown/items",
         {
             "url": "https://x.com/hunters/status/1",
@@ -196,7 +191,7 @@ def test_api_create_get_and_work(as_investigator, investigator):
     ref = created.json()["reference"]
     assert created.json()["incident"] == incident.reference and created.json()["captures"] == []
 
-    opened = as_investigator.post(
+    opened = investigator_client.post(
         f"/api/takedown/items/{ref}/requests",
         {"note": "Doorstep video."},
         content_type="application/json",
@@ -204,23 +199,27 @@ def test_api_create_get_and_work(as_investigator, investigator):
     assert opened.status_code == 201
     req = opened.json()["reference"]
     url = f"/api/takedown/requests/{req}/transitions"
-    step = as_investigator.post(
+    step = investigator_client.post(
         url, {"action": "ask_group", "note": "Please remove it."}, content_type="application/json"
     )
     assert step.status_code == 200 and step.json()["state"] == "removal_asked"
-    refused = as_investigator.post(
+    refused = investigator_client.post(
         url, {"action": "platform_removed"}, content_type="application/json"
     )
     assert refused.status_code == 422 and "cannot" in refused.json()["errors"][0]["message"]
-    unknown = as_investigator.post(url, {"action": "launch"}, content_type="application/json")
+    unknown = investigator_client.post(url, {"action": "launch"}, content_type="application/json")
     assert unknown.status_code == 422
 
-    detail = as_investigator.get(f"/api/takedown/items/{ref}").json()
+    detail = investigator_client.get(f"/api/takedown/items/{ref}").json()
     assert [e["transition"] for e in detail["requests"][0]["events"]] == ["open", "ask_group"]
-    listed = as_investigator.get("/api/takedown/requests").json()
+    listed = investigator_client.get("/api/takedown/requests").json()
     assert [r["reference"] for r in listed["items"]] == [req]
-    assert as_investigator.get("/api/takedown/requests", {"overdue": True}).json()["items"] == []
-    assert as_investigator.get("/api/takedown/items", {"q": "x.com/hunters"}).json()["count"] == 1
+    assert (
+        investigator_client.get("/api/takedown/requests", {"overdue": True}).json()["items"] == []
+    )
+    assert (
+        investigator_client.get("/api/takedown/items", {"q": "x.com/hunters"}).json()["count"] == 1
+    )
 
 
 @pytest.mark.django_db
@@ -233,8 +232,10 @@ def test_api_create_get_and_work(as_investigator, investigator):
         ({"url": "https://x.com/a", "platform": "x", "group": 99999}, "group"),
     ],
 )
-def test_api_bad_input_saves_nothing(as_investigator, payload, field):
-    response = as_investigator.post("/api/takedown/items", payload, content_type="application/json")
+def test_api_bad_input_saves_nothing(investigator_client, payload, field):
+    response = investigator_client.post(
+        "/api/takedown/items", payload, content_type="application/json"
+    )
     assert response.status_code == 422
     assert field in {e["field"] for e in response.json()["errors"]}
     assert ContentItem.objects.count() == 0
@@ -249,18 +250,20 @@ def test_api_record_of_another_role_is_hidden(client, make_user, make_item):
 
 
 @pytest.mark.django_db
-def test_api_update_item(as_investigator, make_item, investigator):
+def test_api_update_item(investigator_client, make_item, investigator):
     item = make_item(platform="youtube")
     incident = _incident(investigator)
     url = f"/api/takedown/items/{item.reference}"
-    changed = as_investigator.patch(
+    changed = investigator_client.patch(
         url, {"platform": "tiktok", "incident": incident.reference}, content_type="application/json"
     )
     assert changed.status_code == 200 and changed.json()["platform"] == "tiktok"
     assert changed.json()["incident"] == incident.reference
-    cleared = as_investigator.patch(url, {"incident": None}, content_type="application/json")
+    cleared = investigator_client.patch(url, {"incident": None}, content_type="application/json")
     assert cleared.json()["incident"] is None and cleared.json()["platform"] == "tiktok"
-    bad = as_investigator.patch(url, {"url": "data:text/html,hi"}, content_type="application/json")
+    bad = investigator_client.patch(
+        url, {"url": "data:text/html,hi"}, content_type="application/json"
+    )
     assert bad.status_code == 422
     item.refresh_from_db()
     assert item.url.startswith("https://")
@@ -295,44 +298,44 @@ def test_a_supervisor_makes_a_bank(client, supervisor, investigator, make_item):
 
 @pytest.mark.django_db
 def test_closing_and_discarding_go_through_a_page_that_says_what_will_happen(
-    as_investigator, make_item, investigator
+    investigator_client, make_item, investigator
 ):
     item = make_item()
     request = services.open_request(item, user=investigator)
     services.transition_request(request, "ask_group", user=investigator, note="Please remove.")
     services.transition_request(request, "group_removed", user=investigator)
     close = reverse("takedown:transition", args=[request.reference, "close"])
-    detail = as_investigator.get(reverse("takedown:detail", args=[item.reference]))
+    detail = investigator_client.get(reverse("takedown:detail", args=[item.reference]))
     # The footage's page links to the step's page; it holds no form that closes at one click.
     assert f'href="{close}"' in detail.text and f'action="{close}"' not in detail.text
-    page = as_investigator.get(close)
+    page = investigator_client.get(close)
     assert page.status_code == 200 and "no more work is asked for" in page.text
     request.refresh_from_db()
     assert request.state == "removed_by_group"  # a GET changes nothing
-    done = as_investigator.post(close, {"note": ""}, follow=True)
+    done = investigator_client.post(close, {"note": ""}, follow=True)
     request.refresh_from_db()
     assert request.state == "closed" and f"{request.reference}: closed" in done.text
 
 
 @pytest.mark.django_db
 def test_discarding_a_draft_without_a_reason_is_refused_on_its_page(
-    as_investigator, make_item, investigator
+    investigator_client, make_item, investigator
 ):
     item = make_item()
     request = services.open_request(item, user=investigator, draft=True)
     discard = reverse("takedown:transition", args=[request.reference, "discard"])
-    refused = as_investigator.post(discard, {"note": ""})
+    refused = investigator_client.post(discard, {"note": ""})
     assert refused.status_code == 400 and "not for takedown" in refused.text
     request.refresh_from_db()
     assert request.state == "draft"
-    as_investigator.post(discard, {"note": "A different video."})
+    investigator_client.post(discard, {"note": "A different video."})
     request.refresh_from_db()
     assert request.state == "discarded"
 
 
 @pytest.mark.django_db
-def test_an_unknown_step_has_no_page(as_investigator, make_item, investigator):
+def test_an_unknown_step_has_no_page(investigator_client, make_item, investigator):
     request = services.open_request(make_item(), user=investigator)
     url = reverse("takedown:transition", args=[request.reference, "vanish"])
-    assert as_investigator.get(url).status_code == 404
-    assert as_investigator.post(url, {"note": "x"}).status_code == 404
+    assert investigator_client.get(url).status_code == 404
+    assert investigator_client.post(url, {"note": "x"}).status_code == 404

@@ -10,18 +10,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from drachma.incidents.services import create_incident
 from drachma.takedown import documents, services
 from drachma.takedown.models import PublicationRecord
+from tests.factories import make_incident
 
 
 @pytest.fixture
 def incident(make_user):
-    return create_incident(
-        user=make_user("analyst"),
+    return make_incident(
+        make_user("analyst"),
         occurred_at=timezone.now(),
-        source="group",
-        kind="doorstep",
+        received_at=None,
         summary="x",
         place="Bolton",
     )

@@ -18,7 +18,6 @@ from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.takedown import services
 from drachma.takedown.models import TakedownEvent, TakedownRequest
 from drachma.takedown.workflow import TAKEDOWN, deadline
-from tests.conftest import sign_in
 from tests.workflows import put_in_state
 
 STATES = [str(s) for s in TAKEDOWN.states]
@@ -210,20 +209,15 @@ def test_the_sweep_skips_a_request_whose_deadline_moved_since_it_was_listed(
 
 
 @pytest.mark.django_db
-def test_the_history_shows_steps_and_states_in_words(as_investigator, make_item, investigator):
+def test_the_history_shows_steps_and_states_in_words(investigator_client, make_item, investigator):
     item = make_item()
     request = services.open_request(item, user=investigator)
     services.transition_request(request, "ask_group", user=investigator, note="Please remove it.")
-    page = as_investigator.get(reverse("takedown:detail", args=[item.reference])).text
+    page = investigator_client.get(reverse("takedown:detail", args=[item.reference])).text
     assert "Ask the group to remove it" in page
     assert "From identified to removal asked of the group" in page
     assert "Began as identified" in page
     assert "removal_asked" not in page
-
-
-@pytest.fixture
-def as_investigator(client, investigator):
-    return sign_in(client, investigator)
 
 
 # --- races (PostgreSQL: SQLite lets one writer in at a time, so there is nothing to race) ----

@@ -33,6 +33,7 @@ class PurposeKind(models.TextChoices):
     REFERRAL = "referral", "A referral"
     DISCLOSURE = "disclosure", "Disclosure (prosecutor, court, partner agency)"
     FOI = "foi", "A freedom of information request"
+    RIGHTS = "rights", "A data protection rights request (access, rectification, erasure)"
     REVIEW = "review", "Records review (MoPI)"
     TRIAGE = "triage", "Triage of public reports"
     AUDIT = "audit", "An audit or a professional standards enquiry"
@@ -46,6 +47,7 @@ PREFIX: dict[str, str] = {
     PurposeKind.REFERRAL: "referral",
     PurposeKind.DISCLOSURE: "disclosure",
     PurposeKind.FOI: "FOI request",
+    PurposeKind.RIGHTS: "rights request",
     PurposeKind.REVIEW: "records review",
     PurposeKind.TRIAGE: "triage",
     PurposeKind.AUDIT: "audit",

@@ -71,16 +71,22 @@ def append(
     object_repr: str = "",
     changes: dict | None = None,
     actor=None,
+    purpose: str | None = None,
+    recipient: str | None = None,
 ) -> AuditEntry:
     """Write one entry in the caller's transaction. It holds no lock that another writer waits
-    on: its place in the chain is given after commit (``seal_pending``)."""
+    on: its place in the chain is given after commit (``seal_pending``). ``purpose`` and
+    ``recipient``, when given, name the entry's own (a rights request's work, a response pack
+    disclosed to its requester) instead of the task's (``audit.purpose``)."""
     ctx, request, context_actor = _actor_and_request()
     actor = actor or context_actor
     ip = client_ip(request) if request is not None else None
     if ip and ":" in ip:
         ip = clean_ipv6_address(ip)
     key = keyring().current
-    purpose, recipient = task_purpose.for_log(request)
+    task, to = task_purpose.for_log(request)
+    purpose = (task if purpose is None else purpose)[: task_purpose.MAX_CHARS]
+    recipient = (to if recipient is None else recipient)[: task_purpose.MAX_CHARS]
     entry = AuditEntry(
         at=timezone.now(),
         actor_id=getattr(actor, "pk", None),

@@ -118,6 +118,7 @@ def seed(ctx: DemoContext) -> None:
     hearing(c2, d2, days(-90), "trial", court=1)
     ctx.extra["active_case"] = c2
     _reupload_during_proceedings(ctx, c2, old[1], days)
+    _disclosure(c2, disclosure, date)
 
     # 3. Convicted: guilty plea at the PTPH, sentenced.
     c3 = case(3, old[2])
@@ -176,6 +177,90 @@ def seed(ctx: DemoContext) -> None:
             + datetime.timedelta(days=60),
             note="Demo outcome.",
         )
+
+
+def _disclosure(case, officer, date) -> None:
+    """The charged case's disclosure: material scheduled, the MG6C certified and then revised
+    when a late statement came in (version 2 still a draft), a nil MG6D certified, requests to
+    the group (refused) and to a platform (through its legal route), MG6E candidates offered
+    from any chat export, and the Disclosure Management Document."""
+    from drachma.cases import disclosure, schedules
+
+    group = case.incidents.first().groups.first()
+    to_group = disclosure.add_request(
+        case,
+        user=officer,
+        holder_kind="group" if group else "agency",
+        group=group,
+        holder_name="" if group else "Children's social care",
+        what="chat_logs" if group else "records",
+        details="The complete chat logs from the decoy account, and the decoy's device.",
+        reasons="The export handed over starts mid-conversation: who made first contact?",
+        asked_on=date(60),
+    )
+    disclosure.answer_request(
+        to_group,
+        user=officer,
+        answered_on=date(55),
+        answer_kind="refused",
+        answer="Says the decoy's phone was reset.",
+        refusal_reason="The group says it keeps no copies.",
+    )
+    disclosure.add_request(
+        case,
+        user=officer,
+        holder_kind="platform",
+        holder_name="Meta Platforms Ireland Ltd",
+        legal_route="opo",
+        what="account_data",
+        reasons="Subscriber and log-in records for the decoy account.",
+        asked_on=date(50),
+    )
+    notebook = disclosure.add_material(
+        case,
+        user=officer,
+        description="Pocket notebook entries of the arresting officers",
+        location="Bolton police station",
+        status="scheduled",
+    )
+    disclosure.add_material(
+        case,
+        user=officer,
+        description="Custody record of the defendant",
+        location="Custody system",
+        status="scheduled",
+        might_undermine_or_assist=True,
+        mg6e_reason="Records the defendant saying he believed he was talking to an adult.",
+    )
+    for material in case.material.filter(status="undecided"):
+        disclosure.update_material(material, user=officer, status="scheduled")
+    disclosure.offer_candidates(case, user=officer)
+    for candidate in case.mg6e_candidates.all():
+        disclosure.decide_candidate(
+            candidate,
+            user=officer,
+            accept=candidate.kind in ("deleted", "partial"),
+            reason="Bears on the completeness of the group's evidence."
+            if candidate.kind in ("deleted", "partial")
+            else "Does not bear on the issues in the case.",
+        )
+    for schedule in schedules.latest(case):
+        disclosure.certify(schedule, user=officer, role="Disclosure officer")
+    disclosure.update_material(
+        notebook, user=officer, location="Bolton police station, property store"
+    )
+    disclosure.save_dmd(
+        case,
+        user=officer,
+        investigation_summary="A group's live-streamed confrontation after a decoy chat.",
+        defence_case="The defendant says he believed he was talking to an adult.",
+        lines_of_enquiry="Obtain the group's complete chat logs and the decoy's device; "
+        "subscriber records for the decoy account; the defendant's phone.",
+        digital_strategy="The defendant's phone: full extraction; messages with the decoy "
+        "account and the week before; search terms agreed with the prosecutor.",
+        third_party_approach="The group was asked for its complete logs and device; the "
+        "platform through an overseas production order.",
+    )
 
 
 def _reupload_during_proceedings(ctx: DemoContext, case, incident, days) -> None:

@@ -17,4 +17,8 @@ GRANTS = {
     "cases.add_incidentoutcome": WORKERS,
     "cases.change_prosecutornotice": WORKERS,
     "cases.view_case_figures": [Role.ANALYST, Role.SUPERVISOR],
+    # Disclosure per case: any of the case's workers records it; only the case's named
+    # disclosure officer certifies a schedule (workflow.SCHEDULE checks who).
+    "cases.manage_disclosure": WORKERS,
+    "cases.certify_schedule": WORKERS,
 }

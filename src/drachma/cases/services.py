@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 
 from drachma.audit.services import record_decision
+from drachma.cases import disclosure
 from drachma.cases import urn as urns
 from drachma.cases.models import (
     GUILTY,
@@ -137,6 +138,8 @@ def create_case(
     case.incidents.set(incidents)
     case.exhibits.set(exhibits)
     case.intelligence.set(intelligence)
+    disclosure.import_incident_entries(case, user=user)
+    disclosure.ensure_schedules(case, user=user)
     return case
 
 
@@ -173,6 +176,8 @@ def update_case(case: Case, *, user: Any, **changes: Any) -> Case:
         case.exhibits.set(exhibits)
     if "intelligence" in changes:
         case.intelligence.set(list(changes["intelligence"]))
+    if "incidents" in changes and disclosure.import_incident_entries(case, user=user):
+        disclosure.after_change(case, user=user, what="Material of a newly linked incident added.")
     return case
 
 
@@ -213,6 +218,7 @@ def add_defendant(case: Case, *, user: Any, person: Person | None, **fields: Any
     defendant = Defendant(case=case, person=person, **_defendant_times(dict(fields)))
     defendant.full_clean()
     defendant.save()
+    disclosure.ensure_schedules(case, user=user)
     return defendant
 
 

@@ -219,3 +219,63 @@ class WorkflowEvent(AuditedModel):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Workflow events are never deleted.")
+
+
+class Restriction(AuditedModel):
+    """A record whose processing is restricted (DPA 2018 Part 3, s.47(2) and (3)): held, but
+    not used. Generic (content type and id) and kept here, in the lowest layer, so that every
+    app can honour it without importing the rights register that places it
+    (``drachma.core.restrictions``; where it is honoured: docs/rights.md). One live
+    restriction per record at a time (a unique index on the unlifted rows); lifting keeps the
+    row, with who lifted it, when and why."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("object_repr", "reason", "lifted_reason")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200, help_text="The record, as it was named.")
+    reason = models.TextField(max_length=2000, help_text="Why processing is restricted.")
+    request_reference = models.CharField(
+        max_length=20, blank=True, help_text="The rights request that asked for it, if any."
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        permissions = [
+            (
+                "view_restricted_record",
+                "Can see the details of a record whose processing is restricted",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_live_restriction_per_record",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"Restriction of {self.object_repr}"
+
+    @property
+    def live(self) -> bool:
+        return self.lifted_at is None
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": "Give the reason processing is restricted."})

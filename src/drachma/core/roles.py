@@ -46,4 +46,7 @@ APPROVED_ROLES = PERSONAL_DATA_ROLES | {Role.ADMINISTRATOR}
 
 GRANTS = {
     "core.view_notification": ALL_ROLES,
+    # A record under a restriction of processing (DPA 2018 s.47(2)) is held but not used: its
+    # details are shown only to those who handle rights requests (supervisors) and the auditor.
+    "core.view_restricted_record": [Role.SUPERVISOR, Role.AUDITOR],
 }

@@ -54,6 +54,11 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "done": "done",
         "cancelled": "stopped",
     },
+    "disclosure schedule": {
+        "draft": "working",
+        "certified": "done",
+        "revised": "stopped",
+    },
     "takedown": {
         "draft": "new",
         "identified": "open",
@@ -82,6 +87,14 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "answered": "done",
     },
     "onward referral": {"sent": "waiting", "answered": "done", "withdrawn": "stopped"},
+    "rights request": {
+        "registered": "new",
+        "searching": "working",
+        "deciding": "attention",
+        "answered": "done",
+        "refused": "refused",
+        "withdrawn": "stopped",
+    },
     "referral": {
         "open": "waiting",
         "accepted": "open",

@@ -12,7 +12,7 @@ from drachma.core.apitools import Allow
 from drachma.core.paging import ListingPagination
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.evidence import selectors, services
-from drachma.evidence.bundle import BundleError, write_bundle
+from drachma.evidence.bundle import BundleError, BundleTarget, resolve, write_bundle
 from drachma.evidence.models import (
     CustodyEventKind,
     DisclosureEntry,
@@ -363,16 +363,21 @@ def update_disclosure(request, disclosure_id: int, payload: DisclosurePatch):
 
 @router.get("/incidents/{reference}/bundle", auth=Allow("evidence.export_bundle", hide=True))
 def get_bundle(request, reference: str):
-    """The prosecutor's bundle as a ZIP (see docs/evidence.md)."""
+    """The prosecutor's bundle as a ZIP (see docs/evidence.md): the case's bundle when one
+    case holds the incident."""
     incident = _incident(reference)
     folder = Path(tempfile.mkdtemp(prefix="drachma-bundle-"))
-    path = folder / f"bundle-{incident.reference}.zip"
     try:
-        write_bundle(incident, path, user=request.user)
+        subject = resolve(incident.reference)
+        path = folder / f"bundle-{subject.reference}.zip"
+        write_bundle(subject, path, user=request.user)
     except BundleError as exc:
         folder.rmdir()
         raise ValidationError({"bundle": str(exc)}) from None
-    selectors.bundle_shown(request.user, incident)
+    if isinstance(subject, BundleTarget):
+        subject.shown(request.user)
+    else:
+        selectors.bundle_shown(request.user, incident)
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()
     folder.rmdir()

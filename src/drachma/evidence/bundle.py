@@ -16,7 +16,10 @@ Layout::
 
 Other apps add sections (the publication log is takedown's): each defines ``BUNDLE_SECTIONS``
 (a list of ``BundleSection``) in its ``bundle.py``, found through ``drachma.core.registry``,
-so that evidence imports nothing above it.
+so that evidence imports nothing above it. A higher app may also bundle something other than an
+incident (cases: a prosecution case, by its URN): its ``bundle.py`` defines ``BUNDLE_TARGETS``,
+functions from a reference to a ``BundleTarget`` (or None), asked before the incidents
+(``resolve``).
 
 The ZIP is written to a temporary file beside the destination and moved into place only when
 complete, so a failure never leaves a partial bundle behind. Every exhibit is re-hashed as it
@@ -32,9 +35,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
+from drachma.core import restrictions
 from drachma.core.registry import app_hooks
 from drachma.evidence import caseld, documents, selectors
 from drachma.evidence.models import DisclosureSchedule, EvidenceItem
@@ -55,6 +60,42 @@ class BundleSection:
 
 def bundle_sections() -> list[BundleSection]:
     return [section for sections in app_hooks("bundle", "BUNDLE_SECTIONS") for section in sections]
+
+
+@dataclass(frozen=True)
+class BundleTarget:
+    """Something other than an incident that a higher app bundles (a case): its exhibits, the
+    incidents whose sections (the publication log) go under ``incidents/<reference>/``, its
+    own documents (a function of the user printing them), and the README's lines."""
+
+    reference: str
+    description: str
+    items: list[EvidenceItem]
+    incidents: list[Any]
+    files: Callable[[Any], list[tuple[str, bytes | str]]]
+    readme: list[str]
+    shown: Callable[[Any], None] = field(default=lambda user: None)
+
+
+def bundle_targets() -> list[Callable[[str], BundleTarget | None]]:
+    return [find for finds in app_hooks("bundle", "BUNDLE_TARGETS") for find in finds]
+
+
+def resolve(reference: str) -> Any:
+    """What ``reference`` names for a bundle: a higher app's target (a case's URN, or an
+    incident that a case holds) or else the incident. BundleError when it names nothing, or
+    is ambiguous (the target says why)."""
+    from drachma.incidents.models import Incident
+
+    reference = (reference or "").strip()
+    for find in bundle_targets():
+        found = find(reference)
+        if found is not None:
+            return found
+    incident = Incident.objects.filter(reference=reference).first()
+    if incident is None:
+        raise BundleError(f"No incident with reference {reference!r}.")
+    return incident
 
 
 @dataclass
@@ -96,8 +137,8 @@ class _Writer:
 
 
 def write_bundle(incident, destination: str | os.PathLike, *, user=None) -> BundleResult:
-    """Make the bundle for ``incident`` at ``destination`` (a .zip path); its documents name
-    ``user`` as the one who printed them ("Drachma" when None)."""
+    """Make the bundle for ``incident`` (or a ``BundleTarget``) at ``destination`` (a .zip
+    path); its documents name ``user`` as the one who printed them ("Drachma" when None)."""
     destination = Path(destination)
     folder = destination.parent if str(destination.parent) else Path(".")
     if destination.is_dir():
@@ -111,7 +152,10 @@ def write_bundle(incident, destination: str | os.PathLike, *, user=None) -> Bund
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            files = _fill(_Writer(zf), incident, user)
+            if isinstance(incident, BundleTarget):
+                files = _fill_target(_Writer(zf), incident, user)
+            else:
+                files = _fill(_Writer(zf), incident, user)
         os.replace(tmp, destination)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -121,8 +165,7 @@ def write_bundle(incident, destination: str | os.PathLike, *, user=None) -> Bund
     return BundleResult(path=destination, files=files)
 
 
-def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
-    items = list(selectors.items_for_incident(incident))
+def _exhibits(w: _Writer, items: list[EvidenceItem], user=None) -> dict[str, str]:
     paths: dict[str, str] = {}
     for item in items:
         if not get_store().exists(item.sha256):
@@ -154,16 +197,12 @@ def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
                 f"conversations/{item.exhibit_ref}.quality.json",
                 json.dumps(parsed.quality, ensure_ascii=False, indent=2),
             )
-    for schedule in DisclosureSchedule.values:
-        w.add(f"disclosure/{schedule}.csv", documents.schedule_csv(incident, schedule))
-        w.add(f"disclosure/{schedule}.pdf", documents.schedule_pdf(incident, schedule, user=user))
-    for section in bundle_sections():
-        for name, content in section.files(incident):
-            w.add(name, content)
-    w.add("case.jsonld", json.dumps(caseld.incident_graph(incident, items, paths), indent=2))
-    w.add("README.txt", _readme(incident, items))
+    return paths
+
+
+def _seal(w: _Writer, subject: dict[str, str]) -> dict[str, dict]:
     manifest = {
-        "incident": incident.reference,
+        **subject,
         "generated_at": timezone.now().isoformat(),
         "generator": "Drachma",
         "files": dict(sorted(w.files.items())),
@@ -183,7 +222,77 @@ def _quarantined_note(item) -> str:
     )
 
 
-def _readme(incident, items) -> str:
+def _usable(items: list[EvidenceItem]) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
+    """The exhibits a bundle may use, and those left out: an exhibit whose processing is
+    restricted (DPA 2018 s.47(2)) is held but not used (docs/rights.md)."""
+    held = restrictions.restricted_ids(EvidenceItem)
+    return [i for i in items if i.pk not in held], [i for i in items if i.pk in held]
+
+
+def _left_out(restricted: list[EvidenceItem]) -> list[str]:
+    if not restricted:
+        return []
+    refs = ", ".join(item.exhibit_ref for item in restricted)
+    return [
+        f"Left out: {refs}, whose processing is restricted (Data Protection Act 2018 "
+        "s.47(2)); held by the force but not used. Ask the force's data protection team.",
+        "",
+    ]
+
+
+def _fill_target(w: _Writer, target: BundleTarget, user=None) -> dict[str, dict]:
+    items, restricted = _usable(list(target.items))
+    paths = _exhibits(w, items, user)
+    for name, content in target.files(user):
+        w.add(name, content)
+    for incident in target.incidents:
+        for section in bundle_sections():
+            for name, content in section.files(incident):
+                w.add(f"incidents/{incident.reference}/{name}", content)
+    graph = caseld.incident_graph(
+        target, items, paths, description=f"Exhibits of {target.description}."
+    )
+    w.add("case.jsonld", json.dumps(graph, indent=2))
+    lines = [
+        f"Prosecutor's bundle for {target.description}, made by Drachma on "
+        f"{timezone.localtime():%d/%m/%Y %H:%M %Z}.",
+        "",
+        (
+            f"{len(items)} exhibit(s) in exhibits/, each exactly as received: check with "
+            "`sha256sum -c SHA256SUMS`."
+        ),
+        "continuity/: a continuity statement per exhibit (text and PDF).",
+        "conversations/: each chat export read by Drachma, with its evidential quality report.",
+        *target.readme,
+        *(
+            f"incidents/<reference>/{section.readme}"
+            for section in bundle_sections()
+            if target.incidents
+        ),
+        "case.jsonld: a CASE/UCO description of the exhibits, their hashes and custody.",
+        "manifest.json and SHA256SUMS: the SHA-256 of every other file in this bundle.",
+        "",
+        *_left_out(restricted),
+    ]
+    w.add("README.txt", "\n".join(lines))
+    return _seal(w, {"case": target.reference})
+
+
+def _fill(w: _Writer, incident, user=None) -> dict[str, dict]:
+    items, restricted = _usable(list(selectors.items_for_incident(incident)))
+    paths = _exhibits(w, items, user)
+    for schedule in DisclosureSchedule.values:
+        w.add(f"disclosure/{schedule}.csv", documents.schedule_csv(incident, schedule))
+        w.add(f"disclosure/{schedule}.pdf", documents.schedule_pdf(incident, schedule, user=user))
+    for section in bundle_sections():
+        for name, content in section.files(incident):
+            w.add(name, content)
+    w.add("case.jsonld", json.dumps(caseld.incident_graph(incident, items, paths), indent=2))
+    w.add("README.txt", _readme(incident, items, restricted))
+    return _seal(w, {"incident": incident.reference})
+
+
+def _readme(incident, items, restricted: list[EvidenceItem]) -> str:
     lines = [
         f"Prosecutor's bundle for incident {incident.reference}, made by Drachma on "
         f"{timezone.localtime():%d/%m/%Y %H:%M %Z}.",
@@ -199,5 +308,6 @@ def _readme(incident, items) -> str:
         "case.jsonld: a CASE/UCO description of the exhibits, their hashes and custody.",
         "manifest.json and SHA256SUMS: the SHA-256 of every other file in this bundle.",
         "",
+        *_left_out(restricted),
     ]
     return "\n".join(lines)

@@ -37,7 +37,11 @@ def _time(value) -> dict[str, str]:
 
 
 def incident_graph(
-    incident, items: list[EvidenceItem], bundle_paths: dict[str, str] | None = None
+    incident,
+    items: list[EvidenceItem],
+    bundle_paths: dict[str, str] | None = None,
+    *,
+    description: str = "",
 ) -> dict[str, Any]:
     """The JSON-LD document. ``bundle_paths`` maps exhibit reference to the file's path in the
     bundle."""
@@ -66,7 +70,8 @@ def incident_graph(
         "@id": _id("investigation", incident.reference),
         "@type": "case-investigation:Investigation",
         "uco-core:name": incident.reference,
-        "uco-core:description": f"Exhibits of incident {incident.reference}, exported by Drachma.",
+        "uco-core:description": description
+        or f"Exhibits of incident {incident.reference}, exported by Drachma.",
         "uco-core:object": [],
     }
     graph.append(investigation)

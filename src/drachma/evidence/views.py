@@ -9,8 +9,9 @@ from drachma.core.downloads import attachment
 from drachma.core.feedback import form_errors_text
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.panels import render_panels
 from drachma.evidence import documents, selectors, services
-from drachma.evidence.bundle import BundleError, write_bundle
+from drachma.evidence.bundle import BundleError, BundleTarget, resolve, write_bundle
 from drachma.evidence.filtersets import ExhibitFilterSet
 from drachma.evidence.forms import (
     CustodyForm,
@@ -267,6 +268,8 @@ def conversation(request, exhibit_ref: str):
             "page_obj": page_obj,
             "rows": rows,
             "querystring_without_page": "",
+            # What the apps above add (intake: are the participants already known?).
+            "panels": render_panels("conversation_panel", request, parsed),
         },
     )
 
@@ -399,13 +402,19 @@ def bundle(request, reference: str):
 
     incident = _incident(reference)
     folder = tempfile.mkdtemp(prefix="drachma-bundle-")
-    path = Path(folder) / f"bundle-{incident.reference}.zip"
     try:
-        write_bundle(incident, path, user=request.user)
+        # The case's bundle when one case holds the incident (a higher app's target).
+        subject = resolve(incident.reference)
+        path = Path(folder) / f"bundle-{subject.reference}.zip"
+        write_bundle(subject, path, user=request.user)
     except BundleError as exc:
+        Path(folder).rmdir()
         messages.error(request, f"The bundle could not be made: {exc}")
         return redirect("incidents:detail", reference=reference)
-    selectors.bundle_shown(request.user, incident)
+    if isinstance(subject, BundleTarget):
+        subject.shown(request.user)
+    else:
+        selectors.bundle_shown(request.user, incident)
     handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
     path.unlink()  # the open handle keeps the data; nothing stays on disk
     Path(folder).rmdir()

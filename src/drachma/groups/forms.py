@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from drachma.core.choices import Platform
 from drachma.core.widgets import Autocomplete
-from drachma.groups.models import Group, PlatformAccount
+from drachma.groups.models import Group, PlatformAccount, spellings
 
 
 class GroupForm(forms.ModelForm):
@@ -81,8 +81,10 @@ class GroupForm(forms.ModelForm):
                         f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items()
                     )
                 ) from None
+            # The same account however written (@Name, name, a profile URL).
             taken = PlatformAccount.objects.filter(
-                platform=account["platform"], handle=account["handle"]
+                platform=account["platform"],
+                normalized=spellings(account["handle"], account["platform"], "")[0],
             )
             if self.instance.pk:
                 taken = taken.exclude(group=self.instance)

@@ -2,9 +2,11 @@
 platform accounts. What a group did is recorded by the apps above (incidents, intelligence),
 which tell the register through ``drachma.groups.activity``."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from drachma.core.choices import Platform
+from drachma.core.identifiers import normalize_handle, normalize_url
 from drachma.core.models import AuditedModel, ReviewableRecord
 from drachma.core.validators import validate_http_url
 
@@ -58,12 +60,16 @@ class GroupAlias(AuditedModel):
 
 class PlatformAccount(AuditedModel):
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
-    personal_fields = ("handle", "url")
+    personal_fields = ("handle", "url", "normalized", "normalized_url")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(max_length=12, choices=Platform.choices)
     handle = models.CharField(max_length=120)
     url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+    # The handle and URL in Drachma's one spelling (``core.identifiers``), kept on every save:
+    # "already known?" and intake's matching look accounts up by them.
+    normalized = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
+    normalized_url = models.CharField(max_length=600, blank=True, db_index=True, editable=False)
 
     class Meta:
         db_table = "intelligence_platformaccount"
@@ -74,3 +80,38 @@ class PlatformAccount(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.handle}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        try:
+            normalize_handle(self.handle, self.platform)
+        except ValueError as exc:
+            errors["handle"] = str(exc)
+        if self.url:
+            try:
+                normalize_url(self.url)
+            except ValueError as exc:
+                errors["url"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.normalized, self.normalized_url = spellings(self.handle, self.platform, self.url)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized", "normalized_url"}
+        super().save(*args, **kwargs)
+
+
+def spellings(handle: str, platform: str, url: str) -> tuple[str, str]:
+    """(handle, URL) of an account in their one spelling; a value that does not normalise
+    (recorded before the check) is kept lower-cased, so it still matches itself."""
+    try:
+        name = normalize_handle(handle, platform).name
+    except ValueError:
+        name = (handle or "").strip().lstrip("@").lower()[:120]
+    try:
+        address = normalize_url(url)[:600] if url else ""
+    except ValueError:
+        address = (url or "").strip().lower()[:600]
+    return name, address

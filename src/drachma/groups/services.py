@@ -57,3 +57,12 @@ def save_group(
                 ) from None
             account.save()
     return group
+
+
+def add_account(group: Group, *, platform: str, handle: str, url: str = "") -> PlatformAccount:
+    """Add one platform account to a group, keeping its others (``save_group`` replaces them
+    all, and with them what other records say about them)."""
+    account = PlatformAccount(group=group, platform=platform, handle=handle, url=url)
+    account.full_clean()
+    account.save()
+    return account

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from drachma.core.access import require
 from drachma.core.forms import apply_validation_error
 from drachma.core.paging import paginate
+from drachma.core.panels import render_panels
 from drachma.groups import selectors, services
 from drachma.groups.filtersets import GroupFilterSet
 from drachma.groups.forms import GroupForm
@@ -60,6 +61,8 @@ def group_detail(request, group_id: int):
         ],
         "querystring_without_page": params.urlencode(),
         "add_links": selectors.add_links(group, request.user),
+        # What the apps above add to a group's page (links: shared members and accounts).
+        "panels": render_panels("group_panel", request, group),
     }
     return render(request, "groups/group_detail.html", context)
 

@@ -57,6 +57,9 @@ class PersonRole(models.TextChoices):
     GROUP_MEMBER = "group_member", "Group member"
     WITNESS = "witness", "Witness"
     CHILD_AT_RISK = "child_at_risk", "Child at risk"
+    # Whom the group said it was confronting: when that is not the person confronted, the
+    # group has the wrong person (mistaken identity, ``incidents.targeting``).
+    NAMED_TARGET = "named_target", "Person the group named as its target"
 
 
 # The facts of an incident that figures are derived from (statistics' monthly counts, with
@@ -117,7 +120,15 @@ class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: 
 
 class Incident(ReviewableRecord):
     # Fields holding personal data: each is in docs/personal-data.md (tested there).
-    personal_fields = ("summary", "place", "latitude", "longitude", "stream_url", "outcome")
+    personal_fields = (
+        "summary",
+        "place",
+        "latitude",
+        "longitude",
+        "stream_url",
+        "outcome",
+        "urgent_review_reason",
+    )
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     received_at = models.DateTimeField("received", validators=[validate_not_future])
@@ -155,6 +166,10 @@ class Incident(ReviewableRecord):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Raised by ``incidents.targeting`` when the group targeted someone already flagged
+    # vulnerable, or the wrong person: why, and when it was first raised.
+    urgent_review_reason = models.TextField(blank=True, max_length=4000, editable=False)
+    urgent_review_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[IncidentManager] = IncidentManager()
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from drachma.areas.geography import ward_code_at
 from drachma.areas.models import Ward
 from drachma.core.models import ReferenceCounter
-from drachma.incidents import figures
+from drachma.incidents import figures, targeting
 from drachma.incidents.models import Incident, IncidentPerson, LinkedCase
 from drachma.incidents.workflow import INCIDENT
 
@@ -218,6 +218,7 @@ def add_person(
         raise ValidationError({"role": f"{person} already has this role in this incident."})
     involvement.full_clean()
     involvement.save()
+    targeting.review(incident, user=user)
     return involvement
 
 

@@ -7,6 +7,7 @@ quarantine's operations are the digital forensics unit's alone.
 """
 
 import datetime
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -18,12 +19,13 @@ from drachma.areas.models import Borough, Ward
 from drachma.audit import reads
 from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow
+from drachma.core.choices import Platform
 from drachma.core.paging import ListingPagination
 from drachma.core.schemas import WorkflowEventOut
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
-from drachma.intake import official, selectors, services
+from drachma.intake import known, official, selectors, services
 from drachma.intake.filtersets import (
     REFERRAL_STATES,
     REPORT_STATES,
@@ -709,3 +711,103 @@ def withdraw_onward(request, onward_id: int, payload: ReportReasonIn):
     onward = get_or_404(OnwardReferral, what="onward referral", pk=onward_id)
     official.withdraw_onward_referral(onward, user=request.user, reason=payload.reason)
     return selectors.onward_for(request.user, onward_id)
+
+
+# --- already known? -----------------------------------------------------------------------
+
+KnownKind = Literal["name", "phone", "email", "handle", "url"]
+
+
+class KnownQueryIn(Schema):
+    kind: KnownKind
+    value: str = Field(min_length=1, max_length=500)
+    platform: Platform | None = Field(None, description="For a handle given without one")
+    date_of_birth: datetime.date | None = Field(None, description="With a name")
+
+
+class KnownCheckIn(Schema):
+    identifiers: list[KnownQueryIn] = Field(min_length=1, max_length=known.MAX_IDENTIFIERS)
+    where: str = Field("", max_length=200, description="Where they came from, for the audit")
+
+
+class KnownPersonOut(Schema):
+    person_id: int
+    name: str
+    prior_incidents: list[str]
+    vulnerabilities: list[str]
+    open_safeguarding: list[str]
+
+
+class KnownHitOut(Schema):
+    what: str = Field(description="person, report, incident, account or group")
+    id: str
+    reason: str
+    score: float = Field(description="100 for an exact match, else the rapidfuzz similarity")
+    person: KnownPersonOut | None = Field(None, description="Only for roles that may see people")
+
+
+class KnownExternalOut(Schema):
+    system: str
+    reference: str
+    summary: str
+    contact: str
+
+
+class KnownAnswerOut(Schema):
+    kind: str
+    value: str
+    normalized: str
+    known: bool
+    hits: list[KnownHitOut] = Field(description="The records your role may see")
+    hidden: int = Field(description="Records that hold it which your role may not see")
+    ask: str = Field(description="Whom to ask about those")
+    external: list[KnownExternalOut]
+    problems: list[str]
+
+
+def _known_out(answer: known.Answer) -> dict:
+    return {
+        "kind": answer.query.kind,
+        "value": answer.query.value,
+        "normalized": answer.normalized,
+        "known": answer.known,
+        "hits": [
+            {
+                "what": str(h.what),
+                "id": str(h.record.pk),
+                "reason": h.reason,
+                "score": h.score,
+                "person": {
+                    "person_id": h.facts.person.pk,
+                    "name": h.facts.person.full_name,
+                    "prior_incidents": h.facts.incidents,
+                    "vulnerabilities": h.facts.vulnerabilities,
+                    "open_safeguarding": h.facts.open_actions,
+                }
+                if h.facts
+                else None,
+            }
+            for h in answer.hits
+            if h.shown
+        ],
+        "hidden": answer.hidden,
+        "ask": answer.ask,
+        "external": [e.__dict__ for e in answer.external],
+        "problems": answer.problems,
+    }
+
+
+@router.post(
+    "/known",
+    response=list[KnownAnswerOut],
+    auth=Allow(known.CHECK_PERM),
+    description="Already known? Each identifier is looked up in people, groups' accounts, "
+    "incidents, reports and the national and force systems; 422 naming "
+    "identifiers.<n>.value when one does not normalise. Audited.",
+)
+def check_known(request, payload: KnownCheckIn):
+    queries = [
+        known.Query(q.kind, q.value, q.platform or "", q.date_of_birth) for q in payload.identifiers
+    ]
+    via = payload.where.strip() or "the API"
+    return [_known_out(a) for a in known.check(request.user, queries, via=via, strict=True)]

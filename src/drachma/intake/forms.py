@@ -370,3 +370,47 @@ class OnwardAnswerForm(forms.Form):
         help_text="Left empty: now.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+
+class KnownForm(forms.Form):
+    identifiers = forms.CharField(
+        label="Identifiers to check",
+        help_text=(
+            "One a line, its kind first: 'phone: 07911 123456', 'email: jo@example.com', "
+            "'handle: tiktok @name', 'url: https://…', 'name: Alan Hartley, 02/04/1979' (the "
+            "date of birth is optional)."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_identifiers(self) -> str:
+        from drachma.intake.known import KINDS, MAX_IDENTIFIERS, NAME, Query
+
+        queries = []
+        lines = [line.strip() for line in self.cleaned_data["identifiers"].splitlines()]
+        for number, line in enumerate([line for line in lines if line], start=1):
+            kind, sep, value = line.partition(":")
+            kind = kind.strip().lower()
+            if not sep or kind not in KINDS or not value.strip():
+                raise forms.ValidationError(
+                    f"Line {number}: write 'kind: value' with a kind among {', '.join(KINDS)}."
+                )
+            value, platform, born = value.strip(), "", None
+            if kind == NAME and "," in value:
+                value, _, date_text = value.rpartition(",")
+                try:
+                    born = datetime.datetime.strptime(date_text.strip(), "%d/%m/%Y").date()
+                except ValueError:
+                    raise forms.ValidationError(
+                        f"Line {number}: write the date of birth as day/month/year."
+                    ) from None
+            elif kind == "handle" and " " in value:
+                platform, _, value = value.partition(" ")
+            queries.append(Query(kind, value.strip(), platform.strip().lower(), born))
+        if not queries:
+            raise forms.ValidationError("Give at least one identifier.")
+        if len(queries) > MAX_IDENTIFIERS:
+            raise forms.ValidationError(f"At most {MAX_IDENTIFIERS} identifiers at once.")
+        self.cleaned_data["queries"] = queries
+        return self.cleaned_data["identifiers"]

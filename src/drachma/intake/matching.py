@@ -18,17 +18,16 @@ from django.db.models import Model, Q
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from drachma.core.identifiers import (
+    PLATFORM_HOSTS,
+    Handle,
+    normalize_url,
+    split_name,
+)
 from drachma.groups.models import Group, GroupAlias, PlatformAccount
 from drachma.incidents.models import Incident
 from drachma.intake import conf
 from drachma.intake.models import IdentifierKind, MatchKind, Report, ReportIdentifier, ReportLink
-from drachma.intake.normalize import (
-    PLATFORM_HOSTS,
-    Handle,
-    normalize_handle,
-    normalize_url,
-    split_name,
-)
 from drachma.people.selectors import possible_duplicates
 
 NAME_CANDIDATES = 5000
@@ -131,33 +130,21 @@ def _match_url(results: _Results, raw: str, normalized: str) -> None:
                 raw,
                 f"the link is the stream of incident {incident.reference}",
             )
-    for account in PlatformAccount.objects.filter(_candidates("url", normalized)).select_related(
+    for account in PlatformAccount.objects.filter(normalized_url=normalized).select_related(
         "group"
     ):
-        if _same_url(account.url, normalized):
-            results.add(
-                MatchKind.ACCOUNT,
-                account,
-                raw,
-                f"the link is {account.group.name}'s {account.get_platform_display()} account",
-            )
-
-
-def _account_handle(account: PlatformAccount) -> Handle | None:
-    try:
-        return normalize_handle(account.handle, account.platform)
-    except ValueError:
-        return None
+        results.add(
+            MatchKind.ACCOUNT,
+            account,
+            raw,
+            f"the link is {account.group.name}'s {account.get_platform_display()} account",
+        )
 
 
 def _match_handle(results: _Results, raw: str, handle: Handle) -> None:
-    candidates = PlatformAccount.objects.filter(
-        Q(handle__iexact=handle.name) | Q(handle__iexact=f"@{handle.name}")
-    ).select_related("group")
+    # Accounts keep their handle in the one spelling (groups.PlatformAccount.normalized).
+    candidates = PlatformAccount.objects.filter(normalized=handle.name).select_related("group")
     for account in candidates:
-        known = _account_handle(account)
-        if known is None or known.name != handle.name:
-            continue
         platform = account.get_platform_display()
         if handle.platform and handle.platform != account.platform:
             continue

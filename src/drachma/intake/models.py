@@ -187,6 +187,7 @@ class Report(ReviewableRecord):
             ("triage_report", "Can triage reports (assign, link, convert, close)"),
             ("reopen_report", "Can reopen a closed report"),
             ("view_reporter_contact", "Can see who made a report and how to contact them"),
+            ("check_known", "Can check whether an identifier is already known"),
         ]
 
     def __str__(self) -> str:

@@ -32,4 +32,13 @@ GRANTS = {
     "intake.answer_onwardreferral": TRIAGE_ROLES,
     "intake.view_quarantine": [Role.DIGITAL_FORENSICS],
     "intake.grade_reportfile": [Role.DIGITAL_FORENSICS],
+    # Every role that works cases may ask; what the answer shows depends on what the role
+    # may see (an analyst hears only that an identifier is known, and whom to ask).
+    "intake.check_known": [
+        Role.ANALYST,
+        Role.SAFEGUARDING_OFFICER,
+        Role.INVESTIGATOR,
+        Role.DISCLOSURE_OFFICER,
+        Role.SUPERVISOR,
+    ],
 }

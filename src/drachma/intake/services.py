@@ -24,6 +24,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from drachma.audit.services import record_decision
+from drachma.core.identifiers import (
+    handle_from_url,
+    handles_in,
+    normalize_handle,
+    normalize_name,
+    normalize_phone,
+    normalize_url,
+    phones_in,
+    platform_of_url,
+    urls_in,
+)
 from drachma.core.models import ReferenceCounter
 from drachma.core.services import notify
 from drachma.evidence.models import EvidenceKind
@@ -47,17 +58,6 @@ from drachma.intake.models import (
     ReportLink,
     ReportMatch,
     Source,
-)
-from drachma.intake.normalize import (
-    handle_from_url,
-    handles_in,
-    normalize_handle,
-    normalize_name,
-    normalize_phone,
-    normalize_url,
-    phones_in,
-    platform_of_url,
-    urls_in,
 )
 from drachma.intake.workflow import REFERRAL, TRIAGE
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         "onward/<int:onward_id>/withdraw/", official_views.onward_withdraw, name="onward_withdraw"
     ),
+    path("known/", views.known_check, name="known"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<str:referral_ref>/", views.referral_detail, name="referral_detail"),
     path(

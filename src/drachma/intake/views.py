@@ -15,9 +15,16 @@ from drachma.core.paging import paginate
 from drachma.core.views import confirm_step
 from drachma.incidents.forms import IncidentForm
 from drachma.incidents.models import Incident
-from drachma.intake import conf, selectors, services
+from drachma.intake import conf, known, panels, selectors, services
 from drachma.intake.filtersets import ReferralFilterSet, ReportFilterSet
-from drachma.intake.forms import AssignForm, LinkForm, ReasonForm, ReferForm, ReferralActionForm
+from drachma.intake.forms import (
+    AssignForm,
+    KnownForm,
+    LinkForm,
+    ReasonForm,
+    ReferForm,
+    ReferralActionForm,
+)
 from drachma.intake.models import Referral, Report
 from drachma.intake.services import BY_DESCRIPTION
 from drachma.intake.workflow import REFERRAL, TRIAGE
@@ -116,6 +123,10 @@ def report_detail(request, report_ref: str):
         "can_convert": "convert" in allowed and request.user.has_perm("incidents.add_incident"),
         "removal": _removal(report),
         "onward": selectors.onward_referrals(report),
+        # Already known? The report's links, handles, numbers and names, checked (audited).
+        "known_panel": panels._known_panel(
+            request, known.queries_for_report(report), f"report {report.reference}"
+        ),
     }
     return render(request, "intake/report_detail.html", context)
 
@@ -433,3 +444,23 @@ def referral_reassign(request, referral_ref: str):
     else:
         messages.error(request, "Choose the investigator who takes the referral.")
     return redirect("intake:referral_detail", referral_ref=referral_ref)
+
+
+@require(known.CHECK_PERM, methods=["GET", "POST"])
+def known_check(request):
+    """Check identifiers by hand: one a line, ``kind: value`` (the lookup interface)."""
+    form = KnownForm(request.POST or None)
+    answers = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            answers = known.check(
+                request.user, form.cleaned_data["queries"], via="the check page", strict=True
+            )
+        except ValidationError as exc:
+            form.add_error(
+                "identifiers", " ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "intake/known_check.html", {"form": form, "answers": answers}, status=status
+    )

@@ -6,13 +6,16 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow
+from drachma.core.choices import Platform
+from drachma.core.identifiers import IdentifierKind
 from drachma.core.paging import ListingPagination
-from drachma.people import selectors, services
-from drachma.people.models import Person
+from drachma.people import merging, selectors, services
+from drachma.people.models import Person, PersonMerge
 from drachma.people.selectors import IDENTIFIERS, IDENTIFIERS_PERM
 
 router = Router()
@@ -134,7 +137,10 @@ def _duplicates(request, **query) -> list[dict]:
 @router.get("/people", response=list[PersonOut], auth=Allow("people.view_person"))
 @paginate(ListingPagination)
 def list_people(request, filters: PersonFilters = Query(...)):
-    return selectors.people_for(request.user, (filters.q or "").strip())
+    listing = selectors.people_for(request.user, (filters.q or "").strip())
+    # A restricted person (DPA 2018 s.47(2)) is held but not used: left out of the list.
+    listing.queryset = selectors.usable_by(request.user, listing.queryset)
+    return listing
 
 
 @router.get(
@@ -196,6 +202,13 @@ def create_person(request, payload: PersonIn):
     "/people/{int:person_id}", response=PersonOut, auth=Allow("people.view_person", hide=True)
 )
 def get_person(request, person_id: int):
+    person = get_or_404(Person, pk=person_id)
+    if selectors.restriction_hiding(request.user, person) is not None:
+        raise HttpError(
+            409,
+            f"Person {person_id}'s processing is restricted (Data Protection Act 2018 s.47(2)): "
+            "the record is held but not used.",
+        )
     return selectors.person_for(request.user, person_id)
 
 
@@ -218,3 +231,110 @@ def update_person(request, person_id: int, payload: PersonPatch):
 )
 def person_incidents(request, person_id: int):
     return selectors.involvements_for(request.user, person_id)
+
+
+class PersonIdentifierOut(Schema):
+    id: int
+    kind: str
+    platform: str
+    value: str = Field(description="As given")
+    normalized: str = Field(description="In Drachma's one spelling (core.identifiers)")
+    source: str
+
+
+class PersonIdentifierIn(Schema):
+    kind: IdentifierKind
+    value: str = Field(min_length=1, max_length=500)
+    platform: Platform | None = None
+    source: str = Field(min_length=1, max_length=300, description="Where it came from")
+
+
+class PersonMergeIn(Schema):
+    merged: int = Field(description="The duplicate person, merged into this one")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PersonMergeOut(Schema):
+    id: int
+    survivor: int = Field(alias="survivor_id")
+    merged: int = Field(alias="merged_id")
+    reason: str
+    links_moved: int
+    merged_at: datetime.datetime
+    undone_at: datetime.datetime | None
+
+
+class PersonMergeUndoIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _merge_out(merge: PersonMerge) -> dict:
+    return {
+        "id": merge.pk,
+        "survivor_id": merge.survivor_id,
+        "merged_id": merge.merged_id,
+        "reason": merge.reason,
+        "links_moved": len(merge.moved),
+        "merged_at": merge.merged_at,
+        "undone_at": merge.undone_at,
+    }
+
+
+@router.get(
+    "/people/{int:person_id}/identifiers",
+    response=list[PersonIdentifierOut],
+    auth=Allow("people.view_person", IDENTIFIERS_PERM, hide=True),
+    description="The person's phone numbers, e-mail addresses, handles and profile URLs.",
+)
+def person_identifiers(request, person_id: int):
+    return selectors.identifiers_for(request.user, get_or_404(Person, pk=person_id))
+
+
+@router.post(
+    "/people/{int:person_id}/identifiers",
+    response={201: PersonIdentifierOut},
+    auth=Allow("people.change_person", IDENTIFIERS_PERM, hide=True),
+    description="422 naming the field when the value does not normalise for its kind.",
+)
+def add_person_identifier(request, person_id: int, payload: PersonIdentifierIn):
+    person = get_or_404(Person, pk=person_id)
+    found = services.add_identifier(
+        person,
+        user=request.user,
+        kind=payload.kind,
+        value=payload.value,
+        platform=payload.platform or "",
+        source=payload.source,
+    )
+    return Status(201, found)
+
+
+@router.post(
+    "/people/{int:person_id}/merge",
+    response={201: PersonMergeOut},
+    auth=Allow("people.merge_person", hide=True),
+    description="Merge the duplicate ``merged`` into this person: every link moves here. 422 "
+    "for a merge into itself or with a record already merged.",
+)
+def merge_person(request, person_id: int, payload: PersonMergeIn):
+    survivor = get_or_404(Person, pk=person_id)
+    merged = Person.objects.filter(pk=payload.merged).first()
+    if merged is None:
+        raise ValidationError({"merged": f"There is no person {payload.merged}."})
+    done = merging.merge_people(
+        survivor=survivor, merged=merged, reason=payload.reason, user=request.user
+    )
+    return Status(201, _merge_out(done))
+
+
+@router.post(
+    "/merges/{int:merge_id}/undo",
+    response=PersonMergeOut,
+    auth=Allow("people.merge_person", hide=True),
+    description="Put back every link the merge moved. 422 when it is already undone.",
+)
+def undo_person_merge(request, merge_id: int, payload: PersonMergeUndoIn):
+    done = merging.undo_merge(
+        get_or_404(PersonMerge, pk=merge_id), reason=payload.reason, user=request.user
+    )
+    return _merge_out(done)

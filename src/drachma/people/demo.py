@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from drachma.core.seeding import DemoContext
 from drachma.people import services
@@ -108,3 +109,13 @@ def seed(ctx: DemoContext) -> None:
             **flags,
         )
         ctx.people.append(person)
+    # Identifiers for some, without drawing on the random stream (the other apps' demo data
+    # stays as it was): the first is the number the fake PND knows ("already known?").
+    for n, person in enumerate(ctx.people[:40]):
+        services.add_identifier(
+            person, kind="phone", value=f"07911 {123456 + n:06d}", source="Demo data"
+        )
+        handle = re.sub(r"[^a-z0-9_]", "", f"{person.given_names}_{person.family_name}{n}".lower())
+        services.add_identifier(
+            person, kind="handle", value=handle, platform="tiktok", source="Demo data"
+        )

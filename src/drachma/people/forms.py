@@ -1,6 +1,7 @@
 from django import forms
 
-from drachma.people.models import Person
+from drachma.core.forms import field_of
+from drachma.people.models import Person, PersonIdentifier
 
 
 class PersonForm(forms.ModelForm):
@@ -45,3 +46,40 @@ class PersonForm(forms.ModelForm):
         for name in ("given_names", "family_name", "date_of_birth", "postcode"):
             if name in self.fields:
                 self.fields[name].widget.attrs.update(dup_attrs)
+
+
+class IdentifierForm(forms.ModelForm):
+    class Meta:
+        model = PersonIdentifier
+        fields = ["kind", "platform", "value", "source"]
+        help_texts = {
+            "platform": "For a handle given without one (a profile URL says its own).",
+            "value": "As written: 07700 900123, @name, https://www.tiktok.com/@name or "
+            "jo@example.com",
+        }
+
+
+class MergeForm(forms.Form):
+    merged = forms.ModelChoiceField(
+        label="The duplicate record to merge into this one",
+        queryset=Person.objects.none(),
+        help_text="Its incidents, actions, identifiers and other links move to this record.",
+    )
+    reason = forms.CharField(
+        label="Why they are the same person",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every person: the merge itself says why one cannot be merged (itself, already merged).
+        field = field_of(self, "merged", forms.ModelChoiceField)
+        field.queryset = Person.objects.all()
+        field.initial = None
+
+
+class UndoMergeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the merge is undone", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

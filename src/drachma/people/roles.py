@@ -15,4 +15,5 @@ GRANTS = {
     "people.add_person": [Role.SAFEGUARDING_OFFICER, Role.INVESTIGATOR, Role.SUPERVISOR],
     "people.change_person": [Role.SAFEGUARDING_OFFICER, Role.INVESTIGATOR, Role.SUPERVISOR],
     "people.delete_person": [Role.SUPERVISOR],
+    "people.merge_person": [Role.SUPERVISOR],
 }

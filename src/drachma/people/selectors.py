@@ -14,9 +14,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from drachma.audit import reads
+from drachma.core import restrictions
 from drachma.core.access import get_or_404
+from drachma.core.models import Restriction
 from drachma.core.personal import Listing, fields_hidden_from, mask
-from drachma.people.models import Person
+from drachma.people.models import Person, PersonIdentifier, PersonMerge
 
 # A person's identifiers: shown only to roles holding IDENTIFIERS_PERM.
 IDENTIFIERS = ("date_of_birth", "address", "postcode")
@@ -91,6 +93,24 @@ def possible_duplicates(
     return results[:limit]
 
 
+def restriction_hiding(viewer: Any, person: Person) -> Restriction | None:
+    """The restriction of processing (DPA 2018 s.47(2)) that hides ``person``'s details from
+    ``viewer``, or None: the record is held but not used, so only the roles that handle rights
+    requests or audit them (``core.view_restricted_record``) see more than that it exists."""
+    restriction = restrictions.restriction_for(person)
+    if restriction is None or viewer.has_perm(restrictions.VIEW_RESTRICTED):
+        return None
+    return restriction
+
+
+def usable_by(viewer: Any, queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """``queryset`` less the restricted people, unless ``viewer`` may see them (the API's
+    lists: a restricted record is not used)."""
+    if viewer.has_perm(restrictions.VIEW_RESTRICTED):
+        return queryset
+    return restrictions.without_restricted(queryset)
+
+
 def shows_identifiers(viewer: Any) -> bool:
     return viewer.has_perm(IDENTIFIERS_PERM)
 
@@ -144,3 +164,39 @@ def duplicates_for(viewer: Any, **query: Any) -> list[PossibleDuplicate]:
     for d in found:
         _masked(viewer, d.person)
     return found
+
+
+def identifiers_for(viewer: Any, person: Person) -> list[PersonIdentifier]:
+    """The person's phone numbers, e-mail addresses, handles and URLs, for a role that may see
+    identifiers (else none), the view recorded."""
+    if not shows_identifiers(viewer):
+        return []
+    rows = list(person.identifiers.all())
+    if rows:
+        reads.viewed(viewer, person, fields=["identifiers"])
+    return rows
+
+
+def merges_of(person: Person) -> list[PersonMerge]:
+    """The merges this record took part in, newest first (no personal data beyond the names
+    the page already shows)."""
+    return list(
+        PersonMerge.objects.filter(Q(survivor=person) | Q(merged=person)).select_related(
+            "survivor", "merged", "merged_by", "undone_by"
+        )
+    )
+
+
+def identifier_for(viewer: Any, identifier_id: Any) -> PersonIdentifier:
+    """One identifier (to remove it), its person's view recorded; 404 if there is none."""
+    identifier = get_or_404(PersonIdentifier.objects.select_related("person"), pk=identifier_id)
+    reads.viewed(viewer, identifier.person, fields=["identifiers"], via="identifier")
+    return identifier
+
+
+def merge_for(viewer: Any, merge_id: Any) -> PersonMerge:
+    """One merge, the two people it names recorded as viewed; 404 if there is none."""
+    merge = get_or_404(PersonMerge.objects.select_related("survivor", "merged"), pk=merge_id)
+    for person in (merge.survivor, merge.merged):
+        reads.viewed(viewer, person, via=f"merge {merge.pk}")
+    return merge

@@ -1,9 +1,9 @@
-"""manage.py export_bundle INCIDENT_REFERENCE OUT.zip: the prosecutor's bundle for an incident."""
+"""manage.py export_bundle REFERENCE OUT.zip: the prosecutor's bundle for a case (its URN, or an
+incident that one case holds) or for an incident in no case."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from drachma.evidence.bundle import BundleError, write_bundle
-from drachma.incidents.models import Incident
+from drachma.evidence.bundle import BundleError, resolve, write_bundle
 
 
 class Command(BaseCommand):
@@ -14,16 +14,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("reference", help="the incident's reference, e.g. DR-2026-00012")
+        parser.add_argument(
+            "reference",
+            help="a case's URN (06AB1234526), or an incident's reference (DR-2026-00012)",
+        )
         parser.add_argument("out", help="the .zip file to write")
 
     def handle(self, *args, **options):
         reference = options["reference"].strip()
-        incident = Incident.objects.filter(reference=reference).first()
-        if incident is None:
-            raise CommandError(f"No incident with reference {reference!r}.")
         try:
-            result = write_bundle(incident, options["out"])
+            result = write_bundle(resolve(reference), options["out"])
         except BundleError as exc:
             raise CommandError(str(exc)) from None
         exhibits = sum(1 for meta in result.files.values() if "exhibit" in meta)

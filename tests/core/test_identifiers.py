@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drachma.intake.normalize import (
+from drachma.core.identifiers import (
     Handle,
     handle_from_url,
     handles_in,
@@ -287,3 +287,83 @@ def test_identifiers_found_in_free_text():
     ]
     assert handles_in(text) == [Handle("", "dave_k")]  # not the e-mail address, not inside the URL
     assert phones_in(text) == ["+441614960123"]
+
+
+# --- e-mail and the one door for every kind ------------------------------------------------
+
+from drachma.core.identifiers import (  # noqa: E402  (kept beside the tests that use them)
+    IdentifierKind,
+    normalise_identifier,
+    normalize_email,
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Jo.Bloggs@Example.COM", "jo.bloggs@example.com"),
+        ("  <jo@example.com> ", "jo@example.com"),
+        ("mailto:jo@example.co.uk", "jo@example.co.uk"),
+        ("jo+tag@bücher.de", "jo+tag@xn--bcher-kva.de"),
+    ],
+)
+def test_normalize_email(given, expected):
+    assert normalize_email(given) == expected
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "jo", "jo@", "@example.com", "jo@example", "jo..x@example.com", "a b@c.com"]
+)
+def test_normalize_email_refuses_what_is_not_an_address(bad):
+    with pytest.raises(ValueError, match="e-mail address"):
+        normalize_email(bad)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "platform", "expected"),
+    [
+        ("phone", "0161 496 0123", "", ("phone", "", "+441614960123")),
+        ("email", "Jo@Example.com", "", ("email", "", "jo@example.com")),
+        ("handle", "@Dave_K", "tiktok", ("handle", "tiktok", "dave_k")),
+        ("handle", "https://www.tiktok.com/@Dave_K", "", ("handle", "tiktok", "dave_k")),
+        (
+            "url",
+            "http://m.facebook.com/Dave.K/",
+            "",
+            ("url", "facebook", "https://facebook.com/dave.k"),
+        ),
+    ],
+)
+def test_normalise_identifier_gives_one_spelling_per_kind(kind, value, platform, expected):
+    found = normalise_identifier(kind, value, platform)
+    assert (found.kind, found.platform, found.value) == expected
+
+
+def test_normalise_identifier_refuses_an_unknown_kind_naming_the_kinds():
+    with pytest.raises(ValueError, match="not a kind of identifier.*phone, email, handle, url"):
+        normalise_identifier("fax", "0161 496 0123")
+
+
+@given(st.sampled_from(IdentifierKind.values), st.text(max_size=60), st.sampled_from(["", "x"]))
+def test_normalise_identifier_returns_a_fixed_point_or_refuses(kind, text, platform):
+    """Whatever is typed: a ValueError with a message, or a spelling that normalises to itself
+    (so a stored value always matches itself when looked up again)."""
+    try:
+        found = normalise_identifier(kind, text, platform)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    again = normalise_identifier(kind, found.value, found.platform)
+    assert again == found
+
+
+@given(
+    st.from_regex(r"[a-z0-9][a-z0-9._+-]{0,20}[a-z0-9]", fullmatch=True),
+    st.from_regex(r"[a-z0-9]{1,10}\.(com|co\.uk|org)", fullmatch=True),
+)
+def test_normalize_email_ignores_case_and_is_idempotent(local, domain):
+    if ".." in local:
+        return
+    address = f"{local}@{domain}"
+    assert normalize_email(address.upper()) == normalize_email(address) == address
+    assert normalize_email(normalize_email(address)) == address

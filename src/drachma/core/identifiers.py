@@ -1,5 +1,6 @@
-"""One spelling for each URL, handle and phone number, so that a report can be matched to what
-is already known however the reporter wrote them.
+"""One spelling for each URL, handle, phone number and e-mail address, for all of Drachma: a
+report, a person's identifiers, a group's accounts and the "already known?" check are matched
+on what these functions return, however the value was written.
 
 ``normalize_url`` keeps what identifies the content and drops what does not: the scheme (http
 is treated as https), ``www.``, mobile hosts on the big platforms, default ports, fragments,
@@ -11,7 +12,10 @@ keep theirs.
 
 ``normalize_handle`` gives ``Handle(platform, name)``: ``@Name``, ``tiktok: name`` and
 ``https://www.tiktok.com/@name`` are the same account. ``normalize_phone`` gives E.164 via
-phonenumbers (UK numbers by default), refusing numbers that cannot exist.
+phonenumbers (UK numbers by default), refusing numbers that cannot exist. ``normalize_email``
+lower-cases an address (the domain by rule; the local part too, as every provider people use
+treats it so). ``normalise_identifier(kind, value, platform)`` is the one door for a value
+of a known kind (``IdentifierKind``).
 
 Each function raises ``ValueError`` with a message fit to show the person who typed the value.
 """
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import phonenumbers
+from django.db import models
 
 # Host (after lower-casing and dropping www.) -> (canonical host, platform code).
 PLATFORM_HOSTS = {
@@ -454,3 +459,81 @@ def phones_in(text: str, region: str = "GB") -> list[str]:
         if phonenumbers.is_valid_number(match.number) and e164 not in found:
             found.append(e164)
     return found
+
+
+# --- e-mail addresses ---------------------------------------------------------------------
+
+MAX_EMAIL = 254
+_EMAIL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@([a-z0-9-]{1,63}\.)+[a-z0-9-]{2,63}$")
+
+
+def normalize_email(value: str) -> str:
+    """An e-mail address in lower case, ``mailto:`` and angle brackets dropped."""
+    text = (value or "").strip()
+    if not text:
+        raise ValueError("The e-mail address is empty.")
+    if len(text) > MAX_EMAIL:
+        raise ValueError(f"'{text[:80]}…' is too long for an e-mail address.")
+    address = text.removeprefix("mailto:").strip("<> ").lower()
+    local, _, domain = address.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(
+            f"'{text[:80]}' is not an e-mail address (its domain is malformed)."
+        ) from None
+    address = f"{local}@{domain}"
+    if (
+        not local
+        or not _EMAIL.match(address)
+        or ".." in local
+        or local.startswith(".")
+        or local.endswith(".")
+        or any(part.startswith("-") or part.endswith("-") for part in domain.split("."))
+    ):
+        raise ValueError(f"'{text[:80]}' is not an e-mail address.")
+    return address
+
+
+# --- one door for every kind ----------------------------------------------------------------
+
+
+class IdentifierKind(models.TextChoices):
+    """The kinds of identifier a person holds and the "already known?" check reads."""
+
+    PHONE = "phone", "Phone number"
+    EMAIL = "email", "E-mail address"
+    HANDLE = "handle", "Handle"
+    URL = "url", "Profile or web address"
+
+
+@dataclass(frozen=True)
+class Identifier:
+    kind: str
+    platform: str  # a Platform code, or "" when not known or not relevant
+    value: str  # the normalised spelling
+
+    def __str__(self) -> str:
+        if self.kind == IdentifierKind.HANDLE:
+            return str(Handle(self.platform, self.value))
+        return self.value
+
+
+def normalise_identifier(kind: str, value: str, platform: str = "") -> Identifier:
+    """``value`` of ``kind`` in its one spelling; ValueError saying why it has none.
+
+    A handle's platform comes from the value when it names one (a profile URL, ``tiktok:
+    name``), else from ``platform``; a URL's platform from its host."""
+    if kind == IdentifierKind.PHONE:
+        return Identifier(kind, "", normalize_phone(value))
+    if kind == IdentifierKind.EMAIL:
+        return Identifier(kind, "", normalize_email(value))
+    if kind == IdentifierKind.HANDLE:
+        handle = normalize_handle(value, platform)
+        return Identifier(kind, handle.platform, handle.name)
+    if kind == IdentifierKind.URL:
+        url = normalize_url(value)
+        return Identifier(kind, platform_of_url(url) or platform, url)
+    raise ValueError(
+        f"'{str(kind)[:40]}' is not a kind of identifier ({', '.join(IdentifierKind.values)})."
+    )
