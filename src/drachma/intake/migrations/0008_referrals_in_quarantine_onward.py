@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('incidents', '0006_planned_confrontations'),
-        ('intake', '0006_report_keep_reason'),
+        ('intake', '0007_check_known'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='report',
-            options={'ordering': ['-submitted_at'], 'permissions': [('receive_referral', 'Can enter a referral in from CEOP, a platform or a force'), ('triage_report', 'Can triage reports (assign, link, convert, close)'), ('reopen_report', 'Can reopen a closed report'), ('view_reporter_contact', 'Can see who made a report and how to contact them')]},
+            options={'ordering': ['-submitted_at'], 'permissions': [('receive_referral', 'Can enter a referral in from CEOP, a platform or a force'), ('triage_report', 'Can triage reports (assign, link, convert, close)'), ('reopen_report', 'Can reopen a closed report'), ('view_reporter_contact', 'Can see who made a report and how to contact them'), ('check_known', 'Can check whether an identifier is already known')]},
         ),
         migrations.AlterModelOptions(
             name='reportfile',
