@@ -44,8 +44,8 @@ def receive(user, **fields):
 
 
 @pytest.fixture
-def officer(make_user):
-    return make_user("safeguarding_officer")
+def officer(safeguarding_officer):
+    return safeguarding_officer
 
 
 # --- referrals in ---------------------------------------------------------------------------
