@@ -306,6 +306,7 @@ DRACHMA_SECOND_FACTOR_REQUIRED_ROLES = [
     "supervisor",
     "auditor",
     "administrator",
+    "digital_forensics",
 ]
 # The longest an API token lasts for a user who must use a second factor.
 DRACHMA_TOKEN_DAYS = env_int("DRACHMA_TOKEN_DAYS", 90)

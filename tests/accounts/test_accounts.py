@@ -55,7 +55,7 @@ def test_short_and_common_passwords_are_refused_by_the_validators():
 # --- roles -----------------------------------------------------------------------------
 
 
-def test_the_seven_roles_are_django_groups():
+def test_the_eight_roles_are_django_groups():
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
     assert Role.values == [
         "analyst",
@@ -65,6 +65,7 @@ def test_the_seven_roles_are_django_groups():
         "supervisor",
         "auditor",
         "administrator",
+        "digital_forensics",
     ]
     for role, perms in role_permissions().items():
         group_perms = {

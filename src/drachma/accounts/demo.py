@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("disclosure", "Morgan", "Adeyemi", Role.DISCLOSURE_OFFICER, "Criminal Justice Unit"),
     ("auditor", "Robin", "Farrow", Role.AUDITOR, "Professional Standards"),
     ("admin", "Casey", "Tran", Role.ADMINISTRATOR, "Information Services"),
+    ("forensics", "Dana", "Whitlock", Role.DIGITAL_FORENSICS, "Digital Forensics Unit"),
 ]
 
 

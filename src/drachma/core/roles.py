@@ -17,6 +17,8 @@ class Role(TextChoices):
     SUPERVISOR = "supervisor", "Supervisor"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
+    # The digital forensics unit: grades quarantined material (possible indecent images).
+    DIGITAL_FORENSICS = "digital_forensics", "Digital forensics examiner"
 
 
 ALL_ROLES = list(Role)
@@ -37,6 +39,7 @@ PERSONAL_DATA_ROLES = frozenset(
         Role.INVESTIGATOR,
         Role.DISCLOSURE_OFFICER,
         Role.SUPERVISOR,
+        Role.DIGITAL_FORENSICS,
     }
 )
 APPROVED_ROLES = PERSONAL_DATA_ROLES | {Role.ADMINISTRATOR}

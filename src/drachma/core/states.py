@@ -86,6 +86,7 @@ STATE_KINDS: dict[str, dict[str, str]] = {
         "open": "waiting",
         "answered": "done",
     },
+    "onward referral": {"sent": "waiting", "answered": "done", "withdrawn": "stopped"},
     "rights request": {
         "registered": "new",
         "searching": "working",

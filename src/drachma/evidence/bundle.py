@@ -173,6 +173,15 @@ def _exhibits(w: _Writer, items: list[EvidenceItem], user=None) -> dict[str, str
                 f"Exhibit {item.exhibit_ref}'s file is missing from the evidence store; "
                 "run verify_evidence."
             )
+        if selectors.bytes_quarantined(item):
+            # Possible indecent images leave only through the digital forensics unit: the
+            # bundle names the exhibit and its hash, never carries its bytes.
+            name = f"exhibits/{item.exhibit_ref}_QUARANTINED.txt"
+            w.add(name, _quarantined_note(item))
+            paths[item.exhibit_ref] = name
+            w.add(f"continuity/{item.exhibit_ref}.txt", documents.continuity_text(item))
+            w.add(f"continuity/{item.exhibit_ref}.pdf", documents.continuity_pdf(item, user=user))
+            continue
         name = f"exhibits/{item.exhibit_ref}_{_safe_name(item.original_filename)}"
         w.add_exhibit(name, item)
         paths[item.exhibit_ref] = name
@@ -203,6 +212,14 @@ def _seal(w: _Writer, subject: dict[str, str]) -> dict[str, dict]:
     w.add("manifest.json", json.dumps(manifest, indent=2))
     w.add("SHA256SUMS", sums)
     return files
+
+
+def _quarantined_note(item) -> str:
+    return (
+        f"Exhibit {item.exhibit_ref} is quarantined: it may contain indecent images.\n"
+        f"SHA-256: {item.sha256}\n"
+        "Its bytes are not in this bundle; the digital forensics unit holds and provides them.\n"
+    )
 
 
 def _usable(items: list[EvidenceItem]) -> tuple[list[EvidenceItem], list[EvidenceItem]]:

@@ -78,6 +78,9 @@ class EvidenceItem(ReviewableRecord):
     received_via = models.CharField(
         max_length=100, help_text="e.g. 'upload', 'the reporting page', 'takedown capture'."
     )
+    # May be an indecent image: its bytes are never served by the evidence pages (no download,
+    # no preview); only the digital forensics unit downloads it, from intake's quarantine.
+    quarantined = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

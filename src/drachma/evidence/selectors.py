@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -103,10 +104,29 @@ def items_for(viewer: Any, *, incident: str = "", q: str = "", kind: str = "") -
     return Listing(queryset=queryset, show=show)
 
 
+QUARANTINED = (
+    "This file is quarantined: it may contain indecent images. It is never shown or served "
+    "here; the digital forensics unit downloads it from the quarantine list."
+)
+
+
+def bytes_quarantined(item: EvidenceItem) -> bool:
+    """Whether these bytes are quarantined: this exhibit, or any exhibit of the same stored
+    file (the store keeps one copy of identical bytes, whatever exhibit they came with)."""
+    return (
+        item.quarantined
+        or EvidenceItem.objects.filter(
+            stored_file_id=item.stored_file_id, quarantined=True
+        ).exists()
+    )
+
+
 def item_for(viewer: Any, exhibit_ref: str, *, fields: Sequence[str] | None = None) -> EvidenceItem:
     """The exhibit, its view recorded (``fields``: what of it is shown, "custody", "file"...);
     404 if there is none."""
     item = get_or_404(item_queryset(), what="exhibit", exhibit_ref=exhibit_ref)
+    if fields and "file" in fields and bytes_quarantined(item):
+        raise PermissionDenied(QUARANTINED)
     reads.viewed(viewer, item, fields=fields)
     return item
 
@@ -122,6 +142,8 @@ def conversation_for(viewer: Any, exhibit_ref: str) -> ConversationRead:
     """The exhibit read as a chat export (its messages re-derived from the stored bytes), the
     view recorded; 404 when there is no such exhibit or it was never read as a chat."""
     item = get_or_404(item_queryset(), what="exhibit", exhibit_ref=exhibit_ref)
+    if bytes_quarantined(item):
+        raise PermissionDenied(QUARANTINED)
     parsed = parsed_conversation(item)
     if parsed is None:
         raise Http404("This exhibit has not been read as a chat export.")

@@ -1,7 +1,9 @@
 """The intake API: the triage queue, a report with its matches, triage decisions, referrals.
 
 There is deliberately no public operation: reports come in through the reporting page only
-(one door in), and nothing about a report goes out to anyone without a login.
+(one door in), and nothing about a report goes out to anyone without a login. Referrals in
+from CEOP, platforms and other forces are entered by staff (``POST /referrals-in``); the
+quarantine's operations are the digital forensics unit's alone.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drachma.areas.models import Borough, Ward
+from drachma.audit import reads
 from drachma.core.access import get_or_404
 from drachma.core.apitools import Allow
 from drachma.core.choices import Platform
@@ -22,14 +25,21 @@ from drachma.core.schemas import WorkflowEventOut
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.incidents.models import IncidentKind, IncidentSource
-from drachma.intake import known, selectors, services
+from drachma.intake import known, official, selectors, services
 from drachma.intake.filtersets import (
     REFERRAL_STATES,
     REPORT_STATES,
     ReferralFilterSet,
     ReportFilterSet,
 )
-from drachma.intake.models import ConcernKind, Referral, Report, ReporterType
+from drachma.intake.models import (
+    ConcernKind,
+    OnwardReferral,
+    Referral,
+    Report,
+    ReporterType,
+    ReportFile,
+)
 from drachma.intake.views import link_targets
 
 router = Router()
@@ -68,6 +78,10 @@ class FileOut(Schema):
     size: int = Field(alias="item.stored_file.size")
     sha256: str = Field(alias="item.stored_file.sha256")
     incident: str | None = Field(None, alias="item.incident.reference")
+    quarantined: bool = Field(
+        False, description="May contain indecent images: never served but to the forensics unit"
+    )
+    grade: str = Field("", description="The digital forensics unit's grade (A, B, C, ...)")
 
 
 class LinkOut(Schema):
@@ -112,6 +126,9 @@ class ReportOut(Schema):
     reference: str
     submitted_at: datetime.datetime
     reporter_type: str
+    origin: str = Field(description="'public_page', or 'referral' for a referral in")
+    sender: str = Field(description="A referral in: the organisation that sent it")
+    sender_reference: str = Field(description="A referral in: the sender's own reference")
     concern: str
     text: str
     place: str
@@ -283,6 +300,9 @@ def _report_out(request, report: Report) -> dict:
         "reference": report.reference,
         "submitted_at": report.submitted_at,
         "reporter_type": report.reporter_type,
+        "origin": report.origin,
+        "sender": report.sender,
+        "sender_reference": report.sender_reference,
         "concern": report.concern,
         "text": report.text,
         "place": report.place,
@@ -515,6 +535,182 @@ def reassign_referral(request, referral_ref: str, payload: OwnerIn):
     owner = _user(payload.owner, "owner")
     services.reassign_referral(referral, user=request.user, owner=owner)
     return selectors.referral_for(request.user, referral_ref)
+
+
+# --- official channels: referrals in, quarantine, onward referrals --------------------------
+
+
+class ReferralInIn(Schema):
+    reporter_type: str = Field(description="'ceop', 'platform' or 'force'")
+    sender: str = Field(description="The organisation that sent the referral")
+    sender_reference: str = Field(description="The sender's reference: required, unique per sender")
+    concern: ConcernKind
+    text: str
+    place: str = ""
+    when_text: str = ""
+    links: list[str] = []
+    handles: list[str] = []
+    phones: list[str] = []
+    names: list[str] = []
+    may_be_indecent: bool = Field(
+        False, description="The sender marked the material as possibly indecent images"
+    )
+
+
+class QuarantineOut(Schema):
+    id: int
+    report: str = Field(alias="report.reference")
+    exhibit_ref: str = Field(alias="item.exhibit_ref")
+    kind: str = Field(alias="item.kind")
+    size: int = Field(alias="item.stored_file.size")
+    sha256: str = Field(alias="item.stored_file.sha256")
+    quarantine_reason: str
+    quarantined_at: datetime.datetime | None
+    grade: str
+    grade_note: str
+    graded_by: str | None = Field(None, alias="graded_by.username")
+    graded_at: datetime.datetime | None
+
+
+class GradeIn(Schema):
+    category: str = Field(description="'A', 'B', 'C' or 'not_indecent' (the national categories)")
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+
+class QuarantineIn(Schema):
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+
+class OnwardIn(Schema):
+    destination: str = Field(
+        description="'ceop', 'force', 'childrens_social_care' or 'adult_social_care'"
+    )
+    recipient: str = ""
+    what_sent: str = ""
+    channel: str = ""
+    their_reference: str = ""
+    sent_at: datetime.datetime | None = None
+
+
+class OnwardOut(Schema):
+    id: int
+    report: str = Field(alias="report.reference")
+    destination: str
+    recipient: str
+    channel: str
+    what_sent: str
+    their_reference: str
+    sent_at: datetime.datetime
+    sent_by: str = Field(alias="sent_by.username")
+    status: str
+    answer: str
+    answered_at: datetime.datetime | None
+    withdrawn_reason: str
+
+
+class AnswerIn(Schema):
+    answer: str
+    answered_at: datetime.datetime | None = None
+
+
+@router.post("/referrals-in", response={201: ReportOut}, auth=Allow("intake.receive_referral"))
+def receive_referral(request, payload: ReferralInIn):
+    """Enter a referral in (without files: the material is sent through the page). Refused
+    without the sender's reference, or with one the sender already used."""
+    data = payload.dict()
+    report = official.receive_referral(user=request.user, **data)
+    return Status(201, _shown(request, report.reference))
+
+
+@router.get("/quarantine", response=list[QuarantineOut], auth=Allow("intake.view_quarantine"))
+@paginate(ListingPagination)
+def list_quarantine(request, awaiting: bool | None = None):
+    queryset = selectors.quarantine_queryset(awaiting=awaiting)
+    return selectors.quarantine_for(request.user, queryset, query=request.GET.urlencode())
+
+
+@router.get(
+    "/quarantine/{file_id}/file",
+    auth=Allow("intake.view_quarantine", hide=True),
+)
+def download_quarantined(request, file_id: int):
+    """The bytes, as a download only (application/octet-stream), the read recorded."""
+    from drachma.intake.official_views import quarantined_bytes
+
+    return quarantined_bytes(selectors.quarantined_file_for(request.user, file_id, download=True))
+
+
+@router.post(
+    "/quarantine/{file_id}/grade",
+    response=QuarantineOut,
+    auth=Allow("intake.grade_reportfile", hide=True),
+)
+def grade_quarantined(request, file_id: int, payload: GradeIn):
+    report_file = selectors.quarantined_file(file_id)
+    official.grade_file(
+        report_file, user=request.user, category=payload.category, note=payload.note
+    )
+    return selectors.quarantined_file_for(request.user, file_id)
+
+
+@router.post(
+    "/reports/{report_ref}/files/{position}/quarantine",
+    response=ReportOut,
+    auth=Allow("intake.triage_report", hide=True),
+)
+def quarantine_report_file(request, report_ref: str, position: int, payload: QuarantineIn):
+    report = _report(report_ref)
+    report_file = get_or_404(ReportFile, what="file", report=report, position=position)
+    official.quarantine_file(report_file, user=request.user, note=payload.note)
+    return _shown(request, report_ref)
+
+
+@router.get(
+    "/reports/{report_ref}/onward",
+    response=list[OnwardOut],
+    auth=Allow("intake.view_onwardreferral", hide=True),
+)
+def list_onward(request, report_ref: str):
+    report = _report(report_ref)
+    rows = list(selectors.onward_referrals(report))
+    reads.viewed_list(request.user, OnwardReferral, rows)
+    return rows
+
+
+@router.post(
+    "/reports/{report_ref}/onward",
+    response={201: OnwardOut},
+    auth=Allow("intake.add_onwardreferral", hide=True),
+)
+def add_onward(request, report_ref: str, payload: OnwardIn):
+    onward = official.record_onward_referral(
+        _report(report_ref), user=request.user, **payload.dict()
+    )
+    return Status(201, selectors.onward_for(request.user, onward.pk))
+
+
+@router.post(
+    "/onward/{onward_id}/answer",
+    response=OnwardOut,
+    auth=Allow("intake.answer_onwardreferral", hide=True),
+)
+def answer_onward(request, onward_id: int, payload: AnswerIn):
+    onward = get_or_404(OnwardReferral, what="onward referral", pk=onward_id)
+    official.answer_onward_referral(
+        onward, user=request.user, answer=payload.answer, answered_at=payload.answered_at
+    )
+    return selectors.onward_for(request.user, onward_id)
+
+
+@router.post(
+    "/onward/{onward_id}/withdraw",
+    response=OnwardOut,
+    auth=Allow("intake.answer_onwardreferral", hide=True),
+)
+def withdraw_onward(request, onward_id: int, payload: ReportReasonIn):
+    onward = get_or_404(OnwardReferral, what="onward referral", pk=onward_id)
+    official.withdraw_onward_referral(onward, user=request.user, reason=payload.reason)
+    return selectors.onward_for(request.user, onward_id)
 
 
 # --- already known? -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from drachma.core.roles import Role
 from drachma.core.seeding import DemoContext
-from drachma.intake import services
+from drachma.intake import official, services
 from drachma.intake.models import ConcernKind, ReporterType
 
 CHAT = """[{day}, 19:02:11] Jess: hi who is this
@@ -221,4 +221,53 @@ def seed(ctx: DemoContext) -> None:
         ),
         handles=f"{account.platform}: {account.handle}" if account else "",
         place="Bury",
+    )
+
+    # 13. Referrals in and out (docs/intake.md, "Referrals in and out").
+    # A CEOP referral, routed to the team like a public report of a possible offender.
+    ceop = official.receive_referral(
+        user=safeguarding,
+        reporter_type=ReporterType.CEOP,
+        sender="NCA CEOP",
+        sender_reference="CEOP-DEMO-2026-0117",
+        concern=ConcernKind.POSSIBLE_OFFENDER,
+        submitted_at=ago(3),
+        text=(
+            "CEOP referral (demo): an NCMEC CyberTip passed to the force. An account asked a "
+            "child in the force area for images and to meet."
+        ),
+        handles="instagram: @demo_ceop_subject",
+        files=[_chat("demo_ceop_subject", ago(4).date(), "cybertip_chat.txt")],
+    )
+    # A platform referral whose image awaits the digital forensics unit's grade.
+    official.receive_referral(
+        user=investigator,
+        reporter_type=ReporterType.PLATFORM,
+        sender="Demo Platform Ltd",
+        sender_reference="DPL-2026-55012",
+        concern=ConcernKind.POSSIBLE_OFFENDER,
+        submitted_at=ago(1),
+        may_be_indecent=True,
+        text=(
+            "Platform referral (demo): our classifier flagged an image sent by this account to "
+            "an account we believe belongs to a child."
+        ),
+        handles="snapchat: @demo_platform_subject",
+        files=[_screenshot("Demo placeholder: quarantined material", "flagged_image.png")],
+    )
+    # An onward referral to children's social care, answered.
+    sent = official.record_onward_referral(
+        ceop,
+        user=safeguarding,
+        destination="childrens_social_care",
+        recipient="Demo Borough Council children's social care",
+        channel="secure e-mail to the MASH",
+        what_sent="The child's details from the CEOP referral and the messages received.",
+        sent_at=ago(2, 20),
+    )
+    official.answer_onward_referral(
+        sent,
+        user=safeguarding,
+        answer="Strategy discussion held; a single assessment opened for the child.",
+        answered_at=ago(2, 2),
     )

@@ -10,7 +10,13 @@ from drachma.core.widgets import Autocomplete
 from drachma.core.workflow import NOTE_MAX_LENGTH
 from drachma.groups.models import Group
 from drachma.intake import conf
-from drachma.intake.models import ConcernKind, ReporterType
+from drachma.intake.models import (
+    PUBLIC_REPORTER_TYPES,
+    REFERRAL_SENDER_TYPES,
+    ConcernKind,
+    Destination,
+    ImageCategory,
+)
 from drachma.people.models import Person
 
 LINES = {"rows": 3, "spellcheck": "false", "autocapitalize": "off"}
@@ -34,7 +40,7 @@ class ReportForm(forms.Form):
     """The public reporting page. Lists are one per line; the service parses and checks them."""
 
     reporter_type = forms.ChoiceField(
-        label="Who are you?", choices=ReporterType.choices, widget=forms.RadioSelect
+        label="Who are you?", choices=PUBLIC_REPORTER_TYPES, widget=forms.RadioSelect
     )
     concern = forms.ChoiceField(
         label="What is your concern?", choices=ConcernKind.choices, widget=forms.RadioSelect
@@ -260,6 +266,110 @@ class ReferralActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field_of(self, "owner", forms.ModelChoiceField).queryset = _investigators()
+
+
+# --- official channels (intake.official) ----------------------------------------------------
+
+_SENDER_CHOICES = [(t.value, t.label) for t in REFERRAL_SENDER_TYPES]
+
+
+class ReferralInForm(forms.Form):
+    """A referral in from CEOP, a platform or another force, entered by staff."""
+
+    reporter_type = forms.ChoiceField(
+        label="Who sent it?", choices=_SENDER_CHOICES, widget=forms.RadioSelect
+    )
+    sender = forms.CharField(
+        label="Sender organisation",
+        max_length=200,
+        help_text="For example: NCA CEOP, Meta, West Yorkshire Police.",
+    )
+    sender_reference = forms.CharField(
+        label="Sender's reference",
+        max_length=100,
+        help_text="Their own reference for this referral: required, and unique for the sender.",
+        error_messages={
+            "required": "Give the sender's reference: a referral in is refused without it."
+        },
+    )
+    concern = forms.ChoiceField(
+        label="What is the concern?", choices=ConcernKind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label="What the referral says", widget=forms.Textarea(attrs={"rows": 8}))
+    place = forms.CharField(label="Where", required=False, max_length=200)
+    when_text = forms.CharField(label="When", required=False, max_length=200)
+    links = forms.CharField(label="Links", required=False, widget=forms.Textarea(attrs=LINES))
+    handles = forms.CharField(
+        label="Usernames or handles", required=False, widget=forms.Textarea(attrs=LINES)
+    )
+    phones = forms.CharField(
+        label="Phone numbers", required=False, widget=forms.Textarea(attrs=LINES)
+    )
+    names = forms.CharField(label="Names", required=False, widget=forms.Textarea(attrs=LINES))
+    files = ReportFilesField(  # type: ignore[assignment]  # a field named like the form's uploads
+        label="The material received", required=False
+    )
+    may_be_indecent = forms.BooleanField(
+        label="The sender says the material may contain indecent images",
+        required=False,
+        help_text=(
+            "Its files are quarantined for the digital forensics unit. Images and videos from "
+            "an official channel are quarantined whatever is chosen here."
+        ),
+    )
+
+
+class GradeForm(forms.Form):
+    category = forms.ChoiceField(
+        label="The unit's grade", choices=ImageCategory.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OnwardReferralForm(forms.Form):
+    destination = forms.ChoiceField(
+        label="Sent to", choices=Destination.choices, widget=forms.RadioSelect
+    )
+    recipient = forms.CharField(
+        label="Recipient organisation",
+        max_length=200,
+        help_text="For example: NCA CEOP, Leeds City Council children's social care.",
+        error_messages={"required": "Name the organisation the referral was sent to."},
+    )
+    channel = forms.CharField(
+        label="Sent through",
+        required=False,
+        max_length=200,
+        help_text="How it was sent. Left empty for CEOP: its referral portal (the official "
+        "channel).",
+    )
+    what_sent = forms.CharField(label="What was sent", widget=forms.Textarea(attrs={"rows": 4}))
+    their_reference = forms.CharField(
+        label="Their reference (optional)", required=False, max_length=100
+    )
+    sent_at = forms.DateTimeField(
+        label="Sent at (optional)",
+        required=False,
+        help_text="Left empty: now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class OnwardAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="The answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH
+    )
+    answered_at = forms.DateTimeField(
+        label="Answered at (optional)",
+        required=False,
+        help_text="Left empty: now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
 
 class KnownForm(forms.Form):

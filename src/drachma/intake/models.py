@@ -15,6 +15,23 @@ class ReporterType(models.TextChoices):
     GROUP = "group", "A group (for example an online child protection or 'hunter' group)"
     PLATFORM = "platform", "A platform (a social media or messaging company)"
     AGENCY = "agency", "Another agency (police, council, school, health, charity)"
+    # Official channels only (referrals in, entered by staff): never offered on the public page.
+    CEOP = "ceop", "The NCA's CEOP command"
+    FORCE = "force", "Another police force"
+
+
+# Who may send a referral in through an official channel (``Origin.REFERRAL``).
+REFERRAL_SENDER_TYPES = (ReporterType.CEOP, ReporterType.PLATFORM, ReporterType.FORCE)
+PUBLIC_REPORTER_TYPES = [
+    (value, label)
+    for value, label in ReporterType.choices
+    if value not in (ReporterType.CEOP, ReporterType.FORCE)
+]
+
+
+class Origin(models.TextChoices):
+    PUBLIC_PAGE = "public_page", "The public reporting page"
+    REFERRAL = "referral", "A referral in through an official channel"
 
 
 # How the evidence store names who handed a file over, by reporter type.
@@ -23,6 +40,8 @@ RECEIVED_FROM_TYPE = {
     ReporterType.GROUP: "group",
     ReporterType.PLATFORM: "platform",
     ReporterType.AGENCY: "partner",
+    ReporterType.CEOP: "partner",
+    ReporterType.FORCE: "partner",
 }
 
 
@@ -75,6 +94,23 @@ class Report(ReviewableRecord):
     reporter_phone = models.CharField(max_length=40, blank=True)
 
     submitted_at = models.DateTimeField(default=timezone.now)
+    # How it reached the force. A referral in (from CEOP, a platform or another force) is
+    # entered by staff and names its sender and the sender's own reference, unique per sender.
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.PUBLIC_PAGE)
+    sender = models.CharField(
+        "sender organisation", max_length=200, blank=True, help_text="Who sent the referral in."
+    )
+    sender_reference = models.CharField(
+        "sender's reference", max_length=100, blank=True, help_text="The sender's own reference."
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who entered a referral in (empty for the public page).",
+    )
     # HMAC-SHA256 of the submitting address (an IPv6 /64) under SECRET_KEY: for rate limits
     # and abuse only; the address itself is never stored.
     submitter_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -134,7 +170,20 @@ class Report(ReviewableRecord):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["status", "urgent", "submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "sender_reference"],
+                condition=models.Q(origin="referral"),
+                name="unique_referral_sender_reference",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(origin="referral")
+                | (~models.Q(sender="") & ~models.Q(sender_reference="")),
+                name="referral_in_names_sender",
+            ),
+        ]
         permissions = [
+            ("receive_referral", "Can enter a referral in from CEOP, a platform or a force"),
             ("triage_report", "Can triage reports (assign, link, convert, close)"),
             ("reopen_report", "Can reopen a closed report"),
             ("view_reporter_contact", "Can see who made a report and how to contact them"),
@@ -160,19 +209,74 @@ class Report(ReviewableRecord):
         super().clean()
         if self.status == ReportStatus.CLOSED and not self.close_reason.strip():
             raise ValidationError({"close_reason": "Give the reason for closing the report."})
+        if self.origin == Origin.REFERRAL:
+            errors = {}
+            if self.reporter_type not in REFERRAL_SENDER_TYPES:
+                errors["reporter_type"] = (
+                    "A referral in comes from CEOP, a platform or another force."
+                )
+            if not self.sender.strip():
+                errors["sender"] = "Name the organisation that sent the referral."
+            if not self.sender_reference.strip():
+                errors["sender_reference"] = (
+                    "Give the sender's reference: a referral in is refused without it."
+                )
+            if errors:
+                raise ValidationError(errors)
+
+
+class QuarantineReason(models.TextChoices):
+    SENDER = "sender", "The sender marked it as possibly containing indecent images"
+    TRIAGE = "triage", "Marked at triage as possibly containing indecent images"
+    CHANNEL = "channel", "An image or video received through an official channel"
+
+
+class ImageCategory(models.TextChoices):
+    """The Sentencing Council's categories of indecent images of children (the national
+    categories). The grade is the digital forensics unit's decision, never Drachma's."""
+
+    A = "A", "Category A (penetrative sexual activity, sexual activity with an animal, sadism)"
+    B = "B", "Category B (non-penetrative sexual activity)"
+    C = "C", "Category C (other indecent images not falling within categories A or B)"
+    NOT_INDECENT = "not_indecent", "Not an indecent image"
 
 
 class ReportFile(AuditedModel):
-    """A file that came with a report: an exhibit in the evidence store."""
+    """A file that came with a report: an exhibit in the evidence store.
+
+    A file that may be an indecent image is quarantined (``quarantined``): never shown in the
+    browser, listed for the digital forensics unit, who grade it (``grade``) and alone may
+    download it (docs/intake.md, "Quarantine")."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("grade_note",)
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="files")
     item = models.OneToOneField(
         "evidence.EvidenceItem", on_delete=models.PROTECT, related_name="intake_file"
     )
     position = models.PositiveSmallIntegerField()
+    quarantined = models.BooleanField(default=False)
+    quarantine_reason = models.CharField(
+        max_length=10, choices=QuarantineReason.choices, blank=True
+    )
+    quarantined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quarantined_at = models.DateTimeField(null=True, blank=True)
+    grade = models.CharField(max_length=12, choices=ImageCategory.choices, blank=True)
+    grade_note = models.TextField(blank=True, max_length=5000)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["report", "position"]
+        permissions = [
+            ("view_quarantine", "Can list and download quarantined material"),
+            ("grade_reportfile", "Can grade quarantined material (digital forensics unit)"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "position"], name="unique_report_file_position"
@@ -436,6 +540,85 @@ class ReferralEvent(WorkflowEvent):
     """One step of a referral's life (a change of state or owner): who, when and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
+
+
+# --- onward referrals: what the force sends out, and the answer ---------------------------
+
+
+class Destination(models.TextChoices):
+    CEOP = "ceop", "The NCA's CEOP command (through the official channel)"
+    FORCE = "force", "Another police force"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+
+
+class OnwardStatus(models.TextChoices):
+    SENT = "sent", "Sent, awaiting an answer"
+    ANSWERED = "answered", "Answered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class OnwardReferral(AuditedModel):
+    """A referral the force sent out about a report: to CEOP, another force or social care.
+    What was sent, when, by whom and how; then the answer and when it came. Never to a group
+    (the one-way rule: docs/intake.md)."""
+
+    # Fields holding personal data: each is in docs/personal-data.md (tested there).
+    personal_fields = ("what_sent", "answer", "withdrawn_reason")
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="onward_referrals")
+    destination = models.CharField(max_length=25, choices=Destination.choices)
+    recipient = models.CharField(
+        "recipient organisation", max_length=200, help_text="For example 'Leeds City Council'."
+    )
+    channel = models.CharField(
+        "sent through",
+        max_length=200,
+        help_text="How it was sent, for example 'CEOP's referral portal' or secure e-mail.",
+    )
+    what_sent = models.TextField("what was sent", max_length=20000)
+    their_reference = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=OnwardStatus.choices, default=OnwardStatus.SENT
+    )
+    answer = models.TextField(blank=True, max_length=5000)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["report", "sent_at", "pk"]
+        permissions = [("answer_onwardreferral", "Can record the answer to an onward referral")]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.recipient}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.recipient.strip():
+            errors["recipient"] = "Name the organisation the referral was sent to."
+        if not self.what_sent.strip():
+            errors["what_sent"] = "Say what was sent."
+        if self.status == OnwardStatus.ANSWERED and not self.answer.strip():
+            errors["answer"] = "Record the answer."
+        if errors:
+            raise ValidationError(errors)
+
+
+class OnwardReferralEvent(WorkflowEvent):
+    """One step of an onward referral (sent, answered, withdrawn): who, when and why."""
+
+    onward = models.ForeignKey(OnwardReferral, on_delete=models.CASCADE, related_name="events")
 
     class Meta(WorkflowEvent.Meta):
         pass

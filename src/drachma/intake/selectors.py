@@ -239,3 +239,63 @@ def stale_reports(now: Any, days: int) -> QuerySet[Report]:
         .filter(closed_at__lt=cutoff)
         .order_by("closed_at", "pk")
     )
+
+
+# --- quarantine and onward referrals (intake.official) -------------------------------------
+
+
+def quarantine_queryset(*, awaiting: bool | None = None) -> QuerySet[ReportFile]:
+    """Quarantined files, those awaiting the unit's grade first, oldest first."""
+    queryset = ReportFile.objects.filter(quarantined=True).select_related(
+        "report", "item__stored_file", "graded_by", "quarantined_by"
+    )
+    if awaiting is True:
+        queryset = queryset.filter(grade="")
+    elif awaiting is False:
+        queryset = queryset.exclude(grade="")
+    return queryset.annotate(
+        graded=Case(When(grade="", then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("graded", "quarantined_at", "pk")
+
+
+def quarantine_for(viewer: Any, queryset: QuerySet[ReportFile], *, query: str = "") -> Listing:
+    """The quarantine list for the digital forensics unit: every listing is recorded."""
+
+    def show(rows: Sequence[ReportFile]) -> list[ReportFile]:
+        reads.viewed_list(viewer, ReportFile, rows, query=query)
+        return list(rows)
+
+    return Listing(queryset=queryset, show=show)
+
+
+def quarantined_file(pk: Any) -> ReportFile:
+    """One quarantined file, unrecorded (for the step that grades it); 404 otherwise."""
+    return get_or_404(quarantine_queryset(), what="quarantined file", pk=pk)
+
+
+def quarantined_file_for(viewer: Any, pk: Any, *, download: bool = False) -> ReportFile:
+    """One quarantined file for the unit, the view recorded (``download``: its bytes)."""
+    report_file = quarantined_file(pk)
+    reads.viewed(viewer, report_file, fields=["file"] if download else None)
+    return report_file
+
+
+def onward_referrals(report: Report) -> QuerySet:
+    from drachma.intake.models import OnwardReferral
+
+    return OnwardReferral.objects.filter(report=report).select_related(
+        "sent_by", "answer_recorded_by"
+    )
+
+
+def onward_for(viewer: Any, pk: Any):
+    """One onward referral, its view recorded; 404 if there is none."""
+    from drachma.intake.models import OnwardReferral
+
+    onward = get_or_404(
+        OnwardReferral.objects.select_related("report", "sent_by", "answer_recorded_by"),
+        what="onward referral",
+        pk=pk,
+    )
+    reads.viewed(viewer, onward)
+    return onward

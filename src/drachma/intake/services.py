@@ -248,6 +248,7 @@ def submit_report(
     earlier_file_problems: Iterable[str] = (),
     attempted_files: int | None = None,
     submitted_at: datetime.datetime | None = None,
+    official: Any = None,
 ) -> Report:
     """Receive a report from the reporting page: check everything, then store it all.
 
@@ -257,8 +258,11 @@ def submit_report(
     investigation team, a planned confrontation is flagged urgent and sent to safeguarding.
     Matches to known records are found last and never stop a report being received.
     ``submitted_at`` is for the demo data and imports; the page leaves it to the clock.
+    ``official`` (an ``intake.official.ReferralIn``) makes it a referral in from CEOP, a
+    platform or another force, entered by staff (``intake.official.receive_referral``).
     """
-    check_rate(submitter_hash)
+    if official is None:
+        check_rate(submitter_hash)
     errors: dict[str, list[str]] = {}
     text = text or ""
     if not text.strip():
@@ -328,8 +332,13 @@ def submit_report(
         urgent=concern == ConcernKind.CONFRONTATION_PLANNED,
         submitted_at=submitted_at or timezone.now(),
     )
+    if official is not None:
+        official.prepare(report, errors)
     try:
-        report.full_clean(exclude=["reference", "review_date", "form_token_hash"])
+        report.full_clean(
+            exclude=["reference", "review_date", "form_token_hash"],
+            validate_constraints=official is None,
+        )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
@@ -337,28 +346,37 @@ def submit_report(
         raise ValidationError(errors)
 
     report.reference = new_reference()
-    report.save()
+    if official is not None:
+        official.save(report)
+    else:
+        report.save()
     received_from_type = RECEIVED_FROM_TYPE[ReporterType(reporter_type)]
+    via_words = official.via if official is not None else VIA
     for position, item in enumerate(checked, start=1):
         exhibit = receive_file(
             item.upload,
             original_filename=item.name,
             received_from_type=received_from_type,
-            via=VIA,
+            via=official.via if official is not None else VIA,
             # Who handed the file over, for continuity: the organisation that sent it, never a
             # member of the public's name (that stays in the restricted contact details).
-            received_from=report.reporter_organisation
+            received_from=report.sender
+            if official is not None
+            else report.reporter_organisation
             if reporter_type != ReporterType.PUBLIC
             else "",
             kind=item.rule.kind,
-            description=f"Sent with report {report.reference} through the reporting page.",
+            description=f"Sent with report {report.reference} through {via_words}.",
             received_at=report.submitted_at,
-            by_description=BY_DESCRIPTION,
+            user=official.user if official is not None else None,
+            by_description="" if official is not None else BY_DESCRIPTION,
             max_bytes=conf.max_file_bytes(),
         )
-        ReportFile.objects.create(report=report, item=exhibit, position=position)
+        report_file = ReportFile.objects.create(report=report, item=exhibit, position=position)
+        if official is not None:
+            official.quarantine_on_arrival(report_file, item.rule.kind)
     _store_identifiers(report, parsed_links, parsed_handles, parsed_phones, parsed_names)
-    _route(report)
+    _route(report, by_description=official.via if official is not None else BY_DESCRIPTION)
     refresh_matches(report)
     return report
 
@@ -429,7 +447,7 @@ def _report_url(report: Report) -> str:
     return reverse("intake:detail", kwargs={"report_ref": report.reference})
 
 
-def _route(report: Report) -> None:
+def _route(report: Report, *, by_description: str = BY_DESCRIPTION) -> None:
     """Send a report where it must go at once, before anyone triages it: a possible offender
     is referred to the investigation team (the machine's "refer" step, taken by the reporting
     page), a planned confrontation reaches safeguarding now (it is new and urgent)."""
@@ -438,8 +456,10 @@ def _route(report: Report) -> None:
             report,
             "refer",
             user=None,
-            by_description=BY_DESCRIPTION,
-            referral_note="Routed by the reporting page: a possible offender.",
+            by_description=by_description,
+            referral_note="Routed by the reporting page: a possible offender."
+            if by_description == BY_DESCRIPTION
+            else f"Routed on arrival ({by_description}): a possible offender.",
         )
     if report.urgent:
         # E-mails leave the force's systems: they say where to look, never what was reported.

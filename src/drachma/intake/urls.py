@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drachma.intake import public, views
+from drachma.intake import official_views, public, views
 
 app_name = "intake"
 urlpatterns = [
@@ -15,6 +15,26 @@ urlpatterns = [
     path("reports/<str:report_ref>/refer/", views.report_refer, name="refer"),
     path("reports/<str:report_ref>/incident/", views.report_convert, name="convert"),
     path("reports/<str:report_ref>/matches/", views.report_rematch, name="rematch"),
+    path("referrals-in/new/", official_views.referral_in, name="referral_in"),
+    path("quarantine/", official_views.quarantine_list, name="quarantine"),
+    path(
+        "quarantine/<int:file_id>/file/",
+        official_views.quarantine_download,
+        name="quarantine_download",
+    ),
+    path(
+        "quarantine/<int:file_id>/grade/", official_views.quarantine_grade, name="quarantine_grade"
+    ),
+    path(
+        "reports/<str:report_ref>/files/<int:position>/quarantine/",
+        official_views.file_quarantine,
+        name="file_quarantine",
+    ),
+    path("reports/<str:report_ref>/onward/", official_views.onward_add, name="onward_add"),
+    path("onward/<int:onward_id>/answer/", official_views.onward_answer, name="onward_answer"),
+    path(
+        "onward/<int:onward_id>/withdraw/", official_views.onward_withdraw, name="onward_withdraw"
+    ),
     path("known/", views.known_check, name="known"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<str:referral_ref>/", views.referral_detail, name="referral_detail"),

@@ -44,6 +44,12 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "nobody"
 
 
+def _received_by(report: Report) -> str:
+    if report.origin == "referral":
+        return f"{_name(report.received_by)}, from {report.sender}"
+    return BY_DESCRIPTION
+
+
 def _back(report_ref: str):
     return redirect("intake:detail", report_ref=report_ref)
 
@@ -111,11 +117,12 @@ def report_detail(request, report_ref: str):
         "referral": getattr(report, "referral", None),
         # Its arrival, then each triage decision (the machine's events, in words).
         "history": [
-            {"label": "Received", "by": BY_DESCRIPTION, "at": report.submitted_at},
+            {"label": "Received", "by": _received_by(report), "at": report.submitted_at},
             *report.events.all(),
         ],
         "can_convert": "convert" in allowed and request.user.has_perm("incidents.add_incident"),
         "removal": _removal(report),
+        "onward": selectors.onward_referrals(report),
         # Already known? The report's links, handles, numbers and names, checked (audited).
         "known_panel": panels._known_panel(
             request, known.queries_for_report(report), f"report {report.reference}"

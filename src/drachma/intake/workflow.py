@@ -20,6 +20,12 @@ Referral (``Referral.status``)::
     reassign (accepted, investigating): a new owner, the state unchanged
 
 Rejecting a referral sends its report back to triage (the report's "return_to_triage").
+
+Onward referral (``OnwardReferral.status``: what the force sent to CEOP, another force or
+social care)::
+
+    sent ──answer──▶ answered
+      └──withdraw──▶ withdrawn
 Services take each step with ``TRIAGE.apply(report, "close", user=..., note=...)``.
 """
 
@@ -28,7 +34,15 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from drachma.core.workflow import NOTE_MAX_LENGTH, STAY, StateMachine, Step, Transition
-from drachma.intake.models import Referral, ReferralEvent, Report, ReportEvent
+from drachma.intake.models import (
+    OnwardReferral,
+    OnwardReferralEvent,
+    Referral,
+    ReferralEvent,
+    Report,
+    ReportEvent,
+)
+from drachma.intake.models import OnwardStatus as O
 from drachma.intake.models import ReferralStatus as R
 from drachma.intake.models import ReportStatus as S
 
@@ -329,6 +343,65 @@ REFERRAL = StateMachine(
             refused={"owner": "Only an accepted referral has an owner to change."},
             guards=[_check_new_owner],
             effects=[_hand_over],
+        ),
+    ],
+)
+
+
+# --- onward referrals: the answer and its time ------------------------------------------
+
+ANSWER_PERM = "intake.answer_onwardreferral"
+
+
+def _check_answered_at(step: Step[OnwardReferral]) -> None:
+    answered_at = step.params.get("answered_at") or step.at
+    if answered_at < step.record.sent_at:
+        raise ValidationError(
+            {"answered_at": "The answer cannot come before the referral was sent."}
+        )
+    if answered_at > step.at:
+        raise ValidationError({"answered_at": "The answer cannot be dated in the future."})
+
+
+def _keep_answer(step: Step[OnwardReferral]) -> None:
+    step.record.answer = step.note
+    step.record.answered_at = step.params.get("answered_at") or step.at
+    step.record.answer_recorded_by = step.user
+
+
+def _keep_withdrawal(step: Step[OnwardReferral]) -> None:
+    step.record.withdrawn_reason = step.note
+
+
+ONWARD = StateMachine(
+    name="onward referral",
+    states=O,
+    model=OnwardReferral,
+    field="status",
+    event_model=OnwardReferralEvent,
+    initial=[O.SENT],
+    starts={"send": "Sent"},
+    transitions=[
+        Transition(
+            "answer",
+            {O.SENT},
+            O.ANSWERED,
+            permission=ANSWER_PERM,
+            label="Record the answer",
+            done="answered",
+            note="Record the answer the recipient gave.",
+            guards=[_check_answered_at],
+            effects=[_keep_answer],
+        ),
+        Transition(
+            "withdraw",
+            {O.SENT},
+            O.WITHDRAWN,
+            permission=ANSWER_PERM,
+            label="Withdraw",
+            done="withdrawn",
+            note="Say why the referral was withdrawn.",
+            effects=[_keep_withdrawal],
         ),
     ],
 )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -386,6 +387,10 @@ def capture_image_for(viewer: Any, capture_id: Any, *, full: bool = False) -> tu
     capture = get_or_404(Capture.objects.select_related("evidence"), what="capture", pk=capture_id)
     if capture.media_kind != "image":
         raise Http404("Only an image capture has a picture to show.")
+    from drachma.evidence.selectors import QUARANTINED, bytes_quarantined
+
+    if bytes_quarantined(capture.evidence):
+        raise PermissionDenied(QUARANTINED)
     reads.viewed(viewer, capture, fields=["image in full" if full else "blurred preview"])
     with get_store().open(capture.sha256) as f:
         data = f.read()
