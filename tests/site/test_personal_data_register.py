@@ -73,6 +73,7 @@ REVIEWED_NOT_PERSONAL = {
     "evidence.parsedconversation.zone_name": "a time zone",
     "retention.retentiondecision.outcome": "retain or dispose",
     "intake.reportmatch.account": "a link to a group's account (whose handle is registered)",
+    "intake.reportfile.quarantine_reason": "why a file was quarantined (the rule that applied)",
 }
 # Every workflow's ``by_description``: a system label where no user acted ("the public
 # reporting page", "the removal of stale reports"), never a person.
